@@ -1,0 +1,191 @@
+"""The host's own verbs: plugins, db, config, serve."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import asdict, fields, is_dataclass
+from pathlib import Path
+
+import click
+
+from ..config import CORE_SECTIONS, ConfigError, field_docs, find_config, load_settings
+from ..pluginmanager import get_plugin_manager, hook_implementations
+from .context import fail, friendly_errors, state, workspace
+from .output import emit, json_option
+
+
+@click.command("plugins")
+@json_option
+def plugins_cmd(as_json: bool) -> None:
+    """List installed plugins with their version and the hooks each implements."""
+    with friendly_errors():
+        settings = state().settings()
+    pm = get_plugin_manager(settings.plugins.disabled)
+    impls = hook_implementations(pm)
+    rows = [{"name": name, "version": pm.versions.get(name, ""), "status": "loaded", "hooks": hooks}
+            for name, hooks in sorted(impls.items())]
+    rows += [{"name": n, "version": "", "status": "disabled in config", "hooks": []} for n in pm.blocked_names]
+    rows += [{"name": n, "version": "", "status": f"failed to load: {err}", "hooks": []}
+             for n, err in pm.load_errors.items()]
+    if as_json:
+        emit(rows, as_json=True)
+    else:
+        emit(rows, ["name", "version", "status", "hooks"], headers={"hooks": "hooks implemented"}, )
+    for n in pm.unknown_disabled:
+        click.echo(f"warning: {settings.where()}: plugins.disabled names {n!r}, which is not installed", err=True)
+
+
+# --- db -------------------------------------------------------------------------------
+
+
+@click.group("db")
+def db_group() -> None:
+    """The workspace database: migrate, check, back up."""
+
+
+@db_group.command("migrate")
+def db_migrate() -> None:
+    """Create the database or bring its schema up to date (core and plugins)."""
+    from ..store import applied_migrations
+
+    with workspace(read_only=False) as ws:
+        names = sorted(applied_migrations(ws.store))
+        click.echo(f"{ws.store.path}: schema up to date ({len(names)} migrations applied)")
+
+
+@db_group.command("check")
+def db_check() -> None:
+    """Integrity check, pending migrations, and what the workspace holds."""
+    with friendly_errors():
+        settings = state().settings()
+    path = settings.db_path
+    if not path.exists():
+        fail(f"{path}: no workspace yet; run `shequn demo` or `shequn db migrate`")
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        result = con.execute("PRAGMA integrity_check").fetchone()[0]
+        con.close()
+    except sqlite3.DatabaseError as e:
+        fail(f"{path}: not a SQLite database, or it is corrupt ({e})")
+    if result != "ok":
+        fail(f"{path}: integrity check failed: {result}")
+    with workspace(read_only=True) as ws:
+        counts = {t: ws.store.scalar(f"SELECT count(*) FROM [{t}]") for t in
+                  ("groups", "people", "memberships", "messages", "events", "actions", "cases", "dead_letters")}
+    click.echo(f"{path}: integrity ok, schema current")
+    emit([{"table": k, "rows": v} for k, v in counts.items()])
+
+
+@db_group.command("backup")
+@click.argument("dest", required=False, type=click.Path(dir_okay=True))
+def db_backup(dest: str | None) -> None:
+    """Copy the workspace safely while it is in use (SQLite online backup)."""
+    with friendly_errors():
+        settings = state().settings()
+    src = settings.db_path
+    if not src.exists():
+        fail(f"{src}: no workspace to back up")
+    target = Path(dest) if dest else src.parent / "backups" / f"shequn-{time.strftime('%Y%m%d-%H%M%S')}.db"
+    if target.is_dir():
+        target = target / f"shequn-{time.strftime('%Y%m%d-%H%M%S')}.db"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(str(src)) as a, sqlite3.connect(str(target)) as b:
+        a.backup(b)
+    click.echo(f"backed up {src} to {target} ({target.stat().st_size:,} bytes)")
+
+
+# --- config -----------------------------------------------------------------------------
+
+
+@click.group("config")
+def config_group() -> None:
+    """Read, change and check config.toml."""
+
+
+@config_group.command("check")
+def config_check() -> None:
+    """Validate config.toml, plugin sections and connection options; exit 2 on errors."""
+    from ..workspace import check_plugin_sections, gather_registry
+
+    with friendly_errors():
+        settings = state().settings()
+        pm = get_plugin_manager(settings.plugins.disabled)
+        reg = gather_registry(pm)
+        check_plugin_sections(settings, reg)
+        for name, conn in settings.connections.items():
+            cls = reg.connectors.get(conn.platform)
+            if cls is not None and conn.enabled:
+                cls.check_options(conn.options, f"connections.{name}")
+    unknown = [s for s in settings.sections if s not in reg.settings]
+    for s in unknown:
+        click.echo(f"warning: {settings.where()}: section [{s}] is not read by any loaded plugin", err=True)
+    for n in pm.unknown_disabled:
+        click.echo(f"warning: {settings.where()}: plugins.disabled names {n!r}, which is not installed", err=True)
+    enabled = [n for n, c in settings.connections.items() if c.enabled]
+    click.echo(f"{settings.where()}: ok ({len(settings.connections)} connections, enabled: {', '.join(enabled) or 'none'})")
+
+
+@config_group.command("get")
+@click.argument("key", required=False)
+def config_get(key: str | None) -> None:
+    """Show a setting's value and what it means (all core settings without KEY)."""
+    with friendly_errors():
+        settings = state().settings()
+    rows = []
+    for section, cls in CORE_SECTIONS.items():
+        obj = getattr(settings, section)
+        docs = field_docs(cls)
+        for f in fields(cls):
+            dotted = f"{section}.{f.name}"
+            if key and key != dotted and key != section:
+                continue
+            rows.append({"key": dotted, "value": json.dumps(getattr(obj, f.name), ensure_ascii=False),
+                         "meaning": docs.get(f.name, "")})
+    if key and not rows:
+        parts = key.split(".")
+        cur = None
+        if parts[0] == "connections" and len(parts) >= 2 and parts[1] in settings.connections:
+            c = settings.connections[parts[1]]
+            cur = asdict(c) if len(parts) == 2 else (getattr(c, parts[2], None) if hasattr(c, parts[2])
+                                                      else c.options.get(parts[2]))
+        elif parts[0] in settings.sections:
+            cur = settings.sections[parts[0]]
+            for p in parts[1:]:
+                cur = cur.get(p) if isinstance(cur, dict) else None
+        if cur is None:
+            fail(f"{settings.where()}: {key}: no such setting")
+        click.echo(json.dumps(cur, ensure_ascii=False, indent=2, default=str))
+        return
+    emit(rows, ["key", "value", "meaning"], headers={}, )
+
+
+@config_group.command("set")
+@click.argument("key")
+@click.argument("value")
+def config_set(key: str, value: str) -> None:
+    """Set KEY (dotted, e.g. console.language) to VALUE, keeping the file's comments.
+
+    VALUE is read as TOML when it can be (true, 3, 2.5, ["a"]), else as a string.
+    The whole file is validated first; nothing is written if it would be invalid."""
+    from ..config_write import parse_cli_value, set_key
+
+    path = find_config(state().config)
+    with friendly_errors():
+        set_key(path, key, parse_cli_value(value))
+    click.echo(f"{path}: {key} = {value}")
+
+
+# --- serve -------------------------------------------------------------------------------
+
+
+@click.command("serve")
+@click.option("--host", default=None, help="Address to bind the webhook receiver (default from [serve]).")
+@click.option("--port", default=None, type=int, help="Port of the webhook receiver (default from [serve]).")
+def serve_cmd(host: str | None, port: int | None) -> None:
+    """Run the engine headless: webhooks, websocket clients, pollers, outbox, jobs."""
+    from ..serve import run_serve
+
+    with friendly_errors():
+        run_serve(state().config, host=host, port=port)

@@ -1,0 +1,101 @@
+"""Tables and JSON for CLI verbs, so every plugin's output looks the same.
+
+Column widths count East Asian wide characters as two cells, so Chinese names line up.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from typing import Any, Iterable, Sequence
+
+import click
+
+
+def cell_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+               for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - cell_width(text))
+
+
+def clip(text: str, width: int) -> str:
+    if cell_width(text) <= width:
+        return text
+    out, w = "", 0
+    for ch in text:
+        cw = cell_width(ch)
+        if w + cw > width - 1:
+            break
+        out += ch
+        w += cw
+    return out + "…"
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(fmt(v) for v in value)
+    return str(value).replace("\n", " ")
+
+
+def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
+                 headers: dict[str, str] | None = None, max_width: int = 48) -> str:
+    if not rows:
+        return "(none)"
+    columns = list(columns or rows[0].keys())
+    headers = headers or {}
+    cells = [[clip(fmt(r.get(c)), max_width) for c in columns] for r in rows]
+    heads = [headers.get(c, c) for c in columns]
+    widths = [max(cell_width(h), *(cell_width(row[i]) for row in cells)) for i, h in enumerate(heads)]
+    lines = ["  ".join(pad(h, w) for h, w in zip(heads, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(pad(v, w) for v, w in zip(row, widths)).rstrip() for row in cells]
+    return "\n".join(lines)
+
+
+def render_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
+                    headers: dict[str, str] | None = None) -> str:
+    if not rows:
+        return "_no rows_"
+    columns = list(columns or rows[0].keys())
+    headers = headers or {}
+    out = ["| " + " | ".join(headers.get(c, c) for c in columns) + " |",
+           "| " + " | ".join("---" for _ in columns) + " |"]
+    for r in rows:
+        out.append("| " + " | ".join(fmt(r.get(c)).replace("|", "\\|") for c in columns) + " |")
+    return "\n".join(out)
+
+
+def render_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    buf = io.StringIO()
+    columns = list(columns or (rows[0].keys() if rows else []))
+    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({c: r.get(c) for c in columns})
+    return buf.getvalue()
+
+
+def emit(rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None, *, as_json: bool = False,
+         fmt_name: str = "table", headers: dict[str, str] | None = None) -> None:
+    """Print rows as a table (default), JSON, CSV or Markdown."""
+    rows = list(rows)
+    if as_json or fmt_name == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+    elif fmt_name == "csv":
+        click.echo(render_csv(rows, columns), nl=False)
+    elif fmt_name == "md":
+        click.echo(render_markdown(rows, columns, headers))
+    else:
+        click.echo(render_table(rows, columns, headers))
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")

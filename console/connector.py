@@ -1,0 +1,239 @@
+"""The connector contract: what a platform plugin implements.
+
+A connector is the only code that speaks to a platform. It declares
+
+- ``options``: the config keys it reads under ``[connections.NAME]`` and which are
+  secrets (given as ``"env:VAR"`` and never copied into SQLite);
+- ``capabilities``: what it can do (:class:`console.model.Capability`). The outbox
+  refuses an undeclared action before any network call, and the console disables it;
+- ``intake``: how events arrive: ``webhook`` (routes mounted on the webhook server at
+  ``/hooks/<platform>/<connection><route.path>``), ``websocket`` (``start()`` opens
+  clients), or ``poll`` (the runtime calls ``poll()`` every ``poll_interval`` seconds);
+- ``pacing``: a conservative default rate and burst for this platform's actions.
+
+Platform facts the design was checked against (shared/PROTOCOLS.md): QQ via OneBot can
+do nearly everything; WeCom customer groups cannot kick or mute but have statistics,
+join ways and welcome templates; Douyin fan groups approve joins and send messages but
+list no members. One operator may run several accounts of one platform: each is its
+own connection with its own instance, pacing and state.
+
+Every method that reaches the platform is ``async`` (httpx). Results are typed
+(:class:`console.model.ActionResult`): done, failed (permanent, in the platform's
+words), retry, rate limited, auth expired. A connector never raises for a platform
+error; it raises :class:`NotSupported` only for an undeclared capability.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, ClassVar, Protocol
+
+from .config import ConfigError, resolve_secret
+from .model import ACTION_CAPABILITY, ActionRequest, ActionResult, Capability, DeadLetter, Event, GroupInfo, MemberInfo
+
+
+class ConnectorError(Exception):
+    """A connector problem with the connection's name in the message."""
+
+
+class NotSupported(ConnectorError):
+    """The platform (or this connector) cannot do this; raised before any network call."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """A config key a connector reads."""
+
+    name: str
+    help: str
+    type: type = str
+    required: bool = False
+    secret: bool = False
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """Actions per second and burst for one account."""
+
+    rate: float
+    burst: int
+
+
+@dataclass
+class ConnectionCheck:
+    """The answer to the console's test button."""
+
+    ok: bool
+    account: str = ""
+    detail: str = ""
+
+
+class EventSink(Protocol):
+    """Where a connector delivers what it receives. Thread-safe; never blocks long."""
+
+    def events(self, events: list[Event]) -> None: ...
+    def dead_letter(self, letter: DeadLetter) -> None: ...
+    def state(self, state: str, error: str | None = None) -> None: ...
+    def progress(self, done: int, total: int, what: str) -> None: ...
+
+
+class NullSink:
+    """A sink that keeps what it is given: for tests and one-off calls."""
+
+    def __init__(self) -> None:
+        self.received: list[Event] = []
+        self.dead: list[DeadLetter] = []
+        self.states: list[tuple[str, str | None]] = []
+        self.progress_log: list[tuple[int, int, str]] = []
+
+    def events(self, events: list[Event]) -> None:
+        self.received.extend(events)
+
+    def dead_letter(self, letter: DeadLetter) -> None:
+        self.dead.append(letter)
+
+    def state(self, state: str, error: str | None = None) -> None:
+        self.states.append((state, error))
+
+    def progress(self, done: int, total: int, what: str) -> None:
+        self.progress_log.append((done, total, what))
+
+
+@dataclass
+class WebhookRequest:
+    """A request as the webhook server hands it over: the raw body for signature checks."""
+
+    method: str
+    path: str  # the part after /hooks/<platform>/<connection>
+    query: dict[str, str]
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+
+@dataclass
+class WebhookResult:
+    """What a route handler decided. The server answers with ``status``/``body``,
+    passes ``events`` to the engine, and stores a dead letter when ``error`` is set."""
+
+    status: int = 204
+    body: bytes = b""
+    content_type: str = "text/plain; charset=utf-8"
+    events: list[Event] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str  # "" for the connection's base URL, or "/something"
+    methods: tuple[str, ...]
+    handler: Callable[[WebhookRequest], Awaitable[WebhookResult]]
+
+
+class Connector(ABC):
+    """Base class of every platform connector. Subclass, declare, implement ``act``."""
+
+    platform: ClassVar[str]
+    title: ClassVar[str] = ""
+    options: ClassVar[tuple[Option, ...]] = ()
+    capabilities: ClassVar[frozenset[Capability]] = frozenset()
+    intake: ClassVar[frozenset[str]] = frozenset()  # webhook / websocket / poll
+    pacing: ClassVar[Pacing] = Pacing(rate=1.0, burst=3)
+    poll_interval: ClassVar[float] = 5.0
+
+    def __init__(self, name: str, options: dict[str, Any] | None = None, *, sink: EventSink | None = None):
+        self.name = name
+        self.config = self.check_options(options or {}, f"connections.{name}")
+        self.sink: EventSink = sink or NullSink()
+
+    # --- declared options ------------------------------------------------------------
+
+    @classmethod
+    def check_options(cls, raw: dict[str, Any], where: str) -> dict[str, Any]:
+        """Validate ``raw`` against ``options``; resolve secrets. Raises ConfigError."""
+        known = {o.name: o for o in cls.options}
+        for key in raw:
+            if key not in known:
+                raise ConfigError(None, f"{where}.{key}", f"is not an option of the {cls.platform} connector",
+                                  "one of " + ", ".join(sorted(known)) if known else "no options")
+        out: dict[str, Any] = {}
+        for o in cls.options:
+            value = raw.get(o.name, o.default)
+            if value is None:
+                if o.required:
+                    raise ConfigError(None, f"{where}.{o.name}", "is missing", o.help)
+                out[o.name] = None
+                continue
+            if o.secret:
+                value = resolve_secret(value, f"{where}.{o.name}")
+                if value is None and o.required:
+                    raise ConfigError(None, f"{where}.{o.name}", "is empty", o.help)
+            elif o.type is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            elif not isinstance(value, o.type) or (o.type is int and isinstance(value, bool)):
+                raise ConfigError(None, f"{where}.{o.name}", f"is {value!r}", f"a {o.type.__name__}: {o.help}")
+            out[o.name] = value
+        return out
+
+    @classmethod
+    def secret_options(cls) -> list[str]:
+        return [o.name for o in cls.options if o.secret]
+
+    @classmethod
+    def can(cls, capability: str) -> bool:
+        return capability in cls.capabilities
+
+    @classmethod
+    def can_action(cls, kind: str) -> bool:
+        cap = ACTION_CAPABILITY.get(kind)
+        return cap is not None and cap in cls.capabilities
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Begin intake (open websocket clients). Called once by the runtime."""
+
+    async def stop(self) -> None:
+        """Stop intake and close clients; must return promptly."""
+
+    async def check(self) -> ConnectionCheck:
+        """Reach the platform once and say who we are logged in as."""
+        return ConnectionCheck(True, detail="no check implemented")
+
+    async def refresh_auth(self) -> None:
+        """Refresh credentials after an AUTH_EXPIRED result (called once, then retried)."""
+
+    # --- reading -----------------------------------------------------------------------
+
+    async def list_groups(self) -> list[GroupInfo]:
+        raise NotSupported(f"{self.name}: the {self.platform} connector cannot list groups")
+
+    async def list_members(self, group: str) -> list[MemberInfo]:
+        raise NotSupported(f"{self.name}: the {self.platform} platform does not list group members")
+
+    async def poll(self) -> list[Event]:
+        """For ``poll`` intake: events since the last call."""
+        return []
+
+    def routes(self) -> list[Route]:
+        """For ``webhook`` intake: routes mounted under /hooks/<platform>/<connection>."""
+        return []
+
+    # --- acting ------------------------------------------------------------------------
+
+    async def perform(self, request: ActionRequest) -> ActionResult:
+        """Check the capability, then act. Undeclared kinds raise NotSupported at once."""
+        if not self.can_action(request.kind):
+            raise NotSupported(f"{self.name}: the {self.platform} platform cannot {request.kind.replace('_', ' ')}")
+        return await self.act(request)
+
+    @abstractmethod
+    async def act(self, request: ActionRequest) -> ActionResult:
+        """Carry out one action; map every platform outcome to an ActionResult."""
+
+    async def reconcile(self, request: ActionRequest) -> ActionResult | None:
+        """After a crash mid-action: did it happen? Return DONE if the platform shows the
+        effect, FAILED if it shows it cannot, None if it cannot tell (the outbox then
+        re-runs idempotent kinds and hands others to a person)."""
+        return None

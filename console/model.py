@@ -1,0 +1,226 @@
+"""The host's vocabulary: events in, actions out, and the typed results between.
+
+Connectors turn platform payloads into :class:`Event`; plugins answer with
+:class:`Proposal`; the outbox hands connectors an :class:`ActionRequest` and gets an
+:class:`ActionResult` back. These are plain dataclasses so that plugins, tests and
+other tools can build them without the rest of the host.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    """Kinds of normalised events. Connectors map every platform event to one of these."""
+
+    MESSAGE = "message"  # text, data: mentions, images, reply_to, card
+    JOIN = "join"  # data: scene (invite/approve/qr/link/unknown), inviter, operator
+    LEAVE = "leave"  # data: reason (leave/kick/kick_me/dismiss), operator
+    ADMIN = "admin"  # data: enable (bool), role ("admin"/"owner")
+    MUTE = "mute"  # data: duration (s, 0 = lifted), operator
+    RECALL = "recall"  # data: message_id, operator
+    NICKNAME = "nickname"  # data: old, new
+    JOIN_REQUEST = "join_request"  # data: flag, sub_type, comment, inviter
+    GROUP = "group"  # group-level change: data: change (name/notice/create/dismiss/...), value
+    LIFECYCLE = "lifecycle"  # connection lifecycle: data: sub_type (enable/disable/connect)
+    HEARTBEAT = "heartbeat"  # liveness only; updates the connection, never stored as an event
+    UNKNOWN = "unknown"  # kept with its raw payload, never dropped
+
+
+class Capability(StrEnum):
+    """What a connector can do on its platform. The UI disables what is missing."""
+
+    SEND = "send"
+    KICK = "kick"
+    MUTE = "mute"
+    WHOLE_MUTE = "whole_mute"
+    SET_ADMIN = "set_admin"
+    SET_CARD = "set_card"
+    APPROVE_JOIN = "approve_join"
+    ANNOUNCE = "announce"
+    CREATE_GROUP = "create_group"
+    RECALL = "recall"
+    LIST_GROUPS = "list_groups"
+    LIST_MEMBERS = "list_members"
+    SET_GROUP_NAME = "set_group_name"
+    INVITE = "invite"
+    WELCOME_TEMPLATE = "welcome_template"
+    JOIN_WAY = "join_way"
+    STATISTICS = "statistics"
+
+
+#: Every action kind the outbox knows, and the capability it needs.
+ACTION_CAPABILITY: dict[str, Capability] = {
+    "send": Capability.SEND,
+    "kick": Capability.KICK,
+    "mute": Capability.MUTE,
+    "unmute": Capability.MUTE,
+    "whole_mute": Capability.WHOLE_MUTE,
+    "set_admin": Capability.SET_ADMIN,
+    "unset_admin": Capability.SET_ADMIN,
+    "set_card": Capability.SET_CARD,
+    "approve_join": Capability.APPROVE_JOIN,
+    "reject_join": Capability.APPROVE_JOIN,
+    "announce": Capability.ANNOUNCE,
+    "create_group": Capability.CREATE_GROUP,
+    "recall": Capability.RECALL,
+    "set_group_name": Capability.SET_GROUP_NAME,
+    "invite": Capability.INVITE,
+}
+
+#: Kinds whose effect is the same when applied twice: safe to re-run after a crash.
+IDEMPOTENT_ACTIONS = frozenset(
+    {"kick", "mute", "unmute", "whole_mute", "set_admin", "unset_admin", "set_card",
+     "approve_join", "reject_join", "recall", "set_group_name"}
+)
+
+
+@dataclass(slots=True)
+class Event:
+    """One normalised platform event.
+
+    ``id`` must be unique per connection and stable across redeliveries: the engine
+    dedupes on (connection, id), so webhook retries and replays never double count.
+    ``group`` and ``user`` are *platform* ids (strings); the engine resolves them to
+    local rows and fills ``group_id``/``person_id`` before plugins see the event.
+    """
+
+    connection: str
+    id: str
+    kind: str
+    ts: int
+    group: str | None = None
+    user: str | None = None
+    nickname: str | None = None
+    text: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] | None = None
+    # filled in by the engine
+    group_id: int | None = None
+    person_id: int | None = None
+    row_id: int | None = None
+
+
+@dataclass(slots=True)
+class DeadLetter:
+    """A payload that could not become an event (bad signature, bad JSON, bad shape)."""
+
+    connection: str | None
+    source: str  # webhook / websocket / poll / parse
+    error: str
+    raw: bytes | str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Proposal:
+    """An action a plugin wants done on a platform. The host persists it in the outbox.
+
+    ``group_id``/``person_id`` are local ids. ``connection`` is taken from the group
+    when not given. ``key`` is the idempotency key; when empty the host derives one
+    from the kind, target, params and evidence, so proposing the same thing twice for
+    the same evidence stores one action.
+    """
+
+    kind: str
+    reason: str
+    group_id: int | None = None
+    person_id: int | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    rule: str | None = None
+    case_id: int | None = None
+    evidence: str | None = None
+    connection: str | None = None
+    key: str | None = None
+    not_before: int | None = None
+    dry_run: bool = False
+
+    def derive_key(self) -> str:
+        blob = json.dumps(
+            [self.kind, self.connection, self.group_id, self.person_id, self.params,
+             self.evidence, self.rule, self.case_id],
+            sort_keys=True, default=str, ensure_ascii=False,
+        )
+        return hashlib.sha1(blob.encode()).hexdigest()
+
+
+@dataclass(slots=True)
+class ActionRequest:
+    """What the outbox hands a connector: platform ids and the action's parameters."""
+
+    action_id: int
+    kind: str
+    key: str
+    group: str | None = None
+    user: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class Status(StrEnum):
+    DONE = "done"
+    FAILED = "failed"  # permanent: do not retry; message says why in the platform's words
+    RETRY = "retry"  # transient: retry later with backoff
+    RATE_LIMITED = "rate_limited"  # slow down; retry after retry_after or backoff
+    AUTH_EXPIRED = "auth_expired"  # refresh credentials once, then retry
+
+
+@dataclass(slots=True)
+class ActionResult:
+    status: Status
+    message: str = ""
+    retry_after: float | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def done(cls, message: str = "", **data: Any) -> "ActionResult":
+        return cls(Status.DONE, message, data=data)
+
+    @classmethod
+    def failed(cls, message: str) -> "ActionResult":
+        return cls(Status.FAILED, message)
+
+    @classmethod
+    def retry(cls, message: str, retry_after: float | None = None) -> "ActionResult":
+        return cls(Status.RETRY, message, retry_after)
+
+
+@dataclass(slots=True)
+class Decision:
+    """A verdict on a join request: approve, reject (reason shown to the applicant),
+    or hold for a person. ``rule`` names what decided; ``dry_run`` records a
+    "would have" decision without acting."""
+
+    verdict: str  # approve / reject / hold
+    reason: str
+    rule: str = ""
+    dry_run: bool = False
+
+
+@dataclass(slots=True)
+class GroupInfo:
+    """A group as a connector lists it."""
+
+    id: str
+    name: str
+    member_count: int | None = None
+    capacity: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class MemberInfo:
+    """A member as a connector lists it."""
+
+    user: str
+    nickname: str
+    card: str = ""
+    role: str = "member"  # owner / admin / member
+    joined_at: int | None = None
+    last_spoke_at: int | None = None
+    muted_until: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""entry_rules plugin (being built)."""

@@ -1,0 +1,1 @@
+"""qq plugin (being built)."""

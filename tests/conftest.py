@@ -1,0 +1,60 @@
+"""Shared fixtures: an isolated workspace per test (temp dir, its own config and plugins).
+
+Tests never read the developer's config.toml or data/: every workspace lives in
+``tmp_path`` with a config written by :func:`make_config`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from console.workspace import Workspace  # noqa: E402
+
+BASE_CONFIG = """
+[operator]
+name = "tester"
+timezone = "Asia/Shanghai"
+
+[database]
+path = "shequn.db"
+
+[connections.sandbox]
+platform = "sandbox"
+enabled = true
+seed = 7
+groups = 6
+members = 300
+"""
+
+
+def make_config(tmp_path: Path, extra: str = "", base: str = BASE_CONFIG) -> Path:
+    p = tmp_path / "config.toml"
+    p.write_text(base + "\n" + extra, encoding="utf-8")
+    return p
+
+
+@pytest.fixture
+def config_path(tmp_path):
+    return make_config(tmp_path)
+
+
+@pytest.fixture
+def ws(config_path):
+    """A fresh, migrated workspace with the built-in plugins and the sandbox connection."""
+    w = Workspace.open(config_path)
+    yield w
+    w.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolate_env(monkeypatch, tmp_path):
+    monkeypatch.delenv("SHEQUN_CONFIG", raising=False)
+    monkeypatch.delenv("SHEQUN_TRACE_HOOKS", raising=False)
+    monkeypatch.chdir(tmp_path)
