@@ -41,6 +41,9 @@ cli.add_command(plugins_cmd)
 cli.add_command(db_group)
 cli.add_command(config_group)
 cli.add_command(serve_cmd)
+from ..sync import sync_cmd  # noqa: E402
+
+cli.add_command(sync_cmd)
 
 
 def _early_config(argv: list[str]) -> str | None:
