@@ -1,0 +1,1 @@
+"""Fake platform servers used by connector tests (offline, loopback only)."""
