@@ -40,12 +40,13 @@ def enqueue(ws: Workspace, proposals: list[Proposal], requested_by: str) -> list
     ids: list[int] = []
     if not proposals:
         return ids
+    for p in proposals:  # check all first: nothing half-applied
+        if p.kind not in ACTION_CAPABILITY:
+            raise ValueError(f"{requested_by} proposed an unknown action kind {p.kind!r}; "
+                             f"known: {', '.join(sorted(ACTION_CAPABILITY))}")
     now = ws.now()
     with ws.store.write() as c:
         for p in proposals:
-            if p.kind not in ACTION_CAPABILITY:
-                raise ValueError(f"{requested_by} proposed an unknown action kind {p.kind!r}; "
-                                 f"known: {', '.join(sorted(ACTION_CAPABILITY))}")
             conn_id = p.connection
             if conn_id is None and p.group_id is not None:
                 conn_id = c.execute("SELECT connection_id FROM groups WHERE id = ?", (p.group_id,)).fetchone()

@@ -1,0 +1,121 @@
+"""The engine: dedupe, people and groups resolved, memberships and rollups kept current,
+unparseable payloads dead-lettered, one transaction per batch."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from console.engine import Engine
+from console.model import DeadLetter, Event, Kind
+from console.pluginmanager import get_plugin_manager
+from console.workspace import Workspace
+from tests.conftest import make_config
+
+T0 = 1_763_776_800  # 2025-11-22 10:00 Asia/Shanghai
+
+
+@pytest.fixture
+def bare_ws(tmp_path):
+    """A workspace without the built-in feature plugins: the engine alone."""
+    p = make_config(tmp_path)
+    pm = get_plugin_manager(["roles", "entry_rules", "moderation", "kpi", "qq"])
+    w = Workspace.open(p, pm=pm)
+    yield w
+    w.close()
+
+
+def m(i, user="u1", group="g1", ts=None, text="hello"):
+    return Event("sandbox", f"m{i}", Kind.MESSAGE, ts or T0 + i, group=group, user=user, nickname=user, text=text)
+
+
+def test_replays_never_double_count(bare_ws):
+    e = Engine(bare_ws)
+    batch = [m(1), m(2), m(2), m(3, "u2")]
+    r = e.ingest(batch)
+    assert (r.stored, r.duplicates) == (3, 1)
+    r = Engine(bare_ws).ingest(batch)  # a new engine: no cache, the database dedupes
+    assert (r.stored, r.duplicates) == (0, 4)
+    s = bare_ws.store
+    assert s.scalar("SELECT count(*) FROM messages") == 3
+    roll = s.one("SELECT messages, speakers FROM rollups_daily")
+    assert roll == {"messages": 3, "speakers": 2}
+    assert s.scalar("SELECT message_count FROM memberships m JOIN identities i ON i.person_id = m.person_id"
+                    " WHERE i.platform_user_id = 'u1'") == 2
+
+
+def test_speakers_are_distinct_per_day_across_batches(bare_ws):
+    e = Engine(bare_ws)
+    e.ingest([m(1), m(2)])
+    e.ingest([m(3), m(4, "u2")])
+    e.ingest([m(5, ts=T0 + 86400)])
+    rows = bare_ws.store.query("SELECT day, messages, speakers FROM rollups_daily ORDER BY day")
+    assert rows == [{"day": "2025-11-22", "messages": 4, "speakers": 2},
+                    {"day": "2025-11-23", "messages": 1, "speakers": 1}]
+
+
+def test_joins_leaves_and_member_counts(bare_ws):
+    e = Engine(bare_ws)
+    e.ingest([Event("sandbox", "j1", Kind.JOIN, T0, group="g1", user="a", data={"scene": "invite", "inviter": "b"}),
+              Event("sandbox", "j2", Kind.JOIN, T0 + 1, group="g1", user="c", data={"scene": "qr"})])
+    e.ingest([Event("sandbox", "l1", Kind.LEAVE, T0 + 5, group="g1", user="c", data={"reason": "kick", "operator": "b"}),
+              Event("sandbox", "l2", Kind.LEAVE, T0 + 6, group="g1", user="zzz", data={"reason": "leave"})])
+    s = bare_ws.store
+    assert s.scalar("SELECT member_count FROM groups") == 1
+    roll = s.one("SELECT joins, leaves, leaves_kicked, members_end FROM rollups_daily")
+    assert roll == {"joins": 2, "leaves": 1, "leaves_kicked": 1, "members_end": 1}
+    a = s.one("SELECT p.referred_by, m.inviter_person_id, m.join_scene FROM people p JOIN identities i ON i.person_id = p.id"
+              " JOIN memberships m ON m.person_id = p.id WHERE i.platform_user_id = 'a'")
+    b = s.scalar("SELECT person_id FROM identities WHERE platform_user_id = 'b'")
+    assert a == {"referred_by": b, "inviter_person_id": b, "join_scene": "invite"}
+    c = s.one("SELECT status, leave_reason, leave_operator FROM memberships m JOIN identities i ON i.person_id = m.person_id"
+              " WHERE i.platform_user_id = 'c'")
+    assert c == {"status": "left", "leave_reason": "kick", "leave_operator": "b"}
+
+
+def test_admin_mute_nickname_and_unknown_events(bare_ws):
+    e = Engine(bare_ws)
+    e.ingest([Event("sandbox", "j", Kind.JOIN, T0, group="g1", user="a"),
+              Event("sandbox", "ad", Kind.ADMIN, T0 + 1, group="g1", user="a", data={"enable": True}),
+              Event("sandbox", "mu", Kind.MUTE, T0 + 2, group="g1", user="a", data={"duration": 600}),
+              Event("sandbox", "nk", Kind.NICKNAME, T0 + 3, group="g1", user="a", data={"old": "", "new": "北京-阿明-设计"}),
+              Event("sandbox", "??", Kind.UNKNOWN, T0 + 4, group="g1", raw={"post_type": "mystery", "x": 1})])
+    row = bare_ws.store.one("SELECT platform_role, muted_until, group_nickname FROM memberships")
+    assert row == {"platform_role": "admin", "muted_until": T0 + 2 + 600, "group_nickname": "北京-阿明-设计"}
+    raw = bare_ws.store.scalar("SELECT raw FROM events WHERE kind = 'unknown'")
+    assert json.loads(raw) == {"post_type": "mystery", "x": 1}  # kept, not dropped
+
+
+def test_heartbeats_update_the_connection_without_storing(bare_ws):
+    Engine(bare_ws).ingest([Event("sandbox", "hb1", Kind.HEARTBEAT, T0)])
+    assert bare_ws.store.scalar("SELECT count(*) FROM events") == 0
+    assert bare_ws.store.one("SELECT state, last_event_at FROM connections WHERE id = 'sandbox'") == {
+        "state": "online", "last_event_at": T0}
+
+
+def test_dead_letters_keep_the_raw_payload(bare_ws):
+    Engine(bare_ws).dead_letter(DeadLetter("sandbox", "webhook", "not JSON: Expecting value", b"\xff{oops"))
+    row = bare_ws.store.one("SELECT connection_id, source, error, raw FROM dead_letters")
+    assert row["raw"] == b"\xff{oops" and "not JSON" in row["error"]
+
+
+def test_insiders_are_counted_apart(bare_ws):
+    e = Engine(bare_ws)
+    e.ingest([m(1, "staff")])
+    bare_ws.store.execute("UPDATE people SET is_insider = 1")
+    e.ingest([m(2, "staff"), m(3, "member")])
+    roll = bare_ws.store.one("SELECT messages, messages_insiders, speakers, speakers_insiders FROM rollups_daily")
+    assert roll == {"messages": 3, "messages_insiders": 1, "speakers": 2, "speakers_insiders": 0}
+
+
+def test_a_failing_batch_leaves_nothing_behind(bare_ws, monkeypatch):
+    e = Engine(bare_ws)
+
+    def boom(*a, **k):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(e, "_store_events", boom)
+    with pytest.raises(RuntimeError):
+        e.ingest([m(1), Event("sandbox", "j", Kind.JOIN, T0, group="g1", user="a")])
+    assert bare_ws.store.scalar("SELECT count(*) FROM messages") == 0
