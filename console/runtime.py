@@ -233,7 +233,9 @@ class Runtime:
         while True:
             await asyncio.sleep(1.0)
             now = time.time()
-            for job in list(self.ws.registry.jobs.values()):
+            from .retention import core_jobs
+
+            for job in core_jobs() + list(self.ws.registry.jobs.values()):
                 last = self._job_last.get(job.name)
                 if last is None:
                     last = float(self.ws.store.get_meta(f"job.{job.name}") or 0)
