@@ -1,0 +1,181 @@
+"""The webhook server: one ASGI app on which every connection mounts its routes.
+
+URL scheme: ``/hooks/<platform>/<connection><route.path>``; each connection's
+connector declares its routes (console.connector.Route) and gets the raw body, so
+signatures are checked over the exact bytes the platform signed.
+
+What the server guarantees, whatever the connector:
+
+- a body larger than ``max_body_bytes`` is refused with 413 before it is read in
+  full, and recorded as a dead letter (its head only);
+- an unknown platform/connection/route is 404 (and a dead letter, so a mistyped URL
+  in a bridge's config shows up in the console instead of vanishing);
+- a handler's ``WebhookResult.error`` (bad signature 401/403, malformed body 400)
+  stores a dead letter and nothing else; a handler that raises answers 500 and
+  stores a dead letter, and the server keeps serving;
+- accepted events go to the connection's sink (the runtime's batched ingest), so the
+  answer does not wait for a database write.
+
+``GET /healthz`` answers ``ok`` for uptime checks and reverse proxies.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Awaitable, Callable
+from urllib.parse import parse_qsl
+
+from .connector import Connector, Route, WebhookRequest, WebhookResult
+from .model import DeadLetter
+
+log = logging.getLogger("shequn.webhooks")
+
+Receive = Callable[[], Awaitable[dict]]
+Send = Callable[[dict], Awaitable[None]]
+DEAD_HEAD_BYTES = 64 * 1024  # what is kept of an oversized body
+
+
+class WebhookApp:
+    """ASGI app serving every connector's routes.
+
+    ``connectors`` maps connection names to running connectors; their ``sink`` gets
+    events and dead letters. ``dead_letter`` receives letters that belong to no known
+    connection (404s)."""
+
+    def __init__(self, connectors: dict[str, Connector], *, max_body_bytes: int = 1_048_576,
+                 dead_letter: Callable[[DeadLetter], None] | None = None):
+        self.connectors = connectors
+        self.max_body_bytes = max_body_bytes
+        self.fallback_dead_letter = dead_letter
+        self.requests = 0
+        self.accepted = 0
+        self.refused = 0
+
+    def routes(self) -> list[tuple[str, str, Route]]:
+        """(url path, connection, route) for every mounted route (for logs and docs)."""
+        out = []
+        for name, c in self.connectors.items():
+            for r in c.routes():
+                out.append((f"/hooks/{c.platform}/{name}{r.path}", name, r))
+        return out
+
+    def find(self, path: str) -> tuple[Connector | None, str | None, Route | None]:
+        parts = path.split("/", 4)  # '', 'hooks', platform, connection, rest
+        if len(parts) < 4 or parts[1] != "hooks":
+            return None, None, None
+        platform, name = parts[2], parts[3]
+        rest = "/" + parts[4] if len(parts) > 4 else ""
+        c = self.connectors.get(name)
+        if c is None or c.platform != platform:
+            return None, name, None
+        for r in c.routes():
+            if r.path.rstrip("/") == rest.rstrip("/"):
+                return c, name, r
+        return c, name, None
+
+    async def __call__(self, scope: dict, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                msg = await receive()
+                if msg["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif msg["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        self.requests += 1
+        path, method = scope["path"], scope["method"].upper()
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            await _respond(send, 200, b"ok")
+            return
+        connector, name, route = self.find(path)
+        if route is None:
+            body, _ = await _read(receive, self.max_body_bytes)
+            what = (f"no connection {name!r} for this platform" if connector is None and name
+                    else f"connection {name!r} has no route {path!r}" if connector else "not a webhook URL")
+            self._dead(connector, name, f"404 {method} {path}: {what}", body, headers)
+            await _respond(send, 404, f"not found: {what}".encode())
+            return
+        assert connector is not None and name is not None
+        if method not in route.methods:
+            await _respond(send, 405, b"method not allowed")
+            return
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            self._dead(connector, name, f"413: body of {declared} bytes is over serve.max_body_bytes "
+                       f"({self.max_body_bytes})", b"", headers)
+            await _respond(send, 413, b"request body too large")
+            return
+        body, too_big = await _read(receive, self.max_body_bytes)
+        if too_big:
+            self._dead(connector, name, f"413: body over serve.max_body_bytes ({self.max_body_bytes})",
+                       body[:DEAD_HEAD_BYTES], headers)
+            await _respond(send, 413, b"request body too large")
+            return
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+        rest = path[len(f"/hooks/{connector.platform}/{name}"):]
+        req = WebhookRequest(method=method, path=rest, query=query, headers=headers, body=body)
+        try:
+            result = await route.handler(req)
+        except Exception as e:  # a connector bug must not take the server down
+            log.exception("webhook handler of %s failed", name)
+            self._dead(connector, name, f"500: the {connector.platform} handler raised {type(e).__name__}: {e}",
+                       body, headers)
+            await _respond(send, 500, b"internal error")
+            return
+        if result.error:
+            self.refused += 1
+            self._dead(connector, name, result.error, body, headers)
+        if result.events:
+            self.accepted += len(result.events)
+            connector.sink.events(result.events)
+        await _respond(send, result.status, result.body, result.content_type)
+
+    def _dead(self, connector: Connector | None, name: str | None, error: str, body: bytes,
+              headers: dict[str, str]) -> None:
+        safe = {k: v for k, v in headers.items() if k not in ("authorization", "cookie")}
+        letter = DeadLetter(name if connector else None, "webhook", error, body, safe)
+        log.warning("webhook dead letter: %s", error)
+        if connector is not None:
+            connector.sink.dead_letter(letter)
+        elif self.fallback_dead_letter is not None:
+            self.fallback_dead_letter(letter)
+
+
+async def _read(receive: Receive, limit: int) -> tuple[bytes, bool]:
+    """The body, up to ``limit`` bytes; (head, True) when it is larger (the rest is drained)."""
+    chunks: list[bytes] = []
+    size = 0
+    too_big = False
+    while True:
+        msg = await receive()
+        if msg["type"] == "http.disconnect":
+            break
+        chunk = msg.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            too_big = True
+        elif chunk:
+            chunks.append(chunk)
+        if not msg.get("more_body"):
+            break
+    return b"".join(chunks), too_big
+
+
+async def _respond(send: Send, status: int, body: bytes = b"", content_type: str = "text/plain; charset=utf-8") -> None:
+    headers: list[tuple[bytes, bytes]] = [] if status == 204 else [(b"content-length", str(len(body)).encode())]
+    if body and status != 204:
+        headers.append((b"content-type", content_type.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body if status != 204 else b""})
+
+
+def build_app(connectors: dict[str, Connector], *, max_body_bytes: int = 1_048_576,
+              dead_letter: Callable[[DeadLetter], None] | None = None) -> WebhookApp:
+    """The app for these connectors (only those that declare webhook routes get URLs)."""
+    return WebhookApp(connectors, max_body_bytes=max_body_bytes, dead_letter=dead_letter)
+
+
+__all__ = ["WebhookApp", "build_app"]
