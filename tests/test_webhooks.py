@@ -1,0 +1,116 @@
+"""The webhook server: routing per connection, signatures, size limit, dead letters."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import httpx
+import pytest
+
+from console.connector import NullSink
+from console.webhooks import build_app
+from plugins.qq.connector import QQConnector
+
+
+def sign(body: bytes, key: str = "sec") -> str:
+    return "sha1=" + hmac.new(key.encode(), body, hashlib.sha1).hexdigest()
+
+
+EVENT = {"time": 1_700_000_000, "self_id": 10001, "post_type": "message", "message_type": "group",
+         "message_id": 5, "group_id": 1, "user_id": 42, "message": "hi", "sender": {"nickname": "a"}}
+
+
+@pytest.fixture
+def setup():
+    sink, other = NullSink(), NullSink()
+    fallback = []
+    qq = QQConnector("qq1", {"base_url": "http://127.0.0.1:9", "secret": "sec", "self_id": "10001"}, sink=sink)
+    ws_only = QQConnector("qq2", {"base_url": "http://127.0.0.1:9", "intake": "websocket",
+                                  "ws_url": "ws://127.0.0.1:9"}, sink=other)
+    app = build_app({"qq1": qq, "qq2": ws_only}, max_body_bytes=2000, dead_letter=fallback.append)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+    return client, sink, other, fallback, app
+
+
+async def post(client, body: bytes, path="/hooks/qq/qq1", **headers):
+    return await client.post(path, content=body, headers={"Content-Type": "application/json", **headers})
+
+
+async def test_signed_event_is_accepted_with_204(setup):
+    client, sink, _, _, app = setup
+    body = json.dumps(EVENT).encode()
+    r = await post(client, body, **{"X-Signature": sign(body), "X-Self-ID": "10001"})
+    assert r.status_code == 204 and r.content == b""
+    assert [e.id for e in sink.received] == ["5"] and not sink.dead
+    assert [u for u, _, _ in app.routes()] == ["/hooks/qq/qq1"]  # the websocket connection mounts nothing
+
+
+@pytest.mark.parametrize("headers,status,words", [
+    ({}, 401, "unsigned"),
+    ({"X-Signature": "sha1=" + "0" * 40}, 403, "forged"),
+    ({"X-Signature": "garbage"}, 403, "forged"),
+])
+async def test_unsigned_or_forged_requests_store_only_a_dead_letter(setup, headers, status, words):
+    client, sink, _, _, _ = setup
+    r = await post(client, json.dumps(EVENT).encode(), **headers)
+    assert r.status_code == status
+    assert not sink.received
+    assert len(sink.dead) == 1 and words in sink.dead[0].error and "qq1" in sink.dead[0].error
+
+
+async def test_signature_is_checked_over_the_raw_bytes(setup):
+    client, sink, _, _, _ = setup
+    body = json.dumps(EVENT, indent=2).encode()  # same JSON, other bytes
+    r = await post(client, body, **{"X-Signature": sign(json.dumps(EVENT).encode())})
+    assert r.status_code == 403 and not sink.received
+
+
+async def test_wrong_account_is_refused(setup):
+    client, sink, _, _, _ = setup
+    body = json.dumps(EVENT).encode()
+    r = await post(client, body, **{"X-Signature": sign(body), "X-Self-ID": "777"})
+    assert r.status_code == 403 and "777" in sink.dead[0].error
+
+
+@pytest.mark.parametrize("body,words", [(b"{not json", "not JSON"), (b"[1,2]", "not a usable OneBot event"),
+                                        (json.dumps(dict(EVENT, message="[CQ:at,qq=1")).encode(), "unclosed CQ")])
+async def test_malformed_bodies_get_400_and_a_dead_letter(setup, body, words):
+    client, sink, _, _, _ = setup
+    r = await post(client, body, **{"X-Signature": sign(body)})
+    assert r.status_code == 400 and not sink.received
+    assert words in sink.dead[0].error and sink.dead[0].raw == body
+
+
+async def test_oversized_body_is_413(setup):
+    client, sink, _, _, _ = setup
+    body = json.dumps(dict(EVENT, message="x" * 5000)).encode()
+    r = await post(client, body, **{"X-Signature": sign(body)})
+    assert r.status_code == 413 and not sink.received and "max_body_bytes" in sink.dead[0].error
+
+
+async def test_unknown_connection_platform_or_route_is_404(setup):
+    client, sink, other, fallback, _ = setup
+    for path in ("/hooks/qq/nope", "/hooks/wechat/qq1", "/hooks/qq/qq2", "/elsewhere"):
+        r = await post(client, b"{}", path=path)
+        assert r.status_code == 404, path
+    assert len(fallback) == 3 and "nope" in fallback[0].error
+    assert len(other.dead) == 1  # qq2 exists but mounts no route: its own dead letter
+    assert (await client.get("/healthz")).text == "ok"
+    assert (await client.get("/hooks/qq/qq1")).status_code == 405
+
+
+async def test_a_handler_that_raises_answers_500_and_the_server_goes_on(setup):
+    client, sink, _, _, app = setup
+    qq = app.connectors["qq1"]
+
+    async def boom(req):
+        raise RuntimeError("bug")
+
+    qq.handle_post = boom  # routes() reads the attribute at request time
+    r = await post(client, b"{}")
+    assert r.status_code == 500 and "RuntimeError: bug" in sink.dead[0].error
+    del qq.handle_post
+    body = json.dumps(EVENT).encode()
+    assert (await post(client, body, **{"X-Signature": sign(body)})).status_code == 204
