@@ -1,17 +1,40 @@
-"""Sandbox connector (being completed: world simulation, demo back-fill)."""
+"""The sandbox connector: a simulated platform behind the ordinary connector contract.
 
-from console.connector import Connector, Option, Pacing
-from console.model import ActionRequest, ActionResult, Capability
+Nothing here is special-cased by the host: the runtime polls it like any ``poll``
+connector, the outbox hands it actions like any other, and ``console.sync`` reads its
+groups and members. What makes it a sandbox is the :class:`~plugins.sandbox.world.World`
+behind it, and that it keeps that world in the workspace (``attach``), so the
+simulation carries on where it stopped after a restart.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from console.connector import ConnectionCheck, Connector, ConnectorError, Option, Pacing
+from console.model import ActionRequest, ActionResult, Capability, Event, GroupInfo, MemberInfo, Status
+
+from . import store as sbstore
+from .world import BOT, World
+
+#: a gap longer than this (the console was closed) is caught up at natural speed, at most CATCH_UP
+LIVE_GAP = 60
+CATCH_UP = 6 * 3600
+#: how often live state is written back (seconds of wall time); also on stop
+SAVE_EVERY = 15.0
 
 
 class SandboxConnector(Connector):
     platform = "sandbox"
     title = "Sandbox (simulated platform)"
     options = (
-        Option("seed", "seed of the generator", int, default=42),
-        Option("groups", "how many groups", int, default=12),
-        Option("members", "how many people", int, default=3000),
-        Option("speed", "activity multiplier of live traffic", float, default=60.0),
+        Option("seed", "seed of the generator: the same seed gives the same groups, people and traffic", int,
+               default=42),
+        Option("groups", "how many groups the simulated platform has", int, default=12),
+        Option("members", "how many people the simulated platform has", int, default=3000),
+        Option("speed", "activity multiplier of live traffic: 60 means an hour of activity every real minute",
+               float, default=60.0),
     )
     capabilities = frozenset(c for c in Capability if c not in (Capability.WELCOME_TEMPLATE, Capability.JOIN_WAY,
                                                                  Capability.STATISTICS))
@@ -19,5 +42,169 @@ class SandboxConnector(Connector):
     pacing = Pacing(rate=20.0, burst=20)
     poll_interval = 1.0
 
+    def __init__(self, name: str, options: dict[str, Any] | None = None, *, sink=None):
+        super().__init__(name, options, sink=sink)
+        for key in ("groups", "members"):
+            if self.config[key] < 1:
+                from console.config import ConfigError
+
+                raise ConfigError(None, f"connections.{name}.{key}", f"is {self.config[key]}", "a positive number")
+        if self.config["speed"] <= 0:
+            from console.config import ConfigError
+
+            raise ConfigError(None, f"connections.{name}.speed", f"is {self.config['speed']}", "a positive number")
+        self.ws = None
+        self._world: World | None = None
+        self._results: dict[str, ActionResult] = {}  # idempotency when not attached to a workspace
+        self._saved_at = 0.0
+        self._dirty = False
+        self.new_world = False
+
+    # --- the world and where it is kept ----------------------------------------------------------
+
+    def now(self) -> int:
+        return self.ws.now() if self.ws is not None else int(time.time())
+
+    def _tz(self) -> str:
+        return self.ws.settings.operator.timezone if self.ws is not None else "Asia/Shanghai"
+
+    def make_world(self, start: int, anchor: int | None = None) -> World:
+        c = self.config
+        return World(c["seed"], c["groups"], c["members"], start, anchor=anchor, connection=self.name, tz=self._tz())
+
+    @property
+    def world(self) -> World:
+        if self._world is None:
+            self._world = self.make_world(self.now())
+            self.new_world = True
+        return self._world
+
+    def attach(self, ws, *, start: int | None = None, anchor: int | None = None) -> None:
+        """Load the world kept in ``ws`` (a new one, beginning at ``start``, when there is none).
+
+        The runtime calls this for connectors that define it. A new world is listed into
+        the workspace by :meth:`start` (or by the demo), so groups carry their type,
+        theme, capacity and family from the first moment."""
+        self.ws = ws
+        state = sbstore.load_state(ws, self.name)
+        if state is not None:
+            self._world = World.from_state(state)
+            self._world.epoch += 1  # ids made from here on cannot collide with those of an unsaved past run
+            self._world.connection = self.name
+            self.new_world = False
+        else:
+            self._world = self.make_world(start if start is not None else ws.now(), anchor)
+            self.new_world = True
+
+    def save(self) -> None:
+        if self.ws is not None and self._world is not None and not self.ws.read_only:
+            sbstore.save_state(self.ws, self.name, self._world.to_state())
+            self._saved_at = time.monotonic()
+            self._dirty = False
+
+    def flush_records(self) -> dict[str, int]:
+        """Write orders, costs, exposure and truth the world generated since the last call."""
+        if self.ws is None or self._world is None:
+            return {}
+        return sbstore.write_records(self.ws, self.name, self.platform, self._world)
+
+    async def first_sync(self) -> None:
+        """List the world's groups and members into the workspace (once, for a new world)."""
+        from console.sync import sync_connection
+
+        await sync_connection(self.ws, self)
+        self.flush_records()
+        self.save()
+        self.new_world = False
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self.ws is not None and self.new_world:
+            await self.first_sync()
+
+    async def stop(self) -> None:
+        self.flush_records()
+        self.save()
+
+    async def check(self) -> ConnectionCheck:
+        w = self.world
+        return ConnectionCheck(True, account=BOT, detail=f"simulated platform: {len(w.groups)} groups, "
+                                                         f"{len(w.people)} people, seed {w.seed}")
+
+    # --- reading -------------------------------------------------------------------------------------
+
+    async def list_groups(self) -> list[GroupInfo]:
+        w = self.world
+        return [GroupInfo(g.gid, g.name, len(g.members), g.capacity, data=w.group_data(g))
+                for g in w.groups.values() if not g.dismissed]
+
+    async def list_members(self, group: str) -> list[MemberInfo]:
+        w = self.world
+        g = w.groups.get(group)
+        if g is None or g.dismissed:
+            raise ConnectorError(f"{self.name}: 群不存在 (group {group} not found)")
+        out = []
+        now = self.now()
+        for uid, (joined, card, role, spoke) in g.members.items():
+            p = w.people.get(uid)
+            until = g.muted.get(uid)
+            out.append(MemberInfo(uid, p.nick if p else ("群助手" if uid == BOT else uid), card, role, joined, spoke,
+                                  until if until and until > now else None))
+        return out
+
+    async def poll(self) -> list[Event]:
+        w = self.world
+        now = self.now()
+        self.flush_records()  # last poll's orders: by now the engine knows their buyers
+        gap = now - w.clock
+        if gap > LIVE_GAP:
+            events = w.tick(now, min(gap, CATCH_UP), 1.0)
+        else:
+            events = w.tick(now, max(gap, 0), self.config["speed"])
+        self._dirty = self._dirty or bool(events)
+        if self._dirty and time.monotonic() - self._saved_at > SAVE_EVERY:
+            self.save()
+        return events
+
+    # --- acting ----------------------------------------------------------------------------------------
+
+    def _seen(self, key: str) -> ActionResult | None:
+        hit = self._results.get(key)
+        if hit is None and self.ws is not None:
+            row = sbstore.recorded_result(self.ws, self.name, key)
+            if row is not None:
+                import json
+
+                data = json.loads(row["data"]) if row["data"] else {}
+                hit = ActionResult(Status(row["status"]), row["message"], data=data)
+                self._results[key] = hit
+        return hit
+
     async def act(self, request: ActionRequest) -> ActionResult:
-        return ActionResult.done()
+        """Apply the action to the world, once per idempotency key: a key seen before gets
+        the first answer again and no second effect (as platforms with request ids do)."""
+        seen = self._seen(request.key)
+        if seen is not None:
+            return seen
+        outcome = self.world.apply(request.kind, request.group, request.user, dict(request.params), self.now())
+        result = ActionResult.done(outcome.message, **outcome.data) if outcome.ok else ActionResult.failed(outcome.message)
+        self._results[request.key] = result
+        self._dirty = True
+        if self.ws is not None and not self.ws.read_only:
+            sbstore.record_result(self.ws, self.name, request.key, request.kind, result.status.value, result.message,
+                                  result.data)
+            if request.kind == "create_group" and outcome.ok:
+                from console.sync import sync_connection
+
+                await sync_connection(self.ws, self, groups=[outcome.data["group"]])
+        return result
+
+    async def reconcile(self, request: ActionRequest) -> ActionResult | None:
+        seen = self._seen(request.key)
+        if seen is not None:
+            return seen
+        shown = self.world.was_applied(request.kind, request.group, request.user, dict(request.params))
+        if shown:
+            return ActionResult.done("the platform already shows this change")
+        return None

@@ -1,0 +1,65 @@
+"""``shequn demo``: the CLI face of :func:`plugins.sandbox.demo.backfill`."""
+
+from __future__ import annotations
+
+import click
+
+
+def tr(ws, text: str, **values) -> str:
+    """``ws.t`` with placeholders filled after translation (Chinese word order differs)."""
+    try:
+        text = ws.t(text)
+    except ImportError:  # a host without a translation catalogue: English
+        pass
+    return text.format(**values) if values else text
+
+
+@click.command("demo")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(0, 366),
+              help="Days of history to simulate, ending now.")
+@click.option("--reset", is_flag=True,
+              help="Delete this workspace's database first (refused if it holds groups of real platforms).")
+@click.option("--seed", type=int, default=None, help="Seed of the simulated world (default: the connection's).")
+@click.option("--connection", default=None, metavar="NAME", help="The sandbox connection (default: the first).")
+def demo_cmd(days: int, reset: bool, seed: int | None, connection: str | None) -> None:
+    """Fill the workspace with simulated history so every screen has something to show.
+
+    The sandbox connection then keeps it live when the console or `shequn serve` runs."""
+    from console.cli.context import fail, workspace
+
+    from .demo import DemoError, backfill, delete_workspace_file, foreign_groups, has_history, sandbox_connection
+
+    if reset:
+        with workspace(read_only=False) as ws:
+            n = foreign_groups(ws)
+            if n:
+                fail(f"{ws.store.path}: holds {n} groups of real platforms; --reset would delete them. "
+                     "Point --config at another workspace for the demo.")
+            path = ws.store.path
+        delete_workspace_file(path)
+        click.echo(f"{path}: deleted")
+    with workspace(read_only=False) as ws:
+        try:
+            name = sandbox_connection(ws, connection)
+        except DemoError as e:
+            fail(str(e))
+        if has_history(ws, name):
+            click.echo(tr(ws, "{path} already has history from {connection}; nothing to do "
+                              "(use --reset to start again).", path=ws.store.path, connection=name))
+            return
+
+        def show(done: int, total: int) -> None:
+            if done % 24 == 0 or done == total:
+                click.echo(f"\r{tr(ws, 'simulating')} {done * 100 // total}%", nl=False, err=True)
+
+        try:
+            s = backfill(ws, name, days=days, seed=seed, progress=show)
+        except DemoError as e:
+            fail(str(e))
+        click.echo("", err=True)
+        c = s.counts
+        click.echo(tr(ws, "{path}: {days} days of history from {connection} (seed {seed}) in {seconds:.1f} s",
+                      path=ws.store.path, days=s.days, connection=name, seed=s.seed, seconds=s.seconds))
+        for key in ("groups", "people", "messages", "joins", "leaves", "join_requests", "actions", "cases", "orders"):
+            click.echo(f"  {tr(ws, key.replace('_', ' ')):<14} {c[key]:>9,}")
+        click.echo(tr(ws, "The sandbox keeps it live: open the console with `shequn`, or run `shequn serve`."))

@@ -1,0 +1,27 @@
+"""zh-CN for every string the sandbox shows (the words of shared/DOMAIN.md)."""
+
+ZH_CN = {
+    "Sandbox (simulated platform)": "沙盒（模拟平台）",
+    "{path} already has history from {connection}; nothing to do (use --reset to start again).":
+        "{path} 已有 {connection} 的历史数据，无需再生成（要重新开始请加 --reset）。",
+    "simulating": "正在模拟",
+    "{path}: {days} days of history from {connection} (seed {seed}) in {seconds:.1f} s":
+        "{path}：已生成 {connection} 的 {days} 天历史（种子 {seed}），用时 {seconds:.1f} 秒",
+    "groups": "社群",
+    "people": "人数",
+    "messages": "消息总量",
+    "joins": "入群",
+    "leaves": "退群",
+    "join requests": "入群申请",
+    "actions": "操作",
+    "cases": "处理记录",
+    "orders": "订单",
+    "The sandbox keeps it live: open the console with `shequn`, or run `shequn serve`.":
+        "沙盒会持续产生新动态：用 `shequn` 打开控制台，或运行 `shequn serve`。",
+    "seed of the generator: the same seed gives the same groups, people and traffic":
+        "生成器种子：相同的种子生成相同的社群、成员和动态",
+    "how many groups the simulated platform has": "模拟平台上的社群数量",
+    "how many people the simulated platform has": "模拟平台上的人数",
+    "activity multiplier of live traffic: 60 means an hour of activity every real minute":
+        "实时动态倍速：60 表示现实中每分钟产生一小时的动态",
+}
