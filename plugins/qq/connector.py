@@ -297,13 +297,16 @@ class QQConnector(Connector):
 
     async def handle_post(self, req: WebhookRequest) -> WebhookResult:
         """HTTP POST reporting: verify, answer 204 (no quick operation), hand events over."""
-        key = self.config["secret"] or self.config["access_token"]
+        # go-cqhttp signs with its secret, NapCat with its token: either configured key may sign
+        keys = [k for k in (self.config["secret"], self.config["access_token"]) if k]
         sig = req.headers.get("x-signature", "")
         if not sig:
             return WebhookResult(401, b"missing X-Signature", error=f"{self.name}: unsigned event refused "
                                  "(no X-Signature header); is the bridge's secret set?")
-        expected = "sha1=" + hmac.new(str(key).encode(), req.body, hashlib.sha1).hexdigest()
-        if not hmac.compare_digest(sig.strip().lower().encode(), expected.encode()):
+        given = sig.strip().lower().encode()
+        good = [hmac.compare_digest(given, ("sha1=" + hmac.new(str(k).encode(), req.body, hashlib.sha1).hexdigest())
+                                    .encode()) for k in keys]  # all compared: timing does not tell which
+        if not any(good):
             return WebhookResult(403, b"bad signature", error=f"{self.name}: forged or mis-signed event refused "
                                  "(X-Signature does not match the secret)")
         sid = req.headers.get("x-self-id")
