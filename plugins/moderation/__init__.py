@@ -1,1 +1,93 @@
-"""moderation plugin (being built)."""
+"""moderation: conduct rules (言行规则), the penalty ladder (惩罚规则), cases, the
+blacklist and the join-burst guard. Acts only through the host's outbox.
+
+The hooks below are thin: the work lives in modules named for it (``matcher`` compiles
+rules, ``live`` runs batches, ``penalize`` opens cases, ``cases`` reviews and undoes,
+``dryrun`` replays history, ``raid`` guards joins, ``rulestore`` saves rules).
+Console-facing functions are re-exported here.
+"""
+
+from __future__ import annotations
+
+from console.hookspecs import hookimpl
+from console.model import Decision
+from console.registry import Job
+
+from .cases import add_note, blacklist_rows, case_detail, list_cases, review_case, undo_case
+from .dryrun import dry_run
+from .i18n import ZH_CN, tr
+from .kinds import rule_kinds
+from .raid import cooling, end_cooling, raid_groups
+from .rulestore import get_rule, list_rules, save_rule, seed_builtin, set_rule_dry_run, set_rule_enabled
+from .scope import blacklist_entry
+from .schema import MIGRATIONS
+from .settings import SECTION, ModerationSettings
+
+__version__ = "0.1.0"
+
+__all__ = ["list_cases", "case_detail", "undo_case", "add_note", "review_case", "blacklist_rows", "list_rules",
+           "get_rule", "save_rule", "set_rule_enabled", "set_rule_dry_run", "dry_run", "raid_groups", "end_cooling"]
+
+
+@hookimpl
+def register_settings(register):
+    register(SECTION, ModerationSettings)
+
+
+@hookimpl
+def register_migrations(register):
+    for name, fn in MIGRATIONS:
+        register(name, fn)
+
+
+@hookimpl
+def register_rule_kinds(register):
+    for rk in rule_kinds():
+        register(rk)
+
+
+@hookimpl
+def register_translations(register):
+    register("zh-CN", ZH_CN)
+
+
+@hookimpl
+def register_jobs(register):
+    register(Job(name="moderation.raid_cooling", every=60.0, run=lambda ws: end_cooling(ws),
+                 description="End join-burst cooling periods that are over and resolve their alerts."))
+
+
+@hookimpl
+def register_commands(cli):
+    from .cli import register
+
+    register(cli)
+
+
+@hookimpl
+def workspace_opened(ws):
+    seed_builtin(ws)
+
+
+@hookimpl
+def process_events(events, ws):
+    from .live import process
+
+    process(ws, events)
+    return None  # actions are queued by penalize() itself under rule:NAME, linked to their case
+
+
+@hookimpl(tryfirst=True)
+def decide_join_request(request, ws):
+    """Blacklisted people are refused in every group in scope (the reason shown to them
+    gives no details); a group cooling after a join burst holds every request for a person."""
+    gid, pid = request.get("group_id"), request.get("person_id")
+    if gid is None or pid is None:
+        return None
+    entry = blacklist_entry(ws, pid, gid)
+    if entry is not None:
+        return Decision("reject", tr(ws, "This group is not open to you."), rule="blacklist")
+    if cooling(ws, gid):
+        return Decision("hold", tr(ws, "Joins are on manual approval for now; an admin will look at your request."),
+                        rule="raid_guard")
+    return None

@@ -1,0 +1,248 @@
+"""``shequn rules`` and ``shequn cases``: tables by default, --json for tools."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+
+import click
+
+from console.cli.context import fail, workspace
+from console.cli.output import emit, json_option
+
+
+def _when(ws, ts):
+    return datetime.fromtimestamp(ts, ws.tz).strftime("%Y-%m-%d %H:%M") if ts else ""
+
+
+def _since(ws, value: str) -> int:
+    from .dryrun import parse_since
+
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        return ws.day_start(value.strip())
+    return parse_since(value, ws.now())
+
+
+def _group(cli: click.Group, name: str, help_text: str) -> click.Group:
+    """Our group, or the one another plugin already registered under the same name."""
+    existing = cli.commands.get(name)
+    if isinstance(existing, click.Group):
+        return existing
+    grp = click.Group(name, help=help_text)
+    cli.add_command(grp)
+    return grp
+
+
+def register(cli: click.Group) -> None:
+    rules = _group(cli, "rules", "Conduct rules (言行规则): list, show, enable, disable, test on history.")
+    cases = _group(cli, "cases", "Cases (处理记录): the review queue, detail, undo, notes.")
+
+    @rules.command("list")
+    @json_option
+    def rules_list(as_json: bool) -> None:
+        """Every moderation rule: kind, scope, live / dry-run / off, ladder, cases."""
+        from .rulestore import list_rules
+
+        with workspace(read_only=True) as ws:
+            rows = list_rules(ws)
+        if as_json:
+            emit(rows, as_json=True)
+        else:
+            emit(rows, ["name", "kind", "scope", "mode", "summary", "cases", "open_cases"])
+
+    @rules.command("show")
+    @click.argument("name")
+    @json_option
+    def rules_show(name: str, as_json: bool) -> None:
+        """One rule with its full config."""
+        from .rulestore import get_rule
+
+        with workspace(read_only=True) as ws:
+            row = get_rule(ws, name)
+        if row is None:
+            fail(f"no moderation rule named {name!r} (see `shequn rules list`)")
+        if as_json:
+            emit([row], as_json=True)
+            return
+        for k in ("name", "kind", "scope_type", "scope_value", "enabled", "dry_run", "summary", "updated_by"):
+            click.echo(f"{k:12} {row[k]}")
+        click.echo("config:")
+        click.echo(json.dumps(row["config"], ensure_ascii=False, indent=2))
+
+    def _switch(name: str, enabled: bool) -> None:
+        from .rulestore import set_rule_enabled
+
+        with workspace(read_only=False) as ws:
+            try:
+                row = set_rule_enabled(ws, name, enabled)
+            except ValueError as e:
+                fail(str(e))
+        click.echo(f"rule {name}: {'enabled' if enabled else 'disabled'}" + (" (dry-run)" if row["dry_run"] else ""))
+        for n in row["notes"]:
+            click.echo(f"note: {n}")
+
+    @rules.command("enable")
+    @click.argument("name")
+    @click.option("--dry-run/--live", "dry", default=None, help="Run it without acting (cases marked dry_run), or live.")
+    def rules_enable(name: str, dry: bool | None) -> None:
+        """Switch a rule on (its ladder is re-checked against the platforms in scope)."""
+        if dry is not None:
+            from .rulestore import set_rule_dry_run
+
+            with workspace(read_only=False) as ws:
+                try:
+                    set_rule_dry_run(ws, name, dry)
+                except ValueError as e:
+                    fail(str(e))
+        _switch(name, True)
+
+    @rules.command("disable")
+    @click.argument("name")
+    def rules_disable(name: str) -> None:
+        """Switch a rule off."""
+        _switch(name, False)
+
+    @rules.command("save")
+    @click.argument("name")
+    @click.option("--kind", required=True, type=click.Choice(["ads", "abuse", "flood", "off_topic", "custom"]))
+    @click.option("--config", "config_json", required=True, help="The rule's config as JSON (see docs/moderation.md).")
+    @click.option("--scope", default="all", help="all, type:welfare[,flash], or group:ID[,ID]")
+    @click.option("--enable", is_flag=True, help="Switch it on at once.")
+    @click.option("--dry-run", "dry", is_flag=True, help="Run it in dry-run mode.")
+    def rules_save(name: str, kind: str, config_json: str, scope: str, enable: bool, dry: bool) -> None:
+        """Create or replace a rule; a bad rule is refused with the reason and nothing is stored."""
+        from .rulestore import save_rule
+
+        try:
+            cfg = json.loads(config_json)
+        except json.JSONDecodeError as e:
+            fail(f"--config is not valid JSON: {e}")
+        stype, _, svalue = scope.partition(":")
+        with workspace(read_only=False) as ws:
+            try:
+                row = save_rule(ws, name, kind, cfg, scope_type=stype, scope_value=svalue,
+                                enabled=enable or None, dry_run=dry or None)
+            except ValueError as e:
+                fail(f"rule {name!r} not saved: {e}")
+        click.echo(f"rule {name} saved: {row['summary']}")
+        for n in row["notes"]:
+            click.echo(f"note: {n}")
+
+    @rules.command("test")
+    @click.argument("name")
+    @click.option("--since", default="7d", show_default=True, help="How far back: 7d, 24h, 2w or a date YYYY-MM-DD.")
+    @click.option("--config", "config_json", default=None, help="Try a changed config (JSON) instead of the stored one.")
+    @json_option
+    def rules_test(name: str, since: str, config_json: str | None, as_json: bool) -> None:
+        """Dry-run a rule on stored messages: who it would have warned, muted or kicked, for which messages."""
+        from .dryrun import dry_run
+
+        cfg = None
+        if config_json:
+            try:
+                cfg = json.loads(config_json)
+            except json.JSONDecodeError as e:
+                fail(f"--config is not valid JSON: {e}")
+        with workspace(read_only=True) as ws:
+            try:
+                rows = dry_run(ws, name, _since(ws, since), config=cfg)
+            except ValueError as e:
+                fail(str(e))
+        if as_json:
+            emit(rows, as_json=True)
+            return
+        emit(rows, ["time", "group", "person", "offence", "step", "matched", "text"])
+        people = {r["person_id"] for r in rows if r.get("message_id")}
+        click.echo(f"{sum(1 for r in rows if r.get('message_id'))} message(s), {len(people)} member(s) would be caught")
+
+    @cases.command("list")
+    @click.option("--status", type=click.Choice(["open", "reviewed", "undone", "appealed"]), default=None,
+                  help="open = the review queue.")
+    @click.option("--limit", default=50, show_default=True)
+    @click.option("--all-kinds", is_flag=True, help="Include dry-run (would have) cases.")
+    @json_option
+    def cases_list(status: str | None, limit: int, all_kinds: bool, as_json: bool) -> None:
+        """Cases, newest first."""
+        from .cases import list_cases
+
+        with workspace(read_only=True) as ws:
+            rows = list_cases(ws, status, limit, kind=None if all_kinds else "penalty")
+            for r in rows:
+                r["opened"] = _when(ws, r["opened_at"])
+        if as_json:
+            emit(rows, as_json=True)
+        else:
+            emit(rows, ["id", "opened", "rule", "step", "status", "group_name", "person", "category", "groups_touched"],
+                 headers={"group_name": "group", "groups_touched": "groups"})
+
+    @cases.command("show")
+    @click.argument("case_id", type=int)
+    @json_option
+    def cases_show(case_id: int, as_json: bool) -> None:
+        """A case: rule, evidence, actor, every action in every group, notes."""
+        from .cases import case_detail
+
+        with workspace(read_only=True) as ws:
+            try:
+                c = case_detail(ws, case_id)
+            except ValueError as e:
+                fail(str(e))
+            opened = _when(ws, c["opened_at"])
+        if as_json:
+            emit([c], as_json=True)
+            return
+        ev = c["evidence"]
+        click.echo(f"case {c['id']} ({c['kind']}, {c['status']}) opened {opened} by {c['actor']}")
+        click.echo(f"rule {c['rule']}  step {c['step']}  group {c['group_name']}  member {c['person']}")
+        click.echo(f"evidence: [{ev.get('category', '')}] {ev.get('text') or ''}")
+        click.echo("")
+        emit(c["actions"], ["purpose", "kind", "group_name", "platform", "action_status", "task_title", "note"])
+        if c["notes"]:
+            click.echo("")
+            emit(c["notes"], ["kind", "author", "text"])
+
+    @cases.command("undo")
+    @click.argument("case_id", type=int)
+    @click.option("--note", default="", help="Why (kept with the case).")
+    def cases_undo(case_id: int, note: str) -> None:
+        """Undo a case in every group it touched (unmute, invite back or a task, blacklist removal)."""
+        from .cases import undo_case
+
+        with workspace(read_only=False) as ws:
+            try:
+                c = undo_case(ws, case_id, note=note)
+            except ValueError as e:
+                fail(str(e))
+        click.echo(f"case {case_id} undone in {len(c['groups_touched'])} group(s):")
+        for line in c["undo"]:
+            click.echo(f"  - {line}")
+
+    @cases.command("note")
+    @click.argument("case_id", type=int)
+    @click.argument("text")
+    @click.option("--appeal", is_flag=True, help="Record it as the member's appeal (申诉).")
+    def cases_note(case_id: int, text: str, appeal: bool) -> None:
+        """Add a note (or the member's appeal) to a case."""
+        from .cases import add_note
+
+        with workspace(read_only=False) as ws:
+            try:
+                add_note(ws, case_id, text, appeal=appeal)
+            except ValueError as e:
+                fail(str(e))
+        click.echo(f"case {case_id}: {'appeal' if appeal else 'note'} added")
+
+    @cases.command("review")
+    @click.argument("case_id", type=int)
+    @click.option("--note", default="")
+    def cases_review(case_id: int, note: str) -> None:
+        """Confirm a case: it leaves the review queue."""
+        from .cases import review_case
+
+        with workspace(read_only=False) as ws:
+            try:
+                review_case(ws, case_id, note=note)
+            except ValueError as e:
+                fail(str(e))
+        click.echo(f"case {case_id}: reviewed")

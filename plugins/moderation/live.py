@@ -1,0 +1,134 @@
+"""The live path: every ingest batch through the enabled rules, the blacklist and the
+raid guard. Called from ``process_events`` inside the batch's transaction.
+
+Per-workspace state (compiled rules, flood counters, join counters) is kept in a
+weak map keyed by the workspace, so tests and processes with several workspaces never
+share counters, and it is dropped with the workspace.
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from console.model import Event, Kind
+
+from .kinds import validate
+from .matcher import CompiledRule, Hit, RuleSet
+from .penalize import enforce_blacklist_on_join, penalize
+from .raid import count_join
+from .rulestore import PLUGIN, rules_version
+from .scope import BatchLookups, blacklist_entry
+from .settings import ModerationSettings, settings_of
+
+
+@dataclass
+class State:
+    settings: ModerationSettings
+    version: tuple | None = None
+    ruleset: RuleSet | None = None
+    joins: dict[int, deque] = field(default_factory=dict)
+    batches: int = 0
+
+    def rules(self, ws) -> RuleSet:
+        v = rules_version(ws)
+        if self.ruleset is None or v != self.version:
+            old = {r.name: r for r in self.ruleset.rules} if self.ruleset else {}
+            self.ruleset = RuleSet.build(load_compiled(ws, old))
+            self.version = v
+        return self.ruleset
+
+
+_STATES: "weakref.WeakKeyDictionary[Any, State]" = weakref.WeakKeyDictionary()
+
+
+def state_for(ws) -> State:
+    st = _STATES.get(ws)
+    if st is None:
+        st = _STATES[ws] = State(settings_of(ws))
+    return st
+
+
+def load_compiled(ws, old: dict[str, CompiledRule] | None = None) -> list[CompiledRule]:
+    """Compile every enabled moderation rule; a stored config that no longer validates is
+    skipped and reported (it cannot be saved that way, but the file may be edited by hand)."""
+    out = []
+    for row in ws.store.query("SELECT * FROM rules WHERE plugin = ? AND enabled = 1 ORDER BY id", (PLUGIN,)):
+        try:
+            cfg = validate(row["kind"], json.loads(row["config"] or "{}"))
+            r = CompiledRule.build(row, cfg)
+        except (ValueError, json.JSONDecodeError) as e:
+            ws.raise_alert("rule_broken", f"Rule {row['name']} is not applied: {e}", group_id=None,
+                           dedupe_key=f"rule_broken:{row['name']}")
+            continue
+        prev = (old or {}).get(r.name)
+        if prev is not None and prev.kind == "flood" and prev.cfg == r.cfg:
+            r.flood, r.repeats = prev.flood, prev.repeats  # an unrelated edit must not reset counters
+        out.append(r)
+    return out
+
+
+def process(ws, events: list[Event]) -> None:
+    st = state_for(ws)
+    rs = st.rules(ws)
+    look = BatchLookups(ws, st.settings.exempt_roles, st.settings.allow_people)
+    hits: list[tuple[Hit, Event]] = []
+    flood_rules = rs.flood_rules
+    candidates = rs.candidates
+    for e in events:
+        kind = e.kind
+        if kind == Kind.MESSAGE:
+            gid, pid = e.group_id, e.person_id
+            if gid is None or pid is None:
+                continue
+            text = e.text or ""
+            for r in flood_rules:
+                h = r.match_flood(gid, pid, e.ts, text)
+                if h is not None:
+                    hits.append((h, e))
+            cands = candidates(text, e.data)
+            if cands:
+                group = look.group(gid)
+                for r in cands:
+                    h = r.match_data(e.data) if e.data else None
+                    if h is None and text:
+                        h = r.match_text(text, group)
+                    if h is not None:
+                        hits.append((h, e))
+        elif kind == Kind.JOIN or kind == Kind.JOIN_REQUEST:
+            if e.group_id is None or e.person_id is None:
+                continue
+            group = look.group(e.group_id)
+            count_join(ws, st.joins, e.group_id, e.ts, st.settings, (group or {}).get("name") or str(e.group_id))
+            if kind == Kind.JOIN:
+                entry = blacklist_entry(ws, e.person_id, e.group_id)
+                if entry is not None:
+                    enforce_blacklist_on_join(ws, e, entry)
+    for h, e in hits:
+        group = look.group(e.group_id)
+        if group is None or not h.rule.applies_to(group):
+            continue
+        if look.exempt(h.rule.cfg, e.group_id, e.person_id):
+            continue
+        penalize(ws, h, e, group, st.settings.warning_template)
+    _report_timeouts(ws, rs)
+    st.batches += 1
+    if st.batches % 200 == 0:
+        newest = max((e.ts for e in events), default=ws.now())
+        for r in rs.flood_rules:
+            r.prune(newest)
+
+
+def _report_timeouts(ws, rs: RuleSet) -> None:
+    from .i18n import tr
+
+    for r in rs.custom_rules:
+        if r.timeouts:
+            ws.raise_alert("pattern_timeout", tr(ws, "Custom rule {rule} ran out of time on {count} message(s); "
+                                                     "those messages were let through.", rule=r.name, count=r.timeouts),
+                           why=f"timeout_ms = {r.cfg['timeout_ms']}", dedupe_key=f"pattern_timeout:{r.name}")
+            ws.audit("pattern_timeout", "rule", r.name, {"messages": r.timeouts}, actor="plugin:moderation")
+            r.timeouts = 0

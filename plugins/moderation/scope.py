@@ -1,0 +1,104 @@
+"""Groups, exemptions and the blacklist: the look-ups a penalty needs, cached per batch.
+
+Exemptions are looked up only for members a rule would act on (rare), never for every
+message, so they cost nothing on the hot path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def group_row(ws, group_id: int) -> dict[str, Any] | None:
+    return ws.store.one("SELECT id, name, type, theme, family, connection_id, platform, status FROM groups WHERE id = ?",
+                        (group_id,))
+
+
+def scope_key(group: dict[str, Any], scope: str) -> tuple[str, str]:
+    """(scope_type, scope_value) for a penalty in ``group``; a group without a family is its own family."""
+    if scope == "all":
+        return "all", ""
+    if scope == "family" and group.get("family"):
+        return "family", group["family"]
+    return "group", str(group["id"])
+
+
+def groups_in_scope(ws, scope_type: str, scope_value: str) -> list[int]:
+    if scope_type == "all":
+        return [r["id"] for r in ws.store.query("SELECT id FROM groups WHERE status != 'dismissed'")]
+    if scope_type == "family":
+        return [r["id"] for r in ws.store.query("SELECT id FROM groups WHERE family = ? AND status != 'dismissed'",
+                                                (scope_value,))]
+    return [int(scope_value)]
+
+
+def member_groups(ws, person_id: int, group_ids: list[int]) -> list[int]:
+    """Those of ``group_ids`` where the person is a member now."""
+    if not group_ids:
+        return []
+    marks = ",".join("?" * len(group_ids))
+    return [r["group_id"] for r in ws.store.query(
+        f"SELECT group_id FROM memberships WHERE person_id = ? AND status = 'member' AND group_id IN ({marks})"
+        " ORDER BY group_id", (person_id, *group_ids))]
+
+
+def blacklist_entry(ws, person_id: int, group_id: int) -> dict[str, Any] | None:
+    """The active blacklist row that covers ``group_id`` for this person, if any."""
+    rows = ws.store.query("SELECT * FROM blacklist WHERE person_id = ? AND removed_at IS NULL ORDER BY id",
+                          (person_id,))
+    if not rows:
+        return None
+    family = ws.store.scalar("SELECT family FROM groups WHERE id = ?", (group_id,))
+    for r in rows:
+        if r["scope_type"] == "all" or (r["scope_type"] == "group" and r["scope_value"] == str(group_id)) or (
+                r["scope_type"] == "family" and family and r["scope_value"] == family):
+            return r
+    return None
+
+
+class BatchLookups:
+    """Per-batch caches of groups and exemptions (roles change between batches, not within)."""
+
+    def __init__(self, ws, exempt_roles: list[str], allow_people: list[int]):
+        self.ws = ws
+        self.default_roles = exempt_roles
+        self.allow_people = set(allow_people)
+        self._groups: dict[int, dict[str, Any] | None] = {}
+        self._roles: dict[tuple[int, int], set[str]] = {}
+
+    def group(self, group_id: int) -> dict[str, Any] | None:
+        if group_id not in self._groups:
+            self._groups[group_id] = group_row(self.ws, group_id)
+        return self._groups[group_id]
+
+    def roles(self, group_id: int, person_id: int) -> set[str]:
+        """Roles held in this group (lead holds everywhere), from shequn's roles and the platform's."""
+        key = (group_id, person_id)
+        r = self._roles.get(key)
+        if r is None:
+            store = self.ws.store
+            r = {row[0] for row in store.execute(
+                "SELECT role FROM roles WHERE person_id = ? AND (group_id = ? OR group_id IS NULL)",
+                (person_id, group_id))}
+            prole = store.scalar("SELECT platform_role FROM memberships WHERE group_id = ? AND person_id = ?",
+                                 (group_id, person_id))
+            if prole in ("owner", "admin"):
+                r.add(prole)
+            if store.scalar("SELECT is_staff FROM people WHERE id = ?", (person_id,)):
+                r.add("staff")
+            self._roles[key] = r
+        return r
+
+    def exempt(self, cfg: dict[str, Any], group_id: int, person_id: int) -> str | None:
+        """Why this member is left alone by this rule, or None."""
+        if person_id in self.allow_people or person_id in cfg.get("allow_people", ()):
+            return "allow list"
+        roles = self.roles(group_id, person_id)
+        wanted = cfg.get("exempt_roles")
+        wanted = self.default_roles if wanted is None else wanted
+        for role in wanted:
+            if role in roles:
+                return f"role {role}"
+        if "staff" in roles:
+            return "staff"
+        return None
