@@ -66,11 +66,13 @@ class Engine:
                 msgs = [e for e in fresh if e.kind == Kind.MESSAGE]
                 others = [e for e in fresh if e.kind != Kind.MESSAGE]
                 insiders = self._insiders(conn)
-                if msgs:
-                    self._store_messages(conn, msgs, insiders)
+                # Joins and leaves first: a newcomer's first message in the same batch
+                # must not make them a member before their join is counted.
                 requests: list[int] = []
                 if others:
                     requests = self._store_events(conn, others, insiders)
+                if msgs:
+                    self._store_messages(conn, msgs, insiders)
                 res.stored = len(fresh)
                 res.requests = len(requests)
                 res.events = fresh
@@ -292,6 +294,7 @@ class Engine:
               (e.kind == Kind.UNKNOWN or e.kind == Kind.JOIN_REQUEST) else None) for e in events])
         touched: set[tuple[int, str]] = set()
         roll: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+        net: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])  # members, insiders
         requests: list[int] = []
         for e in events:
             k = e.kind
@@ -299,6 +302,9 @@ class Engine:
                 if self._join(conn, e):
                     roll[(e.group_id, self.ws.day(e.ts))][0] += 1
                     touched.add((e.group_id, self.ws.day(e.ts)))
+                    n = net[(e.group_id, self.ws.day(e.ts))]
+                    n[0] += 1
+                    n[1] += e.person_id in insiders
             elif k == Kind.LEAVE and e.group_id and e.person_id:
                 if self._leave(conn, e):
                     r = roll[(e.group_id, self.ws.day(e.ts))]
@@ -306,6 +312,9 @@ class Engine:
                     if e.data.get("reason") in ("kick", "kick_me"):
                         r[2] += 1
                     touched.add((e.group_id, self.ws.day(e.ts)))
+                    n = net[(e.group_id, self.ws.day(e.ts))]
+                    n[0] -= 1
+                    n[1] -= e.person_id in insiders
             elif k == Kind.ADMIN and e.group_id and e.person_id:
                 role = "admin" if e.data.get("enable", True) else "member"
                 if e.data.get("role") == "owner":
@@ -340,21 +349,29 @@ class Engine:
                 " leaves = leaves + excluded.leaves, leaves_kicked = leaves_kicked + excluded.leaves_kicked",
                 [(g, d, *r) for (g, d), r in roll.items()])
         if self.rollups and touched:
-            self._members_end(conn, touched, insiders)
+            self._members_end(conn, touched, insiders, net)
         return requests
 
-    def _members_end(self, conn, touched: set[tuple[int, str]], insiders: set[int]) -> None:
-        latest: dict[int, str] = {}
+    def _members_end(self, conn, touched: set[tuple[int, str]], insiders: set[int],
+                     net: dict[tuple[int, str], list[int]] | None = None) -> None:
+        """Write the member count at the end of each touched day. The latest day gets the
+        current count; with ``net`` (per-day changes in this batch) earlier days of a
+        batch that spans several days (a back-fill) are walked back from it, so no day
+        is left carrying a count that was never true."""
+        days: dict[int, list[str]] = defaultdict(list)
         for g, d in touched:
-            if d > latest.get(g, ""):
-                latest[g] = d
-        for g, d in latest.items():
+            days[g].append(d)
+        for g, ds in days.items():
             members = conn.execute("SELECT member_count FROM groups WHERE id = ?", (g,)).fetchone()[0]
             ins = conn.execute("SELECT count(*) FROM memberships m JOIN people p ON p.id = m.person_id"
                                " WHERE m.group_id = ? AND m.status = 'member' AND p.is_insider = 1", (g,)).fetchone()[0]
-            conn.execute("INSERT INTO rollups_daily(group_id, day, members_end, insiders_end) VALUES (?,?,?,?)"
-                         " ON CONFLICT(group_id, day) DO UPDATE SET members_end = excluded.members_end,"
-                         " insiders_end = excluded.insiders_end", (g, d, members, ins))
+            for d in sorted(ds, reverse=True) if net is not None else [max(ds)]:
+                conn.execute("INSERT INTO rollups_daily(group_id, day, members_end, insiders_end) VALUES (?,?,?,?)"
+                             " ON CONFLICT(group_id, day) DO UPDATE SET members_end = excluded.members_end,"
+                             " insiders_end = excluded.insiders_end", (g, d, members, ins))
+                if net is not None:
+                    dm, di = net.get((g, d), (0, 0))
+                    members, ins = members - dm, ins - di
 
     def _join(self, conn, e: Event) -> bool:
         inviter = e.data.get("inviter")
