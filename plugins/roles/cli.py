@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from console.cli.context import fail, workspace
-from console.cli.output import emit, json_option
+from console.cli.output import emit, json_option, render_table
 
 from . import assign as ops
 from . import guidelines
@@ -50,7 +50,11 @@ def _table(ws, rows: list[dict[str, Any]], columns: list[str], as_json: bool, ti
         shown.append(r)
     if title:
         click.echo(tr(ws, title))
-    emit(shown, columns, headers=_headers(ws, columns))
+    if not shown:
+        click.echo(tr(ws, "(none)"))
+        return
+    # wider cells than emit()'s default: the "why" column is the point of these tables
+    click.echo(render_table(shown, columns, _headers(ws, columns), max_width=120))
 
 
 def _groups_from(ws, groups: tuple[str, ...], type_: str | None, family: str | None, tier: str | None) -> list[int]:

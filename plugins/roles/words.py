@@ -28,9 +28,9 @@ ROLE_ALIASES = {
 
 PLATFORM_STATES = {
     "synced": "synced",
-    "pending": "pending",
+    "pending": "waiting for platform",
     "shequn only": "shequn only",
-    "failed": "failed",
+    "failed": "platform refused",
     "n/a": "n/a",
 }
 
@@ -65,12 +65,15 @@ REASONS = {
     "cheer_silent": "cheer squad did not speak on {day}",
 }
 
+# Labels avoid bare words other plugins may translate differently ("pending", "failed",
+# "platform"): translations from all plugins share one table per language.
+
 #: Column headers of tables (CLI and anything else that prints rows).
 HEADERS = {
     "person_id": "person id", "person": "person", "group_id": "group id", "group": "group", "role": "role",
-    "source": "source", "platform_state": "platform", "assigned_by": "assigned by", "assigned_at": "assigned at",
+    "source": "source", "platform_state": "on platform", "assigned_by": "assigned by", "assigned_at": "assigned at",
     "owner": "owner", "admins": "admins", "cheer": "cheer squad", "kols": "KOLs", "insiders": "insiders",
-    "members": "members", "status": "status", "reasons": "why", "groups": "groups", "group_names": "group names",
+    "members": "members", "status": "status", "reasons": "why", "groups": "groups run", "group_names": "group names",
     "cheer_speakers": "cheer squad who spoke", "cheer_messages": "cheer squad messages", "covered": "covered",
     "ts": "time", "change": "change", "actor": "by", "reason": "reason", "result": "result", "is_staff": "staff",
     "is_insider": "insider", "day": "day", "new": "new group",
@@ -93,6 +96,7 @@ MESSAGES = {
     "staff_off": "{person} is no longer marked staff",
     "yes": "yes",
     "no": "no",
+    "(none)": "(none)",
     "Roles": "Roles",
     "Staffing": "Staffing",
     "Owner load": "Owner load",
@@ -107,7 +111,7 @@ ZH_CN = {
     # roles
     "lead": "总负责人", "owner": "群主", "admin": "管理员", "KOL": "KOL", "cheer squad": "气氛组", "staff": "内部人员",
     # platform states
-    "synced": "已同步", "pending": "等待平台", "shequn only": "仅 shequn", "failed": "平台拒绝", "n/a": "不适用",
+    "synced": "已同步", "waiting for platform": "等待平台", "shequn only": "仅 shequn", "n/a": "不适用",
     # statuses
     "ok": "正常", "understaffed": "人手不足", "overstaffed": "人手过多", "overloaded": "超负荷", "light": "负荷偏低",
     # changes
@@ -123,8 +127,8 @@ ZH_CN = {
     "cheer squad did not speak on {day}": "气氛组 {day} 没有发言",
     # headers
     "person id": "成员编号", "person": "成员", "group id": "群编号", "group": "群", "role": "角色", "source": "来源",
-    "platform": "平台状态", "assigned by": "分配人", "assigned at": "分配时间", "admins": "管理员",
-    "KOLs": "KOL", "insiders": "自己人", "members": "群成员", "status": "状态", "why": "原因", "groups": "群数",
+    "on platform": "平台状态", "assigned by": "分配人", "assigned at": "分配时间", "admins": "管理员",
+    "KOLs": "KOL", "insiders": "自己人", "members": "群成员", "status": "状态", "why": "原因", "groups run": "负责群数",
     "group names": "群名", "cheer squad who spoke": "发言的气氛组", "cheer squad messages": "气氛组消息数",
     "covered": "已覆盖", "time": "时间", "change": "变更", "by": "操作人", "reason": "理由", "result": "结果",
     "insider": "自己人", "day": "日期", "new group": "新群",
@@ -139,7 +143,7 @@ ZH_CN = {
     "already held": "已是该角色", "not held": "未担任该角色",
     "{person} is marked staff (insider)": "{person} 已标记为内部人员（自己人）",
     "{person} is no longer marked staff": "{person} 已取消内部人员标记",
-    "yes": "是", "no": "否",
+    "yes": "是", "no": "否", "(none)": "（无）",
     "Roles": "角色", "Staffing": "人员配置", "Owner load": "群主负荷", "Cheer squad coverage": "气氛组覆盖",
     "Role history": "角色记录", "Role guidelines": "角色配置建议",
     "Raise alerts for understaffed groups and overloaded owners": "为人手不足的群和超负荷的群主发出提醒",
