@@ -1,0 +1,254 @@
+"""The console application: modes (one per screen), live refresh, language, palette.
+
+Modes are the core screens plus every plugin's ``register_screens``; each is
+reachable by one key (binding id ``mode.<id>``, remappable in ``[console] bindings``)
+and from the command palette. Screens are imported on first use, so a plugin's
+screen costs nothing until it is opened.
+
+Live: a timer polls a handful of max() fingerprints (queries.change_marks) in a thread
+worker every ``console.refresh_seconds`` and tells the visible screen when something
+changed; the event loop itself never touches SQLite.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import partial
+from typing import Any, Iterable
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..i18n import translate
+from ..registry import PanelSpec, ScreenSpec
+
+CORE_SCREENS = [
+    ScreenSpec("dashboard", "Dashboard", "d", "console.tui.screens.dashboard:DashboardScreen", 10, "console"),
+    ScreenSpec("groups", "Groups", "g", "console.tui.screens.groups:GroupsScreen", 20, "console"),
+    ScreenSpec("members", "Members", "m", "console.tui.screens.members:MembersScreen", 30, "console"),
+    ScreenSpec("activity", "Activity", "a", "console.tui.screens.activity:ActivityScreen", 70, "console"),
+    ScreenSpec("connections", "Connections", "c", "console.tui.screens.connections:ConnectionsScreen", 80, "console"),
+    ScreenSpec("owner", "Owner's queue", "q", "console.tui.screens.owner:OwnerScreen", 90, "console"),
+]
+
+
+def load_target(target: str) -> Any:
+    """Import ``"module:attribute"`` (a plugin's screen or panel class)."""
+    module, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+class ShequnApp(App):
+    """The console. Build it with :func:`build_app` (it adds one binding per mode)."""
+
+    TITLE = "shequn"
+    CSS = """
+    Screen { layers: base overlay; }
+    #modebar { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+t", "toggle_language", "中文/English", id="app.language", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
+    ]
+
+    def __init__(self, ws: Any, *, screens: list[ScreenSpec], panels: dict[str, PanelSpec] | None = None,
+                 read_only: bool = False, engine_note: str = "", lang: str | None = None,
+                 refresh_seconds: float | None = None, start_mode: str = "dashboard"):
+        super().__init__()
+        self.ws = ws
+        self.read_only = read_only
+        self.engine_note = engine_note
+        self.lang = lang or ws.settings.console.language
+        self.specs = sorted(screens, key=lambda s: (s.order, s.id))
+        self.panels = panels or {}
+        self.refresh_seconds = refresh_seconds if refresh_seconds is not None else ws.settings.console.refresh_seconds
+        self.start_mode = start_mode
+        self._marks: tuple | None = None
+        self._screen_classes: dict[str, type] = {}
+        for spec in self.specs:
+            self.add_mode(spec.id, partial(self._make_screen, spec))
+        if ws.settings.console.bindings:
+            self.set_keymap(dict(ws.settings.console.bindings))
+
+    # --- modes -------------------------------------------------------------------------
+
+    def screen_class(self, spec: ScreenSpec) -> type:
+        cls = self._screen_classes.get(spec.id)
+        if cls is None:
+            cls = self._screen_classes[spec.id] = load_target(spec.target)
+        return cls
+
+    def _make_screen(self, spec: ScreenSpec) -> Screen:
+        try:
+            cls = self.screen_class(spec)
+            return cls()
+        except Exception as e:  # a broken plugin screen must not take the console down
+            from .screens.broken import BrokenScreen
+
+            return BrokenScreen(spec, f"{type(e).__name__}: {e}")
+
+    def on_mount(self) -> None:
+        self.switch_mode(self.start_mode if any(s.id == self.start_mode for s in self.specs) else self.specs[0].id)
+        if self.refresh_seconds > 0:
+            self.set_interval(self.refresh_seconds, self.poll_changes)
+
+    def action_mode(self, mode: str) -> None:
+        if self.current_mode == mode:
+            return
+        self.switch_mode(mode)
+
+    def mode_bar(self, current: str) -> str:
+        """The one-line list of modes and their keys under the header (keys as remapped)."""
+        parts = []
+        for spec in self.specs:
+            key = self.key_for(f"mode.{spec.id}") or spec.key
+            title = self.t(spec.title)
+            parts.append(f"[reverse] {key} {title} [/]" if spec.id == current else f"[b]{key}[/] {title}")
+        return "  ".join(parts)
+
+    def key_for(self, binding_id: str) -> str:
+        for _, b in self._bindings:
+            if b.id == binding_id:
+                return self.get_key_display(b)
+        return ""
+
+    # --- words -------------------------------------------------------------------------------
+
+    def t(self, text: str, **kw: Any) -> str:
+        out = translate(text, self.lang, self.ws.registry.translations)
+        return out.format(**kw) if kw else out
+
+    def action_toggle_language(self) -> None:
+        self.set_language("en" if self.lang == "zh-CN" else "zh-CN")
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        screen = self.screen
+        relabel = getattr(screen, "relabel", None)
+        if relabel:
+            relabel()
+        self.refresh_bindings()
+
+    def status_line(self) -> str:
+        bits = [self.t("operator") + ": " + self.ws.operator]
+        if self.read_only:
+            bits.append(self.t("read-only"))
+        if self.engine_note:
+            bits.append(self.t(self.engine_note.split(" (")[0]) + (
+                " (" + self.engine_note.split(" (", 1)[1] if " (" in self.engine_note else ""))
+        return " · ".join(bits)
+
+    # --- live ----------------------------------------------------------------------------------
+
+    def poll_changes(self) -> None:
+        self.run_worker(self._poll_worker, thread=True, group="poll", exclusive=True)
+
+    def _poll_worker(self) -> None:
+        from .queries import change_marks
+
+        try:
+            marks = change_marks(self.ws)
+        except Exception:
+            return  # a busy database is retried on the next tick
+        if marks != self._marks:
+            first = self._marks is None
+            self._marks = marks
+            if not first:
+                self.call_from_thread(self._changed)
+
+    def _changed(self) -> None:
+        live = getattr(self.screen, "live_changed", None)
+        if live:
+            live()
+
+    # --- places reachable from anywhere ----------------------------------------------------------
+
+    def open_group(self, group_id: int) -> None:
+        from .screens.group_detail import GroupDetailScreen
+
+        self.push_screen(GroupDetailScreen(group_id))
+
+    def open_person(self, person_id: int) -> None:
+        from .screens.profile import ProfileScreen
+
+        self.push_screen(ProfileScreen(person_id))
+
+    def goto(self, mode: str, arg: Any = None) -> None:
+        """Open what a dashboard line or queue item is about."""
+        if mode == "group" and arg is not None:
+            self.open_group(int(arg))
+            return
+        if mode == "person" and arg is not None:
+            self.open_person(int(arg))
+            return
+        if any(s.id == mode for s in self.specs):
+            self.switch_mode(mode)
+            if arg:
+                self.call_later(lambda: getattr(self.screen, "focus_on", lambda a: None)(arg))
+        else:
+            self.notify(self.t("That screen is not installed: {mode}", mode=mode), severity="warning")
+
+    # --- help and palette ---------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from .dialogs import HelpScreen
+
+        screen = self.screen
+        title = self.t(getattr(screen, "TITLE_EN", "") or "shequn")
+        lines = [f"# {title}", "", self.t(getattr(screen, "HELP", "") or ""), "", f"## {self.t('Keys')}", ""]
+        lines += ["| " + self.t("key") + " | " + self.t("does") + " | id |", "|---|---|---|"]
+        seen = set()
+        for key, ab in screen.active_bindings.items():
+            b = ab.binding
+            if not b.description or (b.id or key) in seen:
+                continue
+            seen.add(b.id or key)
+            state = "" if ab.enabled else " (" + self.t("disabled") + ")"
+            lines.append(f"| `{self.get_key_display(b)}` | {b.description}{state} | {b.id or ''} |")
+        lines += ["", f"## {self.t('Screens')}", ""]
+        for spec in self.specs:
+            lines.append(f"- `{self.key_for('mode.' + spec.id) or spec.key}` {self.t(spec.title)}")
+        lines += ["", self.t("Ctrl+P opens the command palette; Ctrl+T switches 中文/English; Ctrl+Q quits.")]
+        self.push_screen(HelpScreen("\n".join(lines)))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for spec in self.specs:
+            yield SystemCommand(self.t("Go to") + ": " + self.t(spec.title), self.t("Open this screen"),
+                                partial(self.switch_mode, spec.id))
+        yield SystemCommand("Language: English", "Show every string in English", partial(self.set_language, "en"))
+        yield SystemCommand("语言：中文", "界面使用简体中文", partial(self.set_language, "zh-CN"))
+        # Every screen's own commands (core and plugins'), usable from anywhere: the
+        # command switches to its screen first.
+        for spec in self.specs:
+            try:
+                cls = self.screen_class(spec)
+            except Exception:
+                continue
+            for title, action in getattr(cls, "PALETTE", ()):
+                yield SystemCommand(self.t(spec.title) + ": " + self.t(title), self.t(title),
+                                    partial(self._palette_action, spec.id, action))
+        yield from super().get_system_commands(screen)
+
+    def _palette_action(self, mode: str, action: str) -> None:
+        async def run() -> None:
+            await self.run_action(action, self.screen)
+
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+        self.call_later(run)
+
+
+def build_app(ws: Any, *, plugin_screens: dict[str, ScreenSpec] | None = None,
+              panels: dict[str, PanelSpec] | None = None, **kwargs: Any) -> ShequnApp:
+    """The console app with one binding per mode (core and plugins')."""
+    specs = list(CORE_SCREENS)
+    taken = {s.id for s in specs}
+    for spec in (plugin_screens or {}).values():
+        if spec.id not in taken:
+            specs.append(spec)
+            taken.add(spec.id)
+    binds = [Binding(s.key, f"app.mode('{s.id}')", s.title, show=False, id=f"mode.{s.id}") for s in specs]
+    cls = type("ShequnConsole", (ShequnApp,), {"BINDINGS": binds})
+    return cls(ws, screens=specs, panels=panels, **kwargs)

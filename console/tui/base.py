@@ -1,0 +1,168 @@
+"""The base of every console screen: header, body, a "why disabled" line, footer.
+
+Screens read in thread workers and get their rows back on the event loop
+(``self.load(fn, *args, then=callback)``), re-read when the app says the workspace
+changed, translate every visible string through ``self.t`` and redraw themselves
+when the language is switched. Bindings shown in the footer are translated too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Callable
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+
+class ShequnScreen(Screen):
+    """One mode of the console. Subclasses set MODE, TITLE_EN, HELP and write body()."""
+
+    MODE = ""
+    TITLE_EN = ""
+    HELP = ""
+    #: action name -> outbox kind (or "write") checked with ops.why_not for the footer
+    GUARDED: dict[str, str] = {}
+
+    DEFAULT_CSS = """
+    ShequnScreen #why { height: auto; max-height: 2; color: $warning; padding: 0 1; }
+    ShequnScreen .section { text-style: bold; padding: 0 1; color: $accent; }
+    ShequnScreen .muted { color: $text-muted; }
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._lang = ""
+
+    @property
+    def ws(self):
+        return self.app.ws
+
+    def t(self, text: str, **kw: Any) -> str:
+        return self.app.t(text, **kw)
+
+    def compose(self) -> ComposeResult:
+        self._lang = self.app.lang
+        yield Header(icon="")
+        yield Static(self.app.mode_bar(self.MODE), id="modebar", markup=True)
+        yield from self.body()
+        yield Static("", id="why")
+        yield Footer()
+
+    def body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.title = self.t(self.TITLE_EN)
+        self.sub_title = self.app.status_line()
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        if self._lang and self._lang != self.app.lang:
+            self.relabel()
+        else:
+            self.refresh_data()
+        self.sub_title = self.app.status_line()
+
+    def relabel(self) -> None:
+        """Redraw for a new language: compose again and read again."""
+        self.title = self.t(self.TITLE_EN)
+
+        async def again() -> None:
+            await self.recompose()
+            self.refresh_data()
+
+        self.call_later(again)
+
+    def refresh_data(self) -> None:
+        """Read what the screen shows (in workers). Called on mount and on live changes."""
+
+    def live_changed(self) -> None:
+        """The workspace changed (new events, action results). Default: read again."""
+        self.refresh_data()
+
+    # --- workers ---------------------------------------------------------------------
+
+    def load(self, fn: Callable[..., Any], *args: Any, then: Callable[[Any], None], group: str = "load") -> None:
+        """Run ``fn(*args)`` in a thread and hand the result to ``then`` on the event loop."""
+
+        def work() -> None:
+            try:
+                result = fn(*args)
+            except Exception as e:  # shown, never a traceback over the screen
+                self.app.call_from_thread(self.app.notify, f"{type(e).__name__}: {e}", severity="error",
+                                          title=self.t("Could not read"))
+                return
+            self.app.call_from_thread(then, result)
+
+        self.run_worker(work, thread=True, group=group, exclusive=True)
+
+    def do(self, fn: Callable[..., Any], *args: Any, done: str = "", then: Callable[[Any], None] | None = None) -> None:
+        """Run an operator action in a thread; say what happened (or why not)."""
+
+        def work() -> None:
+            try:
+                result = fn(*args)
+            except Exception as e:
+                self.app.call_from_thread(self.app.notify, str(e), severity="error", title=self.t("Not done"))
+                return
+            if done:
+                self.app.call_from_thread(self.app.notify, done)
+            if then:
+                self.app.call_from_thread(then, result)
+            self.app.call_from_thread(self.refresh_data)
+
+        self.run_worker(work, thread=True, group="do")
+
+    # --- disabled actions, with the reason ------------------------------------------------
+
+    def group_ids_for_guard(self) -> list[int]:
+        """The groups the guarded actions would touch now (override per screen)."""
+        return []
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        kind = self.GUARDED.get(action)
+        if kind is None:
+            return True
+        from .ops import why_not
+
+        return None if why_not(self.ws, kind, self.group_ids_for_guard()) else True
+
+    def show_why(self) -> None:
+        """List the disabled actions and why, under the body (the footer greys them out)."""
+        from .ops import why_not
+
+        reasons: dict[str, list[str]] = {}
+        gids = self.group_ids_for_guard()
+        for action, kind in self.GUARDED.items():
+            why = why_not(self.ws, kind, gids)
+            if why:
+                label = next((b.description for _, b in self._bindings if b.action == action), action)
+                reasons.setdefault(why, []).append(self.t(label))
+        text = "  ".join(f"{', '.join(v)}: {self.t('disabled')} ({self.t(k)})" for k, v in reasons.items())
+        try:
+            self.query_one("#why", Static).update(text)
+        except Exception:
+            pass
+        self.refresh_bindings()
+
+    def guard(self, kind: str, group_ids: list[int]) -> bool:
+        """True when allowed; otherwise say why and refuse."""
+        from .ops import why_not
+
+        why = why_not(self.ws, kind, group_ids)
+        if why:
+            self.app.notify(self.t(why), severity="warning", title=self.t("Not available"))
+            return False
+        return True
+
+    @property
+    def active_bindings(self):  # type: ignore[override]
+        """The footer's bindings, with descriptions in the console's language."""
+        out = {}
+        for key, ab in super().active_bindings.items():
+            if ab.binding.description:
+                ab = ab._replace(binding=replace(ab.binding, description=self.t(ab.binding.description)))
+            out[key] = ab
+        return out

@@ -1,0 +1,129 @@
+"""What the operator does from the console, as plain functions (no Textual).
+
+Every platform effect goes through the outbox (``ws.enqueue`` with
+``requested_by = operator:NAME``), which audits it; every change that is not a
+platform effect (an alert resolved, a task done) is audited here. Before offering an
+action the screens ask :func:`why_not`, which gives the reason an action is not
+available (read-only console, a platform without the capability) so it is shown
+disabled with that reason instead of being offered and failing on the wire.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..engine import apply_decision
+from ..model import ACTION_CAPABILITY, Decision, Proposal
+from ..workspace import Workspace
+
+READ_ONLY_REASON = "read-only console (opened with --read-only)"
+
+
+def operator(ws: Workspace) -> str:
+    return f"operator:{ws.operator}"
+
+
+def why_not(ws: Workspace, kind: str, group_ids: Iterable[int] = ()) -> str | None:
+    """Why ``kind`` cannot be done on these groups now, or None when it can.
+
+    ``kind`` is an outbox action kind (kick, mute, approve_join...) or "write" for a
+    change that touches only the workspace (notes, alerts, tasks)."""
+    if ws.read_only:
+        return READ_ONLY_REASON
+    if kind == "write":
+        return None
+    cap = ACTION_CAPABILITY.get(kind)
+    if cap is None:
+        return f"unknown action {kind}"
+    missing = set()
+    for gid in group_ids:
+        if cap not in ws.group_capabilities(gid):
+            conn = ws.store.scalar("SELECT platform FROM groups WHERE id = ?", (gid,), "?")
+            missing.add(conn)
+    if missing:
+        return f"the {', '.join(sorted(missing))} platform cannot {kind.replace('_', ' ')}"
+    return None
+
+
+def act_on_members(ws: Workspace, kind: str, targets: list[tuple[int, int]], reason: str,
+                   params: dict[str, Any] | None = None) -> list[int]:
+    """Queue ``kind`` (kick, mute...) for each (group_id, person_id); one transaction."""
+    props = [Proposal(kind=kind, reason=reason, group_id=g, person_id=p, params=dict(params or {}),
+                      key=f"op:{ws.operator}:{kind}:{g}:{p}:{ws.now()}") for g, p in targets]
+    return ws.enqueue(props, operator(ws))
+
+
+def act_on_groups(ws: Workspace, kind: str, group_ids: list[int], reason: str,
+                  params: dict[str, Any] | None = None, progress=None) -> list[int]:
+    """Queue a group-level action (send, announce, whole_mute...) for each group.
+
+    Each group is queued in its own transaction so the progress display moves and a
+    bad group stops the run with the ones before it queued (and said so)."""
+    ids: list[int] = []
+    for i, gid in enumerate(group_ids, 1):
+        ids += ws.enqueue([Proposal(kind=kind, reason=reason, group_id=gid, params=dict(params or {}),
+                                    key=f"op:{ws.operator}:{kind}:{gid}:{ws.now()}:{reason}")], operator(ws))
+        if progress:
+            progress(i, len(group_ids))
+    return ids
+
+
+def set_group_fields(ws: Workspace, group_ids: list[int], **fields: Any) -> int:
+    """Change a group's type, theme, tier or family (workspace only); audited."""
+    allowed = {"type", "theme", "tier", "family", "capacity", "status"}
+    bad = set(fields) - allowed
+    if bad:
+        raise ValueError(f"cannot set {', '.join(sorted(bad))} on a group; allowed: {', '.join(sorted(allowed))}")
+    if "type" in fields and fields["type"] not in ("traffic", "welfare", "flash"):
+        raise ValueError(f"group type {fields['type']!r} is not one of traffic, welfare, flash")
+    sets = ", ".join(f"{k} = ?" for k in fields)
+    with ws.store.write() as c:
+        for gid in group_ids:
+            c.execute(f"UPDATE groups SET {sets} WHERE id = ?", (*fields.values(), gid))
+            ws.audit("group_update", "group", gid, fields)
+    return len(group_ids)
+
+
+def decide_request(ws: Workspace, request_id: int, verdict: str, reason: str) -> int:
+    """Approve or reject a join request by hand (the same path rules use)."""
+    req = ws.store.one("SELECT r.*, g.platform_group_id FROM join_requests r LEFT JOIN groups g ON g.id = r.group_id"
+                       " WHERE r.id = ?", (request_id,))
+    if req is None:
+        raise ValueError(f"join request {request_id} does not exist")
+    if req["status"] not in ("pending", "held"):
+        raise ValueError(f"join request {request_id} was already {req['status']}")
+    return apply_decision(ws, req, Decision(verdict, reason, rule=""), operator(ws))
+
+
+def resolve_alert(ws: Workspace, alert_id: int) -> None:
+    with ws.store.write() as c:
+        c.execute("UPDATE alerts SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL", (ws.now(), alert_id))
+        ws.audit("alert_resolved", "alert", alert_id)
+
+
+def close_task(ws: Workspace, task_id: int, status: str = "done") -> None:
+    if status not in ("done", "dismissed"):
+        raise ValueError(f"task status {status!r}: expected done or dismissed")
+    with ws.store.write() as c:
+        c.execute("UPDATE tasks SET status = ?, done_at = ? WHERE id = ? AND status = 'open'", (status, ws.now(), task_id))
+        ws.audit(f"task_{status}", "task", task_id)
+
+
+def retry_action(ws: Workspace, action_id: int) -> None:
+    """Put a failed action back in the outbox (attempts reset); audited."""
+    with ws.store.write() as c:
+        row = c.execute("SELECT status FROM actions WHERE id = ?", (action_id,)).fetchone()
+        if row is None:
+            raise ValueError(f"action {action_id} does not exist")
+        if row[0] != "failed":
+            raise ValueError(f"action {action_id} is {row[0]}; only failed actions are retried")
+        c.execute("UPDATE actions SET status = 'pending', attempts = 0, not_before = 0, updated_at = ? WHERE id = ?",
+                  (ws.now(), action_id))
+        ws.audit("action_retry", "action", action_id)
+
+
+def touched(ws: Workspace, targets: list[tuple[int, int | None]]) -> tuple[int, int]:
+    """How many groups and people a bulk action touches (for the confirmation)."""
+    groups = {g for g, _ in targets if g is not None}
+    people = {p for _, p in targets if p is not None}
+    return len(groups), len(people)

@@ -1,0 +1,423 @@
+"""What the console's screens read, as plain functions over the core tables.
+
+No Textual here: every function takes the workspace, runs in a thread worker and
+returns plain rows, so it is tested without Pilot and reused by the benchmark.
+Queries stay on indexed paths or small tables (groups, roles, alerts, rollups) and
+page with LIMIT/OFFSET where a table can be large (people, events, actions, audit).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..workspace import Workspace
+
+DAY = 86400
+
+
+# --- live changes ---------------------------------------------------------------------
+
+
+def change_marks(ws: Workspace) -> tuple[Any, ...]:
+    """Cheap fingerprints of what changed: the newest event, message, action update,
+    request, case, alert, task and audit row. Each is a max() over a rowid or an
+    indexed column, so polling every second costs microseconds."""
+    return tuple(ws.store.scalar(sql, (), 0) for sql in (
+        "SELECT max(id) FROM events", "SELECT max(id) FROM messages",
+        "SELECT max(updated_at) FROM actions", "SELECT count(*) FROM actions WHERE status IN ('pending','running')",
+        "SELECT max(coalesce(decided_at, requested_at)) FROM join_requests", "SELECT max(id) FROM join_requests",
+        "SELECT max(id) || ':' || coalesce(max(closed_at), 0) FROM cases",
+        "SELECT max(id) || ':' || coalesce(max(resolved_at), 0) FROM alerts",
+        "SELECT max(id) || ':' || coalesce(max(done_at), 0) FROM tasks", "SELECT max(id) FROM audit_log",
+        "SELECT max(updated_at) FROM connections"))
+
+
+def workspace_is_empty(ws: Workspace) -> bool:
+    return not ws.store.scalar("SELECT 1 FROM groups LIMIT 1")
+
+
+# --- dashboard --------------------------------------------------------------------------
+
+
+def overnight(ws: Workspace, hours: int = 24) -> list[dict[str, Any]]:
+    """The dashboard's "what happened" lines, each with where it leads (mode + filter)."""
+    now = ws.now()
+    since = now - hours * 3600
+    s = ws.store
+    joins = s.scalar("SELECT count(*) FROM memberships WHERE joined_at >= ?", (since,), 0)
+    leaves = s.scalar("SELECT count(*) FROM memberships WHERE status = 'left' AND left_at >= ?", (since,), 0)
+    kicked = s.scalar("SELECT count(*) FROM memberships WHERE status = 'left' AND left_at >= ?"
+                      " AND leave_reason = 'kick'", (since,), 0)
+    cases = s.query("SELECT coalesce(step, kind) AS step, count(*) AS n FROM cases WHERE opened_at >= ?"
+                    " GROUP BY 1 ORDER BY 2 DESC", (since,))
+    waiting = s.scalar("SELECT count(*) FROM join_requests WHERE status IN ('pending', 'held')", (), 0)
+    failed = s.scalar("SELECT count(*) FROM actions WHERE status = 'failed' AND updated_at >= ?", (since,), 0)
+    lines: list[dict[str, Any]] = [
+        {"text": "{n} joins", "n": joins, "mode": "activity", "arg": "join"},
+        {"text": "{n} leaves ({k} removed)", "n": leaves, "k": kicked, "mode": "activity", "arg": "leave"},
+    ]
+    for c in cases:
+        lines.append({"text": "{n} cases: {step}", "n": c["n"], "step": c["step"], "mode": "moderation", "arg": ""})
+    lines.append({"text": "{n} join requests waiting", "n": waiting, "mode": "workflows", "arg": ""})
+    if failed:
+        lines.append({"text": "{n} actions failed", "n": failed, "mode": "activity", "arg": "failed"})
+    for g in s.query("SELECT id, name, member_count, capacity FROM groups WHERE status = 'active' AND capacity > 0"
+                     " AND member_count * 100 >= capacity * 90 ORDER BY member_count * 1.0 / capacity DESC LIMIT 5"):
+        lines.append({"text": "{name} at {pct}% of capacity", "name": g["name"],
+                      "pct": int(100 * g["member_count"] / g["capacity"]), "mode": "group", "arg": g["id"]})
+    for g in silent_groups(ws, days=3)[:5]:
+        lines.append({"text": "{name} silent for {days} days", "name": g["name"], "days": g["days"],
+                      "mode": "group", "arg": g["id"]})
+    return lines
+
+
+def silent_groups(ws: Workspace, days: int = 3) -> list[dict[str, Any]]:
+    """Active groups with no member message for ``days`` days (from the daily rollups)."""
+    today = ws.day(ws.now())
+    cutoff = ws.day(ws.now() - days * DAY)
+    rows = ws.store.query(
+        "SELECT g.id, g.name, (SELECT max(day) FROM rollups_daily r WHERE r.group_id = g.id"
+        " AND r.messages > r.messages_insiders) AS last_day FROM groups g WHERE g.status = 'active'")
+    out = []
+    for r in rows:
+        last = r["last_day"]
+        if last is None or last <= cutoff:
+            n = days if last is None else (ws.day_start(today) - ws.day_start(last)) // DAY
+            out.append({"id": r["id"], "name": r["name"], "days": int(n)})
+    return out
+
+
+def open_alerts(ws: Workspace, limit: int = 50) -> list[dict[str, Any]]:
+    return ws.store.query(
+        "SELECT a.id, a.kind, a.group_id, a.severity, a.message, a.why, a.opened_at, a.dedupe_key, g.name AS group_name"
+        " FROM alerts a LEFT JOIN groups g ON g.id = a.group_id WHERE a.resolved_at IS NULL"
+        " ORDER BY a.opened_at DESC LIMIT ?", (limit,))
+
+
+def daily_series(ws: Workspace, days: int = 30) -> dict[str, list[int]]:
+    """Messages, speakers, joins and leaves per day over all groups (rollups, not the log)."""
+    start = ws.day(ws.now() - (days - 1) * DAY)
+    rows = ws.store.query("SELECT day, sum(messages) m, sum(speakers) s, sum(joins) j, sum(leaves) l"
+                          " FROM rollups_daily WHERE day >= ? GROUP BY day ORDER BY day", (start,))
+    by_day = {r["day"]: r for r in rows}
+    out: dict[str, list[int]] = {"days": [], "messages": [], "speakers": [], "joins": [], "leaves": []}
+    for i in range(days):
+        d = ws.day(ws.now() - (days - 1 - i) * DAY)
+        r = by_day.get(d) or {}
+        out["days"].append(d)  # type: ignore[arg-type]
+        out["messages"].append(int(r.get("m") or 0))
+        out["speakers"].append(int(r.get("s") or 0))
+        out["joins"].append(int(r.get("j") or 0))
+        out["leaves"].append(int(r.get("l") or 0))
+    return out
+
+
+# --- groups ---------------------------------------------------------------------------------
+
+
+def groups(ws: Workspace) -> list[dict[str, Any]]:
+    """Every group with owner, staffing and today's activity (about 1,000 rows: held in memory)."""
+    today = ws.day(ws.now())
+    rows = ws.store.query(
+        "SELECT g.id, g.name, g.platform, g.connection_id, g.type, g.theme, g.tier, g.family, g.status,"
+        " g.member_count, g.capacity,"
+        " (SELECT group_concat(p.display_name, ', ') FROM roles r JOIN people p ON p.id = r.person_id"
+        "   WHERE r.group_id = g.id AND r.role = 'owner') AS owner,"
+        " (SELECT count(*) FROM roles r WHERE r.group_id = g.id AND r.role = 'admin') AS admins,"
+        " (SELECT count(*) FROM roles r WHERE r.group_id = g.id AND r.role = 'cheer') AS cheer,"
+        " coalesce(d.messages, 0) AS today_messages, coalesce(d.speakers, 0) AS today_speakers,"
+        " coalesce(d.joins, 0) AS today_joins, coalesce(d.leaves, 0) AS today_leaves"
+        " FROM groups g LEFT JOIN rollups_daily d ON d.group_id = g.id AND d.day = ? ORDER BY g.id", (today,))
+    for r in rows:
+        r["owner"] = r["owner"] or ""
+        r["fill"] = (r["member_count"] / r["capacity"]) if r["capacity"] else 0.0
+    return rows
+
+
+def filter_groups(rows: list[dict[str, Any]], text: str, translate=lambda s: s) -> list[dict[str, Any]]:
+    """k9s-style filter: every word must appear in the name, theme, type (either
+    language), platform, owner, tier or family."""
+    words = [w.lower() for w in text.split() if w]
+    if not words:
+        return rows
+    out = []
+    for r in rows:
+        hay = " ".join(str(r.get(k) or "") for k in ("name", "theme", "type", "platform", "owner", "tier", "family",
+                                                     "status", "connection_id")).lower()
+        hay += " " + translate(r.get("type") or "")
+        if all(w in hay for w in words):
+            out.append(r)
+    return out
+
+
+def group_detail(ws: Workspace, group_id: int) -> dict[str, Any]:
+    s = ws.store
+    g = s.one("SELECT * FROM groups WHERE id = ?", (group_id,)) or {}
+    return {
+        "group": g,
+        "roles": s.query("SELECT r.id, r.role, r.person_id, p.display_name AS person, r.platform_state, r.assigned_by"
+                         " FROM roles r JOIN people p ON p.id = r.person_id WHERE r.group_id = ?"
+                         " ORDER BY r.role, p.display_name", (group_id,)),
+        "policies": s.query("SELECT id, name, kind, plugin, scope_type, scope_value, enabled, dry_run FROM rules"
+                            " WHERE scope_type = 'all' OR (scope_type = 'type' AND scope_value = ?)"
+                            " OR (scope_type = 'group' AND scope_value = ?) ORDER BY plugin, name",
+                            (g.get("type", ""), str(group_id))),
+        "events": s.query("SELECT e.id, e.kind, e.ts, e.data, p.display_name AS person FROM events e"
+                          " LEFT JOIN people p ON p.id = e.person_id WHERE e.group_id = ? ORDER BY e.id DESC LIMIT 30",
+                          (group_id,)) if g else [],
+        "cases": s.query("SELECT c.id, c.rule, c.step, c.status, c.opened_at, p.display_name AS person FROM cases c"
+                         " LEFT JOIN people p ON p.id = c.person_id WHERE c.group_id = ? ORDER BY c.id DESC LIMIT 30",
+                         (group_id,)),
+    }
+
+
+class GroupMembersSource:
+    """Members of one group, a page at a time (a group may hold thousands)."""
+
+    def __init__(self, ws: Workspace, group_id: int):
+        self.ws, self.group_id = ws, group_id
+
+    def count(self) -> int:
+        return self.ws.store.scalar("SELECT count(*) FROM memberships WHERE group_id = ? AND status = 'member'",
+                                    (self.group_id,), 0)
+
+    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        return self.ws.store.query(
+            "SELECT m.person_id AS id, p.display_name AS name, m.group_nickname, m.platform_role, m.joined_at,"
+            " m.last_spoke_at, m.message_count FROM memberships m JOIN people p ON p.id = m.person_id"
+            " WHERE m.group_id = ? AND m.status = 'member' ORDER BY m.id LIMIT ? OFFSET ?",
+            (self.group_id, limit, offset))
+
+
+# --- members -----------------------------------------------------------------------------------
+
+
+class MembersSource:
+    """People, one page at a time, optionally searched by name, nickname, platform id or tag.
+
+    Without a search the page is a rowid range scan (LIMIT/OFFSET on the primary key).
+    A search builds the matching id list once (in the worker) and pages over it, so a
+    page-down after a search costs one ``IN (...)`` of 100 ids, not a second scan."""
+
+    def __init__(self, ws: Workspace, search: str = ""):
+        self.ws = ws
+        self.search = search.strip()
+        self._ids: list[int] | None = None
+
+    def _match(self) -> list[int]:
+        if self._ids is None:
+            q = self.search
+            like = f"%{q}%"
+            sql = ("SELECT id FROM people WHERE display_name LIKE ?1"
+                   " UNION SELECT person_id FROM identities WHERE nickname LIKE ?1 OR platform_user_id = ?2"
+                   " UNION SELECT person_id FROM tags WHERE tag = ?2 OR tag || ':' || value = ?2"
+                   " UNION SELECT person_id FROM memberships WHERE group_nickname LIKE ?1"
+                   " ORDER BY 1 LIMIT 100000")
+            if q.isdigit():
+                sql = sql.replace("ORDER BY 1", "UNION SELECT id FROM people WHERE id = ?3 ORDER BY 1")
+                params: tuple = (like, q, int(q))
+            else:
+                params = (like, q)
+            self._ids = [r[0] for r in self.ws.store.execute(sql, params).fetchall()]
+        return self._ids
+
+    def count(self) -> int:
+        if self.search:
+            return len(self._match())
+        return self.ws.store.scalar("SELECT count(*) FROM people", (), 0)
+
+    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        if self.search:
+            ids = self._match()[offset:offset + limit]
+            if not ids:
+                return []
+            marks = ",".join("?" * len(ids))
+            base = self.ws.store.query(f"SELECT id, display_name AS name, city, is_insider FROM people"
+                                       f" WHERE id IN ({marks}) ORDER BY id", ids)
+        else:
+            base = self.ws.store.query("SELECT id, display_name AS name, city, is_insider FROM people"
+                                       " ORDER BY id LIMIT ? OFFSET ?", (limit, offset))
+        return _decorate_people(self.ws, base)
+
+
+def _decorate_people(ws: Workspace, base: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add identities, group count and segment to one page of people (three indexed queries)."""
+    if not base:
+        return base
+    ids = [r["id"] for r in base]
+    marks = ",".join("?" * len(ids))
+    idents: dict[int, list[str]] = {}
+    for r in ws.store.query(f"SELECT person_id, platform, platform_user_id, nickname FROM identities"
+                            f" WHERE person_id IN ({marks})", ids):
+        idents.setdefault(r["person_id"], []).append(f"{r['platform']}:{r['platform_user_id']}")
+    groups_n = {r["person_id"]: r["n"] for r in ws.store.query(
+        f"SELECT person_id, count(*) AS n FROM memberships WHERE person_id IN ({marks}) AND status = 'member'"
+        f" GROUP BY person_id", ids)}
+    segs = {r["person_id"]: r["value"] for r in ws.store.query(
+        f"SELECT person_id, value FROM tags WHERE person_id IN ({marks}) AND tag = 'segment'", ids)}
+    for r in base:
+        r["identities"] = " ".join(idents.get(r["id"], []))
+        r["groups"] = groups_n.get(r["id"], 0)
+        r["segment"] = segs.get(r["id"], "")
+    return base
+
+
+def profile(ws: Workspace, person_id: int) -> dict[str, Any]:
+    s = ws.store
+    p = s.one("SELECT * FROM people WHERE id = ?", (person_id,)) or {}
+    seg = s.one("SELECT value, provenance, source, method, confidence FROM tags WHERE person_id = ? AND tag = 'segment'",
+                (person_id,))
+    referrer = s.one("SELECT id, display_name FROM people WHERE id = ?", (p.get("referred_by"),)) if p.get(
+        "referred_by") else None
+    upline = s.one("SELECT id, display_name FROM people WHERE id = ?", (referrer and s.scalar(
+        "SELECT referred_by FROM people WHERE id = ?", (referrer["id"],)),)) if referrer else None
+    invited = s.query("SELECT id, display_name, (SELECT count(*) FROM people q WHERE q.referred_by = c.id) AS invited"
+                      " FROM people c WHERE referred_by = ? ORDER BY id LIMIT 50", (person_id,))
+    return {
+        "person": p,
+        "identities": s.query("SELECT platform, platform_user_id, nickname FROM identities WHERE person_id = ?",
+                              (person_id,)),
+        "groups": s.query("SELECT m.group_id, g.name, g.type, m.status, m.group_nickname, m.platform_role, m.joined_at,"
+                          " m.left_at, m.leave_reason, m.message_count FROM memberships m JOIN groups g ON"
+                          " g.id = m.group_id WHERE m.person_id = ? ORDER BY m.status, g.name", (person_id,)),
+        "roles": s.query("SELECT r.role, r.group_id, g.name FROM roles r LEFT JOIN groups g ON g.id = r.group_id"
+                         " WHERE r.person_id = ?", (person_id,)),
+        "tags": s.query("SELECT tag, value, kind, provenance, source, confidence, method FROM tags WHERE person_id = ?"
+                        " ORDER BY tag", (person_id,)),
+        "segment": seg,
+        "orders": s.query("SELECT order_id, amount, ordered_at, product, source FROM orders WHERE person_id = ?"
+                          " ORDER BY ordered_at DESC LIMIT 20", (person_id,)),
+        "cases": s.query("SELECT c.id, c.rule, c.step, c.status, c.opened_at, g.name AS group_name FROM cases c"
+                         " LEFT JOIN groups g ON g.id = c.group_id WHERE c.person_id = ? ORDER BY c.id DESC LIMIT 20",
+                         (person_id,)),
+        "referrer": referrer,
+        "upline": upline,
+        "invited": invited,
+    }
+
+
+# --- activity ------------------------------------------------------------------------------------
+
+
+class SqlSource:
+    """A newest-first table page by page, with an optional WHERE."""
+
+    def __init__(self, ws: Workspace, select: str, count_sql: str, params: tuple = ()):
+        self.ws, self.select, self.count_sql, self.params = ws, select, count_sql, params
+
+    def count(self) -> int:
+        return self.ws.store.scalar(self.count_sql, self.params, 0)
+
+    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        return self.ws.store.query(self.select + " LIMIT ? OFFSET ?", self.params + (limit, offset))
+
+
+def events_source(ws: Workspace, kind: str = "") -> SqlSource:
+    where, params = ("WHERE e.kind = ?", (kind,)) if kind else ("", ())
+    return SqlSource(ws, "SELECT e.id, e.ts, e.kind, e.connection_id, e.group_id, g.name AS group_name, p.display_name AS person,"
+                         " e.data FROM events e LEFT JOIN groups g ON g.id = e.group_id"
+                         f" LEFT JOIN people p ON p.id = e.person_id {where} ORDER BY e.id DESC",
+                     f"SELECT count(*) FROM events e {where}", params)
+
+
+def actions_source(ws: Workspace, status: str = "") -> SqlSource:
+    where, params = ("WHERE a.status = ?", (status,)) if status else ("", ())
+    return SqlSource(ws, "SELECT a.id, a.updated_at AS ts, a.kind, a.status, a.attempts, a.requested_by, a.reason,"
+                         " a.last_error, a.group_id, g.name AS group_name, p.display_name AS person, a.connection_id"
+                         " FROM actions a LEFT JOIN groups g ON g.id = a.group_id"
+                         f" LEFT JOIN people p ON p.id = a.person_id {where} ORDER BY a.id DESC",
+                     f"SELECT count(*) FROM actions a {where}", params)
+
+
+def audit_source(ws: Workspace, actor: str = "") -> SqlSource:
+    where, params = ("WHERE actor LIKE ?", (f"{actor}%",)) if actor else ("", ())
+    return SqlSource(ws, f"SELECT id, ts, actor, action, target_type, target_id, detail FROM audit_log {where}"
+                         " ORDER BY id DESC", f"SELECT count(*) FROM audit_log {where}", params)
+
+
+def short_data(raw: str | None, limit: int = 80) -> str:
+    """A one-line summary of a JSON column for a table cell."""
+    if not raw:
+        return ""
+    try:
+        d = json.loads(raw)
+    except ValueError:
+        return raw[:limit]
+    if isinstance(d, dict):
+        return " ".join(f"{k}={v}" for k, v in d.items() if v not in (None, "", [], {}))[:limit]
+    return str(d)[:limit]
+
+
+# --- connections -----------------------------------------------------------------------------------
+
+
+def connections(ws: Workspace) -> list[dict[str, Any]]:
+    rows = ws.store.query("SELECT c.*, (SELECT count(*) FROM groups g WHERE g.connection_id = c.id) AS groups,"
+                          " (SELECT count(*) FROM actions a WHERE a.connection_id = c.id AND a.status = 'failed')"
+                          " AS failed FROM connections c ORDER BY c.id")
+    for r in rows:
+        caps = ws.capabilities(r["id"])
+        r["capabilities"] = sorted(str(c) for c in caps)
+        cfg = ws.settings.connections.get(r["id"])
+        r["enabled"] = bool(cfg and cfg.enabled)
+        r["first_sync"] = not ws.store.scalar("SELECT 1 FROM groups WHERE connection_id = ? AND synced_at IS NOT NULL"
+                                              " LIMIT 1", (r["id"],))
+    return rows
+
+
+# --- the owner's queue ---------------------------------------------------------------------------------
+
+
+def owner_groups(ws: Workspace, owner: str) -> list[int]:
+    """Groups where ``owner`` (a display name) holds the owner role; every group for the lead
+    or when no owner is configured (a solo operator owns everything)."""
+    if not owner:
+        return [r["id"] for r in ws.store.query("SELECT id FROM groups")]
+    is_lead = ws.store.scalar("SELECT 1 FROM roles r JOIN people p ON p.id = r.person_id WHERE p.display_name = ?"
+                              " AND r.role = 'lead'", (owner,))
+    if is_lead:
+        return [r["id"] for r in ws.store.query("SELECT id FROM groups")]
+    return [r["group_id"] for r in ws.store.query(
+        "SELECT DISTINCT r.group_id FROM roles r JOIN people p ON p.id = r.person_id WHERE p.display_name = ?"
+        " AND r.role = 'owner' AND r.group_id IS NOT NULL", (owner,))]
+
+
+def owner_queue(ws: Workspace, owner: str) -> list[dict[str, Any]]:
+    """Everything waiting on ``owner`` across platforms: join requests, open cases,
+    open tasks (assigned to them or in their groups) and alerts, oldest first in each."""
+    gids = owner_groups(ws, owner)
+    if not gids:
+        return []
+    marks = ",".join("?" * len(gids))
+    s = ws.store
+    out: list[dict[str, Any]] = []
+    for r in s.query(f"SELECT j.id, j.group_id, g.name AS group_name, g.platform, p.display_name AS person, j.comment,"
+                     f" j.requested_at AS ts, j.status, j.reason FROM join_requests j LEFT JOIN groups g ON"
+                     f" g.id = j.group_id LEFT JOIN people p ON p.id = j.person_id WHERE j.status IN ('pending','held')"
+                     f" AND j.group_id IN ({marks}) ORDER BY j.requested_at LIMIT 500", gids):
+        out.append({"kind": "join request", "id": r["id"], "key": f"join:{r['id']}", "group_id": r["group_id"],
+                    "group_name": r["group_name"], "platform": r["platform"], "ts": r["ts"],
+                    "what": f"{r['person'] or '?'}: {r['comment']}"})
+    for r in s.query(f"SELECT c.id, c.group_id, g.name AS group_name, g.platform, c.rule, c.step, c.opened_at AS ts,"
+                     f" p.display_name AS person FROM cases c LEFT JOIN groups g ON g.id = c.group_id LEFT JOIN people p"
+                     f" ON p.id = c.person_id WHERE c.status = 'open' AND c.group_id IN ({marks})"
+                     f" ORDER BY c.opened_at LIMIT 500", gids):
+        out.append({"kind": "case", "id": r["id"], "key": f"case:{r['id']}", "group_id": r["group_id"],
+                    "group_name": r["group_name"], "platform": r["platform"], "ts": r["ts"],
+                    "what": f"{r['person'] or '?'}: {r['rule'] or ''} {r['step'] or ''}".strip()})
+    task_where = f"(t.group_id IN ({marks}) OR t.assignee = ?)" if owner else f"(t.group_id IN ({marks}) OR 1)"
+    params = gids + ([owner] if owner else [])
+    for r in s.query(f"SELECT t.id, t.kind, t.title, t.group_id, g.name AS group_name, g.platform, t.created_at AS ts"
+                     f" FROM tasks t LEFT JOIN groups g ON g.id = t.group_id WHERE t.status = 'open' AND {task_where}"
+                     f" ORDER BY t.created_at LIMIT 500", params):
+        out.append({"kind": "task", "id": r["id"], "key": f"task:{r['id']}", "group_id": r["group_id"],
+                    "group_name": r["group_name"], "platform": r["platform"], "ts": r["ts"],
+                    "what": r["title"], "task_kind": r["kind"]})
+    for r in s.query(f"SELECT a.id, a.group_id, g.name AS group_name, g.platform, a.message, a.opened_at AS ts,"
+                     f" a.dedupe_key FROM alerts a LEFT JOIN groups g ON g.id = a.group_id WHERE a.resolved_at IS NULL"
+                     f" AND (a.group_id IN ({marks}) OR a.group_id IS NULL) ORDER BY a.opened_at LIMIT 500", gids):
+        out.append({"kind": "alert", "id": r["id"], "key": f"alert:{r['id']}", "group_id": r["group_id"],
+                    "group_name": r["group_name"], "platform": r["platform"], "ts": r["ts"], "what": r["message"],
+                    "dedupe_key": r["dedupe_key"]})
+    return out

@@ -1,0 +1,1 @@
+"""The console's core screens (one per mode) and the pushed detail screens."""

@@ -1,0 +1,144 @@
+"""Dashboard (数据看板): what happened, what needs a look, and the numbers.
+
+The left column lists what happened in the last 24 hours and the open alerts; every
+line opens what it is about (enter or click). The right column holds the trends and
+the panels plugins register for ``dashboard`` (the KPI panel by lifecycle stage and
+the segment mix come from the kpi plugin).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape as esc
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Label, OptionList, Sparkline, Static
+from textual.widgets.option_list import Option
+
+from .. import queries
+from ..base import ShequnScreen
+
+
+class DashboardScreen(ShequnScreen):
+    MODE = "dashboard"
+    TITLE_EN = "Dashboard"
+    HELP = ("What happened in the last 24 hours, open alerts, and the KPIs by lifecycle stage. "
+            "Enter on a line opens what it is about; x resolves the selected alert.")
+    GUARDED = {"resolve_alert": "write"}
+    BINDINGS = [Binding("x", "resolve_alert", "Resolve alert", id="dashboard.resolve_alert")]
+    PALETTE = [("Resolve alert", "screen.resolve_alert")]
+
+    DEFAULT_CSS = """
+    DashboardScreen #cols { height: 1fr; }
+    DashboardScreen #left { width: 1fr; min-width: 36; }
+    DashboardScreen #right { width: 1fr; min-width: 36; }
+    DashboardScreen OptionList { height: auto; max-height: 14; border: none; }
+    DashboardScreen Sparkline { height: 1; margin: 0 1; }
+    DashboardScreen .trend-label { padding: 0 1; color: $text-muted; }
+    DashboardScreen #empty { padding: 1 2; color: $warning; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[dict[str, Any]] = []
+        self.alerts: list[dict[str, Any]] = []
+
+    def body(self) -> ComposeResult:
+        with Horizontal(id="cols"):
+            with VerticalScroll(id="left"):
+                yield Static("", id="empty")
+                yield Label(self.t("What happened (24 h)"), classes="section")
+                yield OptionList(id="happened")
+                yield Label(self.t("Alerts"), classes="section")
+                yield OptionList(id="alerts")
+            with VerticalScroll(id="right"):
+                yield Label(self.t("Trends (30 days)"), classes="section")
+                for key in ("messages", "speakers", "joins", "leaves"):
+                    yield Label(self.t(key), classes="trend-label", id=f"label-{key}")
+                    yield Sparkline([0], id=f"spark-{key}")
+                for panel in sorted((p for p in self.app.panels.values() if p.screen == "dashboard"),
+                                    key=lambda p: (p.order, p.id)):
+                    yield from self._panel(panel)
+
+    def _panel(self, spec) -> ComposeResult:
+        from ..app import load_target
+
+        try:
+            yield load_target(spec.target)()
+        except Exception as e:  # a broken panel is named, the dashboard stays up
+            yield Static(self.t("Panel {title} ({plugin}) failed: {error}", title=self.t(spec.title),
+                                plugin=spec.plugin, error=f"{type(e).__name__}: {e}"), classes="muted")
+
+    def refresh_data(self) -> None:
+        self.load(self._read, then=self._show)
+
+    def _read(self) -> dict[str, Any]:
+        ws = self.ws
+        return {"empty": queries.workspace_is_empty(ws), "lines": queries.overnight(ws),
+                "alerts": queries.open_alerts(ws), "series": queries.daily_series(ws)}
+
+    def _show(self, data: dict[str, Any]) -> None:
+        self.query_one("#empty", Static).update(
+            self.t("This workspace has no groups yet. Run `shequn demo` for a sample month, or enable a "
+                   "connection in config.toml and run `shequn sync NAME`.") if data["empty"] else "")
+        self.query_one("#empty").display = data["empty"]
+        self.lines = data["lines"]
+        happened = self.query_one("#happened", OptionList)
+        keep = happened.highlighted
+        happened.clear_options()
+        happened.add_options([Option(self._say(line), id=f"l{i}") for i, line in enumerate(self.lines)])
+        if keep is not None and keep < len(self.lines):
+            happened.highlighted = keep
+        self.alerts = data["alerts"]
+        alerts = self.query_one("#alerts", OptionList)
+        keep = alerts.highlighted
+        alerts.clear_options()
+        if self.alerts:
+            alerts.add_options([Option(self._alert_line(a), id=f"a{a['id']}") for a in self.alerts])
+        else:
+            alerts.add_option(Option(self.t("No open alerts"), disabled=True))
+        if keep is not None and keep < len(self.alerts):
+            alerts.highlighted = keep
+        series = data["series"]
+        for key in ("messages", "speakers", "joins", "leaves"):
+            values = series[key]
+            self.query_one(f"#spark-{key}", Sparkline).data = values or [0]
+            self.query_one(f"#label-{key}", Label).update(
+                f"{self.t(key)}: {self.t('today')} {values[-1] if values else 0}, "
+                f"{self.t('30 days')} {sum(values)}")
+        self.show_why()
+
+    def _say(self, line: dict[str, Any]) -> str:
+        kw = {k: (self.t(v) if k == "step" else v) for k, v in line.items() if k not in ("text", "mode", "arg")}
+        kw = {k: esc(v) if isinstance(v, str) else v for k, v in kw.items()}
+        return "• " + self.t(line["text"], **kw)
+
+    def _alert_line(self, a: dict[str, Any]) -> str:
+        where = esc(f"[{a['group_name']}] ") if a.get("group_name") else ""
+        why = f" — {a['why']}" if a.get("why") else ""
+        return f"⚠ {where}{esc(self.t(a['message']))}{esc(why)}"
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        oid = event.option.id or ""
+        if oid.startswith("l"):
+            line = self.lines[int(oid[1:])]
+            self.app.goto(line["mode"], line.get("arg"))
+        elif oid.startswith("a"):
+            alert = next((a for a in self.alerts if a["id"] == int(oid[1:])), None)
+            if alert and alert.get("group_id"):
+                self.app.open_group(alert["group_id"])
+            elif alert:
+                self.app.goto("owner")
+
+    def action_resolve_alert(self) -> None:
+        if not self.guard("write", []):
+            return
+        ol = self.query_one("#alerts", OptionList)
+        if ol.highlighted is None or not self.alerts or ol.highlighted >= len(self.alerts):
+            self.app.notify(self.t("Select an alert first"), severity="warning")
+            return
+        from ..ops import resolve_alert
+
+        self.do(resolve_alert, self.ws, self.alerts[ol.highlighted]["id"], done=self.t("Alert resolved"))

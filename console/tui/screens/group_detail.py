@@ -1,0 +1,153 @@
+"""A group's detail: members (paged), roles, policies, recent events, cases.
+
+Pushed over any screen (escape goes back). Kick and mute act on the member under the
+cursor or the marked ones, after a confirmation that says how many people; they are
+disabled with the reason when the group's platform cannot do them or the console is
+read-only.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from rich.markup import escape as esc
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static, TabbedContent, TabPane
+
+from .. import queries
+from ..base import ShequnScreen
+from ..dialogs import ConfirmScreen, PromptScreen
+from ..vtable import Column, ListSource, VirtualTable
+
+
+def when(ts: Any) -> str:
+    if not ts:
+        return ""
+    return time.strftime("%m-%d %H:%M", time.localtime(int(ts)))
+
+
+class GroupDetailScreen(ShequnScreen):
+    TITLE_EN = "Group"
+    HELP = ("One group: its members (space marks, k kicks, u mutes, enter opens a person), roles, the policies "
+            "that apply to it, recent events and cases. Escape goes back.")
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="group.back"),
+        Binding("k", "kick", "Kick", id="group.kick"),
+        Binding("u", "mute", "Mute", id="group.mute"),
+    ]
+    GUARDED = {"kick": "kick", "mute": "mute"}
+    DEFAULT_CSS = """
+    GroupDetailScreen #info { height: auto; padding: 0 1; }
+    GroupDetailScreen TabbedContent { height: 1fr; }
+    GroupDetailScreen TabPane { padding: 0; }
+    """
+
+    def __init__(self, group_id: int):
+        super().__init__()
+        self.group_id = group_id
+        self.MODE = ""
+
+    def body(self) -> ComposeResult:
+        t = self.t
+        yield Static("", id="info")
+        with TabbedContent(id="tabs"):
+            with TabPane(t("Members"), id="tab-members"):
+                yield VirtualTable([Column("name", "member"), Column("group_nickname", "group nickname"),
+                                    Column("platform_role", "role", 7, fmt=t),
+                                    Column("joined_at", "joined", 11, fmt=when),
+                                    Column("message_count", "messages", 8, "right")],
+                                   markable=True, id="members", empty="No members")
+            with TabPane(t("Roles"), id="tab-roles"):
+                yield VirtualTable([Column("role", "role", 10, fmt=t), Column("person", "member"),
+                                    Column("platform_state", "on platform", 12), Column("assigned_by", "by", 16)],
+                                   id="roles", empty="No roles assigned")
+            with TabPane(t("Policies"), id="tab-policies"):
+                yield VirtualTable([Column("name", "rule"), Column("kind", "kind", 12), Column("plugin", "plugin", 12),
+                                    Column("scope", "scope", 12), Column("state", "state", 10, fmt=t)],
+                                   id="policies", empty="No rules apply")
+            with TabPane(t("Events"), id="tab-events"):
+                yield VirtualTable([Column("ts", "time", 11, fmt=when), Column("kind", "kind", 9, fmt=t),
+                                    Column("person", "member", 14), Column("detail", "detail")],
+                                   id="events", empty="No events yet")
+            with TabPane(t("Cases"), id="tab-cases"):
+                yield VirtualTable([Column("opened_at", "time", 11, fmt=when), Column("person", "member", 14),
+                                    Column("rule", "rule"), Column("step", "step", 8, fmt=t),
+                                    Column("status", "status", 8, fmt=t)], id="cases", empty="No cases")
+
+    def refresh_data(self) -> None:
+        self.load(queries.group_detail, self.ws, self.group_id, then=self._show)
+        members = self.query_one("#members", VirtualTable)
+        if members.source is None:
+            members.set_source(queries.GroupMembersSource(self.ws, self.group_id))
+        else:
+            members.reload()
+
+    def _show(self, d: dict[str, Any]) -> None:
+        g = d["group"]
+        if not g:
+            self.query_one("#info", Static).update(self.t("This group no longer exists"))
+            return
+        self.title = f"{self.t('Group')}: {g['name']}"
+        cap = f"/{g['capacity']}" if g.get("capacity") else ""
+        caps = ", ".join(sorted(str(c) for c in self.ws.group_capabilities(self.group_id))) or "-"
+        self.query_one("#info", Static).update(
+            f"[b]{esc(g['name'])}[/]  {g['platform']} · {self.t(g['type'])} · {self.t('members')} {g['member_count']}{cap}"
+            f" · {self.t('theme')}: {esc(g['theme'] or '-')} · {self.t('tier')}: {g['tier'] or '-'}"
+            f" · {self.t('family')}: {g['family'] or '-'} · {self.t(g['status'])}\n"
+            f"[dim]{self.t('platform can')}: {caps}[/]")
+        self.query_one("#roles", VirtualTable).set_source(ListSource(d["roles"]), keep_cursor=True)
+        for p in d["policies"]:
+            p["scope"] = p["scope_type"] if p["scope_type"] == "all" else f"{p['scope_type']}:{p['scope_value']}"
+            p["state"] = "dry-run" if p["dry_run"] else ("enabled" if p["enabled"] else "disabled")
+        self.query_one("#policies", VirtualTable).set_source(ListSource(d["policies"]), keep_cursor=True)
+        for e in d["events"]:
+            e["detail"] = queries.short_data(e["data"])
+        self.query_one("#events", VirtualTable).set_source(ListSource(d["events"]), keep_cursor=True)
+        self.query_one("#cases", VirtualTable).set_source(ListSource(d["cases"]), keep_cursor=True)
+        self.show_why()
+
+    def group_ids_for_guard(self) -> list[int]:
+        return [self.group_id]
+
+    def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
+        if event.table.id == "members":
+            self.app.open_person(event.row["id"])
+        elif event.table.id == "roles":
+            self.app.open_person(event.row["person_id"])
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def _targets(self) -> list[dict[str, Any]]:
+        rows = self.query_one("#members", VirtualTable).chosen
+        if not rows:
+            self.app.notify(self.t("No member selected"), severity="warning")
+        return rows
+
+    def action_kick(self) -> None:
+        self._penalise("kick", {})
+
+    def action_mute(self) -> None:
+        self._penalise("mute", {"duration": 3600})
+
+    def _penalise(self, kind: str, params: dict[str, Any]) -> None:
+        rows = self._targets()
+        if not rows or not self.guard(kind, [self.group_id]):
+            return
+
+        def got_reason(reason: str | None) -> None:
+            if not reason:
+                return
+            names = ", ".join(r["name"] for r in rows[:5]) + ("…" if len(rows) > 5 else "")
+            q = self.t("{what} {people} people in {groups} groups?", what=self.t(kind), people=len(rows), groups=1)
+            from ..ops import act_on_members
+
+            targets = [(self.group_id, r["id"]) for r in rows]
+            self.app.push_screen(
+                ConfirmScreen(q, f"{names}\n{self.t('reason')}: {reason}", yes=self.t("Confirm"), no=self.t("Cancel")),
+                lambda ok: ok and self.do(act_on_members, self.ws, kind, targets, reason, params,
+                                          done=self.t("{n} actions queued", n=len(targets))))
+
+        self.app.push_screen(PromptScreen(self.t("Reason (recorded with the action)")), got_reason)

@@ -1,0 +1,93 @@
+"""Members (群成员): search 500,000 people by name, nickname, platform id or tag, with no stall.
+
+The table is a :class:`VirtualTable` over :class:`queries.MembersSource`: only the page
+on screen is read (LIMIT/OFFSET on the primary key), in a thread worker. Typing in the
+search box waits 250 ms for the next key before searching, so a fast typist triggers
+one search, not ten. Enter opens a person's profile.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input
+
+from .. import queries
+from ..base import ShequnScreen
+from ..vtable import Column, VirtualTable
+
+
+class MembersScreen(ShequnScreen):
+    MODE = "members"
+    TITLE_EN = "Members"
+    HELP = ("Everyone in your groups, across platforms. / searches by name, nickname, group nickname, platform id "
+            "(exact), tag (e.g. churned) or person id; enter opens the profile: identities, groups, roles, tags "
+            "with provenance, segment and why, orders, cases, referral tree.")
+    BINDINGS = [Binding("slash", "search", "Search", id="members.search"),
+                Binding("enter", "open", "Profile", id="members.open"),
+                Binding("escape", "clear", "Clear", show=False, id="members.clear")]
+    PALETTE = [("Search members", "screen.search")]
+    DEFAULT_CSS = "MembersScreen #search { height: 3; }"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.search = ""
+        self._timer = None
+
+    def body(self) -> ComposeResult:
+        yield Input(self.search, placeholder=self.t("search: name, nickname, platform id, tag"), id="search")
+        yield VirtualTable([Column("id", "id", 7, "right"), Column("name", "member"),
+                            Column("identities", "platform ids"), Column("groups", "groups", 6, "right"),
+                            Column("segment", "segment", 7, fmt=self.t), Column("city", "city", 8)],
+                           id="table", empty="Nobody matches")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#table").focus()
+
+    def refresh_data(self) -> None:
+        table = self.query_one("#table", VirtualTable)
+        if table.source is None or getattr(table.source, "search", None) != self.search:
+            table.set_source(queries.MembersSource(self.ws, self.search))
+        else:
+            table.set_source(queries.MembersSource(self.ws, self.search), keep_cursor=True)
+
+    def live_changed(self) -> None:
+        """New people arrive all the time; re-reading the page under the cursor is enough."""
+        self.refresh_data()
+
+    def on_virtual_table_loaded(self, event: VirtualTable.Loaded) -> None:
+        self.sub_title = self.t("{n} people", n=event.total) + (f" · “{self.search}”" if self.search else "")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        value = event.value.strip()
+        self._timer = self.set_timer(0.25, lambda: self._search(value))
+
+    def _search(self, value: str) -> None:
+        if value != self.search:
+            self.search = value
+            self.refresh_data()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._search(event.value.strip())
+        self.query_one("#table").focus()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear(self) -> None:
+        self.query_one("#search", Input).value = ""
+        self._search("")
+        self.query_one("#table").focus()
+
+    def focus_on(self, text) -> None:
+        self.query_one("#search", Input).value = str(text)
+        self._search(str(text))
+
+    def action_open(self) -> None:
+        self.query_one("#table", VirtualTable).action_open()
+
+    def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
+        self.app.open_person(event.row["id"])

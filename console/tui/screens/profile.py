@@ -1,0 +1,92 @@
+"""A person's profile: identities across platforms, groups, roles, tags with provenance,
+segment with its explanation, orders, cases and the referral tree (two levels up,
+their invitees below: a chain deeper than two levels is flagged)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape as esc
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from .. import queries
+from ..base import ShequnScreen
+from .group_detail import when
+
+
+class ProfileScreen(ShequnScreen):
+    TITLE_EN = "Profile"
+    HELP = "One person across platforms and groups. Escape goes back."
+    BINDINGS = [Binding("escape", "back", "Back", id="profile.back")]
+    DEFAULT_CSS = "ProfileScreen #profile { padding: 0 1; }"
+
+    def __init__(self, person_id: int):
+        super().__init__()
+        self.person_id = person_id
+
+    def body(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(self.t("Loading…"), id="profile")
+
+    def refresh_data(self) -> None:
+        self.load(queries.profile, self.ws, self.person_id, then=self._show)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def _show(self, d: dict[str, Any]) -> None:
+        t = self.t
+        p = d["person"]
+        if not p:
+            self.query_one("#profile", Static).update(t("This person does not exist"))
+            return
+        self.title = f"{t('Profile')}: {p['display_name']}"
+        out: list[str] = []
+        flags = [t("insider")] if p["is_insider"] else []
+        out.append(f"[b]{esc(p['display_name'])}[/]  #{p['id']}  {esc(p['city'])}  {' '.join(flags)}")
+        if p.get("note"):
+            out.append(esc(p["note"]))
+        out.append(f"\n[b]{t('Identities')}[/]")
+        out += [f"  {i['platform']}:{esc(i['platform_user_id'])}  {esc(i['nickname'])}" for i in d["identities"]] or ["  -"]
+        out.append(f"\n[b]{t('Groups')}[/]")
+        for g in d["groups"]:
+            state = t("member") if g["status"] == "member" else f"{t('left')} {when(g['left_at'])} ({t(g['leave_reason'] or '')})"
+            out.append(f"  {esc(g['name'])} · {t(g['type'])} · {state} · {t('group nickname')}: {esc(g['group_nickname'] or '-')}"
+                       f" · {t('messages')} {g['message_count']}")
+        if not d["groups"]:
+            out.append("  -")
+        out.append(f"\n[b]{t('Roles')}[/]")
+        out += [f"  {t(r['role'])} · {esc(r['name'] or t('all groups'))}" for r in d["roles"]] or ["  -"]
+        out.append(f"\n[b]{t('segment')}[/]")
+        seg = d["segment"]
+        if seg:
+            why = seg.get("method") or seg.get("source") or ""
+            out.append(f"  {t(seg['value'])} ({t(seg['provenance'])}{', ' + why if why else ''})")
+        else:
+            out.append("  " + t("not computed yet (the kpi plugin computes segments)"))
+        out.append(f"\n[b]{t('Tags')}[/]")
+        for tg in d["tags"]:
+            if tg["tag"] == "segment":
+                continue
+            conf = f" {tg['confidence']:.0%}" if tg.get("confidence") is not None else ""
+            out.append(f"  {t(tg['tag'])}{'=' + tg['value'] if tg['value'] else ''} · {t(tg['kind'])} · "
+                       f"{t(tg['provenance'])}{conf} · {tg['source']}")
+        out.append(f"\n[b]{t('orders')}[/]")
+        out += [f"  {when(o['ordered_at'])}  {o['amount']:.2f}  {esc(o['product'])}  ({o['order_id']})" for o in d["orders"]] \
+            or ["  -"]
+        out.append(f"\n[b]{t('Cases')}[/]")
+        out += [f"  {when(c['opened_at'])}  {esc(c['group_name'] or '')} · {esc(c['rule'] or '')} · {t(c['step'] or '')} · "
+                f"{t(c['status'])}" for c in d["cases"]] or ["  -"]
+        out.append(f"\n[b]{t('referral tree')}[/]")
+        if d["upline"]:
+            out.append(f"  {esc(d['upline']['display_name'])} →")
+        if d["referrer"]:
+            out.append(f"  {'  ' if d['upline'] else ''}{esc(d['referrer']['display_name'])} →")
+        out.append(f"  {'    ' if d['upline'] else '  ' if d['referrer'] else ''}[b]{esc(p['display_name'])}[/]")
+        for c in d["invited"]:
+            deep = f"  [red]{t('invited {n} more: a third level', n=c['invited'])}[/]" if c["invited"] else ""
+            out.append(f"      ↳ {esc(c['display_name'])}{deep}")
+        self.query_one("#profile", Static).update("\n".join(out))

@@ -1,0 +1,323 @@
+"""A table that draws only what is on screen and asks its source for one page at a time.
+
+Why not Textual's DataTable: loading 100,000 rows into it stalls the event loop for
+about 12 s, and textual-fastdatatable needs 8 s and 430 MB for 500,000 (NOTES.md).
+A page of 100 rows straight from SQLite takes well under a millisecond, so this
+widget keeps only a few pages in memory, fetches missing ones in a thread worker
+(the event loop never waits on SQLite) and redraws when they arrive.
+
+Cell widths use rich's ``cell_len``/``set_cell_size``, so Chinese (two cells per
+character) lines up with Latin text in the same column.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Callable, Protocol
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events, work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+PAGE = 100
+KEEP_PAGES = 12
+
+
+@dataclass
+class Column:
+    key: str
+    title: str
+    width: int = 0  # cells; 0 = share what is left
+    align: str = "left"
+    fmt: Callable[[Any], str] | None = None
+
+
+class TableSource(Protocol):
+    """Where rows come from. Both methods run in a thread worker, never on the event loop."""
+
+    def count(self) -> int: ...
+
+    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]: ...
+
+
+class ListSource:
+    """Rows already in memory (the 1,000 groups): filtering happened before."""
+
+    def __init__(self, rows: list[dict[str, Any]]):
+        self.data = rows
+
+    def count(self) -> int:
+        return len(self.data)
+
+    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        return self.data[offset:offset + limit]
+
+
+def fit(text: str, width: int, align: str = "left") -> str:
+    """``text`` cut or padded to exactly ``width`` terminal cells (CJK-aware)."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        text = set_cell_size(text, max(0, width - 1)) + "…"
+        return set_cell_size(text, width)
+    pad = width - cell_len(text)
+    return (" " * pad + text) if align == "right" else (text + " " * pad)
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    """Rows from a :class:`TableSource`, one page at a time. Space marks rows for bulk actions."""
+
+    DEFAULT_CSS = """
+    VirtualTable { height: 1fr; scrollbar-size-horizontal: 0; }
+    VirtualTable > .vtable--header { text-style: bold; background: $panel; }
+    VirtualTable > .vtable--cursor { background: $accent 40%; }
+    VirtualTable:focus > .vtable--cursor { background: $accent; color: $text; }
+    VirtualTable > .vtable--marked { color: $warning; }
+    VirtualTable > .vtable--loading { color: $text-muted; }
+    """
+    COMPONENT_CLASSES = {"vtable--header", "vtable--cursor", "vtable--marked", "vtable--loading"}
+    BINDINGS = [
+        Binding("up", "cursor(-1)", show=False), Binding("down", "cursor(1)", show=False),
+        Binding("k", "cursor(-1)", show=False), Binding("j", "cursor(1)", show=False),
+        Binding("pageup", "page(-1)", show=False), Binding("pagedown", "page(1)", show=False),
+        Binding("home", "jump(0)", show=False), Binding("end", "jump(-1)", show=False),
+        Binding("enter", "open", show=False),
+        Binding("space", "mark", "Mark", show=False, id="table.mark"),
+    ]
+
+    class Opened(Message):
+        """The operator opened a row (enter or a second click)."""
+
+        def __init__(self, table: "VirtualTable", row: dict[str, Any]):
+            super().__init__()
+            self.table, self.row = table, row
+
+    class Moved(Message):
+        def __init__(self, table: "VirtualTable", row: dict[str, Any] | None):
+            super().__init__()
+            self.table, self.row = table, row
+
+    class Loaded(Message):
+        """Count known and first page drawn (tests and benchmarks wait for it)."""
+
+        def __init__(self, table: "VirtualTable", total: int):
+            super().__init__()
+            self.table, self.total = table, total
+
+    def __init__(self, columns: list[Column], *, key: str = "id", markable: bool = False,
+                 empty: str = "Nothing here", id: str | None = None):
+        super().__init__(id=id)
+        self.columns = columns
+        self.key = key
+        self.markable = markable
+        self.empty = empty
+        self.total = 0
+        self.cursor = 0
+        self.marked: dict[Any, dict[str, Any]] = {}
+        self.source: TableSource | None = None
+        self._pages: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
+        self._pending: set[int] = set()
+        self._gen = 0
+        self.fetching = True
+
+    # --- data ----------------------------------------------------------------------------
+
+    def set_source(self, source: TableSource, *, keep_cursor: bool = False) -> None:
+        """Show rows from ``source``; old pages are dropped, marks kept only with keep_cursor."""
+        self._gen += 1
+        self.source = source
+        self._pages.clear()
+        self._pending.clear()
+        if not keep_cursor:
+            self.cursor = 0
+            self.marked.clear()
+            self.scroll_to(y=0, animate=False)
+        self.fetching = True
+        self._load_first(self._gen, source, self.cursor // PAGE)
+
+    def reload(self) -> None:
+        """Fetch again (new data arrived) without moving the cursor."""
+        if self.source is not None:
+            self.set_source(self.source, keep_cursor=True)
+
+    @work(thread=True, group="vtable-first")
+    def _load_first(self, gen: int, source: TableSource, page: int) -> None:
+        total = source.count()
+        rows = source.rows(page * PAGE, PAGE)
+        self.app.call_from_thread(self._first_loaded, gen, total, page, rows)
+
+    def _first_loaded(self, gen: int, total: int, page: int, rows: list[dict[str, Any]]) -> None:
+        if gen != self._gen:
+            return
+        self.total = total
+        self.fetching = False
+        self._store_page(page, rows)
+        self.cursor = min(self.cursor, max(0, total - 1))
+        self.virtual_size = Size(self.size.width, total + 1)
+        self.refresh()
+        self.post_message(self.Loaded(self, total))
+        self.post_message(self.Moved(self, self.current_row))
+
+    @work(thread=True, group="vtable-page")
+    def _load_page(self, gen: int, source: TableSource, page: int) -> None:
+        rows = source.rows(page * PAGE, PAGE)
+        self.app.call_from_thread(self._page_loaded, gen, page, rows)
+
+    def _page_loaded(self, gen: int, page: int, rows: list[dict[str, Any]]) -> None:
+        self._pending.discard(page)
+        if gen != self._gen:
+            return
+        self._store_page(page, rows)
+        self.refresh()
+        if page == self.cursor // PAGE:
+            self.post_message(self.Moved(self, self.current_row))
+
+    def _store_page(self, page: int, rows: list[dict[str, Any]]) -> None:
+        self._pages[page] = rows
+        self._pages.move_to_end(page)
+        while len(self._pages) > KEEP_PAGES:
+            self._pages.popitem(last=False)
+
+    def row_at(self, index: int) -> dict[str, Any] | None:
+        """The row at ``index`` if its page is loaded; otherwise asks for the page."""
+        if index < 0 or index >= self.total:
+            return None
+        page = index // PAGE
+        rows = self._pages.get(page)
+        if rows is None:
+            if page not in self._pending and self.source is not None and not self.fetching:
+                self._pending.add(page)
+                self._load_page(self._gen, self.source, page)
+            return None
+        off = index - page * PAGE
+        return rows[off] if off < len(rows) else None
+
+    @property
+    def current_row(self) -> dict[str, Any] | None:
+        return self.row_at(self.cursor)
+
+    @property
+    def chosen(self) -> list[dict[str, Any]]:
+        """Marked rows, or the cursor's row when none are marked (what a bulk action touches)."""
+        if self.marked:
+            return list(self.marked.values())
+        row = self.current_row
+        return [row] if row else []
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def _widths(self, width: int) -> list[int]:
+        fixed = sum(c.width for c in self.columns if c.width) + len(self.columns) + 1
+        flex = [c for c in self.columns if not c.width]
+        share = max(6, (width - fixed) // len(flex)) if flex else 0
+        return [c.width or share for c in self.columns]
+
+    def _line(self, cells: list[str], widths: list[int], mark: str) -> str:
+        parts = [fit(text, w, col.align) for text, w, col in zip(cells, widths, self.columns)]
+        return mark + " " + " ".join(parts)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        widths = self._widths(width)
+        if y == 0:
+            style = self.get_component_rich_style("vtable--header")
+            text = self._line([self.app_t(c.title) for c in self.columns], widths, " ")
+            return Strip([Segment(fit(text, width), style)]).simplify()
+        index = int(self.scroll_offset.y) + y - 1
+        if self.fetching:
+            if y == 1:
+                return Strip([Segment(fit(" " + self.app_t("Loading…"), width),
+                                      self.get_component_rich_style("vtable--loading"))])
+            return Strip.blank(width)
+        if self.total == 0:
+            if y == 1:
+                return Strip([Segment(fit(" " + self.app_t(self.empty), width),
+                                      self.get_component_rich_style("vtable--loading"))])
+            return Strip.blank(width)
+        if index >= self.total:
+            return Strip.blank(width)
+        row = self.row_at(index)
+        if row is None:
+            return Strip([Segment(fit("  …", width), self.get_component_rich_style("vtable--loading"))])
+        cells = []
+        for c in self.columns:
+            v = row.get(c.key)
+            cells.append(c.fmt(v) if c.fmt else ("" if v is None else str(v)))
+        marked = row.get(self.key) in self.marked
+        text = self._line(cells, widths, "●" if marked else " ")
+        style = Style()
+        if marked:
+            style += self.get_component_rich_style("vtable--marked")
+        if index == self.cursor:
+            style += self.get_component_rich_style("vtable--cursor")
+        return Strip([Segment(fit(text, width), style)])
+
+    def app_t(self, text: str) -> str:
+        t = getattr(self.app, "t", None)
+        return t(text) if t else text
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self.total + 1)
+
+    # --- moving ------------------------------------------------------------------------------
+
+    def _move_to(self, index: int) -> None:
+        if self.total == 0:
+            return
+        self.cursor = max(0, min(self.total - 1, index))
+        body = max(1, self.size.height - 1)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + body:
+            self.scroll_to(y=self.cursor - body + 1, animate=False)
+        self.refresh()
+        self.post_message(self.Moved(self, self.current_row))
+
+    def action_cursor(self, step: int) -> None:
+        self._move_to(self.cursor + step)
+
+    def action_page(self, step: int) -> None:
+        body = max(1, self.size.height - 1)
+        self.scroll_to(y=max(0, int(self.scroll_offset.y) + step * body), animate=False)
+        self._move_to(self.cursor + step * body)
+
+    def action_jump(self, where: int) -> None:
+        self._move_to(self.total - 1 if where < 0 else where)
+
+    def action_open(self) -> None:
+        row = self.current_row
+        if row is not None:
+            self.post_message(self.Opened(self, row))
+
+    def action_mark(self) -> None:
+        if not self.markable:
+            return
+        row = self.current_row
+        if row is None:
+            return
+        k = row.get(self.key)
+        if k in self.marked:
+            del self.marked[k]
+        else:
+            self.marked[k] = row
+        self._move_to(self.cursor + 1)
+
+    async def _on_click(self, event: events.Click) -> None:
+        if event.y < 1:
+            return
+        index = int(self.scroll_offset.y) + event.y - 1
+        if index >= self.total:
+            return
+        if index == self.cursor or event.chain > 1:
+            self.cursor = index
+            self.action_open()
+        else:
+            self._move_to(index)
