@@ -1,0 +1,117 @@
+"""The simulated world: same seed, same world and traffic; the 20/80 rule; every kind of
+traffic the rules must tell apart; state that carries on exactly where it stopped."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from console.model import Kind
+from plugins.sandbox.world import BOT, World
+
+T0 = 1_700_000_000 // 3600 * 3600
+
+
+def run(world: World, hours: int, start: int = T0) -> list:
+    out = []
+    for h in range(1, hours + 1):
+        out += world.tick(start + h * 3600, 3600)
+    return out
+
+
+def sig(events) -> list[tuple]:
+    return [(e.id, e.kind, e.ts, e.group, e.user, e.text, json.dumps(e.data, sort_keys=True)) for e in events]
+
+
+def test_same_seed_same_world_and_traffic():
+    a, b = World(5, 6, 400, T0), World(5, 6, 400, T0)
+    assert sig(run(a, 48)) == sig(run(b, 48))
+    assert a.take_records() == b.take_records()
+    c = World(6, 6, 400, T0)
+    assert sig(run(c, 48)) != sig(run(World(5, 6, 400, T0), 48))
+
+
+def test_event_ids_unique_and_groups_typed():
+    w = World(1, 12, 3000, T0, anchor=T0 + 30 * 86400)
+    events = run(w, 72)
+    ids = [e.id for e in events]
+    assert len(ids) == len(set(ids))
+    assert all(e.group.startswith("sb-g") for e in events)
+    assert all(e.user.startswith("sb-u") or e.user == BOT for e in events)
+    types = Counter(g.type for g in w.groups.values())
+    assert types["traffic"] >= 3 and types["welfare"] >= 3 and types["flash"] >= 2
+    family = [g for g in w.groups.values() if g.family]
+    assert 2 <= len(family) <= 3 and any(len(g.members) >= 0.95 * g.capacity for g in family)
+    flash = [g for g in w.groups.values() if g.type == "flash"]
+    assert all(T0 + 30 * 86400 < g.closes_at <= T0 + 37 * 86400 for g in flash)
+    assert {g.capacity for g in w.groups.values()} == {200, 500}
+
+
+def test_twenty_percent_talk_and_say_most():
+    w = World(3, 12, 3000, T0)
+    customers = [p for p in w.people.values() if not p.staff]
+    talkers = {p.uid for p in customers if p.activity == "talker"}
+    assert 0.17 <= len(talkers) / len(customers) <= 0.23
+    msgs = [e for e in run(w, 7 * 24) if e.kind == Kind.MESSAGE and e.user in w.people and not w.people[e.user].staff]
+    by_talkers = sum(1 for e in msgs if e.user in talkers)
+    assert by_talkers / len(msgs) > 0.75  # the 20% say most of what is said
+
+
+def test_every_kind_of_traffic_and_its_truth():
+    w = World(11, 12, 3000, T0)
+    events = run(w, 14 * 24)
+    kinds = Counter(e.kind for e in events)
+    for k in (Kind.MESSAGE, Kind.JOIN, Kind.LEAVE, Kind.JOIN_REQUEST, Kind.NICKNAME):
+        assert kinds[k] > 0, k
+    rec = w.take_records()
+    labels = {(kind, label) for _, kind, label in rec["truth"]}
+    for want in [("message", "ad"), ("message", "polite_ad"), ("message", "not_ad"), ("message", "flood"),
+                 ("message", "off_topic"), ("segment", "loyal"), ("segment", "bargain"), ("segment", "need"),
+                 ("segment", "low_need"), ("conduct", "ads"), ("staff", "owner")]:
+        assert want in labels, want
+    text = {e.id: e.text for e in events if e.kind == Kind.MESSAGE}
+    ads = [text[i] for i, k, lab in rec["truth"] if lab == "ad"]
+    assert any("加V" in t or "vx" in t or "http" in t or "二维码" in t or "扫码" in t for t in ads)
+    assert all("快递" in text[i] or "单号" in text[i] or "物流" in text[i]
+               for i, k, lab in rec["truth"] if lab == "not_ad")
+    scenes = Counter(e.data["scene"] for e in events if e.kind == Kind.JOIN)
+    assert scenes["qr"] and scenes["invite"]
+    assert any(e.data.get("channel") for e in events if e.kind == Kind.JOIN)
+    assert any(e.data.get("inviter") for e in events if e.kind == Kind.JOIN_REQUEST)
+    assert rec["orders"] and rec["costs"] and rec["exposure"]
+    assert all(o["amount"] > 0 for o in rec["orders"])
+
+
+def test_referral_chains_reach_three_levels():
+    w = World(2, 12, 3000, T0)
+    run(w, 60 * 24)
+
+    def depth(uid):
+        n = 0
+        while w.people[uid].referrer and n < 10:
+            uid, n = w.people[uid].referrer, n + 1
+        return n
+
+    assert max(depth(u) for u in w.people) >= 3
+
+
+def test_flood_is_the_same_text_fast():
+    w = World(4, 12, 3000, T0)
+    events = run(w, 7 * 24)
+    rec = w.take_records()
+    flood_ids = {i for i, k, lab in rec["truth"] if lab == "flood"}
+    floods = [e for e in events if e.id in flood_ids]
+    assert floods
+    first = floods[0]
+    burst = [e for e in floods if e.user == first.user and abs(e.ts - first.ts) < 60]
+    assert len(burst) >= 6 and len({e.text for e in burst}) == 1
+
+
+def test_state_round_trip_carries_on_identically():
+    a = World(9, 6, 400, T0)
+    run(a, 24)
+    a.take_records()
+    state = json.loads(json.dumps(a.to_state(), ensure_ascii=False))
+    b = World.from_state(state)
+    start = T0 + 24 * 3600
+    assert sig(run(a, 24, start)) == sig(run(b, 24, start))
