@@ -168,11 +168,15 @@ def overview(ws, day: str | None = None) -> dict[str, int]:
 
 def check_guidelines(ws) -> dict[str, int]:
     """The scheduled check: an alert per understaffed group and per overloaded owner, with
-    the reasons as ``why``; alerts whose cause is gone are resolved. Returns counts."""
+    the reasons as ``why``; alerts whose cause is gone are resolved. Owners and admins the
+    platform listed at the last member sync are taken in first. Returns counts."""
+    from .platform import reconcile
+
+    reconciled = reconcile(ws)
     open_keys = {r["dedupe_key"] for r in ws.store.query(
         "SELECT dedupe_key FROM alerts WHERE resolved_at IS NULL AND dedupe_key LIKE 'roles:%'")}
     keep: set[str] = set()
-    raised = {"understaffed": 0, "overloaded": 0, "resolved": 0}
+    raised = {"understaffed": 0, "overloaded": 0, "resolved": 0, "reconciled": reconciled}
     for r in staffing(ws):
         if r["status"] != "understaffed":
             continue

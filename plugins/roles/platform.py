@@ -11,7 +11,8 @@ actions are left alone) and marks the role ``synced`` or ``failed`` with the rea
 refusal leaves a task for a person, since the role still stands in shequn.
 
 ``reconcile(ws)`` does the same from ``memberships.platform_role`` after a member sync
-(a sync writes state, not events, so no ADMIN events arrive for it).
+(a sync writes state, not events, so no ADMIN events arrive for it); the guidelines job
+runs it before each check. The connection's own account (the bot) is never given a role.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def on_admin_events(ws, events: list[Event]) -> int:
     relevant = sorted((e for e in events if e.kind == Kind.ADMIN and e.group_id and e.person_id), key=lambda e: e.ts)
     if not relevant:
         return 0
+    bots = bot_people(ws)
+    relevant = [e for e in relevant if e.person_id not in bots]
     changed = 0
     touched: set[int] = set()
     with ws.store.write() as c:
@@ -46,17 +49,24 @@ def on_admin_events(ws, events: list[Event]) -> int:
 
 
 def apply_platform_role(c, ws, group_id: int, person_id: int, role: str, enable: bool, evidence: str, *,
-                        connection: str = "") -> tuple[int, set[int]]:
-    """Make shequn's roles agree with one fact from the platform. Returns (changes, people touched)."""
+                        connection: str = "", replace_owner: bool = True) -> tuple[int, set[int]]:
+    """Make shequn's roles agree with one fact from the platform. Returns (changes, people touched).
+
+    ``replace_owner``: an owner *change* seen on the platform replaces shequn's owner; a
+    listing (reconcile) does not, or an owner the operator chose on purpose (a persona who
+    is not the platform's owner account) would be undone at every sync."""
     touched = {person_id}
     held = find_role(c, person_id, group_id, role)
     reason = f"seen on the platform ({evidence})"
     detail = {"role": role, "group_id": group_id, "evidence": evidence, "connection": connection}
     if enable:
         changes = 0
+        others = c.execute("SELECT * FROM roles WHERE group_id = ? AND role = 'owner' AND person_id != ?",
+                           (group_id, person_id)).fetchall() if role == "owner" else []
+        if others and not replace_owner:
+            return 0, touched
         if role == "owner":  # one owner per group on every platform: the old one is replaced
-            for o in c.execute("SELECT * FROM roles WHERE group_id = ? AND role = 'owner' AND person_id != ?",
-                               (group_id, person_id)).fetchall():
+            for o in others:
                 touched.add(o["person_id"])
                 _remove(c, ws, dict(o), ACTOR, change="replaced", reason=reason, platform_side=False,
                         source="platform")
@@ -79,6 +89,15 @@ def apply_platform_role(c, ws, group_id: int, person_id: int, role: str, enable:
         return 0, touched
     _remove(c, ws, held, ACTOR, change="unassigned", reason=reason, platform_side=False, source="platform")
     return 1, touched
+
+
+def bot_people(ws) -> set[int]:
+    """People who are a connection's own account (the bot). The bot is admin or owner in
+    the groups it manages; counting it as staff would make every group look staffed.
+    Known only where ``connections.account`` is filled in."""
+    return {r["person_id"] for r in ws.store.query(
+        "SELECT i.person_id FROM connections c JOIN identities i ON i.platform = c.platform"
+        " AND i.platform_user_id = c.account WHERE c.account IS NOT NULL AND c.account != ''")}
 
 
 def on_action_done(ws, action: dict[str, Any], result) -> None:
@@ -135,8 +154,11 @@ def reconcile(ws, group_id: int | None = None) -> int:
     with ws.store.write() as c:
         listed = c.execute(f"SELECT m.group_id, m.person_id, m.platform_role FROM memberships m WHERE m.status = 'member'"
                            f" AND m.platform_role IN ('owner', 'admin') {where}", args).fetchall()
+        bots = bot_people(ws)
         for g, p, prole in listed:
-            n, people = apply_platform_role(c, ws, g, p, prole, True, "member list")
+            if p in bots:
+                continue
+            n, people = apply_platform_role(c, ws, g, p, prole, True, "member list", replace_owner=False)
             changes += n
             touched |= people
         stale = c.execute(

@@ -167,3 +167,25 @@ def test_other_plugins_admin_actions_are_left_alone(ws):
                         ActionResult.failed("no"))
     assert ws.store.scalar("SELECT count(*) FROM role_history") == 0
     assert ws.store.scalar("SELECT count(*) FROM tasks") == 0
+
+
+def test_reconcile_keeps_an_owner_the_operator_chose(ws):
+    w = build(ws, groups=1)
+    gid, p = w["groups"]["g1"], w["people"]
+    ops.assign(ws, p["u1"], [gid], "owner")  # a persona, not the platform's owner account
+    with ws.store.write() as c:
+        c.execute("UPDATE memberships SET platform_role = 'owner' WHERE person_id = ?", (p["u4"],))
+    plat.reconcile(ws)
+    plat.reconcile(ws)
+    assert [r["person"] for r in ops.list_roles(ws, role="owner")] == ["user1"]
+
+
+def test_the_bot_account_gets_no_role(ws):
+    w = build(ws, groups=1)
+    with ws.store.write() as c:
+        c.execute("UPDATE connections SET account = 'u5' WHERE id = 'sandbox'")
+        c.execute("UPDATE memberships SET platform_role = 'admin' WHERE person_id = ?", (w["people"]["u5"],))
+    assert plat.reconcile(ws) == 0
+    with ws.clock_at(T0 + 10):
+        Engine(ws).ingest([admin_event("g1", "u5", T0 + 10)])
+    assert ops.list_roles(ws) == []
