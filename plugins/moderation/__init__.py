@@ -91,3 +91,17 @@ def decide_join_request(request, ws):
         return Decision("hold", tr(ws, "Joins are on manual approval for now; an admin will look at your request."),
                         rule="raid_guard")
     return None
+
+
+@hookimpl
+def action_done(action, result, ws):
+    """An undo's invite that the platform refused (a platform-side blacklist, a full group)
+    becomes a task for the owner, so the member is not silently left out."""
+    if action.get("kind") != "invite" or action.get("status") != "failed" or not action.get("case_id"):
+        return None
+    if not str(action.get("evidence") or "").endswith(":undo"):
+        return None
+    from .cases import readmit_task_after_failed_invite
+
+    readmit_task_after_failed_invite(ws, action, result.message)
+    return None

@@ -187,3 +187,18 @@ def blacklist_rows(ws, active: bool = True) -> list[dict[str, Any]]:
     return ws.store.query(
         "SELECT b.*, p.display_name AS person FROM blacklist b LEFT JOIN people p ON p.id = b.person_id"
         + (" WHERE b.removed_at IS NULL" if active else "") + " ORDER BY b.id DESC")
+
+
+def readmit_task_after_failed_invite(ws, action: dict[str, Any], message: str) -> int | None:
+    gid, pid, case_id = action["group_id"], action["person_id"], action["case_id"]
+    person = ws.store.scalar("SELECT display_name FROM people WHERE id = ?", (pid,), "") or str(pid)
+    group = ws.store.scalar("SELECT name FROM groups WHERE id = ?", (gid,), "") or str(gid)
+    title = tr(ws, "Re-admit {person} to {group}", person=person, group=group)
+    with ws.store.write() as c:
+        tid = ws.add_task("readmit", title, detail=f"case {case_id} was undone but the invite failed: {message}",
+                          group_id=gid, person_id=pid, source="plugin:moderation",
+                          dedupe_key=f"undo:{case_id}:{gid}:readmit")
+        c.execute("INSERT INTO case_actions(case_id, purpose, kind, group_id, task_id, note, created_at)"
+                  " VALUES (?,?,?,?,?,?,?)", (case_id, "undo", "readmit_task", gid, tid, f"invite failed: {message}",
+                                              ws.now()))
+    return tid

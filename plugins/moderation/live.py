@@ -71,39 +71,49 @@ def load_compiled(ws, old: dict[str, CompiledRule] | None = None) -> list[Compil
     return out
 
 
+def find_hits(rs: RuleSet, events: list[Event], look: BatchLookups) -> list[tuple[Hit, Event]]:
+    """Every (hit, message) of a batch, in order, before scope and exemptions. The hot path:
+    the flood counters and one prefilter search per message; the benchmark times this."""
+    hits: list[tuple[Hit, Event]] = []
+    flood_rules = rs.flood_rules
+    candidates = rs.candidates
+    message = Kind.MESSAGE
+    for e in events:
+        if e.kind != message:
+            continue
+        gid, pid = e.group_id, e.person_id
+        if gid is None or pid is None:
+            continue
+        text = e.text or ""
+        for r in flood_rules:
+            h = r.match_flood(gid, pid, e.ts, text)
+            if h is not None:
+                hits.append((h, e))
+        cands = candidates(text, e.data)
+        if cands:
+            group = look.group(gid)
+            if group is None:
+                continue
+            data = e.data
+            for r in cands:
+                h = r.match_data(data) if data else None
+                if h is None and text:
+                    h = r.match_text(text, group)
+                if h is not None:
+                    hits.append((h, e))
+    return hits
+
+
 def process(ws, events: list[Event]) -> None:
     st = state_for(ws)
     rs = st.rules(ws)
     look = BatchLookups(ws, st.settings.exempt_roles, st.settings.allow_people)
-    hits: list[tuple[Hit, Event]] = []
-    flood_rules = rs.flood_rules
-    candidates = rs.candidates
+    hits = find_hits(rs, events, look)
     for e in events:
-        kind = e.kind
-        if kind == Kind.MESSAGE:
-            gid, pid = e.group_id, e.person_id
-            if gid is None or pid is None:
-                continue
-            text = e.text or ""
-            for r in flood_rules:
-                h = r.match_flood(gid, pid, e.ts, text)
-                if h is not None:
-                    hits.append((h, e))
-            cands = candidates(text, e.data)
-            if cands:
-                group = look.group(gid)
-                for r in cands:
-                    h = r.match_data(e.data) if e.data else None
-                    if h is None and text:
-                        h = r.match_text(text, group)
-                    if h is not None:
-                        hits.append((h, e))
-        elif kind == Kind.JOIN or kind == Kind.JOIN_REQUEST:
-            if e.group_id is None or e.person_id is None:
-                continue
+        if (e.kind == Kind.JOIN or e.kind == Kind.JOIN_REQUEST) and e.group_id is not None and e.person_id is not None:
             group = look.group(e.group_id)
             count_join(ws, st.joins, e.group_id, e.ts, st.settings, (group or {}).get("name") or str(e.group_id))
-            if kind == Kind.JOIN:
+            if e.kind == Kind.JOIN:
                 entry = blacklist_entry(ws, e.person_id, e.group_id)
                 if entry is not None:
                     enforce_blacklist_on_join(ws, e, entry)
