@@ -1,0 +1,324 @@
+"""CLI verbs: ``shequn joins`` (the join queue) and ``shequn entry`` (entry policies,
+families, referral tree, announcements, flash groups). Tables by default, --json too.
+Every error says what and where, exits 2, and leaves nothing half-applied."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import click
+
+from console.cli.context import fail, workspace
+from console.cli.output import emit, json_option
+
+from . import api
+from .policies import PolicyError, find_group, parse_scope
+from .referrals import flatten
+from .templates import TemplateError
+
+
+def _run(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except (PolicyError, TemplateError) as e:
+        fail(str(e))
+
+
+def _ago(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400:
+        return f"{seconds // 3600}h{(seconds % 3600) // 60:02d}m"
+    return f"{seconds // 86400}d{(seconds % 86400) // 3600}h"
+
+
+def _parse_time(ws, text: str) -> int:
+    for f in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
+        try:
+            return int(datetime.strptime(text, f).replace(tzinfo=ws.tz).timestamp())
+        except ValueError:
+            continue
+    fail(f"time {text!r}: expected YYYY-MM-DD HH:MM in {ws.tz.key}")
+    return 0
+
+
+# --- shequn joins ----------------------------------------------------------------------
+
+
+@click.group("joins", invoke_without_command=True)
+@click.option("--status", default="pending", show_default=True,
+              type=click.Choice(["pending", "new", "held", "approved", "rejected", "all"]),
+              help="pending = waiting for a decision (new or held for a person).")
+@click.option("--group", "group", default=None, help="Only this group (id, platform id or exact name).")
+@json_option
+@click.pass_context
+def joins_group(ctx: click.Context, status: str, group: str | None, as_json: bool) -> None:
+    """The join queue (待审核): list requests; approve, reject or hold one."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with workspace(read_only=True) as ws:
+        gid = _run(find_group, ws, group) if group else None
+        rows = _run(api.queue, ws, status, group_id=gid)
+        if as_json:
+            emit(rows, as_json=True)
+            return
+        for r in rows:
+            r["waited"] = ("! " if r["flagged"] else "") + _ago(r["waited"])
+            r["decision"] = r["would_have"] and f"would {r['would_have']}" or r["status"]
+        emit(rows, ["id", "group_name", "person", "referrer", "comment", "waited", "decision", "rule", "reason"],
+             headers={"group_name": "group", "waited": "waiting"})
+
+
+def _decide(request_id: int, verdict: str, reason: str, as_json: bool) -> None:
+    with workspace(read_only=False) as ws:
+        row = _run(api.decide, ws, request_id, verdict, reason)
+        if as_json:
+            emit([row], as_json=True)
+        else:
+            click.echo(f"join request {request_id}: {row['status']} ({row['reason']})")
+
+
+@joins_group.command("approve")
+@click.argument("request_id", type=int)
+@click.option("--reason", default="", help="Why (recorded in the audit log).")
+@json_option
+def joins_approve(request_id: int, reason: str, as_json: bool) -> None:
+    """Approve a join request."""
+    _decide(request_id, "approve", reason, as_json)
+
+
+@joins_group.command("reject")
+@click.argument("request_id", type=int)
+@click.option("--reason", required=True, help="Why; the applicant sees it.")
+@json_option
+def joins_reject(request_id: int, reason: str, as_json: bool) -> None:
+    """Reject a join request with a reason the applicant sees."""
+    _decide(request_id, "reject", reason, as_json)
+
+
+@joins_group.command("hold")
+@click.argument("request_id", type=int)
+@click.option("--reason", default="", help="Why it waits.")
+@json_option
+def joins_hold(request_id: int, reason: str, as_json: bool) -> None:
+    """Keep a new request waiting for a person."""
+    _decide(request_id, "hold", reason, as_json)
+
+
+# --- shequn entry ---------------------------------------------------------------------
+
+
+@click.group("entry")
+def entry_group() -> None:
+    """Entry rules: admission policies, nickname format, welcome, families, referrals."""
+
+
+@entry_group.command("show")
+@click.option("--kind", type=click.Choice(["admission", "nickname", "welcome", "overflow"]), default=None)
+@json_option
+def entry_show(kind: str | None, as_json: bool) -> None:
+    """Show entry policies (group over type over all: the most specific enabled one wins)."""
+    with workspace(read_only=True) as ws:
+        rows = [r for r in api.policies(ws) if kind is None or r["kind"] == kind]
+    if as_json:
+        emit(rows, as_json=True)
+        return
+    for r in rows:
+        r["state"] = ("on" if r["enabled"] else "off") + (" (dry-run)" if r["dry_run"] else "")
+    emit(rows, ["name", "kind", "scope", "state", "summary"])
+
+
+@entry_group.command("check")
+@json_option
+def entry_check(as_json: bool) -> None:
+    """Re-check every policy and group (capacity, closing dates); exit 2 on problems."""
+    with workspace(read_only=True) as ws:
+        problems = api.check_policies(ws)
+    if as_json:
+        emit(problems, as_json=True)
+    elif problems:
+        emit(problems, ["what", "problem"])
+    else:
+        click.echo("entry policies: ok")
+    if problems:
+        raise SystemExit(2)
+
+
+def _value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+@entry_group.command("set")
+@click.argument("kind", type=click.Choice(["admission", "nickname", "welcome", "overflow"]))
+@click.option("--scope", default="all", show_default=True, help="all, type:traffic|welfare|flash, or group:<id|name>.")
+@click.option("--name", default=None, help="Policy name (default: kind:scope). Several welcomes need names.")
+@click.option("--config", "config_json", default=None, help="The whole config as JSON.")
+@click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE",
+              help="Change one key (JSON value or text; lists as a,b). Repeatable. Starts from the saved config.")
+@click.option("--enable/--disable", default=True, help="Enabled (default) or saved switched off.")
+@click.option("--dry-run/--live", default=False, help="Dry-run: record what it would have done, without acting.")
+@json_option
+def entry_set(kind: str, scope: str, name: str | None, config_json: str | None, pairs: tuple[str, ...],
+              enable: bool, dry_run: bool, as_json: bool) -> None:
+    """Save a policy, checked before anything is written."""
+    with workspace(read_only=False) as ws:
+        st, sv = _run(parse_scope, ws, scope)
+        pname = name or (f"{kind}:{st}" if st == "all" else f"{kind}:{st}:{sv}")
+        config: dict[str, Any] = {}
+        if config_json:
+            try:
+                config = json.loads(config_json)
+            except json.JSONDecodeError as e:
+                fail(f"--config is not valid JSON: {e}")
+        else:
+            existing = ws.store.one("SELECT config FROM rules WHERE name = ?", (pname,))
+            config = json.loads(existing["config"]) if existing else {}
+        for pair in pairs:
+            key, eq, val = pair.partition("=")
+            if not eq or not key.strip():
+                fail(f"--set {pair!r}: expected KEY=VALUE")
+            config[key.strip()] = _value(val)
+        saved = _run(api.save_policy, ws, kind, config, scope=scope, name=pname, enabled=enable, dry_run=dry_run)
+    if as_json:
+        emit([saved], as_json=True)
+    else:
+        click.echo(f"saved {saved['name']} ({kind}, scope {scope}{', dry-run' if dry_run else ''}"
+                   f"{'' if enable else ', switched off'})")
+
+
+@entry_group.command("toggle")
+@click.argument("name")
+@click.option("--enable/--disable", default=None)
+@click.option("--dry-run/--live", "dry_run", default=None)
+def entry_toggle(name: str, enable: bool | None, dry_run: bool | None) -> None:
+    """Switch a policy on or off, or between dry-run and live."""
+    if enable is None and dry_run is None:
+        fail("say what to change: --enable/--disable and/or --dry-run/--live")
+    with workspace(read_only=False) as ws:
+        _run(api.set_enabled, ws, name, enabled=enable, dry_run=dry_run)
+    click.echo(f"{name}: updated")
+
+
+@entry_group.command("preview")
+@click.argument("template")
+@click.option("--merged", is_flag=True, help="Check it as a merged welcome (nicknames, count).")
+def entry_preview(template: str, merged: bool) -> None:
+    """Check a welcome template and show it with sample values."""
+    with workspace(read_only=True) as ws:
+        click.echo(_run(api.preview_welcome, ws, template, merged=merged))
+
+
+@entry_group.command("families")
+@json_option
+def entry_families(as_json: bool) -> None:
+    """Group families (群矩阵): fill of each sibling and whether a new one is on its way."""
+    with workspace(read_only=True) as ws:
+        rows = api.families(ws) if as_json else api.family_rows(ws)
+    if as_json:
+        emit(rows, as_json=True)
+    else:
+        emit(rows, ["family", "group_id", "name", "platform", "status", "members", "capacity", "fill", "full",
+                    "sibling_requested"])
+
+
+@entry_group.command("family")
+@click.argument("group")
+@click.argument("family")
+@click.option("--template", default=None, help="Group to copy type, theme, tier and capacity from.")
+def entry_family(group: str, family: str, template: str | None) -> None:
+    """Put GROUP into FAMILY (registers a new sibling; gives it a cheer-squad task)."""
+    with workspace(read_only=False) as ws:
+        gid = _run(find_group, ws, group)
+        tpl = _run(find_group, ws, template) if template else None
+        g = _run(api.register_sibling, ws, gid, family, template_group_id=tpl)
+    click.echo(f"group {g['id']} {g['name']} is in family {g['family']}")
+
+
+@entry_group.command("capacity")
+@click.argument("group")
+@click.argument("capacity", type=int)
+def entry_capacity(group: str, capacity: int) -> None:
+    """Set a group's capacity (群上限); refused below its member count."""
+    with workspace(read_only=False) as ws:
+        g = _run(api.set_capacity, ws, group, capacity)
+    click.echo(f"group {g['id']} {g['name']}: capacity {g['capacity']} ({g['member_count']} members)")
+
+
+@entry_group.command("tree")
+@click.argument("person_id", type=int)
+@json_option
+def entry_tree(person_id: int, as_json: bool) -> None:
+    """The referral tree (邀请关系) below a person, and who referred them."""
+    with workspace(read_only=True) as ws:
+        try:
+            tree = api.referral_tree(ws, person_id)
+        except ValueError as e:
+            fail(str(e))
+    if as_json:
+        emit([tree], as_json=True)
+        return
+    if tree["referred_by"]:
+        click.echo("referred by: " + " <- ".join(f"{r['name']} (#{r['id']})" for r in tree["referred_by"]))
+    emit(flatten(tree), ["person", "level", "referred"])
+
+
+@entry_group.command("flash")
+@click.argument("group")
+@click.option("--closes", required=True, help="Closing time, YYYY-MM-DD HH:MM in the operator's zone.")
+def entry_flash(group: str, closes: str) -> None:
+    """Give a flash group (快闪群) its closing time."""
+    with workspace(read_only=False) as ws:
+        g = _run(api.set_closing, ws, group, _parse_time(ws, closes))
+    click.echo(f"flash group {g['name']} closes at {closes}")
+
+
+@entry_group.command("activity")
+@click.argument("activity")
+@click.argument("person_ids", nargs=-1, type=int, required=True)
+def entry_activity(activity: str, person_ids: tuple[int, ...]) -> None:
+    """Record people who took part in ACTIVITY (activity entry admits them)."""
+    with workspace(read_only=False) as ws:
+        n = _run(api.add_participants, ws, activity, list(person_ids))
+    click.echo(f"{activity}: {n} added")
+
+
+@entry_group.group("announce")
+def announce_group() -> None:
+    """Announcements (群公告): draft once, publish to many groups."""
+
+
+@announce_group.command("draft")
+@click.argument("title")
+@click.argument("text")
+@click.option("--id", "announcement_id", type=int, default=None, help="Edit this draft instead of a new one.")
+def announce_draft(title: str, text: str, announcement_id: int | None) -> None:
+    with workspace(read_only=False) as ws:
+        aid = _run(api.draft_announcement, ws, title, text, announcement_id=announcement_id)
+    click.echo(f"announcement {aid} saved")
+
+
+@announce_group.command("publish")
+@click.argument("announcement_id", type=int)
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--at", "at", default=None, help="Publish at YYYY-MM-DD HH:MM (default: now).")
+@json_option
+def announce_publish(announcement_id: int, targets: tuple[str, ...], at: str | None, as_json: bool) -> None:
+    """Publish to TARGETS: all, type:welfare, family:NAME, or groups."""
+    with workspace(read_only=False) as ws:
+        when = _parse_time(ws, at) if at else None
+        rows = _run(api.publish_announcement, ws, announcement_id, list(targets), at=when)
+    emit(rows, ["group_id", "action_id", "status", "not_before"], as_json=as_json)
+
+
+@announce_group.command("list")
+@json_option
+def announce_list(as_json: bool) -> None:
+    with workspace(read_only=True) as ws:
+        emit(api.announcements(ws), as_json=as_json)

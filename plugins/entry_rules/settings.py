@@ -1,0 +1,65 @@
+"""The ``[entry_rules]`` config section: thresholds every entry policy shares.
+
+Policies themselves (which admission modes, which template) live in the ``rules``
+table so they can differ per group type and group; these are the operation-wide knobs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from console.config import ConfigError, load_section
+
+SECTION = "entry_rules"
+
+
+@dataclass
+class EntryRulesSettings:
+    queue_flag_after_seconds: int = 3600
+    """A join request waiting longer than this is flagged in the queue and raises a queue_waiting alert."""
+    burst_count: int = 3
+    """Joins in one group within burst_seconds that get one merged welcome instead of one each."""
+    burst_seconds: int = 60
+    """Window of a join burst; welcomes wait this long so late joiners of a burst are merged in."""
+    nickname_grace_seconds: int = 3600
+    """After the reminder, how long a member has to fix their group nickname before it is fixed for them."""
+    referral_max_depth: int = 2
+    """Deepest referral level admitted by referral entry. 2 is the legal line in China: do not raise it lightly."""
+    activity_close_ratio: float = 0.75
+    """An answer this similar to a campaign code (0-1) but not equal is held for a person instead of rejected."""
+    flash_countdown_hours: list[int] = field(default_factory=lambda: [24, 1])
+    """Hours before a flash group closes at which a countdown message is posted."""
+    flash_archive_after_hours: int = 24
+    """Hours after a flash group closes (final message, no admissions) before it is archived."""
+    flash_final_message: str = "本群活动已结束，感谢大家的参与！本群即将关闭，不再接受新成员。"
+    """Final message posted when a flash group closes."""
+    nickname_max_length: int = 30
+    """Longest group nickname the platform accepts; a format whose shortest form is longer cannot match."""
+
+    def __post_init__(self) -> None:
+        positive = ("queue_flag_after_seconds", "burst_count", "burst_seconds", "referral_max_depth",
+                    "nickname_max_length")
+        for name in positive:
+            if getattr(self, name) < 1:
+                raise ConfigError(None, f"{SECTION}.{name}", f"is {getattr(self, name)}", "a whole number of 1 or more")
+        if self.nickname_grace_seconds < 0 or self.flash_archive_after_hours < 0:
+            raise ConfigError(None, f"{SECTION}.nickname_grace_seconds / flash_archive_after_hours",
+                              "is negative", "0 or more")
+        if not 0 < self.activity_close_ratio <= 1:
+            raise ConfigError(None, f"{SECTION}.activity_close_ratio", f"is {self.activity_close_ratio}",
+                              "a number above 0 and at most 1")
+        if any(h < 1 for h in self.flash_countdown_hours):
+            raise ConfigError(None, f"{SECTION}.flash_countdown_hours", f"is {self.flash_countdown_hours}",
+                              "whole hours of 1 or more")
+
+
+def settings_of(ws) -> EntryRulesSettings:
+    """The section for this workspace (cached on the workspace object: read per event)."""
+    cached = getattr(ws, "_entry_rules_settings", None)
+    if cached is None:
+        cached = load_section(EntryRulesSettings, ws.settings, SECTION)
+        try:
+            ws._entry_rules_settings = cached
+        except AttributeError:  # a slotted stand-in: just do not cache
+            pass
+    return cached

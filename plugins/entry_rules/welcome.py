@@ -1,0 +1,136 @@
+"""Welcome messages (欢迎语), merged for bursts.
+
+A join is not welcomed at once: it goes into the open batch of its group and welcome
+policy, which closes ``burst_seconds`` after its first join. When a batch is due, fewer
+than ``burst_count`` joins get one welcome each; a burst gets one merged welcome naming
+everyone (a group flooded with ten welcomes in a minute is what operators complain of).
+The policy is chosen per group type, group and audience (join scene, referred or not):
+the most specific scope wins, then the audience that matches most conditions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from console.model import Event, Proposal
+
+from .i18n import tr
+from .policies import policies_at_best_scope
+from .settings import settings_of
+from .templates import MERGED_VARS, WELCOME_VARS, fields_of, render
+
+
+def choose(ws, group: dict[str, Any], scene: str, referred: bool) -> dict[str, Any] | None:
+    best, best_score = None, -1
+    for r in policies_at_best_scope(ws, group, "welcome"):
+        aud = r["config"].get("audience", {})
+        if "scene" in aud and scene not in aud["scene"]:
+            continue
+        if "referred" in aud and aud["referred"] != referred:
+            continue
+        if len(aud) > best_score:
+            best, best_score = r, len(aud)
+    return best
+
+
+def note_join(ws, group: dict[str, Any], e: Event) -> None:
+    """Put a join into its group's open welcome batch (or open one)."""
+    if ws.store.scalar("SELECT is_insider FROM people WHERE id = ?", (e.person_id,), 0):
+        return  # insiders (cheer squad, staff) are not welcomed as newcomers
+    m = ws.store.one("SELECT inviter_person_id, join_scene, group_nickname FROM memberships"
+                     " WHERE group_id = ? AND person_id = ?", (group["id"], e.person_id)) or {}
+    scene = e.data.get("scene") or m.get("join_scene") or "unknown"
+    referrer = m.get("inviter_person_id")
+    rule = choose(ws, group, scene, referrer is not None)
+    if rule is None:
+        return
+    s = settings_of(ws)
+    nickname = e.data.get("card") or m.get("group_nickname") or e.nickname or e.user or ""
+    with ws.store.write() as c:
+        row = c.execute("SELECT id FROM entry_welcome_batches WHERE group_id = ? AND rule = ? AND status = 'open'"
+                        " AND opened_at <= ? AND opened_at + ? > ? ORDER BY id DESC LIMIT 1",
+                        (group["id"], rule["name"], e.ts, s.burst_seconds, e.ts)).fetchone()
+        if row is None:
+            bid = c.execute("INSERT INTO entry_welcome_batches(group_id, rule, opened_at, due_at, dry_run)"
+                            " VALUES (?,?,?,?,?)", (group["id"], rule["name"], e.ts, e.ts + s.burst_seconds,
+                                                    int(rule["dry_run"]))).lastrowid
+        else:
+            bid = row[0]
+        c.execute("INSERT OR IGNORE INTO entry_welcome_joins(batch_id, person_id, nickname, scene, referrer_person_id,"
+                  " joined_at, evidence) VALUES (?,?,?,?,?,?,?)",
+                  (bid, e.person_id, nickname, scene, referrer, e.ts, f"{e.connection}:{e.id}"))
+
+
+def _rules_text(ws, group_id: int, cfg: dict[str, Any]) -> str:
+    if cfg.get("rules_text"):
+        return cfg["rules_text"]
+    return ws.store.scalar(
+        "SELECT a.text FROM entry_announcement_posts p JOIN entry_announcements a ON a.id = p.announcement_id"
+        " WHERE p.group_id = ? ORDER BY p.created_at DESC, p.id DESC LIMIT 1", (group_id,), "") or ""
+
+
+def _mentions(ws, platform: str, person_ids: list[int]) -> list[str]:
+    out = []
+    for pid in person_ids:
+        u = ws.store.scalar("SELECT platform_user_id FROM identities WHERE person_id = ? AND platform = ?"
+                            " ORDER BY id LIMIT 1", (pid, platform))
+        if u:
+            out.append(u)
+    return out
+
+
+def flush_due(ws) -> list[Proposal]:
+    """Proposals for every welcome batch that is due now; marks them sent."""
+    s = settings_of(ws)
+    now = ws.now()
+    proposals: list[Proposal] = []
+    for b in ws.store.query("SELECT * FROM entry_welcome_batches WHERE status = 'open' AND due_at <= ? ORDER BY id",
+                            (now,)):
+        group = ws.store.one("SELECT * FROM groups WHERE id = ?", (b["group_id"],))
+        rule = ws.store.one("SELECT config, enabled FROM rules WHERE name = ?", (b["rule"],))
+        joins = ws.store.query(
+            "SELECT j.* FROM entry_welcome_joins j WHERE j.batch_id = ? AND EXISTS (SELECT 1 FROM memberships m"
+            " WHERE m.group_id = ? AND m.person_id = j.person_id AND m.status = 'member') ORDER BY joined_at",
+            (b["id"], b["group_id"]))
+        merged = len(joins) >= s.burst_count
+        if rule and rule["enabled"] and group and group["status"] == "active" and joins:
+            import json
+
+            cfg = json.loads(rule["config"])
+            base = {"group": group["name"], "theme": group["theme"], "rules": _rules_text(ws, group["id"], cfg),
+                    "owner": ws.owner_of(group["id"])}
+            if merged:
+                text = render(cfg.get("merged_template", ""), {**base, "count": len(joins),
+                                                                "nicknames": "、".join(j["nickname"] for j in joins)})
+                proposals.append(Proposal(
+                    kind="send", reason=tr(ws, "Merged welcome for {count} joins", count=len(joins)),
+                    group_id=group["id"], params={"text": text, "mentions": _mentions(
+                        ws, group["platform"], [j["person_id"] for j in joins])},
+                    rule=b["rule"], evidence=f"welcome_batch:{b['id']}", dry_run=bool(b["dry_run"])))
+            else:
+                for j in joins:
+                    referrer = (ws.store.scalar("SELECT display_name FROM people WHERE id = ?",
+                                                (j["referrer_person_id"],), "") if j["referrer_person_id"] else "")
+                    text = render(cfg.get("template", ""), {**base, "nickname": j["nickname"], "referrer": referrer})
+                    proposals.append(Proposal(
+                        kind="send", reason=tr(ws, "Welcome {nickname}", nickname=j["nickname"]), group_id=group["id"],
+                        person_id=j["person_id"], params={"text": text, "mentions": _mentions(
+                            ws, group["platform"], [j["person_id"]])},
+                        rule=b["rule"], evidence=j["evidence"] or f"welcome_batch:{b['id']}",
+                        dry_run=bool(b["dry_run"])))
+        with ws.store.write() as c:
+            c.execute("UPDATE entry_welcome_batches SET status = 'sent', sent_at = ?, merged = ? WHERE id = ?",
+                      (now, int(merged), b["id"]))
+    return proposals
+
+
+def preview_welcome(ws, template: str, sample: dict[str, Any] | None = None, *, merged: bool = False) -> str:
+    """Check a template and render it with sample values (the console's live preview).
+
+    Raises TemplateError naming the bad variable; the same check runs when it is saved."""
+    fields_of(template, MERGED_VARS if merged else WELCOME_VARS, "merged welcome template" if merged else
+              "welcome template")
+    values = {"nickname": "小明", "group": tr(ws, "Sample group"), "rules": tr(ws, "(group rules)"),
+              "referrer": "小红", "theme": "", "owner": "", "nicknames": "小明、小红、小刚", "count": 3}
+    values.update(sample or {})
+    return render(template, values)

@@ -1,0 +1,49 @@
+"""Helpers for the entry_rules tests: feed sandbox events, read decisions."""
+
+from __future__ import annotations
+
+from console.engine import Engine
+from console.model import Event, Kind
+
+T0 = 1_750_000_000  # a fixed clock: tests never read the wall clock
+
+_n = [0]
+
+
+def ev(kind, group, user, ts, **kw) -> Event:
+    _n[0] += 1
+    return Event("sandbox", f"t{_n[0]}", kind, ts, group=group, user=user, **kw)
+
+
+def feed(ws, events, at=None):
+    at = at if at is not None else max(e.ts for e in events)
+    with ws.clock_at(at):
+        return Engine(ws).ingest(events)
+
+
+def join(ws, group, user, ts, **data):
+    nickname = data.pop("nickname", user)
+    return feed(ws, [ev(Kind.JOIN, group, user, ts, nickname=nickname, data=data)])
+
+
+def request(ws, group, user, ts, comment="", inviter=None):
+    data = {"flag": f"f-{group}-{user}-{ts}", "comment": comment, "sub_type": "add"}
+    if inviter:
+        data["inviter"] = inviter
+    feed(ws, [ev(Kind.JOIN_REQUEST, group, user, ts, nickname=user, data=data)])
+    return ws.store.one("SELECT r.* FROM join_requests r JOIN identities i ON i.person_id = r.person_id"
+                        " JOIN groups g ON g.id = r.group_id WHERE i.platform_user_id = ? AND g.platform_group_id = ?"
+                        " ORDER BY r.id DESC LIMIT 1", (user, group))
+
+
+def gid(ws, group):
+    return ws.store.scalar("SELECT id FROM groups WHERE platform_group_id = ?", (group,))
+
+
+def pid(ws, user):
+    return ws.store.scalar("SELECT person_id FROM identities WHERE platform_user_id = ?", (user,))
+
+
+def actions(ws, kind=None):
+    sql = "SELECT * FROM actions" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
+    return ws.store.query(sql, (kind,) if kind else ())
