@@ -62,7 +62,7 @@ class WorkflowsScreen(ShequnScreen):
             with TabPane(t("join queue"), id="tab-queue"):
                 yield VirtualTable([Column("requested_at", "time", 11, fmt=when), Column("group_name", "group", 16),
                                     Column("person", "member", 12), Column("comment", "comment"),
-                                    Column("wait", "waited", 7, "right"), Column("say", "rule says", 16)],
+                                    Column("wait", "waited", 9, "right"), Column("say", "rule says", 16)],
                                    id="queue", empty="Nobody is waiting")
             with TabPane(t("Policies"), id="tab-policies"):
                 yield VirtualTable([Column("name", "rule"), Column("kind", "kind", 10, fmt=t),

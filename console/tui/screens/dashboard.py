@@ -74,6 +74,13 @@ class DashboardScreen(ShequnScreen):
     def refresh_data(self) -> None:
         self.load(self._read, then=self._show)
 
+    def live_changed(self) -> None:
+        self.refresh_data()
+        for panel in self.query("#right > *"):
+            again = getattr(panel, "refresh_data", None)
+            if callable(again):
+                again()
+
     def _read(self) -> dict[str, Any]:
         ws = self.ws
         return {"empty": queries.workspace_is_empty(ws), "lines": queries.overnight(ws),

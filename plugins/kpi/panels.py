@@ -1,0 +1,84 @@
+"""The dashboard's KPI panel: every KPI by lifecycle stage (acquisition, activation,
+retention, monetisation, spread) for the last 7 days against the 7 before, and the
+segment mix as bars.
+
+Reads ``metrics.panel`` (rollups, not the message log) in a thread worker; the
+dashboard asks it to read again when the workspace changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape as esc
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, Static
+
+STAGES = ("acquisition", "activation", "retention", "monetisation", "spread")
+SEGMENTS = ("loyal", "bargain", "need", "low_need")
+
+
+def arrow(change: float | None) -> str:
+    if change is None:
+        return ""
+    if abs(change) < 0.005:
+        return "  ="
+    return f"  {'▲' if change > 0 else '▼'}{abs(change):.0%}"
+
+
+def bar(share: float, width: int = 16) -> str:
+    full = int(round(share * width))
+    return "█" * full + "░" * (width - full)
+
+
+class KpiPanel(Vertical):
+    DEFAULT_CSS = """
+    KpiPanel { height: auto; padding: 0 1; }
+    KpiPanel #kpi-body { height: auto; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.app.t("KPIs (7 days, change against the 7 before)"), classes="section")
+        yield Static(self.app.t("Loading…"), id="kpi-body")
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        self.run_worker(self._read, thread=True, group="kpi-panel", exclusive=True)
+
+    def _read(self) -> None:
+        from .metrics import panel
+
+        try:
+            rows = panel(self.app.ws, "all", since="7d")
+        except Exception as e:
+            self.app.call_from_thread(self._show_error, f"{type(e).__name__}: {e}")
+            return
+        self.app.call_from_thread(self._show, rows)
+
+    def _show_error(self, text: str) -> None:
+        self.query_one("#kpi-body", Static).update(esc(text))
+
+    def _show(self, rows: list[dict[str, Any]]) -> None:
+        t = self.app.t
+        out: list[str] = []
+        for stage in STAGES:
+            mine = [r for r in rows if r["stage"] == stage]
+            if not mine:
+                continue
+            out.append(f"[b]{t(stage)}[/]")
+            for r in mine:
+                if r["name"] == "segment_mix" and isinstance(r["value"], dict):
+                    for seg in SEGMENTS:
+                        share = float(r["value"].get(seg, 0.0))
+                        out.append(f"  {t(seg.replace('_', '-')):<8} {bar(share)} {share:.0%}")
+                    continue
+                value = r["shown"] if r["value"] is not None else "—"
+                note = r.get("missing_input") or (r["note"] if r["value"] is None else "")
+                line = f"  {t(r['title'])}: [b]{esc(str(value))}[/]{arrow(r.get('change'))}"
+                if note:
+                    line += f"  [dim]{esc(t(str(note)))}[/]"
+                out.append(line)
+        self.query_one("#kpi-body", Static).update("\n".join(out) or t("No KPIs"))
