@@ -146,3 +146,11 @@ def action_done(action, result, ws):
     elif action["kind"] == "set_card":
         nickname.set_card_done(ws, action)
     return None
+
+
+@hookimpl
+def register_screens(register):
+    # The console imports the screen only when it opens it (Textual stays out of headless runs).
+    from console.registry import ScreenSpec
+
+    register(ScreenSpec(id="workflows", title="Workflows", key="w", target="plugins.entry_rules.screens:WorkflowsScreen", order=50))

@@ -70,3 +70,11 @@ def register_translations(register):
     from .i18n import ZH
 
     register("zh-CN", ZH)
+
+
+@hookimpl
+def register_panels(register):
+    # The dashboard's KPI panel; imported by the console only (Textual stays out of headless runs).
+    from console.registry import PanelSpec
+
+    register(PanelSpec(id="kpi", title="KPIs", screen="dashboard", target="plugins.kpi.panels:KpiPanel", order=10))

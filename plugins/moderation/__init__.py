@@ -105,3 +105,11 @@ def action_done(action, result, ws):
 
     readmit_task_after_failed_invite(ws, action, result.message)
     return None
+
+
+@hookimpl
+def register_screens(register):
+    # The console imports the screen only when it opens it (Textual stays out of headless runs).
+    from console.registry import ScreenSpec
+
+    register(ScreenSpec(id="moderation", title="Moderation", key="o", target="plugins.moderation.screens:ModerationScreen", order=60))

@@ -66,3 +66,11 @@ def action_done(action, result, ws):
 
     on_action_done(ws, action, result)
     return None
+
+
+@hookimpl
+def register_screens(register):
+    # The console imports the screen only when it opens it (Textual stays out of headless runs).
+    from console.registry import ScreenSpec
+
+    register(ScreenSpec(id="roles", title="Roles", key="r", target="plugins.roles.screens:RolesScreen", order=40))
