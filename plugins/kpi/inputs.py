@@ -46,7 +46,7 @@ def read_inputs(ws, scope: Scope, window: Window) -> Inputs:
     i.has_orders = st.scalar("SELECT 1 FROM orders WHERE ordered_at >= ? AND ordered_at < ? LIMIT 1",
                              (start, end)) is not None
     row = st.one(f"SELECT count(*) AS n, coalesce(sum(amount), 0) AS revenue,"
-                 f" count(DISTINCT coalesce(person_id, 'order:' || order_id)) AS buyers"
+                 f" count(DISTINCT person_id) + sum(person_id IS NULL) AS buyers"
                  f" FROM orders WHERE ordered_at >= ? AND ordered_at < ?{gf}", [start, end, *gp])
-    i.orders, i.revenue, i.buyers = row["n"], float(row["revenue"]), row["buyers"]
+    i.orders, i.revenue, i.buyers = row["n"], float(row["revenue"]), row["buyers"] or 0
     return i

@@ -41,8 +41,8 @@ KPIS: list[KpiDef] = [
     KpiDef("messages_per_member", "messages per member", "activation", "messages/member",
            "messages in window / average daily members", "sum over the window / daily average"),
     KpiDef("retention_rate", "retention rate", "retention", "ratio",
-           "of members who joined in the window and have been in for N days (kpi.retention_days), the share still in the group N days after joining",
-           "joins in the window"),
+           "of members whose N-day mark (N = kpi.retention_days, 1/7/30) falls in the window (joined N days before one of its days), the share still in the group N days after joining",
+           "joins from N days before the window"),
     KpiDef("conversion_rate", "conversion rate", "monetisation", "ratio",
            "orders in window / average daily members", "sum over the window / daily average"),
     KpiDef("average_order_value", "average order value", "monetisation", "yuan/buyer",
@@ -109,7 +109,7 @@ def compute(act: dict, inp: Inputs, retention: tuple[int, int] | None, seg: dict
         put("retention_rate", None, "no data: cohorts not computed yet (shequn kpi refresh)")
     else:
         kept, elig = retention
-        put("retention_rate", *_ratio(kept, elig, "no data: nobody who joined in this window has been in long enough"))
+        put("retention_rate", *_ratio(kept, elig, "no data: nobody joined N days before this window's days"))
     if not inp.has_orders:
         for k in ("conversion_rate", "average_order_value", "roi"):
             put(k, None, "missing input: orders (shequn import orders FILE.csv, or a shop plugin)")
@@ -148,8 +148,11 @@ def format_value(name: str, value) -> str:
 def _window_values(ws, scope: Scope, window: Window, series: Series, include_insiders: bool) -> dict[str, dict]:
     cfg = kpi_settings(ws)
     act = activity(series, window)
-    ret = (cohort_mod.retention(ws, scope, window, cfg.retention_days, include_insiders)
-           if cohort_mod.computed_at(ws) else None)
+    # Retention measured in the window: members whose N-day mark falls inside it, i.e.
+    # who joined N days before each of its days (a window ending today is answerable).
+    n = cfg.retention_days
+    joined = Window(shift(window.since, -n), shift(window.until, -n))
+    ret = cohort_mod.retention(ws, scope, joined, n, include_insiders) if cohort_mod.computed_at(ws) else None
     seg = seg_mod.mix(ws, scope, include_insiders) if seg_mod.computed_at(ws) else None
     return compute(act, read_inputs(ws, scope, window), ret, seg, window.length)
 
@@ -161,6 +164,8 @@ def _results(cur: dict[str, dict], prev: dict[str, dict]) -> list[dict]:
         change = None
         if k.name != "segment_mix" and c["value"] is not None and p["value"] not in (None, 0):
             change = (c["value"] - p["value"]) / abs(p["value"])
+        if k.name == "segment_mix":  # a snapshot of now: there is no earlier figure to compare
+            p = {"value": None}
         rows.append({"name": k.name, "title": k.title, "stage": k.stage, "value": c["value"],
                      "shown": format_value(k.name, c["value"]), "unit": k.unit, "previous": p["value"],
                      "change": change, "note": c["note"],

@@ -3,7 +3,8 @@
 Rules, tried in this order, so every person lands in exactly one segment:
 
 1. loyal 忠实型: ordered in at least ``loyal_min_months`` of the last three 30-day
-   periods ("buys monthly") and referred at least ``loyal_min_referrals`` people;
+   periods ("buys monthly"; someone known for fewer periods must have ordered in each
+   period they were known) and referred at least ``loyal_min_referrals`` people;
 2. bargain 羊毛型: never referred anyone, at least ``bargain_min_orders`` orders, and an
    average order value below ``bargain_max_order_value`` ("buys for price");
 3. low-need 低需求: bought once or never, and that one order was below
@@ -31,8 +32,10 @@ DAY = 86400
 def classify(sig: dict, cfg: KpiSettings) -> tuple[str, str]:
     """(segment, why) for one person's signals."""
     n, avg, months, refs = sig["orders"], sig["avg_order"], sig["active_months"], sig["referrals"]
-    if months >= cfg.loyal_min_months and refs >= cfg.loyal_min_referrals:
-        return "loyal", (f"ordered in {months} of the last 3 months (rule: at least {cfg.loyal_min_months})"
+    need_months = min(cfg.loyal_min_months, sig["known_months"])  # a newcomer cannot show 3 months yet
+    if n and months >= need_months and refs >= cfg.loyal_min_referrals:
+        return "loyal", (f"ordered in {months} of the last {sig['known_months']} months known"
+                         f" (rule: at least {need_months})"
                          f" and referred {refs} (rule: at least {cfg.loyal_min_referrals})")
     if refs == 0 and n >= cfg.bargain_min_orders and avg < cfg.bargain_max_order_value:
         return "bargain", (f"{n} orders averaging {avg:.2f} (rule: below {cfg.bargain_max_order_value:g}),"
@@ -64,17 +67,20 @@ def signals(ws, person_ids: list[int] | None = None) -> dict[int, dict]:
     for ref, pid in ws.store.execute("SELECT inviter_person_id, person_id FROM memberships"
                                      " WHERE inviter_person_id IS NOT NULL"):
         refs[ref].add(pid)
-    ids = person_ids if person_ids is not None else [r[0] for r in ws.store.execute("SELECT id FROM people")]
+    first_seen = dict(ws.store.execute("SELECT id, created_at FROM people"))
+    ids = person_ids if person_ids is not None else list(first_seen)
     out = {}
     for pid in ids:
         os_ = sorted(orders.get(pid, []))
+        seen = min([t for t in (first_seen.get(pid), os_[0][0] if os_ else None) if t] or [now])
+        known = max(1, min(3, -(-(now - seen) // (30 * DAY))))
         amounts = [a for _, a in os_]
         months = sum(1 for k in range(3) if any(now - (k + 1) * 30 * DAY < ts <= now - k * 30 * DAY for ts, _ in os_))
         out[pid] = {
             "orders": len(os_), "spent": round(sum(amounts), 2),
             "avg_order": round(sum(amounts) / len(amounts), 2) if amounts else 0.0,
             "max_order": max(amounts) if amounts else 0.0,
-            "active_months": months, "referrals": len(refs.get(pid, ())),
+            "active_months": months, "known_months": known, "referrals": len(refs.get(pid, ())),
             "repeat_90d": any(b[0] - a[0] <= 90 * DAY for a, b in zip(os_, os_[1:])),
         }
     return out
