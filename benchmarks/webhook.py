@@ -1,0 +1,142 @@
+"""Events per second through the webhook server into the store, next to direct ingest.
+
+Signed OneBot HTTP POSTs from a local client over loopback into `shequn serve`'s
+webhook app (uvicorn + the QQ connector's signature check + the runtime's batched
+ingest), compared with ``Engine(ws).ingest`` of the same events. Run:
+
+    .venv/bin/python benchmarks/webhook.py [COUNT] [CLIENTS]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from console.engine import Engine  # noqa: E402
+from console.serve import serve_workspace  # noqa: E402
+from console.workspace import Workspace  # noqa: E402
+from plugins.qq.normalize import normalize  # noqa: E402
+
+CONFIG = """
+[operator]
+name = "bench"
+timezone = "Asia/Shanghai"
+
+[database]
+path = "bench.db"
+
+[serve]
+port = {port}
+
+[connections.qq1]
+platform = "qq"
+enabled = true
+base_url = "http://127.0.0.1:9"
+secret = "sec"
+"""
+
+
+CLIENT = r"""
+import asyncio, hashlib, hmac, sys, httpx
+url, path, clients = sys.argv[1], sys.argv[2], int(sys.argv[3])
+bodies = open(path, "rb").read().split(b"\n")
+async def main():
+    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=clients)) as c:
+        async def worker():
+            while bodies:
+                body = bodies.pop()
+                sig = "sha1=" + hmac.new(b"sec", body, hashlib.sha1).hexdigest()
+                r = await c.post(url, content=body, headers={"X-Signature": sig, "Content-Type": "application/json"})
+                assert r.status_code == 204, r.text
+        await asyncio.gather(*(worker() for _ in range(clients)))
+asyncio.run(main())
+"""
+
+
+def payloads(n: int) -> list[bytes]:
+    t0 = 1_700_000_000
+    return [json.dumps({"time": t0 + i // 10, "self_id": 10001, "post_type": "message", "message_type": "group",
+                        "message_id": i, "group_id": 100 + i % 20, "user_id": 5000 + i % 700,
+                        "message": f"第 {i} 条消息 [CQ:at,qq={5000 + (i * 7) % 700}]",
+                        "sender": {"nickname": f"u{i % 700}"}}, ensure_ascii=False).encode() for i in range(n)]
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+async def through_webhooks(tmp: Path, bodies: list[bytes], clients: int) -> float:
+    port = free_port()
+    (tmp / "w").mkdir()
+    cfg = tmp / "w" / "config.toml"
+    cfg.write_text(CONFIG.format(port=port))
+    ws = Workspace.open(cfg)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(serve_workspace(ws, host="127.0.0.1", port=port, stop=stop, ready=ready))
+    await ready.wait()
+    url = f"http://127.0.0.1:{port}/hooks/qq/qq1"
+    # the client runs in its own process, so its Python cost is not charged to the server
+    data = tmp / "bodies.jsonl"
+    data.write_bytes(b"\n".join(bodies))
+    t0 = time.perf_counter()
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-c", CLIENT, url, str(data), str(clients))
+    assert await proc.wait() == 0
+    answered = time.perf_counter() - t0
+    while ws.store.scalar("SELECT count(*) FROM messages") < len(bodies):
+        await asyncio.sleep(0.01)
+    elapsed = time.perf_counter() - t0
+    stop.set()
+    await task
+    ws.close()
+    print(f"(all {len(bodies)} POSTs answered after {answered:.2f} s; stored after {elapsed:.2f} s)")
+    return elapsed
+
+
+def direct(tmp: Path, bodies: list[bytes]) -> float:
+    (tmp / "d").mkdir()
+    cfg = tmp / "d" / "config.toml"
+    cfg.write_text(CONFIG.format(port=1))
+    ws = Workspace.open(cfg)
+    events = [normalize("qq1", json.loads(b)) for b in bodies]
+    eng = Engine(ws)
+    t0 = time.perf_counter()
+    for i in range(0, len(events), 500):
+        eng.ingest(events[i:i + 500])
+    elapsed = time.perf_counter() - t0
+    assert ws.store.scalar("SELECT count(*) FROM messages") == len(bodies)
+    ws.close()
+    return elapsed
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    clients = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+    bodies = payloads(n)
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        w = asyncio.run(through_webhooks(tmp, bodies, clients))
+        e = direct(tmp, bodies)
+    print(f"events: {n}, concurrent clients: {clients}")
+    print(f"webhook server -> store: {n / w:,.0f} events/s ({w:.2f} s, signed POSTs on loopback)")
+    print(f"Engine.ingest direct:     {n / e:,.0f} events/s ({e:.2f} s, batches of 500)")
+    print(f"ratio (webhook / direct): {e / w:.2f}")
+
+
+if __name__ == "__main__":
+    main()
