@@ -1,0 +1,109 @@
+"""A full group overflows into a sibling, then into a newly created one, admitting nobody twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from console.model import Kind
+from console.outbox import Executor
+from entry_kit import T0, actions, feed, gid, join, pid, request
+from plugins.entry_rules.api import PolicyError, families, save_policy, set_capacity
+from plugins.sandbox.connector import SandboxConnector
+
+
+def connector(ws):
+    c = SandboxConnector("sandbox", ws.settings.connections["sandbox"].options)
+    c.attach(ws)
+    return c
+
+
+async def run_outbox(ws, conn, at):
+    with ws.clock_at(at):
+        await Executor(ws, {"sandbox": conn}, pacing=False).drain()
+    back = [e for e in conn.world.tick(conn.world.clock, 0) if e.kind in (Kind.JOIN, Kind.GROUP)]
+    if back:
+        for e in back:
+            e.ts = at
+        feed(ws, back, at=at)
+
+
+async def test_full_group_overflows_without_admitting_anyone_twice(ws):
+    for u in ("a1", "a2", "a3"):
+        join(ws, "fa1", u, T0 - 1000)
+    join(ws, "fa2", "dup", T0 - 1000)
+    with ws.store.write() as c:
+        c.execute("UPDATE groups SET family = '福利', capacity = 3, type = 'welfare' WHERE platform_group_id IN ('fa1', 'fa2')")
+    save_policy(ws, "admission", {"modes": ["open"]}, scope="type:welfare")
+    conn = connector(ws)
+
+    routed = request(ws, "fa1", "new1", T0)
+    assert routed["status"] == "rejected" and "fa2" in routed["reason"] and "invited" in routed["reason"]
+    (inv,) = actions(ws, "invite")
+    assert inv["group_id"] == gid(ws, "fa2") and inv["person_id"] == pid(ws, "new1")
+
+    twice = request(ws, "fa1", "dup", T0 + 1)
+    assert twice["status"] == "rejected" and "Already a member of fa2" in twice["reason"]
+
+    await run_outbox(ws, conn, T0 + 2)
+    assert ws.store.scalar("SELECT status FROM memberships WHERE person_id = ? AND group_id = ?",
+                           (pid(ws, "new1"), gid(ws, "fa2"))) == "member"
+
+    join(ws, "fa2", "b3", T0 + 3)  # fa2 now full too (dup, new1, b3): a new sibling is asked for at once
+    (create,) = actions(ws, "create_group")
+    assert create["group_id"] == gid(ws, "fa2")
+    waiting = request(ws, "fa1", "new2", T0 + 4)
+    assert waiting["status"] == "held" and "waiting for a new sibling" in waiting["reason"]
+    request(ws, "fa1", "new3", T0 + 5)
+    assert len(actions(ws, "create_group")) == 1  # asked for once per family
+
+    await run_outbox(ws, conn, T0 + 6)
+    fam = {f["family"]: f for f in families(ws)}["福利"]
+    assert len(fam["groups"]) == 3 and fam["room"] and not fam["sibling_requested"]
+    new = fam["groups"][-1]
+    assert new["capacity"] == 3
+    cheer = ws.store.one("SELECT * FROM tasks WHERE kind = 'invite_cheer' AND group_id = ?", (new["group_id"],))
+    assert cheer is not None
+
+    routed4 = request(ws, "fa2", "new4", T0 + 7)
+    assert routed4["status"] == "rejected" and new["name"] in routed4["reason"]
+
+    # nobody is a member of two groups of the family
+    dupes = ws.store.query("SELECT m.person_id, count(*) n FROM memberships m JOIN groups g ON g.id = m.group_id"
+                           " WHERE g.family = '福利' AND m.status = 'member' GROUP BY m.person_id HAVING n > 1")
+    assert dupes == []
+
+
+def test_threshold_routes_before_the_group_is_full(ws):
+    for u in ("a1", "a2"):
+        join(ws, "t1", u, T0 - 100)
+    join(ws, "t2", "b1", T0 - 100)
+    with ws.store.write() as c:
+        c.execute("UPDATE groups SET family = 'f', capacity = 4 WHERE platform_group_id IN ('t1', 't2')")
+    save_policy(ws, "overflow", {"threshold": 0.5, "auto_create": False}, scope="all")
+    save_policy(ws, "admission", {"modes": ["open"]}, scope="all")
+    r = request(ws, "t1", "x", T0)
+    assert r["status"] == "rejected" and "t2" in r["reason"]
+
+
+def test_capacity_below_member_count_is_refused(ws):
+    for u in ("a1", "a2", "a3"):
+        join(ws, "c1", u, T0)
+    with pytest.raises(PolicyError, match="below its 3 current members"):
+        set_capacity(ws, "c1", 2)
+    assert ws.store.scalar("SELECT capacity FROM groups WHERE platform_group_id = 'c1'") is None
+    assert set_capacity(ws, "c1", 3)["capacity"] == 3
+
+
+def test_platform_without_create_gets_a_task(ws, monkeypatch):
+    join(ws, "n1", "a1", T0 - 10)
+    with ws.store.write() as c:
+        c.execute("UPDATE groups SET family = 'nf', capacity = 1 WHERE platform_group_id = 'n1'")
+    save_policy(ws, "admission", {"modes": ["open"]}, scope="all")
+    from console.model import Capability
+
+    caps = SandboxConnector.capabilities - {Capability.CREATE_GROUP}
+    monkeypatch.setattr(SandboxConnector, "capabilities", caps)
+    r = request(ws, "n1", "x", T0)
+    assert r["status"] == "held"
+    task = ws.store.one("SELECT * FROM tasks WHERE kind = 'create_sibling'")
+    assert task and "shequn entry family" in task["detail"] and not actions(ws, "create_group")
