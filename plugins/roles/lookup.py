@@ -57,7 +57,7 @@ def resolve_person(ws, text: str | int) -> dict[str, Any]:
         raise LookupProblem(f"person {raw!r} is ambiguous: it matches {len(rows)} people (ids {_ids(rows)}); "
                             "give the id or platform:user_id instead")
     raise LookupProblem(f"unknown person {raw!r}: no id, display name, nickname or platform id matches "
-                        "(see `shequn roles list` or the People screen)")
+                        "(write an id, a display name, or platform:user_id such as qq:10086)")
 
 
 def resolve_group(ws, text: str | int) -> dict[str, Any]:
@@ -92,7 +92,8 @@ def resolve_group(ws, text: str | int) -> dict[str, Any]:
     if len(rows) > 1:
         raise LookupProblem(f"group {raw!r} is ambiguous: {len(rows)} groups have that platform id "
                             f"(ids {_ids(rows)}); write platform:group_id or the id")
-    raise LookupProblem(f"unknown group {raw!r}: no id, name or platform id matches (see `shequn roles check`)")
+    raise LookupProblem(f"unknown group {raw!r}: no id, name or platform id matches "
+                        "(`shequn roles check` lists every group with its id)")
 
 
 def resolve_groups(ws, texts: Iterable[str | int]) -> list[dict[str, Any]]:

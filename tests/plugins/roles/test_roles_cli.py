@@ -92,7 +92,7 @@ def test_history_staff_unassign_and_coverage(world):
 
 
 def test_tables_in_chinese(tmp_path):
-    from conftest import make_config
+    from roles_helpers import make_config
 
     cfg = make_config(tmp_path, '[console]\nlanguage = "zh-CN"\n')
     with Workspace.open(cfg) as ws:

@@ -69,7 +69,7 @@ def test_new_group_needs_about_ten_insiders(ws):
 
 def test_thresholds_come_from_config(tmp_path):
     from console.workspace import Workspace
-    from conftest import make_config
+    from roles_helpers import make_config
 
     cfg = make_config(tmp_path, "[roles]\nadmins_min = 0\ncheer_min = 0\nowner_groups_min = 1\nowner_groups_max = 1\n")
     with Workspace.open(cfg) as ws:
@@ -85,7 +85,7 @@ def test_bad_thresholds_are_refused_naming_the_key(tmp_path):
 
     from console.config import ConfigError
     from console.workspace import Workspace
-    from conftest import make_config
+    from roles_helpers import make_config
 
     with pytest.raises(ConfigError, match="roles.admins_max"):
         Workspace.open(make_config(tmp_path, "[roles]\nadmins_min = 4\nadmins_max = 2\n"))

@@ -19,7 +19,7 @@ END = 1_760_000_000
 
 @pytest.fixture
 def sandbox_ws(tmp_path):
-    from conftest import make_config
+    from roles_helpers import make_config
 
     sb = pytest.importorskip("plugins.sandbox.demo")
     w = Workspace.open(make_config(tmp_path, "[roles]\nowner_groups_max = 5\n"))
