@@ -60,7 +60,9 @@ def staffing(ws, group_ids: list[int] | None = None, *, include_closed: bool = F
         if r["role"] == "owner":
             owners[r["group_id"]] = [r["names"]]
     insiders = {r["group_id"]: r["n"] for r in ws.store.query(
-        "SELECT m.group_id, count(*) AS n FROM memberships m JOIN people p ON p.id = m.person_id"
+        # insiders are few: start from them and use memberships' person index (CROSS JOIN fixes
+        # the order) instead of scanning every membership (0.5 s -> ms at 200k memberships)
+        "SELECT m.group_id, count(*) AS n FROM people p CROSS JOIN memberships m ON m.person_id = p.id"
         " WHERE m.status = 'member' AND p.is_insider = 1 GROUP BY m.group_id")}
     rows = []
     for g in groups:
