@@ -30,9 +30,10 @@ def register_migrations(register):
 
 @hookimpl
 def register_commands(cli):
-    from .cli import demo_cmd
+    from .cli import demo_cmd, truth_cmd
 
     cli.add_command(demo_cmd)
+    cli.add_command(truth_cmd)
 
 
 @hookimpl

@@ -63,3 +63,35 @@ def demo_cmd(days: int, reset: bool, seed: int | None, connection: str | None) -
         for key in ("groups", "people", "messages", "joins", "leaves", "join_requests", "actions", "cases", "orders"):
             click.echo(f"  {tr(ws, key.replace('_', ' ')):<14} {c[key]:>9,}")
         click.echo(tr(ws, "The sandbox keeps it live: open the console with `shequn`, or run `shequn serve`."))
+
+
+@click.command("sandbox-truth")
+@click.option("--connection", default=None, metavar="NAME", help="The sandbox connection (default: the first).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def truth_cmd(connection: str | None, as_json: bool) -> None:
+    """How well conduct rules and segments did, measured against what the sandbox generated."""
+    import json
+
+    from console.cli.context import fail, workspace
+    from console.cli.output import emit
+
+    from .demo import DemoError, sandbox_connection
+    from .truth import rule_precision, segment_accuracy
+
+    with workspace(read_only=True) as ws:
+        try:
+            name = sandbox_connection(ws, connection)
+        except DemoError as e:
+            fail(str(e))
+        rules, seg = rule_precision(ws, name), segment_accuracy(ws, name)
+        if as_json:
+            click.echo(json.dumps({"rules": rules, "segments": seg}, ensure_ascii=False, indent=2))
+            return
+        if rules:
+            emit([{**r, "labels": ", ".join(f"{k} {v}" for k, v in r["labels"].items())} for r in rules],
+                 ["rule", "kind", "cases", "precision", "recall", "labels"])
+        else:
+            click.echo(tr(ws, "No cases on sandbox messages yet."))
+        acc = seg["accuracy"]
+        click.echo(tr(ws, "Segments: {n} people compared, accuracy {acc}", n=seg["people"],
+                      acc="-" if acc is None else f"{acc:.0%}"))
