@@ -69,6 +69,9 @@ class ShequnApp(App):
         self._screen_classes: dict[str, type] = {}
         for spec in self.specs:
             self.add_mode(spec.id, partial(self._make_screen, spec))
+        from .screens.group_detail import ZONE
+
+        ZONE[0] = ws.tz
         if ws.settings.console.bindings:
             self.set_keymap(dict(ws.settings.console.bindings))
 

@@ -85,7 +85,6 @@ class VirtualTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"vtable--header", "vtable--cursor", "vtable--marked", "vtable--loading"}
     BINDINGS = [
         Binding("up", "cursor(-1)", show=False), Binding("down", "cursor(1)", show=False),
-        Binding("k", "cursor(-1)", show=False), Binding("j", "cursor(1)", show=False),
         Binding("pageup", "page(-1)", show=False), Binding("pagedown", "page(1)", show=False),
         Binding("home", "jump(0)", show=False), Binding("end", "jump(-1)", show=False),
         Binding("enter", "open", show=False),

@@ -8,7 +8,7 @@ read-only.
 
 from __future__ import annotations
 
-import time
+from datetime import datetime, tzinfo
 from typing import Any
 
 from rich.markup import escape as esc
@@ -22,10 +22,14 @@ from ..dialogs import ConfirmScreen, PromptScreen
 from ..vtable import Column, ListSource, VirtualTable
 
 
+ZONE: list[tzinfo | None] = [None]  # the operator's zone, set by the app (ws.tz), not the machine's
+
+
 def when(ts: Any) -> str:
+    """Month-day hour:minute in the operator's time zone (config operator.timezone)."""
     if not ts:
         return ""
-    return time.strftime("%m-%d %H:%M", time.localtime(int(ts)))
+    return datetime.fromtimestamp(int(ts), ZONE[0]).strftime("%m-%d %H:%M")
 
 
 class GroupDetailScreen(ShequnScreen):
