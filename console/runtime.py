@@ -134,6 +134,8 @@ class Runtime:
                 await c.start()
             except Exception as e:
                 self._state(name, "error", f"could not start: {e}")
+                continue
+            await self._record_account(name, c)
         tasks = [asyncio.create_task(self._ingest_loop(), name="ingest"),
                  asyncio.create_task(self.executor.run_forever(self.stop_event), name="outbox"),
                  asyncio.create_task(self._jobs_loop(), name="jobs"),
@@ -155,6 +157,20 @@ class Runtime:
             await asyncio.gather(*tasks, return_exceptions=True)
             self.flush()  # the in-flight batch is committed
             self._clear_lock()
+
+    async def _record_account(self, name: str, c: Connector) -> None:
+        """Ask the platform who we are, so the bot's own account is known (and not
+        mistaken for a member or an admin)."""
+        try:
+            check = await asyncio.wait_for(c.check(), timeout=15)
+        except Exception as e:
+            self._state(name, "error", f"check failed: {type(e).__name__}: {e}")
+            return
+        if check.account:
+            with self.ws.store.write() as conn:
+                conn.execute("UPDATE connections SET account = ? WHERE id = ?", (check.account, name))
+        if not check.ok:
+            self._state(name, "error", check.detail or "check failed")
 
     def flush(self) -> int:
         """Ingest everything queued now (and store dead letters and states)."""
