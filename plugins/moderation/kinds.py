@@ -228,7 +228,11 @@ def builtin_rules() -> list[dict[str, Any]]:
     return [
         {"name": "ads", "kind": "ads",
          "config": {"ladder": ["warn", "kick"], "window_days": 30, "recall": True,
-                    "keywords": ["加我私聊", "私聊我", "免费领取", "兼职日结", "刷单", "代理加盟", "低价出", "返利", "扫码进群"],
+                    "keywords": ["加我私聊", "私聊我", "免费领取", "兼职日结", "刷单", "代理加盟", "低价出", "返利", "扫码进群",
+                                 "扫描二维码", "月入过万", "代开发票", "高仿", "厂家直销"],
+                    # couriers' tracking pages: members share them when a parcel is late; not ads
+                    "allow_text": ["sf-express.com", "kuaidi100.com", "cainiao.com", "zto.com", "yto.net.cn",
+                                   "sto.cn", "ems.com.cn", "yundaex.com", "jdl.com"],
                     "on_unsupported": "task"}},
         {"name": "flood", "kind": "flood",
          "config": {"ladder": ["mute:10"], "max_messages": 8, "seconds": 10, "repeat": 4, "window_days": 1,

@@ -66,7 +66,7 @@ def load_compiled(ws, old: dict[str, CompiledRule] | None = None) -> list[Compil
             continue
         prev = (old or {}).get(r.name)
         if prev is not None and prev.kind == "flood" and prev.cfg == r.cfg:
-            r.flood, r.repeats = prev.flood, prev.repeats  # an unrelated edit must not reset counters
+            r.flood, r.repeats, r.quiet_until = prev.flood, prev.repeats, prev.quiet_until  # an unrelated edit must not reset counters
         out.append(r)
     return out
 

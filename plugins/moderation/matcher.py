@@ -59,6 +59,7 @@ class CompiledRule:
     pieces: list[str] = field(default_factory=list)  # raw alternatives for the prefilter
     flood: dict[tuple[int, int], deque] = field(default_factory=dict)
     repeats: dict[tuple[int, int], deque] = field(default_factory=dict)
+    quiet_until: dict[tuple[int, int], int] = field(default_factory=dict)  # one flood case per burst
     timeouts: int = 0
 
     @classmethod
@@ -163,9 +164,15 @@ class CompiledRule:
         d.append(ts)
         while d and ts - d[0] >= window:
             d.popleft()
+        quiet = self.quiet_until.get(key)
+        if quiet is not None:
+            if ts < quiet:
+                return None  # the burst already has its case (its mute may not have landed yet)
+            del self.quiet_until[key]
         if len(d) >= cfg["max_messages"]:
             d.clear()  # one case per burst, not one per message after the N-th
             self.repeats.pop(key, None)
+            self.quiet_until[key] = ts + max(60, window)
             return Hit(self, "flooding", f"{cfg['max_messages']} messages in {window}s")
         if cfg["repeat"] and text:
             r = self.repeats.get(key)
@@ -178,6 +185,7 @@ class CompiledRule:
             if same >= cfg["repeat"]:
                 r.clear()
                 d.clear()
+                self.quiet_until[key] = ts + max(60, window)
                 return Hit(self, "same text repeated", f"the same text {same} times in {window}s")
         return None
 
@@ -188,6 +196,8 @@ class CompiledRule:
             stale = [k for k, d in table.items() if not d or now - (d[-1] if table is self.flood else d[-1][0]) >= window]
             for k in stale:
                 del table[k]
+        for k in [k for k, until in self.quiet_until.items() if until <= now]:
+            del self.quiet_until[k]
 
 
 @dataclass

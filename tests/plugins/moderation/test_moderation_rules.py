@@ -112,8 +112,8 @@ def test_custom_pattern_that_runs_out_of_time_lets_the_message_through_and_says_
     row = save_rule(ws, "slow", "custom", {"patterns": [r"^(q|qq)+$"], "timeout_ms": 20, "ladder": ["warn"]},
                     enabled=True)
     assert row["enabled"] == 1
-    save_rule(ws, "quick", "custom", {"patterns": ["代开发票"], "ladder": ["warn"]}, enabled=True)
-    feed(ws, [msg("g1", "alice", "q" * 60 + "z", T0), msg("g1", "bob", "代开发票 找我", T0 + 1)], T0 + 1)
+    save_rule(ws, "quick", "custom", {"patterns": ["代写论文"], "ladder": ["warn"]}, enabled=True)
+    feed(ws, [msg("g1", "alice", "q" * 60 + "z", T0), msg("g1", "bob", "代写论文 找我", T0 + 1)], T0 + 1)
     assert cases(ws, pid(ws, "alice")) == []  # cut off, let through
     assert [c["rule"] for c in cases(ws, pid(ws, "bob"))] == ["quick"]  # the engine carried on
     alert = ws.store.one("SELECT * FROM alerts WHERE kind = 'pattern_timeout'")
