@@ -42,11 +42,13 @@ def dry_run(ws, rule_name: str, since_ts: int, until_ts: int | None = None, *,
         " ORDER BY m.ts, m.id", (since_ts, until_ts))
     for mid, conn, pmid, gid, pid, ts, text, meta in cur.fetchall():
         text = text or ""
+        data = json.loads(meta) if meta else None
+        if data and data.get("from_self"):
+            continue
         hit = None
         if rs.flood_rules:
             hit = rule.match_flood(gid, pid, ts, text)
         if hit is None:
-            data = json.loads(meta) if meta else None
             if rs.candidates(text, data):
                 group = look.group(gid)
                 hit = (rule.match_data(data) if data else None) or (rule.match_text(text, group) if text else None)
@@ -55,7 +57,7 @@ def dry_run(ws, rule_name: str, since_ts: int, until_ts: int | None = None, *,
         group = look.group(gid)
         if group is None or not rule.applies_to(group):
             continue
-        why = look.exempt(cfg, gid, pid)
+        why = look.exempt(cfg, gid, pid, (data or {}).get("role"))
         if why:
             continue
         key = (pid, scope_key(group, cfg["penalty_scope"]))

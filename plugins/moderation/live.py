@@ -84,6 +84,9 @@ def find_hits(rs: RuleSet, events: list[Event], look: BatchLookups) -> list[tupl
         gid, pid = e.group_id, e.person_id
         if gid is None or pid is None:
             continue
+        data = e.data
+        if data and data.get("from_self"):
+            continue  # the bot's own messages (its warnings among them)
         text = e.text or ""
         for r in flood_rules:
             h = r.match_flood(gid, pid, e.ts, text)
@@ -94,7 +97,6 @@ def find_hits(rs: RuleSet, events: list[Event], look: BatchLookups) -> list[tupl
             group = look.group(gid)
             if group is None:
                 continue
-            data = e.data
             for r in cands:
                 h = r.match_data(data) if data else None
                 if h is None and text:
@@ -121,7 +123,7 @@ def process(ws, events: list[Event]) -> None:
         group = look.group(e.group_id)
         if group is None or not h.rule.applies_to(group):
             continue
-        if look.exempt(h.rule.cfg, e.group_id, e.person_id):
+        if look.exempt(h.rule.cfg, e.group_id, e.person_id, (e.data or {}).get("role")):
             continue
         penalize(ws, h, e, group, st.settings.warning_template)
     _report_timeouts(ws, rs)

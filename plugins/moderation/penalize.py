@@ -107,7 +107,7 @@ def penalize(ws, hit: Hit, e: Event, group: dict[str, Any], template: str = "") 
             if s == "mute":
                 prop("mute", group["id"], {"duration": step["minutes"] * 60})
             prop("send", group["id"], {"text": warning_text(ws, rule.kind, cfg, step, next_step, template),
-                                       "mention": True}, "warn")
+                                       "mentions": [e.user] if e.user else []}, "warn")
         elif s in ("kick", "blacklist"):
             if s == "blacklist" and not dry:
                 c.execute("INSERT INTO blacklist(person_id, scope_type, scope_value, case_id, reason, added_by, added_at)"

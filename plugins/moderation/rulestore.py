@@ -73,6 +73,10 @@ def check_rule(ws, kind: str, config: dict[str, Any], scope_type: str = "all",
         missing = [i for i in ids if i not in known]
         if missing:
             raise ValueError(f"scope_value names group id(s) {missing} that do not exist")
+    if kind == "custom" and isinstance(config, dict) and "timeout_ms" not in config:
+        from .settings import settings_of
+
+        config = dict(config, timeout_ms=settings_of(ws).pattern_timeout_ms)
     rk = ws.registry.rule_kinds.get(kind)
     cfg = rk.validate(config) if rk is not None else validate(kind, config)
     problems = ladder_problems(ws, cfg, scope_type, scope_value)

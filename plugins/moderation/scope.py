@@ -89,11 +89,14 @@ class BatchLookups:
             self._roles[key] = r
         return r
 
-    def exempt(self, cfg: dict[str, Any], group_id: int, person_id: int) -> str | None:
-        """Why this member is left alone by this rule, or None."""
+    def exempt(self, cfg: dict[str, Any], group_id: int, person_id: int, sender_role: str | None = None) -> str | None:
+        """Why this member is left alone by this rule, or None. ``sender_role`` is the role the
+        platform stamped on the message (OneBot's sender.role), fresher than the membership row."""
         if person_id in self.allow_people or person_id in cfg.get("allow_people", ()):
             return "allow list"
         roles = self.roles(group_id, person_id)
+        if sender_role in ("owner", "admin"):
+            roles = roles | {sender_role}
         wanted = cfg.get("exempt_roles")
         wanted = self.default_roles if wanted is None else wanted
         for role in wanted:

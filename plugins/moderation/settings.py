@@ -22,7 +22,7 @@ class ModerationSettings:
     raid_cooling_minutes: int = 30
     """Raid guard: how long join requests are held for a person after a raid."""
     pattern_timeout_ms: int = 20
-    """Longest time one custom pattern may spend on one message; a slower pattern is cut off and reported."""
+    """Longest time a custom pattern may spend on one message (for rules saved without their own timeout_ms); a slower match is cut off and reported."""
     warning_template: str = ""
     """Text of the warning sent to a member, with {rule} (the rule in neutral words) and {next} (the next step). Empty: the built-in text in the console language."""
 

@@ -23,7 +23,7 @@ def test_ad_warned_then_kicked_on_second_offence_within_window(mws):
     assert warn["group_id"] == g1 and warn["requested_by"] == "rule:ads" and warn["case_id"] == first[0]["id"]
     for word in ("abc12345", "加我私聊", "低价出", "微信"):
         assert word not in warn["params"]["text"]  # the warning never repeats the ad
-    assert warn["params"]["mention"] is True
+    assert warn["params"]["mentions"] == ["alice"]  # @-mentions the member (platform id)
 
     # the second ad 10 days later is inside the 30-day window: kick
     t2 = T0 + 10 * 86400
