@@ -43,6 +43,179 @@ ZH_CN: dict[str, str] = {
     "spread": "传播期",
 }
 
+#: The console's own strings (console/tui and the plugin screens it draws).
+ZH_CN.update({
+    # screens and modes
+    "Dashboard": "数据看板", "Activity": "动态", "Connections": "连接", "Owner's queue": "群主待办",
+    "Roles": "角色", "Workflows": "入群流程", "Moderation": "群管", "Group": "群", "Profile": "成员档案",
+    "Screen unavailable": "界面不可用", "Screens": "界面", "Keys": "按键", "key": "按键", "does": "作用",
+    "Go to": "前往", "Open this screen": "打开此界面", "Help": "帮助", "Quit": "退出", "中文/English": "中文/English",
+    "operator": "操作员", "read-only": "只读", "disabled": "不可用", "Not available": "不可用",
+    "Not done": "未完成", "Could not read": "读取失败", "Loading…": "加载中…", "Saved": "已保存",
+    "Confirm": "确认", "Cancel": "取消", "Close": "关闭", "Back": "返回", "OK": "成功", "Failed": "失败",
+    "Ctrl+P opens the command palette; Ctrl+T switches 中文/English; Ctrl+Q quits.":
+        "Ctrl+P 打开命令面板；Ctrl+T 切换中文/English；Ctrl+Q 退出。",
+    "That screen is not installed: {mode}": "未安装该界面：{mode}",
+    "The screen {title} of plugin {plugin} could not be opened:": "插件 {plugin} 的界面 {title} 无法打开：",
+    "A plugin's screen could not be opened; the error says why. Other screens work.":
+        "某个插件的界面无法打开，错误信息说明了原因；其他界面可正常使用。",
+    "engine running in this console": "引擎在本控制台运行", "attached to serve": "已连接到 serve",
+    "read-only: engine not started": "只读：未启动引擎", "another console runs the engine": "另一个控制台正在运行引擎",
+    "engine not started": "引擎未启动",
+    "read-only console (opened with --read-only)": "只读控制台（以 --read-only 打开）",
+    "the {platform} platform cannot {action}": "{platform} 平台不支持{action}",
+    # dashboard
+    "What happened (24 h)": "过去 24 小时", "Alerts": "提醒", "No open alerts": "没有未处理的提醒",
+    "Trends (30 days)": "趋势（30 天）", "today": "今日", "30 days": "30 天", "messages": "消息",
+    "speakers": "发言人数", "joins": "入群", "leaves": "退群", "Resolve alert": "处理提醒",
+    "Alert resolved": "提醒已处理", "Select an alert first": "请先选择一条提醒",
+    "{n} joins": "{n} 人入群", "{n} leaves ({k} removed)": "{n} 人退群（其中 {k} 人被移出）",
+    "{n} cases: {step}": "{n} 条处理记录：{step}", "{n} join requests waiting": "{n} 条入群申请待审核",
+    "{n} actions failed": "{n} 个操作失败", "{name} at {pct}% of capacity": "{name} 已达群上限的 {pct}%",
+    "{name} silent for {days} days": "{name} 已沉默 {days} 天",
+    "Panel {title} ({plugin}) failed: {error}": "面板 {title}（{plugin}）出错：{error}",
+    "This workspace has no groups yet. Run `shequn demo` for a sample month, or enable a connection in "
+    "config.toml and run `shequn sync NAME`.":
+        "这个工作区还没有群。运行 `shequn demo` 生成一个月的示例数据，或在 config.toml 中启用连接后运行 `shequn sync 名称`。",
+    "What happened in the last 24 hours, open alerts, and the KPIs by lifecycle stage. Enter on a line opens what "
+    "it is about; x resolves the selected alert.":
+        "过去 24 小时发生了什么、未处理的提醒，以及按生命周期阶段的指标。回车打开对应内容；x 处理选中的提醒。",
+    "KPIs (7 days, change against the 7 before)": "指标（近 7 天，与前 7 天相比）", "No KPIs": "没有指标",
+    # groups
+    "Filter": "筛选", "Sort": "排序", "Reverse": "倒序", "Mark": "标记", "Open": "打开", "Clear": "清除",
+    "Send message": "发消息", "Announce": "发公告", "Set type": "设置群类型", "filter": "筛选", "sorted by": "排序",
+    "added": "添加顺序", "name": "名称", "members": "成员", "fill": "满员率", "messages today": "今日消息",
+    "platform": "平台", "type": "类型", "staffing": "人员配置", "speakers today": "今日发言",
+    "filter: words in name, theme, type, platform, owner": "筛选：名称、主题、类型、平台、群主中的词",
+    "Filter groups": "筛选社群", "Send a message to the marked groups": "向标记的群发消息",
+    "Announce in the marked groups": "在标记的群发布群公告", "Set the group type": "设置群类型",
+    "No groups match": "没有匹配的群", "No groups": "没有群", "No group selected": "未选择群",
+    "Message to send": "要发送的消息", "Announcement to publish": "要发布的群公告",
+    "{what} in {groups} groups ({people} members)?": "在 {groups} 个群（{people} 名成员）中{what}？",
+    "send": "发消息", "by hand from the console": "控制台手动操作", "{n} actions queued": "已加入 {n} 个待执行操作",
+    "Group type must be traffic, welfare or flash": "群类型必须是引流群、福利群或快闪群",
+    "Set {n} groups to {type}?": "将 {n} 个群设为{type}？", "New group type (traffic, welfare, flash)":
+        "新的群类型（traffic 引流群、welfare 福利群、flash 快闪群）",
+    "Every group across platforms. / filters as you type (all words must match), s sorts, S reverses, space marks "
+    "groups for a bulk action, enter opens a group. Bulk actions ask for confirmation and show progress; actions a "
+    "platform cannot do are disabled with the reason.":
+        "各平台的所有群。/ 边输入边筛选（所有词都要匹配），s 排序，S 倒序，空格标记群以批量操作，回车打开群。"
+        "批量操作会先确认并显示进度；平台不支持的操作显示为不可用并说明原因。",
+    # group detail and profile
+    "Members": "群成员", "Policies": "规则", "Events": "事件", "Cases": "处理记录", "Kick": "踢出", "Mute": "禁言",
+    "No members": "没有成员", "No roles assigned": "未分配角色", "No rules apply": "没有适用的规则",
+    "No events yet": "还没有事件", "No cases": "没有处理记录", "No member selected": "未选择成员",
+    "joined": "入群时间", "role": "角色", "on platform": "平台状态", "by": "操作人", "rule": "规则", "kind": "类型",
+    "plugin": "插件", "scope": "范围", "state": "状态", "time": "时间", "detail": "详情", "step": "处理", "status": "状态",
+    "platform can": "平台支持", "This group no longer exists": "该群已不存在",
+    "Reason (recorded with the action)": "理由（随操作记录）",
+    "{what} {people} people in {groups} groups?": "在 {groups} 个群中{what} {people} 人？",
+    "One group: its members (space marks, k kicks, u mutes, enter opens a person), roles, the policies that apply to "
+    "it, recent events and cases. Escape goes back.":
+        "单个群：成员（空格标记，k 踢出，u 禁言，回车打开成员档案）、角色、适用的规则、最近事件和处理记录。Esc 返回。",
+    "Identities": "各平台身份", "Tags": "标签", "left": "已退群", "all groups": "所有群",
+    "This person does not exist": "此人不存在", "One person across platforms and groups. Escape goes back.":
+        "一个人在各平台和各群的情况。Esc 返回。",
+    "not computed yet (the kpi plugin computes segments)": "尚未计算（由 kpi 插件计算用户分类）",
+    "invited {n} more: a third level": "又邀请了 {n} 人：已到第三级",
+    "fact": "事实", "predicted": "预测", "static": "静态", "dynamic": "动态",
+    # members
+    "Search": "搜索", "Search members": "搜索群成员", "Nobody matches": "没有匹配的人", "{n} people": "{n} 人",
+    "search: name, nickname, platform id, tag": "搜索：名称、昵称、平台 ID、标签", "platform ids": "平台 ID",
+    "id": "ID", "city": "城市",
+    "Everyone in your groups, across platforms. / searches by name, nickname, group nickname, platform id (exact), "
+    "tag (e.g. churned) or person id; enter opens the profile: identities, groups, roles, tags with provenance, "
+    "segment and why, orders, cases, referral tree.":
+        "各平台群里的所有人。/ 按名称、昵称、群名片、平台 ID（精确）、标签（如 churned）或编号搜索；回车打开成员档案："
+        "各平台身份、所在群、角色、标签及来源、用户分类及原因、订单、处理记录、邀请关系。",
+    # activity
+    "Audit log": "操作日志", "Outbox": "待执行操作", "Retry": "重试", "action": "操作", "target": "对象",
+    "The outbox is empty": "没有待执行操作", "Nothing recorded yet": "还没有记录", "Queued again": "已重新排队",
+    "Only failed actions are retried": "只能重试失败的操作", "Show failed actions": "显示失败的操作",
+    "Event kind (join, leave, message, join_request...; empty for all)": "事件类型（join、leave、message、join_request…；留空为全部）",
+    "Action status (pending, running, done, failed, unsupported; empty for all)":
+        "操作状态（pending、running、done、failed、unsupported；留空为全部）",
+    "Actor prefix (operator:, rule:, plugin:...; empty for all)": "操作人前缀（operator:、rule:、plugin:…；留空为全部）",
+    "Events as they arrive, the outbox (pending, done, failed with the reason) and the audit log. f filters the "
+    "current tab (event kind; action status such as failed; audit actor such as rule: or operator:), R retries a "
+    "failed action, enter on an event opens its group.":
+        "实时事件、待执行操作（待执行、已完成、失败及原因）和操作日志。f 筛选当前标签页（事件类型；操作状态如 failed；"
+        "操作人如 rule: 或 operator:），R 重试失败的操作，回车打开事件所在的群。",
+    # connections
+    "Test": "测试", "Sync": "同步", "Test the connection": "测试连接", "Sync groups and members": "同步群和成员",
+    "Sync groups and members of {name}?": "同步 {name} 的群和成员？", "No connections configured": "没有配置连接",
+    "No connection selected": "未选择连接", "last event": "最近事件", "last error": "最近错误", "account": "账号",
+    "disabled in config.toml": "在 config.toml 中未启用", "This connection is disabled in config.toml":
+        "此连接在 config.toml 中未启用", "Not synced yet: press y for the first sync.": "尚未同步：按 y 进行首次同步。",
+    "Each connection (platform account): state, last event, last error, what its platform can do. t tests it "
+    "(reaches the platform once), y syncs its groups and members (first sync or after shequn was offline).":
+        "每个连接（平台账号）：状态、最近事件、最近错误、平台支持的操作。t 测试（连接平台一次），y 同步群和成员"
+        "（首次同步或 shequn 离线之后）。",
+    # owner's queue
+    "Approve": "通过", "Reject": "拒绝", "Task done": "任务完成", "Approved": "已通过", "Rejected": "已拒绝",
+    "what": "内容", "Nothing is waiting on you": "没有等你处理的事项", "every group": "所有群",
+    "{n} waiting": "{n} 项待处理", "Select a {kind} first": "请先选择{kind}", "task": "任务", "alert": "提醒",
+    "approved by hand": "人工通过", "Reason (shown to the applicant)": "理由（申请人可见）",
+    "Everything waiting on you (config console.owner) across platforms. Enter opens the group; a approves and x "
+    "rejects a join request, D marks a task done, X resolves an alert.":
+        "各平台等你处理的所有事项（config 的 console.owner）。回车打开群；a 通过、x 拒绝入群申请，D 完成任务，X 处理提醒。",
+    # roles screen
+    "Assign": "分配", "Unassign": "取消分配", "Problems only": "只看有问题的", "Assign a role": "分配角色",
+    "Unassign a role": "取消角色", "Show only understaffed groups": "只显示人手不足的群", "insider": "自己人",
+    "assign": "分配", "unassign": "取消", "{n} groups understaffed": "{n} 个群人手不足",
+    "✗ understaffed": "✗ 人手不足", "! overstaffed": "! 人手过多", "ok": "正常",
+    "Who and which role (e.g. `Li Lei cheer` or `1234 admin`)": "谁、什么角色（如 `李雷 cheer` 或 `1234 admin`）",
+    "Type who and a role (owner, admin, kol, cheer), e.g. `Li Lei cheer`":
+        "请输入人和角色（owner、admin、kol、cheer），如 `李雷 cheer`",
+    "{what} {role} for {who} in {n} groups?": "在 {n} 个群中为 {who} {what}{role}？",
+    "The staffing matrix: owner, admins (guideline 1-3), cheer squad (2-3), KOLs and insiders per group. Red rows "
+    "are understaffed, yellow overstaffed, with the reason. Space marks groups; a assigns a role (type who and which "
+    "role, e.g. `Li Lei cheer`), u unassigns; enter opens the group.":
+        "人员配置表：每个群的群主、管理员（建议 1-3 人）、气氛组（2-3 人）、KOL 和自己人。红色为人手不足，黄色为人手过多，"
+        "并说明原因。空格标记群；a 分配角色（输入人和角色，如 `李雷 cheer`），u 取消；回车打开群。",
+    # workflows screen
+    "Leave held": "暂缓", "Enable/disable": "启用/停用", "Dry-run": "试运行", "dry-run": "试运行",
+    "enabled": "已启用", "Approve the selected join request": "通过选中的入群申请",
+    "Reject the selected join request": "拒绝选中的入群申请", "Preview a welcome message": "预览欢迎语",
+    "Nobody is waiting": "没有待审核的申请", "No entry policies": "没有入群规则", "No welcome policies": "没有欢迎语规则",
+    "No announcements yet": "还没有群公告", "comment": "附言", "waited": "等待", "rule says": "规则意见",
+    "template": "模板", "title": "标题", "posted": "已发布", "groups": "群数",
+    "welcome template, e.g. Welcome {nickname} to {group}! {rules}": "欢迎语模板，如：欢迎 {nickname} 加入 {group}！{rules}",
+    "The join queue (a approves, x rejects with a reason the applicant sees, l leaves it held for later), entry "
+    "policies per group type and group (e enables or disables, D toggles dry-run), welcome templates with a live "
+    "preview (type in the box), and announcements. 1-4 switch tabs.":
+        "待审核（a 通过，x 拒绝并填写申请人可见的理由，l 暂缓），按群类型和群设置的入群规则（e 启用或停用，D 切换试运行），"
+        "欢迎语模板及实时预览（在输入框中输入），以及群公告。1-4 切换标签页。",
+    # moderation screen
+    "Reviewed": "已复核", "Undo": "撤销", "Note": "备注", "Open/all": "未处理/全部", "Preview": "预览",
+    "Rules": "规则", "Undo the selected case": "撤销选中的处理记录", "Preview a rule over history": "用历史数据预览规则",
+    "open cases": "未处理记录", "all cases": "全部处理记录", "open": "未处理", "evidence": "证据",
+    "No conduct rules": "没有言行规则", "No case selected": "未选择处理记录", "No rule selected": "未选择规则",
+    "Undone": "已撤销", "Re-invited where the platform allows; otherwise a task.": "平台允许时重新邀请入群；否则生成一个任务。",
+    "Undo case {id}: {step} of {person} in {groups} groups?": "撤销处理记录 {id}：{person} 在 {groups} 个群中的{step}？",
+    "Last {days} days: {n} messages, {people} people, {groups} groups": "近 {days} 天：{n} 条消息、{people} 人、{groups} 个群",
+    "Enable {name}? Over the last {days} days it would have acted on {n} messages of {people} people in {groups} "
+    "groups.": "启用 {name}？近 {days} 天内它会处理 {groups} 个群中 {people} 人的 {n} 条消息。",
+    "Cases: v marks reviewed, U undoes (re-invites where the platform allows), n adds a note; f shows open or all. "
+    "Rules: e enables or disables (enabling shows a dry-run over the last 7 days first), D switches dry-run mode, p "
+    "previews what the rule would have done. 1-2 switch tabs.":
+        "处理记录：v 标记已复核，U 撤销（平台允许时重新邀请），n 添加备注；f 切换未处理/全部。规则：e 启用或停用"
+        "（启用前先显示近 7 天的试运行结果），D 切换试运行，p 预览规则会做什么。1-2 切换标签页。",
+    "live": "生效中", "off": "已停用",
+    # statuses, kinds and steps stored in the database
+    "pending": "待执行", "running": "执行中", "done": "已完成", "failed": "失败", "cancelled": "已取消",
+    "unsupported": "平台不支持", "dry_run": "试运行", "reviewed": "已复核", "undone": "已撤销", "appealed": "已申诉",
+    "held": "暂缓", "approved": "已通过", "rejected": "已拒绝", "expired": "已过期",
+    "active": "活跃", "closing": "即将关闭", "archived": "已归档", "dismissed": "已解散",
+    "online": "在线", "offline": "离线", "error": "出错", "unknown": "未知",
+    "message": "消息", "join": "入群", "leave": "退群", "nickname": "昵称",
+    "join_request": "入群申请", "lifecycle": "连接状态", "announce": "群公告", "set_card": "改群名片",
+    "approve_join": "通过入群", "reject_join": "拒绝入群", "create_group": "建群", "invite": "邀请",
+    "set_admin": "设管理员", "unset_admin": "取消管理员", "whole_mute": "全员禁言", "unmute": "解除禁言",
+    "set_group_name": "改群名", "penalty": "处罚", "admission": "入群审核", "welcome": "欢迎语", "overflow": "满员分流",
+    "low_need": "低需求",
+})
+
 
 def translate(text: str, lang: str, extra: dict[str, dict[str, str]] | None = None) -> str:
     """``text`` in ``lang``: a plugin's translation, else the host's, else ``text``."""

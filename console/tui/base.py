@@ -42,6 +42,16 @@ class ShequnScreen(Screen):
     def t(self, text: str, **kw: Any) -> str:
         return self.app.t(text, **kw)
 
+    def explain(self, why: str) -> str:
+        """A why_not reason in the console's language (the platform sentence has a template)."""
+        import re
+
+        m = re.fullmatch(r"the (.+) platform cannot (.+)", why)
+        if m:
+            return self.t("the {platform} platform cannot {action}", platform=m.group(1),
+                          action=self.t(m.group(2).replace(" ", "_")) if self.app.lang != "en" else m.group(2))
+        return self.t(why)
+
     def compose(self) -> ComposeResult:
         self._lang = self.app.lang
         yield Header(icon="")
@@ -140,7 +150,7 @@ class ShequnScreen(Screen):
             if why:
                 label = next((b.description for _, b in self._bindings if b.action == action), action)
                 reasons.setdefault(why, []).append(self.t(label))
-        text = "  ".join(f"{', '.join(v)}: {self.t('disabled')} ({self.t(k)})" for k, v in reasons.items())
+        text = "  ".join(f"{', '.join(v)}: {self.t('disabled')} ({self.explain(k)})" for k, v in reasons.items())
         try:
             self.query_one("#why", Static).update(text)
         except Exception:
@@ -153,7 +163,7 @@ class ShequnScreen(Screen):
 
         why = why_not(self.ws, kind, group_ids)
         if why:
-            self.app.notify(self.t(why), severity="warning", title=self.t("Not available"))
+            self.app.notify(self.explain(why), severity="warning", title=self.t("Not available"))
             return False
         return True
 

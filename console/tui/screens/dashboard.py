@@ -123,7 +123,9 @@ class DashboardScreen(ShequnScreen):
         return "• " + self.t(line["text"], **kw)
 
     def _alert_line(self, a: dict[str, Any]) -> str:
-        where = esc(f"[{a['group_name']}] ") if a.get("group_name") else ""
+        name = a.get("group_name") or ""
+        # alerts usually name their group already; say it once
+        where = esc(f"[{name}] ") if name and name not in (a.get("message") or "") else ""
         why = f" — {a['why']}" if a.get("why") else ""
         return f"⚠ {where}{esc(self.t(a['message']))}{esc(why)}"
 
