@@ -63,6 +63,17 @@ def retention(ws, scope: Scope, window: Window, n: int, include_insiders: bool) 
     return int(row[0] or 0), int(row[1] or 0)
 
 
+def retention_by_group(ws, scope: Scope, window: Window, n: int, include_insiders: bool) -> dict[int, tuple[int, int]]:
+    """:func:`retention` for every group of the scope at once."""
+    if n not in HORIZONS:
+        raise ValueError(f"retention after {n} days: expected one of {HORIZONS}")
+    sub, params = scope.subquery()
+    cond = "" if include_insiders else " AND insider = 0"
+    return {g: (int(k or 0), int(e or 0)) for g, k, e in ws.store.execute(
+        f"SELECT group_id, sum(kept_{n}), sum(eligible_{n}) FROM kpi_cohorts WHERE join_day BETWEEN ? AND ?{cond}"
+        f" AND group_id IN ({sub}) GROUP BY group_id", [window.since, window.until, *params])}
+
+
 def raw_retention(ws, scope: Scope, window: Window, n: int, include_insiders: bool) -> tuple[int, int]:
     """The same figure straight from memberships (the check for the cached table)."""
     sub, params = scope.subquery()

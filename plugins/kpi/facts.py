@@ -60,6 +60,14 @@ def from_rollups(ws, scope: Scope, first: str, last: str, include_insiders: bool
     where_g = "" if scope.kind == "all" else f" AND group_id IN ({sub})"
     gp = [] if scope.kind == "all" else params
     s = Series(first, last)
+    if scope.kind == "all":  # the trigger-kept totals: one row per day
+        rows = ws.store.execute(
+            f"SELECT day, messages - {x} * messages_insiders, speakers - {x} * speakers_insiders, joins, leaves,"
+            f" leaves_kicked, members_delta - {x} * insiders_delta FROM kpi_rollups_total WHERE day <= ?",
+            (last,)).fetchall()
+        s.days = {r[0]: list(r[1:6]) for r in rows if r[0] >= first}
+        s.members = _carry([(r[0], r[6]) for r in rows], first, last)
+        return s
     rows = ws.store.execute(
         f"SELECT day, sum(messages - {x} * messages_insiders), sum(speakers - {x} * speakers_insiders),"
         f" sum(joins), sum(leaves), sum(leaves_kicked) FROM rollups_daily WHERE day BETWEEN ? AND ?{where_g}"

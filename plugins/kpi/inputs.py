@@ -50,3 +50,27 @@ def read_inputs(ws, scope: Scope, window: Window) -> Inputs:
                  f" FROM orders WHERE ordered_at >= ? AND ordered_at < ?{gf}", [start, end, *gp])
     i.orders, i.revenue, i.buyers = row["n"], float(row["revenue"]), row["buyers"] or 0
     return i
+
+
+def read_inputs_by_group(ws, scope: Scope, window: Window) -> dict[int, Inputs]:
+    """:func:`read_inputs` for every group of the scope at once (grouped queries)."""
+    st = ws.store
+    sub, params = scope.subquery()
+    start, end = ws.day_start(window.since), ws.day_start(shift(window.until, 1))
+    day_args = [window.since, window.until]
+    has_exp = st.scalar("SELECT 1 FROM exposure WHERE day BETWEEN ? AND ? LIMIT 1", day_args) is not None
+    has_cost = st.scalar("SELECT 1 FROM costs WHERE day BETWEEN ? AND ? LIMIT 1", day_args) is not None
+    has_ord = st.scalar("SELECT 1 FROM orders WHERE ordered_at >= ? AND ordered_at < ? LIMIT 1", (start, end)) is not None
+    out = {g: Inputs(has_exposure=has_exp, has_costs=has_cost, has_orders=has_ord) for g in scope.group_ids(ws)}
+    for g, n in st.execute(f"SELECT group_id, sum(impressions) FROM exposure WHERE day BETWEEN ? AND ?"
+                           f" AND group_id IN ({sub}) GROUP BY group_id", [*day_args, *params]):
+        out[g].impressions = int(n or 0)
+    for g, a in st.execute(f"SELECT group_id, sum(amount) FROM costs WHERE day BETWEEN ? AND ?"
+                           f" AND group_id IN ({sub}) GROUP BY group_id", [*day_args, *params]):
+        out[g].cost = float(a or 0)
+    for g, n, rev, buyers in st.execute(
+            f"SELECT group_id, count(*), coalesce(sum(amount), 0), count(DISTINCT person_id) + sum(person_id IS NULL)"
+            f" FROM orders WHERE ordered_at >= ? AND ordered_at < ? AND group_id IN ({sub}) GROUP BY group_id",
+            [start, end, *params]):
+        out[g].orders, out[g].revenue, out[g].buyers = n, float(rev), buyers or 0
+    return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from . import cohorts as cohort_mod
 from . import segments as seg_mod
 from .facts import Series, by_group_from_rollups, from_rollups, merge, raw_by_group
-from .inputs import Inputs, read_inputs
+from .inputs import Inputs, read_inputs, read_inputs_by_group
 from .settings import kpi_settings
 from .window import Scope, Window, make_window, shift
 
@@ -209,10 +209,16 @@ def by_group(ws, scope: Scope | str = Scope(), since: str | Window | None = None
     first = shift(window.since, -1)
     per = (raw_by_group if source == "raw" else by_group_from_rollups)(ws, scope, first, window.until, inc)
     names = {r["id"]: r for r in ws.store.query("SELECT id, name, type, platform FROM groups")}
+    cfg = kpi_settings(ws)
+    inputs = read_inputs_by_group(ws, scope, window)
+    n = cfg.retention_days
+    rets = (cohort_mod.retention_by_group(ws, scope, Window(shift(window.since, -n), shift(window.until, -n)), n, inc)
+            if cohort_mod.computed_at(ws) else None)
+    mixes = seg_mod.mix_by_group(ws, scope, inc) if seg_mod.computed_at(ws) else None
     out = []
     for gid, series in per.items():
-        g_scope = Scope("group", str(gid))
-        vals = _window_values(ws, g_scope, window, series, inc)
+        vals = compute(activity(series, window), inputs[gid], None if rets is None else rets.get(gid, (0, 0)),
+                       None if mixes is None else mixes.get(gid, {s: 0 for s in seg_mod.SEGMENTS}), window.length)
         row = {"group_id": gid, "group": names[gid]["name"], "type": names[gid]["type"],
                "platform": names[gid]["platform"], "members": series.members.get(window.until, 0)}
         for k in KPIS:

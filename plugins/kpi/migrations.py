@@ -52,4 +52,94 @@ def m002_orders_time_index(store) -> None:
     run_script(store, "CREATE INDEX kpi_orders_time ON orders(ordered_at, group_id, person_id, amount);")
 
 
-MIGRATIONS = [("m001_kpi_tables", m001_kpi_tables), ("m002_orders_time_index", m002_orders_time_index)]
+# All-groups daily totals, kept by triggers on rollups_daily in the same transaction as
+# the engine's upserts, so the all-groups panel reads ~90 rows instead of 90,000.
+# Member counts are carried forward per group (members_end NULL = unchanged), so the
+# total keeps per-day *changes*: a group's count set on day d changes the total from d
+# on, and the group's next known day d2 no longer changes it by as much. The running
+# sum of members_delta over days is the all-groups member count.
+M003 = r"""
+CREATE TABLE kpi_rollups_total (
+    day TEXT PRIMARY KEY,
+    messages INTEGER NOT NULL DEFAULT 0,
+    messages_insiders INTEGER NOT NULL DEFAULT 0,
+    speakers INTEGER NOT NULL DEFAULT 0,
+    speakers_insiders INTEGER NOT NULL DEFAULT 0,
+    joins INTEGER NOT NULL DEFAULT 0,
+    leaves INTEGER NOT NULL DEFAULT 0,
+    leaves_kicked INTEGER NOT NULL DEFAULT 0,
+    members_delta INTEGER NOT NULL DEFAULT 0,
+    insiders_delta INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+INSERT INTO kpi_rollups_total(day, messages, messages_insiders, speakers, speakers_insiders, joins, leaves,
+                              leaves_kicked, members_delta, insiders_delta)
+SELECT day, sum(messages), sum(messages_insiders), sum(speakers), sum(speakers_insiders), sum(joins), sum(leaves),
+       sum(leaves_kicked), sum(dm), sum(di) FROM (
+    SELECT day, messages, messages_insiders, speakers, speakers_insiders, joins, leaves, leaves_kicked,
+           CASE WHEN members_end IS NULL THEN 0 ELSE members_end - coalesce(lag(members_end) OVER w, 0) END AS dm,
+           CASE WHEN members_end IS NULL THEN 0 ELSE coalesce(insiders_end, 0) - coalesce(lag(insiders_end) OVER w, 0) END AS di
+    FROM (SELECT *, CASE WHEN members_end IS NULL THEN 1 ELSE 0 END AS unknown FROM rollups_daily)
+    WINDOW w AS (PARTITION BY group_id, unknown ORDER BY day)
+) GROUP BY day;
+
+CREATE TRIGGER kpi_rollups_insert AFTER INSERT ON rollups_daily BEGIN
+    INSERT INTO kpi_rollups_total(day, messages, messages_insiders, speakers, speakers_insiders, joins, leaves, leaves_kicked)
+    VALUES (NEW.day, NEW.messages, NEW.messages_insiders, NEW.speakers, NEW.speakers_insiders, NEW.joins, NEW.leaves,
+            NEW.leaves_kicked)
+    ON CONFLICT(day) DO UPDATE SET messages = messages + excluded.messages,
+        messages_insiders = messages_insiders + excluded.messages_insiders, speakers = speakers + excluded.speakers,
+        speakers_insiders = speakers_insiders + excluded.speakers_insiders, joins = joins + excluded.joins,
+        leaves = leaves + excluded.leaves, leaves_kicked = leaves_kicked + excluded.leaves_kicked;
+    UPDATE kpi_rollups_total SET
+        members_delta = members_delta + NEW.members_end - coalesce((SELECT r.members_end FROM rollups_daily r
+            WHERE r.group_id = NEW.group_id AND r.day < NEW.day AND r.members_end IS NOT NULL ORDER BY r.day DESC LIMIT 1), 0),
+        insiders_delta = insiders_delta + coalesce(NEW.insiders_end, 0) - coalesce((SELECT r.insiders_end FROM rollups_daily r
+            WHERE r.group_id = NEW.group_id AND r.day < NEW.day AND r.members_end IS NOT NULL ORDER BY r.day DESC LIMIT 1), 0)
+    WHERE day = NEW.day AND NEW.members_end IS NOT NULL;
+    UPDATE kpi_rollups_total SET
+        members_delta = members_delta - NEW.members_end + coalesce((SELECT r.members_end FROM rollups_daily r
+            WHERE r.group_id = NEW.group_id AND r.day < NEW.day AND r.members_end IS NOT NULL ORDER BY r.day DESC LIMIT 1), 0),
+        insiders_delta = insiders_delta - coalesce(NEW.insiders_end, 0) + coalesce((SELECT r.insiders_end FROM rollups_daily r
+            WHERE r.group_id = NEW.group_id AND r.day < NEW.day AND r.members_end IS NOT NULL ORDER BY r.day DESC LIMIT 1), 0)
+    WHERE NEW.members_end IS NOT NULL AND day = (SELECT min(r.day) FROM rollups_daily r
+        WHERE r.group_id = NEW.group_id AND r.day > NEW.day AND r.members_end IS NOT NULL);
+END;
+
+CREATE TRIGGER kpi_rollups_update AFTER UPDATE ON rollups_daily BEGIN
+    UPDATE kpi_rollups_total SET messages = messages + NEW.messages - OLD.messages,
+        messages_insiders = messages_insiders + NEW.messages_insiders - OLD.messages_insiders,
+        speakers = speakers + NEW.speakers - OLD.speakers,
+        speakers_insiders = speakers_insiders + NEW.speakers_insiders - OLD.speakers_insiders,
+        joins = joins + NEW.joins - OLD.joins, leaves = leaves + NEW.leaves - OLD.leaves,
+        leaves_kicked = leaves_kicked + NEW.leaves_kicked - OLD.leaves_kicked
+    WHERE day = NEW.day;
+    -- the group's count on this day before the change (its own, or the one carried into it)
+    UPDATE kpi_rollups_total SET
+        members_delta = members_delta + NEW.members_end - coalesce(OLD.members_end, (SELECT r.members_end FROM rollups_daily r
+            WHERE r.group_id = NEW.group_id AND r.day < NEW.day AND r.members_end IS NOT NULL ORDER BY r.day DESC LIMIT 1), 0),
+        insiders_delta = insiders_delta + coalesce(NEW.insiders_end, 0) - CASE WHEN OLD.members_end IS NOT NULL
+            THEN coalesce(OLD.insiders_end, 0) ELSE coalesce((SELECT r.insiders_end FROM rollups_daily r
+            WHERE r.group_id = NEW.group_id AND r.day < NEW.day AND r.members_end IS NOT NULL ORDER BY r.day DESC LIMIT 1), 0) END
+    WHERE day = NEW.day AND NEW.members_end IS NOT NULL
+      AND (NEW.members_end IS NOT OLD.members_end OR NEW.insiders_end IS NOT OLD.insiders_end);
+    UPDATE kpi_rollups_total SET
+        members_delta = members_delta - NEW.members_end + coalesce(OLD.members_end, (SELECT r.members_end FROM rollups_daily r
+            WHERE r.group_id = NEW.group_id AND r.day < NEW.day AND r.members_end IS NOT NULL ORDER BY r.day DESC LIMIT 1), 0),
+        insiders_delta = insiders_delta - coalesce(NEW.insiders_end, 0) + CASE WHEN OLD.members_end IS NOT NULL
+            THEN coalesce(OLD.insiders_end, 0) ELSE coalesce((SELECT r.insiders_end FROM rollups_daily r
+            WHERE r.group_id = NEW.group_id AND r.day < NEW.day AND r.members_end IS NOT NULL ORDER BY r.day DESC LIMIT 1), 0) END
+    WHERE NEW.members_end IS NOT NULL
+      AND (NEW.members_end IS NOT OLD.members_end OR NEW.insiders_end IS NOT OLD.insiders_end)
+      AND day = (SELECT min(r.day) FROM rollups_daily r
+        WHERE r.group_id = NEW.group_id AND r.day > NEW.day AND r.members_end IS NOT NULL);
+END;
+"""
+
+
+def m003_rollups_total(store) -> None:
+    run_script(store, M003)
+
+
+MIGRATIONS = [("m001_kpi_tables", m001_kpi_tables), ("m002_orders_time_index", m002_orders_time_index),
+              ("m003_rollups_total", m003_rollups_total)]

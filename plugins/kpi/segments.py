@@ -127,6 +127,16 @@ def mix(ws, scope: Scope = Scope(), include_insiders: bool = False) -> dict[str,
     return got
 
 
+def mix_by_group(ws, scope: Scope = Scope(), include_insiders: bool = False) -> dict[int, dict[str, int]]:
+    """:func:`mix` for every group of the scope at once."""
+    col = "members + insiders" if include_insiders else "members"
+    sub, p = scope.subquery()
+    out: dict[int, dict[str, int]] = {}
+    for g, seg, n in ws.store.execute(f"SELECT group_id, segment, {col} FROM kpi_segment_mix WHERE group_id IN ({sub})", p):
+        out.setdefault(g, {s: 0 for s in SEGMENTS})[seg] = int(n or 0)
+    return out
+
+
 def advice(shares: dict[str, float], cfg: KpiSettings) -> str:
     """The domain's advice for a group's mix (DOMAIN.md, Segments)."""
     b, l_ = shares.get("bargain", 0.0), shares.get("loyal", 0.0)

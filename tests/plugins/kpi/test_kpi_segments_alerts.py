@@ -1,0 +1,107 @@
+"""Segments by the domain's rules with their explanation, tags with provenance, alerts
+that say why, and the report in every format."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from console.cli import build_cli
+from plugins.kpi.alerts import check
+from plugins.kpi.segments import classify, member_segment, rebuild, segments
+from plugins.kpi.settings import KpiSettings
+from plugins.kpi.tags import rebuild as rebuild_tags, tags
+
+DAY = 86400
+
+
+def sig(**kw):
+    base = {"orders": 0, "spent": 0, "avg_order": 0.0, "max_order": 0.0, "active_months": 0, "known_months": 3,
+            "referrals": 0, "repeat_90d": False}
+    return {**base, **kw}
+
+
+@pytest.mark.parametrize("signals, segment", [
+    (sig(orders=4, avg_order=120, max_order=150, active_months=3, referrals=2), "loyal"),
+    (sig(orders=5, avg_order=19.9, max_order=25, active_months=3), "bargain"),
+    (sig(orders=1, avg_order=468, max_order=468, active_months=1), "need"),
+    (sig(orders=1, avg_order=30, max_order=30, active_months=1), "low_need"),
+    (sig(), "low_need"),
+    (sig(orders=1, avg_order=80, max_order=80, active_months=1, known_months=1, referrals=1), "loyal"),
+])
+def test_rules_of_the_domain(signals, segment):
+    got, why = classify(signals, KpiSettings())
+    assert got == segment and why
+
+
+def test_member_segment_is_explained_and_mix_gives_advice(gen_ws):
+    ws, info = gen_ws
+    pid = info["pids"]["u1"]
+    now = ws.now()
+    with ws.store.write() as c:
+        c.executemany("INSERT INTO orders(order_id, person_id, group_id, amount, ordered_at) VALUES (?,?,?,?,?)",
+                      [(f"b{k}", pid, 1, 9.9, now - k * 5 * DAY) for k in range(4)])
+        c.execute("UPDATE people SET referred_by = NULL WHERE referred_by = ?", (pid,))
+        c.execute("UPDATE memberships SET inviter_person_id = NULL WHERE inviter_person_id = ?", (pid,))
+    seg = member_segment(ws, pid)
+    assert seg["segment"] == "bargain" and "9.90" in seg["why"] and seg["signals"]["orders"] == 4
+    rebuild(ws)
+    rows = segments(ws)
+    assert all(r["advice"] is not None for r in rows)
+    ws.settings.sections["kpi"] = {"segment_advice_share": 0.0}
+    assert any("bundles" in r["advice"] or "higher-ticket" in r["advice"] for r in segments(ws))
+
+
+def test_tags_keep_provenance_and_static_apart(gen_ws):
+    ws, info = gen_ws
+    with ws.store.write() as c:
+        c.execute("UPDATE people SET city = '杭州' WHERE id = ?", (info["pids"]["u2"],))
+        c.execute("INSERT INTO orders(order_id, person_id, amount, ordered_at) VALUES ('t1', ?, 50, ?)",
+                  (info["pids"]["u2"], ws.now() - DAY))
+    counts = rebuild_tags(ws)
+    assert counts["top_talker"] > 0 and counts["lurker"] >= 0
+    t = tags(ws, info["pids"]["u2"])
+    assert {"tag": "city", "provenance": "fact"}.items() <= t["static"][0].items()
+    assert all(x["provenance"] in ("fact", "rule", "predicted") for x in t["dynamic"])
+    predicted = ws.store.query("SELECT * FROM tags WHERE provenance = 'predicted'")
+    assert all(p["confidence"] is not None and p["method"] for p in predicted)
+
+
+def test_alerts_say_why_and_resolve(gen_ws):
+    ws, _ = gen_ws
+    with ws.store.write() as c:
+        c.execute("UPDATE groups SET capacity = member_count WHERE id = 1")
+    keys = check(ws)
+    assert "near_capacity:1" in keys
+    row = ws.store.one("SELECT * FROM alerts WHERE dedupe_key = 'kpi.near_capacity:1' AND resolved_at IS NULL")
+    assert "capacity" in row["why"]
+    with ws.store.write() as c:
+        c.execute("UPDATE groups SET capacity = NULL WHERE id = 1")
+    check(ws)
+    assert ws.store.one("SELECT resolved_at FROM alerts WHERE kind = 'near_capacity' AND group_id = 1")["resolved_at"]
+
+
+def test_silent_group_alert(gen_ws):
+    ws, _ = gen_ws
+    ws.clock = lambda: ws.day_start("2025-04-10") + 3600
+    keys = check(ws)
+    assert any(k.startswith("silent_group:") for k in keys)
+    why = ws.store.scalar("SELECT why FROM alerts WHERE kind = 'silent_group' LIMIT 1")
+    assert "last message from a member on 2025-03-31" in why
+
+
+@pytest.mark.parametrize("fmt", ["md", "json", "csv", "table"])
+def test_report_formats(gen_ws, config_path, fmt):
+    ws, _ = gen_ws
+    ws.close()
+    r = CliRunner().invoke(build_cli([]), ["--config", str(config_path), "kpi", "--since", "2025-03-01",
+                                           "--until", "2025-03-31", "--format", fmt])
+    assert r.exit_code == 0, r.output
+    if fmt == "json":
+        rows = json.loads(r.output)
+        assert {x["name"] for x in rows} >= {"churn_rate", "interaction_rate", "roi", "segment_mix"}
+    else:
+        for word in ("churn rate", "interaction rate", "messages per member", "ROI", "segment mix"):
+            assert word in r.output
+    r = CliRunner().invoke(build_cli([]), ["--config", str(config_path), "kpi", "--type", "nonsense"])
+    assert r.exit_code == 2 and "traffic, welfare or flash" in r.output
