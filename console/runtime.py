@@ -230,8 +230,12 @@ class Runtime:
     async def _ingest_loop(self) -> None:
         while True:
             await asyncio.sleep(self.batch_wait)
-            batch = self._take(self.batch_size)
-            if batch:
+            # drain everything queued, a batch per transaction: one batch per wake-up
+            # would cap throughput at batch_size / batch_wait events per second
+            while True:
+                batch = self._take(self.batch_size)
+                if not batch:
+                    break
                 await asyncio.to_thread(self._ingest, batch)
             self._drain_side_queues()
 
