@@ -32,7 +32,7 @@ def plugins_cmd(as_json: bool) -> None:
     if as_json:
         emit(rows, as_json=True)
     else:
-        emit(rows, ["name", "version", "status", "hooks"], headers={"hooks": "hooks implemented"}, )
+        emit(rows, ["name", "version", "status", "hooks"], headers={"hooks": "hooks implemented"}, max_width=400)
     for n in pm.unknown_disabled:
         click.echo(f"warning: {settings.where()}: plugins.disabled names {n!r}, which is not installed", err=True)
 

@@ -85,7 +85,7 @@ def render_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = N
 
 
 def emit(rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None, *, as_json: bool = False,
-         fmt_name: str = "table", headers: dict[str, str] | None = None) -> None:
+         fmt_name: str = "table", headers: dict[str, str] | None = None, max_width: int = 48) -> None:
     """Print rows as a table (default), JSON, CSV or Markdown."""
     rows = list(rows)
     if as_json or fmt_name == "json":
@@ -95,7 +95,7 @@ def emit(rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None, *
     elif fmt_name == "md":
         click.echo(render_markdown(rows, columns, headers))
     else:
-        click.echo(render_table(rows, columns, headers))
+        click.echo(render_table(rows, columns, headers, max_width))
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
