@@ -32,8 +32,8 @@ class DashboardScreen(ShequnScreen):
 
     DEFAULT_CSS = """
     DashboardScreen #cols { height: 1fr; }
-    DashboardScreen #left { width: 1fr; min-width: 36; }
-    DashboardScreen #right { width: 1fr; min-width: 36; }
+    DashboardScreen #left { width: 1fr; min-width: 36; scrollbar-gutter: stable; }
+    DashboardScreen #right { width: 1fr; min-width: 36; scrollbar-gutter: stable; }
     DashboardScreen OptionList { height: auto; max-height: 14; border: none; }
     DashboardScreen Sparkline { height: 1; margin: 0 1; }
     DashboardScreen .trend-label { padding: 0 1; color: $text-muted; }
