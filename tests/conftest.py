@@ -6,6 +6,7 @@ Tests never read the developer's config.toml or data/: every workspace lives in
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
@@ -58,3 +59,15 @@ def _isolate_env(monkeypatch, tmp_path):
     monkeypatch.delenv("SHEQUN_CONFIG", raising=False)
     monkeypatch.delenv("SHEQUN_TRACE_HOOKS", raising=False)
     monkeypatch.chdir(tmp_path)
+
+
+async def run_runtime_until(rt, cond, timeout: float = 20.0) -> None:
+    """Run a console.runtime.Runtime until ``cond()`` holds (or ``timeout``), then stop it."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(rt.run(stop))
+    for _ in range(int(timeout / 0.05)):
+        await asyncio.sleep(0.05)
+        if cond():
+            break
+    stop.set()
+    await task

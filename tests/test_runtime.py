@@ -11,7 +11,7 @@ from console.model import ActionResult, Capability, DeadLetter, Event, Kind, Pro
 from console.pluginmanager import get_plugin_manager
 from console.runtime import Runtime, engine_lock_holder
 from console.workspace import Workspace
-from tests.conftest import make_config
+from tests.conftest import make_config, run_runtime_until
 
 CONFIG = """
 [database]
@@ -59,15 +59,6 @@ class Pong:
                 for e in events if e.text == "ping"]
 
 
-async def _run_until(rt, cond, timeout=10.0):
-    stop = asyncio.Event()
-    task = asyncio.create_task(rt.run(stop))
-    for _ in range(int(timeout / 0.05)):
-        await asyncio.sleep(0.05)
-        if cond():
-            break
-    stop.set()
-    await task
 
 
 def test_runtime_polls_ingests_and_acts(tmp_path):
@@ -75,7 +66,7 @@ def test_runtime_polls_ingests_and_acts(tmp_path):
     ws = Workspace.open(p, pm=get_plugin_manager(load_entrypoints=False, extra=[("pong", Pong())]))
     rt = Runtime(ws, batch_wait=0.05)
     conn = rt.connectors["p1"]
-    asyncio.run(_run_until(rt, lambda: len(conn.sent) == 3))
+    asyncio.run(run_runtime_until(rt, lambda: len(conn.sent) == 3))
     assert sorted(conn.sent) == ["pong m1", "pong m2", "pong m3"]
     assert ws.store.scalar("SELECT count(*) FROM messages") == 3
     assert ws.store.scalar("SELECT count(*) FROM dead_letters") == 1
@@ -87,5 +78,5 @@ def test_stop_commits_in_flight_batch(tmp_path):
     ws = Workspace.open(p, pm=get_plugin_manager(load_entrypoints=False, extra=[("pong", Pong())]))
     rt = Runtime(ws, batch_wait=60)  # the loop would not get to it before the stop
     rt.queue.put(Event("p1", "late", Kind.MESSAGE, 1_700_000_100, group="g", user="u", text="late"))
-    asyncio.run(_run_until(rt, lambda: True, timeout=0.1))
+    asyncio.run(run_runtime_until(rt, lambda: True, timeout=0.1))
     assert ws.store.scalar("SELECT count(*) FROM messages WHERE platform_msg_id = 'late'") == 1

@@ -7,7 +7,7 @@ import asyncio
 
 from console.runtime import Runtime
 from console.workspace import Workspace
-from tests.conftest import make_config
+from tests.conftest import make_config, run_runtime_until
 
 CONFIG = """
 [operator]
@@ -24,15 +24,6 @@ speed = 20000.0
 """
 
 
-async def _run_until(rt, cond, timeout=20.0):
-    stop = asyncio.Event()
-    task = asyncio.create_task(rt.run(stop))
-    for _ in range(int(timeout / 0.05)):
-        await asyncio.sleep(0.05)
-        if cond():
-            break
-    stop.set()
-    await task
 
 
 def test_runtime_ingests_live_sandbox_traffic(tmp_path):
@@ -40,7 +31,7 @@ def test_runtime_ingests_live_sandbox_traffic(tmp_path):
     try:
         rt = Runtime(ws, batch_wait=0.05)
         count = lambda: ws.store.scalar("SELECT count(*) FROM messages", (), 0)  # noqa: E731
-        asyncio.run(_run_until(rt, lambda: count() >= 20))
+        asyncio.run(run_runtime_until(rt, lambda: count() >= 20))
         assert count() >= 20
         assert ws.store.scalar("SELECT count(*) FROM groups WHERE connection_id = 'sandbox' AND capacity > 0") == 6
         assert ws.store.scalar("SELECT count(*) FROM memberships WHERE join_scene = 'sync'") > 100
@@ -55,7 +46,7 @@ def test_runtime_ingests_live_sandbox_traffic(tmp_path):
         world = rt.connectors["sandbox"].world
         assert world.seq == seq and world.epoch == 1  # carried on where it stopped
         before = ws.store.scalar("SELECT count(*) FROM messages")
-        asyncio.run(_run_until(rt, lambda: ws.store.scalar("SELECT count(*) FROM messages") > before))
+        asyncio.run(run_runtime_until(rt, lambda: ws.store.scalar("SELECT count(*) FROM messages") > before))
         assert ws.store.scalar("SELECT count(*) FROM groups") == 6  # no second first-sync
         assert ws.store.scalar("SELECT count(*) FROM messages") > before
     finally:
