@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
+import pstats
 import random
 import shutil
 import sqlite3
@@ -35,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from console.engine import Engine  # noqa: E402
+from console.engine import Engine, encode_json  # noqa: E402
 from console.model import Kind  # noqa: E402
 from console.workspace import Workspace  # noqa: E402
 from plugins.sandbox.connector import SandboxConnector  # noqa: E402
@@ -79,6 +81,9 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=60_000, help="sandbox events to ingest (about)")
     ap.add_argument("--batch", type=int, default=500, help="events per ingest batch (the runtime's default)")
     ap.add_argument("--keep", action="store_true", help="keep the database files for a look afterwards")
+    ap.add_argument("--profile", type=int, default=0, metavar="N",
+                    help="profile the engine runs and print each one's N costliest functions (own time)")
+    ap.add_argument("--profile-callers", default="", metavar="NAME", help="with --profile: who calls functions matching NAME")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="shequn-bench-"))
@@ -120,29 +125,41 @@ def main() -> None:
 
     batches = [events[i:i + args.batch] for i in range(0, len(events), args.batch)]
     engine = Engine(ws)
+    prof = cProfile.Profile() if args.profile else None
     t = time.perf_counter()
     stored = 0
+    if prof:
+        prof.enable()
     for b in batches:
         with ws.clock_at(b[-1].ts):
             stored += engine.ingest(b).stored
+    if prof:
+        prof.disable()
     engine_s = time.perf_counter() - t
     proposals = ws.store.scalar("SELECT count(*) FROM actions", (), 0)
 
     core = Engine(core_ws, hooks=False)
+    core_prof = cProfile.Profile() if args.profile else None
     t = time.perf_counter()
+    if core_prof:
+        core_prof.enable()
     for b in batches:
         with core_ws.clock_at(b[-1].ts):
             core.ingest(b)
+    if core_prof:
+        core_prof.disable()
     core_s = time.perf_counter() - t
     core_ws.close()
 
-    # the same rows, with the ids the engine resolved, straight into the second file
+    # the same rows, with the ids the engine resolved and the engine's JSON encoder,
+    # straight into the third file
+    enc = encode_json
     t = time.perf_counter()
     for b in batches:
         msgs = [(e.connection, e.id, e.group_id, e.person_id, e.ts, e.text,
-                 json.dumps(e.data, ensure_ascii=False) if e.data else None) for e in b if e.kind == Kind.MESSAGE]
+                 enc(e.data) if e.data else None) for e in b if e.kind == Kind.MESSAGE]
         other = [(e.connection, e.id, e.kind, e.group_id, e.person_id, e.ts,
-                  json.dumps(e.data, ensure_ascii=False) if e.data else None, None) for e in b if e.kind != Kind.MESSAGE]
+                  enc(e.data) if e.data else None, None) for e in b if e.kind != Kind.MESSAGE]
         raw.execute("BEGIN")
         raw.executemany(MSG_SQL, msgs)
         raw.executemany(EVT_SQL, other)
@@ -160,6 +177,12 @@ def main() -> None:
     print(f"ratio engine / raw: {eng_rate / raw_rate:.0%} (target >= 50%); core alone / raw: {core_rate / raw_rate:.0%}; "
           f"plugins' share of engine time: {1 - core_s / engine_s:.0%}")
     print(f"total run {time.perf_counter() - began:.0f} s")
+    for title, p in (("engine with hooks", prof), ("engine core alone", core_prof)):
+        if p:
+            print(f"--- profile: {title}")
+            pstats.Stats(p).sort_stats("tottime").print_stats(args.profile)
+            if args.profile_callers:
+                pstats.Stats(p).sort_stats("tottime").print_callers(args.profile_callers)
     if args.keep:
         print(f"files kept in {tmp}")
     else:

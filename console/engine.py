@@ -2,15 +2,21 @@
 
 ``Engine.ingest(batch)`` runs one write transaction per batch:
 
-1. dedupe on (connection, platform id): webhook retries and replays never double count;
-2. resolve groups and people (creating the ones seen for the first time);
-3. store messages (raw ``executemany``: the hot path) and other events;
-4. update memberships and the per-group per-day rollups, so no KPI scans messages;
-5. call ``process_events`` on every plugin (each in a savepoint), then
+1. drop repeats inside the batch; resolve groups and people (creating the ones seen for
+   the first time; look-ups are cached);
+2. store other events, then messages, each with one ``INSERT OR IGNORE`` executemany:
+   the table's unique key (connection, platform id) is the dedupe, so webhook retries
+   and replays never double count and a batch of new events costs no extra query (only
+   when the insert skipped rows is the table asked which rows are new);
+3. apply the new events' effects on memberships; count the new messages into
+   memberships, ``speaker_days`` and the per-group per-day rollups, so no KPI scans
+   messages;
+4. call ``process_events`` on every plugin (each in a savepoint), then
    ``decide_join_request`` for new requests; store every proposal in the outbox.
 
-Work is done per batch, not per event, wherever SQL allows: one existence query for the
-whole batch, one ``executemany`` per table, aggregated rollup upserts.
+Work is done per batch, not per event, wherever SQL allows: aggregated upserts (one row
+per member, per speaker-day, per group-day), one member-count query per batch.
+``benchmarks/ingest.py`` measures it against raw ``executemany``.
 """
 
 from __future__ import annotations
@@ -20,10 +26,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from .event_effects import apply_events
 from .model import Decision, DeadLetter, Event, Kind, Proposal
 from .workspace import Workspace
 
 _CHUNK = 400  # parameters per IN (...) query, under SQLite's limit
+_MEMBER_CACHE = 300_000  # (group, person) pairs known to be members; bounded for huge workspaces
+
+#: One encoder for every JSON column: ``json.dumps`` with options builds a new encoder per
+#: call, which was a tenth of the hot path.
+encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
 
 
 @dataclass
@@ -51,33 +63,38 @@ class Engine:
     # --- public -------------------------------------------------------------------------
 
     def ingest(self, events: Iterable[Event]) -> IngestResult:
-        batch = [e for e in events]
+        batch = list(events)
         res = IngestResult(received=len(batch))
         if not batch:
             return res
-        beats = [e for e in batch if e.kind == Kind.HEARTBEAT]
-        batch = [e for e in batch if e.kind != Kind.HEARTBEAT]
         with self.store.write() as conn:
-            self._touch_connections(conn, beats + batch)
-            fresh = self._dedupe(conn, batch)
-            res.duplicates = len(batch) - len(fresh)
-            if fresh:
-                self._resolve(conn, fresh)
-                msgs = [e for e in fresh if e.kind == Kind.MESSAGE]
-                others = [e for e in fresh if e.kind != Kind.MESSAGE]
-                insiders = self._insiders(conn)
-                # Joins and leaves first: a newcomer's first message in the same batch
-                # must not make them a member before their join is counted.
-                requests: list[int] = []
-                if others:
-                    requests = self._store_events(conn, others, insiders)
-                if msgs:
-                    self._store_messages(conn, msgs, insiders)
-                res.stored = len(fresh)
-                res.requests = len(requests)
-                res.events = fresh
-                if self.hooks:
-                    res.proposals = self._run_hooks(fresh, requests)
+            self._touch_connections(conn, batch)
+            unique = self._unique(batch)
+            self._resolve(conn, unique)
+            msgs = [e for e in unique if e.kind == Kind.MESSAGE]
+            others = [e for e in unique if e.kind != Kind.MESSAGE]
+            insiders = self._insiders(conn)
+            # Joins and leaves first: a newcomer's first message in the same batch
+            # must not make them a member before their join is counted.
+            requests: list[int] = []
+            new_others = self._insert_new_events(conn, others) if others else []
+            if new_others:
+                requests = apply_events(self, conn, new_others, insiders)
+            new_msgs = self._insert_new_messages(conn, msgs) if msgs else []
+            if new_msgs:
+                self._count_messages(conn, new_msgs, insiders)
+            if len(new_others) + len(new_msgs) == len(unique):
+                fresh = unique
+            else:
+                kept = {id(e) for e in new_others}
+                kept.update(id(e) for e in new_msgs)
+                fresh = [e for e in unique if id(e) in kept]
+            res.duplicates = len(batch) - len(fresh) - sum(1 for e in batch if e.kind == Kind.HEARTBEAT)
+            res.stored = len(fresh)
+            res.requests = len(requests)
+            res.events = fresh
+            if fresh and self.hooks:
+                res.proposals = self._run_hooks(fresh, requests)
         return res
 
     def dead_letter(self, letter: DeadLetter) -> int:
@@ -122,55 +139,89 @@ class Engine:
             self._platform[connection] = p
         return p
 
-    def _dedupe(self, conn, batch: list[Event]) -> list[Event]:
+    @staticmethod
+    def _unique(batch: list[Event]) -> list[Event]:
+        """The batch without heartbeats (they only touch the connection) and without an
+        event repeated inside it (a platform's retry can land in the same batch)."""
         seen: set[tuple[str, str, bool]] = set()
         unique: list[Event] = []
+        message, heartbeat = Kind.MESSAGE, Kind.HEARTBEAT
         for e in batch:
-            key = (e.connection, e.id, e.kind == Kind.MESSAGE)
-            if key in seen:
+            if e.kind == heartbeat:
                 continue
-            seen.add(key)
-            unique.append(e)
-        existing: set[tuple[str, str, bool]] = set()
-        by_table: dict[tuple[str, bool], list[str]] = defaultdict(list)
-        for e in unique:
-            by_table[(e.connection, e.kind == Kind.MESSAGE)].append(e.id)
-        for (cid, is_msg), ids in by_table.items():
-            table, col = ("messages", "platform_msg_id") if is_msg else ("events", "platform_event_id")
-            for i in range(0, len(ids), _CHUNK):
-                chunk = ids[i:i + _CHUNK]
-                q = f"SELECT {col} FROM {table} WHERE connection_id = ? AND {col} IN ({','.join('?' * len(chunk))})"
-                for (pid,) in conn.execute(q, [cid, *chunk]):
-                    existing.add((cid, pid, is_msg))
-        return [e for e in unique if (e.connection, e.id, e.kind == Kind.MESSAGE) not in existing]
+            key = (e.connection, e.id, e.kind == message)
+            if key not in seen:
+                seen.add(key)
+                unique.append(e)
+        return unique
+
+    def _insert_new(self, conn, table: str, key_col: str, sql: str, rows: list[tuple],
+                    events: list[Event]) -> list[Event]:
+        """Insert ``rows`` (one per event) with OR IGNORE and return the events whose row is
+        new. The unique key rejects the repeats for free; the ids given to this insert are
+        all above the table's max id before it (we hold the write lock), which finds the new
+        rows when some were skipped."""
+        before = conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+        inserted = conn.executemany(sql, rows).rowcount
+        if inserted == len(rows):
+            return events
+        if inserted <= 0:
+            return []
+        new = set(conn.execute(f"SELECT connection_id, {key_col} FROM {table} WHERE id > ?", (before,)))
+        return [e for e in events if (e.connection, e.id) in new]
+
+    def _insert_new_events(self, conn, events: list[Event]) -> list[Event]:
+        events.sort(key=lambda e: e.ts)
+        enc = encode_json
+        rows = [(e.connection, e.id, e.kind, e.group_id, e.person_id, e.ts, enc(e.data) if e.data else None,
+                 enc(e.raw) if e.raw is not None and (e.kind == Kind.UNKNOWN or e.kind == Kind.JOIN_REQUEST) else None)
+                for e in events]
+        return self._insert_new(
+            conn, "events", "platform_event_id",
+            "INSERT OR IGNORE INTO events(connection_id, platform_event_id, kind, group_id, person_id, ts, data, raw)"
+            " VALUES (?,?,?,?,?,?,?,?)", rows, events)
+
+    def _insert_new_messages(self, conn, msgs: list[Event]) -> list[Event]:
+        enc = encode_json
+        rows = [(e.connection, e.id, e.group_id, e.person_id, e.ts, e.text, enc(e.data) if e.data else None)
+                for e in msgs]
+        return self._insert_new(
+            conn, "messages", "platform_msg_id",
+            "INSERT OR IGNORE INTO messages(connection_id, platform_msg_id, group_id, person_id, ts, text, meta)"
+            " VALUES (?,?,?,?,?,?,?)", rows, msgs)
 
     def _resolve(self, conn, events: list[Event]) -> None:
         now = self.ws.now()
+        groups, idents = self._groups, self._idents
         for e in events:
             if e.group is not None:
-                key = (e.connection, e.group)
-                hit = self._groups.get(key)
+                hit = groups.get((e.connection, e.group))
                 if hit is None:
-                    row = conn.execute("SELECT id, platform FROM groups WHERE connection_id = ? AND platform_group_id = ?",
-                                       key).fetchone()
-                    if row is None:
-                        platform = self._platform_of(e.connection)
-                        name = str(e.data.get("group_name") or e.group)
-                        cur = conn.execute(
-                            "INSERT INTO groups(connection_id, platform, platform_group_id, name, created_at)"
-                            " VALUES (?,?,?,?,?)", (e.connection, platform, e.group, name, now))
-                        hit = (cur.lastrowid, platform)
-                    else:
-                        hit = (row[0], row[1])
-                    self._groups[key] = hit
+                    hit = self._group(conn, e, now)
                 e.group_id = hit[0]
             if e.user is not None:
                 platform = self._platform_of(e.connection)
-                ikey = (platform, e.user)
-                ident = self._idents.get(ikey)
+                ident = idents.get((platform, e.user))
                 if ident is None:
                     ident = self._identity(conn, platform, e.user, e.nickname or "", now)
                 e.person_id = ident[1]
+
+    def _group(self, conn, e: Event, now: int) -> tuple[int, str]:
+        """(group id, platform) of the event's group, creating it on first sight."""
+        key = (e.connection, e.group)
+        row = conn.execute("SELECT id, platform FROM groups WHERE connection_id = ? AND platform_group_id = ?",
+                           key).fetchone()
+        if row is None:
+            platform = self._platform_of(e.connection)
+            name = str(e.data.get("group_name") or e.group)
+            cur = conn.execute(
+                "INSERT INTO groups(connection_id, platform, platform_group_id, name, created_at)"
+                " VALUES (?,?,?,?,?)", (e.connection, platform, e.group, name, now))
+            hit = (cur.lastrowid, platform)
+        else:
+            hit = (row[0], row[1])
+        self._groups[key] = hit
+        return hit
 
     def _identity(self, conn, platform: str, user: str, nickname: str, now: int) -> tuple[int, int]:
         """(identity_id, person_id) for a platform user, creating both on first sight."""
@@ -195,81 +246,93 @@ class Engine:
         return ident[1]
 
     def _insiders(self, conn) -> set[int]:
+        # people_insiders is a partial index: this reads the insiders only, not every person
         return {r[0] for r in conn.execute("SELECT id FROM people WHERE is_insider = 1")}
 
-    def _ensure_member(self, conn, group_id: int, person_id: int, ts: int, counts: dict) -> None:
-        """Someone speaking in a group shequn did not know them in: record them as a member."""
-        key = (group_id, person_id)
-        if key in self._members:
-            return
-        row = conn.execute("SELECT status FROM memberships WHERE group_id = ? AND person_id = ?", key).fetchone()
-        if row is None:
-            conn.execute("INSERT INTO memberships(group_id, person_id, status, join_scene, joined_at) VALUES (?,?,?,?,?)",
-                         (group_id, person_id, "member", "unknown", None))
-            conn.execute("UPDATE groups SET member_count = member_count + 1 WHERE id = ?", (group_id,))
-            counts[group_id] = max(ts, counts.get(group_id, 0))
-        self._members.add(key)
+    def note_member(self, group_id: int, person_id: int) -> None:
+        """Remember that a person is a member (saves a look-up on their next message)."""
+        if len(self._members) >= _MEMBER_CACHE:
+            self._members.clear()
+        self._members.add((group_id, person_id))
 
-    def _store_messages(self, conn, msgs: list[Event], insiders: set[int]) -> None:
-        rows = []
-        per_member: dict[tuple[int, int], list[int]] = {}
-        day_of = self.ws.day
-        roll: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-        spk: dict[tuple[int, str, int], int] = defaultdict(int)
-        changed_groups: dict[int, int] = {}
-        for e in msgs:
-            meta = e.data or None
-            rows.append((e.connection, e.id, e.group_id, e.person_id, e.ts, e.text,
-                         json.dumps(meta, ensure_ascii=False) if meta else None))
-            if e.group_id is None or e.person_id is None:
+    def _new_speakers_are_members(self, conn, pairs: Iterable[tuple[int, int]], last_ts: dict) -> dict[int, int]:
+        """Someone speaking in a group shequn did not know them in: record them as a
+        member. Returns {group id: latest such message} for the groups that grew."""
+        grown: dict[int, int] = {}
+        known = self._members
+        for key in pairs:
+            if key in known:
                 continue
-            key = (e.group_id, e.person_id)
-            pm = per_member.get(key)
-            if pm is None:
-                per_member[key] = [1, e.ts]
+            row = conn.execute("SELECT 1 FROM memberships WHERE group_id = ? AND person_id = ?", key).fetchone()
+            if row is None:
+                g = key[0]
+                conn.execute("INSERT INTO memberships(group_id, person_id, status, join_scene, joined_at)"
+                             " VALUES (?,?,?,?,?)", (g, key[1], "member", "unknown", None))
+                conn.execute("UPDATE groups SET member_count = member_count + 1 WHERE id = ?", (g,))
+                grown[g] = max(last_ts[key], grown.get(g, 0))
+            self.note_member(*key)
+        return grown
+
+    def _count_messages(self, conn, msgs: list[Event], insiders: set[int]) -> None:
+        """Count new messages into memberships, speaker_days and rollups_daily: one row
+        write per member, per speaker-day and per group-day of the batch."""
+        day_of = self.ws.day
+        spk: dict[tuple[int, str, int], list[int]] = {}  # (group, day, person) -> [messages, last ts]
+        for e in msgs:
+            g, p = e.group_id, e.person_id
+            if g is None or p is None:
+                continue
+            key = (g, day_of(e.ts), p)
+            c = spk.get(key)
+            if c is None:
+                spk[key] = [1, e.ts]
             else:
-                pm[0] += 1
-                if e.ts > pm[1]:
-                    pm[1] = e.ts
-            if self.rollups:
-                d = day_of(e.ts)
-                r = roll[(e.group_id, d)]
-                r[0] += 1
-                if e.person_id in insiders:
-                    r[1] += 1
-                spk[(e.group_id, d, e.person_id)] += 1
-        conn.executemany(
-            "INSERT INTO messages(connection_id, platform_msg_id, group_id, person_id, ts, text, meta)"
-            " VALUES (?,?,?,?,?,?,?)", rows)
-        for (g, p), (n, ts) in per_member.items():
-            self._ensure_member(conn, g, p, ts, changed_groups)
+                c[0] += 1
+                if e.ts > c[1]:
+                    c[1] = e.ts
+        per_member: dict[tuple[int, int], list[int]] = {}
+        for (g, d, p), (n, ts) in spk.items():
+            pm = per_member.get((g, p))
+            if pm is None:
+                per_member[(g, p)] = [n, ts]
+            else:
+                pm[0] += n
+                if ts > pm[1]:
+                    pm[1] = ts
+        grown = self._new_speakers_are_members(conn, per_member, {k: v[1] for k, v in per_member.items()})
         conn.executemany(
             "UPDATE memberships SET message_count = message_count + ?,"
             " last_spoke_at = max(coalesce(last_spoke_at, 0), ?) WHERE group_id = ? AND person_id = ?",
             [(n, ts, g, p) for (g, p), (n, ts) in per_member.items()])
-        if self.rollups:
-            new_speakers = []
-            for (g, d, p), n in spk.items():
-                cache = self._speaker_cache(conn, g, d)
-                if p not in cache:
-                    cache.add(p)
-                    r = roll[(g, d)]
-                    r[2] += 1
-                    if p in insiders:
-                        r[3] += 1
-                new_speakers.append((g, d, p, n))
-            conn.executemany(
-                "INSERT INTO speaker_days(group_id, day, person_id, messages) VALUES (?,?,?,?)"
-                " ON CONFLICT(group_id, day, person_id) DO UPDATE SET messages = messages + excluded.messages",
-                new_speakers)
-            conn.executemany(
-                "INSERT INTO rollups_daily(group_id, day, messages, messages_insiders, speakers, speakers_insiders)"
-                " VALUES (?,?,?,?,?,?) ON CONFLICT(group_id, day) DO UPDATE SET"
-                " messages = messages + excluded.messages, messages_insiders = messages_insiders + excluded.messages_insiders,"
-                " speakers = speakers + excluded.speakers, speakers_insiders = speakers_insiders + excluded.speakers_insiders",
-                [(g, d, *r) for (g, d), r in roll.items()])
-            if changed_groups:
-                self._members_end(conn, {(g, day_of(ts)) for g, ts in changed_groups.items()}, insiders)
+        if not self.rollups:
+            return
+        roll: dict[tuple[int, str], list[int]] = {}  # messages, insiders' messages, speakers, insider speakers
+        for (g, d, p), (n, _) in spk.items():
+            r = roll.get((g, d))
+            if r is None:
+                r = roll[(g, d)] = [0, 0, 0, 0]
+            inside = p in insiders
+            r[0] += n
+            if inside:
+                r[1] += n
+            cache = self._speaker_cache(conn, g, d)
+            if p not in cache:
+                cache.add(p)
+                r[2] += 1
+                if inside:
+                    r[3] += 1
+        conn.executemany(
+            "INSERT INTO speaker_days(group_id, day, person_id, messages) VALUES (?,?,?,?)"
+            " ON CONFLICT(group_id, day, person_id) DO UPDATE SET messages = messages + excluded.messages",
+            [(g, d, p, c[0]) for (g, d, p), c in spk.items()])
+        conn.executemany(
+            "INSERT INTO rollups_daily(group_id, day, messages, messages_insiders, speakers, speakers_insiders)"
+            " VALUES (?,?,?,?,?,?) ON CONFLICT(group_id, day) DO UPDATE SET"
+            " messages = messages + excluded.messages, messages_insiders = messages_insiders + excluded.messages_insiders,"
+            " speakers = speakers + excluded.speakers, speakers_insiders = speakers_insiders + excluded.speakers_insiders",
+            [(g, d, *r) for (g, d), r in roll.items()])
+        if grown:
+            self.members_end(conn, {(g, day_of(ts)) for g, ts in grown.items()})
 
     def _speaker_cache(self, conn, group_id: int, day: str) -> set[int]:
         key = (group_id, day)
@@ -282,148 +345,39 @@ class Engine:
             self._speakers[key] = cache
         return cache
 
-    def _store_events(self, conn, events: list[Event], insiders: set[int]) -> list[int]:
-        """Store non-message events and apply their effect on memberships. Returns new request ids."""
-        events.sort(key=lambda e: e.ts)
-        conn.executemany(
-            "INSERT INTO events(connection_id, platform_event_id, kind, group_id, person_id, ts, data, raw)"
-            " VALUES (?,?,?,?,?,?,?,?)",
-            [(e.connection, e.id, e.kind, e.group_id, e.person_id, e.ts,
-              json.dumps(e.data, ensure_ascii=False, default=str) if e.data else None,
-              json.dumps(e.raw, ensure_ascii=False, default=str) if e.raw is not None and
-              (e.kind == Kind.UNKNOWN or e.kind == Kind.JOIN_REQUEST) else None) for e in events])
-        touched: set[tuple[int, str]] = set()
-        roll: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
-        net: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])  # members, insiders
-        requests: list[int] = []
-        for e in events:
-            k = e.kind
-            if k == Kind.JOIN and e.group_id and e.person_id:
-                if self._join(conn, e):
-                    roll[(e.group_id, self.ws.day(e.ts))][0] += 1
-                    touched.add((e.group_id, self.ws.day(e.ts)))
-                    n = net[(e.group_id, self.ws.day(e.ts))]
-                    n[0] += 1
-                    n[1] += e.person_id in insiders
-            elif k == Kind.LEAVE and e.group_id and e.person_id:
-                if self._leave(conn, e):
-                    r = roll[(e.group_id, self.ws.day(e.ts))]
-                    r[1] += 1
-                    if e.data.get("reason") in ("kick", "kick_me"):
-                        r[2] += 1
-                    touched.add((e.group_id, self.ws.day(e.ts)))
-                    n = net[(e.group_id, self.ws.day(e.ts))]
-                    n[0] -= 1
-                    n[1] -= e.person_id in insiders
-            elif k == Kind.ADMIN and e.group_id and e.person_id:
-                role = "admin" if e.data.get("enable", True) else "member"
-                if e.data.get("role") == "owner":
-                    role = "owner"
-                conn.execute("UPDATE memberships SET platform_role = ? WHERE group_id = ? AND person_id = ?",
-                             (role, e.group_id, e.person_id))
-            elif k == Kind.MUTE and e.group_id and e.person_id:
-                dur = int(e.data.get("duration") or 0)
-                conn.execute("UPDATE memberships SET muted_until = ? WHERE group_id = ? AND person_id = ?",
-                             (e.ts + dur if dur > 0 else None, e.group_id, e.person_id))
-            elif k == Kind.NICKNAME and e.group_id and e.person_id:
-                new = e.data.get("new", e.nickname) or ""
-                conn.execute("UPDATE memberships SET group_nickname = ? WHERE group_id = ? AND person_id = ?",
-                             (new, e.group_id, e.person_id))
-            elif k == Kind.JOIN_REQUEST and e.group_id and e.person_id:
-                rid = self._request(conn, e)
-                if rid:
-                    requests.append(rid)
-            elif k == Kind.GROUP and e.group_id:
-                change = e.data.get("change")
-                if change == "name" and e.data.get("value"):
-                    conn.execute("UPDATE groups SET name = ? WHERE id = ?", (e.data["value"], e.group_id))
-                elif change == "dismiss":
-                    conn.execute("UPDATE groups SET status = 'dismissed' WHERE id = ?", (e.group_id,))
-            elif k == Kind.LIFECYCLE:
-                state = {"disable": "offline"}.get(e.data.get("sub_type", ""), "online")
-                conn.execute("UPDATE connections SET state = ? WHERE id = ?", (state, e.connection))
-        if self.rollups and roll:
-            conn.executemany(
-                "INSERT INTO rollups_daily(group_id, day, joins, leaves, leaves_kicked) VALUES (?,?,?,?,?)"
-                " ON CONFLICT(group_id, day) DO UPDATE SET joins = joins + excluded.joins,"
-                " leaves = leaves + excluded.leaves, leaves_kicked = leaves_kicked + excluded.leaves_kicked",
-                [(g, d, *r) for (g, d), r in roll.items()])
-        if self.rollups and touched:
-            self._members_end(conn, touched, insiders, net)
-        return requests
-
-    def _members_end(self, conn, touched: set[tuple[int, str]], insiders: set[int],
-                     net: dict[tuple[int, str], list[int]] | None = None) -> None:
+    def members_end(self, conn, touched: set[tuple[int, str]],
+                    net: dict[tuple[int, str], list[int]] | None = None) -> None:
         """Write the member count at the end of each touched day. The latest day gets the
         current count; with ``net`` (per-day changes in this batch) earlier days of a
         batch that spans several days (a back-fill) are walked back from it, so no day
-        is left carrying a count that was never true."""
+        is left carrying a count that was never true. Two queries for all the groups."""
         days: dict[int, list[str]] = defaultdict(list)
         for g, d in touched:
             days[g].append(d)
+        gids = list(days)
+        members: dict[int, int] = {}
+        inside: dict[int, int] = {}
+        for i in range(0, len(gids), _CHUNK):
+            chunk = gids[i:i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            members.update(conn.execute(f"SELECT id, member_count FROM groups WHERE id IN ({marks})", chunk))
+            inside.update(conn.execute(
+                "SELECT m.group_id, count(*) FROM people p INDEXED BY people_insiders"
+                " JOIN memberships m ON m.person_id = p.id"
+                f" WHERE p.is_insider = 1 AND m.status = 'member' AND m.group_id IN ({marks}) GROUP BY m.group_id",
+                chunk))
+        rows = []
         for g, ds in days.items():
-            members = conn.execute("SELECT member_count FROM groups WHERE id = ?", (g,)).fetchone()[0]
-            ins = conn.execute("SELECT count(*) FROM memberships m JOIN people p ON p.id = m.person_id"
-                               " WHERE m.group_id = ? AND m.status = 'member' AND p.is_insider = 1", (g,)).fetchone()[0]
+            n, ins = members.get(g, 0), inside.get(g, 0)
             for d in sorted(ds, reverse=True) if net is not None else [max(ds)]:
-                conn.execute("INSERT INTO rollups_daily(group_id, day, members_end, insiders_end) VALUES (?,?,?,?)"
-                             " ON CONFLICT(group_id, day) DO UPDATE SET members_end = excluded.members_end,"
-                             " insiders_end = excluded.insiders_end", (g, d, members, ins))
+                rows.append((g, d, n, ins))
                 if net is not None:
                     dm, di = net.get((g, d), (0, 0))
-                    members, ins = members - dm, ins - di
-
-    def _join(self, conn, e: Event) -> bool:
-        inviter = e.data.get("inviter")
-        inviter_pid = self.person_for(e.connection, str(inviter)) if inviter not in (None, "", "0", 0) else None
-        if inviter_pid == e.person_id:
-            inviter_pid = None
-        row = conn.execute("SELECT status FROM memberships WHERE group_id = ? AND person_id = ?",
-                           (e.group_id, e.person_id)).fetchone()
-        scene = e.data.get("scene") or "unknown"
-        if row is None:
-            conn.execute(
-                "INSERT INTO memberships(group_id, person_id, status, joined_at, inviter_person_id, join_scene,"
-                " group_nickname) VALUES (?,?,?,?,?,?,?)",
-                (e.group_id, e.person_id, "member", e.ts, inviter_pid, scene, e.data.get("card") or ""))
-            was_member = False
-        else:
-            was_member = row[0] == "member"
-            conn.execute(
-                "UPDATE memberships SET status = 'member', joined_at = ?, left_at = NULL, leave_reason = NULL,"
-                " inviter_person_id = coalesce(?, inviter_person_id), join_scene = ?,"
-                " joins = joins + CASE WHEN status = 'left' THEN 1 ELSE 0 END WHERE group_id = ? AND person_id = ?",
-                (e.ts, inviter_pid, scene, e.group_id, e.person_id))
-        self._members.add((e.group_id, e.person_id))
-        if inviter_pid:
-            conn.execute("UPDATE people SET referred_by = ? WHERE id = ? AND referred_by IS NULL",
-                         (inviter_pid, e.person_id))
-        if was_member:
-            return False
-        conn.execute("UPDATE groups SET member_count = member_count + 1 WHERE id = ?", (e.group_id,))
-        return True
-
-    def _leave(self, conn, e: Event) -> bool:
-        row = conn.execute("SELECT status FROM memberships WHERE group_id = ? AND person_id = ?",
-                           (e.group_id, e.person_id)).fetchone()
-        if row is None or row[0] != "member":
-            return False
-        conn.execute(
-            "UPDATE memberships SET status = 'left', left_at = ?, leave_reason = ?, leave_operator = ?"
-            " WHERE group_id = ? AND person_id = ?",
-            (e.ts, e.data.get("reason") or "leave", str(e.data.get("operator") or "") or None, e.group_id, e.person_id))
-        conn.execute("UPDATE groups SET member_count = max(member_count - 1, 0) WHERE id = ?", (e.group_id,))
-        return True
-
-    def _request(self, conn, e: Event) -> int | None:
-        inviter = e.data.get("inviter")
-        ref = self.person_for(e.connection, str(inviter)) if inviter not in (None, "", "0", 0) else None
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO join_requests(connection_id, platform_request_id, group_id, person_id, sub_type,"
-            " comment, referrer_person_id, requested_at) VALUES (?,?,?,?,?,?,?,?)",
-            (e.connection, str(e.data.get("flag") or e.id), e.group_id, e.person_id, e.data.get("sub_type") or "add",
-             e.data.get("comment") or "", ref, e.ts))
-        return cur.lastrowid if cur.rowcount else None
+                    n, ins = n - dm, ins - di
+        conn.executemany(
+            "INSERT INTO rollups_daily(group_id, day, members_end, insiders_end) VALUES (?,?,?,?)"
+            " ON CONFLICT(group_id, day) DO UPDATE SET members_end = excluded.members_end,"
+            " insiders_end = excluded.insiders_end", rows)
 
     # --- plugins -----------------------------------------------------------------------------
 

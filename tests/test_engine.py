@@ -115,7 +115,9 @@ def test_a_failing_batch_leaves_nothing_behind(bare_ws, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(e, "_store_events", boom)
+    monkeypatch.setattr(e, "_count_messages", boom)  # after the messages and the join are stored
     with pytest.raises(RuntimeError):
         e.ingest([m(1), Event("sandbox", "j", Kind.JOIN, T0, group="g1", user="a")])
     assert bare_ws.store.scalar("SELECT count(*) FROM messages") == 0
+    assert bare_ws.store.scalar("SELECT count(*) FROM events") == 0
+    assert bare_ws.store.scalar("SELECT count(*) FROM memberships") == 0

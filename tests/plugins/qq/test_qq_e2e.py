@@ -7,6 +7,7 @@ forward WebSocket), and for both message formats."""
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 
 import pytest
@@ -101,7 +102,7 @@ self_id = "10001"
         reqs = {r["comment"]: r["status"] for r in ws.store.query("SELECT comment, status FROM join_requests")}
         assert reqs == {"答案是 42": "approved", "我是来发广告的": "rejected"}
         msg = ws.store.one("SELECT text, meta FROM messages")
-        assert msg["text"].startswith("欢迎 @50") and '"mentions": ["50"]' in msg["meta"]
+        assert msg["text"].startswith("欢迎 @50") and json.loads(msg["meta"])["mentions"] == ["50"]
         acts = ws.store.query("SELECT kind, status FROM actions ORDER BY id")
         assert [(a["kind"], a["status"]) for a in acts] == [("approve_join", "done"), ("reject_join", "done")]
         assert ws.store.scalar("SELECT state FROM connections WHERE id = 'qq1'") == "online"
