@@ -1,33 +1,36 @@
 """Ingest throughput: sandbox events through the whole engine next to a raw executemany.
 
-    .venv/bin/python benchmarks/ingest.py [--messages 1000000] [--events 60000] [--batch 500]
+    .venv/bin/python benchmarks/ingest.py [--messages 1000000] [--events 60000] [--batch N] [--runs 3]
 
-Two workspace files get the same schema and indexes (every migration, plugins' too) and
-the same preload of ``--messages`` rows (raw ``executemany``, fast). Then the same
-sandbox events go
+One workspace file gets every migration (plugins' too), the sandbox's groups and people,
+and a preload of ``--messages`` old messages (raw ``executemany``, fast). Each round then
+copies it three times and sends the same sandbox events
 
-- into the first through ``Engine(ws).ingest`` in batches of ``--batch`` (dedupe,
-  group and people resolution, messages and events, memberships, rollups, every
-  installed plugin's ``process_events`` and join-request decisions, the outbox), and
-- into the second through ``Engine(ws, hooks=False)`` (the host's own work without any
-  plugin), so the split between the engine and the plugins' hooks shows, and
-- into the third as plain rows: one ``executemany`` per table per batch, one commit
-  per batch (the floor: what SQLite alone costs for the same rows).
+- through ``Engine(ws).ingest`` in batches as the runtime cuts a queued backlog (or of
+  ``--batch``; 500 is the runtime's steady-traffic batch) (dedupe, group and people
+  resolution, messages and events, memberships, rollups, every installed plugin's
+  ``process_events`` and join-request decisions, the outbox);
+- through ``Engine(ws, hooks=False)`` (the host's own work without any plugin), so the
+  split between the engine and the plugins' hooks shows;
+- as plain rows: one ``executemany`` per table per batch, one commit per batch, the same
+  JSON encoder (the floor: what SQLite alone costs for the same rows).
 
-It prints the rates and the ratios (the target is an engine at 50% of raw or better).
-Both are measured in the same run on the same machine, so the ratio is meaningful even
-where the absolute numbers are noisy.
+The three modes take turns in every round and the medians are printed with the ratio
+(the target is an engine at 50% of raw or better): measured in the same run on the same
+machine, so the ratio holds where the absolute numbers are noisy. ``--profile N`` prints
+where the time goes.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import cProfile
-import json
 import pstats
 import random
 import shutil
+import statistics
 import sqlite3
 import sys
 import tempfile
@@ -38,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from console.engine import Engine, encode_json  # noqa: E402
-from console.model import Kind  # noqa: E402
+from console.model import Event, Kind  # noqa: E402
+from console.runtime import batch_limit  # noqa: E402
 from console.workspace import Workspace  # noqa: E402
 from plugins.sandbox.connector import SandboxConnector  # noqa: E402
 
@@ -75,84 +79,49 @@ def preload(conn: sqlite3.Connection, n: int, groups: list[int], people: list[in
         conn.execute("COMMIT")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--messages", type=int, default=1_000_000, help="messages already in the workspace")
-    ap.add_argument("--events", type=int, default=60_000, help="sandbox events to ingest (about)")
-    ap.add_argument("--batch", type=int, default=500, help="events per ingest batch (the runtime's default)")
-    ap.add_argument("--keep", action="store_true", help="keep the database files for a look afterwards")
-    ap.add_argument("--profile", type=int, default=0, metavar="N",
-                    help="profile the engine runs and print each one's N costliest functions (own time)")
-    ap.add_argument("--profile-callers", default="", metavar="NAME", help="with --profile: who calls functions matching NAME")
-    args = ap.parse_args()
+def cut(events: list[Event], size: int) -> list[list[Event]]:
+    """Batches of ``size``, or (0) as the runtime takes them off a queue holding them all."""
+    out, i = [], 0
+    while i < len(events):
+        n = size or batch_limit(len(events) - i, 500)
+        out.append(events[i:i + n])
+        i += n
+    return out
 
-    tmp = Path(tempfile.mkdtemp(prefix="shequn-bench-"))
-    (tmp / "config.toml").write_text(CONFIG, encoding="utf-8")
-    began = time.perf_counter()
-    ws = Workspace.open(tmp / "config.toml")
-    raw_ws = Workspace.open(tmp / "config.toml", db_path=tmp / "raw.db")  # same migrations: same schema, indexes
-    raw_ws.close()
-    core_ws = Workspace.open(tmp / "config.toml", db_path=tmp / "core.db")
-    now = int(time.time()) // 3600 * 3600
-    days = max(1, round(args.events / 3600))  # the default world makes about 3,600 events a day
-    start = now - days * 86400
 
-    conn = SandboxConnector("sandbox", ws.settings.connections["sandbox"].options)
-    conn.attach(ws, start=start, anchor=now)
-    with ws.clock_at(start):
-        asyncio.run(conn.first_sync())
-    core_conn = SandboxConnector("sandbox", ws.settings.connections["sandbox"].options)
-    core_conn.attach(core_ws, start=start, anchor=now)  # the same seed: the same groups and people
-    with core_ws.clock_at(start):
-        asyncio.run(core_conn.first_sync())
-    groups = [r["id"] for r in ws.store.query("SELECT id FROM groups")]
-    people = [r["id"] for r in ws.store.query("SELECT id FROM people")]
+def fresh_copies(events: list[Event]) -> list[Event]:
+    """The same events, unresolved (the engine writes ids and plugins may touch data)."""
+    return [dataclasses.replace(e, data=dict(e.data)) for e in events]
 
+
+def engine_run(template: Path, path: Path, batches: list[list[Event]], hooks: bool,
+               prof: cProfile.Profile | None) -> tuple[float, int, dict]:
+    shutil.copyfile(template, path)
+    ws = Workspace.open(path.parent / "config.toml", db_path=path)
+    ws.pm.timings = {}  # seconds per (hook, plugin)
+    engine = Engine(ws, hooks=hooks)
+    proposals_before = ws.store.scalar("SELECT count(*) FROM actions", (), 0)
     t = time.perf_counter()
-    preload(ws.store.conn, args.messages, groups, people, start)
-    preload(core_ws.store.conn, args.messages, groups, people, start)
-    raw = sqlite3.connect(tmp / "raw.db", isolation_level=None)
-    raw.execute("PRAGMA journal_mode = WAL")
-    raw.execute("PRAGMA synchronous = NORMAL")
-    preload(raw, args.messages, groups, people, start)
-    print(f"preloaded {args.messages:,} messages into each of three files in {time.perf_counter() - t:.1f} s")
-
-    events = []
-    for h in range(1, days * 24 + 1):
-        events += conn.world.tick(start + h * 3600, 3600)
-    n_msg = sum(1 for e in events if e.kind == Kind.MESSAGE)
-    print(f"sandbox events: {len(events):,} ({n_msg:,} messages, {len(events) - n_msg:,} other) over {days} days")
-
-    batches = [events[i:i + args.batch] for i in range(0, len(events), args.batch)]
-    engine = Engine(ws)
-    prof = cProfile.Profile() if args.profile else None
-    t = time.perf_counter()
-    stored = 0
     if prof:
         prof.enable()
     for b in batches:
         with ws.clock_at(b[-1].ts):
-            stored += engine.ingest(b).stored
+            engine.ingest(b)
     if prof:
         prof.disable()
-    engine_s = time.perf_counter() - t
-    proposals = ws.store.scalar("SELECT count(*) FROM actions", (), 0)
+    secs = time.perf_counter() - t
+    proposals = ws.store.scalar("SELECT count(*) FROM actions", (), 0) - proposals_before
+    timings = ws.pm.timings
+    ws.close()
+    return secs, proposals, timings
 
-    core = Engine(core_ws, hooks=False)
-    core_prof = cProfile.Profile() if args.profile else None
-    t = time.perf_counter()
-    if core_prof:
-        core_prof.enable()
-    for b in batches:
-        with core_ws.clock_at(b[-1].ts):
-            core.ingest(b)
-    if core_prof:
-        core_prof.disable()
-    core_s = time.perf_counter() - t
-    core_ws.close()
 
-    # the same rows, with the ids the engine resolved and the engine's JSON encoder,
-    # straight into the third file
+def raw_run(template: Path, path: Path, batches: list[list[Event]]) -> float:
+    """The same rows, with the ids the engine resolved and the engine's JSON encoder."""
+    shutil.copyfile(template, path)
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("PRAGMA journal_mode = WAL")
+    raw.execute("PRAGMA synchronous = NORMAL")
     enc = encode_json
     t = time.perf_counter()
     for b in batches:
@@ -164,25 +133,89 @@ def main() -> None:
         raw.executemany(MSG_SQL, msgs)
         raw.executemany(EVT_SQL, other)
         raw.execute("COMMIT")
-    raw_s = time.perf_counter() - t
+    secs = time.perf_counter() - t
     raw.close()
-    ws.close()
+    return secs
 
-    eng_rate, core_rate, raw_rate = stored / engine_s, len(events) / core_s, len(events) / raw_s
-    print(f"engine (dedupe, persist, rollups, plugins' hooks): {eng_rate:>10,.0f} events/s "
-          f"({stored:,} in {engine_s:.2f} s, {proposals:,} actions proposed)")
-    print(f"engine core alone (hooks off):                     {core_rate:>10,.0f} events/s ({core_s:.2f} s)")
-    print(f"raw executemany, same rows, schema and indexes:    {raw_rate:>10,.0f} rows/s "
-          f"({len(events):,} in {raw_s:.2f} s)")
-    print(f"ratio engine / raw: {eng_rate / raw_rate:.0%} (target >= 50%); core alone / raw: {core_rate / raw_rate:.0%}; "
-          f"plugins' share of engine time: {1 - core_s / engine_s:.0%}")
-    print(f"total run {time.perf_counter() - began:.0f} s")
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--messages", type=int, default=1_000_000, help="messages already in the workspace")
+    ap.add_argument("--events", type=int, default=60_000, help="sandbox events to ingest (about)")
+    ap.add_argument("--batch", type=int, default=0,
+                    help="events per ingest batch; default: as the runtime cuts a queued backlog "
+                         "(console.runtime.batch_limit); 500 is its steady-traffic batch")
+    ap.add_argument("--runs", type=int, default=3, help="rounds; each runs the three modes in turn")
+    ap.add_argument("--keep", action="store_true", help="keep the database files for a look afterwards")
+    ap.add_argument("--profile", type=int, default=0, metavar="N",
+                    help="profile the last round's engine runs and print each one's N costliest functions")
+    ap.add_argument("--profile-callers", default="", metavar="NAME", help="with --profile: who calls functions matching NAME")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="shequn-bench-"))
+    (tmp / "config.toml").write_text(CONFIG, encoding="utf-8")
+    began = time.perf_counter()
+    template = tmp / "template.db"
+    ws = Workspace.open(tmp / "config.toml", db_path=template)
+    now = int(time.time()) // 3600 * 3600
+    days = max(1, round(args.events / 3600))  # the default world makes about 3,600 events a day
+    start = now - days * 86400
+    conn = SandboxConnector("sandbox", ws.settings.connections["sandbox"].options)
+    conn.attach(ws, start=start, anchor=now)
+    with ws.clock_at(start):
+        asyncio.run(conn.first_sync())
+    groups = [r["id"] for r in ws.store.query("SELECT id FROM groups")]
+    people = [r["id"] for r in ws.store.query("SELECT id FROM people")]
+    t = time.perf_counter()
+    preload(ws.store.conn, args.messages, groups, people, start)
+    ws.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    print(f"preloaded {args.messages:,} messages in {time.perf_counter() - t:.1f} s")
+    events = []
+    for h in range(1, days * 24 + 1):
+        events += conn.world.tick(start + h * 3600, 3600)
+    ws.close()
+    n_msg = sum(1 for e in events if e.kind == Kind.MESSAGE)
+    print(f"sandbox events: {len(events):,} ({n_msg:,} messages, {len(events) - n_msg:,} other) over {days} days; "
+          f"{len(cut(events, args.batch))} batches ({f'of {args.batch}' if args.batch else 'as the runtime cuts a backlog'});"
+          f" {args.runs} rounds")
+
+    eng_s, core_s, raw_s = [], [], []
+    prof = core_prof = None
+    proposals, timings = 0, {}
+    for i in range(args.runs):
+        last = i == args.runs - 1
+        if last and args.profile:
+            prof, core_prof = cProfile.Profile(), cProfile.Profile()
+        evs = fresh_copies(events)
+        batches = cut(evs, args.batch)
+        secs, proposals, timings = engine_run(template, tmp / "engine.db", batches, True, prof)
+        eng_s.append(secs)
+        core_batches = [fresh_copies(b) for b in batches]
+        core_s.append(engine_run(template, tmp / "core.db", core_batches, False, core_prof)[0])
+        raw_s.append(raw_run(template, tmp / "raw.db", batches))  # ids as the engine resolved them
+        print(f"  round {i + 1}: engine {eng_s[-1]:.2f} s, core {core_s[-1]:.2f} s, raw {raw_s[-1]:.2f} s")
+
+    n = len(events)
+    e_md, c_md, r_md = statistics.median(eng_s), statistics.median(core_s), statistics.median(raw_s)
+    print(f"engine (dedupe, persist, rollups, plugins' hooks): {n / e_md:>10,.0f} events/s "
+          f"(median {e_md:.2f} s, best {min(eng_s):.2f} s; {proposals:,} actions proposed)")
+    print(f"engine core alone (hooks off):                     {n / c_md:>10,.0f} events/s "
+          f"(median {c_md:.2f} s, best {min(core_s):.2f} s)")
+    print(f"raw executemany, same rows, schema and indexes:    {n / r_md:>10,.0f} rows/s "
+          f"(median {r_md:.2f} s, best {min(raw_s):.2f} s)")
+    print(f"ratio engine / raw: {r_md / e_md:.0%} of medians (target >= 50%), per round "
+          f"{', '.join(f'{r / e:.0%}' for e, r in zip(eng_s, raw_s))}; core alone / raw: {r_md / c_md:.0%}; "
+          f"plugins' share of engine time: {1 - c_md / e_md:.0%}")
+    print("hooks' own time in the last round (savepoint included), per hook and plugin:")
+    for (hook, plugin), secs in sorted(timings.items(), key=lambda kv: -kv[1]):
+        print(f"  {hook:<22} {plugin:<12} {secs:6.3f} s  ({secs / eng_s[-1]:.0%} of that engine run)")
     for title, p in (("engine with hooks", prof), ("engine core alone", core_prof)):
         if p:
             print(f"--- profile: {title}")
             pstats.Stats(p).sort_stats("tottime").print_stats(args.profile)
             if args.profile_callers:
                 pstats.Stats(p).sort_stats("tottime").print_callers(args.profile_callers)
+    print(f"total run {time.perf_counter() - began:.0f} s")
     if args.keep:
         print(f"files kept in {tmp}")
     else:

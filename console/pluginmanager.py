@@ -127,11 +127,13 @@ def call_hook(pm: ShequnPluginManager, name: str, *, firstresult: bool = False,
     caller = getattr(pm.hook, name)
     impls = list(reversed(caller.get_hookimpls()))  # pluggy's own call order
     tracing = getattr(pm, "tracing_on", False)
+    timings: dict[tuple[str, str], float] | None = getattr(pm, "timings", None)  # benchmarks set it
     out: list[tuple[str, Any]] = []
     for impl in impls:
         args = [kwargs[a] for a in impl.argnames]
         if tracing:
             print(f"[hook] {name} -> {impl.plugin_name}", file=sys.stderr)
+        began = time.perf_counter() if timings is not None else 0.0
         try:
             if wrap is not None:
                 with wrap():
@@ -143,6 +145,10 @@ def call_hook(pm: ShequnPluginManager, name: str, *, firstresult: bool = False,
             where = f"{os.path.basename(tb.filename)}:{tb.lineno}"
             pm.report(PluginProblem(impl.plugin_name, name, f"{type(e).__name__}: {e} ({where})"))
             continue
+        finally:
+            if timings is not None:  # seconds per (hook, plugin), savepoint included
+                key = (name, impl.plugin_name)
+                timings[key] = timings.get(key, 0.0) + time.perf_counter() - began
         if result is None:
             continue
         out.append((impl.plugin_name, result))

@@ -104,13 +104,12 @@ class Workspace:
     def audit(self, action: str, target_type: str | None = None, target_id: Any = None,
               detail: dict[str, Any] | None = None, *, actor: str | None = None) -> None:
         """Record who did what. ``actor`` defaults to the operator at the keyboard."""
-        with self.store.write() as c:
-            c.execute(
-                "INSERT INTO audit_log(ts, operator, actor, action, target_type, target_id, detail) VALUES (?,?,?,?,?,?,?)",
-                (self.now(), self.operator, actor or f"operator:{self.operator}", action, target_type,
-                 None if target_id is None else str(target_id),
-                 json.dumps(detail, ensure_ascii=False, default=str) if detail else None),
-            )
+        self.store.write_one(
+            "INSERT INTO audit_log(ts, operator, actor, action, target_type, target_id, detail) VALUES (?,?,?,?,?,?,?)",
+            (self.now(), self.operator, actor or f"operator:{self.operator}", action, target_type,
+             None if target_id is None else str(target_id),
+             json.dumps(detail, ensure_ascii=False, default=str) if detail else None),
+        )
 
     def add_task(self, kind: str, title: str, *, detail: str = "", group_id: int | None = None,
                  person_id: int | None = None, assignee: str = "", source: str = "",

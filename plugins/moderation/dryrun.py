@@ -13,11 +13,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from console.model import Event, Kind
+
+from .live import find_hits
 from .matcher import CompiledRule, RuleSet
 from .rulestore import get_rule
 from .scope import BatchLookups, scope_key
 from .settings import settings_of
 from .kinds import validate
+
+
+_CHUNK = 500  # messages per pass through the matcher, as the runtime's ingest batches
 
 
 def dry_run(ws, rule_name: str, since_ts: int, until_ts: int | None = None, *,
@@ -40,37 +46,37 @@ def dry_run(ws, rule_name: str, since_ts: int, until_ts: int | None = None, *,
         "SELECT m.id, m.connection_id, m.platform_msg_id, m.group_id, m.person_id, m.ts, m.text, m.meta"
         " FROM messages m WHERE m.ts >= ? AND m.ts < ? AND m.group_id IS NOT NULL AND m.person_id IS NOT NULL"
         " ORDER BY m.ts, m.id", (since_ts, until_ts))
-    for mid, conn, pmid, gid, pid, ts, text, meta in cur.fetchall():
-        text = text or ""
-        data = json.loads(meta) if meta else None
-        if data and data.get("from_self"):
-            continue
-        hit = None
-        if rs.flood_rules:
-            hit = rule.match_flood(gid, pid, ts, text)
-        if hit is None:
-            if rs.candidates(text, data):
-                group = look.group(gid)
-                hit = (rule.match_data(data) if data else None) or (rule.match_text(text, group) if text else None)
-        if hit is None:
-            continue
-        group = look.group(gid)
-        if group is None or not rule.applies_to(group):
-            continue
-        why = look.exempt(cfg, gid, pid, (data or {}).get("role"))
-        if why:
-            continue
-        key = (pid, scope_key(group, cfg["penalty_scope"]))
-        past = [t for t in offences.get(key, []) if t >= ts - window]
-        past.append(ts)
-        offences[key] = past
-        step = ladder[min(len(past), len(ladder)) - 1]
-        out.append({"message_id": mid, "platform_msg_id": pmid, "connection": conn, "ts": ts,
-                    "time": _fmt(ws, ts), "group_id": gid, "group": group["name"], "person_id": pid,
-                    "person": ws.store.scalar("SELECT display_name FROM people WHERE id = ?", (pid,), ""),
-                    "offence": len(past),
-                    "step": step["step"] + (f" {step['minutes']}m" if step["step"] == "mute" else ""),
-                    "matched": hit.category, "text": text})
+    while True:
+        rows = cur.fetchmany(_CHUNK)
+        if not rows:
+            break
+        # the live path's own batch matcher, so a dry run catches exactly what ingest would
+        stored: dict[int, int] = {}
+        batch = []
+        for mid, conn, pmid, gid, pid, ts, text, meta in rows:
+            e = Event(conn, pmid, Kind.MESSAGE, ts, text=text or "", data=json.loads(meta) if meta else {})
+            e.group_id, e.person_id = gid, pid
+            stored[id(e)] = mid
+            batch.append(e)
+        for hit, e in find_hits(rs, batch, look):
+            gid, pid, ts, text, data = e.group_id, e.person_id, e.ts, e.text, e.data
+            group = look.group(gid)
+            if group is None or not rule.applies_to(group):
+                continue
+            why = look.exempt(cfg, gid, pid, (data or {}).get("role"))
+            if why:
+                continue
+            key = (pid, scope_key(group, cfg["penalty_scope"]))
+            past = [t for t in offences.get(key, []) if t >= ts - window]
+            past.append(ts)
+            offences[key] = past
+            step = ladder[min(len(past), len(ladder)) - 1]
+            out.append({"message_id": stored[id(e)], "platform_msg_id": e.id, "connection": e.connection, "ts": ts,
+                        "time": _fmt(ws, ts), "group_id": gid, "group": group["name"], "person_id": pid,
+                        "person": ws.store.scalar("SELECT display_name FROM people WHERE id = ?", (pid,), ""),
+                        "offence": len(past),
+                        "step": step["step"] + (f" {step['minutes']}m" if step["step"] == "mute" else ""),
+                        "matched": hit.category, "text": text})
     if rule.timeouts:
         out.append({"message_id": None, "step": "", "matched": f"{rule.timeouts} message(s) hit the time limit",
                     "text": ""})

@@ -17,7 +17,7 @@ from typing import Any
 from console.model import Event, Kind
 
 from .kinds import validate
-from .matcher import CompiledRule, Hit, RuleSet
+from .matcher import CompiledRule, Hit, RuleSet, carries_data
 from .penalize import enforce_blacklist_on_join, penalize
 from .raid import count_join
 from .rulestore import PLUGIN, rules_version
@@ -66,44 +66,55 @@ def load_compiled(ws, old: dict[str, CompiledRule] | None = None) -> list[Compil
             continue
         prev = (old or {}).get(r.name)
         if prev is not None and prev.kind == "flood" and prev.cfg == r.cfg:
-            r.flood, r.repeats, r.quiet_until = prev.flood, prev.repeats, prev.quiet_until  # an unrelated edit must not reset counters
+            r.flood, r.quiet_until = prev.flood, prev.quiet_until  # an unrelated edit must not reset counters
         out.append(r)
     return out
 
 
 def find_hits(rs: RuleSet, events: list[Event], look: BatchLookups) -> list[tuple[Hit, Event]]:
-    """Every (hit, message) of a batch, in order, before scope and exemptions. The hot path:
-    the flood counters and one prefilter search per message; the benchmark times this."""
-    hits: list[tuple[Hit, Event]] = []
-    flood_rules = rs.flood_rules
-    candidates = rs.candidates
+    """Every (hit, message) of a batch, in message order, before scope and exemptions.
+
+    The hot path, so it works on the batch, not message by message: the flood windows in
+    one tight loop per flood rule, one prefilter search over all the batch's texts, and
+    rule-by-rule matching only for the few messages that search (or a custom pattern, or
+    an image or card) makes candidates. Within a message, flood hits come first, then the
+    rules in their order; a rule gives a message at most one hit."""
     message = Kind.MESSAGE
-    for e in events:
-        if e.kind != message:
+    msgs = [e for e in events if e.kind == message and e.group_id is not None and e.person_id is not None
+            and not (e.data and e.data.get("from_self"))]  # the bot's own messages (its warnings among them)
+    if not msgs:
+        return []
+    found: list[tuple[int, int, Hit]] = []  # (message position, order within it, hit)
+    for r in rs.flood_rules:
+        found.extend((i, 0, h) for i, h in r.flood_hits(msgs))
+    candidates: dict[int, list[CompiledRule]] = {}
+    if rs.text_rules:
+        for i in rs.prefiltered(msgs):
+            candidates[i] = list(rs.text_rules)
+    if rs.custom_rules:
+        for i, e in enumerate(msgs):
+            if e.text:
+                candidates.setdefault(i, []).extend(rs.custom_rules)
+    if rs.data_rules:
+        for i in [i for i, e in enumerate(msgs) if e.data and carries_data(e.data)]:
+            have = candidates.setdefault(i, [])
+            have.extend(r for r in rs.data_rules if r not in have)
+    order = 1
+    for i in sorted(candidates):
+        e = msgs[i]
+        group = look.group(e.group_id)
+        if group is None:
             continue
-        gid, pid = e.group_id, e.person_id
-        if gid is None or pid is None:
-            continue
-        data = e.data
-        if data and data.get("from_self"):
-            continue  # the bot's own messages (its warnings among them)
-        text = e.text or ""
-        for r in flood_rules:
-            h = r.match_flood(gid, pid, e.ts, text)
+        data, text = e.data, e.text or ""
+        for r in candidates[i]:
+            h = r.match_data(data) if data else None
+            if h is None and text:
+                h = r.match_text(text, group)
             if h is not None:
-                hits.append((h, e))
-        cands = candidates(text, e.data)
-        if cands:
-            group = look.group(gid)
-            if group is None:
-                continue
-            for r in cands:
-                h = r.match_data(data) if data else None
-                if h is None and text:
-                    h = r.match_text(text, group)
-                if h is not None:
-                    hits.append((h, e))
-    return hits
+                found.append((i, order, h))
+                order += 1
+    found.sort(key=lambda f: (f[0], f[1]))
+    return [(h, msgs[i]) for i, _, h in found]
 
 
 def process(ws, events: list[Event]) -> None:

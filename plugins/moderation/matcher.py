@@ -11,6 +11,7 @@ patterns use ``regex`` with a time limit, so a bad pattern is cut off, not obeye
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,8 +58,7 @@ class CompiledRule:
     theme_re: dict[str, re.Pattern] = field(default_factory=dict)  # off_topic
     custom_res: list[regex.Pattern] = field(default_factory=list)
     pieces: list[str] = field(default_factory=list)  # raw alternatives for the prefilter
-    flood: dict[tuple[int, int], deque] = field(default_factory=dict)
-    repeats: dict[tuple[int, int], deque] = field(default_factory=dict)
+    flood: dict[tuple[int, int], deque] = field(default_factory=dict)  # (ts, text) inside the window
     quiet_until: dict[tuple[int, int], int] = field(default_factory=dict)  # one flood case per burst
     timeouts: int = 0
 
@@ -153,49 +153,49 @@ class CompiledRule:
                         return Hit(self, "mini-program card", f"[card] {title}")
         return None
 
-    def match_flood(self, group_id: int, person_id: int, ts: int, text: str) -> Hit | None:
-        """N messages in T seconds, or the same text K times in T seconds, per member and group."""
+    def flood_hits(self, msgs: list) -> list[tuple[int, Hit]]:
+        """(position, hit) for the messages of a batch that complete a burst: N messages in
+        T seconds, or the same text K times in T seconds, per member and group. One
+        window of (time, text) per member holds both counts; the loop is the hot path."""
         cfg = self.cfg
-        window = cfg["seconds"]
-        key = (group_id, person_id)
-        d = self.flood.get(key)
-        if d is None:
-            d = self.flood[key] = deque()
-        d.append(ts)
-        while d and ts - d[0] >= window:
-            d.popleft()
-        quiet = self.quiet_until.get(key)
-        if quiet is not None:
-            if ts < quiet:
-                return None  # the burst already has its case (its mute may not have landed yet)
-            del self.quiet_until[key]
-        if len(d) >= cfg["max_messages"]:
-            d.clear()  # one case per burst, not one per message after the N-th
-            self.repeats.pop(key, None)
-            self.quiet_until[key] = ts + max(60, window)
-            return Hit(self, "flooding", f"{cfg['max_messages']} messages in {window}s")
-        if cfg["repeat"] and text:
-            r = self.repeats.get(key)
-            if r is None:
-                r = self.repeats[key] = deque()
-            r.append((ts, text))
-            while r and ts - r[0][0] >= window:
-                r.popleft()
-            same = sum(1 for _, t in r if t == text)
-            if same >= cfg["repeat"]:
-                r.clear()
-                d.clear()
-                self.quiet_until[key] = ts + max(60, window)
-                return Hit(self, "same text repeated", f"the same text {same} times in {window}s")
-        return None
+        window, most, repeat = cfg["seconds"], cfg["max_messages"], cfg["repeat"]
+        flood, quiet_until = self.flood, self.quiet_until
+        out: list[tuple[int, Hit]] = []
+        for i, e in enumerate(msgs):
+            key = (e.group_id, e.person_id)
+            ts, text = e.ts, e.text or ""
+            d = flood.get(key)
+            if d is None:
+                flood[key] = deque(((ts, text),))
+                continue  # max_messages >= 2 and repeat >= 2 (validated): one message is no burst
+            d.append((ts, text))
+            while ts - d[0][0] >= window:
+                d.popleft()
+            n = len(d)
+            if n < 2:
+                continue
+            quiet = quiet_until.get(key)
+            if quiet is not None:
+                if ts < quiet:
+                    continue  # the burst already has its case (its mute may not have landed yet)
+                del quiet_until[key]
+            if n >= most:
+                d.clear()  # one case per burst, not one per message after the N-th
+                quiet_until[key] = ts + max(60, window)
+                out.append((i, Hit(self, "flooding", f"{most} messages in {window}s")))
+            elif repeat and text and n >= repeat:
+                same = sum(1 for _, t in d if t == text)
+                if same >= repeat:
+                    d.clear()
+                    quiet_until[key] = ts + max(60, window)
+                    out.append((i, Hit(self, "same text repeated", f"the same text {same} times in {window}s")))
+        return out
 
     def prune(self, now: int) -> None:
         """Forget members quiet for longer than the flood window (memory stays bounded)."""
         window = self.cfg.get("seconds", 0)
-        for table in (self.flood, self.repeats):
-            stale = [k for k, d in table.items() if not d or now - (d[-1] if table is self.flood else d[-1][0]) >= window]
-            for k in stale:
-                del table[k]
+        for k in [k for k, d in self.flood.items() if not d or now - d[-1][0] >= window]:
+            del self.flood[k]
         for k in [k for k, until in self.quiet_until.items() if until <= now]:
             del self.quiet_until[k]
 
@@ -221,13 +221,35 @@ class RuleSet:
                    data_rules=[r for r in compiled if r.kind == "ads" and (r.cfg["qr"] or r.cfg["cards"])],
                    flood_rules=[r for r in compiled if r.kind == "flood"])
 
-    def candidates(self, text: str, data: dict[str, Any] | None) -> list[CompiledRule]:
-        """Rules worth matching one by one against this message (usually none)."""
-        out: list[CompiledRule] = []
-        if text and self.prefilter is not None and self.prefilter.search(text):
-            out.extend(self.text_rules)
-        if text and self.custom_rules:
-            out.extend(self.custom_rules)
-        if data and self.data_rules:
-            out.extend(r for r in self.data_rules if r not in out)
-        return out
+    def prefiltered(self, msgs: list) -> list[int]:
+        """Positions of the messages the combined pattern finds anything in: one search over
+        the batch's texts joined, not one per message. The separator is whitespace on both
+        sides, which every built-in shape stops at; a match is mapped to every message its
+        span touches, so a match that straddles two texts can only add a candidate (each
+        candidate is matched again on its own text), never hide one."""
+        pre = self.prefilter
+        if pre is None or not msgs:
+            return []
+        texts = [e.text or "" for e in msgs]
+        if pre.match(""):
+            return list(range(len(msgs)))  # a pattern that matches nothing-at-all: everyone is a candidate
+        starts, pos = [], 0
+        for t in texts:
+            starts.append(pos)
+            pos += len(t) + len(_SEP)
+        found: set[int] = set()
+        for m in pre.finditer(_SEP.join(texts)):
+            a, b = m.span()
+            first = bisect_right(starts, a) - 1
+            last = bisect_right(starts, max(a, b - 1)) - 1
+            found.update(range(first, last + 1))
+        return sorted(found)
+
+
+def carries_data(data: dict[str, Any] | None) -> bool:
+    """Does a message carry something a data rule looks at (an image, a QR flag, a
+    mini-program card)? ``card`` as a string is the sender's group nickname, not a card."""
+    return bool(data) and bool(data.get("images") or data.get("qr") or isinstance(data.get("card"), dict))
+
+
+_SEP = "\n\x00\n"
