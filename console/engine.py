@@ -175,7 +175,8 @@ class Engine:
             return events
         if inserted <= 0:
             return []
-        new = set(conn.execute(f"SELECT connection_id, {key_col} FROM {table} WHERE id > ?", (before,)))
+        new = {(r[0], r[1]) for r in conn.execute(f"SELECT connection_id, {key_col} FROM {table} WHERE id > ?",
+                                                  (before,))}
         return [e for e in events if (e.connection, e.id) in new]
 
     def _insert_new_events(self, conn, events: list[Event]) -> list[Event]:

@@ -121,3 +121,30 @@ def test_a_failing_batch_leaves_nothing_behind(bare_ws, monkeypatch):
     assert bare_ws.store.scalar("SELECT count(*) FROM messages") == 0
     assert bare_ws.store.scalar("SELECT count(*) FROM events") == 0
     assert bare_ws.store.scalar("SELECT count(*) FROM memberships") == 0
+
+
+def test_a_batch_mixing_stored_and_new_events_counts_only_the_new(bare_ws):
+    Engine(bare_ws).ingest([m(1), m(2), Event("sandbox", "j1", Kind.JOIN, T0, group="g1", user="u9")])
+    r = Engine(bare_ws).ingest([m(1), m(3), m(2), m(4, "u2"),
+                                Event("sandbox", "j1", Kind.JOIN, T0, group="g1", user="u9"),
+                                Event("sandbox", "j2", Kind.JOIN, T0 + 9, group="g1", user="u8")])
+    assert (r.stored, r.duplicates) == (3, 3)
+    assert [e.id for e in r.events] == ["m3", "m4", "j2"]
+    s = bare_ws.store
+    assert s.one("SELECT messages, speakers, joins FROM rollups_daily") == {"messages": 4, "speakers": 2, "joins": 2}
+    assert s.scalar("SELECT message_count FROM memberships m JOIN identities i ON i.person_id = m.person_id"
+                    " WHERE i.platform_user_id = 'u1'") == 3
+
+
+def test_days_follow_half_hour_zones(tmp_path):
+    p = make_config(tmp_path)
+    text = p.read_text(encoding="utf-8").replace('timezone = "Asia/Shanghai"', 'timezone = "Asia/Kolkata"')
+    p.write_text(text, encoding="utf-8")
+    w = Workspace.open(p, pm=get_plugin_manager(["roles", "entry_rules", "moderation", "kpi", "qq"]))
+    try:
+        assert str(w.tz) == "Asia/Kolkata"
+        midnight = 1_763_749_800  # 2025-11-22 00:00 in Kolkata (18:30 UTC the day before)
+        assert w.day(midnight - 60) == "2025-11-21" and w.day(midnight + 60) == "2025-11-22"
+        assert w.day(midnight - 1) == "2025-11-21"  # the same clock hour as the next day's first minute
+    finally:
+        w.close()

@@ -80,3 +80,10 @@ def test_stop_commits_in_flight_batch(tmp_path):
     rt.queue.put(Event("p1", "late", Kind.MESSAGE, 1_700_000_100, group="g", user="u", text="late"))
     asyncio.run(run_runtime_until(rt, lambda: True, timeout=0.1))
     assert ws.store.scalar("SELECT count(*) FROM messages WHERE platform_msg_id = 'late'") == 1
+
+
+def test_batches_grow_only_while_a_backlog_waits():
+    from console.runtime import batch_limit
+
+    assert batch_limit(0, 500) == 500 and batch_limit(500, 500) == 500  # steady traffic: small, quick batches
+    assert batch_limit(501, 500, 5000) == 501 and batch_limit(12_000, 500, 5000) == 5000

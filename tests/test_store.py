@@ -133,3 +133,14 @@ def test_every_table_is_documented(ws):
     documented = set(re.findall(r"^###\s+`?([a-z_0-9]+)`?", docs, re.M))
     missing = sorted(set(ws.store.tables()) - documented)
     assert not missing, f"tables without a '### name' section in docs/schema*.md: {missing}"
+
+
+def test_write_one_joins_an_open_transaction_without_a_savepoint(tmp_path):
+    s = open_store(tmp_path / "a.db")
+    s.write_one("INSERT INTO meta(key, value) VALUES ('a', '1')")  # alone: its own transaction, committed
+    assert not s.in_transaction and s.scalar("SELECT value FROM meta WHERE key = 'a'") == "1"
+    with pytest.raises(RuntimeError):
+        with s.write():
+            s.write_one("INSERT INTO meta(key, value) VALUES ('b', '2')")
+            raise RuntimeError("the batch fails")
+    assert s.scalar("SELECT count(*) FROM meta WHERE key = 'b'") == 0  # rolled back with the transaction
