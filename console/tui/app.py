@@ -33,6 +33,28 @@ CORE_SCREENS = [
 ]
 
 
+_settled = False
+
+
+def settle_memory() -> None:
+    """Once per process, after the first frame: move everything alive (modules, classes,
+    the first screen) out of the garbage collector's sight with ``gc.freeze()``.
+
+    The console holds about 85,000 long-lived objects after start-up; a full collection
+    walks all of them, which took about 60 ms on this machine and happened in the middle
+    of a mode switch (a switch allocates a lot), stalling the event loop. Frozen objects
+    are still freed by reference counting; only cycles among them stay until exit, and
+    start-up objects live until exit anyway. ``run_console`` also disables the collector
+    during start-up (imports allocate a lot and free almost nothing); it is enabled here."""
+    global _settled
+    import gc
+
+    if not _settled:
+        _settled = True
+        gc.freeze()
+    gc.enable()
+
+
 def load_target(target: str) -> Any:
     """Import ``"module:attribute"`` (a plugin's screen or panel class)."""
     module, _, attr = target.partition(":")
@@ -86,30 +108,90 @@ class ShequnApp(App):
     def _make_screen(self, spec: ScreenSpec) -> Screen:
         try:
             cls = self.screen_class(spec)
-            return cls()
+            screen = cls()
         except Exception as e:  # a broken plugin screen must not take the console down
             from .screens.broken import BrokenScreen
 
-            return BrokenScreen(spec, f"{type(e).__name__}: {e}")
+            screen = BrokenScreen(spec, f"{type(e).__name__}: {e}")
+        return self._styles_current(screen)
+
+    def _styles_current(self, screen: Screen) -> Screen:
+        """Tell Textual that a new mode screen needs no stylesheet refresh.
+
+        Textual (8.2) marks a new screen "CSS out of date" and, on the first switch to it,
+        re-parses every CSS source of the app from scratch and restyles every node of the
+        current screen, twice (in ``_init_mode`` and ``switch_mode``); and as the mark is
+        cleared only for a mounted screen, every later switch to it did the same again:
+        40-80 ms on the event loop per mode switch. A new screen's widgets are styled when
+        they are mounted, from the current stylesheet (their own DEFAULT_CSS is parsed
+        then, incrementally), exactly as for a widget mounted into a running screen, so
+        the refresh is not needed. A theme change still bumps the app's counter and
+        refreshes as before."""
+        if hasattr(screen, "_css_update_count") and hasattr(self, "_css_update_count"):
+            screen._css_update_count = self._css_update_count
+        return screen
 
     def on_mount(self) -> None:
         self.switch_mode(self.start_mode if any(s.id == self.start_mode for s in self.specs) else self.specs[0].id)
         if self.refresh_seconds > 0:
             self.set_interval(self.refresh_seconds, self.poll_changes)
+        self.call_after_refresh(settle_memory)
+
+    def switch_mode(self, mode: str):
+        """Textual's switch, without its 50 ms pause of all painting when the mode's screen
+        is already built (the pause masks a screen composing itself; a built screen has
+        nothing to mask, and the pause was a third of the time to get back to a screen)."""
+        if mode in self._screen_stacks and mode != self.current_mode:
+            self._skip_delay = True
+        try:
+            return super().switch_mode(mode)
+        finally:
+            self._skip_delay = False
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        if getattr(self, "_skip_delay", False):
+            return
+        super().delay_update(delay)
 
     def action_mode(self, mode: str) -> None:
         if self.current_mode == mode:
             return
         self.switch_mode(mode)
 
-    def mode_bar(self, current: str) -> str:
-        """The one-line list of modes and their keys under the header (keys as remapped)."""
-        parts = []
-        for spec in self.specs:
-            key = self.key_for(f"mode.{spec.id}") or spec.key
-            title = self.t(spec.title)
-            parts.append(f"[reverse] {key} {title} [/]" if spec.id == current else f"[b]{key}[/] {title}")
-        return "  ".join(parts)
+    def mode_bar(self, current: str, width: int | None = None) -> str:
+        """The one-line list of modes and their keys under the header (keys as remapped).
+
+        With ``width`` (cells) it fits: the other modes' titles are shortened (to the same
+        number of cells, with "…") and, in the narrowest terminals, left out (keys only);
+        the current mode always shows its whole title."""
+        from rich.cells import cell_len, set_cell_size
+        from rich.markup import escape
+
+        items = [(self.key_for(f"mode.{spec.id}") or spec.key, self.t(spec.title), spec.id == current)
+                 for spec in self.specs]
+
+        def build(cut: int | None, gap: str) -> tuple[str, int]:
+            parts, cells = [], 0
+            for key, title, here in items:
+                if not here and cut is not None and cell_len(title) > cut:
+                    title = (set_cell_size(title, cut - 1).rstrip() + "…") if cut > 1 else ""
+                shown = f" {key} {title} " if here else (f"{key} {title}" if title else key)
+                cells += cell_len(shown)
+                shown = escape(shown)
+                parts.append(f"[reverse]{shown}[/]" if here else (f"[b]{escape(key)}[/]" + shown[len(escape(key)):]))
+            cells += cell_len(gap) * (len(parts) - 1)
+            return gap.join(parts), cells
+
+        text, cells = build(None, "  ")
+        if width is None or cells <= width:
+            return text
+        longest = max((cell_len(t) for _, t, here in items if not here), default=0)
+        for cut in range(longest, 1, -1):
+            for gap in ("  ", " "):
+                text, cells = build(cut, gap)
+                if cells <= width:
+                    return text
+        return build(0, " ")[0]
 
     def key_for(self, binding_id: str) -> str:
         for _, b in self._bindings:

@@ -13,7 +13,27 @@ from typing import Any, Callable
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
+
+from .keybar import KeyBar
+
+
+class ModeBar(Static):
+    """The modes and their keys, fitted to the terminal's width (see ``ShequnApp.mode_bar``)."""
+
+    def __init__(self, mode: str) -> None:
+        super().__init__("", id="modebar", markup=True)
+        self.mode = mode
+        self._shown: tuple[int, str] = (-1, "")
+
+    def on_resize(self) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
+        width = self.content_size.width or self.size.width
+        if width and (width, self.app.lang) != self._shown:
+            self._shown = (width, self.app.lang)
+            self.update(self.app.mode_bar(self.mode, width))
 
 
 class ShequnScreen(Screen):
@@ -34,6 +54,9 @@ class ShequnScreen(Screen):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._lang = ""
+        self._shequn_mounted = False
+        self._shequn_fresh = False
+        self._shequn_shown = False
 
     @property
     def ws(self):
@@ -55,25 +78,59 @@ class ShequnScreen(Screen):
     def compose(self) -> ComposeResult:
         self._lang = self.app.lang
         yield Header(icon="")
-        yield Static(self.app.mode_bar(self.MODE), id="modebar", markup=True)
+        yield ModeBar(self.MODE)
         yield from self.body()
         yield Static("", id="why")
-        yield Footer()
+        yield KeyBar()
 
     def body(self) -> ComposeResult:
         yield from ()
 
+    # Textual calls a message handler of every class in the MRO, so a subclass's on_mount
+    # that calls super().on_mount() runs this one twice; and a mode opened for the first
+    # time gets ScreenResume twice (from App._init_mode and App.switch_mode). Each read
+    # below would start again from scratch (a new table source, the old one thrown away),
+    # so the screen reads once per mount and once per return to it.
+
     def on_mount(self) -> None:
+        if self._shequn_mounted:
+            return
+        self._shequn_mounted = True
+        self._shequn_fresh = True
         self.title = self.t(self.TITLE_EN)
         self.sub_title = self.app.status_line()
         self.refresh_data()
 
     def on_screen_resume(self) -> None:
+        if self._shequn_shown:
+            return
+        self._shequn_shown = True
         if self._lang and self._lang != self.app.lang:
             self.relabel()
+        elif self._shequn_fresh:
+            pass  # the first resume follows the mount, whose read is already on its way
         else:
             self.refresh_data()
+        self._shequn_fresh = False
         self.sub_title = self.app.status_line()
+        self.call_later(self.paint_now)
+
+    def paint_now(self) -> None:
+        """Paint the whole screen now rather than on Textual's next frame tick.
+
+        Textual paints on a 60 Hz timer that, once it has ticked, sleeps one to two
+        periods before it looks again, so a screen switched to (or rows that arrive)
+        just after a tick waited up to about 50 ms to be seen. This does what the tick
+        does, once (Textual's own Pilot does the same); the next ticks go on as before."""
+        try:
+            if self.is_current and not self.app._batch_count:
+                self._repaint_required = True
+                self._on_timer_update()
+        except Exception:  # Textual internals moved: the next tick paints it anyway
+            pass
+
+    def on_screen_suspend(self) -> None:
+        self._shequn_shown = False
 
     def relabel(self) -> None:
         """Redraw for a new language: compose again and read again."""

@@ -32,6 +32,16 @@ def engine_plan(ws: Any, read_only: bool) -> tuple[bool, str]:
 def run_console(config_path: str | Path | None, *, read_only: bool = False, start_engine: bool = True) -> None:
     """Open the console on the workspace of ``config_path``. Config and database
     errors propagate as ConfigError/StoreError (the CLI prints them in one line)."""
+    import gc
+
+    gc.disable()  # start-up allocates a lot and frees little; app.settle_memory enables it again
+    try:
+        _run(config_path, read_only=read_only, start_engine=start_engine)
+    finally:
+        gc.enable()
+
+
+def _run(config_path: str | Path | None, *, read_only: bool, start_engine: bool) -> None:
     from ..workspace import Workspace, gather_ui
 
     ws = Workspace.open(config_path, read_only=read_only)

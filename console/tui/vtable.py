@@ -75,7 +75,7 @@ class VirtualTable(ScrollView, can_focus=True):
     """Rows from a :class:`TableSource`, one page at a time. Space marks rows for bulk actions."""
 
     DEFAULT_CSS = """
-    VirtualTable { height: 1fr; scrollbar-size-horizontal: 0; }
+    VirtualTable { height: 1fr; scrollbar-size-horizontal: 0; scrollbar-gutter: stable; }
     VirtualTable > .vtable--header { text-style: bold; background: $panel; }
     VirtualTable > .vtable--cursor { background: $accent 40%; }
     VirtualTable:focus > .vtable--cursor { background: $accent; color: $text; }
@@ -125,21 +125,35 @@ class VirtualTable(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self._gen = 0
         self.fetching = True
+        # while a reload is on its way, the rows shown before (no "Loading…" flash)
+        self._stale: dict[int, list[dict[str, Any]]] | None = None
+        self._stale_total = 0
 
     # --- data ----------------------------------------------------------------------------
 
     def set_source(self, source: TableSource, *, keep_cursor: bool = False) -> None:
-        """Show rows from ``source``; old pages are dropped, marks kept only with keep_cursor."""
+        """Show rows from ``source``; old pages are dropped, marks kept only with keep_cursor.
+
+        With keep_cursor (a live refresh, coming back to the screen) the old rows stay on
+        screen until the new ones are there, and every page on screen is read at once, so
+        the table never flashes "Loading…" or a line of "…"."""
         self._gen += 1
         self.source = source
-        self._pages.clear()
+        if keep_cursor and not self.fetching and self._pages:
+            self._stale, self._stale_total = dict(self._pages), self.total
+        elif not keep_cursor:
+            self._stale = None
+        self._pages = OrderedDict()
         self._pending.clear()
         if not keep_cursor:
             self.cursor = 0
             self.marked.clear()
             self.scroll_to(y=0, animate=False)
         self.fetching = True
-        self._load_first(self._gen, source, self.cursor // PAGE)
+        top = int(self.scroll_offset.y) if keep_cursor else 0
+        body = max(1, self.size.height - 1)
+        pages = sorted({self.cursor // PAGE, top // PAGE, (top + body - 1) // PAGE})
+        self._load_first(self._gen, source, pages)
 
     def reload(self) -> None:
         """Fetch again (new data arrived) without moving the cursor."""
@@ -147,20 +161,23 @@ class VirtualTable(ScrollView, can_focus=True):
             self.set_source(self.source, keep_cursor=True)
 
     @work(thread=True, group="vtable-first")
-    def _load_first(self, gen: int, source: TableSource, page: int) -> None:
+    def _load_first(self, gen: int, source: TableSource, pages: list[int]) -> None:
         total = source.count()
-        rows = source.rows(page * PAGE, PAGE)
-        self.app.call_from_thread(self._first_loaded, gen, total, page, rows)
+        got = {p: source.rows(p * PAGE, PAGE) for p in pages if p * PAGE < max(total, 1)}
+        self.app.call_from_thread(self._first_loaded, gen, total, got)
 
-    def _first_loaded(self, gen: int, total: int, page: int, rows: list[dict[str, Any]]) -> None:
+    def _first_loaded(self, gen: int, total: int, got: dict[int, list[dict[str, Any]]]) -> None:
         if gen != self._gen:
             return
         self.total = total
         self.fetching = False
-        self._store_page(page, rows)
+        self._stale = None
+        for page, rows in got.items():
+            self._store_page(page, rows)
         self.cursor = min(self.cursor, max(0, total - 1))
         self.virtual_size = Size(self.size.width, total + 1)
         self.refresh()
+        self.paint_now()
         self.post_message(self.Loaded(self, total))
         self.post_message(self.Moved(self, self.current_row))
 
@@ -175,8 +192,34 @@ class VirtualTable(ScrollView, can_focus=True):
             return
         self._store_page(page, rows)
         self.refresh()
+        if self._on_screen(page):
+            self.paint_now()
         if page == self.cursor // PAGE:
             self.post_message(self.Moved(self, self.current_row))
+
+    def _on_screen(self, page: int) -> bool:
+        top = int(self.scroll_offset.y)
+        return page * PAGE < top + self.size.height and (page + 1) * PAGE > top
+
+    def paint_now(self) -> None:
+        """Draw the screen now rather than on Textual's next frame tick.
+
+        Textual paints on a 60 Hz timer that, once it has ticked, sleeps one to two
+        periods before it looks again: rows that arrive just after a tick waited up to
+        about 40 ms to be seen. Rows arrive a few times per keypress at most, so this
+        asks the screen for its update at once (what Textual's own Pilot does)."""
+        try:
+            screen = self.screen
+            if not screen.is_current or self.app._batch_count:
+                return
+            if self in screen._compositor:
+                # what the idle handler and Screen._on_update would do, then the tick itself
+                screen._dirty_widgets.add(self)
+            else:  # the screen was not laid out yet (just opened): all of it
+                screen._repaint_required = True
+            screen._on_timer_update()
+        except Exception:  # Textual internals moved: the next tick paints it anyway
+            pass
 
     def _store_page(self, page: int, rows: list[dict[str, Any]]) -> None:
         self._pages[page] = rows
@@ -230,6 +273,8 @@ class VirtualTable(ScrollView, can_focus=True):
             text = self._line([self.app_t(c.title) for c in self.columns], widths, " ")
             return Strip([Segment(fit(text, width), style)]).simplify()
         index = int(self.scroll_offset.y) + y - 1
+        if self.fetching and self._stale is not None:
+            return self._draw_row(self.shown_row(index), index, width, widths)
         if self.fetching:
             if y == 1:
                 return Strip([Segment(fit(" " + self.app_t("Loading…"), width),
@@ -242,8 +287,22 @@ class VirtualTable(ScrollView, can_focus=True):
             return Strip.blank(width)
         if index >= self.total:
             return Strip.blank(width)
-        row = self.row_at(index)
+        return self._draw_row(self.row_at(index), index, width, widths)
+
+    def shown_row(self, index: int) -> dict[str, Any] | None:
+        """The row drawn at ``index`` now: while a reload is on its way, the one from before."""
+        if not self.fetching:
+            return self.row_at(index)
+        if index < 0 or index >= self._stale_total or self._stale is None:
+            return None
+        rows = self._stale.get(index // PAGE) or []
+        off = index % PAGE
+        return rows[off] if off < len(rows) else None
+
+    def _draw_row(self, row: dict[str, Any] | None, index: int, width: int, widths: list[int]) -> Strip:
         if row is None:
+            if index >= max(self.total, self._stale_total if self._stale is not None else 0):
+                return Strip.blank(width)
             return Strip([Segment(fit("  …", width), self.get_component_rich_style("vtable--loading"))])
         cells = []
         for c in self.columns:
