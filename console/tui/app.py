@@ -33,25 +33,22 @@ CORE_SCREENS = [
 ]
 
 
-_settled = False
-
-
 def settle_memory() -> None:
-    """Once per process, after the first frame: move everything alive (modules, classes,
-    the first screen) out of the garbage collector's sight with ``gc.freeze()``.
+    """After the first frame, and after each screen is first drawn: move what is alive
+    (modules, classes, built screens) out of the garbage collector's sight (``gc.freeze``).
 
     The console holds about 85,000 long-lived objects after start-up; a full collection
     walks all of them, which took about 60 ms on this machine and happened in the middle
-    of a mode switch (a switch allocates a lot), stalling the event loop. Frozen objects
-    are still freed by reference counting; only cycles among them stay until exit, and
-    start-up objects live until exit anyway. ``run_console`` also disables the collector
-    during start-up (imports allocate a lot and free almost nothing); it is enabled here."""
-    global _settled
+    of a mode switch (a switch allocates a lot), stalling the event loop; with them frozen
+    a full collection walks only what was made since. Frozen objects are still freed by
+    reference counting; the young generations are collected first, so only cycles that
+    were already old stay until exit. ``run_console`` also disables the collector during
+    start-up (imports allocate a lot and free almost nothing); it is enabled here."""
     import gc
 
-    if not _settled:
-        _settled = True
-        gc.freeze()
+    if gc.isenabled():
+        gc.collect(1)
+    gc.freeze()
     gc.enable()
 
 
@@ -88,10 +85,12 @@ class ShequnApp(App):
         self.refresh_seconds = refresh_seconds if refresh_seconds is not None else ws.settings.console.refresh_seconds
         self.start_mode = start_mode
         self._marks: tuple | None = None
+        #: mode -> what its screen class's ``prefetch(ws)`` read while idle (see _prefetch)
+        self.prefetched: dict[str, Any] = {}
         self._screen_classes: dict[str, type] = {}
         for spec in self.specs:
             self.add_mode(spec.id, partial(self._make_screen, spec))
-        from .screens.group_detail import ZONE
+        from .base import ZONE  # not from group_detail: that would import its widgets at start-up
 
         ZONE[0] = ws.tz
         if ws.settings.console.bindings:
@@ -136,12 +135,41 @@ class ShequnApp(App):
         if self.refresh_seconds > 0:
             self.set_interval(self.refresh_seconds, self.poll_changes)
         self.call_after_refresh(settle_memory)
+        self.set_timer(0.3, self._prefetch)
+
+    #: modes whose screen has a ``prefetch(ws)``: read while the first screen is shown
+    PREFETCH = ("members",)
+
+    def _prefetch(self) -> None:
+        """Soon after start-up, import the big screens and read what they show first, in a
+        thread, so they open with their rows (500,000 people: the first key to open
+        Members is the one the operator waits on)."""
+        for spec in self.specs:
+            if spec.id not in self.PREFETCH or self.current_mode == spec.id or spec.id in self._screen_stacks:
+                continue
+            try:
+                fetch = getattr(self.screen_class(spec), "prefetch", None)
+            except Exception:
+                continue  # shown as "screen unavailable" when opened
+            if fetch is None:
+                continue
+
+            def work(mode: str = spec.id, fetch=fetch) -> None:
+                try:
+                    data = fetch(self.ws)
+                except Exception:
+                    return  # the screen reads for itself when opened
+                self.call_from_thread(self.prefetched.__setitem__, mode, data)
+
+            self.run_worker(work, thread=True, group=f"prefetch-{spec.id}")
 
     def switch_mode(self, mode: str):
         """Textual's switch, without its 50 ms pause of all painting when the mode's screen
         is already built (the pause masks a screen composing itself; a built screen has
-        nothing to mask, and the pause was a third of the time to get back to a screen)."""
-        if mode in self._screen_stacks and mode != self.current_mode:
+        nothing to mask, and the pause was a third of the time to get back to a screen),
+        nor for the first screen at start-up (there is nothing on the terminal to mask)."""
+        first = self.current_mode == ShequnApp.DEFAULT_MODE and not self._screen_stacks.get(self.current_mode)
+        if (mode in self._screen_stacks or first) and mode != self.current_mode:
             self._skip_delay = True
         try:
             return super().switch_mode(mode)
@@ -152,6 +180,13 @@ class ShequnApp(App):
         if getattr(self, "_skip_delay", False):
             return
         super().delay_update(delay)
+
+    def on_unmount(self) -> None:
+        """The console is closing: what settle_memory froze may be collected again (tests and
+        benchmarks run many consoles in one process)."""
+        import gc
+
+        gc.unfreeze()
 
     def action_mode(self, mode: str) -> None:
         if self.current_mode == mode:

@@ -18,6 +18,10 @@ from textual.widgets import Header, Static
 from .keybar import KeyBar
 
 
+#: the operator's time zone for table cells (set by the app from ws.tz, not the machine's)
+ZONE: list = [None]
+
+
 class ModeBar(Static):
     """The modes and their keys, fitted to the terminal's width (see ``ShequnApp.mode_bar``)."""
 
@@ -108,7 +112,10 @@ class ShequnScreen(Screen):
         if self._lang and self._lang != self.app.lang:
             self.relabel()
         elif self._shequn_fresh:
-            pass  # the first resume follows the mount, whose read is already on its way
+            # the first resume follows the mount, whose read is already on its way
+            from .app import settle_memory
+
+            self.set_timer(0.5, settle_memory)  # once its rows are in: it lives as long as the app
         else:
             self.refresh_data()
         self._shequn_fresh = False

@@ -131,15 +131,20 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # --- data ----------------------------------------------------------------------------
 
-    def set_source(self, source: TableSource, *, keep_cursor: bool = False) -> None:
+    def set_source(self, source: TableSource, *, keep_cursor: bool = False,
+                   preloaded: tuple[int, list[dict[str, Any]]] | None = None) -> None:
         """Show rows from ``source``; old pages are dropped, marks kept only with keep_cursor.
 
         With keep_cursor (a live refresh, coming back to the screen) the old rows stay on
         screen until the new ones are there, and every page on screen is read at once, so
-        the table never flashes "Loading…" or a line of "…"."""
+        the table never flashes "Loading…" or a line of "…". ``preloaded`` (count, first
+        page) read a moment ago, e.g. while the operator looked at another screen, is shown
+        at once the same way until the fresh read arrives."""
         self._gen += 1
         self.source = source
-        if keep_cursor and not self.fetching and self._pages:
+        if preloaded is not None:
+            self._stale, self._stale_total = {0: preloaded[1]}, preloaded[0]
+        elif keep_cursor and not self.fetching and self._pages:
             self._stale, self._stale_total = dict(self._pages), self.total
         elif not keep_cursor:
             self._stale = None

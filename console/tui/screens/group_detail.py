@@ -8,7 +8,7 @@ read-only.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import Any
 
 from rich.markup import escape as esc
@@ -17,12 +17,9 @@ from textual.binding import Binding
 from textual.widgets import Static, TabbedContent, TabPane
 
 from .. import queries
-from ..base import ShequnScreen
+from ..base import ZONE, ShequnScreen  # ZONE: the operator's zone, set by the app from ws.tz
 from ..dialogs import ConfirmScreen, PromptScreen
 from ..vtable import Column, ListSource, VirtualTable
-
-
-ZONE: list[tzinfo | None] = [None]  # the operator's zone, set by the app (ws.tz), not the machine's
 
 
 def when(ts: Any) -> str:

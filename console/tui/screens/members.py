@@ -14,7 +14,7 @@ from textual.widgets import Input
 
 from .. import queries
 from ..base import ShequnScreen
-from ..vtable import Column, VirtualTable
+from ..vtable import PAGE, Column, VirtualTable
 
 
 class MembersScreen(ShequnScreen):
@@ -45,9 +45,20 @@ class MembersScreen(ShequnScreen):
         super().on_mount()
         self.query_one("#table").focus()
 
+    @staticmethod
+    def prefetch(ws) -> tuple[int, list]:
+        """The count and first page, read while the operator is still on another screen
+        (the app does it once, in a thread, soon after start-up): the screen then opens
+        with its rows in the first frame, and reads them again at once."""
+        source = queries.MembersSource(ws, "")
+        return source.count(), source.rows(0, PAGE)
+
     def refresh_data(self) -> None:
         table = self.query_one("#table", VirtualTable)
-        if table.source is None or getattr(table.source, "search", None) != self.search:
+        if table.source is None:
+            pre = self.app.prefetched.pop(self.MODE, None) if not self.search else None
+            table.set_source(queries.MembersSource(self.ws, self.search), preloaded=pre)
+        elif getattr(table.source, "search", None) != self.search:
             table.set_source(queries.MembersSource(self.ws, self.search))
         else:
             table.set_source(queries.MembersSource(self.ws, self.search), keep_cursor=True)
