@@ -105,7 +105,14 @@ class ShequnScreen(Screen):
         self.sub_title = self.app.status_line()
         self.refresh_data()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: Any = None) -> None:
+        if self._shequn_shown or self._shequn_fresh:
+            # Textual (Screen._on_screen_resume, which runs after this handler) restyles
+            # every node of a resumed screen; a screen just mounted was styled when its
+            # widgets were, and the second ScreenResume of a first switch repeats the
+            # first: 10-20 ms of the event loop each, on the way to the first frame
+            if event is not None and hasattr(event, "refresh_styles"):
+                event.refresh_styles = False
         if self._shequn_shown:
             return
         self._shequn_shown = True

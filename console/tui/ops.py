@@ -10,6 +10,7 @@ disabled with that reason instead of being offered and failing on the wire.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Iterable
 
 from ..engine import apply_decision
@@ -17,6 +18,26 @@ from ..model import ACTION_CAPABILITY, Decision, Proposal
 from ..workspace import Workspace
 
 READ_ONLY_REASON = "read-only console (opened with --read-only)"
+
+
+_GROUP_CONNECTIONS: "weakref.WeakKeyDictionary[Workspace, dict[int, tuple[str | None, str]]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def _group_connection(ws: Workspace, group_id: int) -> tuple[str | None, str]:
+    """(connection id, platform) of a group, remembered: a group never changes connection.
+
+    why_not runs on the event loop (Textual asks check_action for every binding whenever
+    the footer refreshes), and the workspace connection may be held by a worker's long
+    read for tens of milliseconds; after the first look this costs no query at all."""
+    cache = _GROUP_CONNECTIONS.setdefault(ws, {})
+    got = cache.get(group_id)
+    if got is None:
+        row = ws.store.one("SELECT connection_id, platform FROM groups WHERE id = ?", (group_id,)) or {}
+        got = (row.get("connection_id"), row.get("platform") or "?")
+        if row:
+            cache[group_id] = got
+    return got
 
 
 def operator(ws: Workspace) -> str:
@@ -37,9 +58,9 @@ def why_not(ws: Workspace, kind: str, group_ids: Iterable[int] = ()) -> str | No
         return f"unknown action {kind}"
     missing = set()
     for gid in group_ids:
-        if cap not in ws.group_capabilities(gid):
-            conn = ws.store.scalar("SELECT platform FROM groups WHERE id = ?", (gid,), "?")
-            missing.add(conn)
+        conn, platform = _group_connection(ws, gid)
+        if cap not in (ws.capabilities(conn) if conn else frozenset()):
+            missing.add(platform)
     if missing:
         return f"the {', '.join(sorted(missing))} platform cannot {kind.replace('_', ' ')}"
     return None

@@ -92,7 +92,9 @@ class GroupDetailScreen(ShequnScreen):
             return
         self.title = f"{self.t('Group')}: {g['name']}"
         cap = f"/{g['capacity']}" if g.get("capacity") else ""
-        caps = ", ".join(sorted(str(c) for c in self.ws.group_capabilities(self.group_id))) or "-"
+        # the group row is here already: no query on the event loop
+        conn = g.get("connection_id")
+        caps = ", ".join(sorted(str(c) for c in (self.ws.capabilities(conn) if conn else ()))) or "-"
         self.query_one("#info", Static).update(
             f"[b]{esc(g['name'])}[/]  {g['platform']} · {self.t(g['type'])} · {self.t('members')} {g['member_count']}{cap}"
             f" · {self.t('theme')}: {esc(g['theme'] or '-')} · {self.t('tier')}: {g['tier'] or '-'}"
