@@ -85,6 +85,7 @@ class ShequnApp(App):
         self.refresh_seconds = refresh_seconds if refresh_seconds is not None else ws.settings.console.refresh_seconds
         self.start_mode = start_mode
         self._marks: tuple | None = None
+        self._held = False  # painting paused while a new mode screen mounts (switch_mode)
         #: mode -> what its screen class's ``prefetch(ws)`` read while idle (see _prefetch)
         self.prefetched: dict[str, Any] = {}
         self._screen_classes: dict[str, type] = {}
@@ -169,12 +170,27 @@ class ShequnApp(App):
         nothing to mask, and the pause was a third of the time to get back to a screen),
         nor for the first screen at start-up (there is nothing on the terminal to mask)."""
         first = self.current_mode == ShequnApp.DEFAULT_MODE and not self._screen_stacks.get(self.current_mode)
-        if (mode in self._screen_stacks or first) and mode != self.current_mode:
+        building = mode not in self._screen_stacks and not first
+        if mode != self.current_mode:
             self._skip_delay = True
+            if building and not self._held and hasattr(self, "_begin_batch"):
+                # a screen that composes itself now: hold painting until it has mounted
+                # (ShequnScreen.on_screen_resume releases it), not a fixed 50 ms
+                self._begin_batch()
+                self._held = True
+                self.set_timer(0.5, self.release_paint)  # a screen that never says so
         try:
             return super().switch_mode(mode)
         finally:
             self._skip_delay = False
+
+    def release_paint(self) -> None:
+        """End the pause of painting begun when switching to a screen not built yet."""
+        if self._held:
+            self._held = False
+            self._end_batch()
+            if not self._batch_count:
+                self.screen.refresh()
 
     def delay_update(self, delay: float = 0.05) -> None:
         if getattr(self, "_skip_delay", False):

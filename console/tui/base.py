@@ -122,6 +122,10 @@ class ShequnScreen(Screen):
             # the first resume follows the mount, whose read is already on its way
             from .app import settle_memory
 
+            release = getattr(self.app, "release_paint", None)
+            if release is not None:
+                release()  # mounted: the switch may paint it now
+
             self.set_timer(0.5, settle_memory)  # once its rows are in: it lives as long as the app
         else:
             self.refresh_data()
