@@ -13,7 +13,10 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass, field
 
-import regex
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where a format is compiled: regex costs start-up time
+    import regex
 
 _TIMEOUT = 0.05  # seconds per match: a bad field pattern cannot hang ingest
 
@@ -70,6 +73,8 @@ def clean_value(value: str, separators: str) -> str:
 def compile_format(template: str, fields: dict[str, str] | None = None, *, example: str = "",
                    max_length: int = 30) -> NicknameFormat:
     """Turn a template into a checker; raises FormatError saying why it cannot be used."""
+    import regex
+
     fields = dict(fields or {})
     if not isinstance(template, str) or not template.strip():
         raise FormatError("the nickname format is empty; write one such as {city}-{name}")
@@ -126,6 +131,8 @@ def compile_format(template: str, fields: dict[str, str] | None = None, *, examp
 
 def _shortest_example(fmt: NicknameFormat) -> str | None:
     """An example nickname: 'x' for default fields, the shortest alternative of a literal list."""
+    import regex
+
     out = []
     for lit, name in zip(fmt.literals, fmt.names + [None]):
         out.append(lit)

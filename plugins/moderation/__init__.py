@@ -14,7 +14,6 @@ from console.model import Decision
 from console.registry import Job
 
 from .cases import add_note, blacklist_rows, case_detail, list_cases, review_case, undo_case
-from .dryrun import dry_run
 from .i18n import ZH_CN, tr
 from .kinds import rule_kinds
 from .raid import cooling, end_cooling, raid_groups
@@ -27,6 +26,14 @@ __version__ = "0.1.0"
 
 __all__ = ["list_cases", "case_detail", "undo_case", "add_note", "review_case", "blacklist_rows", "list_rules",
            "get_rule", "save_rule", "set_rule_enabled", "set_rule_dry_run", "dry_run", "raid_groups", "end_cooling"]
+
+
+def dry_run(ws, rule_name: str, since_ts: int, until_ts: int | None = None, *, config=None):
+    """See :func:`plugins.moderation.dryrun.dry_run` (imported on first use: the matcher and
+    its patterns are not needed to open the console)."""
+    from .dryrun import dry_run as run
+
+    return run(ws, rule_name, since_ts, until_ts, config=config)
 
 
 @hookimpl

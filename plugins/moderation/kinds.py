@@ -12,7 +12,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import regex
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where a custom pattern is compiled: regex costs start-up time
+    import regex
 
 from console.registry import RuleKind
 
@@ -112,6 +115,8 @@ def parse_step(kind: str, i: int, step: Any) -> dict[str, Any]:
 
 def compile_custom(pattern: str, timeout_ms: int, where: str = "custom rule: patterns") -> regex.Pattern:
     """Compile a custom pattern and prove it cannot hang: it must finish the probes in time."""
+    import regex
+
     try:
         rx = regex.compile(pattern, regex.IGNORECASE | regex.V0)
     except regex.error as e:

@@ -16,7 +16,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-import regex
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where a custom pattern is compiled: regex costs start-up time
+    import regex
 
 from .kinds import compile_custom
 

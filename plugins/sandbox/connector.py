@@ -10,13 +10,19 @@ simulation carries on where it stopped after a restart.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.connector import ConnectionCheck, Connector, ConnectorError, Option, Pacing
 from console.model import ActionRequest, ActionResult, Capability, Event, GroupInfo, MemberInfo, Status
 
 from . import store as sbstore
-from .world import BOT, World
+
+if TYPE_CHECKING:
+    from .world import World
+
+# The world (the simulator, its dataclasses and tables) is imported when a connector is
+# attached or asked something, not when the plugin is registered: a read-only console
+# never needs it, and its import was a tenth of the console's start-up.
 
 #: a gap longer than this (the console was closed) is caught up at natural speed, at most CATCH_UP
 LIVE_GAP = 60
@@ -69,6 +75,8 @@ class SandboxConnector(Connector):
         return self.ws.settings.operator.timezone if self.ws is not None else "Asia/Shanghai"
 
     def make_world(self, start: int, anchor: int | None = None) -> World:
+        from .world import World
+
         c = self.config
         return World(c["seed"], c["groups"], c["members"], start, anchor=anchor, connection=self.name, tz=self._tz())
 
@@ -88,6 +96,8 @@ class SandboxConnector(Connector):
         self.ws = ws
         state = sbstore.load_state(ws, self.name)
         if state is not None:
+            from .world import World
+
             self._world = World.from_state(state)
             self._world.epoch += 1  # ids made from here on cannot collide with those of an unsaved past run
             self._world.connection = self.name
@@ -128,6 +138,8 @@ class SandboxConnector(Connector):
         self.save()
 
     async def check(self) -> ConnectionCheck:
+        from .world import BOT
+
         w = self.world
         return ConnectionCheck(True, account=BOT, detail=f"simulated platform: {len(w.groups)} groups, "
                                                          f"{len(w.people)} people, seed {w.seed}")
@@ -140,6 +152,8 @@ class SandboxConnector(Connector):
                 for g in w.groups.values() if not g.dismissed]
 
     async def list_members(self, group: str) -> list[MemberInfo]:
+        from .world import BOT
+
         w = self.world
         g = w.groups.get(group)
         if g is None or g.dismissed:
