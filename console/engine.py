@@ -22,11 +22,10 @@ per member, per speaker-day, per group-day), one member-count query per batch.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from operator import attrgetter
-from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from .event_effects import apply_events
@@ -180,7 +179,7 @@ class Engine:
         return [e for e in events if (e.connection, e.id) in new]
 
     def _insert_new_events(self, conn, events: list[Event]) -> list[Event]:
-        events.sort(key=lambda e: e.ts)
+        events.sort(key=_BY_TS)
         enc = encode_json
         rows = [(e.connection, e.id, e.kind, e.group_id, e.person_id, e.ts, enc(e.data) if e.data else None,
                  enc(e.raw) if e.raw is not None and (e.kind == Kind.UNKNOWN or e.kind == Kind.JOIN_REQUEST) else None)

@@ -96,9 +96,7 @@ def find_hits(rs: RuleSet, events: list[Event], look: BatchLookups) -> list[tupl
             if e.text:
                 candidates.setdefault(i, []).extend(rs.custom_rules)
     if rs.data_rules:
-        # "images"/"qr"/"card" in data first: a C-speed test that leaves the usual message out
-        for i in [i for i, e in enumerate(msgs) if e.data and ("images" in e.data or "qr" in e.data
-                                                               or "card" in e.data) and carries_data(e.data)]:
+        for i in [i for i, e in enumerate(msgs) if e.data and carries_data(e.data)]:
             have = candidates.setdefault(i, [])
             have.extend(r for r in rs.data_rules if r not in have)
     order = 1
