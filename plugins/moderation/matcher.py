@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,9 +25,21 @@ if TYPE_CHECKING:  # imported where a custom pattern is compiled: regex costs st
 from .kinds import compile_custom
 
 # Linear shapes: each alternative is anchored on a literal or bounded class run.
-LINK = r"https?://[^\s]{1,300}|www\.[^\s]{1,300}|(?<![a-z0-9.-])[a-z0-9][a-z0-9-]{0,40}\.(?:com|cn|net|org|top|xyz|vip|cc|me|io|shop|info|club|site|link|ltd|work)(?![a-z0-9])(?:/[^\s]{0,200})?"
+TLDS = "com|cn|net|org|top|xyz|vip|cc|me|io|shop|info|club|site|link|ltd|work"
+LINK = rf"https?://[^\s]{{1,300}}|www\.[^\s]{{1,300}}|(?<![a-z0-9.-])[a-z0-9][a-z0-9-]{{0,40}}\.(?:{TLDS})(?![a-z0-9])(?:/[^\s]{{0,200}})?"
 PHONE = r"(?<!\d)1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"
-WECHAT = r"(?:微信|威信|薇信|v信|vx|wx|weixin|加v|\+v|➕v)[\s:：号是]{0,4}[a-z][-_a-z0-9]{5,19}(?![-_a-z0-9])"
+WECHAT_LEADS = r"微信|威信|薇信|v信|vx|wx|weixin|加v|\+v|➕v"
+WECHAT = rf"(?:{WECHAT_LEADS})[\s:：号是]{{0,4}}[a-z][-_a-z0-9]{{5,19}}(?![-_a-z0-9])"
+
+# Prefilter gates: for each shape, a looser pattern that every match of the shape also
+# matches and that starts on a literal. ``re`` finds literal-led alternatives fast, and
+# only without IGNORECASE, so gates are lower case and searched on lowered text (see
+# RuleSet.prefiltered): about 10x faster than the exact shapes with IGNORECASE.
+GATES = {"link": rf"https?://|www\.|\.(?:{TLDS})", "phone": r"1[3-9]\d[- ]?\d{4}[- ]?\d{4}", "wechat": WECHAT_LEADS}
+# The only characters that IGNORECASE equates with an ASCII letter although ``str.lower``
+# does not turn them into it (found by testing every code point; a test keeps it true).
+# A batch containing one takes the exact, slower search.
+_CASE_ODD = re.compile("[\u0130\u0131\u017f]")
 
 _ASCII_WORD = re.compile(r"^[\x00-\x7f]+$")
 
@@ -39,6 +52,20 @@ def word_pattern(words: list[str]) -> str:
         esc = re.escape(w)
         parts.append(rf"(?<![a-z0-9]){esc}(?![a-z0-9])" if _ASCII_WORD.match(w) else esc)
     return "|".join(parts)
+
+
+def _uncased_or_ascii(word: str) -> bool:
+    return all(c.isascii() or c.lower() == c.upper() == c for c in word)
+
+
+def word_gates(words: list[str]) -> tuple[str, str]:
+    """(gate, residue) for a word list: the gate is the plain alternation of the words in
+    lower case (whole-word checks are left to the rule), searched on lowered text; words
+    with cased letters beyond ASCII (lowering is not IGNORECASE for them) go to the
+    residue, searched exactly."""
+    plain = sorted({w.lower() for w in words if _uncased_or_ascii(w)}, key=len, reverse=True)
+    other = [w for w in words if not _uncased_or_ascii(w)]
+    return "|".join(re.escape(w) for w in plain), word_pattern(other) if other else ""
 
 
 @dataclass(slots=True)
@@ -61,6 +88,8 @@ class CompiledRule:
     theme_re: dict[str, re.Pattern] = field(default_factory=dict)  # off_topic
     custom_res: list[regex.Pattern] = field(default_factory=list)
     pieces: list[str] = field(default_factory=list)  # raw alternatives for the prefilter
+    gates: list[str] = field(default_factory=list)  # looser, lower-case, literal-led: the fast prefilter
+    residue: list[str] = field(default_factory=list)  # pieces no gate covers: searched exactly
     flood: dict[tuple[int, int], deque] = field(default_factory=dict)  # (ts, text) inside the window
     quiet_until: dict[tuple[int, int], int] = field(default_factory=dict)  # one flood case per burst
     timeouts: int = 0
@@ -83,18 +112,30 @@ class CompiledRule:
             if named:
                 r.pieces = [p for _, p in named]
                 r.text_re = re.compile("|".join(f"(?P<{n}>{p})" for n, p in named), re.IGNORECASE)
+                r.gates = [GATES[n] for n, _ in named if n in GATES]
+            if cfg["keywords"]:
+                r._gate_words(cfg["keywords"])
         elif r.kind == "abuse":
             p = word_pattern(cfg["words"])
             r.pieces = [p]
             r.text_re = re.compile(f"(?P<abuse>{p})", re.IGNORECASE)
+            r._gate_words(cfg["words"])
         elif r.kind == "off_topic":
             for theme, words in cfg["themes"].items():
                 p = word_pattern(words)
                 r.pieces.append(p)
                 r.theme_re[theme] = re.compile(p, re.IGNORECASE)
+                r._gate_words(words)
         elif r.kind == "custom":
             r.custom_res = [compile_custom(p, cfg["timeout_ms"]) for p in cfg["patterns"]]
         return r
+
+    def _gate_words(self, words: list[str]) -> None:
+        gate, residue = word_gates(words)
+        if gate:
+            self.gates.append(gate)
+        if residue:
+            self.residue.append(residue)
 
     # --- scope ------------------------------------------------------------------------
 
@@ -208,41 +249,59 @@ class RuleSet:
     """Every enabled moderation rule, compiled, with the combined prefilter."""
 
     rules: list[CompiledRule]
-    prefilter: re.Pattern | None
+    prefilter: re.Pattern | None  # exact: every piece, IGNORECASE (the reference, and the odd-case path)
     text_rules: list[CompiledRule]
     custom_rules: list[CompiledRule]
     data_rules: list[CompiledRule]
     flood_rules: list[CompiledRule]
+    gates: list[re.Pattern] = field(default_factory=list)  # searched one by one on lowered text
+    residue: re.Pattern | None = None  # exact, IGNORECASE, on the text as it is
 
     @classmethod
     def build(cls, compiled: list[CompiledRule]) -> "RuleSet":
         pieces = [p for r in compiled for p in r.pieces]
         pre = re.compile("|".join(f"(?:{p})" for p in pieces), re.IGNORECASE) if pieces else None
+        gates = list(dict.fromkeys(g for r in compiled for g in r.gates))  # one search per distinct gate
+        residue = [p for r in compiled for p in r.residue]
+        residue += [p for r in compiled if r.pieces and not (r.gates or r.residue) for p in r.pieces]  # no gate: exact
         return cls(rules=compiled, prefilter=pre,
                    text_rules=[r for r in compiled if r.pieces],
                    custom_rules=[r for r in compiled if r.kind == "custom"],
                    data_rules=[r for r in compiled if r.kind == "ads" and (r.cfg["qr"] or r.cfg["cards"])],
-                   flood_rules=[r for r in compiled if r.kind == "flood"])
+                   flood_rules=[r for r in compiled if r.kind == "flood"],
+                   gates=[re.compile(g) for g in gates],
+                   residue=re.compile("|".join(f"(?:{p})" for p in residue), re.IGNORECASE) if residue else None)
 
     def prefiltered(self, msgs: list) -> list[int]:
-        """Positions of the messages the combined pattern finds anything in: one search over
-        the batch's texts joined, not one per message. The separator is whitespace on both
-        sides, which every built-in shape stops at; a match is mapped to every message its
-        span touches, so a match that straddles two texts can only add a candidate (each
-        candidate is matched again on its own text), never hide one."""
+        """Positions of the messages the prefilter finds anything in: one search over the
+        batch's texts joined, not one per message.
+
+        Each gate (a looser, literal-led form of a piece) is searched on its own over the
+        lowered text: ``re`` scans for a literal lead fast, but not for an alternation of
+        mixed shapes nor under IGNORECASE, so this is about ten times cheaper than the
+        exact combined pattern. A gate matches wherever its piece does, so it can only add
+        candidates (each is matched exactly on its own text afterwards). A batch with a
+        character that lowering does not fold the way IGNORECASE does takes the exact
+        pattern. The separator is whitespace on both sides, which every built-in shape
+        stops at; a match is mapped to every message its span touches, so a match that
+        straddles two texts can only add a candidate, never hide one."""
         pre = self.prefilter
         if pre is None or not msgs:
             return []
-        texts = [e.text or "" for e in msgs]
-        if pre.match(""):
+        if pre.match("") or any(g.match("") for g in self.gates):
             return list(range(len(msgs)))  # a pattern that matches nothing-at-all: everyone is a candidate
-        starts, pos = [], 0
-        for t in texts:
-            starts.append(pos)
-            pos += len(t) + len(_SEP)
+        texts = [e.text or "" for e in msgs]
+        starts = list(accumulate([len(t) + len(_SEP) for t in texts], initial=0))
+        joined = _SEP.join(texts)
+        lowered = joined.lower()
+        if len(lowered) != len(joined) or _CASE_ODD.search(joined):
+            spans = [m.span() for m in pre.finditer(joined)]
+        else:
+            spans = [m.span() for g in self.gates for m in g.finditer(lowered)]
+            if self.residue is not None:
+                spans += [m.span() for m in self.residue.finditer(joined)]
         found: set[int] = set()
-        for m in pre.finditer(_SEP.join(texts)):
-            a, b = m.span()
+        for a, b in spans:
             first = bisect_right(starts, a) - 1
             last = bisect_right(starts, max(a, b - 1)) - 1
             found.update(range(first, last + 1))
