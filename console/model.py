@@ -9,10 +9,11 @@ other tools can build them without the rest of the host.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from .jsonenc import canonical
 
 
 class Kind(StrEnum):
@@ -141,11 +142,8 @@ class Proposal:
     dry_run: bool = False
 
     def derive_key(self) -> str:
-        blob = json.dumps(
-            [self.kind, self.connection, self.group_id, self.person_id, self.params,
-             self.evidence, self.rule, self.case_id],
-            sort_keys=True, default=str, ensure_ascii=False,
-        )
+        blob = canonical([self.kind, self.connection, self.group_id, self.person_id, self.params,
+                          self.evidence, self.rule, self.case_id])  # byte for byte json.dumps(sort_keys=True)
         return hashlib.sha1(blob.encode()).hexdigest()
 
 

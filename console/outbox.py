@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .connector import Connector, NotSupported
+from .jsonenc import dumps
 from .model import ACTION_CAPABILITY, IDEMPOTENT_ACTIONS, ActionRequest, ActionResult, Proposal, Status
 from .workspace import Workspace
 
@@ -67,7 +68,7 @@ def enqueue(ws: Workspace, proposals: list[Proposal], requested_by: str) -> list
                 "INSERT OR IGNORE INTO actions(connection_id, kind, group_id, person_id, params, requested_by, reason,"
                 " rule, case_id, evidence, idempotency_key, status, last_error, not_before, created_at, updated_at)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (conn_id, p.kind, p.group_id, p.person_id, json.dumps(p.params, ensure_ascii=False, default=str),
+                (conn_id, p.kind, p.group_id, p.person_id, dumps(p.params),
                  requested_by, p.reason, p.rule, p.case_id, p.evidence, key, status, error, p.not_before or 0, now, now))
             if not cur.rowcount:
                 ids.append(c.execute("SELECT id FROM actions WHERE idempotency_key = ?", (key,)).fetchone()[0])

@@ -8,7 +8,6 @@ the outbox's ``enqueue`` and capability look-ups.
 
 from __future__ import annotations
 
-import json
 import time
 from contextlib import contextmanager
 from datetime import datetime
@@ -17,6 +16,7 @@ from typing import Any, Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from .config import ConfigError, Settings, build, load_settings
+from .jsonenc import dumps
 from .model import Capability, Proposal
 from .pluginmanager import PluginProblem, ShequnPluginManager, call_hook, get_plugin_manager
 from .registry import Job, KpiSpec, PanelSpec, Registry, RuleKind, ScreenSpec
@@ -108,7 +108,7 @@ class Workspace:
             "INSERT INTO audit_log(ts, operator, actor, action, target_type, target_id, detail) VALUES (?,?,?,?,?,?,?)",
             (self.now(), self.operator, actor or f"operator:{self.operator}", action, target_type,
              None if target_id is None else str(target_id),
-             json.dumps(detail, ensure_ascii=False, default=str) if detail else None),
+             dumps(detail) if detail else None),
         )
 
     def add_task(self, kind: str, title: str, *, detail: str = "", group_id: int | None = None,

@@ -144,3 +144,23 @@ def test_write_one_joins_an_open_transaction_without_a_savepoint(tmp_path):
             s.write_one("INSERT INTO meta(key, value) VALUES ('b', '2')")
             raise RuntimeError("the batch fails")
     assert s.scalar("SELECT count(*) FROM meta WHERE key = 'b'") == 0  # rolled back with the transaction
+
+
+def test_rules_version_changes_on_every_rules_edit_by_anyone(tmp_path):
+    """Plugins cache compiled rules against this token; an edit from another connection
+    (another process, sqlite3) must change it as surely as one through shequn."""
+    s = open_store(tmp_path / "a.db")
+    seen = [s.rules_version()]
+    other = sqlite3.connect(tmp_path / "a.db")
+    for sql in ("INSERT INTO rules(name, plugin, kind) VALUES ('r1', 'x', 'ads')",
+                "UPDATE rules SET enabled = 0 WHERE name = 'r1'",
+                "DELETE FROM rules WHERE name = 'r1'"):
+        other.execute(sql)
+        other.commit()
+        seen.append(s.rules_version())
+    assert len(set(seen)) == 4
+    with pytest.raises(RuntimeError):
+        with s.write() as c:  # a rolled-back edit leaves the token as it was
+            c.execute("INSERT INTO rules(name, plugin, kind) VALUES ('r2', 'x', 'ads')")
+            raise RuntimeError
+    assert s.rules_version() == seen[-1]

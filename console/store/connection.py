@@ -161,6 +161,12 @@ class Store:
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         return self.scalar("SELECT value FROM meta WHERE key = ?", (key,), default)
 
+    def rules_version(self) -> str:
+        """A token that changes on every change to ``rules``, by any process or tool
+        (kept by triggers, migration m003): cache compiled rules against it."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'rules.version'").fetchone()
+        return row[0] if row else "0"
+
     def set_meta(self, key: str, value: str) -> None:
         with self.write() as c:
             c.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -363,4 +363,17 @@ def m002_people_insiders(store) -> None:
     run_script(store, "CREATE INDEX people_insiders ON people(id) WHERE is_insider = 1;")
 
 
-CORE_MIGRATIONS = [("m001_core", m001_core), ("m002_people_insiders", m002_people_insiders)]
+def m003_rules_version(store) -> None:
+    # Plugins keep rules compiled and re-read them only when this token changed. Triggers,
+    # so an edit by any process or tool (the CLI, the console, sqlite3) is seen, for the
+    # price of one primary-key read per look. A fresh random token rather than a counter:
+    # a rolled-back edit's value can never come back with other rules behind it.
+    bump = ("INSERT INTO meta(key, value) VALUES ('rules.version', lower(hex(randomblob(8))))"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value;")
+    run_script(store, "\n".join(
+        f"CREATE TRIGGER rules_version_{op.lower()} AFTER {op} ON rules BEGIN {bump} END;"
+        for op in ("INSERT", "UPDATE", "DELETE")))
+
+
+CORE_MIGRATIONS = [("m001_core", m001_core), ("m002_people_insiders", m002_people_insiders),
+                   ("m003_rules_version", m003_rules_version)]

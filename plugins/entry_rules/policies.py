@@ -11,6 +11,7 @@ that need the workspace (orders data for paid entry) run in :func:`save_policy` 
 from __future__ import annotations
 
 import json
+import weakref
 from typing import Any
 
 from console.registry import RuleKind
@@ -215,11 +216,24 @@ def find_group(ws, ref: str | int) -> int:
 # --- reading ------------------------------------------------------------------------------
 
 
+_CACHE: "weakref.WeakKeyDictionary[Any, tuple[str, dict[str, list[dict[str, Any]]]]]" = weakref.WeakKeyDictionary()
+
+
 def _rows(ws, kind: str) -> list[dict[str, Any]]:
-    rows = ws.store.query("SELECT * FROM rules WHERE plugin = ? AND kind = ? AND enabled = 1 ORDER BY id",
-                          (PLUGIN, kind))
-    for r in rows:
-        r["config"] = json.loads(r["config"] or "{}")
+    """The enabled policies of ``kind``, parsed. Every join looks several up, so they are
+    kept per workspace until the rules' version token changes (any edit, any process).
+    The rows are shared: read them, never change them."""
+    version = ws.store.rules_version()
+    cached = _CACHE.get(ws)
+    if cached is None or cached[0] != version:
+        cached = _CACHE[ws] = (version, {})
+    rows = cached[1].get(kind)
+    if rows is None:
+        rows = ws.store.query("SELECT * FROM rules WHERE plugin = ? AND kind = ? AND enabled = 1 ORDER BY id",
+                              (PLUGIN, kind))
+        for r in rows:
+            r["config"] = json.loads(r["config"] or "{}")
+        cached[1][kind] = rows
     return rows
 
 

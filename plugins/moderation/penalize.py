@@ -10,9 +10,9 @@ A rule in dry-run mode opens a ``dry_run`` case and stores its actions as dry_ru
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from console.jsonenc import dumps
 from console.model import Capability, Event, Proposal
 
 from .i18n import tr
@@ -99,7 +99,7 @@ def penalize(ws, hit: Hit, e: Event, group: dict[str, Any], template: str = "") 
             " VALUES (?,?,?,?,?,?,?,?,?)",
             (case_kind, rule.name, group["id"], e.person_id, actor,
              step["step"] + (f":{step['minutes']}" if step["step"] == "mute" else ""),
-             json.dumps(evidence, ensure_ascii=False, default=str), "open", now)).lastrowid
+             dumps(evidence), "open", now)).lastrowid
         if cfg["recall"] and Capability.RECALL in caps:
             prop("recall", group["id"], {"message_id": e.id})
         s = step["step"]

@@ -17,7 +17,6 @@ from console.model import ACTION_CAPABILITY
 from .kinds import KINDS, STEP_ACTION, builtin_rules, describe, validate
 
 PLUGIN = "moderation"
-VERSION_KEY = "moderation.rules_version"
 SEEDED_KEY = "moderation.seeded"
 
 
@@ -89,11 +88,6 @@ def check_rule(ws, kind: str, config: dict[str, Any], scope_type: str = "all",
     return cfg, notes
 
 
-def _bump(c) -> None:
-    c.execute("INSERT INTO meta(key, value) VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET"
-              " value = CAST(value AS INTEGER) + 1", (VERSION_KEY,))
-
-
 def save_rule(ws, name: str, kind: str, config: dict[str, Any], *, scope_type: str = "all", scope_value: str = "",
               enabled: bool | None = None, dry_run: bool | None = None, actor: str | None = None) -> dict[str, Any]:
     """Create or replace a rule after validating it. Returns the row plus ``notes``
@@ -116,7 +110,6 @@ def save_rule(ws, name: str, kind: str, config: dict[str, Any], *, scope_type: s
             " enabled = excluded.enabled, dry_run = excluded.dry_run, updated_by = excluded.updated_by,"
             " updated_at = excluded.updated_at",
             (name, PLUGIN, kind, scope_type, scope_value, json.dumps(cfg, ensure_ascii=False), en, dr, actor, ws.now()))
-        _bump(c)
         ws.audit("rule_saved", "rule", name, {"kind": kind, "scope": f"{scope_type}:{scope_value}", "enabled": bool(en),
                                               "dry_run": bool(dr), "notes": notes}, actor=actor)
     row = get_rule(ws, name)
@@ -158,7 +151,6 @@ def set_rule_enabled(ws, name: str, enabled: bool, actor: str | None = None) -> 
     with ws.store.write() as c:
         c.execute("UPDATE rules SET enabled = ?, updated_by = ?, updated_at = ? WHERE id = ?",
                   (int(enabled), actor, ws.now(), row["id"]))
-        _bump(c)
         ws.audit("rule_enabled" if enabled else "rule_disabled", "rule", name, {"notes": notes} if notes else None,
                  actor=actor)
     out = get_rule(ws, name)
@@ -175,7 +167,6 @@ def set_rule_dry_run(ws, name: str, dry_run: bool, actor: str | None = None) -> 
     with ws.store.write() as c:
         c.execute("UPDATE rules SET dry_run = ?, updated_by = ?, updated_at = ? WHERE id = ?",
                   (int(dry_run), actor, ws.now(), row["id"]))
-        _bump(c)
         ws.audit("rule_dry_run_on" if dry_run else "rule_dry_run_off", "rule", name, actor=actor)
     return get_rule(ws, name)
 
@@ -197,9 +188,6 @@ def seed_builtin(ws) -> list[str]:
     return names
 
 
-def rules_version(ws) -> tuple:
-    """Changes whenever a moderation rule changes, in this process or another."""
-    row = ws.store.conn.execute(
-        "SELECT (SELECT value FROM meta WHERE key = ?), count(*), max(updated_at), total(enabled), total(dry_run)"
-        " FROM rules WHERE plugin = ?", (VERSION_KEY, PLUGIN)).fetchone()
-    return tuple(row)
+def rules_version(ws) -> str:
+    """Changes whenever any rule changes, in this process or another (a trigger keeps it)."""
+    return ws.store.rules_version()

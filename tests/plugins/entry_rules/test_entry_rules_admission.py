@@ -141,3 +141,18 @@ def test_closed_group_refuses_everyone(ws, g1):
         c.execute("UPDATE groups SET status = 'closing' WHERE id = ?", (g1,))
     r = request(ws, "g1", "dan", T0, inviter="bob")
     assert r["status"] == "rejected" and "closed" in r["reason"]
+
+
+def test_policy_edited_outside_shequn_applies_to_the_next_request(ws, g1):
+    """Policies are cached between joins; an edit by another tool (sqlite3, another
+    process) changes the rules' version token, so the next request sees it."""
+    import json
+    import sqlite3
+
+    policy(ws, g1, modes=["invite"])
+    assert request(ws, "g1", "dan", T0, inviter="bob")["status"] == "rejected"
+    other = sqlite3.connect(ws.store.path)
+    other.execute("UPDATE rules SET config = ? WHERE name = ?", (json.dumps({"modes": ["open"]}), f"admission:group:{g1}"))
+    other.commit()
+    other.close()
+    assert request(ws, "g1", "eve", T0 + 1, inviter="bob")["status"] == "approved"
