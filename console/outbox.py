@@ -46,12 +46,13 @@ def enqueue(ws: Workspace, proposals: list[Proposal], requested_by: str) -> list
             raise ValueError(f"{requested_by} proposed an unknown action kind {p.kind!r}; "
                              f"known: {', '.join(sorted(ACTION_CAPABILITY))}")
     now = ws.now()
+    audits: list[tuple] = []
+    tasks: list[tuple[Proposal, int, str]] = []
     with ws.store.write() as c:
         for p in proposals:
             conn_id = p.connection
             if conn_id is None and p.group_id is not None:
-                conn_id = c.execute("SELECT connection_id FROM groups WHERE id = ?", (p.group_id,)).fetchone()
-                conn_id = conn_id[0] if conn_id else None
+                conn_id = ws.connection_of(p.group_id)
             if conn_id is None:
                 raise ValueError(f"{requested_by} proposed {p.kind} with neither a group nor a connection")
             p.connection = conn_id
@@ -75,13 +76,16 @@ def enqueue(ws: Workspace, proposals: list[Proposal], requested_by: str) -> list
                 continue
             aid = cur.lastrowid
             ids.append(aid)
-            ws.audit("action_" + ("proposed" if status == "pending" else status), "action", aid,
-                     {"kind": p.kind, "group_id": p.group_id, "person_id": p.person_id, "reason": p.reason,
-                      "rule": p.rule, **({"error": error} if error else {})}, actor=requested_by)
+            audits.append(("action_" + ("proposed" if status == "pending" else status), "action", aid,
+                           {"kind": p.kind, "group_id": p.group_id, "person_id": p.person_id, "reason": p.reason,
+                            "rule": p.rule, **({"error": error} if error else {})}, requested_by))
             if status == "unsupported":
-                ws.add_task("do_by_hand", f"Do by hand: {p.kind.replace('_', ' ')}",
-                            detail=f"{error}. Asked by {requested_by}: {p.reason}", group_id=p.group_id,
-                            person_id=p.person_id, source=requested_by, dedupe_key=f"action:{aid}")
+                tasks.append((p, aid, error))
+        ws.audit_many(audits)
+        for p, aid, error in tasks:
+            ws.add_task("do_by_hand", f"Do by hand: {p.kind.replace('_', ' ')}",
+                        detail=f"{error}. Asked by {requested_by}: {p.reason}", group_id=p.group_id,
+                        person_id=p.person_id, source=requested_by, dedupe_key=f"action:{aid}")
     return ids
 
 

@@ -22,6 +22,9 @@ from .pluginmanager import PluginProblem, ShequnPluginManager, call_hook, get_pl
 from .registry import Job, KpiSpec, PanelSpec, Registry, RuleKind, ScreenSpec
 from .store import Store, open_store
 
+_AUDIT_SQL = ("INSERT INTO audit_log(ts, operator, actor, action, target_type, target_id, detail)"
+              " VALUES (?,?,?,?,?,?,?)")
+
 
 class Workspace:
     def __init__(self, settings: Settings, store: Store, pm: ShequnPluginManager, registry: Registry,
@@ -34,6 +37,7 @@ class Workspace:
         self.read_only = read_only
         self.tz = ZoneInfo(settings.operator.timezone)
         self._day_cache: dict[int, str] = {}
+        self._group_connection: dict[int, str] = {}  # a group never moves to another connection
         self.operator = settings.operator.name
         pm.on_problem = self._record_problem
 
@@ -104,12 +108,19 @@ class Workspace:
     def audit(self, action: str, target_type: str | None = None, target_id: Any = None,
               detail: dict[str, Any] | None = None, *, actor: str | None = None) -> None:
         """Record who did what. ``actor`` defaults to the operator at the keyboard."""
-        self.store.write_one(
-            "INSERT INTO audit_log(ts, operator, actor, action, target_type, target_id, detail) VALUES (?,?,?,?,?,?,?)",
-            (self.now(), self.operator, actor or f"operator:{self.operator}", action, target_type,
-             None if target_id is None else str(target_id),
-             dumps(detail) if detail else None),
-        )
+        self.store.write_one(_AUDIT_SQL, self._audit_row(action, target_type, target_id, detail, actor))
+
+    def audit_many(self, entries: Iterable[tuple[str, str | None, Any, dict[str, Any] | None, str | None]]) -> None:
+        """Several audit rows in one statement: (action, target_type, target_id, detail, actor) each."""
+        rows = [self._audit_row(*e) for e in entries]
+        if rows:
+            with self.store.write() as c:
+                c.executemany(_AUDIT_SQL, rows)
+
+    def _audit_row(self, action: str, target_type: str | None, target_id: Any, detail: dict[str, Any] | None,
+                   actor: str | None) -> tuple:
+        return (self.now(), self.operator, actor or f"operator:{self.operator}", action, target_type,
+                None if target_id is None else str(target_id), dumps(detail) if detail else None)
 
     def add_task(self, kind: str, title: str, *, detail: str = "", group_id: int | None = None,
                  person_id: int | None = None, assignee: str = "", source: str = "",
@@ -173,12 +184,21 @@ class Workspace:
             platform = conn.platform
         return self.registry.connectors.get(platform) if platform else None
 
+    def connection_of(self, group_id: int) -> str | None:
+        """The connection a group belongs to (cached: it never changes)."""
+        conn = self._group_connection.get(group_id)
+        if conn is None:
+            conn = self.store.scalar("SELECT connection_id FROM groups WHERE id = ?", (group_id,))
+            if conn is not None:
+                self._group_connection[group_id] = conn
+        return conn
+
     def capabilities(self, connection_id: str) -> frozenset[Capability]:
         cls = self.connector_class(connection_id)
         return getattr(cls, "capabilities", frozenset()) if cls else frozenset()
 
     def group_capabilities(self, group_id: int) -> frozenset[Capability]:
-        conn = self.store.scalar("SELECT connection_id FROM groups WHERE id = ?", (group_id,))
+        conn = self.connection_of(group_id)
         return self.capabilities(conn) if conn else frozenset()
 
     def sync_connections(self) -> None:

@@ -10,6 +10,7 @@ the most specific scope wins, then the audience that matches most conditions.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from console.model import Event, Proposal
@@ -84,20 +85,30 @@ def flush_due(ws) -> list[Proposal]:
     s = settings_of(ws)
     now = ws.now()
     proposals: list[Proposal] = []
+    sent: list[tuple[int, int, int]] = []
+    # A busy hour closes many batches of a few groups and policies: read each once.
+    groups: dict[int, dict[str, Any] | None] = {}
+    rules: dict[str, tuple[dict[str, Any] | None, dict[str, Any]]] = {}
+    bases: dict[tuple[int, str], dict[str, Any]] = {}
     for b in ws.store.query("SELECT * FROM entry_welcome_batches WHERE status = 'open' AND due_at <= ? ORDER BY id",
                             (now,)):
-        group = ws.store.one("SELECT * FROM groups WHERE id = ?", (b["group_id"],))
-        rule = ws.store.one("SELECT config, enabled FROM rules WHERE name = ?", (b["rule"],))
+        if b["group_id"] not in groups:
+            groups[b["group_id"]] = ws.store.one("SELECT * FROM groups WHERE id = ?", (b["group_id"],))
+        group = groups[b["group_id"]]
+        if b["rule"] not in rules:
+            row = ws.store.one("SELECT config, enabled FROM rules WHERE name = ?", (b["rule"],))
+            rules[b["rule"]] = (row, json.loads(row["config"] or "{}") if row else {})
+        rule, cfg = rules[b["rule"]]
         joins = ws.store.query(
             "SELECT j.* FROM entry_welcome_joins j WHERE j.batch_id = ? AND EXISTS (SELECT 1 FROM memberships m"
             " WHERE m.group_id = ? AND m.person_id = j.person_id AND m.status = 'member') ORDER BY joined_at",
             (b["id"], b["group_id"]))
         merged = len(joins) >= s.burst_count
         if rule and rule["enabled"] and group and group["status"] == "active" and joins:
-            import json
-
-            cfg = json.loads(rule["config"])
-            base = {"group": group["name"], "theme": group["theme"], "rules": _rules_text(ws, group["id"], cfg),
+            base = bases.get((group["id"], b["rule"]))
+            if base is None:
+                base = bases[(group["id"], b["rule"])] = {
+                    "group": group["name"], "theme": group["theme"], "rules": _rules_text(ws, group["id"], cfg),
                     "owner": ws.owner_of(group["id"])}
             if merged:
                 text = render(cfg.get("merged_template", ""), {**base, "count": len(joins),
@@ -118,9 +129,10 @@ def flush_due(ws) -> list[Proposal]:
                             ws, group["platform"], [j["person_id"]])},
                         rule=b["rule"], evidence=j["evidence"] or f"welcome_batch:{b['id']}",
                         dry_run=bool(b["dry_run"])))
+        sent.append((now, int(merged), b["id"]))
+    if sent:
         with ws.store.write() as c:
-            c.execute("UPDATE entry_welcome_batches SET status = 'sent', sent_at = ?, merged = ? WHERE id = ?",
-                      (now, int(merged), b["id"]))
+            c.executemany("UPDATE entry_welcome_batches SET status = 'sent', sent_at = ?, merged = ? WHERE id = ?", sent)
     return proposals
 
 

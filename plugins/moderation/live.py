@@ -122,8 +122,9 @@ def process(ws, events: list[Event]) -> None:
     rs = st.rules(ws)
     look = BatchLookups(ws, st.settings.exempt_roles, st.settings.allow_people)
     hits = find_hits(rs, events, look)
-    for e in events:
-        if (e.kind == Kind.JOIN or e.kind == Kind.JOIN_REQUEST) and e.group_id is not None and e.person_id is not None:
+    joining = (Kind.JOIN, Kind.JOIN_REQUEST)
+    for e in [e for e in events if e.kind in joining]:  # a comprehension: most of a batch is messages
+        if e.group_id is not None and e.person_id is not None:
             group = look.group(e.group_id)
             count_join(ws, st.joins, e.group_id, e.ts, st.settings, (group or {}).get("name") or str(e.group_id))
             if e.kind == Kind.JOIN:

@@ -60,13 +60,15 @@ def evidence_of(e: Event, group: dict[str, Any], hit: Hit) -> dict[str, Any]:
 def link_actions(ws, c, case_id: int, purpose: str, kinds: list[tuple[str, int | None]], ids: list[int]) -> None:
     """Record which outbox actions (and the tasks made for unsupported ones) belong to a case."""
     now = ws.now()
+    rows = []
     for (kind, gid), aid in zip(kinds, ids):
         status = c.execute("SELECT status FROM actions WHERE id = ?", (aid,)).fetchone()
         task = None
         if status and status[0] == "unsupported":
             task = ws.store.scalar("SELECT id FROM tasks WHERE dedupe_key = ?", (f"action:{aid}",))
-        c.execute("INSERT INTO case_actions(case_id, purpose, kind, group_id, action_id, task_id, created_at)"
-                  " VALUES (?,?,?,?,?,?,?)", (case_id, purpose, kind, gid, aid, task, now))
+        rows.append((case_id, purpose, kind, gid, aid, task, now))
+    c.executemany("INSERT INTO case_actions(case_id, purpose, kind, group_id, action_id, task_id, created_at)"
+                  " VALUES (?,?,?,?,?,?,?)", rows)
 
 
 def penalize(ws, hit: Hit, e: Event, group: dict[str, Any], template: str = "") -> int:
