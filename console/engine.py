@@ -273,11 +273,15 @@ class Engine:
         done by ``Counter`` and comprehensions (C loops), not a Python loop per message."""
         day_of = self.ws.day
         ok = [e for e in msgs if e.group_id is not None and e.person_id is not None]
-        spk = Counter([(e.group_id, day_of(e.ts), e.person_id) for e in ok])  # (group, day, person) -> messages
-        last = {(e.group_id, e.person_id): e.ts for e in sorted(ok, key=_BY_TS)}  # the latest wins
-        per_member: dict[tuple[int, int], int] = {}
-        for (g, _, p), n in spk.items():
-            per_member[(g, p)] = per_member.get((g, p), 0) + n
+        stamps = [e.ts for e in ok]
+        members = [(e.group_id, e.person_id) for e in ok]
+        days = self.ws.days(stamps)
+        spk = Counter([(g, d, p) for (g, p), d in zip(members, days)])  # (group, day, person) -> messages
+        per_member = Counter(members)
+        if stamps != sorted(stamps):  # a platform may deliver out of order: the latest must win
+            order = sorted(range(len(stamps)), key=stamps.__getitem__)
+            members, stamps = [members[i] for i in order], [stamps[i] for i in order]
+        last = dict(zip(members, stamps))
         grown = self._new_speakers_are_members(conn, per_member, last)
         conn.executemany(
             "UPDATE memberships SET message_count = message_count + ?,"
@@ -285,21 +289,18 @@ class Engine:
             [(n, last[k], k[0], k[1]) for k, n in per_member.items()])
         if not self.rollups:
             return
-        roll: dict[tuple[int, str], list[int]] = {}  # messages, insiders' messages, speakers, insider speakers
-        for (g, d, p), n in spk.items():
-            r = roll.get((g, d))
-            if r is None:
-                r = roll[(g, d)] = [0, 0, 0, 0]
-            inside = p in insiders
-            r[0] += n
-            if inside:
-                r[1] += n
+        # per group-day: messages, insiders' messages, speakers new that day, insiders among them
+        day_msgs = Counter([(g, d) for (g, _), d in zip(members, days)])
+        speakers: dict[tuple[int, str], set[int]] = defaultdict(set)
+        for g, d, p in spk:
+            speakers[(g, d)].add(p)
+        roll = []
+        for (g, d), ps in speakers.items():
             cache = self._speaker_cache(conn, g, d)
-            if p not in cache:
-                cache.add(p)
-                r[2] += 1
-                if inside:
-                    r[3] += 1
+            new = ps - cache
+            cache |= new
+            ins = ps & insiders
+            roll.append((g, d, day_msgs[(g, d)], sum(spk[(g, d, p)] for p in ins), len(new), len(new & ins)))
         conn.executemany(
             "INSERT INTO speaker_days(group_id, day, person_id, messages) VALUES (?,?,?,?)"
             " ON CONFLICT(group_id, day, person_id) DO UPDATE SET messages = messages + excluded.messages",
@@ -309,7 +310,7 @@ class Engine:
             " VALUES (?,?,?,?,?,?) ON CONFLICT(group_id, day) DO UPDATE SET"
             " messages = messages + excluded.messages, messages_insiders = messages_insiders + excluded.messages_insiders,"
             " speakers = speakers + excluded.speakers, speakers_insiders = speakers_insiders + excluded.speakers_insiders",
-            [(g, d, *r) for (g, d), r in roll.items()])
+            roll)
         if grown:
             self.members_end(conn, {(g, day_of(ts)) for g, ts in grown.items()})
 

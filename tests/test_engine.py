@@ -109,6 +109,24 @@ def test_insiders_are_counted_apart(bare_ws):
     assert roll == {"messages": 3, "messages_insiders": 1, "speakers": 2, "speakers_insiders": 0}
 
 
+def test_insiders_new_to_a_day_count_as_insider_speakers(bare_ws):
+    e = Engine(bare_ws)
+    e.ingest([m(1, "staff"), m(2, "member")])
+    bare_ws.store.execute("UPDATE people SET is_insider = 1 WHERE display_name = 'staff'")
+    e.ingest([m(3, "staff", ts=T0 + 86400), m(4, "staff", ts=T0 + 86401), m(5, "member", ts=T0 + 86402)])
+    roll = bare_ws.store.one("SELECT messages, messages_insiders, speakers, speakers_insiders FROM rollups_daily"
+                             " WHERE day = '2025-11-23'")
+    assert roll == {"messages": 3, "messages_insiders": 2, "speakers": 2, "speakers_insiders": 1}
+
+
+def test_last_spoke_at_is_the_latest_message_even_delivered_out_of_order(bare_ws):
+    Engine(bare_ws).ingest([m(3, ts=T0 + 300), m(1, ts=T0 + 100), m(2, "u2", ts=T0 + 50), m(4, ts=T0 + 200)])
+    rows = bare_ws.store.query("SELECT i.platform_user_id AS u, m.last_spoke_at, m.message_count FROM memberships m"
+                               " JOIN identities i ON i.person_id = m.person_id ORDER BY u")
+    assert rows == [{"u": "u1", "last_spoke_at": T0 + 300, "message_count": 3},
+                    {"u": "u2", "last_spoke_at": T0 + 50, "message_count": 1}]
+
+
 def test_a_failing_batch_leaves_nothing_behind(bare_ws, monkeypatch):
     e = Engine(bare_ws)
 
