@@ -65,12 +65,13 @@ class Engine:
         res = IngestResult(received=len(batch))
         if not batch:
             return res
+        message, heartbeat = Kind.MESSAGE, Kind.HEARTBEAT
         with self.store.write() as conn:
             self._touch_connections(conn, batch)
-            unique = self._unique(batch)
+            unique = [e for e in batch if e.kind != heartbeat]  # heartbeats only touch the connection
             self._resolve(conn, unique)
-            msgs = [e for e in unique if e.kind == Kind.MESSAGE]
-            others = [e for e in unique if e.kind != Kind.MESSAGE]
+            msgs = [e for e in unique if e.kind == message]
+            others = [e for e in unique if e.kind != message]
             insiders = self._insiders(conn)
             # Joins and leaves first: a newcomer's first message in the same batch
             # must not make them a member before their join is counted.
@@ -87,7 +88,7 @@ class Engine:
                 kept = {id(e) for e in new_others}
                 kept.update(id(e) for e in new_msgs)
                 fresh = [e for e in unique if id(e) in kept]
-            res.duplicates = len(batch) - len(fresh) - sum(1 for e in batch if e.kind == Kind.HEARTBEAT)
+            res.duplicates = len(unique) - len(fresh)
             res.stored = len(fresh)
             res.requests = len(requests)
             res.events = fresh
@@ -114,7 +115,11 @@ class Engine:
     # --- steps ----------------------------------------------------------------------------
 
     def _touch_connections(self, conn, events: list[Event]) -> None:
-        latest = {cid: max(e.ts for e in events if e.connection == cid) for cid in {e.connection for e in events}}
+        ids = {e.connection for e in events}
+        if len(ids) == 1:  # the usual batch: one connection's events
+            latest = {ids.pop(): max(map(_BY_TS, events))}
+        else:
+            latest = {cid: max(e.ts for e in events if e.connection == cid) for cid in ids}
         for cid, ts in latest.items():
             cur = conn.execute(
                 "UPDATE connections SET last_event_at = max(coalesce(last_event_at, 0), ?),"
@@ -134,26 +139,14 @@ class Engine:
             self._platform[connection] = p
         return p
 
-    @staticmethod
-    def _unique(batch: list[Event]) -> list[Event]:
-        """The batch without heartbeats (they only touch the connection) and without an
-        event repeated inside it (a platform's retry can land in the same batch)."""
-        message, heartbeat = Kind.MESSAGE, Kind.HEARTBEAT
-        events = [e for e in batch if e.kind != heartbeat]
-        keys = [(e.connection, e.id, e.kind == message) for e in events]
-        if len(set(keys)) == len(keys):
-            return events  # the usual case, found with C loops
-        first = {}
-        for k, e in zip(keys, events):
-            first.setdefault(k, e)
-        return list(first.values())
-
     def _insert_new(self, conn, table: str, key_col: str, sql: str, rows: list[tuple],
                     events: list[Event]) -> list[Event]:
         """Insert ``rows`` (one per event) with OR IGNORE and return the events whose row is
-        new. The unique key rejects the repeats for free; the ids given to this insert are
-        all above the table's max id before it (we hold the write lock), which finds the new
-        rows when some were skipped."""
+        new. The unique key rejects the repeats for free, those already stored and those
+        repeated inside the batch (a platform's retry can land in the same batch) alike. The
+        ids given to this insert are all above the table's max id before it (we hold the
+        write lock), which finds the new rows when some were skipped; of an event repeated
+        in the batch the first copy is the one stored, so it is the one kept."""
         before = conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
         inserted = conn.executemany(sql, rows).rowcount
         if inserted == len(rows):
@@ -162,7 +155,13 @@ class Engine:
             return []
         new = {(r[0], r[1]) for r in conn.execute(f"SELECT connection_id, {key_col} FROM {table} WHERE id > ?",
                                                   (before,))}
-        return [e for e in events if (e.connection, e.id) in new]
+        kept = []
+        for e in events:
+            key = (e.connection, e.id)
+            if key in new:
+                new.discard(key)  # later copies of the same event are repeats
+                kept.append(e)
+        return kept
 
     def _insert_new_events(self, conn, events: list[Event]) -> list[Event]:
         events.sort(key=_BY_TS)
@@ -187,6 +186,7 @@ class Engine:
     def _resolve(self, conn, events: list[Event]) -> None:
         now = self.ws.now()
         groups, idents = self._groups, self._idents
+        platforms = {c: self._platform_of(c) for c in {e.connection for e in events}}
         for e in events:
             if e.group is not None:
                 hit = groups.get((e.connection, e.group))
@@ -194,7 +194,7 @@ class Engine:
                     hit = self._group(conn, e, now)
                 e.group_id = hit[0]
             if e.user is not None:
-                platform = self._platform_of(e.connection)
+                platform = platforms[e.connection]
                 ident = idents.get((platform, e.user))
                 if ident is None:
                     ident = self._identity(conn, platform, e.user, e.nickname or "", now)
