@@ -53,6 +53,11 @@ class ShequnScreen(Screen):
     ShequnScreen #why { height: auto; max-height: 2; color: $warning; padding: 0 1; }
     ShequnScreen .section { text-style: bold; padding: 0 1; color: $accent; }
     ShequnScreen .muted { color: $text-muted; }
+    /* tabs take the room between the mode bar and the key bar, so a screen never scrolls
+       as a whole (that pushed the mode bar out of view at 80x24) */
+    ShequnScreen TabbedContent { height: 1fr; }
+    ShequnScreen TabbedContent > ContentSwitcher { height: 1fr; }
+    ShequnScreen TabPane { height: 1fr; }
     """
 
     def __init__(self, *args: Any, **kwargs: Any):

@@ -246,3 +246,15 @@ async def test_language_switch_and_remapped_binding(world_config, tmp_path):
             assert app.lang == "zh-CN" and app.screen.title == "社群"
     finally:
         ws.close()
+
+
+async def test_tabbed_screens_keep_mode_bar_and_keys_in_view_at_80x24(tui_ws):
+    """A screen with tabs fills the room between the bars instead of scrolling as a whole
+    (which pushed the mode bar off the top and cut the key bar)."""
+    app = make_app(tui_ws)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("w", "o", "a"):
+            await goto(pilot, key)
+            screen = app.screen
+            assert screen.scroll_offset.y == 0 and screen.max_scroll_y == 0, key
+            assert screen.query_one("#modebar").region.y == 1, key
