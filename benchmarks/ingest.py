@@ -41,25 +41,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_config import SANDBOX_CONFIG  # noqa: E402  (benchmarks/ is on sys.path)
 from console.engine import Engine, encode_json  # noqa: E402
 from console.model import Event, Kind  # noqa: E402
 from console.runtime import batch_limit  # noqa: E402
 from console.workspace import Workspace  # noqa: E402
 from plugins.sandbox.connector import SandboxConnector  # noqa: E402
 
-CONFIG = """
-[operator]
-name = "bench"
-timezone = "Asia/Shanghai"
-[database]
-path = "engine.db"
-[connections.sandbox]
-platform = "sandbox"
-enabled = true
-seed = 42
-groups = 12
-members = 3000
-"""
 
 MSG_SQL = ("INSERT INTO messages(connection_id, platform_msg_id, group_id, person_id, ts, text, meta)"
            " VALUES (?,?,?,?,?,?,?)")
@@ -164,7 +152,7 @@ def main() -> None:
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="shequn-bench-"))
-    (tmp / "config.toml").write_text(CONFIG, encoding="utf-8")
+    (tmp / "config.toml").write_text(SANDBOX_CONFIG.format(db="engine.db"), encoding="utf-8")
     began = time.perf_counter()
     template = tmp / "template.db"
     ws = Workspace.open(tmp / "config.toml", db_path=template)

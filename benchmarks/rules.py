@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_config import SANDBOX_CONFIG  # noqa: E402  (benchmarks/ is on sys.path)
 from console.engine import Engine  # noqa: E402
 from console.model import Event, Kind  # noqa: E402
 from console.workspace import Workspace  # noqa: E402
@@ -36,25 +37,12 @@ from plugins.moderation.live import find_hits, load_compiled  # noqa: E402
 from plugins.moderation.matcher import RuleSet  # noqa: E402
 from plugins.moderation.scope import BatchLookups  # noqa: E402
 
-CONFIG = """
-[operator]
-name = "bench"
-timezone = "Asia/Shanghai"
-[database]
-path = "{db}"
-[connections.sandbox]
-platform = "sandbox"
-enabled = true
-seed = 42
-groups = 12
-members = 3000
-"""
 BATCH = 1000
 
 
 def workspace(folder: Path, db: str) -> Workspace:
     cfg = folder / f"{db}.toml"
-    cfg.write_text(CONFIG.format(db=db + ".db"), encoding="utf-8")
+    cfg.write_text(SANDBOX_CONFIG.format(db=db + ".db"), encoding="utf-8")
     return Workspace.open(cfg)
 
 

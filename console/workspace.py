@@ -22,6 +22,7 @@ from .pluginmanager import PluginProblem, ShequnPluginManager, call_hook, get_pl
 from .registry import Job, KpiSpec, PanelSpec, Registry, RuleKind, ScreenSpec
 from .store import Store, open_store
 
+_QUARTER = 900  # seconds: every zone's offset is a whole number of quarter hours, so a day never splits one
 _AUDIT_SQL = ("INSERT INTO audit_log(ts, operator, actor, action, target_type, target_id, detail)"
               " VALUES (?,?,?,?,?,?,?)")
 
@@ -77,10 +78,10 @@ class Workspace:
     def day(self, ts: float) -> str:
         """The operator's calendar day of unix time ``ts`` (the hot path: cached per quarter
         hour, the finest step of any zone's offset, so Asia/Kolkata's +05:30 midnight is exact)."""
-        quarter = int(ts) // 900
+        quarter = int(ts) // _QUARTER
         d = self._day_cache.get(quarter)
         if d is None:
-            d = datetime.fromtimestamp(quarter * 900, self.tz).date().isoformat()
+            d = datetime.fromtimestamp(quarter * _QUARTER, self.tz).date().isoformat()
             if len(self._day_cache) > 50_000:
                 self._day_cache.clear()
             self._day_cache[quarter] = d
@@ -90,8 +91,8 @@ class Workspace:
         """``day`` of each time stamp, for a batch: one look-up per quarter hour present,
         then a dict read per stamp (no method call per message)."""
         day = self.day
-        of_quarter = {q: day(q * 900) for q in {t // 900 for t in stamps}}
-        return [of_quarter[t // 900] for t in stamps]
+        of_quarter = {q: day(q * _QUARTER) for q in {t // _QUARTER for t in stamps}}
+        return [of_quarter[t // _QUARTER] for t in stamps]
 
     def day_start(self, day: str) -> int:
         """Unix time of 00:00 of ``day`` in the operator's zone."""
