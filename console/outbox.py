@@ -36,57 +36,93 @@ from .workspace import Workspace
 FINAL = ("done", "failed", "cancelled", "unsupported", "dry_run")
 
 
+_INSERT_ACTION = (
+    "INSERT OR IGNORE INTO actions(connection_id, kind, group_id, person_id, params, requested_by, reason,"
+    " rule, case_id, evidence, idempotency_key, status, last_error, not_before, created_at, updated_at)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+_CHUNK = 400  # keys per IN (...) look-up, under SQLite's parameter limit
+
+
 def enqueue(ws: Workspace, proposals: list[Proposal], requested_by: str) -> list[int]:
     """Store proposals as actions; returns the ids (existing ones for repeated keys)."""
-    ids: list[int] = []
-    if not proposals:
-        return ids
-    for p in proposals:  # check all first: nothing half-applied
+    return enqueue_each(ws, [(p, requested_by) for p in proposals])
+
+
+def enqueue_each(ws: Workspace, items: list[tuple[Proposal, str]]) -> list[int]:
+    """Store proposals, each with its own requester (a batch's penalties come from several
+    rules), in one ``executemany``; returns their ids in order.
+
+    A key already stored (or repeated in ``items``) inserts nothing and gives the existing
+    id. The new rows are found by id: we hold the write lock, so every row this insert
+    adds has an id above the table's max before it, whatever rows the key skipped."""
+    if not items:
+        return []
+    for p, by in items:  # check all first: nothing half-applied
         if p.kind not in ACTION_CAPABILITY:
-            raise ValueError(f"{requested_by} proposed an unknown action kind {p.kind!r}; "
+            raise ValueError(f"{by} proposed an unknown action kind {p.kind!r}; "
                              f"known: {', '.join(sorted(ACTION_CAPABILITY))}")
     now = ws.now()
+    rows: list[tuple] = []
+    plans: list[tuple[Proposal, str, str, str, str | None]] = []  # (proposal, requester, key, status, error)
+    for p, by in items:
+        conn_id = p.connection
+        if conn_id is None and p.group_id is not None:
+            conn_id = ws.connection_of(p.group_id)
+        if conn_id is None:
+            raise ValueError(f"{by} proposed {p.kind} with neither a group nor a connection")
+        p.connection = conn_id
+        key = p.key or p.derive_key()
+        status, error = "pending", None
+        if p.dry_run:
+            status = "dry_run"
+        elif ACTION_CAPABILITY[p.kind] not in ws.capabilities(conn_id):
+            platform = ws.connector_class(conn_id)
+            pname = getattr(platform, "platform", conn_id)
+            status, error = "unsupported", f"the {pname} platform cannot {p.kind.replace('_', ' ')}"
+        rows.append((conn_id, p.kind, p.group_id, p.person_id, dumps(p.params), by, p.reason, p.rule, p.case_id,
+                     p.evidence, key, status, error, p.not_before or 0, now, now))
+        plans.append((p, by, key, status, error))
+    ids: list[int] = []
     audits: list[tuple] = []
-    tasks: list[tuple[Proposal, int, str]] = []
+    tasks: list[tuple[Proposal, str, int, str | None]] = []
     with ws.store.write() as c:
-        for p in proposals:
-            conn_id = p.connection
-            if conn_id is None and p.group_id is not None:
-                conn_id = ws.connection_of(p.group_id)
-            if conn_id is None:
-                raise ValueError(f"{requested_by} proposed {p.kind} with neither a group nor a connection")
-            p.connection = conn_id
-            key = p.key or p.derive_key()
-            cap = ACTION_CAPABILITY[p.kind]
-            status, error = "pending", None
-            if p.dry_run:
-                status = "dry_run"
-            elif cap not in ws.capabilities(conn_id):
-                platform = ws.connector_class(conn_id)
-                pname = getattr(platform, "platform", conn_id)
-                status, error = "unsupported", f"the {pname} platform cannot {p.kind.replace('_', ' ')}"
-            cur = c.execute(
-                "INSERT OR IGNORE INTO actions(connection_id, kind, group_id, person_id, params, requested_by, reason,"
-                " rule, case_id, evidence, idempotency_key, status, last_error, not_before, created_at, updated_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (conn_id, p.kind, p.group_id, p.person_id, dumps(p.params),
-                 requested_by, p.reason, p.rule, p.case_id, p.evidence, key, status, error, p.not_before or 0, now, now))
-            if not cur.rowcount:
-                ids.append(c.execute("SELECT id FROM actions WHERE idempotency_key = ?", (key,)).fetchone()[0])
+        before = c.execute("SELECT max(id) FROM actions").fetchone()[0] or 0
+        inserted = c.executemany(_INSERT_ACTION, rows).rowcount
+        new = dict(c.execute("SELECT idempotency_key, id FROM actions WHERE id > ?", (before,))) if inserted > 0 else {}
+        stored = {} if inserted == len(rows) else _ids_of(c, [k for _, _, k, _, _ in plans if k not in new])
+        for p, by, key, status, error in plans:
+            aid = new.pop(key, None)  # popped: a key repeated in this call is new only the first time
+            if aid is None:
+                aid = stored.get(key)
+                if aid is None:
+                    raise ValueError(f"{by} proposed a {p.kind} the outbox could not store "
+                                     f"(group {p.group_id}, person {p.person_id}): a required field is missing")
+                stored.setdefault(key, aid)
+                ids.append(aid)
                 continue
-            aid = cur.lastrowid
+            stored[key] = aid
             ids.append(aid)
             audits.append(("action_" + ("proposed" if status == "pending" else status), "action", aid,
                            {"kind": p.kind, "group_id": p.group_id, "person_id": p.person_id, "reason": p.reason,
-                            "rule": p.rule, **({"error": error} if error else {})}, requested_by))
+                            "rule": p.rule, **({"error": error} if error else {})}, by))
             if status == "unsupported":
-                tasks.append((p, aid, error))
+                tasks.append((p, by, aid, error))
         ws.audit_many(audits)
-        for p, aid, error in tasks:
+        for p, by, aid, error in tasks:
             ws.add_task("do_by_hand", f"Do by hand: {p.kind.replace('_', ' ')}",
-                        detail=f"{error}. Asked by {requested_by}: {p.reason}", group_id=p.group_id,
-                        person_id=p.person_id, source=requested_by, dedupe_key=f"action:{aid}")
+                        detail=f"{error}. Asked by {by}: {p.reason}", group_id=p.group_id,
+                        person_id=p.person_id, source=by, dedupe_key=f"action:{aid}")
     return ids
+
+
+def _ids_of(c, keys: list[str]) -> dict[str, int]:
+    """{idempotency key: action id} of those keys already stored."""
+    out: dict[str, int] = {}
+    for i in range(0, len(keys), _CHUNK):
+        chunk = keys[i:i + _CHUNK]
+        out.update(c.execute(f"SELECT idempotency_key, id FROM actions WHERE idempotency_key IN"
+                             f" ({','.join('?' * len(chunk))})", chunk))
+    return out
 
 
 class TokenBucket:

@@ -182,6 +182,13 @@ class Workspace:
 
         return enqueue(self, list(proposals), requested_by)
 
+    def enqueue_each(self, items: Iterable[tuple[Proposal, str]]) -> list[int]:
+        """Like ``enqueue`` with a requester per proposal (one batch's proposals from several
+        rules), stored in one statement; returns the ids in order."""
+        from .outbox import enqueue_each
+
+        return enqueue_each(self, list(items))
+
     # --- connections -----------------------------------------------------------------------
 
     def connector_class(self, connection_id: str) -> type | None:

@@ -82,6 +82,25 @@ def test_same_proposal_twice_is_one_action(ows):
     assert ows.store.scalar("SELECT count(*) FROM actions") == 1
 
 
+def test_one_enqueue_mixing_new_stored_and_repeated_keys_gives_ids_in_order(ows):
+    """The batch insert finds its new rows by id: a key already stored, a key repeated in
+    the call and new keys each get the right id, in the proposals' order, each audited once."""
+    from console.outbox import enqueue_each
+
+    def send(text):
+        return Proposal("send", text, group_id=1, params={"text": text}, evidence=text)
+
+    (old,) = ows.enqueue([send("old")], "operator:t")
+    ids = enqueue_each(ows, [(send("a"), "rule:one"), (send("old"), "rule:two"), (send("a"), "rule:two"),
+                             (send("b"), "rule:two")])
+    assert ids[1] == old and ids[0] == ids[2] and len({ids[0], ids[3], old}) == 3
+    rows = {r["id"]: r for r in ows.store.query("SELECT id, reason, requested_by FROM actions")}
+    assert (rows[ids[0]]["reason"], rows[ids[0]]["requested_by"]) == ("a", "rule:one")
+    assert (rows[ids[3]]["reason"], rows[ids[3]]["requested_by"]) == ("b", "rule:two")
+    proposed = [r["target_id"] for r in ows.store.query("SELECT target_id FROM audit_log WHERE action = 'action_proposed'")]
+    assert sorted(proposed) == sorted(str(i) for i in (old, ids[0], ids[3]))
+
+
 def test_unsupported_action_becomes_a_task_not_a_call(ows):
     (aid,) = ows.enqueue([Proposal("mute", "flooding", group_id=1, params={"duration": 60})], "rule:flood")
     conn = Scripted("fake", {})

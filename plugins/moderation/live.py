@@ -18,7 +18,7 @@ from console.model import Event, Kind
 
 from .kinds import validate
 from .matcher import CompiledRule, Hit, RuleSet, carries_data
-from .penalize import enforce_blacklist_on_join, penalize
+from .penalize import enforce_blacklist_on_join, penalize_all
 from .raid import count_join
 from .rulestore import PLUGIN, rules_version
 from .scope import BatchLookups, blacklist_entry
@@ -131,13 +131,15 @@ def process(ws, events: list[Event]) -> None:
                 entry = blacklist_entry(ws, e.person_id, e.group_id)
                 if entry is not None:
                     enforce_blacklist_on_join(ws, e, entry)
+    due = []
     for h, e in hits:
         group = look.group(e.group_id)
         if group is None or not h.rule.applies_to(group):
             continue
         if look.exempt(h.rule.cfg, e.group_id, e.person_id, (e.data or {}).get("role")):
             continue
-        penalize(ws, h, e, group, st.settings.warning_template)
+        due.append((h, e, group))
+    penalize_all(ws, due, st.settings.warning_template)
     _report_timeouts(ws, rs)
     st.batches += 1
     if st.batches % 200 == 0:

@@ -44,13 +44,6 @@ def warning_text(ws, rule_kind: str, cfg: dict[str, Any], step: dict[str, Any], 
     return (head + " " + nxt).strip()
 
 
-def offences_before(ws, rule: str, person_id: int, group_ids: list[int], since: int, case_kind: str) -> int:
-    marks = ",".join("?" * len(group_ids))
-    return ws.store.scalar(
-        f"SELECT count(*) FROM cases WHERE rule = ? AND person_id = ? AND kind = ? AND status != 'undone'"
-        f" AND opened_at >= ? AND group_id IN ({marks})", (rule, person_id, case_kind, since, *group_ids), 0)
-
-
 def evidence_of(e: Event, group: dict[str, Any], hit: Hit) -> dict[str, Any]:
     return {"connection": e.connection, "message_id": e.id, "ts": e.ts, "group_id": e.group_id,
             "group": group.get("name"), "person_id": e.person_id, "nickname": e.nickname, "text": e.text,
@@ -59,50 +52,102 @@ def evidence_of(e: Event, group: dict[str, Any], hit: Hit) -> dict[str, Any]:
 
 def link_actions(ws, c, case_id: int, purpose: str, kinds: list[tuple[str, int | None]], ids: list[int]) -> None:
     """Record which outbox actions (and the tasks made for unsupported ones) belong to a case."""
-    now = ws.now()
-    rows = []
-    for (kind, gid), aid in zip(kinds, ids):
-        status = c.execute("SELECT status FROM actions WHERE id = ?", (aid,)).fetchone()
-        task = None
-        if status and status[0] == "unsupported":
-            task = ws.store.scalar("SELECT id FROM tasks WHERE dedupe_key = ?", (f"action:{aid}",))
-        rows.append((case_id, purpose, kind, gid, aid, task, now))
-    c.executemany("INSERT INTO case_actions(case_id, purpose, kind, group_id, action_id, task_id, created_at)"
-                  " VALUES (?,?,?,?,?,?,?)", rows)
+    c.executemany(_LINK_SQL, link_rows(c, [(case_id, purpose, kind, gid, aid) for (kind, gid), aid in zip(kinds, ids)],
+                                       ws.now()))
+
+
+_LINK_SQL = ("INSERT INTO case_actions(case_id, purpose, kind, group_id, action_id, task_id, note, created_at)"
+             " VALUES (?,?,?,?,?,?,?,?)")
+_CHUNK = 400  # ids per IN (...) look-up
+
+
+def link_rows(c, links: list[tuple[int, str, str, int | None, int | None]], now: int,
+              notes: dict[int, str] | None = None) -> list[tuple]:
+    """case_actions rows for (case, purpose, kind, group, action) links: an action the
+    platform cannot do is linked with the task made for it. A link without an action
+    carries ``notes[position]`` (the blacklist entry a case added)."""
+    aids = [a for *_, a in links if a is not None]
+    unsupported: set[int] = set()
+    for i in range(0, len(aids), _CHUNK):
+        chunk = aids[i:i + _CHUNK]
+        unsupported.update(r[0] for r in c.execute(
+            f"SELECT id FROM actions WHERE status = 'unsupported' AND id IN ({','.join('?' * len(chunk))})", chunk))
+    tasks: dict[str, int] = {}
+    if unsupported:
+        keys = [f"action:{a}" for a in sorted(unsupported)]
+        for i in range(0, len(keys), _CHUNK):
+            chunk = keys[i:i + _CHUNK]
+            tasks.update(c.execute(f"SELECT dedupe_key, id FROM tasks WHERE dedupe_key IN ({','.join('?' * len(chunk))})",
+                                   chunk))
+    notes = notes or {}
+    return [(case_id, purpose, kind, gid, aid, tasks.get(f"action:{aid}") if aid in unsupported else None,
+             notes.get(i, ""), now) for i, (case_id, purpose, kind, gid, aid) in enumerate(links)]
 
 
 def penalize(ws, hit: Hit, e: Event, group: dict[str, Any], template: str = "") -> int:
     """Open the case for one hit and queue its actions. Returns the case id."""
-    rule = hit.rule
-    cfg = rule.cfg
-    dry = rule.dry_run
-    case_kind = "dry_run" if dry else "penalty"
-    actor = f"rule:{rule.name}"
-    stype, svalue = scope_key(group, cfg["penalty_scope"])
-    scope_groups = groups_in_scope(ws, stype, svalue) or [group["id"]]
+    return penalize_all(ws, [(hit, e, group)], template)[0]
+
+
+class _Ladder:
+    """Offences counted for a batch of hits: the stored cases of the batch's members, read
+    in one query, plus the cases the batch opens, so the n-th hit of a member within the
+    batch takes step n exactly as if the hits came one batch each."""
+
+    def __init__(self, ws, person_ids: set[int], since: int):
+        self.seen: dict[tuple[str, int, str], list[tuple[int, int]]] = {}
+        pids = sorted(person_ids)
+        for i in range(0, len(pids), _CHUNK):
+            chunk = pids[i:i + _CHUNK]
+            for rule, pid, kind, gid, at in ws.store.execute(
+                    "SELECT rule, person_id, kind, group_id, opened_at FROM cases WHERE status != 'undone'"
+                    f" AND opened_at >= ? AND person_id IN ({','.join('?' * len(chunk))})", (since, *chunk)):
+                self.seen.setdefault((rule, pid, kind), []).append((gid, at))
+
+    def count(self, rule: str, person_id: int, kind: str, groups: set[int], since: int) -> int:
+        return sum(1 for gid, at in self.seen.get((rule, person_id, kind), ()) if at >= since and gid in groups)
+
+    def add(self, rule: str, person_id: int, kind: str, group_id: int, at: int) -> None:
+        self.seen.setdefault((rule, person_id, kind), []).append((group_id, at))
+
+
+def penalize_all(ws, items: list[tuple[Hit, Event, dict[str, Any]]], template: str = "") -> list[int]:
+    """Open the cases for a batch's hits, in order, and queue their actions: one insert of
+    cases, one of actions (``enqueue_each``), one of links and one of audit rows for the
+    whole batch (a busy batch opens hundreds of cases). Returns the case ids."""
+    if not items:
+        return []
     now = ws.now()
-    n = offences_before(ws, rule.name, e.person_id, scope_groups, now - cfg["window_days"] * 86400, case_kind) + 1
-    ladder = cfg["ladder"]
-    step = ladder[min(n, len(ladder)) - 1]
-    next_step = ladder[n] if n < len(ladder) else None
-    evidence = evidence_of(e, group, hit)
-    reason = f"{rule.name}: {hit.category} (offence {n}, {step['step']})"
-    caps = ws.capabilities(group["connection_id"])
-    proposals: list[tuple[tuple[str, int | None], Proposal]] = []
+    scopes: dict[tuple[str, str], list[int]] = {}
+    ladder_counts = _Ladder(ws, {e.person_id for _, e, _ in items},
+                            now - max(h.rule.cfg["window_days"] for h, _, _ in items) * 86400)
+    cases: list[tuple] = []
+    plans: list[dict[str, Any]] = []
+    for hit, e, group in items:
+        rule = hit.rule
+        cfg = rule.cfg
+        dry = rule.dry_run
+        case_kind = "dry_run" if dry else "penalty"
+        stype, svalue = scope_key(group, cfg["penalty_scope"])
+        scope_groups = scopes.get((stype, svalue))
+        if scope_groups is None:
+            scope_groups = scopes[(stype, svalue)] = groups_in_scope(ws, stype, svalue) or [group["id"]]
+        n = ladder_counts.count(rule.name, e.person_id, case_kind, set(scope_groups),
+                                now - cfg["window_days"] * 86400) + 1
+        ladder_counts.add(rule.name, e.person_id, case_kind, group["id"], now)
+        ladder = cfg["ladder"]
+        step = ladder[min(n, len(ladder)) - 1]
+        next_step = ladder[n] if n < len(ladder) else None
+        reason = f"{rule.name}: {hit.category} (offence {n}, {step['step']})"
+        actor = f"rule:{rule.name}"
+        proposals: list[tuple[tuple[str, int], Proposal]] = []
 
-    def prop(kind: str, gid: int, params: dict[str, Any], label: str | None = None) -> None:
-        proposals.append(((label or kind, gid), Proposal(
-            kind=kind, reason=reason, group_id=gid, person_id=e.person_id, params=params, rule=rule.name,
-            evidence=f"{e.connection}:{e.id}", dry_run=dry)))
+        def prop(kind: str, gid: int, params: dict[str, Any], label: str | None = None) -> None:
+            proposals.append(((label or kind, gid), Proposal(
+                kind=kind, reason=reason, group_id=gid, person_id=e.person_id, params=params, rule=rule.name,
+                evidence=f"{e.connection}:{e.id}", dry_run=dry)))
 
-    with ws.store.write() as c:
-        case_id = c.execute(
-            "INSERT INTO cases(kind, rule, group_id, person_id, actor, step, evidence, status, opened_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?)",
-            (case_kind, rule.name, group["id"], e.person_id, actor,
-             step["step"] + (f":{step['minutes']}" if step["step"] == "mute" else ""),
-             dumps(evidence), "open", now)).lastrowid
-        if cfg["recall"] and Capability.RECALL in caps:
+        if cfg["recall"] and Capability.RECALL in ws.capabilities(group["connection_id"]):
             prop("recall", group["id"], {"message_id": e.id})
         s = step["step"]
         if s in ("warn", "mute"):
@@ -111,25 +156,44 @@ def penalize(ws, hit: Hit, e: Event, group: dict[str, Any], template: str = "") 
             prop("send", group["id"], {"text": warning_text(ws, rule.kind, cfg, step, next_step, template),
                                        "mentions": [e.user] if e.user else []}, "warn")
         elif s in ("kick", "blacklist"):
-            if s == "blacklist" and not dry:
-                c.execute("INSERT INTO blacklist(person_id, scope_type, scope_value, case_id, reason, added_by, added_at)"
-                          " VALUES (?,?,?,?,?,?,?)", (e.person_id, stype, svalue, case_id, reason, actor, now))
             targets = member_groups(ws, e.person_id, scope_groups)
             if group["id"] not in targets:
                 targets.insert(0, group["id"])  # the offence proves presence even if membership lags
             for gid in targets:
                 prop("kick", gid, {"reject_add_request": s == "blacklist"})
-        for p in (p for _, p in proposals):
-            p.case_id = case_id
-        ids = ws.enqueue([p for _, p in proposals], actor) if proposals else []
-        link_actions(ws, c, case_id, "penalty", [k for k, _ in proposals], ids)
-        if s == "blacklist" and not dry:
-            c.execute("INSERT INTO case_actions(case_id, purpose, kind, group_id, note, created_at) VALUES (?,?,?,?,?,?)",
-                      (case_id, "penalty", "blacklist", group["id"], f"{stype}:{svalue}", now))
-        ws.audit("case_opened" if not dry else "case_would_open", "case", case_id,
-                 {"rule": rule.name, "step": step["step"], "offence": n, "group_id": group["id"],
-                  "person_id": e.person_id, "category": hit.category}, actor=actor)
-    return case_id
+        cases.append((case_kind, rule.name, group["id"], e.person_id, actor,
+                      s + (f":{step['minutes']}" if s == "mute" else ""), dumps(evidence_of(e, group, hit)), "open", now))
+        plans.append({"actor": actor, "proposals": proposals, "blacklist": s == "blacklist" and not dry,
+                      "scope": (stype, svalue), "reason": reason, "group": group["id"], "person": e.person_id,
+                      "audit": ("case_opened" if not dry else "case_would_open",
+                                {"rule": rule.name, "step": s, "offence": n, "group_id": group["id"],
+                                 "person_id": e.person_id, "category": hit.category})})
+    with ws.store.write() as c:
+        before = c.execute("SELECT max(id) FROM cases").fetchone()[0] or 0
+        c.executemany("INSERT INTO cases(kind, rule, group_id, person_id, actor, step, evidence, status, opened_at)"
+                      " VALUES (?,?,?,?,?,?,?,?,?)", cases)
+        case_ids = [r[0] for r in c.execute("SELECT id FROM cases WHERE id > ? ORDER BY id", (before,))]
+        c.executemany(
+            "INSERT INTO blacklist(person_id, scope_type, scope_value, case_id, reason, added_by, added_at)"
+            " VALUES (?,?,?,?,?,?,?)",
+            [(pl["person"], *pl["scope"], cid, pl["reason"], pl["actor"], now)
+             for cid, pl in zip(case_ids, plans) if pl["blacklist"]])
+        queued: list[tuple[Proposal, str]] = []
+        for cid, pl in zip(case_ids, plans):
+            for _, p in pl["proposals"]:
+                p.case_id = cid
+                queued.append((p, pl["actor"]))
+        ids = iter(ws.enqueue_each(queued))
+        links: list[tuple] = []
+        notes: dict[int, str] = {}
+        for cid, pl in zip(case_ids, plans):
+            links += [(cid, "penalty", kind, gid, next(ids)) for (kind, gid), _ in pl["proposals"]]
+            if pl["blacklist"]:
+                notes[len(links)] = ":".join(pl["scope"])
+                links.append((cid, "penalty", "blacklist", pl["group"], None))
+        c.executemany(_LINK_SQL, link_rows(c, links, now, notes))
+        ws.audit_many([(pl["audit"][0], "case", cid, pl["audit"][1], pl["actor"]) for cid, pl in zip(case_ids, plans)])
+    return case_ids
 
 
 def enforce_blacklist_on_join(ws, e: Event, entry: dict[str, Any]) -> int | None:

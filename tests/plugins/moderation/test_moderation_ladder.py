@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from moderation_helpers import T0, actions, cases, feed, gid, msg, pid
 
 from console.outbox import Executor
@@ -127,3 +129,29 @@ def test_dry_run_rule_live_records_without_acting(mws):
     c = cases(ws, pid(ws, "alice"))
     assert [x["kind"] for x in c] == ["dry_run"]
     assert {a["status"] for a in actions(ws, pid(ws, "alice"))} == {"dry_run"}
+
+
+def test_repeat_offences_in_one_batch_climb_the_ladder_as_if_fed_one_by_one(mws):
+    """A batch's hits are penalised together (one insert of cases, of actions, of links):
+    the n-th offence of a member inside the batch still takes step n, counted over the
+    penalty scope (g1 and g2 are one family, g3 is not), and each case gets its own actions."""
+    ws = mws
+    save_rule(ws, "ads", "ads", {"ladder": ["warn", "mute:5", "blacklist"], "penalty_scope": "family"}, enabled=True)
+    feed(ws, [msg("g1", "alice", AD, T0), msg("g3", "alice", AD, T0 + 1), msg("g2", "alice", AD, T0 + 2),
+              msg("g1", "bob", AD, T0 + 3), msg("g1", "alice", AD, T0 + 4)], T0 + 10)
+    alice, bob = pid(ws, "alice"), pid(ws, "bob")
+    g1, g2, g3 = gid(ws, "g1"), gid(ws, "g2"), gid(ws, "g3")
+    steps = [(c["group_id"], c["step"]) for c in cases(ws, alice)]
+    assert steps == [(g1, "warn"), (g3, "warn"), (g2, "mute:5"), (g1, "blacklist")]
+    assert [c["step"] for c in cases(ws, bob)] == ["warn"]
+    last = cases(ws, alice)[-1]
+    assert sorted(k["group_id"] for k in actions(ws, alice, "kick")) == [g1, g2]  # the family, where she is a member
+    assert {k["case_id"] for k in actions(ws, alice, "kick")} == {last["id"]}
+    detail = case_detail(ws, last["id"])
+    assert sorted(a["kind"] for a in detail["actions"]) == ["blacklist", "kick", "kick", "recall"]
+    mute = cases(ws, alice)[2]
+    assert [(a["kind"], a["case_id"]) for a in actions(ws, alice, "mute")] == [("mute", mute["id"])]
+    assert ws.store.one("SELECT scope_type, scope_value, case_id FROM blacklist") == {
+        "scope_type": "family", "scope_value": "fam", "case_id": last["id"]}
+    opened = ws.store.query("SELECT target_id, detail FROM audit_log WHERE action = 'case_opened' ORDER BY id")
+    assert [json.loads(a["detail"])["offence"] for a in opened] == [1, 1, 2, 1, 3]
