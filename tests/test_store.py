@@ -31,6 +31,13 @@ def test_core_schema_pinned(tmp_path):
     assert len(idx) == 1
     assert s.scalar("PRAGMA journal_mode") == "wal" and s.scalar("PRAGMA foreign_keys") == 1
     assert {v for v in s.db.view_names()} == {"messages_readable", "audit_readable", "actions_readable"}
+    req_idx = {r["name"] for r in s.query("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='join_requests'"
+                                          " AND sql IS NOT NULL")}
+    assert req_idx == {"join_requests_status", "join_requests_group"}
+    plan = " ".join(r["detail"] for r in s.query(
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM join_requests WHERE group_id = 1 AND status = 'approved'"
+        " AND decided_at >= 0"))
+    assert "join_requests_group" in plan  # a group's recent approvals: a range, not every approved request
 
 
 def test_migrations_run_once_and_plugin_names_are_namespaced(tmp_path):

@@ -375,5 +375,13 @@ def m003_rules_version(store) -> None:
         for op in ("INSERT", "UPDATE", "DELETE")))
 
 
+def m004_join_requests_by_group(store) -> None:
+    # A group's requests by status and decision time (the requests approved but not yet
+    # joined count against a group's capacity, asked for every request decided): with
+    # only the status index that read walked every approved request the workspace ever had.
+    run_script(store, "CREATE INDEX join_requests_group ON join_requests(group_id, status, decided_at);")
+
+
 CORE_MIGRATIONS = [("m001_core", m001_core), ("m002_people_insiders", m002_people_insiders),
-                   ("m003_rules_version", m003_rules_version)]
+                   ("m003_rules_version", m003_rules_version),
+                   ("m004_join_requests_by_group", m004_join_requests_by_group)]
