@@ -29,7 +29,7 @@ from typing import Any, Iterable
 
 from .event_effects import apply_events
 from .jsonenc import compact as encode_json  # one C encoder built once: ~1 us a message less than json.dumps
-from .model import Decision, DeadLetter, Event, Kind, Proposal
+from .model import Decision, DeadLetter, Event, EventBatch, Kind, Proposal
 from .workspace import Workspace
 
 _CHUNK = 400  # parameters per IN (...) query, under SQLite's limit
@@ -93,7 +93,7 @@ class Engine:
             res.requests = len(requests)
             res.events = fresh
             if fresh and self.hooks:
-                res.proposals = self._run_hooks(fresh, requests)
+                res.proposals = self._run_hooks(EventBatch(fresh, new_msgs, new_others), requests)
         return res
 
     def dead_letter(self, letter: DeadLetter) -> int:

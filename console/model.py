@@ -107,6 +107,40 @@ class Event:
     row_id: int | None = None
 
 
+class EventBatch(list):
+    """The events of one ingest batch, as ``process_events`` gets them: a plain list, in
+    the order they arrived, that also keeps the engine's split of it. Most of a batch is
+    messages; a plugin that looks at joins, leaves or nickname changes reads
+    ``batch.others`` (every event that is not a message, in time order) instead of
+    walking thousands of messages to find them. Use :func:`others_of` to accept a plain
+    list as well (tests, callers of your own)."""
+
+    __slots__ = ("messages", "others")
+
+    def __init__(self, events: list["Event"], messages: list["Event"], others: list["Event"]):
+        super().__init__(events)
+        self.messages = messages
+        self.others = others
+
+
+def others_of(events: list["Event"]) -> list["Event"]:
+    """The events of a batch that are not messages: kept by an :class:`EventBatch`,
+    picked out of a plain list."""
+    kept = getattr(events, "others", None)
+    if kept is not None:
+        return kept
+    return sorted((e for e in events if e.kind != Kind.MESSAGE), key=lambda e: e.ts)
+
+
+def messages_of(events: list["Event"]) -> list["Event"]:
+    """The messages of a batch, in arrival order: kept by an :class:`EventBatch`,
+    picked out of a plain list."""
+    kept = getattr(events, "messages", None)
+    if kept is not None:
+        return kept
+    return [e for e in events if e.kind == Kind.MESSAGE]
+
+
 @dataclass(slots=True)
 class DeadLetter:
     """A payload that could not become an event (bad signature, bad JSON, bad shape)."""

@@ -216,6 +216,34 @@ def test_hook_process_events(tmp_path):
     assert row == {"kind": "send", "requested_by": "plugin:greeter", "status": "pending"}
 
 
+def test_process_events_gets_the_batch_split_by_kind_without_duplicates(tmp_path):
+    """Plugins get an EventBatch: a list in arrival order that keeps the engine's split
+    (messages in arrival order, the rest in time order), so a plugin after joins does not
+    walk the messages; others_of/messages_of give the same split of a plain list."""
+    from console.model import EventBatch, messages_of, others_of
+
+    got = []
+
+    class Keeper(Plugin):  # its connector, with a process_events that keeps what it gets
+        @hookimpl
+        def process_events(self, events, ws):
+            got.append(events)
+            return None
+
+    ws = open_ws(tmp_path, Keeper())
+    join = Event("echo1", "j1", Kind.JOIN, 1_700_000_009, group="g1", user="u9")
+    leave = Event("echo1", "l1", Kind.LEAVE, 1_700_000_005, group="g1", user="u8")
+    Engine(ws).ingest([msg(1)])
+    batch = [msg(1), join, msg(2, "bye"), leave]  # m1 is a replay
+    Engine(ws).ingest(batch)
+    events = got[-1]
+    assert isinstance(events, EventBatch) and [e.id for e in events] == ["j1", "m2", "l1"]
+    assert [e.id for e in events.messages] == ["m2"] and [e.id for e in events.others] == ["l1", "j1"]
+    assert others_of(events) is events.others and messages_of(events) is events.messages
+    plain = [msg(3), join, leave]
+    assert [e.id for e in others_of(plain)] == ["l1", "j1"] and [e.id for e in messages_of(plain)] == ["m3"]
+
+
 def test_hook_decide_join_request(tmp_path):
     ws = open_ws(tmp_path, Plugin())
     ev = [Event("echo1", "r1", Kind.JOIN_REQUEST, 1_700_000_000, group="g1", user="u7",

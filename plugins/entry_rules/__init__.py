@@ -11,7 +11,7 @@ Console-facing functions (plain, take ``ws``) are re-exported from ``plugins.ent
 from __future__ import annotations
 
 from console.hookspecs import hookimpl
-from console.model import Kind
+from console.model import Kind, others_of
 from console.registry import Job
 
 from . import flash, nickname, overflow, welcome
@@ -92,7 +92,7 @@ def workspace_opened(ws):
 def process_events(events, ws):
     proposals = []
     groups: dict[int, dict] = {}
-    for e in events:
+    for e in others_of(events):  # joins, nickname changes and leaves: never a message
         if e.group_id is None or e.person_id is None or e.kind not in (Kind.JOIN, Kind.NICKNAME, Kind.LEAVE):
             continue
         g = groups.get(e.group_id)

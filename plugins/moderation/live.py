@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from console.model import Event, Kind
+from console.model import Event, Kind, messages_of, others_of
 
 from .kinds import validate
 from .matcher import CompiledRule, Hit, RuleSet, carries_data
@@ -79,8 +79,7 @@ def find_hits(rs: RuleSet, events: list[Event], look: BatchLookups) -> list[tupl
     rule-by-rule matching only for the few messages that search (or a custom pattern, or
     an image or card) makes candidates. Within a message, flood hits come first, then the
     rules in their order; a rule gives a message at most one hit."""
-    message = Kind.MESSAGE
-    msgs = [e for e in events if e.kind == message and e.group_id is not None and e.person_id is not None
+    msgs = [e for e in messages_of(events) if e.group_id is not None and e.person_id is not None
             and not (e.data and e.data.get("from_self"))]  # the bot's own messages (its warnings among them)
     if not msgs:
         return []
@@ -123,7 +122,7 @@ def process(ws, events: list[Event]) -> None:
     look = BatchLookups(ws, st.settings.exempt_roles, st.settings.allow_people)
     hits = find_hits(rs, events, look)
     joining = (Kind.JOIN, Kind.JOIN_REQUEST)
-    for e in [e for e in events if e.kind in joining]:  # a comprehension: most of a batch is messages
+    for e in [e for e in others_of(events) if e.kind in joining]:
         if e.group_id is not None and e.person_id is not None:
             group = look.group(e.group_id)
             count_join(ws, st.joins, e.group_id, e.ts, st.settings, (group or {}).get("name") or str(e.group_id))

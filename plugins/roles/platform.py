@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.model import Event, Kind
+from console.model import Event, Kind, others_of
 
 from .assign import _remove, find_role, insert_role, recompute_insiders, record_history
 from .words import say
@@ -29,7 +29,7 @@ ACTOR = "platform"
 
 def on_admin_events(ws, events: list[Event]) -> int:
     """Apply the batch's ADMIN events to roles. Returns how many roles changed."""
-    relevant = sorted((e for e in events if e.kind == Kind.ADMIN and e.group_id and e.person_id), key=lambda e: e.ts)
+    relevant = sorted((e for e in others_of(events) if e.kind == Kind.ADMIN and e.group_id and e.person_id), key=lambda e: e.ts)
     if not relevant:
         return 0
     bots = bot_people(ws)
