@@ -184,9 +184,13 @@ class Engine:
             " VALUES (?,?,?,?,?,?,?)", rows, msgs)
 
     def _resolve(self, conn, events: list[Event]) -> None:
+        """Fill ``group_id``/``person_id`` from the caches; the people a cache does not
+        know yet (a restart, a wave of newcomers) are looked up together afterwards, so a
+        cold cache costs one query per 400 people, not one per person."""
         now = self.ws.now()
         groups, idents = self._groups, self._idents
         platforms = {c: self._platform_of(c) for c in {e.connection for e in events}}
+        unknown: list[Event] = []
         for e in events:
             if e.group is not None:
                 hit = groups.get((e.connection, e.group))
@@ -194,11 +198,32 @@ class Engine:
                     hit = self._group(conn, e, now)
                 e.group_id = hit[0]
             if e.user is not None:
+                ident = idents.get((platforms[e.connection], e.user))
+                if ident is None:
+                    unknown.append(e)
+                else:
+                    e.person_id = ident[1]
+        if unknown:
+            self._load_identities(conn, {(platforms[e.connection], e.user) for e in unknown})
+            for e in unknown:
                 platform = platforms[e.connection]
                 ident = idents.get((platform, e.user))
-                if ident is None:
+                if ident is None:  # first sight: a new person (the first event's nickname names them)
                     ident = self._identity(conn, platform, e.user, e.nickname or "", now)
                 e.person_id = ident[1]
+
+    def _load_identities(self, conn, keys: set[tuple[str, str]]) -> None:
+        """Cache the stored identities among ``keys`` ((platform, platform user id) pairs)."""
+        by_platform: dict[str, list[str]] = defaultdict(list)
+        for platform, user in keys:
+            by_platform[platform].append(user)
+        for platform, users in by_platform.items():
+            for i in range(0, len(users), _CHUNK):
+                chunk = users[i:i + _CHUNK]
+                for user, iid, pid in conn.execute(
+                        "SELECT platform_user_id, id, person_id FROM identities WHERE platform = ?"
+                        f" AND platform_user_id IN ({','.join('?' * len(chunk))})", (platform, *chunk)):
+                    self._idents[(platform, user)] = (iid, pid)
 
     def _group(self, conn, e: Event, now: int) -> tuple[int, str]:
         """(group id, platform) of the event's group, creating it on first sight."""
@@ -251,14 +276,21 @@ class Engine:
 
     def _new_speakers_are_members(self, conn, pairs: Iterable[tuple[int, int]], last_ts: dict) -> dict[int, int]:
         """Someone speaking in a group shequn did not know them in: record them as a
-        member. Returns {group id: latest such message} for the groups that grew."""
-        grown: dict[int, int] = {}
+        member. Returns {group id: latest such message} for the groups that grew. Pairs
+        the cache does not hold are looked up together (one query per 400 people)."""
         known = self._members
-        for key in pairs:
-            if key in known:
-                continue
-            row = conn.execute("SELECT 1 FROM memberships WHERE group_id = ? AND person_id = ?", key).fetchone()
-            if row is None:
+        unsure = [key for key in pairs if key not in known]
+        if not unsure:
+            return {}
+        stored: set[tuple[int, int]] = set()
+        people = sorted({p for _, p in unsure})
+        for i in range(0, len(people), _CHUNK):
+            chunk = people[i:i + _CHUNK]
+            stored.update((r[0], r[1]) for r in conn.execute(
+                f"SELECT group_id, person_id FROM memberships WHERE person_id IN ({','.join('?' * len(chunk))})", chunk))
+        grown: dict[int, int] = {}
+        for key in unsure:
+            if key not in stored:
                 g = key[0]
                 conn.execute("INSERT INTO memberships(group_id, person_id, status, join_scene, joined_at)"
                              " VALUES (?,?,?,?,?)", (g, key[1], "member", "unknown", None))

@@ -45,6 +45,23 @@ def test_replays_never_double_count(bare_ws):
                     " WHERE i.platform_user_id = 'u1'") == 2
 
 
+def test_a_cold_engine_finds_stored_people_and_members_in_bulk(bare_ws):
+    """After a restart the caches are empty: stored people and memberships are found by
+    the batched look-ups (never created twice), and only the truly new are added."""
+    Engine(bare_ws).ingest([m(1, "u1"), m(2, "u2"), m(3, "u1", "g2")])
+    s = bare_ws.store
+    before = {r["platform_group_id"]: r["member_count"] for r in s.query("SELECT platform_group_id, member_count FROM groups")}
+    cold = Engine(bare_ws)
+    cold.ingest([m(4, "u2", "g1"), m(5, "u1", "g2"), m(6, "u3", "g1"), m(7, "u2", "g2"), m(8, "u3", "g1")])
+    assert s.scalar("SELECT count(*) FROM people") == 3 and s.scalar("SELECT count(*) FROM identities") == 3
+    pairs = s.query("SELECT g.platform_group_id AS g, i.platform_user_id AS u, m.message_count AS n FROM memberships m"
+                    " JOIN groups g ON g.id = m.group_id JOIN identities i ON i.person_id = m.person_id ORDER BY 1, 2")
+    assert [(r["g"], r["u"], r["n"]) for r in pairs] == [("g1", "u1", 1), ("g1", "u2", 2), ("g1", "u3", 2),
+                                                         ("g2", "u1", 2), ("g2", "u2", 1)]
+    after = {r["platform_group_id"]: r["member_count"] for r in s.query("SELECT platform_group_id, member_count FROM groups")}
+    assert after == {"g1": before["g1"] + 1, "g2": before["g2"] + 1}  # u3 new in g1, u2 new in g2
+
+
 def test_speakers_are_distinct_per_day_across_batches(bare_ws):
     e = Engine(bare_ws)
     e.ingest([m(1), m(2)])
