@@ -11,7 +11,7 @@ Console-facing functions (plain, take ``ws``) are re-exported from ``plugins.ent
 from __future__ import annotations
 
 from console.hookspecs import hookimpl
-from console.model import Kind, others_of
+from console.model import Event, Kind, others_of
 from console.registry import Job
 
 from . import flash, nickname, overflow, welcome
@@ -92,6 +92,7 @@ def workspace_opened(ws):
 def process_events(events, ws):
     proposals = []
     groups: dict[int, dict] = {}
+    welcomes: list[tuple[dict, Event]] = []
     for e in others_of(events):  # joins, nickname changes and leaves: never a message
         if e.group_id is None or e.person_id is None or e.kind not in (Kind.JOIN, Kind.NICKNAME, Kind.LEAVE):
             continue
@@ -101,7 +102,7 @@ def process_events(events, ws):
         evidence = f"{e.connection}:{e.id}"
         if e.kind == Kind.JOIN:
             if g["status"] == "active":
-                welcome.note_join(ws, g, e)
+                welcomes.append((g, e))
                 shown = e.data.get("card") or e.nickname or ""
                 proposals += nickname.check_member(ws, g, e.person_id, shown, e.ts, evidence)
             _after_join(ws, g, e.person_id, evidence)
@@ -111,6 +112,7 @@ def process_events(events, ws):
         elif e.kind == Kind.LEAVE:
             ws.store.execute("UPDATE entry_nickname_checks SET status = 'left', resolved_at = ? WHERE group_id = ?"
                              " AND person_id = ? AND status IN ('reminded', 'fixing')", (e.ts, e.group_id, e.person_id))
+    welcome.note_joins(ws, welcomes)  # reads memberships only: after the loop, in one go
     proposals += welcome.flush_due(ws)
     return proposals
 

@@ -36,30 +36,57 @@ def choose(ws, group: dict[str, Any], scene: str, referred: bool) -> dict[str, A
 
 def note_join(ws, group: dict[str, Any], e: Event) -> None:
     """Put a join into its group's open welcome batch (or open one)."""
-    if ws.store.scalar("SELECT is_insider FROM people WHERE id = ?", (e.person_id,), 0):
-        return  # insiders (cheer squad, staff) are not welcomed as newcomers
-    m = ws.store.one("SELECT inviter_person_id, join_scene, group_nickname FROM memberships"
-                     " WHERE group_id = ? AND person_id = ?", (group["id"], e.person_id)) or {}
-    scene = e.data.get("scene") or m.get("join_scene") or "unknown"
-    referrer = m.get("inviter_person_id")
-    rule = choose(ws, group, scene, referrer is not None)
-    if rule is None:
+    note_joins(ws, [(group, e)])
+
+
+_CHUNK = 400  # ids per IN (...) look-up
+
+
+def note_joins(ws, joins: list[tuple[dict[str, Any], Event]]) -> None:
+    """Put a batch's joins (in time order) into their groups' open welcome batches,
+    opening batches where none is open: the joiners' insider flags and memberships are
+    read in one query each and the joins stored in one statement, not per join."""
+    if not joins:
         return
-    s = settings_of(ws)
-    nickname = e.data.get("card") or m.get("group_nickname") or e.nickname or e.user or ""
+    people = sorted({e.person_id for _, e in joins})
+    insiders: set[int] = set()
+    members: dict[tuple[int, int], tuple] = {}
+    for i in range(0, len(people), _CHUNK):
+        chunk = people[i:i + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        insiders.update(r[0] for r in ws.store.execute(
+            f"SELECT id FROM people WHERE is_insider = 1 AND id IN ({marks})", chunk))
+        for g, pid, inviter, scene, nick in ws.store.execute(
+                "SELECT group_id, person_id, inviter_person_id, join_scene, group_nickname FROM memberships"
+                f" WHERE person_id IN ({marks})", chunk):
+            members[(g, pid)] = (inviter, scene, nick)
+    burst = settings_of(ws).burst_seconds
+    rows: list[tuple] = []
     with ws.store.write() as c:
-        row = c.execute("SELECT id FROM entry_welcome_batches WHERE group_id = ? AND rule = ? AND status = 'open'"
-                        " AND opened_at <= ? AND opened_at + ? > ? ORDER BY id DESC LIMIT 1",
-                        (group["id"], rule["name"], e.ts, s.burst_seconds, e.ts)).fetchone()
-        if row is None:
-            bid = c.execute("INSERT INTO entry_welcome_batches(group_id, rule, opened_at, due_at, dry_run)"
-                            " VALUES (?,?,?,?,?)", (group["id"], rule["name"], e.ts, e.ts + s.burst_seconds,
-                                                    int(rule["dry_run"]))).lastrowid
-        else:
-            bid = row[0]
-        c.execute("INSERT OR IGNORE INTO entry_welcome_joins(batch_id, person_id, nickname, scene, referrer_person_id,"
-                  " joined_at, evidence) VALUES (?,?,?,?,?,?,?)",
-                  (bid, e.person_id, nickname, scene, referrer, e.ts, f"{e.connection}:{e.id}"))
+        # the open batches, newest first per group and policy (few: a batch is sent once due)
+        open_batches: dict[tuple[int, str], list[tuple[int, int]]] = {}
+        for bid, gid, rule, opened in c.execute("SELECT id, group_id, rule, opened_at FROM entry_welcome_batches"
+                                                " WHERE status = 'open' ORDER BY id DESC"):
+            open_batches.setdefault((gid, rule), []).append((bid, opened))
+        for group, e in joins:
+            if e.person_id in insiders:
+                continue  # insiders (cheer squad, staff) are not welcomed as newcomers
+            inviter, m_scene, m_nick = members.get((group["id"], e.person_id), (None, None, None))
+            scene = e.data.get("scene") or m_scene or "unknown"
+            rule = choose(ws, group, scene, inviter is not None)
+            if rule is None:
+                continue
+            nickname = e.data.get("card") or m_nick or e.nickname or e.user or ""
+            batches = open_batches.setdefault((group["id"], rule["name"]), [])
+            bid = next((b for b, opened in batches if opened <= e.ts < opened + burst), None)
+            if bid is None:
+                bid = c.execute("INSERT INTO entry_welcome_batches(group_id, rule, opened_at, due_at, dry_run)"
+                                " VALUES (?,?,?,?,?)", (group["id"], rule["name"], e.ts, e.ts + burst,
+                                                        int(rule["dry_run"]))).lastrowid
+                batches.insert(0, (bid, e.ts))
+            rows.append((bid, e.person_id, nickname, scene, inviter, e.ts, f"{e.connection}:{e.id}"))
+        c.executemany("INSERT OR IGNORE INTO entry_welcome_joins(batch_id, person_id, nickname, scene,"
+                      " referrer_person_id, joined_at, evidence) VALUES (?,?,?,?,?,?,?)", rows)
 
 
 def _rules_text(ws, group_id: int, cfg: dict[str, Any]) -> str:

@@ -133,3 +133,21 @@ def test_fix_becomes_a_task_when_a_field_is_unknown(ws):
     assert not actions(ws, "set_card")
     task = ws.store.one("SELECT * FROM tasks WHERE kind = 'fix_nickname'")
     assert task and task["person_id"] == pid(ws, "leo") and "{city}-{name}" in task["detail"]
+
+
+def test_joins_of_one_batch_fill_welcome_windows_in_time_order(ws):
+    """Joins stored together still go to the window open at their time: a batch that
+    spans two windows opens two welcome batches, and a window opened by an earlier
+    ingest takes the joins that fall inside it."""
+    join(ws, "g1", "seed", T0 - 9999)
+    g = gid(ws, "g1")
+    save_policy(ws, "welcome", {"template": "欢迎 {nickname}", "merged_template": "欢迎 {nicknames}"},
+                scope=f"group:{g}")
+    join(ws, "g1", "first", T0)  # opens the window [T0, T0 + 60)
+    feed(ws, [ev(Kind.JOIN, "g1", u, T0 + dt, nickname=u, data={"scene": "qr"})
+              for u, dt in (("a", 10), ("b", 20), ("c", 100), ("d", 110))], at=T0 + 110)
+    rows = ws.store.query("SELECT b.id, b.opened_at, group_concat(j.nickname) AS who FROM entry_welcome_batches b"
+                          " JOIN entry_welcome_joins j ON j.batch_id = b.id WHERE b.group_id = ? AND b.opened_at >= ?"
+                          " GROUP BY b.id ORDER BY b.id", (g, T0))
+    assert [(r["opened_at"] - T0, sorted(r["who"].split(","))) for r in rows] == [(0, ["a", "b", "first"]),
+                                                                                  (100, ["c", "d"])]
