@@ -9,17 +9,14 @@ ingest), compared with ``Engine(ws).ingest`` of the same events. Run:
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import hashlib
-import hmac
 import json
 import socket
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -144,8 +141,11 @@ def direct(tmp: Path, bodies: list[bytes]) -> float:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
-    clients = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("count", type=int, nargs="?", default=5000, help="events to send (default 5000)")
+    ap.add_argument("clients", type=int, nargs="?", default=8, help="concurrent HTTP clients (default 8)")
+    args = ap.parse_args()
+    n, clients = args.count, args.clients
     bodies = payloads(n)
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)

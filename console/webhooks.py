@@ -25,7 +25,7 @@ import logging
 from typing import Awaitable, Callable
 from urllib.parse import parse_qsl
 
-from .connector import Connector, Route, WebhookRequest, WebhookResult
+from .connector import Connector, Route, WebhookRequest
 from .model import DeadLetter
 
 log = logging.getLogger("shequn.webhooks")

@@ -163,7 +163,7 @@ def test_gives_up_after_max_attempts(ows):
 
 
 def test_pacing_never_bursts_past_the_bucket(ows):
-    ids = ows.enqueue([Proposal("send", f"m{i}", group_id=1, params={"i": i}) for i in range(6)], "operator:t")
+    ows.enqueue([Proposal("send", f"m{i}", group_id=1, params={"i": i}) for i in range(6)], "operator:t")
     clock = [0.0]
     conn = Scripted("fake", {})
     ex = Executor(ows, {"fake": conn}, pacing=True, monotonic=lambda: clock[0])

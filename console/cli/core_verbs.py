@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from dataclasses import asdict, fields, is_dataclass
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import click
 
-from ..config import CORE_SECTIONS, ConfigError, field_docs, find_config, load_settings
+from ..config import CORE_SECTIONS, field_docs, find_config
 from ..pluginmanager import get_plugin_manager, hook_implementations
 from .context import fail, friendly_errors, state, workspace
 from .output import emit, json_option

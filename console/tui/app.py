@@ -16,7 +16,7 @@ import importlib
 from functools import partial
 from typing import Any, Iterable
 
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 

@@ -85,10 +85,11 @@ def kpi_group(ctx, group, type_, owner, platform, family, since, until, period, 
         if fmt_name == "json":
             emit(rows, fmt_name="json")
             return
+        from .metrics import format_value
+
         out = []
         for r in rows:
             prev = r["previous"]
-            from .metrics import format_value
             out.append({"stage": ws.t(r["stage"]), "KPI": ws.t(r["title"]), "value": r["shown"],
                         "previous": format_value(r["name"], prev),
                         "change": "" if r["change"] is None else f"{r['change']:+.0%}",

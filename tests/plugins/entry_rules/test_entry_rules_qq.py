@@ -9,7 +9,6 @@ import json
 import pytest
 
 from console.engine import Engine
-from console.model import Kind
 from console.outbox import Executor
 from console.workspace import Workspace
 from plugins.entry_rules import JOBS

@@ -3,7 +3,6 @@ numbers as the rollups the engine keeps at ingest."""
 
 import pytest
 
-from plugins.kpi import cohorts as _c  # noqa: F401  (module, not the function)
 from plugins.kpi.cohorts import raw_retention, rebuild as rebuild_cohorts, retention
 from plugins.kpi.metrics import activity_for, by_group, panel
 from plugins.kpi.segments import rebuild as rebuild_segments

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from moderation_helpers import T0, cases, feed, gid, join, msg, pid, request
 
 from console.cli import build_cli, cli
-from plugins.moderation import dry_run, raid_groups, save_rule, set_rule_enabled
+from plugins.moderation import dry_run, raid_groups, set_rule_enabled
 from plugins.moderation.raid import end_cooling
 
 DAY = 86400

@@ -61,7 +61,7 @@ async def until(pred, timeout=10.0, what="condition"):
 async def test_join_request_to_member(tmp_path, intake, fmt, dialect):
     bot = make_bot(dialect=dialect, message_format=fmt)
     port = free_port()
-    opts = (f'secret = "sec"' if intake == "http_post" else f'ws_url = "{bot.ws_url}"\nintake = "websocket"')
+    opts = ('secret = "sec"' if intake == "http_post" else f'ws_url = "{bot.ws_url}"\nintake = "websocket"')
     cfg = make_config(tmp_path, f"""
 [serve]
 port = {port}
