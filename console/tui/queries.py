@@ -63,14 +63,18 @@ def overnight(ws: Workspace, hours: int = 24, moves: tuple[int, int, int] | None
     waiting = s.scalar("SELECT count(*) FROM join_requests WHERE status IN ('pending', 'held')", (), 0)
     failed = s.scalar("SELECT count(*) FROM actions WHERE status = 'failed' AND updated_at >= ?", (since,), 0)
     lines: list[dict[str, Any]] = [
-        {"text": "{n} joins", "n": joins, "mode": "activity", "arg": "join"},
-        {"text": "{n} leaves ({k} removed)", "n": leaves, "k": kicked, "mode": "activity", "arg": "leave"},
+        {"text": _one_or_many(joins, "{n} join", "{n} joins"), "n": joins, "mode": "activity", "arg": "join"},
+        {"text": _one_or_many(leaves, "{n} leave ({k} removed)", "{n} leaves ({k} removed)"), "n": leaves,
+         "k": kicked, "mode": "activity", "arg": "leave"},
     ]
     for c in cases:
-        lines.append({"text": "{n} cases: {step}", "n": c["n"], "step": c["step"], "mode": "moderation", "arg": ""})
-    lines.append({"text": "{n} join requests waiting", "n": waiting, "mode": "workflows", "arg": ""})
+        lines.append({"text": _one_or_many(c["n"], "{n} case: {step}", "{n} cases: {step}"), "n": c["n"],
+                      "step": c["step"], "mode": "moderation", "arg": ""})
+    lines.append({"text": _one_or_many(waiting, "{n} join request waiting", "{n} join requests waiting"),
+                  "n": waiting, "mode": "workflows", "arg": ""})
     if failed:
-        lines.append({"text": "{n} actions failed", "n": failed, "mode": "activity", "arg": "failed"})
+        lines.append({"text": _one_or_many(failed, "{n} action failed", "{n} actions failed"), "n": failed,
+                      "mode": "activity", "arg": "failed"})
     for g in s.query("SELECT id, name, member_count, capacity FROM groups WHERE status = 'active' AND capacity > 0"
                      " AND member_count * 100 >= capacity * 90 ORDER BY member_count * 1.0 / capacity DESC LIMIT 5"):
         lines.append({"text": "{name} at {pct}% of capacity", "name": g["name"],
@@ -79,6 +83,11 @@ def overnight(ws: Workspace, hours: int = 24, moves: tuple[int, int, int] | None
         lines.append({"text": "{name} silent for {days} days", "name": g["name"], "days": g["days"],
                       "mode": "group", "arg": g["id"]})
     return lines
+
+
+def _one_or_many(n: int, one: str, many: str) -> str:
+    """The line's text (a translation key) agreeing with its count: "1 case", "2 cases"."""
+    return one if n == 1 else many
 
 
 def silent_groups(ws: Workspace, days: int = 3) -> list[dict[str, Any]]:

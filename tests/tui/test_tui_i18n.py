@@ -29,8 +29,13 @@ def shown_strings(path: Path) -> set[str]:
                 out.add(args[1].value)
             elif name == "Binding" and len(args) >= 3 and isinstance(args[2], ast.Constant):
                 out.add(args[2].value)
+            elif name == "_one_or_many":  # a dashboard line's singular and plural texts
+                out |= {a.value for a in args[1:] if isinstance(a, ast.Constant) and isinstance(a.value, str)}
             elif name == "VirtualTable":
                 out |= {kw.value.value for kw in node.keywords if kw.arg == "empty" and isinstance(kw.value, ast.Constant)}
+        elif isinstance(node, ast.Dict):  # the dashboard's lines: {"text": KEY, ...}
+            out |= {v.value for k, v in zip(node.keys, node.values) if isinstance(k, ast.Constant)
+                    and k.value == "text" and isinstance(v, ast.Constant) and isinstance(v.value, str)}
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and any(
                 getattr(t, "id", "") in ("TITLE_EN", "HELP") for t in node.targets):
             out.add(node.value.value)
