@@ -30,9 +30,9 @@ from typing import Any, Iterable
 from .event_effects import apply_events
 from .jsonenc import compact as encode_json  # one C encoder built once: ~1 us a message less than json.dumps
 from .model import Decision, DeadLetter, Event, EventBatch, Kind, Proposal
+from .store import rows_in
 from .workspace import Workspace
 
-_CHUNK = 400  # parameters per IN (...) query, under SQLite's limit
 _BY_TS = attrgetter("ts")
 _MEMBER_CACHE = 300_000  # (group, person) pairs known to be members; bounded for huge workspaces
 
@@ -218,12 +218,9 @@ class Engine:
         for platform, user in keys:
             by_platform[platform].append(user)
         for platform, users in by_platform.items():
-            for i in range(0, len(users), _CHUNK):
-                chunk = users[i:i + _CHUNK]
-                for user, iid, pid in conn.execute(
-                        "SELECT platform_user_id, id, person_id FROM identities WHERE platform = ?"
-                        f" AND platform_user_id IN ({','.join('?' * len(chunk))})", (platform, *chunk)):
-                    self._idents[(platform, user)] = (iid, pid)
+            for user, iid, pid in rows_in(conn, "SELECT platform_user_id, id, person_id FROM identities"
+                                                " WHERE platform = ? AND platform_user_id IN ({marks})", users, (platform,)):
+                self._idents[(platform, user)] = (iid, pid)
 
     def _group(self, conn, e: Event, now: int) -> tuple[int, str]:
         """(group id, platform) of the event's group, creating it on first sight."""
@@ -282,12 +279,8 @@ class Engine:
         unsure = [key for key in pairs if key not in known]
         if not unsure:
             return {}
-        stored: set[tuple[int, int]] = set()
-        people = sorted({p for _, p in unsure})
-        for i in range(0, len(people), _CHUNK):
-            chunk = people[i:i + _CHUNK]
-            stored.update((r[0], r[1]) for r in conn.execute(
-                f"SELECT group_id, person_id FROM memberships WHERE person_id IN ({','.join('?' * len(chunk))})", chunk))
+        stored = {(r[0], r[1]) for r in rows_in(
+            conn, "SELECT group_id, person_id FROM memberships WHERE person_id IN ({marks})", {p for _, p in unsure})}
         grown: dict[int, int] = {}
         for key in unsure:
             if key not in stored:
@@ -366,18 +359,11 @@ class Engine:
         days: dict[int, list[str]] = defaultdict(list)
         for g, d in touched:
             days[g].append(d)
-        gids = list(days)
-        members: dict[int, int] = {}
-        inside: dict[int, int] = {}
-        for i in range(0, len(gids), _CHUNK):
-            chunk = gids[i:i + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            members.update(conn.execute(f"SELECT id, member_count FROM groups WHERE id IN ({marks})", chunk))
-            inside.update(conn.execute(
-                # CROSS JOIN keeps people (the few insiders, by the partial index) outermost
-                "SELECT m.group_id, count(*) FROM people p CROSS JOIN memberships m ON m.person_id = p.id"
-                f" WHERE p.is_insider = 1 AND m.status = 'member' AND m.group_id IN ({marks}) GROUP BY m.group_id",
-                chunk))
+        members = dict(rows_in(conn, "SELECT id, member_count FROM groups WHERE id IN ({marks})", days))
+        inside = dict(rows_in(
+            # CROSS JOIN keeps people (the few insiders, by the partial index) outermost
+            conn, "SELECT m.group_id, count(*) FROM people p CROSS JOIN memberships m ON m.person_id = p.id"
+                  " WHERE p.is_insider = 1 AND m.status = 'member' AND m.group_id IN ({marks}) GROUP BY m.group_id", days))
         rows = []
         for g, ds in days.items():
             n, ins = members.get(g, 0), inside.get(g, 0)

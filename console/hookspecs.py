@@ -146,8 +146,8 @@ def process_events(events, ws):
     ``console.model.EventBatch``: a list of ``console.model.Event`` in arrival order,
     with ``group_id``/``person_id`` resolved and duplicates left out, that also keeps the
     engine's split (``.messages``; ``.others``, every other event in time order: read
-    through ``others_of``/``messages_of``, which accept a plain list too). ``ws`` is the ``console.workspace.Workspace`` (store, settings,
-    clock, ``audit``, ``add_task``). A plugin may write its own tables here (same
+    through ``others_of``/``messages_of``, which accept a plain list too). ``ws`` is
+    the ``console.workspace.Workspace`` (store, settings, clock, ``audit``, ``add_task``). A plugin may write its own tables here (same
     transaction). Returns: a list of ``console.model.Proposal`` (or None); the host stores
     them in the outbox with the plugin's name as requester. Not firstresult.
     """

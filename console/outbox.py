@@ -31,6 +31,7 @@ from typing import Any, Callable
 from .connector import Connector, NotSupported
 from .jsonenc import dumps
 from .model import ACTION_CAPABILITY, IDEMPOTENT_ACTIONS, ActionRequest, ActionResult, Proposal, Status
+from .store import rows_in
 from .workspace import Workspace
 
 FINAL = ("done", "failed", "cancelled", "unsupported", "dry_run")
@@ -40,7 +41,6 @@ _INSERT_ACTION = (
     "INSERT OR IGNORE INTO actions(connection_id, kind, group_id, person_id, params, requested_by, reason,"
     " rule, case_id, evidence, idempotency_key, status, last_error, not_before, created_at, updated_at)"
     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-_CHUNK = 400  # keys per IN (...) look-up, under SQLite's parameter limit
 
 
 def enqueue(ws: Workspace, proposals: list[Proposal], requested_by: str) -> list[int]:
@@ -89,7 +89,9 @@ def enqueue_each(ws: Workspace, items: list[tuple[Proposal, str]]) -> list[int]:
         before = c.execute("SELECT max(id) FROM actions").fetchone()[0] or 0
         inserted = c.executemany(_INSERT_ACTION, rows).rowcount
         new = dict(c.execute("SELECT idempotency_key, id FROM actions WHERE id > ?", (before,))) if inserted > 0 else {}
-        stored = {} if inserted == len(rows) else _ids_of(c, [k for _, _, k, _, _ in plans if k not in new])
+        stored = {} if inserted == len(rows) else dict(rows_in(  # keys stored before (or repeated here)
+            c, "SELECT idempotency_key, id FROM actions WHERE idempotency_key IN ({marks})",
+            [k for _, _, k, _, _ in plans if k not in new]))
         for p, by, key, status, error in plans:
             aid = new.pop(key, None)  # popped: a key repeated in this call is new only the first time
             if aid is None:
@@ -97,7 +99,6 @@ def enqueue_each(ws: Workspace, items: list[tuple[Proposal, str]]) -> list[int]:
                 if aid is None:
                     raise ValueError(f"{by} proposed a {p.kind} the outbox could not store "
                                      f"(group {p.group_id}, person {p.person_id}): a required field is missing")
-                stored.setdefault(key, aid)
                 ids.append(aid)
                 continue
             stored[key] = aid
@@ -113,16 +114,6 @@ def enqueue_each(ws: Workspace, items: list[tuple[Proposal, str]]) -> list[int]:
                         detail=f"{error}. Asked by {by}: {p.reason}", group_id=p.group_id,
                         person_id=p.person_id, source=by, dedupe_key=f"action:{aid}")
     return ids
-
-
-def _ids_of(c, keys: list[str]) -> dict[str, int]:
-    """{idempotency key: action id} of those keys already stored."""
-    out: dict[str, int] = {}
-    for i in range(0, len(keys), _CHUNK):
-        chunk = keys[i:i + _CHUNK]
-        out.update(c.execute(f"SELECT idempotency_key, id FROM actions WHERE idempotency_key IN"
-                             f" ({','.join('?' * len(chunk))})", chunk))
-    return out
 
 
 class TokenBucket:

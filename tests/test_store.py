@@ -40,6 +40,21 @@ def test_core_schema_pinned(tmp_path):
     assert "join_requests_group" in plan  # a group's recent approvals: a range, not every approved request
 
 
+def test_rows_in_looks_up_any_number_of_values_in_chunks(tmp_path):
+    """A batch's look-up by an IN list: more values than one statement may carry, with
+    parameters ahead of the list, through a Store or a bare connection alike."""
+    from console.store import rows_in
+
+    s = open_store(tmp_path / "a.db")
+    with s.write() as c:
+        c.executemany("INSERT INTO people(id, display_name) VALUES (?, ?)", [(i, f"p{i}") for i in range(1, 1201)])
+    wanted = list(range(1, 1201, 2)) + [5000]  # 600 that exist and one that does not
+    got = sorted(r[0] for r in rows_in(s, "SELECT id FROM people WHERE display_name != ? AND id IN ({marks})",
+                                       wanted, ("p7",)))
+    assert got == [i for i in range(1, 1201, 2) if i != 7]
+    assert list(rows_in(s.conn, "SELECT id FROM people WHERE id IN ({marks})", [])) == []
+
+
 def test_migrations_run_once_and_plugin_names_are_namespaced(tmp_path):
     calls = []
 

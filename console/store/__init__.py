@@ -12,13 +12,13 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .connection import Store, StoreError, describe_db_error
+from .connection import Store, StoreError, describe_db_error, rows_in
 from .schema import CORE_MIGRATIONS, run_script
 
 Migration = tuple[str, Callable[[Store], None]]
 
 __all__ = ["Store", "StoreError", "open_store", "pending_migrations", "apply_migrations", "run_script",
-           "describe_db_error", "Migration"]
+           "describe_db_error", "Migration", "rows_in"]
 
 
 def _ensure_migrations_table(store: Store) -> None:

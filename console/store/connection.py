@@ -21,6 +21,20 @@ from typing import Any, Iterator
 import sqlite_utils
 
 
+IN_CHUNK = 400  # values per IN (...) list: well under SQLite's parameter limit (999 on older builds)
+
+
+def rows_in(db: Any, sql: str, values: Any, before: tuple = ()) -> Iterator[Any]:
+    """The rows of ``sql`` for every value in ``values``, where ``{marks}`` in ``sql``
+    stands for the IN list: run once per 400 values (a batch's people, keys, ids),
+    so a look-up for a whole batch never passes SQLite's parameter limit. ``before``
+    are the parameters that come ahead of the list. ``db`` is a connection or a Store."""
+    values = list(values)
+    for i in range(0, len(values), IN_CHUNK):
+        chunk = values[i:i + IN_CHUNK]
+        yield from db.execute(sql.replace("{marks}", ",".join("?" * len(chunk))), (*before, *chunk))
+
+
 class StoreError(Exception):
     """The database cannot be used: says which file and why."""
 

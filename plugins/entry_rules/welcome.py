@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from console.model import Event, Proposal
+from console.store import rows_in
 
 from .i18n import tr
 from .policies import policies_at_best_scope
@@ -34,14 +35,6 @@ def choose(ws, group: dict[str, Any], scene: str, referred: bool) -> dict[str, A
     return best
 
 
-def note_join(ws, group: dict[str, Any], e: Event) -> None:
-    """Put a join into its group's open welcome batch (or open one)."""
-    note_joins(ws, [(group, e)])
-
-
-_CHUNK = 400  # ids per IN (...) look-up
-
-
 def note_joins(ws, joins: list[tuple[dict[str, Any], Event]]) -> None:
     """Put a batch's joins (in time order) into their groups' open welcome batches,
     opening batches where none is open: the joiners' insider flags and memberships are
@@ -49,17 +42,10 @@ def note_joins(ws, joins: list[tuple[dict[str, Any], Event]]) -> None:
     if not joins:
         return
     people = sorted({e.person_id for _, e in joins})
-    insiders: set[int] = set()
-    members: dict[tuple[int, int], tuple] = {}
-    for i in range(0, len(people), _CHUNK):
-        chunk = people[i:i + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        insiders.update(r[0] for r in ws.store.execute(
-            f"SELECT id FROM people WHERE is_insider = 1 AND id IN ({marks})", chunk))
-        for g, pid, inviter, scene, nick in ws.store.execute(
-                "SELECT group_id, person_id, inviter_person_id, join_scene, group_nickname FROM memberships"
-                f" WHERE person_id IN ({marks})", chunk):
-            members[(g, pid)] = (inviter, scene, nick)
+    insiders = {r[0] for r in rows_in(ws.store, "SELECT id FROM people WHERE is_insider = 1 AND id IN ({marks})", people)}
+    members = {(g, pid): (inviter, scene, nick) for g, pid, inviter, scene, nick in rows_in(
+        ws.store, "SELECT group_id, person_id, inviter_person_id, join_scene, group_nickname FROM memberships"
+                  " WHERE person_id IN ({marks})", people)}
     burst = settings_of(ws).burst_seconds
     rows: list[tuple] = []
     with ws.store.write() as c:

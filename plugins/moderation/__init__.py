@@ -81,7 +81,7 @@ def process_events(events, ws):
     from .live import process
 
     process(ws, events)
-    return None  # actions are queued by penalize() itself under rule:NAME, linked to their case
+    return None  # actions are queued by penalize_all() itself under rule:NAME, linked to their case
 
 
 @hookimpl(tryfirst=True)

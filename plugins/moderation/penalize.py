@@ -14,6 +14,7 @@ from typing import Any
 
 from console.jsonenc import dumps
 from console.model import Capability, Event, Proposal
+from console.store import rows_in
 
 from .i18n import tr
 from .kinds import PUBLIC_TITLE
@@ -58,35 +59,19 @@ def link_actions(ws, c, case_id: int, purpose: str, kinds: list[tuple[str, int |
 
 _LINK_SQL = ("INSERT INTO case_actions(case_id, purpose, kind, group_id, action_id, task_id, note, created_at)"
              " VALUES (?,?,?,?,?,?,?,?)")
-_CHUNK = 400  # ids per IN (...) look-up
-
 
 def link_rows(c, links: list[tuple[int, str, str, int | None, int | None]], now: int,
               notes: dict[int, str] | None = None) -> list[tuple]:
     """case_actions rows for (case, purpose, kind, group, action) links: an action the
     platform cannot do is linked with the task made for it. A link without an action
     carries ``notes[position]`` (the blacklist entry a case added)."""
-    aids = [a for *_, a in links if a is not None]
-    unsupported: set[int] = set()
-    for i in range(0, len(aids), _CHUNK):
-        chunk = aids[i:i + _CHUNK]
-        unsupported.update(r[0] for r in c.execute(
-            f"SELECT id FROM actions WHERE status = 'unsupported' AND id IN ({','.join('?' * len(chunk))})", chunk))
-    tasks: dict[str, int] = {}
-    if unsupported:
-        keys = [f"action:{a}" for a in sorted(unsupported)]
-        for i in range(0, len(keys), _CHUNK):
-            chunk = keys[i:i + _CHUNK]
-            tasks.update(c.execute(f"SELECT dedupe_key, id FROM tasks WHERE dedupe_key IN ({','.join('?' * len(chunk))})",
-                                   chunk))
+    unsupported = {r[0] for r in rows_in(c, "SELECT id FROM actions WHERE status = 'unsupported' AND id IN ({marks})",
+                                         [a for *_, a in links if a is not None])}
+    tasks = dict(rows_in(c, "SELECT dedupe_key, id FROM tasks WHERE dedupe_key IN ({marks})",
+                         [f"action:{a}" for a in sorted(unsupported)]))
     notes = notes or {}
     return [(case_id, purpose, kind, gid, aid, tasks.get(f"action:{aid}") if aid in unsupported else None,
              notes.get(i, ""), now) for i, (case_id, purpose, kind, gid, aid) in enumerate(links)]
-
-
-def penalize(ws, hit: Hit, e: Event, group: dict[str, Any], template: str = "") -> int:
-    """Open the case for one hit and queue its actions. Returns the case id."""
-    return penalize_all(ws, [(hit, e, group)], template)[0]
 
 
 class _Ladder:
@@ -96,13 +81,10 @@ class _Ladder:
 
     def __init__(self, ws, person_ids: set[int], since: int):
         self.seen: dict[tuple[str, int, str], list[tuple[int, int]]] = {}
-        pids = sorted(person_ids)
-        for i in range(0, len(pids), _CHUNK):
-            chunk = pids[i:i + _CHUNK]
-            for rule, pid, kind, gid, at in ws.store.execute(
-                    "SELECT rule, person_id, kind, group_id, opened_at FROM cases WHERE status != 'undone'"
-                    f" AND opened_at >= ? AND person_id IN ({','.join('?' * len(chunk))})", (since, *chunk)):
-                self.seen.setdefault((rule, pid, kind), []).append((gid, at))
+        for rule, pid, kind, gid, at in rows_in(
+                ws.store, "SELECT rule, person_id, kind, group_id, opened_at FROM cases WHERE status != 'undone'"
+                          " AND opened_at >= ? AND person_id IN ({marks})", sorted(person_ids), (since,)):
+            self.seen.setdefault((rule, pid, kind), []).append((gid, at))
 
     def count(self, rule: str, person_id: int, kind: str, groups: set[int], since: int) -> int:
         return sum(1 for gid, at in self.seen.get((rule, person_id, kind), ()) if at >= since and gid in groups)
