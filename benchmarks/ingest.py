@@ -18,7 +18,9 @@ copies it three times and sends the same sandbox events
 The three modes take turns in every round and the medians are printed with the ratio
 (the target is an engine at 50% of raw or better): measured in the same run on the same
 machine, so the ratio holds where the absolute numbers are noisy. ``--profile N`` prints
-where the time goes.
+where the time goes. ``--sql-floor`` replays the statements one engine run made with no
+Python between them (``benchmarks/sql_floor.py``): raw / that floor is the ceiling of the
+ratio, what the engine would reach if all its Python cost nothing.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from console.model import Event, Kind  # noqa: E402
 from console.runtime import batch_limit  # noqa: E402
 from console.workspace import Workspace  # noqa: E402
 from plugins.sandbox.connector import SandboxConnector  # noqa: E402
+from sql_floor import recording, replay, shorten  # noqa: E402
 
 
 MSG_SQL = ("INSERT INTO messages(connection_id, platform_msg_id, group_id, person_id, ts, text, meta)"
@@ -137,6 +140,23 @@ def raw_run(template: Path, path: Path, batches: list[list[Event]]) -> float:
     return secs
 
 
+def sql_floor(template: Path, tmp: Path, events: list[Event], args, n: int, e_md: float, r_md: float) -> None:
+    """Record one engine run's statements (an extra run, so no timed round pays for the
+    recording) and print their replay next to the engine and raw medians."""
+    with recording() as log:
+        engine_run(template, tmp / "recorded.db", cut(fresh_copies(events), args.batch), True, None)
+    floor, ranked = replay(template, tmp / "replay.db", log, args.runs)
+    rows = sum(r[3] for r in ranked)
+    print(f"the engine's own SQL replayed alone ({len(log):,} calls, {rows:,} rows; median of {args.runs}): "
+          f"{floor:.2f} s, {n / floor:,.0f} events/s")
+    print(f"  raw / SQL floor: {r_md / floor:.0%}: the ratio's ceiling if all of the engine's Python cost nothing; "
+          f"its Python now: {max(e_md - floor, 0):.2f} s, {max(e_md - floor, 0) / n * 1e6:.1f} us an event; "
+          f"at 50% of raw it would have {max(2 * r_md - floor, 0) / n * 1e6:.1f} us an event")
+    print("  costliest statements in the replay:")
+    for sql, secs, calls, count in ranked[:12]:
+        print(f"    {secs * 1000:7.1f} ms {calls:6,} calls {count:7,} rows  {shorten(sql)}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--messages", type=int, default=1_000_000, help="messages already in the workspace")
@@ -148,6 +168,9 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the database files for a look afterwards")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="profile the last round's engine runs and print each one's N costliest functions")
+    ap.add_argument("--sql-floor", action="store_true",
+                    help="after the rounds, record one engine run's statements and replay them alone "
+                         "(the engine's SQL without its Python) and print the ceiling of the ratio")
     ap.add_argument("--profile-callers", default="", metavar="NAME", help="with --profile: who calls functions matching NAME")
     args = ap.parse_args()
 
@@ -208,6 +231,8 @@ def main() -> None:
     print("hooks' own time in the last round (savepoint included), per hook and plugin:")
     for (hook, plugin), secs in sorted(timings.items(), key=lambda kv: -kv[1]):
         print(f"  {hook:<22} {plugin:<12} {secs:6.3f} s  ({secs / eng_s[-1]:.0%} of that engine run)")
+    if args.sql_floor:
+        sql_floor(template, tmp, events, args, n, e_md, r_md)
     for title, p in (("engine with hooks", prof), ("engine core alone", core_prof)):
         if p:
             print(f"--- profile: {title}")
