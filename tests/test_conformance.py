@@ -1,9 +1,9 @@
 """The conformance kit (console/testing.py) run for the built-in connectors.
 
 QQ runs it against the fake OneBot bridge with every fault kind and a dropped
-WebSocket. The sandbox has no server and no fault injection: its fault, redelivery
-and reconnect tests are skipped by the kit with that reason (they are covered for
-QQ only)."""
+WebSocket. The sandbox fails calls on request (``fail_next``) like a platform; it has
+no server, so its redelivery and reconnect tests are skipped by the kit with that
+reason (they are covered for QQ)."""
 
 from __future__ import annotations
 
@@ -111,6 +111,7 @@ class TestQQConformance(ConnectorConformance):
 class TestSandboxConformance(ConnectorConformance):
     connector_class = SandboxConnector
     connection = "sbc"
+    faults = frozenset({"auth", "rate_limit", "transient", "permanent", "down"})
 
     def start_fake(self):
         self.conn = SandboxConnector(self.connection, {"seed": 3, "groups": 3, "members": 60})
@@ -137,8 +138,14 @@ class TestSandboxConformance(ConnectorConformance):
         sink.events(events)
         return events
 
+    def inject_fault(self, kind):
+        self.conn.fail_next(kind)
+
+    def clear_fault(self, kind):
+        self.conn.clear_faults()
+
     def network_calls(self):
-        return 0  # no network: NotSupported is still checked to be raised
+        return self.conn.calls  # calls that reached the simulated platform
 
 
 async def test_kit_reports_a_bad_event_in_words():

@@ -9,6 +9,7 @@ simulation carries on where it stopped after a restart.
 
 from __future__ import annotations
 
+import random
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,9 @@ class SandboxConnector(Connector):
         Option("members", "how many people the simulated platform has", int, default=3000),
         Option("speed", "activity multiplier of live traffic: 60 means an hour of activity every real minute",
                float, default=60.0),
+        Option("faults", "share of action calls the simulated platform fails, as real ones do now and then "
+                         "(rate limits, busy servers, an expired token), so the outbox's retries show; "
+                         "0 to 0.5, 0: it never fails", float, default=0.0),
     )
     capabilities = frozenset(c for c in Capability if c not in (Capability.WELCOME_TEMPLATE, Capability.JOIN_WAY,
                                                                  Capability.STATISTICS))
@@ -59,12 +63,21 @@ class SandboxConnector(Connector):
             from console.config import ConfigError
 
             raise ConfigError(None, f"connections.{name}.speed", f"is {self.config['speed']}", "a positive number")
+        if not 0 <= self.config["faults"] <= 0.5:
+            from console.config import ConfigError
+
+            raise ConfigError(None, f"connections.{name}.faults", f"is {self.config['faults']}",
+                              "a share from 0 to 0.5 (0.05: one action call in twenty fails)")
         self.ws = None
         self._world: World | None = None
         self._results: dict[str, ActionResult] = {}  # idempotency when not attached to a workspace
         self._saved_at = 0.0
         self._dirty = False
         self.new_world = False
+        self.calls = 0  # action calls that reached the simulated platform
+        self._forced: list[str] = []  # faults asked for by fail_next, in order
+        self._token_expired = False
+        self._fault_rng = random.Random(f"faults-{self.config['seed']}")  # the same seed fails the same calls
 
     # --- the world and where it is kept ----------------------------------------------------------
 
@@ -183,6 +196,40 @@ class SandboxConnector(Connector):
 
     # --- acting ----------------------------------------------------------------------------------------
 
+    def fail_next(self, kind: str) -> None:
+        """Fail the next action call with ``kind`` (tests and the conformance kit):
+        ``auth`` (the token expires until :meth:`refresh_auth`), ``rate_limit``,
+        ``transient`` (server busy), ``permanent`` (no permission) or ``down`` (the
+        platform cannot be reached)."""
+        if kind not in _FAULTS:
+            raise ValueError(f"unknown fault {kind!r}: expected one of {', '.join(_FAULTS)}")
+        self._forced.append(kind)
+
+    def clear_faults(self) -> None:
+        """Forget the faults asked for and renew the token."""
+        self._forced.clear()
+        self._token_expired = False
+
+    async def refresh_auth(self) -> None:
+        """The simulated platform's token refresh: always works."""
+        self._token_expired = False
+
+    def _fault(self) -> ActionResult | None:
+        """The failure this call meets, if any. It comes before the world is touched, as a
+        platform's error does, and is not remembered against the idempotency key, so the
+        outbox's retry can succeed."""
+        if self._forced:
+            kind = self._forced.pop(0)
+        elif self._token_expired:
+            kind = "auth"
+        elif self.config["faults"] and self._fault_rng.random() < self.config["faults"]:
+            kind = self._fault_rng.choice(_RANDOM_FAULTS)
+        else:
+            return None
+        if kind == "auth":
+            self._token_expired = True
+        return _FAULTS[kind]()
+
     def _seen(self, key: str) -> ActionResult | None:
         hit = self._results.get(key)
         if hit is None and self.ws is not None:
@@ -198,6 +245,10 @@ class SandboxConnector(Connector):
     async def act(self, request: ActionRequest) -> ActionResult:
         """Apply the action to the world, once per idempotency key: a key seen before gets
         the first answer again and no second effect (as platforms with request ids do)."""
+        self.calls += 1
+        fault = self._fault()
+        if fault is not None:
+            return fault
         seen = self._seen(request.key)
         if seen is not None:
             return seen
@@ -222,3 +273,16 @@ class SandboxConnector(Connector):
         if shown:
             return ActionResult.done("the platform already shows this change")
         return None
+
+
+# How the simulated platform fails, in its own words (PROTOCOLS.md's codes in spirit).
+_FAULTS = {
+    "auth": lambda: ActionResult(Status.AUTH_EXPIRED, "access_token 已过期 (simulated: the token expired)"),
+    "rate_limit": lambda: ActionResult(Status.RATE_LIMITED, "操作过于频繁 (simulated: rate limited)", retry_after=2.0),
+    "transient": lambda: ActionResult.retry("服务器繁忙，请稍后再试 (simulated: server busy)"),
+    "permanent": lambda: ActionResult.failed("权限不足 (simulated: the bot lacks the permission)"),
+    "down": lambda: ActionResult.retry("simulated outage: the platform cannot be reached"),
+}
+#: the mix of random faults: rate limits most often, as on real platforms; never permanent,
+#: so a fault never loses an action the world would have accepted
+_RANDOM_FAULTS = ("rate_limit", "rate_limit", "transient", "down", "auth")

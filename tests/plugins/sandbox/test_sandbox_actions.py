@@ -180,3 +180,50 @@ def ws_event(eid, kind, group, user, **kw):
     from console.model import Event
 
     return Event("sandbox", eid, kind, T0, group=group, user=user, **kw)
+
+
+async def test_a_failing_platform_delays_actions_but_runs_each_once(ws):
+    """With ``faults`` the sandbox fails a share of calls (rate limits, busy, outage, an
+    expired token) before touching the world; the outbox retries them later, refreshes
+    the token, and every kick lands exactly once."""
+    c = SandboxConnector("sandbox", {"seed": 3, "groups": 6, "members": 300, "faults": 0.4})
+    c.attach(ws, start=T0)
+    await c.start()
+    g = c.world.groups["sb-g1"]
+    victims = [u for u, m in g.members.items() if m[2] == "member" and not c.world.people[u].staff][:12]
+    gid = ws.store.scalar("SELECT id FROM groups WHERE platform_group_id = 'sb-g1'")
+    pids = [ws.store.scalar("SELECT person_id FROM identities WHERE platform_user_id = ?", (u,)) for u in victims]
+    ids = ws.enqueue([Proposal("kick", "test", group_id=gid, person_id=p) for p in pids], "test")
+    ex = Executor(ws, {"sandbox": c}, pacing=False)
+    t = T0
+    for _ in range(40):  # the clock moves on so retries come due
+        t += 600
+        with ws.clock_at(t):
+            await ex.drain()
+        if not ws.store.scalar("SELECT count(*) FROM actions WHERE status = 'pending'"):
+            break
+    rows = ws.store.query(f"SELECT status, attempts FROM actions WHERE id IN ({','.join('?' * len(ids))})", ids)
+    assert {r["status"] for r in rows} == {"done"}
+    assert max(r["attempts"] for r in rows) > 1, "with 40% faults some kick must have needed a retry"
+    leaves = [e for e in c.world.tick(c.world.clock, 0) if e.kind == Kind.LEAVE and e.user in victims]
+    assert sorted(e.user for e in leaves) == sorted(victims)  # each kicked once, none twice
+    retried = ws.store.query("SELECT detail FROM audit_log WHERE action = 'action_retry'")
+    assert retried and all("simulated" in r["detail"] for r in retried)
+    assert c.calls > len(ids)
+
+
+async def test_faults_option_is_checked(ws):
+    from console.config import ConfigError
+
+    with pytest.raises(ConfigError, match="faults"):
+        SandboxConnector("sandbox", {"faults": 0.9})
+    c = SandboxConnector("sandbox", {"seed": 3, "groups": 2, "members": 50})
+    with pytest.raises(ValueError, match="unknown fault"):
+        c.fail_next("gremlins")
+    c.fail_next("auth")
+    uid = plain_member(c, next(iter(c.world.groups)))
+    gid = next(iter(c.world.groups))
+    assert (await c.act(req("mute", gid, uid, duration=60))).status == Status.AUTH_EXPIRED
+    assert (await c.act(req("mute", gid, uid, duration=60))).status == Status.AUTH_EXPIRED  # until refreshed
+    await c.refresh_auth()
+    assert (await c.act(req("mute", gid, uid, duration=60))).status == Status.DONE
