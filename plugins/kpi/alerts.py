@@ -73,8 +73,9 @@ def check(ws) -> list[str]:
                             " LEFT JOIN groups g ON g.id = j.group_id WHERE j.status IN ('pending', 'held')"
                             " AND j.requested_at <= ? GROUP BY j.group_id", (cutoff,)):
         hours = (ws.now() - r["oldest"]) / 3600
+        waiting = "1 join request waiting" if r["n"] == 1 else f"{r['n']} join requests waiting"
         fired[f"queue_waiting:{r['group_id']}"] = (
-            "queue_waiting", r["group_id"], f"{r['name'] or r['group_id']}: {r['n']} join requests waiting",
+            "queue_waiting", r["group_id"], f"{r['name'] or r['group_id']}: {waiting}",
             f"oldest waiting {hours:.0f} h; threshold {cfg.queue_wait_hours:g} h")
     for key, (kind, gid, message, why) in fired.items():
         ws.raise_alert(kind, message, why=why, group_id=gid, dedupe_key=f"kpi.{key}")

@@ -81,6 +81,31 @@ def test_alerts_say_why_and_resolve(gen_ws):
     assert ws.store.one("SELECT resolved_at FROM alerts WHERE kind = 'near_capacity' AND group_id = 1")["resolved_at"]
 
 
+def test_queue_alert_counts_a_groups_overdue_requests_and_resolves(gen_ws):
+    ws, info = gen_ws
+    old = ws.now() - 30 * 3600  # past the 12 h default
+    pids = list(info["pids"].values())
+
+    def request(n, pid):
+        with ws.store.write() as c:
+            c.execute("INSERT INTO join_requests(connection_id, platform_request_id, group_id, person_id,"
+                             " requested_at) VALUES ('sandbox', ?, 1, ?, ?)", (f"q{n}", pid, old))
+
+    request(1, pids[0])
+    assert "queue_waiting:1" in check(ws)
+    alert = ws.store.one("SELECT message, why FROM alerts WHERE dedupe_key = 'kpi.queue_waiting:1' AND resolved_at IS NULL")
+    assert alert["message"].endswith(": 1 join request waiting") and "oldest waiting 30 h" in alert["why"]
+    request(2, pids[1])
+    check(ws)
+    assert ws.store.scalar("SELECT message FROM alerts WHERE dedupe_key = 'kpi.queue_waiting:1'"
+                           " AND resolved_at IS NULL").endswith(": 2 join requests waiting")
+    with ws.store.write() as c:
+        c.execute("UPDATE join_requests SET status = 'approved' WHERE group_id = 1")
+    assert "queue_waiting:1" not in check(ws)
+    assert not ws.store.scalar("SELECT count(*) FROM alerts WHERE dedupe_key = 'kpi.queue_waiting:1'"
+                               " AND resolved_at IS NULL")
+
+
 def test_silent_group_alert(gen_ws):
     ws, _ = gen_ws
     ws.clock = lambda: ws.day_start("2025-04-10") + 3600
