@@ -131,7 +131,15 @@ class Runtime:
             if cls is None:
                 raise ConfigError(self.ws.settings.where(), f"connections.{name}.platform",
                                   f"no connector for {cs.platform!r}")
-            out[name] = cls(name, cs.options, sink=RuntimeSink(self, name))
+            try:
+                out[name] = cls(name, cs.options, sink=RuntimeSink(self, name))
+            except ConfigError as e:
+                # a connector checks its own options and may not know the file: name it here,
+                # and mark the connection so the Connections screen says why it is not running
+                if e.file == "config":
+                    e = ConfigError(self.ws.settings.where(), e.key, e.problem, e.expected)
+                self._state(name, "error", f"not started: {e}")
+                raise e from None
             if hasattr(out[name], "attach"):
                 out[name].attach(self.ws)  # connectors that keep state in the workspace (the sandbox)
         return out
@@ -167,11 +175,23 @@ class Runtime:
                     await asyncio.wait_for(c.stop(), timeout=5)
                 except Exception:
                     pass
+            self._mark_offline()
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             self.flush()  # the in-flight batch is committed
             self._clear_lock()
+
+    def _mark_offline(self) -> None:
+        """Nothing receives for these connections once the engine stops: say so, so a
+        console opened later (or a tool reading the file) does not show them online. An
+        error stays, with its message."""
+        try:
+            with self.ws.store.write() as c:
+                c.executemany("UPDATE connections SET state = 'offline', updated_at = ? WHERE id = ?"
+                              " AND state IN ('online', 'unknown')", [(self.ws.now(), n) for n in self.connectors])
+        except Exception:  # a locked or closed store on the way out must not hide the real exit
+            log.exception("could not mark connections offline")
 
     async def _record_account(self, name: str, c: Connector) -> None:
         """Ask the platform who we are, so the bot's own account is known (and not
@@ -182,8 +202,11 @@ class Runtime:
             self._state(name, "error", f"check failed: {type(e).__name__}: {e}")
             return
         if check.account:
+            # the platform answered as this account: the connection is up (an error of an
+            # earlier run is over; its message stays in last_error)
+            state = "CASE WHEN state = 'disabled' THEN state ELSE 'online' END" if check.ok else "state"
             with self.ws.store.write() as conn:
-                conn.execute("UPDATE connections SET account = ? WHERE id = ?", (check.account, name))
+                conn.execute(f"UPDATE connections SET account = ?, state = {state} WHERE id = ?", (check.account, name))
         if not check.ok:
             self._state(name, "error", check.detail or "check failed")
 

@@ -87,3 +87,32 @@ def test_batches_grow_only_while_a_backlog_waits():
 
     assert batch_limit(0, 500) == 500 and batch_limit(500, 500) == 500  # steady traffic: small, quick batches
     assert batch_limit(501, 500, 5000) == 501 and batch_limit(12_000, 500, 5000) == 5000
+
+
+def test_a_connection_with_bad_options_is_named_and_marked(tmp_path):
+    """A connector that rejects its options stops the runtime with the file and key, and
+    the Connections screen (the connections row) says why that connection is not running."""
+    import pytest
+
+    from console.config import ConfigError
+
+    p = make_config(tmp_path, base='[database]\npath = "r.db"\n[connections.sb]\nplatform = "sandbox"\n'
+                                   'enabled = true\ngroups = 0\n')
+    ws = Workspace.open(p)
+    with pytest.raises(ConfigError) as err:
+        Runtime(ws)
+    assert str(p) in str(err.value) and "connections.sb.groups" in str(err.value)
+    row = ws.store.one("SELECT state, last_error FROM connections WHERE id = 'sb'")
+    assert row["state"] == "error" and "connections.sb.groups" in row["last_error"]
+    ws.close()
+
+
+def test_connections_go_offline_when_the_engine_stops(tmp_path):
+    p = make_config(tmp_path, base=CONFIG)
+    ws = Workspace.open(p, pm=get_plugin_manager(load_entrypoints=False, extra=[("pong", Pong())]))
+    rt = Runtime(ws, batch_wait=0.05)
+    states = []
+    asyncio.run(run_runtime_until(
+        rt, lambda: states.append(ws.store.scalar("SELECT state FROM connections WHERE id = 'p1'")) or len(rt.connectors["p1"].sent) == 3))
+    assert "online" in states  # while events flowed
+    assert ws.store.scalar("SELECT state FROM connections WHERE id = 'p1'") == "offline"
