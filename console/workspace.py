@@ -256,6 +256,16 @@ class Workspace:
 
         return translate(text, lang, self.registry.translations)
 
+    def tr(self, text: str, **values: Any) -> str:
+        """``text`` (a template with named fields) in the configured language, then filled.
+        Translating the template, not the filled text, keeps one catalogue entry per
+        message; a translation whose fields do not match falls back to the English."""
+        template = self.t(text)
+        try:
+            return template.format(**values) if values else template
+        except (KeyError, IndexError, ValueError):
+            return text.format(**values) if values else text
+
 
 def gather_registry(pm: ShequnPluginManager) -> Registry:
     """Ask every plugin to register what it provides; name the plugin on any mistake."""

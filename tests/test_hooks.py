@@ -206,6 +206,20 @@ def test_hook_register_translations(tmp_path):
     assert ws.registry.translations["zh-CN"]["Greetings"] == "问候"
 
 
+def test_ws_tr_translates_the_template_then_fills_it(tmp_path):
+    class Words(Plugin):
+        @hookimpl
+        def register_translations(self, register):
+            register("zh-CN", {"{n} waiting in {group}": "{group} 有 {n} 人等待", "{n} left": "{who} 走了"})
+
+    ws = open_ws(tmp_path, Words())
+    assert ws.tr("{n} waiting in {group}", n=3, group="g1") == "3 waiting in g1"
+    ws.settings.console.language = "zh-CN"
+    assert ws.tr("{n} waiting in {group}", n=3, group="g1") == "g1 有 3 人等待"
+    assert ws.tr("{n} left", n=2) == "2 left"  # a translation with other fields: the English, filled
+    assert ws.tr("not in any catalogue") == "not in any catalogue"
+
+
 def test_hook_process_events(tmp_path):
     plugin = Plugin()
     ws = open_ws(tmp_path, plugin)

@@ -44,39 +44,48 @@ def check(ws) -> list[str]:
             born = ws.day(g["created_at"]) if g["created_at"] else None
             quiet_since = last or born
             if quiet_since and quiet_since <= shift(today, -cfg.silent_days):
-                why = (f"last message from a member on {last}" if last else f"no message from a member since it was added on {born}")
-                fired[f"silent_group:{gid}"] = ("silent_group", gid, f"{name}: silent group (僵尸群)",
-                                                f"{why}; {members} members; threshold {cfg.silent_days} days")
+                why = (ws.tr("last message from a member on {day}; {members} members; threshold {days} days",
+                             day=last, members=members, days=cfg.silent_days) if last else
+                       ws.tr("no message from a member since it was added on {day}; {members} members;"
+                             " threshold {days} days", day=born, members=members, days=cfg.silent_days))
+                fired[f"silent_group:{gid}"] = ("silent_group", gid, ws.tr("{name}: silent group (僵尸群)", name=name),
+                                                why)
         if s:
             base = [s.row(shift(today, -k))[3] for k in range(1, cfg.churn_baseline_days + 1)]
             now_leaves = s.row(today)[3]
             mean, sd = statistics.fmean(base), statistics.pstdev(base)
             limit = mean + cfg.churn_spike_factor * sd
             if now_leaves >= cfg.churn_spike_min_leaves and now_leaves > limit:
-                fired[f"churn_spike:{gid}"] = ("churn_spike", gid, f"{name}: {now_leaves} people left today",
-                                               f"baseline {mean:.1f}/day (sd {sd:.1f}) over {cfg.churn_baseline_days} days;"
-                                               f" fires above {limit:.1f} and at least {cfg.churn_spike_min_leaves}")
+                fired[f"churn_spike:{gid}"] = (
+                    "churn_spike", gid, ws.tr("{name}: {n} people left today", name=name, n=now_leaves),
+                    ws.tr("baseline {mean}/day (sd {sd}) over {days} days; fires above {limit} and at least {least}",
+                          mean=f"{mean:.1f}", sd=f"{sd:.1f}", days=cfg.churn_baseline_days, limit=f"{limit:.1f}",
+                          least=cfg.churn_spike_min_leaves))
             if members >= cfg.low_interaction_min_members:
                 act = activity(s, week)
                 rate = act["interaction"]
                 if rate is not None and rate < cfg.low_interaction_rate:
                     fired[f"low_interaction:{gid}"] = (
-                        "low_interaction", gid, f"{name}: interaction rate {rate:.1%} over 7 days",
-                        f"threshold {cfg.low_interaction_rate:.1%}; {members} members")
+                        "low_interaction", gid,
+                        ws.tr("{name}: interaction rate {rate} over 7 days", name=name, rate=f"{rate:.1%}"),
+                        ws.tr("threshold {threshold}; {members} members", threshold=f"{cfg.low_interaction_rate:.1%}",
+                              members=members))
         cap = g["capacity"]
         if cap and g["member_count"] >= cfg.capacity_warn_share * cap:
-            fired[f"near_capacity:{gid}"] = ("near_capacity", gid,
-                                             f"{name}: {g['member_count']}/{cap} members ({g['member_count'] / cap:.0%})",
-                                             f"at or above {cfg.capacity_warn_share:.0%} of capacity")
+            fired[f"near_capacity:{gid}"] = (
+                "near_capacity", gid,
+                ws.tr("{name}: {count}/{capacity} members ({share})", name=name, count=g["member_count"], capacity=cap,
+                      share=f"{g['member_count'] / cap:.0%}"),
+                ws.tr("at or above {share} of capacity", share=f"{cfg.capacity_warn_share:.0%}"))
     cutoff = ws.now() - int(cfg.queue_wait_hours * 3600)
     for r in ws.store.query("SELECT j.group_id, count(*) AS n, min(j.requested_at) AS oldest, g.name FROM join_requests j"
                             " LEFT JOIN groups g ON g.id = j.group_id WHERE j.status IN ('pending', 'held')"
                             " AND j.requested_at <= ? GROUP BY j.group_id", (cutoff,)):
         hours = (ws.now() - r["oldest"]) / 3600
-        waiting = "1 join request waiting" if r["n"] == 1 else f"{r['n']} join requests waiting"
+        waiting = "{name}: 1 join request waiting" if r["n"] == 1 else "{name}: {n} join requests waiting"
         fired[f"queue_waiting:{r['group_id']}"] = (
-            "queue_waiting", r["group_id"], f"{r['name'] or r['group_id']}: {waiting}",
-            f"oldest waiting {hours:.0f} h; threshold {cfg.queue_wait_hours:g} h")
+            "queue_waiting", r["group_id"], ws.tr(waiting, name=r["name"] or r["group_id"], n=r["n"]),
+            ws.tr("oldest waiting {hours} h; threshold {limit} h", hours=f"{hours:.0f}", limit=f"{cfg.queue_wait_hours:g}"))
     for key, (kind, gid, message, why) in fired.items():
         ws.raise_alert(kind, message, why=why, group_id=gid, dedupe_key=f"kpi.{key}")
     open_keys = [r[0] for r in ws.store.execute(

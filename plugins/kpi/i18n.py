@@ -19,4 +19,20 @@ ZH = {
     "group dismissed": "群解散", "time in group": "在群时长",
     "churn spike": "退群激增", "near capacity": "接近群上限", "low interaction": "互动率过低",
     "join requests waiting": "入群申请待审核",
+    # alerts (plugins/kpi/alerts.py): stored in the language of the workspace when they fire
+    "{name}: silent group (僵尸群)": "{name}：僵尸群",
+    "last message from a member on {day}; {members} members; threshold {days} days":
+        "成员最后发言于 {day}；{members} 名成员；阈值 {days} 天",
+    "no message from a member since it was added on {day}; {members} members; threshold {days} days":
+        "自 {day} 加入以来成员无人发言；{members} 名成员；阈值 {days} 天",
+    "{name}: {n} people left today": "{name}：今天 {n} 人退群",
+    "baseline {mean}/day (sd {sd}) over {days} days; fires above {limit} and at least {least}":
+        "基线 {mean} 人/天（标准差 {sd}，近 {days} 天）；超过 {limit} 且至少 {least} 人时提醒",
+    "{name}: interaction rate {rate} over 7 days": "{name}：近 7 天互动率 {rate}",
+    "threshold {threshold}; {members} members": "阈值 {threshold}；{members} 名成员",
+    "{name}: {count}/{capacity} members ({share})": "{name}：{count}/{capacity} 人（{share}）",
+    "at or above {share} of capacity": "达到群上限的 {share} 或以上",
+    "{name}: 1 join request waiting": "{name}：1 条入群申请待审核",
+    "{name}: {n} join requests waiting": "{name}：{n} 条入群申请待审核",
+    "oldest waiting {hours} h; threshold {limit} h": "最早的已等待 {hours} 小时；阈值 {limit} 小时",
 }

@@ -99,6 +99,10 @@ def test_queue_alert_counts_a_groups_overdue_requests_and_resolves(gen_ws):
     check(ws)
     assert ws.store.scalar("SELECT message FROM alerts WHERE dedupe_key = 'kpi.queue_waiting:1'"
                            " AND resolved_at IS NULL").endswith(": 2 join requests waiting")
+    ws.settings.console.language = "zh-CN"  # alerts are written in the workspace's language
+    check(ws)
+    alert = ws.store.one("SELECT message, why FROM alerts WHERE dedupe_key = 'kpi.queue_waiting:1' AND resolved_at IS NULL")
+    assert alert["message"].endswith("：2 条入群申请待审核") and "已等待 30 小时" in alert["why"]
     with ws.store.write() as c:
         c.execute("UPDATE join_requests SET status = 'approved' WHERE group_id = 1")
     assert "queue_waiting:1" not in check(ws)
