@@ -72,7 +72,7 @@ ZH_CN.update({
     "{n} joins": "{n} 人入群", "{n} leaves ({k} removed)": "{n} 人退群（其中 {k} 人被移出）",
     "{n} cases: {step}": "{n} 条处理记录：{step}", "{n} join requests waiting": "{n} 条入群申请待审核",
     "{n} actions failed": "{n} 个操作失败", "{n} join": "{n} 人入群", "{n} leave ({k} removed)": "{n} 人退群（其中 {k} 人被移出）",
-    "{n} case: {step}": "{n} 条处理记录：{step}", "{n} join request waiting": "{n} 条入群申请待审核",
+    "{n} case: {step}": "{n} 条处理记录：{step}", "{step} {n} min": "{step} {n} 分钟", "{n} join request waiting": "{n} 条入群申请待审核",
     "{n} action failed": "{n} 个操作失败", "{name} at {pct}% of capacity": "{name} 已达群上限的 {pct}%",
     "{name} silent for {days} days": "{name} 已沉默 {days} 天",
     "Panel {title} ({plugin}) failed: {error}": "面板 {title}（{plugin}）出错：{error}",

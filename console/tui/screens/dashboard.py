@@ -128,8 +128,15 @@ class DashboardScreen(ShequnScreen):
                 f"{self.t('30 days')} {sum(values)}")
         self.show_why()
 
+    def _step(self, step: str) -> str:
+        """A case's ladder step in words: "mute:10" (the ladder's short form) as "mute 10 min"."""
+        kind, _, minutes = step.partition(":")
+        if minutes.isdigit():
+            return self.t("{step} {n} min", step=self.t(kind), n=int(minutes))
+        return self.t(step)
+
     def _say(self, line: dict[str, Any]) -> str:
-        kw = {k: (self.t(v) if k == "step" else v) for k, v in line.items() if k not in ("text", "mode", "arg")}
+        kw = {k: (self._step(v) if k == "step" else v) for k, v in line.items() if k not in ("text", "mode", "arg")}
         kw = {k: esc(v) if isinstance(v, str) else v for k, v in kw.items()}
         return "• " + self.t(line["text"], **kw)
 
