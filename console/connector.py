@@ -51,6 +51,8 @@ class Option:
     required: bool = False
     secret: bool = False
     default: Any = None
+    minimum: float | None = None  # numbers: the smallest allowed value (checked with the type)
+    maximum: float | None = None  # numbers: the largest allowed value
 
 
 @dataclass(frozen=True)
@@ -150,29 +152,34 @@ class Connector(ABC):
     # --- declared options ------------------------------------------------------------
 
     @classmethod
-    def check_options(cls, raw: dict[str, Any], where: str) -> dict[str, Any]:
-        """Validate ``raw`` against ``options``; resolve secrets. Raises ConfigError."""
+    def check_options(cls, raw: dict[str, Any], where: str, file: Any = None) -> dict[str, Any]:
+        """Validate ``raw`` against ``options`` (type, bounds); resolve secrets. Raises
+        ConfigError naming ``file`` when the caller knows it (config check, the runtime)."""
         known = {o.name: o for o in cls.options}
         for key in raw:
             if key not in known:
-                raise ConfigError(None, f"{where}.{key}", f"is not an option of the {cls.platform} connector",
+                raise ConfigError(file, f"{where}.{key}", f"is not an option of the {cls.platform} connector",
                                   "one of " + ", ".join(sorted(known)) if known else "no options")
         out: dict[str, Any] = {}
         for o in cls.options:
             value = raw.get(o.name, o.default)
             if value is None:
                 if o.required:
-                    raise ConfigError(None, f"{where}.{o.name}", "is missing", o.help)
+                    raise ConfigError(file, f"{where}.{o.name}", "is missing", o.help)
                 out[o.name] = None
                 continue
             if o.secret:
                 value = resolve_secret(value, f"{where}.{o.name}")
                 if value is None and o.required:
-                    raise ConfigError(None, f"{where}.{o.name}", "is empty", o.help)
+                    raise ConfigError(file, f"{where}.{o.name}", "is empty", o.help)
             elif o.type is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
             elif not isinstance(value, o.type) or (o.type is int and isinstance(value, bool)):
-                raise ConfigError(None, f"{where}.{o.name}", f"is {value!r}", f"a {o.type.__name__}: {o.help}")
+                raise ConfigError(file, f"{where}.{o.name}", f"is {value!r}", f"a {o.type.__name__}: {o.help}")
+            if (o.minimum is not None and value < o.minimum) or (o.maximum is not None and value > o.maximum):
+                span = (f"from {o.minimum:g} to {o.maximum:g}" if o.minimum is not None and o.maximum is not None
+                        else f"at least {o.minimum:g}" if o.minimum is not None else f"at most {o.maximum:g}")
+                raise ConfigError(file, f"{where}.{o.name}", f"is {value!r}", f"{span}: {o.help}")
             out[o.name] = value
         return out
 

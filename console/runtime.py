@@ -132,14 +132,12 @@ class Runtime:
                 raise ConfigError(self.ws.settings.where(), f"connections.{name}.platform",
                                   f"no connector for {cs.platform!r}")
             try:
+                cls.check_options(cs.options, f"connections.{name}", self.ws.settings.where())  # names the file
                 out[name] = cls(name, cs.options, sink=RuntimeSink(self, name))
             except ConfigError as e:
-                # a connector checks its own options and may not know the file: name it here,
-                # and mark the connection so the Connections screen says why it is not running
-                if e.file == "config":
-                    e = ConfigError(self.ws.settings.where(), e.key, e.problem, e.expected)
+                # mark the connection, so the Connections screen says why it is not running
                 self._state(name, "error", f"not started: {e}")
-                raise e from None
+                raise
             if hasattr(out[name], "attach"):
                 out[name].attach(self.ws)  # connectors that keep state in the workspace (the sandbox)
         return out

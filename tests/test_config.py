@@ -80,6 +80,18 @@ def test_cli_config_check_exit_code_2(tmp_path):
     assert r.exit_code == 2 and "console.language" in r.output
 
 
+@pytest.mark.parametrize("conn, key", [
+    ('platform = "sandbox"\nfaults = 0.9\n', "connections.c1.faults"),  # a declared bound
+    ('platform = "qq"\nbase_url = "http://127.0.0.1:3000"\nintake = "websocket"\n', "connections.c1.ws_url"),
+])
+def test_config_check_finds_connector_option_errors_and_names_the_file(tmp_path, conn, key):
+    """Bounds and a connector's own cross-key checks are part of check_options, so
+    `config check` catches what the runtime would refuse, not only wrong types."""
+    p = make_config(tmp_path, f"[connections.c1]\nenabled = true\n{conn}")
+    r = run(["--config", str(p), "config", "check"], tmp_path)
+    assert r.exit_code == 2 and key in r.output and str(p) in r.output, r.output
+
+
 def test_cli_config_set_and_get(tmp_path):
     p = make_config(tmp_path)
     r = run(["--config", str(p), "config", "set", "console.language", "zh-CN"], tmp_path)

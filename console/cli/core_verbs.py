@@ -117,7 +117,7 @@ def config_check() -> None:
         for name, conn in settings.connections.items():
             cls = reg.connectors.get(conn.platform)
             if cls is not None and conn.enabled:
-                cls.check_options(conn.options, f"connections.{name}")
+                cls.check_options(conn.options, f"connections.{name}", settings.where())
     unknown = [s for s in settings.sections if s not in reg.settings]
     for s in unknown:
         click.echo(f"warning: {settings.where()}: section [{s}] is not read by any loaded plugin", err=True)

@@ -85,21 +85,27 @@ class QQConnector(Connector):
     # QQ's risk control punishes bursts from a personal account: half an action per second.
     pacing = Pacing(rate=0.5, burst=2)
 
+    @classmethod
+    def check_options(cls, raw: dict[str, Any], where: str, file: Any = None) -> dict[str, Any]:
+        """The declared options, then how they go together (so ``shequn config check`` and
+        the runtime catch these too, naming the file)."""
+        cfg = super().check_options(raw, where, file)
+        if cfg["intake"] not in ("http_post", "websocket"):
+            raise ConfigError(file, f"{where}.intake", f"is {cfg['intake']!r}", "http_post or websocket")
+        if cfg["intake"] == "websocket" and not cfg["ws_url"]:
+            raise ConfigError(file, f"{where}.ws_url", "is missing", "the bridge's forward WebSocket URL when "
+                              "intake = websocket")
+        if cfg["intake"] == "http_post" and not (cfg["secret"] or cfg["access_token"]):
+            raise ConfigError(file, f"{where}.secret", "is missing",
+                              "the HMAC secret the bridge signs events with: unsigned events are refused")
+        if not str(cfg["base_url"]).startswith(("http://", "https://")):
+            raise ConfigError(file, f"{where}.base_url", f"is {cfg['base_url']!r}", "an http:// or https:// URL")
+        return cfg
+
     def __init__(self, name: str, options: dict[str, Any] | None = None, *, sink=None,
                  transport: httpx.AsyncBaseTransport | None = None):
         super().__init__(name, options, sink=sink)
         cfg = self.config
-        where = f"connections.{name}"
-        if cfg["intake"] not in ("http_post", "websocket"):
-            raise ConfigError(None, f"{where}.intake", f"is {cfg['intake']!r}", "http_post or websocket")
-        if cfg["intake"] == "websocket" and not cfg["ws_url"]:
-            raise ConfigError(None, f"{where}.ws_url", "is missing", "the bridge's forward WebSocket URL when "
-                              "intake = websocket")
-        if cfg["intake"] == "http_post" and not (cfg["secret"] or cfg["access_token"]):
-            raise ConfigError(None, f"{where}.secret", "is missing",
-                              "the HMAC secret the bridge signs events with: unsigned events are refused")
-        if not str(cfg["base_url"]).startswith(("http://", "https://")):
-            raise ConfigError(None, f"{where}.base_url", f"is {cfg['base_url']!r}", "an http:// or https:// URL")
         self.base_url = str(cfg["base_url"]).rstrip("/")
         self.self_id: str | None = str(cfg["self_id"]) if cfg["self_id"] else None
         self._transport = transport

@@ -38,13 +38,13 @@ class SandboxConnector(Connector):
     options = (
         Option("seed", "seed of the generator: the same seed gives the same groups, people and traffic", int,
                default=42),
-        Option("groups", "how many groups the simulated platform has", int, default=12),
-        Option("members", "how many people the simulated platform has", int, default=3000),
+        Option("groups", "how many groups the simulated platform has", int, default=12, minimum=1),
+        Option("members", "how many people the simulated platform has", int, default=3000, minimum=1),
         Option("speed", "activity multiplier of live traffic: 60 means an hour of activity every real minute",
-               float, default=60.0),
+               float, default=60.0, minimum=0.01),
         Option("faults", "share of action calls the simulated platform fails, as real ones do now and then "
                          "(rate limits, busy servers, an expired token), so the outbox's retries show; "
-                         "0 to 0.5, 0: it never fails", float, default=0.0),
+                         "0.05 fails one call in twenty, 0 never", float, default=0.0, minimum=0.0, maximum=0.5),
     )
     capabilities = frozenset(c for c in Capability if c not in (Capability.WELCOME_TEMPLATE, Capability.JOIN_WAY,
                                                                  Capability.STATISTICS))
@@ -54,20 +54,6 @@ class SandboxConnector(Connector):
 
     def __init__(self, name: str, options: dict[str, Any] | None = None, *, sink=None):
         super().__init__(name, options, sink=sink)
-        for key in ("groups", "members"):
-            if self.config[key] < 1:
-                from console.config import ConfigError
-
-                raise ConfigError(None, f"connections.{name}.{key}", f"is {self.config[key]}", "a positive number")
-        if self.config["speed"] <= 0:
-            from console.config import ConfigError
-
-            raise ConfigError(None, f"connections.{name}.speed", f"is {self.config['speed']}", "a positive number")
-        if not 0 <= self.config["faults"] <= 0.5:
-            from console.config import ConfigError
-
-            raise ConfigError(None, f"connections.{name}.faults", f"is {self.config['faults']}",
-                              "a share from 0 to 0.5 (0.05: one action call in twenty fails)")
         self.ws = None
         self._world: World | None = None
         self._results: dict[str, ActionResult] = {}  # idempotency when not attached to a workspace
