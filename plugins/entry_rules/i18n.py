@@ -7,11 +7,5 @@ from __future__ import annotations
 
 
 def tr(ws, text: str, **values) -> str:
-    try:
-        template = ws.t(text)
-    except Exception:  # the host's catalogue is not available: English is always right
-        template = text
-    try:
-        return template.format(**values) if values else template
-    except (KeyError, IndexError, ValueError):
-        return text.format(**values) if values else text
+    """``text`` in the console language, filled (the host's ``ws.tr``)."""
+    return ws.tr(text, **values)

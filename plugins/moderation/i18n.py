@@ -44,8 +44,5 @@ ZH_CN = {
 
 
 def tr(ws, text: str, **kw) -> str:
-    """``text`` in the console language, formatted with ``kw``."""
-    lang = ws.settings.console.language
-    if lang != "en":
-        text = ws.registry.translations.get(lang, {}).get(text, text)
-    return text.format(**kw) if kw else text
+    """``text`` in the console language, formatted with ``kw`` (the host's ``ws.tr``)."""
+    return ws.tr(text, **kw)

@@ -158,13 +158,8 @@ def visible_strings() -> set[str]:
 
 
 def tr(ws, text: str) -> str:
-    """``text`` in the workspace's language. Falls back to this plugin's own table when the
-    host's translator is not importable, so a missing core module never hides a screen."""
-    try:
-        return ws.t(text)
-    except ImportError:
-        lang = ws.settings.console.language
-        return ws.registry.translations.get(lang, {}).get(text, text) if lang != "en" else text
+    """``text`` in the workspace's language (the host's ``ws.t``)."""
+    return ws.t(text)
 
 
 def say(ws, key: str, **values) -> str:

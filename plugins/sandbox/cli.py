@@ -6,12 +6,8 @@ import click
 
 
 def tr(ws, text: str, **values) -> str:
-    """``ws.t`` with placeholders filled after translation (Chinese word order differs)."""
-    try:
-        text = ws.t(text)
-    except ImportError:  # a host without a translation catalogue: English
-        pass
-    return text.format(**values) if values else text
+    """``text`` in the console language, filled (the host's ``ws.tr``)."""
+    return ws.tr(text, **values)
 
 
 @click.command("demo")
