@@ -202,9 +202,9 @@ class Runtime:
         if check.account:
             # the platform answered as this account: the connection is up (an error of an
             # earlier run is over; its message stays in last_error)
-            state = "CASE WHEN state = 'disabled' THEN state ELSE 'online' END" if check.ok else "state"
             with self.ws.store.write() as conn:
-                conn.execute(f"UPDATE connections SET account = ?, state = {state} WHERE id = ?", (check.account, name))
+                conn.execute("UPDATE connections SET account = ?, state = CASE WHEN ? AND state != 'disabled'"
+                             " THEN 'online' ELSE state END WHERE id = ?", (check.account, check.ok, name))
         if not check.ok:
             self._state(name, "error", check.detail or "check failed")
 
