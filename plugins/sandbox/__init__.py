@@ -1,6 +1,7 @@
 """The sandbox: a simulated platform so a new workspace is alive on first run.
 
-- ``world``: the seeded simulation (groups, people, traffic, answers to actions);
+- ``world``: the seeded simulation (groups, people, traffic, answers to actions), assembled from
+  ``model``, ``building``, ``traffic``, ``membership``, ``commerce`` and ``answers``;
 - ``connector``: the platform connector around it, kept in the workspace across restarts;
 - ``store``: its tables (world state, generated truth, answered actions) and the writer of
   orders, costs and exposure;

@@ -1,0 +1,172 @@
+"""Traffic: what happens in the groups hour by hour (chat, greetings, ads, floods, joins,
+join requests, leaves, nickname changes), following the hour of day."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from console.model import Event, Kind
+
+from . import texts
+from .model import (DAY, DIURNAL, FLOODS_PER_FLOODER, ADS_PER_POSTER, JOINS_PER_GROUP, LEAVE_PER_MEMBER,
+                    MSGS_PER_MEMBER, NICK_PER_MEMBER, REQUESTS_PER_GROUP, TALKER_SHARE_OF_MESSAGES, Group, poisson)
+
+
+class Traffic:
+    """The part of :class:`~plugins.sandbox.world.World` that generates events."""
+
+    def _local(self, ts: int) -> tuple[int, str]:
+        """(local hour, local day) of ``ts`` in the operator's zone (cached by the hour)."""
+        key = ts // 3600
+        hit = self._hour_cache.get(key)
+        if hit is None:
+            d = datetime.fromtimestamp(key * 3600, self.tz)
+            hit = self._hour_cache[key] = (d.hour, d.date().isoformat())
+        return hit
+
+    def _id(self, prefix: str) -> str:
+        self.seq += 1
+        return f"sb-{prefix}{self.epoch}-{self.seq}"
+
+    def _event(self, kind: str, ts: int, group: str | None, user: str | None, *, nickname: str | None = None,
+               text: str | None = None, data: dict[str, Any] | None = None) -> Event:
+        prefix = "m" if kind == Kind.MESSAGE else "e"
+        return Event(self.connection, self._id(prefix), kind, int(ts), group, user, nickname, text, data or {})
+
+    # --- traffic ----------------------------------------------------------------------------
+
+    def tick(self, now: int, seconds: float, speed: float = 1.0) -> list[Event]:
+        """Events of the span [now - seconds, now), oldest first, after the ones actions queued."""
+        now = int(now)
+        out, self.queue = self.queue, []
+        start = max(int(now - seconds), self.clock) if self.clock else int(now - seconds)
+        t = start
+        while t < now:
+            end = min(now, (t // 3600 + 1) * 3600)
+            out.extend(self._chunk(t, end, speed))
+            t = end
+        self.clock = max(self.clock, now)
+        self._expire_requests(now)
+        out.sort(key=lambda e: e.ts)
+        return out
+
+    def _chunk(self, t0: int, t1: int, speed: float) -> list[Event]:
+        hour, day = self._local(t0)
+        if day not in self.days_done:
+            self.days_done.add(day)
+            self._daily_records(day)
+        frac = (t1 - t0) / DAY * DIURNAL[hour] * speed
+        out: list[Event] = []
+        for g in list(self.groups.values()):
+            if g.dismissed:
+                continue
+            closed = g.closes_at is not None and t0 >= g.closes_at
+            talkers, lurkers, rogues = self._member_lists(g)
+            n_members = len(talkers) + len(lurkers)
+            rate = MSGS_PER_MEMBER[g.type] * (0.1 if closed else 1.0)
+            for _ in range(poisson(self.rng, rate * n_members * frac)):
+                self._chat(g, t0, t1, talkers, lurkers, out)
+            if hour in (8, 21) and t0 % 3600 < 60 and g.owner in g.members:
+                ts = t0 + self.rng.randint(0, max(0, t1 - t0 - 1))
+                self._message(g, g.owner, ts, self.rng.choice(texts.GREETINGS), None, out)
+            for uid in rogues:
+                self._rogue(g, uid, t0, t1, frac, out)
+            if not closed:
+                for _ in range(poisson(self.rng, JOINS_PER_GROUP[g.type] * frac)):
+                    self._organic_join(g, self._rand_ts(t0, t1), out)
+                for _ in range(poisson(self.rng, REQUESTS_PER_GROUP * frac)):
+                    self._request(g, self._rand_ts(t0, t1), out)
+            leave_rate = LEAVE_PER_MEMBER * (15 if closed else 1)
+            for _ in range(poisson(self.rng, leave_rate * n_members * frac)):
+                self._organic_leave(g, self._rand_ts(t0, t1), lurkers, talkers, out)
+            for _ in range(poisson(self.rng, NICK_PER_MEMBER * n_members * frac)):
+                self._nick_change(g, self._rand_ts(t0, t1), out)
+        self._orders(t1, speed)
+        return out
+
+    def _rand_ts(self, t0: int, t1: int) -> int:
+        return t0 + int(self.rng.random() * (t1 - t0))
+
+    def _member_lists(self, g: Group) -> tuple[list[str], list[str], list[str]]:
+        """(talkers, lurkers, ad posters and flooders) among a group's members, cached until it changes."""
+        hit = self._lists.get(g.gid)
+        if hit is None:
+            talk, lurk, rogue = [], [], []
+            for uid in g.members:
+                p = self.people.get(uid)
+                if p is None:
+                    continue
+                (talk if p.activity == "talker" else lurk).append(uid)
+                if p.conduct:
+                    rogue.append(uid)
+            hit = self._lists[g.gid] = (talk, lurk, rogue)
+        return hit
+
+    def _changed(self, g: Group) -> None:
+        self._lists.pop(g.gid, None)
+
+    def _can_speak(self, g: Group, uid: str, ts: int) -> bool:
+        if g.muted.get(uid, 0) > ts:
+            return False  # the platform blocks a muted member's messages
+        if g.whole_muted and g.members.get(uid, [0, "", "member"])[2] == "member":
+            return False
+        return uid in g.members
+
+    def _message(self, g: Group, uid: str, ts: int, text: str, label: str | None, out: list[Event]) -> Event | None:
+        if not self._can_speak(g, uid, ts):
+            return None
+        m = g.members[uid]
+        m[3] = ts
+        p = self.people.get(uid)
+        e = self._event(Kind.MESSAGE, ts, g.gid, uid, nickname=p.nick if p else uid, text=text,
+                        data={"card": m[1]} if m[1] else {})
+        out.append(e)
+        if label:
+            self.records["truth"].append((e.id, "message", label))
+        return e
+
+    def _chat(self, g: Group, t0: int, t1: int, talkers: list[str], lurkers: list[str], out: list[Event]) -> None:
+        rng = self.rng
+        pool = talkers if (rng.random() < TALKER_SHARE_OF_MESSAGES and talkers) or not lurkers else lurkers
+        if not pool:
+            return
+        uid = rng.choice(pool)
+        r = rng.random()
+        label = None
+        if r < 0.012:
+            text, label = self._fill(rng.choice(texts.NOT_ADS)), "not_ad"
+        elif r < 0.035:
+            text, label = rng.choice(texts.OFF_TOPIC), "off_topic"
+        elif r < 0.75:
+            text = rng.choice(texts.CHAT[g.theme_key])
+        else:
+            text = rng.choice(texts.CHAT["any"])
+        self._message(g, uid, self._rand_ts(t0, t1), text, label, out)
+
+    def _rogue(self, g: Group, uid: str, t0: int, t1: int, frac: float, out: list[Event]) -> None:
+        rng = self.rng
+        p = self.people[uid]
+        if p.conduct == "ads":
+            for _ in range(poisson(rng, ADS_PER_POSTER * frac)):
+                if rng.random() < 0.25:
+                    text, label = rng.choice(texts.POLITE_ADS), "polite_ad"
+                else:
+                    text, label = self._fill(rng.choice(texts.ADS)), "ad"
+                self._message(g, uid, self._rand_ts(t0, t1), text, label, out)
+        else:
+            for _ in range(poisson(rng, FLOODS_PER_FLOODER * frac)):
+                ts, text = self._rand_ts(t0, t1), rng.choice(texts.FLOOD)
+                for _ in range(rng.randint(6, 10)):
+                    self._message(g, uid, ts, text, "flood", out)
+                    ts += rng.randint(1, 4)
+
+    def _fill(self, template: str) -> str:
+        rng = self.rng
+        letters = "abcdefghijkmnpqrstuvwxyz"
+        return template.format(
+            wx="".join(rng.choice(letters) for _ in range(rng.randint(5, 8))) + str(rng.randint(10, 999)),
+            code="".join(rng.choice(letters + "0123456789") for _ in range(6)),
+            phone=f"1{rng.choice('3578')}{rng.randint(100000000, 999999999)}",
+            qq=str(rng.randint(10000000, 999999999)),
+            digits=str(rng.randint(10 ** 11, 10 ** 12 - 1)))
