@@ -38,6 +38,51 @@ def test_core_schema_pinned(tmp_path):
         "EXPLAIN QUERY PLAN SELECT count(*) FROM join_requests WHERE group_id = 1 AND status = 'approved'"
         " AND decided_at >= 0"))
     assert "join_requests_group" in plan  # a group's recent approvals: a range, not every approved request
+    ddl = s.scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'join_requests'")
+    assert "'approving', 'approved', 'rejecting', 'rejected', 'held', 'expired'" in ddl  # m005
+
+
+def test_m005_rebuilds_join_requests_keeping_rows_and_indexes(tmp_path):
+    """A workspace made before m005 keeps its requests; afterwards a decision can read
+    approving / rejecting while the platform answers, and nothing else is accepted."""
+    from console.store import schema
+
+    s = open_store(tmp_path / "a.db", migrate=False)
+    with s.write():
+        for name, fn in schema.CORE_MIGRATIONS[:4]:  # m001-m004: the table as it was
+            fn(s)
+    with s.write() as c:
+        c.execute("INSERT INTO join_requests(id, connection_id, platform_request_id, requested_at, status, reason)"
+                  " VALUES (7, 'sb', 'f7', 100, 'held', 'why'), (9, 'sb', 'f9', 200, 'approved', NULL)")
+        with pytest.raises(sqlite3.IntegrityError):
+            c.execute("UPDATE join_requests SET status = 'approving' WHERE id = 7")
+    with s.write():
+        schema.m005_join_request_outcomes(s)
+    assert s.query("SELECT id, platform_request_id, status, reason FROM join_requests ORDER BY id") == [
+        {"id": 7, "platform_request_id": "f7", "status": "held", "reason": "why"},
+        {"id": 9, "platform_request_id": "f9", "status": "approved", "reason": None}]
+    with s.write() as c:
+        c.execute("UPDATE join_requests SET status = 'approving' WHERE id = 7")
+        c.execute("UPDATE join_requests SET status = 'rejecting' WHERE id = 9")
+        with pytest.raises(sqlite3.IntegrityError):
+            c.execute("UPDATE join_requests SET status = 'maybe' WHERE id = 7")
+        with pytest.raises(sqlite3.IntegrityError):  # the platform's request id stays unique
+            c.execute("INSERT INTO join_requests(connection_id, platform_request_id, requested_at) VALUES ('sb', 'f7', 1)")
+    idx = {r["name"] for r in s.query("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='join_requests'"
+                                      " AND sql IS NOT NULL")}
+    assert idx == {"join_requests_status", "join_requests_group"}
+    # m007_case_outcomes: a rule's case can be settled by the rule or overturned by a person
+    case_cols = [c.name for c in s.db["cases"].columns]
+    assert case_cols[-1] == "audit" and "status" in case_cols
+    case_idx = {r["name"] for r in s.query("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='cases'"
+                                           " AND sql IS NOT NULL")}
+    assert case_idx == {"cases_person", "cases_queue", "cases_rule"}
+    with s.write() as c:
+        for status in ("settled", "overturned"):
+            c.execute("INSERT INTO cases(actor, status, opened_at) VALUES ('rule:x', ?, 1)", (status,))
+        with pytest.raises(sqlite3.IntegrityError):
+            c.execute("INSERT INTO cases(actor, status, opened_at) VALUES ('rule:x', 'maybe', 1)")
+    assert s.scalar("PRAGMA integrity_check") == "ok"
 
 
 def test_rows_in_looks_up_any_number_of_values_in_chunks(tmp_path):

@@ -382,6 +382,36 @@ def m004_join_requests_by_group(store) -> None:
     run_script(store, "CREATE INDEX join_requests_group ON join_requests(group_id, status, decided_at);")
 
 
+def m007_case_outcomes(store) -> None:
+    # A case's outcome: ``settled`` (a rule's reversible penalty closed by the rule itself,
+    # 规则已处理) and ``overturned`` (a rule's case a person undid, 已推翻), so each rule's
+    # precision can be counted; ``audit`` marks a settled case sampled into the queue.
+    # The CHECK only gains values (every stored row still satisfies it), so the schema text
+    # is edited in place, SQLite's documented procedure for loosening a constraint: the
+    # copy-and-rename rebuild cannot run here, because with foreign keys on (they cannot be
+    # switched off inside the migration's transaction) dropping ``cases`` fails on the rows
+    # of actions, blacklist and case_actions that point at it. Indexes stay as they were.
+    conn = store.conn
+    old = "CHECK (status IN ('open', 'reviewed', 'undone', 'appealed'))"
+    new = "CHECK (status IN ('open', 'reviewed', 'undone', 'appealed', 'settled', 'overturned'))"
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        n = conn.execute("UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = 'cases'",
+                         (old, new)).rowcount
+        conn.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+    if n != 1 or new not in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'cases'").fetchone()[0]:
+        raise RuntimeError("m007_case_outcomes: the cases table's status CHECK is not the one m001_core made")
+    run_script(store, """
+        ALTER TABLE cases ADD COLUMN audit INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX cases_queue ON cases(status, opened_at);
+        CREATE INDEX cases_rule ON cases(rule, status);
+    """)
+
+
 CORE_MIGRATIONS = [("m001_core", m001_core), ("m002_people_insiders", m002_people_insiders),
                    ("m003_rules_version", m003_rules_version),
-                   ("m004_join_requests_by_group", m004_join_requests_by_group)]
+                   ("m004_join_requests_by_group", m004_join_requests_by_group),
+                   ("m007_case_outcomes", m007_case_outcomes)]
