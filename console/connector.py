@@ -9,7 +9,12 @@ A connector is the only code that speaks to a platform. It declares
 - ``intake``: how events arrive: ``webhook`` (routes mounted on the webhook server at
   ``/hooks/<platform>/<connection><route.path>``), ``websocket`` (``start()`` opens
   clients), or ``poll`` (the runtime calls ``poll()`` every ``poll_interval`` seconds);
-- ``pacing``: a conservative default rate and burst for this platform's actions.
+- ``pacing``: a conservative default rate and burst for this platform's actions;
+- ``join_request_lifetime``: how long the platform keeps a join request, in seconds
+  (None: it never forgets one). Past it, approving or rejecting the request can only
+  fail, so the join queue marks it ``expired`` instead of showing it to a person. Every
+  connection may override it with the ``join_request_hours`` option (a platform whose
+  documents give no figure declares a cautious default there).
 
 Platform facts the design was checked against (shared/PROTOCOLS.md): QQ via OneBot can
 do nearly everything; WeCom customer groups cannot kick or mute but have statistics,
@@ -133,6 +138,12 @@ class Route:
     handler: Callable[[WebhookRequest], Awaitable[WebhookResult]]
 
 
+#: Accepted on every connection, whatever its connector declares: the operator's figure
+#: for how long this account's platform keeps a join request (see ``join_request_lifetime``).
+JOIN_REQUEST_HOURS = Option("join_request_hours", "hours the platform keeps a join request before forgetting it "
+                            "(default: the connector's figure)", float, minimum=1, maximum=24 * 365)
+
+
 class Connector(ABC):
     """Base class of every platform connector. Subclass, declare, implement ``act``."""
 
@@ -143,6 +154,7 @@ class Connector(ABC):
     intake: ClassVar[frozenset[str]] = frozenset()  # webhook / websocket / poll
     pacing: ClassVar[Pacing] = Pacing(rate=1.0, burst=3)
     poll_interval: ClassVar[float] = 5.0
+    join_request_lifetime: ClassVar[int | None] = None  # seconds a join request lives; None: forever
 
     def __init__(self, name: str, options: dict[str, Any] | None = None, *, sink: EventSink | None = None):
         self.name = name
@@ -155,13 +167,13 @@ class Connector(ABC):
     def check_options(cls, raw: dict[str, Any], where: str, file: Any = None) -> dict[str, Any]:
         """Validate ``raw`` against ``options`` (type, bounds); resolve secrets. Raises
         ConfigError naming ``file`` when the caller knows it (config check, the runtime)."""
-        known = {o.name: o for o in cls.options}
+        known = {o.name: o for o in cls.all_options()}
         for key in raw:
             if key not in known:
                 raise ConfigError(file, f"{where}.{key}", f"is not an option of the {cls.platform} connector",
                                   "one of " + ", ".join(sorted(known)) if known else "no options")
         out: dict[str, Any] = {}
-        for o in cls.options:
+        for o in cls.all_options():
             value = raw.get(o.name, o.default)
             if value is None:
                 if o.required:
@@ -182,6 +194,21 @@ class Connector(ABC):
                 raise ConfigError(file, f"{where}.{o.name}", f"is {value!r}", f"{span}: {o.help}")
             out[o.name] = value
         return out
+
+    @classmethod
+    def all_options(cls) -> tuple[Option, ...]:
+        """The connector's own options plus the ones every connection accepts."""
+        own = {o.name for o in cls.options}
+        return cls.options + tuple(o for o in (JOIN_REQUEST_HOURS,) if o.name not in own)
+
+    @classmethod
+    def request_lifetime(cls, options: dict[str, Any] | None = None) -> int | None:
+        """Seconds a join request lives on this connection's platform (None: forever): the
+        connection's ``join_request_hours`` when set, else ``join_request_lifetime``."""
+        hours = (options or {}).get(JOIN_REQUEST_HOURS.name)
+        if isinstance(hours, (int, float)) and not isinstance(hours, bool) and hours > 0:
+            return int(hours * 3600)
+        return cls.join_request_lifetime
 
     @classmethod
     def secret_options(cls) -> list[str]:

@@ -84,6 +84,7 @@ class QQConnector(Connector):
     intake = frozenset({"webhook", "websocket"})
     # QQ's risk control punishes bursts from a personal account: half an action per second.
     pacing = Pacing(rate=0.5, burst=2)
+    join_request_lifetime = 7 * 86400  # no bridge documents one (NapCat searches the last 100 notices): a cautious week; join_request_hours overrides
 
     @classmethod
     def check_options(cls, raw: dict[str, Any], where: str, file: Any = None) -> dict[str, Any]:
