@@ -40,6 +40,18 @@ def test_core_schema_pinned(tmp_path):
     assert "join_requests_group" in plan  # a group's recent approvals: a range, not every approved request
     ddl = s.scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'join_requests'")
     assert "'approving', 'approved', 'rejecting', 'rejected', 'held', 'expired'" in ddl  # m005
+    # m007_case_outcomes: a rule's case can be settled by the rule or overturned by a person
+    case_cols = [c.name for c in s.db["cases"].columns]
+    assert case_cols[-1] == "audit" and "status" in case_cols
+    case_idx = {r["name"] for r in s.query("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='cases'"
+                                           " AND sql IS NOT NULL")}
+    assert case_idx == {"cases_person", "cases_queue", "cases_rule"}
+    with s.write() as c:
+        for status in ("settled", "overturned"):
+            c.execute("INSERT INTO cases(actor, status, opened_at) VALUES ('rule:x', ?, 1)", (status,))
+        with pytest.raises(sqlite3.IntegrityError):
+            c.execute("INSERT INTO cases(actor, status, opened_at) VALUES ('rule:x', 'maybe', 1)")
+    assert s.scalar("PRAGMA integrity_check") == "ok"
 
 
 def test_m005_rebuilds_join_requests_keeping_rows_and_indexes(tmp_path):
@@ -71,18 +83,6 @@ def test_m005_rebuilds_join_requests_keeping_rows_and_indexes(tmp_path):
     idx = {r["name"] for r in s.query("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='join_requests'"
                                       " AND sql IS NOT NULL")}
     assert idx == {"join_requests_status", "join_requests_group"}
-    # m007_case_outcomes: a rule's case can be settled by the rule or overturned by a person
-    case_cols = [c.name for c in s.db["cases"].columns]
-    assert case_cols[-1] == "audit" and "status" in case_cols
-    case_idx = {r["name"] for r in s.query("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='cases'"
-                                           " AND sql IS NOT NULL")}
-    assert case_idx == {"cases_person", "cases_queue", "cases_rule"}
-    with s.write() as c:
-        for status in ("settled", "overturned"):
-            c.execute("INSERT INTO cases(actor, status, opened_at) VALUES ('rule:x', ?, 1)", (status,))
-        with pytest.raises(sqlite3.IntegrityError):
-            c.execute("INSERT INTO cases(actor, status, opened_at) VALUES ('rule:x', 'maybe', 1)")
-    assert s.scalar("PRAGMA integrity_check") == "ok"
 
 
 def test_rows_in_looks_up_any_number_of_values_in_chunks(tmp_path):
