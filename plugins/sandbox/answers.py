@@ -41,8 +41,14 @@ class Answers:
         return handler(g, uid, params, now)
 
     def _target(self, g: Group, uid: str | None, verb: str) -> Outcome | None:
-        if not uid or uid not in g.members:
-            return Outcome(False, f"{verb}失败：对方不在群内 (user {uid} is not a member of {g.gid})")
+        """Why a kick or mute cannot be done, or None. A target who already left is not a
+        failure: the wanted state (out of the group, silent in it) holds, so the platform's
+        words say so and the action is done."""
+        if not uid:
+            return Outcome(False, f"{verb}失败：没有指定成员 (no user)")
+        if uid not in g.members:
+            return Outcome(True, f"对方已不在群内，无需{verb} (user {uid} is no longer in {g.gid}; nothing to do)",
+                           {"gone": True})
         role = g.members[uid][2]
         if role == "owner":
             return Outcome(False, f"{verb}失败：不能对群主操作 (the target is the group owner)")
@@ -50,12 +56,21 @@ class Answers:
             return Outcome(False, f"{verb}失败：权限不足，对方是管理员 (the target is an admin; the bot is an admin too)")
         return None
 
+    def _penalised(self, g: Group, uid: str) -> None:
+        """Remember where the platform kicked or muted someone (they may apply elsewhere)."""
+        p = self.people.get(uid)
+        if p is not None and g.gid not in p.penalised:
+            p.penalised.append(g.gid)
+
     def _act_kick(self, g: Group, uid, params, now) -> Outcome:
         bad = self._target(g, uid, "踢出")
+        if bad and not bad.ok:
+            return bad
+        if (params.get("reject_add_request") or params.get("blacklist")) and uid not in g.blacklist:
+            g.blacklist.append(uid)  # also when already gone: "cannot come back" is still wanted
         if bad:
             return bad
-        if params.get("reject_add_request") or params.get("blacklist"):
-            g.blacklist.append(uid)
+        self._penalised(g, uid)
         e = self._leave(g, uid, now, "kick", BOT, self.queue)
         return Outcome(True, "已踢出", {"event": e.id})
 
@@ -67,12 +82,16 @@ class Answers:
         if duration <= 0:
             return self._act_unmute(g, uid, params, now)
         g.muted[uid] = now + duration
+        self._penalised(g, uid)
         self.queue.append(self._event(Kind.MUTE, now, g.gid, uid, data={"duration": duration, "operator": BOT}))
         return Outcome(True, f"已禁言 {duration} 秒", {"until": now + duration})
 
     def _act_unmute(self, g: Group, uid, params, now) -> Outcome:
-        if not uid or uid not in g.members:
-            return Outcome(False, f"解除禁言失败：对方不在群内 (user {uid} is not a member of {g.gid})")
+        if not uid:
+            return Outcome(False, "解除禁言失败：没有指定成员 (no user)")
+        if uid not in g.members:  # gone: nobody is muted any more, as wanted
+            return Outcome(True, f"对方已不在群内，无需解除禁言 (user {uid} is no longer in {g.gid}; nothing to do)",
+                           {"gone": True})
         g.muted.pop(uid, None)
         self.queue.append(self._event(Kind.MUTE, now, g.gid, uid, data={"duration": 0, "operator": BOT}))
         return Outcome(True, "已解除禁言")
@@ -145,6 +164,10 @@ class Answers:
         mid = str(params.get("message_id") or "")
         if not mid:
             return Outcome(False, "撤回失败：没有消息编号 (no message_id)")
+        if mid in self.recalled:  # gone already: the wanted state holds
+            return Outcome(True, f"消息已被撤回或不存在，无需撤回 (message {mid} is already gone; nothing to do)",
+                           {"gone": True})
+        self.recalled.add(mid)
         self.queue.append(self._event(Kind.RECALL, now, g.gid, uid, data={"message_id": mid, "operator": BOT}))
         return Outcome(True, "已撤回")
 

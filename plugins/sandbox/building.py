@@ -6,7 +6,7 @@ import heapq
 import math
 
 from . import texts
-from .model import BOT, DAY, TEMPLATES, Group, Person
+from .model import BOT, CONDUCT_SHARES, DAY, TEMPLATES, Group, Person
 
 
 class Building:
@@ -68,7 +68,12 @@ class Building:
         segment = "loyal" if r < 0.15 else "bargain" if r < 0.45 else "need" if r < 0.65 else "low_need"
         activity = "talker" if rng.random() < 0.2 else "lurker"
         r = rng.random()
-        conduct = "ads" if r < 0.02 else "flood" if r < 0.03 else ""
+        conduct, edge = "", 0.0
+        for kind, share in CONDUCT_SHARES:
+            edge += share
+            if r < edge:
+                conduct = kind
+                break
         if conduct == "ads":
             activity = "lurker"  # ad posters rarely chat: they come to post
         p = Person(uid, nick, city, job, card, activity, segment, conduct)

@@ -1,4 +1,5 @@
-"""Who comes and goes: candidates, referrers, joins, join requests, leaves, nickname changes."""
+"""Who comes and goes: candidates, referrers, joins, leaves, nickname changes (join requests:
+``applicants``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from console.model import Event, Kind
 
 from . import texts
-from .model import BOT, REQUEST_TTL, Group
+from .model import BOT, Group
 
 
 class Membership:
@@ -81,28 +82,6 @@ class Membership:
         e = self._event(Kind.JOIN, ts, g.gid, uid, nickname=p.nick if p else uid, data=data)
         out.append(e)
         return e
-
-    def _request(self, g: Group, ts: int, out: list[Event]) -> None:
-        uid = self._candidate(g)
-        if uid is None:
-            return
-        rng = self.rng
-        inviter = None
-        if rng.random() < 0.4:
-            inviter = self._referrer(g)
-            comment = rng.choice(["朋友推荐的", "老会员推荐", "我朋友拉我来的"])
-        else:
-            comment = rng.choice(texts.REQUEST_COMMENTS)
-        flag = self._id("r")
-        self.requests[flag] = {"group": g.gid, "user": uid, "inviter": inviter, "comment": comment, "ts": ts}
-        data: dict[str, Any] = {"flag": flag, "sub_type": "add", "comment": comment, "group_name": g.name}
-        if inviter:
-            data["inviter"] = inviter
-        out.append(self._event(Kind.JOIN_REQUEST, ts, g.gid, uid, nickname=self.people[uid].nick, data=data))
-
-    def _expire_requests(self, now: int) -> None:
-        for flag in [f for f, r in self.requests.items() if now - r["ts"] > REQUEST_TTL]:
-            del self.requests[flag]
 
     def _organic_leave(self, g: Group, ts: int, lurkers: list[str], talkers: list[str], out: list[Event]) -> None:
         rng = self.rng

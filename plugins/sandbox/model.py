@@ -45,6 +45,15 @@ LEAVE_PER_MEMBER = 0.003
 NICK_PER_MEMBER = 0.002
 ADS_PER_POSTER = 0.4
 FLOODS_PER_FLOODER = 0.3
+ABUSE_PER_ABUSER = 0.3
+#: shares of people by conduct (the rest behave): ad posters, flooders, abusers
+CONDUCT_SHARES = (("ads", 0.02), ("flood", 0.01), ("abuse", 0.01))
+#: share of join requests sent on purpose by someone of bad conduct (more come by chance,
+#: as bad-conduct people are among the random candidates too: about 15% in all)
+SPAM_SHARE_OF_REQUESTS = 0.12
+#: of those, the share that comes from someone the platform already kicked or muted in a
+#: group of the operation (a door check can catch them; the others only probation can)
+SPAM_PENALISED_FIRST = 0.5
 TALKER_SHARE_OF_MESSAGES = 0.88
 REQUEST_TTL = 3 * DAY
 
@@ -58,10 +67,12 @@ class Person:
     card: str
     activity: str  # talker / lurker (the 20/80 rule)
     segment: str  # loyal / bargain / need / low_need ('' for staff)
-    conduct: str = ""  # '' / ads / flood
+    conduct: str = ""  # '' / ads / flood / abuse
     staff: str = ""  # '' / owner / admin / cheer
     referrer: str | None = None
     orders: int = 0
+    #: groups where the platform kicked or muted this person (a door check's evidence)
+    penalised: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -4,7 +4,8 @@ Plain lists, so the generator stays readable and a test can check that every kin
 of traffic the rules must tell apart is here: ordinary chat per group theme, ads
 (links, QR codes, phone numbers, WeChat ids, promo words), *polite* ads with none of
 those markers, delivery-tracking links that look like ads but are not, flood lines,
-off-topic talk, and the staff's greetings and topics.
+off-topic talk, abuse (plain and disguised), join-request answers (campaign keywords and
+codes, referrals, vague ones), and the staff's greetings and topics.
 """
 
 from __future__ import annotations
@@ -68,9 +69,24 @@ OFF_TOPIC = ["有人玩王者吗，五排开黑", "今晚球赛谁赢，赌一�
 GREETINGS = ["早安☀️ 新的一天，大家加油！", "早上好！今天的福利10点准时开抢哦", "晚安🌙 明天见",
              "各位晚上好，今晚8点有直播分享，记得来", "今日话题：你最近买过最值的东西是什么？",
              "今日话题：分享一个你的省钱小妙招", "签到打卡开始啦，今天也要元气满满", "晒单有奖：晒出你的宝贝，抽三位送小礼品"]
-#: join-request answers: activity codes, referrals, and answers that only half match
-REQUEST_COMMENTS = ["双11", "双11活动", "看到海报，双11进群", "朋友推荐的", "老会员推荐", "福利", "618",
-                    "双12", "双十一", "我想进群", "活动", "小红书看到的", "门店扫码"]
+#: abuse (辱骂): ordinary insults and the disguised spellings people use to slip past filters
+#: (pinyin initials, homophones, spaces and dots between characters)
+ABUSE = ["你是不是脑子有病啊", "傻逼群主，什么垃圾群", "滚你妈的，少在这装", "你个煞笔懂什么", "nmsl",
+         "cnm 骗子群", "你TM有病吧", "脑残玩意儿，闭嘴", "废物一个", "s b 管理员", "沙雕东西别说话",
+         "尼玛的又是广告，群主死了吗", "去死吧你", "sb.群主 还不退钱", "你全家都是骗子", "智障吧你 tmd"]
+
+#: invite campaigns (拉新任务): the keyword and the activity code printed on each channel's
+#: poster or post. Applicants who came through one put the keyword or the code in their answer.
+CAMPAIGNS = {"朋友圈海报": ("双11", "HB1111"), "公众号推文": ("会员日", "GZH520"),
+             "抖音直播": ("直播福利", "DY888"), "门店二维码": ("门店扫码", "MD66")}
+#: how people write a campaign into their answer
+CAMPAIGN_ANSWERS = ["{keyword}", "{keyword}活动", "看到{channel}，{keyword}进群", "{code}", "活动码：{code}",
+                    "{keyword} {code}"]
+#: answers of people a member referred
+REFERRAL_ANSWERS = ["朋友推荐的", "老会员推荐", "我朋友拉我来的"]
+#: answers only a person can judge: no campaign, a code misremembered, a referral nobody can check
+VAGUE_ANSWERS = ["我想进群", "福利", "活动", "小红书看到的", "想了解一下", "进群看看", "HB111", "双十一", "GZH52",
+                 "618", "朋友推荐的", "同事拉我来的"]
 PRODUCTS = [("纸巾12卷装", 29.9), ("洗衣液2kg", 39.9), ("坚果礼盒", 128.0), ("护肤套装", 299.0),
             ("空气炸锅", 399.0), ("儿童绘本套装", 89.0), ("蛋白粉", 259.0), ("训练营课程", 199.0),
             ("扫地机器人", 1699.0), ("按摩仪", 899.0), ("咖啡豆", 69.0), ("面膜10片", 49.0)]

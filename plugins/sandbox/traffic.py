@@ -9,7 +9,7 @@ from typing import Any
 from console.model import Event, Kind
 
 from . import texts
-from .model import (DAY, DIURNAL, FLOODS_PER_FLOODER, ADS_PER_POSTER, JOINS_PER_GROUP, LEAVE_PER_MEMBER,
+from .model import (ABUSE_PER_ABUSER, DAY, DIURNAL, FLOODS_PER_FLOODER, ADS_PER_POSTER, JOINS_PER_GROUP, LEAVE_PER_MEMBER,
                     MSGS_PER_MEMBER, NICK_PER_MEMBER, REQUESTS_PER_GROUP, TALKER_SHARE_OF_MESSAGES, Group, poisson)
 
 
@@ -89,7 +89,7 @@ class Traffic:
         return t0 + int(self.rng.random() * (t1 - t0))
 
     def _member_lists(self, g: Group) -> tuple[list[str], list[str], list[str]]:
-        """(talkers, lurkers, ad posters and flooders) among a group's members, cached until it changes."""
+        """(talkers, lurkers, ad posters, flooders and abusers) among a group's members, cached until it changes."""
         hit = self._lists.get(g.gid)
         if hit is None:
             talk, lurk, rogue = [], [], []
@@ -154,6 +154,9 @@ class Traffic:
                 else:
                     text, label = self._fill(rng.choice(texts.ADS)), "ad"
                 self._message(g, uid, self._rand_ts(t0, t1), text, label, out)
+        elif p.conduct == "abuse":
+            for _ in range(poisson(rng, ABUSE_PER_ABUSER * frac)):
+                self._message(g, uid, self._rand_ts(t0, t1), rng.choice(texts.ABUSE), "abuse", out)
         else:
             for _ in range(poisson(rng, FLOODS_PER_FLOODER * frac)):
                 ts, text = self._rand_ts(t0, t1), rng.choice(texts.FLOOD)

@@ -1,7 +1,7 @@
 """How well did the rules and the segments do? Measured against the sandbox's truth.
 
 The sandbox knows what it generated (``sandbox_truth``): which messages were ads,
-polite ads, floods or off-topic talk, which were delivery-tracking links that only look
+polite ads, floods, abuse or off-topic talk, which were delivery-tracking links that only look
 like ads, and which segment each person really belongs to. These functions compare
 what the workspace concluded with that truth. They read other plugins' results through
 plain tables (``cases`` and ``rules`` of the core; ``kpi_segments`` when the kpi plugin
@@ -16,7 +16,7 @@ from typing import Any
 
 #: which truth labels a conduct rule of this kind is meant to catch
 TARGETS = {"ads": ("ad", "polite_ad"), "ad": ("ad", "polite_ad"), "flood": ("flood",), "flooding": ("flood",),
-           "off_topic": ("off_topic",)}
+           "off_topic": ("off_topic",), "abuse": ("abuse",)}
 
 
 def _message_truth(ws, connection: str) -> dict[str, str]:

@@ -13,7 +13,8 @@ this person is a bargain hunter), which the connector writes apart from the even
 rules' precision and segments' accuracy can be measured.
 
 The class is assembled from parts named for what they hold: ``building`` (people and
-groups from the seed), ``traffic`` and ``membership`` (the events), ``commerce`` (orders,
+groups from the seed), ``traffic``, ``membership`` and ``applicants`` (the events,
+join requests with their truth), ``commerce`` (orders,
 costs, exposure), ``answers`` (actions); the data classes and rates live in ``model``.
 """
 
@@ -28,6 +29,7 @@ from zoneinfo import ZoneInfo
 from console.model import Event
 
 from .answers import Answers
+from .applicants import Applicants
 from .building import Building
 from .commerce import Commerce
 from .membership import Membership
@@ -41,7 +43,7 @@ __all__ = ["ADS_PER_POSTER", "BOT", "DAY", "DIURNAL", "FLOODS_PER_FLOODER", "JOI
            "TEMPLATES", "Group", "Outcome", "Person", "World", "poisson"]
 
 
-class World(Building, Traffic, Membership, Commerce, Answers):
+class World(Building, Traffic, Membership, Applicants, Commerce, Answers):
     def __init__(self, seed: int = 42, groups: int = 12, members: int = 3000, start: int = 0, *,
                  anchor: int | None = None, connection: str = "sandbox", tz: str = "Asia/Shanghai"):
         if groups < 1 or members < 10:
@@ -58,6 +60,7 @@ class World(Building, Traffic, Membership, Commerce, Answers):
         self.queue: list[Event] = []
         self.records: dict[str, list] = {"orders": [], "costs": [], "exposure": [], "truth": []}
         self.days_done: set[str] = set()
+        self.recalled: set[str] = set()  # message ids recalled (a second recall finds them gone)
         self.order_heap: list[tuple[int, str]] = []
         self._hour_cache: dict[int, tuple[int, str]] = {}
         self._lists: dict[str, tuple[list[str], list[str], list[str]]] = {}
@@ -79,7 +82,8 @@ class World(Building, Traffic, Membership, Commerce, Answers):
             "epoch": self.epoch, "seq": self.seq, "rng": [version, list(internal), gauss],
             "people": [asdict(p) for p in self.people.values()],
             "groups": [asdict(g) for g in self.groups.values()],
-            "requests": self.requests, "days_done": sorted(self.days_done), "order_heap": self.order_heap,
+            "requests": self.requests, "days_done": sorted(self.days_done), "recalled": sorted(self.recalled),
+            "order_heap": self.order_heap,
             "queue": [{f.name: getattr(e, f.name) for f in fields(Event) if f.name in
                        ("connection", "id", "kind", "ts", "group", "user", "nickname", "text", "data")}
                       for e in self.queue],
@@ -99,6 +103,7 @@ class World(Building, Traffic, Membership, Commerce, Answers):
         w.groups = {g["gid"]: Group(**g) for g in state["groups"]}
         w.requests = state["requests"]
         w.days_done = set(state["days_done"])
+        w.recalled = set(state.get("recalled", ()))
         w.order_heap = [tuple(x) for x in state["order_heap"]]  # type: ignore[misc]
         heapq.heapify(w.order_heap)
         w.queue = [Event(**e) for e in state["queue"]]

@@ -44,7 +44,37 @@ async def test_kick_removes_and_emits_leave(conn):
     (e,) = queued(conn)
     assert (e.kind, e.user, e.data["reason"], e.data["operator"]) == (Kind.LEAVE, uid, "kick", BOT)
     again = await conn.act(req("kick", "sb-g1", uid))
-    assert again.status == Status.FAILED and "不在群内" in again.message
+    assert again.status == Status.DONE and "对方已不在群内" in again.message  # the wanted state holds
+    assert queued(conn) == []  # and nothing happens twice
+
+
+async def test_kick_mute_unmute_of_someone_gone_are_done_in_platform_words(conn):
+    w = conn.world
+    g = w.groups["sb-g1"]
+    uid = plain_member(conn)
+    w.apply("kick", "sb-g1", uid, {}, w.clock)  # they left (here: kicked by hand) before the rule's action ran
+    queued(conn)
+    for kind, params in (("mute", {"duration": 600}), ("unmute", {}), ("kick", {"reject_add_request": True})):
+        r = await conn.act(req(kind, "sb-g1", uid, **params))
+        assert r.status == Status.DONE, kind
+        assert r.message.startswith("对方已不在群内") and r.data["gone"] is True, kind
+    assert queued(conn) == [] and uid not in g.muted
+    assert uid in g.blacklist  # a kick that blacklists still bars them from coming back
+    stranger = "sb-u999999"  # never a member: the same answer
+    r = await conn.act(req("mute", "sb-g1", stranger, duration=60))
+    assert r.status == Status.DONE and "不在群内" in r.message
+
+
+async def test_recall_of_a_message_already_gone_is_done(conn):
+    first = await conn.act(req("recall", "sb-g1", None, message_id="sb-m0-5"))
+    assert first.status == Status.DONE and first.message == "已撤回"
+    (e,) = queued(conn)
+    assert e.kind == Kind.RECALL and e.data["message_id"] == "sb-m0-5"
+    again = await conn.act(req("recall", "sb-g1", None, message_id="sb-m0-5"))
+    assert again.status == Status.DONE and "已被撤回或不存在" in again.message and again.data["gone"] is True
+    assert queued(conn) == []
+    other = await conn.act(req("recall", "sb-g1", None, message_id="sb-m0-6"))
+    assert other.message == "已撤回" and len(queued(conn)) == 1
 
 
 async def test_kick_owner_or_admin_fails_in_platform_words(conn):
