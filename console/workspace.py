@@ -149,24 +149,33 @@ class Workspace:
         return None
 
     def raise_alert(self, kind: str, message: str, *, why: str = "", group_id: int | None = None,
-                    severity: str = "warning", dedupe_key: str | None = None) -> int | None:
-        """Open an alert (once per ``dedupe_key`` while it is unresolved)."""
-        key = dedupe_key or f"{kind}:{group_id}"
-        with self.store.write() as c:
-            row = c.execute("SELECT id FROM alerts WHERE dedupe_key = ? AND resolved_at IS NULL", (key,)).fetchone()
-            if row:
-                c.execute("UPDATE alerts SET message = ?, why = ? WHERE id = ?", (message, why, row[0]))
-                return row[0]
-            c.execute("UPDATE alerts SET dedupe_key = NULL WHERE dedupe_key = ?", (key,))  # a resolved one
-            cur = c.execute(
-                "INSERT INTO alerts(kind, group_id, severity, message, why, dedupe_key, opened_at) VALUES (?,?,?,?,?,?,?)",
-                (kind, group_id, severity, message, why, key, self.now()))
-            return cur.lastrowid
+                    severity: str = "warning", dedupe_key: str | None = None, cause: Any = "") -> int | None:
+        """Open an alert, one per ``dedupe_key`` and ``cause`` (what made it fire this time).
+        A person's resolution holds while the cause is the same: returns None then
+        (console.alerts explains the rule)."""
+        from .alerts import raise_alert
+
+        return raise_alert(self, kind, message, why=why, group_id=group_id, severity=severity,
+                           dedupe_key=dedupe_key, cause=cause)
 
     def resolve_alert(self, dedupe_key: str) -> None:
-        with self.store.write() as c:
-            c.execute("UPDATE alerts SET resolved_at = ? WHERE dedupe_key = ? AND resolved_at IS NULL",
-                      (self.now(), dedupe_key))
+        """The alert's cause went away (automatic): resolve it, or end a person's snooze."""
+        from .alerts import resolve
+
+        resolve(self, dedupe_key)
+
+    def resolve_alert_by_hand(self, alert_id: int, actor: str | None = None) -> bool:
+        """A person resolved the alert: it stays resolved until its cause changes (audited)."""
+        from .alerts import resolve_by_hand
+
+        return resolve_by_hand(self, alert_id, actor)
+
+    def alert_keys(self, prefix: str) -> set[str]:
+        """Keys under ``prefix`` held by an open or snoozed alert (a checker resolves the
+        ones whose cause is gone)."""
+        from .alerts import held_keys
+
+        return held_keys(self, prefix)
 
     def owner_of(self, group_id: int | None) -> str:
         """Display name of a group's owner (role), or '' when it has none."""

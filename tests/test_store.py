@@ -51,7 +51,35 @@ def test_core_schema_pinned(tmp_path):
             c.execute("INSERT INTO cases(actor, status, opened_at) VALUES ('rule:x', ?, 1)", (status,))
         with pytest.raises(sqlite3.IntegrityError):
             c.execute("INSERT INTO cases(actor, status, opened_at) VALUES ('rule:x', 'maybe', 1)")
+    # m006_alert_snooze: an alert's cause and who resolved it; partial indexes for the host's queues
+    assert [c.name for c in s.db["alerts"].columns][-2:] == ["cause", "resolved_by"]
+    idx = {r["name"]: r["sql"] for r in s.query("SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                                                 " AND tbl_name IN ('alerts', 'tasks') AND sql IS NOT NULL")}
+    assert set(idx) == {"alerts_open", "tasks_open"}
+    assert "WHERE resolved_at IS NULL" in idx["alerts_open"] and "WHERE status = 'open'" in idx["tasks_open"]
     assert s.scalar("PRAGMA integrity_check") == "ok"
+
+
+def test_m006_keeps_who_resolved_an_alert(tmp_path):
+    """Alerts resolved before m006: by a person (audited) keep their key and that actor;
+    the others were resolved automatically and release their key."""
+    from console.store import schema
+
+    s = open_store(tmp_path / "old.db", migrate=False)
+    with s.write():
+        for name, fn in schema.CORE_MIGRATIONS:
+            if name == "m006_alert_snooze":
+                break
+            fn(s)
+        s.conn.executemany("INSERT INTO alerts(id, kind, message, dedupe_key, opened_at, resolved_at)"
+                           " VALUES (?, 'k', 'm', ?, 1, ?)", [(1, "a", 5), (2, "b", 6), (3, "c", None)])
+        s.conn.execute("INSERT INTO audit_log(ts, operator, actor, action, target_type, target_id)"
+                       " VALUES (5, 'o', 'operator:o', 'alert_resolved', 'alert', '1')")
+        schema.m006_alert_snooze(s)
+    got = s.query("SELECT id, dedupe_key, resolved_by, cause FROM alerts ORDER BY id")
+    assert got == [{"id": 1, "dedupe_key": "a", "resolved_by": "operator:o", "cause": ""},
+                   {"id": 2, "dedupe_key": None, "resolved_by": "auto", "cause": ""},
+                   {"id": 3, "dedupe_key": "c", "resolved_by": None, "cause": ""}]
 
 
 def test_m005_rebuilds_join_requests_keeping_rows_and_indexes(tmp_path):

@@ -426,8 +426,28 @@ def m005_join_request_outcomes(store) -> None:
                "CREATE INDEX join_requests_group ON join_requests(group_id, status, decided_at);")
 
 
+def m006_alert_snooze(store) -> None:
+    # One alert per cause (issue 14): ``cause`` is the fingerprint of what made the alert
+    # fire; ``resolved_by`` tells a person's resolution (their actor: the alert is snoozed
+    # while the same cause holds) from the automatic one (``auto``: the cause went away).
+    # Alerts resolved before this migration take the actor of their audited resolution;
+    # the rest were resolved automatically and stop holding their key, as they would now.
+    # Two partial indexes serve the host's queues: open alerts and open tasks, newest first.
+    run_script(store, """
+        ALTER TABLE alerts ADD COLUMN cause TEXT NOT NULL DEFAULT '';
+        ALTER TABLE alerts ADD COLUMN resolved_by TEXT;
+        UPDATE alerts SET resolved_by = a.actor FROM (SELECT target_id, actor, max(id) FROM audit_log
+            WHERE action = 'alert_resolved' AND target_type = 'alert' GROUP BY target_id) AS a
+            WHERE alerts.resolved_at IS NOT NULL AND a.target_id = CAST(alerts.id AS TEXT);
+        UPDATE alerts SET resolved_by = 'auto', dedupe_key = NULL WHERE resolved_at IS NOT NULL AND resolved_by IS NULL;
+        CREATE INDEX alerts_open ON alerts(opened_at) WHERE resolved_at IS NULL;
+        CREATE INDEX tasks_open ON tasks(created_at) WHERE status = 'open';
+    """)
+
+
 CORE_MIGRATIONS = [("m001_core", m001_core), ("m002_people_insiders", m002_people_insiders),
                    ("m003_rules_version", m003_rules_version),
                    ("m004_join_requests_by_group", m004_join_requests_by_group),
                    ("m007_case_outcomes", m007_case_outcomes),
-                   ("m005_join_request_outcomes", m005_join_request_outcomes)]
+                   ("m005_join_request_outcomes", m005_join_request_outcomes),
+                   ("m006_alert_snooze", m006_alert_snooze)]

@@ -1,13 +1,20 @@
-"""Alerts from the numbers, each saying why it fired (ws.raise_alert), and resolved
-when the reason is gone:
+"""Alerts from the numbers, each saying why it fired (ws.raise_alert) with its cause, and
+resolved when the reason is gone. A person's resolution holds until the cause changes
+(console.alerts), so each alert carries what made it fire this time:
 
 - silent_group 僵尸群: members, but no message from a member for ``silent_days`` days;
+  cause: the day of the last member message (a new silence after someone spoke alerts again);
 - churn_spike: today's leaves above the group's own baseline (mean + factor x sd of the
-  previous ``churn_baseline_days`` days) and at least ``churn_spike_min_leaves``;
-- near_capacity: members at or above ``capacity_warn_share`` of the group's capacity;
-- low_interaction: 7-day interaction rate below ``low_interaction_rate``;
-- queue_waiting: join requests pending or held longer than ``queue_wait_hours``.
-All read rollups, groups and join_requests: no scan of the message log.
+  previous ``churn_baseline_days`` days) and at least ``churn_spike_min_leaves``; cause: the day;
+- low_interaction: 7-day interaction rate below ``low_interaction_rate``; cause: the
+  condition itself (resolved by hand, it stays resolved until the rate has recovered once).
+
+A group at or above ``capacity_warn_share`` of its capacity is no alert: with a family the
+entry plugin's overflow routes newcomers to a sibling (and asks for one when all are full);
+without one it gets ONE task per band (near, full) to give it a family or create a sibling.
+The join queue's alert belongs to entry_rules (one for the operation): the per-group
+``queue_waiting`` alerts this module raised before are resolved by the next check.
+All read rollups and groups: no scan of the message log.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from .metrics import activity
 from .settings import kpi_settings
 from .window import Scope, Window, shift
 
-KINDS = ("silent_group", "churn_spike", "near_capacity", "low_interaction", "queue_waiting")
+KINDS = ("silent_group", "churn_spike", "low_interaction")
 
 
 def check(ws) -> list[str]:
@@ -28,7 +35,8 @@ def check(ws) -> list[str]:
     today = ws.day(ws.now())
     x = 0 if cfg.include_insiders else 1
     fired: dict[str, tuple] = {}
-    groups = ws.store.query("SELECT id, name, capacity, member_count, created_at FROM groups WHERE status = 'active'")
+    groups = ws.store.query("SELECT id, name, capacity, member_count, created_at, family FROM groups"
+                            " WHERE status = 'active'")
     base_first = shift(today, -cfg.churn_baseline_days)
     series = by_group_from_rollups(ws, Scope(), shift(base_first, -1), today, cfg.include_insiders)
     last_spoke = dict(ws.store.execute(
@@ -49,7 +57,7 @@ def check(ws) -> list[str]:
                        ws.tr("no message from a member since it was added on {day}; {members} members;"
                              " threshold {days} days", day=born, members=members, days=cfg.silent_days))
                 fired[f"silent_group:{gid}"] = ("silent_group", gid, ws.tr("{name}: silent group (僵尸群)", name=name),
-                                                why)
+                                                why, f"quiet since {quiet_since}")
         if s:
             base = [s.row(shift(today, -k))[3] for k in range(1, cfg.churn_baseline_days + 1)]
             now_leaves = s.row(today)[3]
@@ -60,7 +68,7 @@ def check(ws) -> list[str]:
                     "churn_spike", gid, ws.tr("{name}: {n} people left today", name=name, n=now_leaves),
                     ws.tr("baseline {mean}/day (sd {sd}) over {days} days; fires above {limit} and at least {least}",
                           mean=f"{mean:.1f}", sd=f"{sd:.1f}", days=cfg.churn_baseline_days, limit=f"{limit:.1f}",
-                          least=cfg.churn_spike_min_leaves))
+                          least=cfg.churn_spike_min_leaves), today)
             if members >= cfg.low_interaction_min_members:
                 act = activity(s, week)
                 rate = act["interaction"]
@@ -69,28 +77,33 @@ def check(ws) -> list[str]:
                         "low_interaction", gid,
                         ws.tr("{name}: interaction rate {rate} over 7 days", name=name, rate=f"{rate:.1%}"),
                         ws.tr("threshold {threshold}; {members} members", threshold=f"{cfg.low_interaction_rate:.1%}",
-                              members=members))
-        cap = g["capacity"]
-        if cap and g["member_count"] >= cfg.capacity_warn_share * cap:
-            fired[f"near_capacity:{gid}"] = (
-                "near_capacity", gid,
-                ws.tr("{name}: {count}/{capacity} members ({share})", name=name, count=g["member_count"], capacity=cap,
-                      share=f"{g['member_count'] / cap:.0%}"),
-                ws.tr("at or above {share} of capacity", share=f"{cfg.capacity_warn_share:.0%}"))
-    cutoff = ws.now() - int(cfg.queue_wait_hours * 3600)
-    for r in ws.store.query("SELECT j.group_id, count(*) AS n, min(j.requested_at) AS oldest, g.name FROM join_requests j"
-                            " LEFT JOIN groups g ON g.id = j.group_id WHERE j.status IN ('pending', 'held')"
-                            " AND j.requested_at <= ? GROUP BY j.group_id", (cutoff,)):
-        hours = (ws.now() - r["oldest"]) / 3600
-        waiting = "{name}: 1 join request waiting" if r["n"] == 1 else "{name}: {n} join requests waiting"
-        fired[f"queue_waiting:{r['group_id']}"] = (
-            "queue_waiting", r["group_id"], ws.tr(waiting, name=r["name"] or r["group_id"], n=r["n"]),
-            ws.tr("oldest waiting {hours} h; threshold {limit} h", hours=f"{hours:.0f}", limit=f"{cfg.queue_wait_hours:g}"))
-    for key, (kind, gid, message, why) in fired.items():
-        ws.raise_alert(kind, message, why=why, group_id=gid, dedupe_key=f"kpi.{key}")
-    open_keys = [r[0] for r in ws.store.execute(
-        "SELECT dedupe_key FROM alerts WHERE resolved_at IS NULL AND dedupe_key LIKE 'kpi.%'")]
-    for key in open_keys:
+                              members=members), "")
+        near_capacity_task(ws, g, cfg.capacity_warn_share)
+    for key, (kind, gid, message, why, cause) in fired.items():
+        ws.raise_alert(kind, message, why=why, group_id=gid, dedupe_key=f"kpi.{key}", cause=cause)
+    for key in ws.alert_keys("kpi."):  # open or snoozed: the cause of those not fired is gone
         if key[4:] not in fired:
             ws.resolve_alert(key)
     return sorted(fired)
+
+
+def near_capacity_task(ws, g: dict, warn_share: float) -> int | None:
+    """A group near capacity without a family: one task per band ("near", then "full") to
+    give it a family or create a sibling, never while one is open for it. A group with a
+    family is left to the entry plugin's overflow. Returns the new task's id."""
+    cap, count = g["capacity"], g["member_count"]
+    if not cap or g.get("family") or count < warn_share * cap:
+        return None
+    if ws.store.scalar("SELECT 1 FROM tasks WHERE kind = 'near_capacity' AND group_id = ? AND status = 'open'",
+                       (g["id"],)):
+        return None
+    band = "full" if count >= cap else "near"
+    before = ws.store.scalar("SELECT id FROM tasks WHERE dedupe_key = ?", (f"kpi.near_capacity:{g['id']}:{band}",))
+    if before:
+        return None  # a person already settled this band
+    return ws.add_task("near_capacity", ws.tr("{name}: {count}/{capacity} members ({share}); give it a family or create"
+                                              " a sibling", name=g["name"], count=count, capacity=cap,
+                                              share=f"{count / cap:.0%}"),
+                       detail=ws.tr("at or above {share} of capacity and in no family, so no overflow can take its"
+                                    " newcomers", share=f"{warn_share:.0%}"),
+                       group_id=g["id"], source="kpi", dedupe_key=f"kpi.near_capacity:{g['id']}:{band}")
