@@ -117,9 +117,8 @@ def decide_request(ws: Workspace, request_id: int, verdict: str, reason: str) ->
 
 
 def resolve_alert(ws: Workspace, alert_id: int) -> None:
-    with ws.store.write() as c:
-        c.execute("UPDATE alerts SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL", (ws.now(), alert_id))
-        ws.audit("alert_resolved", "alert", alert_id)
+    """A person resolved it: snoozed until its cause changes (console.alerts)."""
+    ws.resolve_alert_by_hand(alert_id, operator(ws))
 
 
 def close_task(ws: Workspace, task_id: int, status: str = "done") -> None:

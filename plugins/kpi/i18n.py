@@ -32,6 +32,11 @@ ZH = {
     "threshold {threshold}; {members} members": "阈值 {threshold}；{members} 名成员",
     "{name}: {count}/{capacity} members ({share})": "{name}：{count}/{capacity} 人（{share}）",
     "at or above {share} of capacity": "达到群上限的 {share} 或以上",
+    # the near-capacity task (a group in no family): older alerts above stay readable
+    "{name}: {count}/{capacity} members ({share}); give it a family or create a sibling":
+        "{name}：{count}/{capacity} 人（{share}）；请把它加入群矩阵或新建一个兄弟群",
+    "at or above {share} of capacity and in no family, so no overflow can take its newcomers":
+        "已达到群上限的 {share} 或以上，且不属于任何群矩阵，没有兄弟群可以分流新人",
     "{name}: 1 join request waiting": "{name}：1 条入群申请待审核",
     "{name}: {n} join requests waiting": "{name}：{n} 条入群申请待审核",
     "oldest waiting {hours} h; threshold {limit} h": "最早的已等待 {hours} 小时；阈值 {limit} 小时",

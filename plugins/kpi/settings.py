@@ -23,13 +23,14 @@ class KpiSettings:
     churn_spike_min_leaves: int = 5
     """...and at least this many people left today (a quiet group's 0 -> 2 is not a spike)."""
     capacity_warn_share: float = 0.9
-    """A group at or above this share of its capacity is near capacity."""
+    """A group at or above this share of its capacity is near capacity: without a family it gets one task."""
     low_interaction_rate: float = 0.05
     """Interaction rate over the last 7 days below this raises a low-interaction alert."""
     low_interaction_min_members: int = 20
     """Groups smaller than this are not checked for low interaction (too few to judge)."""
     queue_wait_hours: float = 12.0
-    """A join request pending or held longer than this raises an alert."""
+    """Not used any more: the join queue's alert belongs to entry_rules (queue_flag_after_seconds).
+    Still accepted so an existing config.toml that sets it loads."""
     loyal_min_months: int = 3
     """Loyal: ordered in at least this many of the last 3 thirty-day periods ("buys monthly")..."""
     loyal_min_referrals: int = 1

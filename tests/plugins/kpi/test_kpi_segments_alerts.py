@@ -67,47 +67,7 @@ def test_tags_keep_provenance_and_static_apart(gen_ws):
     assert all(p["confidence"] is not None and p["method"] for p in predicted)
 
 
-def test_alerts_say_why_and_resolve(gen_ws):
-    ws, _ = gen_ws
-    with ws.store.write() as c:
-        c.execute("UPDATE groups SET capacity = member_count WHERE id = 1")
-    keys = check(ws)
-    assert "near_capacity:1" in keys
-    row = ws.store.one("SELECT * FROM alerts WHERE dedupe_key = 'kpi.near_capacity:1' AND resolved_at IS NULL")
-    assert "capacity" in row["why"]
-    with ws.store.write() as c:
-        c.execute("UPDATE groups SET capacity = NULL WHERE id = 1")
-    check(ws)
-    assert ws.store.one("SELECT resolved_at FROM alerts WHERE kind = 'near_capacity' AND group_id = 1")["resolved_at"]
-
-
-def test_queue_alert_counts_a_groups_overdue_requests_and_resolves(gen_ws):
-    ws, info = gen_ws
-    old = ws.now() - 30 * 3600  # past the 12 h default
-    pids = list(info["pids"].values())
-
-    def request(n, pid):
-        with ws.store.write() as c:
-            c.execute("INSERT INTO join_requests(connection_id, platform_request_id, group_id, person_id,"
-                             " requested_at) VALUES ('sandbox', ?, 1, ?, ?)", (f"q{n}", pid, old))
-
-    request(1, pids[0])
-    assert "queue_waiting:1" in check(ws)
-    alert = ws.store.one("SELECT message, why FROM alerts WHERE dedupe_key = 'kpi.queue_waiting:1' AND resolved_at IS NULL")
-    assert alert["message"].endswith(": 1 join request waiting") and "oldest waiting 30 h" in alert["why"]
-    request(2, pids[1])
-    check(ws)
-    assert ws.store.scalar("SELECT message FROM alerts WHERE dedupe_key = 'kpi.queue_waiting:1'"
-                           " AND resolved_at IS NULL").endswith(": 2 join requests waiting")
-    ws.settings.console.language = "zh-CN"  # alerts are written in the workspace's language
-    check(ws)
-    alert = ws.store.one("SELECT message, why FROM alerts WHERE dedupe_key = 'kpi.queue_waiting:1' AND resolved_at IS NULL")
-    assert alert["message"].endswith("：2 条入群申请待审核") and "已等待 30 小时" in alert["why"]
-    with ws.store.write() as c:
-        c.execute("UPDATE join_requests SET status = 'approved' WHERE group_id = 1")
-    assert "queue_waiting:1" not in check(ws)
-    assert not ws.store.scalar("SELECT count(*) FROM alerts WHERE dedupe_key = 'kpi.queue_waiting:1'"
-                               " AND resolved_at IS NULL")
+# near capacity (now a task) and the queue alert (entry_rules' alone): test_kpi_alert_causes.py
 
 
 def test_silent_group_alert(gen_ws):
