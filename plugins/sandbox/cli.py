@@ -58,6 +58,9 @@ def demo_cmd(days: int, reset: bool, seed: int | None, connection: str | None) -
                       path=ws.store.path, days=s.days, connection=name, seed=s.seed, seconds=s.seconds))
         for key in ("groups", "people", "messages", "joins", "leaves", "join_requests", "actions", "cases", "orders"):
             click.echo(f"  {tr(ws, key.replace('_', ' ')):<14} {c[key]:>9,}")
+        if s.campaigns:
+            click.echo(tr(ws, "Invite campaigns (keywords and codes on the channels' posters) admitted by the "
+                              "entry policy admission:all: {words}", words=", ".join(s.campaigns)))
         click.echo(tr(ws, "The sandbox keeps it live: open the console with `shequn`, or run `shequn serve`."))
 
 

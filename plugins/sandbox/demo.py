@@ -7,6 +7,12 @@ installed plugins decide (kick an ad poster, approve a request, open a sibling g
 reaches the world and its consequences come back as events. Scheduled jobs run once
 per simulated day at that day's end, so alerts and tags carry the right dates.
 The world is then saved, and the runtime's sandbox carries on from the present.
+
+Before the first hour the demo tells the entry plugin (when installed) about the
+sandbox's invite campaigns, as a new operator would after printing the posters: the
+admission policy for all groups also admits by activity, with each channel's keyword
+and code (:func:`campaign_policy`). ``on_day`` lets a caller act at each simulated day's
+end, after the jobs (the operator-day benchmark settles the person's queue there).
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ class DemoSummary:
     seed: int
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
+    #: the campaign keywords and codes the entry policy was told about ([] without entry_rules)
+    campaigns: list[str] = field(default_factory=list)
 
 
 def sandbox_connection(ws, wanted: str | None = None) -> str:
@@ -75,9 +83,39 @@ def delete_workspace_file(path: Path) -> None:
             p.unlink()
 
 
+def campaign_policy(ws, *, policy: str = "admission:all") -> list[str]:
+    """Let the entry plugin's admission ``policy`` admit the sandbox's invite campaigns: add
+    the activity mode and every channel's keyword and code (``texts.CAMPAIGNS``) to it,
+    keeping what it already has. Through the entry plugin's public functions; returns the
+    words added, [] when the entry plugin is not installed."""
+    if "admission" not in ws.registry.rule_kinds:
+        return []
+    from plugins.entry_rules.api import policies, save_policy
+
+    from .texts import CAMPAIGNS
+
+    current = next((p for p in policies(ws) if p["name"] == policy), None)
+    cfg = dict(current["config"]) if current else {"modes": ["referral", "invite"], "combine": "any",
+                                                    "on_fail": "hold"}
+    keywords = [kw for kw, _ in CAMPAIGNS.values()]
+    codes = [code for _, code in CAMPAIGNS.values()]
+    cfg["modes"] = list(cfg.get("modes", [])) + (["activity"] if "activity" not in cfg.get("modes", []) else [])
+    cfg["keywords"] = list(cfg.get("keywords", [])) + [k for k in keywords if k not in cfg.get("keywords", [])]
+    cfg["codes"] = list(cfg.get("codes", [])) + [c for c in codes if c not in cfg.get("codes", [])]
+    scope = "all"
+    if current and current["scope"] != "all":
+        scope = current["scope"]
+    save_policy(ws, "admission", cfg, scope=scope, name=policy, actor="plugin:sandbox")
+    return keywords + codes
+
+
 def backfill(ws, connection: str, *, days: int = 30, seed: int | None = None, now: int | None = None,
-             progress: Callable[[int, int], None] | None = None) -> DemoSummary:
-    """Simulate ``days`` days ending at ``now`` into ``ws`` and keep the world for live use."""
+             progress: Callable[[int, int], None] | None = None,
+             on_day: Callable[[object, str], None] | None = None) -> DemoSummary:
+    """Simulate ``days`` days ending at ``now`` into ``ws`` and keep the world for live use.
+
+    ``on_day(ws, day)`` runs at the end of each simulated day (local ``day``, ISO), with the
+    workspace clock there, after the scheduled jobs."""
     if days < 0:
         raise DemoError(f"--days {days}: expected 0 or more")
     options = dict(ws.settings.connections[connection].options) if connection in ws.settings.connections else {}
@@ -92,16 +130,19 @@ def backfill(ws, connection: str, *, days: int = 30, seed: int | None = None, no
                         "use --reset to start again")
     summary = DemoSummary(connection, days, conn.config["seed"])
     began = time.perf_counter()
-    asyncio.run(_simulate(ws, conn, start, end, progress))
+    with ws.clock_at(start):
+        summary.campaigns = campaign_policy(ws)
+    asyncio.run(_simulate(ws, conn, start, end, progress, on_day))
     summary.seconds = time.perf_counter() - began
     summary.counts = counts(ws, connection)
-    ws.audit("sandbox_demo", "connection", connection, {"days": days, "seed": summary.seed, **summary.counts},
-             actor="plugin:sandbox")
+    ws.audit("sandbox_demo", "connection", connection, {"days": days, "seed": summary.seed, **summary.counts,
+                                                        "campaigns": summary.campaigns}, actor="plugin:sandbox")
     return summary
 
 
 async def _simulate(ws, conn: SandboxConnector, start: int, end: int,
-                    progress: Callable[[int, int], None] | None) -> None:
+                    progress: Callable[[int, int], None] | None,
+                    on_day: Callable[[object, str], None] | None = None) -> None:
     engine = Engine(ws)
     executor = Executor(ws, {conn.name: conn}, pacing=False)
     with ws.clock_at(start):
@@ -116,8 +157,10 @@ async def _simulate(ws, conn: SandboxConnector, start: int, end: int,
             await executor.drain()
             conn.flush_records()
             if ws.day(nxt) != day or nxt == end:
-                day = ws.day(nxt)
+                ended, day = day, ws.day(nxt)
                 run_jobs(ws)
+                if on_day is not None:
+                    on_day(ws, ended)
         t, step = nxt, step + 1
         if progress:
             progress(step, total)

@@ -71,3 +71,27 @@ def test_demo_verb_runs_once_then_says_so(config_path):
     reset = CliRunner().invoke(cli, ["--config", str(config_path), "demo", "--days", "1", "--reset", "--seed", "3"],
                                catch_exceptions=False)
     assert reset.exit_code == 0 and "1 days of history" in reset.output and "seed 3" in reset.output
+
+
+def test_demo_admits_the_sandbox_campaigns_and_calls_back_each_day(ws):
+    from plugins.entry_rules.api import policies, save_policy
+    from plugins.sandbox import texts
+
+    # an operator's own code is kept; the campaigns are added to it
+    save_policy(ws, "admission", {"modes": ["referral"], "codes": ["VIP9"], "on_fail": "hold"}, name="admission:all")
+    days = []
+    s = backfill(ws, "sandbox", days=2, now=NOW, on_day=lambda w, day: days.append((day, w.now())))
+    cfg = next(p for p in policies(ws) if p["name"] == "admission:all")["config"]
+    assert cfg["modes"] == ["referral", "activity"]
+    assert cfg["codes"] == ["VIP9", "HB1111", "GZH520", "DY888", "MD66"]
+    assert cfg["keywords"] == ["双11", "会员日", "直播福利", "门店扫码"]
+    assert s.campaigns == ["双11", "会员日", "直播福利", "门店扫码", "HB1111", "GZH520", "DY888", "MD66"]
+    assert len(texts.CAMPAIGNS) == 4
+    # campaign applicants were admitted by that policy, for their keyword or their code
+    reasons = [r["reason"] for r in ws.store.query(
+        "SELECT r.reason FROM join_requests r JOIN sandbox_truth t ON t.platform_id = r.platform_request_id"
+        " AND t.kind = 'request' WHERE t.label = 'genuine:campaign' AND r.rule = 'admission:all'")]
+    assert reasons and any("Activity entry" in r for r in reasons)
+    # NOW is 23:06 in Shanghai: two days back gives three local days, the last one partial
+    assert [d for d, _ in days] == ["2025-06-13", "2025-06-14", "2025-06-15"]
+    assert days[0][1] == 1_749_830_400 and days[-1][1] == NOW  # the clock stood at each day's end
