@@ -28,6 +28,7 @@ from operator import attrgetter
 from typing import Any, Iterable
 
 from .event_effects import apply_events
+from .join_requests import apply_decision, expire_if_due  # noqa: F401  (apply_decision: re-exported)
 from .jsonenc import compact as encode_json  # one C encoder built once: ~1 us a message less than json.dumps
 from .model import Decision, DeadLetter, Event, EventBatch, Kind, Proposal
 from .store import rows_in
@@ -396,6 +397,8 @@ class Engine:
             " LEFT JOIN groups g ON g.id = r.group_id WHERE r.id = ?", (request_id,))
         if req is None or req["status"] != "pending":
             return 0
+        if expire_if_due(ws, req, actor="engine"):  # a back-fill or replay: the platform forgot it already
+            return 0
         answers = ws.call("decide_join_request", firstresult=True, savepoint=True, request=req, ws=ws)
         if not answers:
             return 0
@@ -407,35 +410,6 @@ class Engine:
                                        f"returned {type(decision).__name__}, expected console.model.Decision"))
             return 0
         return apply_decision(ws, req, decision, actor or f"rule:{decision.rule or plugin}")
-
-
-def apply_decision(ws: Workspace, req: dict[str, Any], decision: Decision, actor: str) -> int:
-    """Record a decision on a join request and queue the platform action. Returns actions queued."""
-    now = ws.now()
-    with ws.store.write() as c:
-        if decision.dry_run:
-            c.execute("UPDATE join_requests SET would_have = ?, rule = ?, reason = ? WHERE id = ?",
-                      (decision.verdict, decision.rule, decision.reason, req["id"]))
-            ws.audit("join_request_would_have", "join_request", req["id"],
-                     {"verdict": decision.verdict, "rule": decision.rule, "reason": decision.reason}, actor=actor)
-            return 0
-        status = {"approve": "approved", "reject": "rejected", "hold": "held"}.get(decision.verdict)
-        if status is None:
-            raise ValueError(f"unknown verdict {decision.verdict!r}: expected approve, reject or hold")
-        c.execute("UPDATE join_requests SET status = ?, decided_at = ?, decided_by = ?, rule = ?, reason = ? WHERE id = ?",
-                  (status, now, actor, decision.rule, decision.reason, req["id"]))
-        ws.audit(f"join_request_{decision.verdict}", "join_request", req["id"],
-                 {"rule": decision.rule, "reason": decision.reason, "group_id": req["group_id"],
-                  "person_id": req["person_id"]}, actor=actor)
-        if decision.verdict == "hold":
-            return 0
-        kind = "approve_join" if decision.verdict == "approve" else "reject_join"
-        prop = Proposal(kind=kind, reason=decision.reason, group_id=req["group_id"], person_id=req["person_id"],
-                        params={"flag": req["platform_request_id"], "sub_type": req["sub_type"],
-                                "reason": decision.reason if kind == "reject_join" else ""},
-                        rule=decision.rule or None, evidence=f"join_request:{req['id']}",
-                        connection=req["connection_id"])
-        return len(ws.enqueue([prop], actor))
 
 
 def _as_list(value: Any) -> list[Proposal]:

@@ -14,7 +14,7 @@ from console.hookspecs import hookimpl
 from console.model import Event, Kind, others_of
 from console.registry import Job
 
-from . import flash, nickname, overflow, welcome
+from . import flash, nickname, outcomes, overflow, welcome
 from .admission import decide_request
 from .migrations import MIGRATIONS
 from .policies import PLUGIN, rule_kinds
@@ -58,6 +58,7 @@ JOBS = (
     Job("entry_rules.welcome", 5, _welcome_job, "send welcomes whose burst window has closed"),
     Job("entry_rules.nickname", 60, _nickname_job, "fix group nicknames whose grace period is over"),
     Job("entry_rules.flash", 60, _flash_job, "flash groups: countdown, closing, archiving"),
+    Job("entry_rules.expiry", 60, outcomes.expire_due, "mark join requests the platform has forgotten expired"),
     Job("entry_rules.queue", 60, flag_waiting, "flag join requests waiting too long"),
 )
 
@@ -70,7 +71,8 @@ def register_jobs(register):
 
 @hookimpl
 def register_commands(cli):
-    from .cli import entry_group, joins_group
+    from .cli import entry_group
+    from .joins_cli import joins_group
 
     cli.add_command(joins_group)
     cli.add_command(entry_group)
@@ -147,6 +149,8 @@ def action_done(action, result, ws):
         overflow.sibling_created(ws, action, result)
     elif action["kind"] == "set_card":
         nickname.set_card_done(ws, action)
+    elif action["kind"] in ("approve_join", "reject_join"):
+        outcomes.action_done(ws, action, result)  # the request's outcome is the platform's answer
     return None
 
 

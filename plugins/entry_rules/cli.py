@@ -1,5 +1,5 @@
-"""CLI verbs: ``shequn joins`` (the join queue) and ``shequn entry`` (entry policies,
-families, referral tree, announcements, flash groups). Tables by default, --json too.
+"""CLI verbs: ``shequn entry`` (entry policies, families, referral tree, announcements,
+flash groups); ``shequn joins`` (the join queue) is in joins_cli.py. Tables by default, --json too.
 Every error says what and where, exits 2, and leaves nothing half-applied."""
 
 from __future__ import annotations
@@ -44,69 +44,6 @@ def _parse_time(ws, text: str) -> int:
             continue
     fail(f"time {text!r}: expected YYYY-MM-DD HH:MM in {ws.tz.key}")
     return 0
-
-
-# --- shequn joins ----------------------------------------------------------------------
-
-
-@click.group("joins", invoke_without_command=True)
-@click.option("--status", default="pending", show_default=True,
-              type=click.Choice(["pending", "new", "held", "approved", "rejected", "all"]),
-              help="pending = waiting for a decision (new or held for a person).")
-@click.option("--group", "group", default=None, help="Only this group (id, platform id or exact name).")
-@json_option
-@click.pass_context
-def joins_group(ctx: click.Context, status: str, group: str | None, as_json: bool) -> None:
-    """The join queue (待审核): list requests; approve, reject or hold one."""
-    if ctx.invoked_subcommand is not None:
-        return
-    with workspace(read_only=True) as ws:
-        gid = _run(find_group, ws, group) if group else None
-        rows = _run(api.queue, ws, status, group_id=gid)
-        if as_json:
-            emit(rows, as_json=True)
-            return
-        for r in rows:
-            r["waited"] = ("! " if r["flagged"] else "") + _ago(r["waited"])
-            r["decision"] = r["would_have"] and f"would {r['would_have']}" or r["status"]
-        emit(rows, ["id", "group_name", "person", "referrer", "comment", "waited", "decision", "rule", "reason"],
-             headers={"group_name": "group", "waited": "waiting"})
-
-
-def _decide(request_id: int, verdict: str, reason: str, as_json: bool) -> None:
-    with workspace(read_only=False) as ws:
-        row = _run(api.decide, ws, request_id, verdict, reason)
-        if as_json:
-            emit([row], as_json=True)
-        else:
-            click.echo(f"join request {request_id}: {row['status']} ({row['reason']})")
-
-
-@joins_group.command("approve")
-@click.argument("request_id", type=int)
-@click.option("--reason", default="", help="Why (recorded in the audit log).")
-@json_option
-def joins_approve(request_id: int, reason: str, as_json: bool) -> None:
-    """Approve a join request."""
-    _decide(request_id, "approve", reason, as_json)
-
-
-@joins_group.command("reject")
-@click.argument("request_id", type=int)
-@click.option("--reason", required=True, help="Why; the applicant sees it.")
-@json_option
-def joins_reject(request_id: int, reason: str, as_json: bool) -> None:
-    """Reject a join request with a reason the applicant sees."""
-    _decide(request_id, "reject", reason, as_json)
-
-
-@joins_group.command("hold")
-@click.argument("request_id", type=int)
-@click.option("--reason", default="", help="Why it waits.")
-@json_option
-def joins_hold(request_id: int, reason: str, as_json: bool) -> None:
-    """Keep a new request waiting for a person."""
-    _decide(request_id, "hold", reason, as_json)
 
 
 # --- shequn entry ---------------------------------------------------------------------

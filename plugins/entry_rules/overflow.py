@@ -1,12 +1,13 @@
 """Group families (群矩阵) and overflow.
 
 Groups made from the same template share ``groups.family``. A group is full when its
-occupancy (members plus requests approved in the last hour whose join has not arrived
-yet, so a burst of approvals cannot overfill it) reaches its capacity times the overflow
-policy's threshold. Newcomers are then routed to the next sibling with room; when none
-has room a new sibling is asked for once per family: a ``create_group`` action where the
-platform can, else a task for the operator to create and register it. A registered
-sibling gets a task to invite the cheer squad (气氛组), who must be invited again.
+occupancy (members plus requests approved, or being approved, in the last hour whose
+join has not arrived yet, so a burst of approvals cannot overfill it) reaches its
+capacity times the overflow policy's threshold. Newcomers are then routed to the next
+sibling with room; when none has room a new sibling is asked for once per family: a
+``create_group`` action where the platform can, else a task for the operator to create
+and register it. A registered sibling gets a task to invite the cheer squad (气氛组), who
+must be invited again.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ def limit_of(group: dict[str, Any], policy: dict[str, Any] | None) -> int | None
 def occupancy(ws, group_id: int) -> int:
     row = ws.store.one("SELECT member_count FROM groups WHERE id = ?", (group_id,))
     awaiting = ws.store.scalar(
-        "SELECT count(*) FROM join_requests r WHERE r.group_id = ? AND r.status = 'approved' AND r.decided_at >= ?"
-        " AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = r.group_id AND m.person_id = r.person_id"
+        "SELECT count(*) FROM join_requests r WHERE r.group_id = ? AND r.status IN ('approving', 'approved')"
+        " AND r.decided_at >= ? AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = r.group_id AND m.person_id = r.person_id"
         " AND m.status = 'member')", (group_id, ws.now() - APPROVED_WINDOW), 0)
     return (row["member_count"] if row else 0) + awaiting
 

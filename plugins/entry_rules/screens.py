@@ -18,12 +18,29 @@ from textual.widgets import Input, Static, TabbedContent, TabPane
 from console.tui.base import ShequnScreen
 from console.tui.dialogs import PromptScreen
 from console.tui.screens.group_detail import when
-from console.tui.vtable import Column, ListSource, VirtualTable
+from console.tui.vtable import PAGE, Column, ListSource, VirtualTable
+
+from .queue import QueueSource
 
 
 def waited(seconds: Any) -> str:
     s = int(seconds or 0)
     return f"{s // 3600}h{(s % 3600) // 60:02d}m" if s >= 3600 else f"{s // 60}m"
+
+
+class ShownQueue(QueueSource):
+    """The waiting requests as the table draws them, a page at a time (the true count)."""
+
+    def __init__(self, ws) -> None:
+        super().__init__(ws, "pending")
+
+    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        out = super().rows(offset, limit)
+        for r in out:
+            r["wait"] = ("⚑ " if r["flagged"] else "") + waited(r["waited"])
+            r["left"] = waited(r["expires_in"]) if r["expires_in"] is not None else ""
+            r["say"] = f"{r['would_have'] or r['status']}: {r['reason'] or ''}".strip(": ")
+        return out
 
 
 class WorkflowsScreen(ShequnScreen):
@@ -55,6 +72,7 @@ class WorkflowsScreen(ShequnScreen):
     def __init__(self) -> None:
         super().__init__()
         self.welcome: list[dict[str, Any]] = []
+        self.sent: dict[int, str] = {}  # request id -> verdict sent from here, until the platform answers
 
     def body(self) -> ComposeResult:
         t = self.t
@@ -62,7 +80,8 @@ class WorkflowsScreen(ShequnScreen):
             with TabPane(t("join queue"), id="tab-queue"):
                 yield VirtualTable([Column("requested_at", "time", 11, fmt=when), Column("group_name", "group", 16),
                                     Column("person", "member", 12), Column("comment", "comment"),
-                                    Column("wait", "waited", 9, "right"), Column("say", "rule says", 16)],
+                                    Column("wait", "waited", 9, "right"), Column("left", "expires in", 10, "right"),
+                                    Column("say", "rule says", 16)],
                                    id="queue", empty="Nobody is waiting")
             with TabPane(t("Policies"), id="tab-policies"):
                 yield VirtualTable([Column("name", "rule"), Column("kind", "kind", 10, fmt=t),
@@ -90,16 +109,33 @@ class WorkflowsScreen(ShequnScreen):
     def _read(self) -> dict[str, Any]:
         from .announcements import announcements
         from .policies import policies
-        from .queue import queue
 
-        return {"queue": queue(self.ws, "pending"), "policies": policies(self.ws),
-                "announcements": announcements(self.ws)}
+        source = ShownQueue(self.ws)
+        total = source.count()
+        return {"queue": source, "first": (total, source.rows(0, PAGE)), "policies": policies(self.ws),
+                "announcements": announcements(self.ws), "answers": self._answers()}
+
+    def _answers(self) -> list[dict[str, Any]]:
+        """The platform's answers to decisions made on this screen, not yet told."""
+        if not self.sent:
+            return []
+        marks = ",".join("?" * len(self.sent))
+        return self.ws.store.query(f"SELECT id, status, reason, decided_at FROM join_requests WHERE id IN ({marks})"
+                                   " AND status NOT IN ('approving', 'rejecting')", list(self.sent))
 
     def _show(self, d: dict[str, Any]) -> None:
-        for r in d["queue"]:
-            r["wait"] = ("⚑ " if r["flagged"] else "") + waited(r["waited"])
-            r["say"] = f"{r['would_have'] or r['status']}: {r['reason'] or ''}".strip(": ")
-        self.query_one("#queue", VirtualTable).set_source(ListSource(d["queue"]), keep_cursor=True)
+        table = self.query_one("#queue", VirtualTable)
+        table.set_source(d["queue"], keep_cursor=True, preloaded=d["first"])
+        for a in d["answers"]:
+            verdict = self.sent.pop(a["id"], None)
+            if a["status"] == "held":  # refused: back in the queue with the platform's words
+                self.app.notify(a["reason"] or "", severity="error",
+                                title=self.t("Join request {id}: not done", id=a["id"]))
+            elif a["status"] == "expired":
+                self.app.notify(self.t("The platform no longer keeps this request"), severity="warning",
+                                title=self.t("Join request {id}: expired", id=a["id"]))
+            elif verdict:
+                self.app.notify(self.t("Join request {id}: {status}", id=a["id"], status=self.t(a["status"])))
         for p in d["policies"]:
             p["state"] = "dry-run" if p["dry_run"] else ("enabled" if p["enabled"] else "disabled")
         self.query_one("#policies", VirtualTable).set_source(ListSource(d["policies"]), keep_cursor=True)
@@ -107,7 +143,8 @@ class WorkflowsScreen(ShequnScreen):
                         if p["kind"] == "welcome"]
         self.query_one("#welcomes", VirtualTable).set_source(ListSource(self.welcome), keep_cursor=True)
         self.query_one("#announcements", VirtualTable).set_source(ListSource(d["announcements"]), keep_cursor=True)
-        self.sub_title = self.t("{n} waiting", n=len(d["queue"]))
+        n = d["first"][0]
+        self.sub_title = self.t("{n} waiting", n=f"{n:,}")
         self.show_why()
 
     def action_tab(self, tab: str) -> None:
@@ -159,7 +196,12 @@ class WorkflowsScreen(ShequnScreen):
     def _decide(self, row: dict[str, Any], verdict: str, reason: str) -> None:
         from .queue import decide
 
-        self.do(decide, self.ws, row["id"], verdict, reason, done=self.t("Saved"))
+        def sent(req: dict[str, Any]) -> None:
+            if req and req["status"] in ("approving", "rejecting"):
+                self.sent[req["id"]] = verdict  # told when the platform answers (live refresh)
+
+        done = self.t("Held") if verdict == "hold" else self.t("Sent to the platform; waiting for its answer")
+        self.do(decide, self.ws, row["id"], verdict, reason, done=done, then=sent)
 
     def action_approve(self) -> None:
         row = self._request()

@@ -88,4 +88,17 @@ ZH_CN = {
     "Flash group": "快闪群",
     "Dry-run": "试运行",
     "would have": "本应",
+    # the platform's answer and expiry
+    "{n} join request waiting longer than {minutes} minutes": "{n} 条入群申请等待超过 {minutes} 分钟",
+    "The platform refused to {verdict}: {words}": "平台未能{verdict}：{words}",
+    "join request {id} expired at {when}: the platform no longer keeps it": "入群申请 {id} 已于 {when} 过期：平台已不再保留",
+    "Join request {id}: not done": "入群申请 {id}：未完成",
+    "Join request {id}: expired": "入群申请 {id}：已过期",
+    "Join request {id}: {status}": "入群申请 {id}：{status}",
+    "The platform no longer keeps this request": "平台已不再保留这条申请",
+    "Sent to the platform; waiting for its answer": "已发送到平台，等待平台答复",
+    "Held": "已暂缓",
+    "expires in": "剩余有效期",
+    "approving": "通过中（等待平台）",
+    "rejecting": "拒绝中（等待平台）",
 }

@@ -131,8 +131,10 @@ async def test_workflows_approve_from_the_join_queue(tui_ws):
         table.focus()
         await pilot.press("a")
         await settle(pilot)
+        said = [n.message for n in app._notifications]
     row = tui_ws.store.one("SELECT status, decided_by FROM join_requests WHERE id = ?", (rid,))
-    assert row == {"status": "approved", "decided_by": "operator:tester"}
+    assert row == {"status": "approving", "decided_by": "operator:tester"}  # until the platform answers
+    assert "Sent to the platform; waiting for its answer" in said and "Saved" not in said
 
 
 async def test_moderation_review_a_case(tui_ws):
@@ -191,7 +193,7 @@ async def test_owner_queue_approves_a_request(tui_ws):
         rid = table.current_row["id"]
         await pilot.press("a")
         await settle(pilot)
-    assert tui_ws.store.scalar("SELECT status FROM join_requests WHERE id = ?", (rid,)) == "approved"
+    assert tui_ws.store.scalar("SELECT status FROM join_requests WHERE id = ?", (rid,)) == "approving"
 
 
 async def test_read_only_disables_every_action_and_says_why(tui_config):

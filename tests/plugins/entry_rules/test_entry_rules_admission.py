@@ -27,9 +27,9 @@ def test_invite_only(ws, g1):
     ok = request(ws, "g1", "dan", T0, inviter="alice")
     bad = request(ws, "g1", "eve", T0 + 1, inviter="bob")
     none = request(ws, "g1", "fay", T0 + 2)
-    assert ok["status"] == "approved" and "alice" in ok["reason"] and ok["rule"] == f"admission:group:{g1}"
-    assert bad["status"] == "rejected" and "not an admin" in bad["reason"]
-    assert none["status"] == "rejected" and "must invite you" in none["reason"]
+    assert ok["status"] == "approving" and "alice" in ok["reason"] and ok["rule"] == f"admission:group:{g1}"
+    assert bad["status"] == "rejecting" and "not an admin" in bad["reason"]
+    assert none["status"] == "rejecting" and "must invite you" in none["reason"]
     kinds = [a["kind"] for a in actions(ws) if a["kind"] in ("approve_join", "reject_join")]
     assert kinds == ["approve_join", "reject_join", "reject_join"]
     rej = [a for a in actions(ws, "reject_join")][0]
@@ -39,15 +39,15 @@ def test_invite_only(ws, g1):
 def test_referral_member_blacklisted_and_depth(ws, g1):
     policy(ws, g1, modes=["referral"])
     ok = request(ws, "g1", "dan", T0, inviter="bob")
-    assert ok["status"] == "approved" and "level 1 of 2" in ok["reason"]
+    assert ok["status"] == "approving" and "level 1 of 2" in ok["reason"]
     assert ws.store.scalar("SELECT referred_by FROM people WHERE id = ?", (pid(ws, "dan"),)) == pid(ws, "bob")
     stranger = request(ws, "g1", "eve", T0 + 1, inviter="zed")  # zed is in no group
-    assert stranger["status"] == "rejected" and "not a current member" in stranger["reason"]
+    assert stranger["status"] == "rejecting" and "not a current member" in stranger["reason"]
     with ws.store.write() as c:
         c.execute("INSERT INTO cases(kind, person_id, actor, opened_at, group_id) VALUES ('blacklist', ?, 'rule:x', ?, ?)",
                   (pid(ws, "carol"), T0, g1))
     black = request(ws, "g1", "fay", T0 + 2, inviter="carol")
-    assert black["status"] == "rejected" and "good standing" in black["reason"]
+    assert black["status"] == "rejecting" and "good standing" in black["reason"]
 
 
 def test_referral_three_levels_deep_refused(ws, g1):
@@ -55,10 +55,10 @@ def test_referral_three_levels_deep_refused(ws, g1):
     # bob (level 0) -> dan (1) -> eve (2) -> fay would be level 3
     request(ws, "g1", "dan", T0, inviter="bob")
     join(ws, "g1", "dan", T0 + 10)
-    assert request(ws, "g1", "eve", T0 + 20, inviter="dan")["status"] == "approved"
+    assert request(ws, "g1", "eve", T0 + 20, inviter="dan")["status"] == "approving"
     join(ws, "g1", "eve", T0 + 30)
     fay = request(ws, "g1", "fay", T0 + 40, inviter="eve")
-    assert fay["status"] == "rejected"
+    assert fay["status"] == "rejecting"
     assert "level 3" in fay["reason"] and "level 2" in fay["reason"] and "legal" in fay["reason"]
 
 
@@ -68,7 +68,7 @@ def test_depth_is_refused_even_when_the_policy_holds_failures(ws, g1):
     join(ws, "g1", "dan", T0 + 1)
     request(ws, "g1", "eve", T0 + 2, inviter="dan")
     join(ws, "g1", "eve", T0 + 3)
-    assert request(ws, "g1", "fay", T0 + 4, inviter="eve")["status"] == "rejected"
+    assert request(ws, "g1", "fay", T0 + 4, inviter="eve")["status"] == "rejecting"
     assert request(ws, "g1", "gus", T0 + 5)["status"] == "held"  # no referrer: held for a person
 
 
@@ -83,11 +83,11 @@ def test_activity_code_keyword_participant_close_and_wrong(ws, g1):
     took = request(ws, "g1", "pat", T0 + 2, comment="")
     close = request(ws, "g1", "fay", T0 + 3, comment="答案：SPRNG24")
     wrong = request(ws, "g1", "gus", T0 + 4, comment="答案：hello")
-    assert code["status"] == "approved" and "SPRING24" in code["reason"]
-    assert kw["status"] == "approved" and "试听课" in kw["reason"]
-    assert took["status"] == "approved" and "live-0601" in took["reason"]
+    assert code["status"] == "approving" and "SPRING24" in code["reason"]
+    assert kw["status"] == "approving" and "试听课" in kw["reason"]
+    assert took["status"] == "approving" and "live-0601" in took["reason"]
     assert close["status"] == "held" and "close to a campaign code" in close["reason"]
-    assert wrong["status"] == "rejected" and "does not match" in wrong["reason"]
+    assert wrong["status"] == "rejecting" and "does not match" in wrong["reason"]
 
 
 def test_paid_needs_orders_data_then_checks_orders(ws, g1):
@@ -102,17 +102,17 @@ def test_paid_needs_orders_data_then_checks_orders(ws, g1):
         c.execute("INSERT INTO orders(order_id, person_id, amount, ordered_at, product) VALUES ('o2', ?, 9, ?, 'trial')",
                   (pid(ws, "eve"), T0 - 86400))
     policy(ws, g1, modes=["paid"], products=["vip"])
-    assert request(ws, "g1", "dan", T0)["status"] == "approved"
+    assert request(ws, "g1", "dan", T0)["status"] == "approving"
     eve = request(ws, "g1", "eve", T0 + 1)
-    assert eve["status"] == "rejected" and "no matching order" in eve["reason"]
+    assert eve["status"] == "rejecting" and "no matching order" in eve["reason"]
 
 
 def test_all_of_needs_every_mode(ws, g1):
     policy(ws, g1, modes=["referral", "activity"], combine="all", codes=["GO"])
     both = request(ws, "g1", "dan", T0, inviter="bob", comment="GO")
     one = request(ws, "g1", "eve", T0 + 1, inviter="bob", comment="nope")
-    assert both["status"] == "approved" and "bob" in both["reason"] and "GO" in both["reason"]
-    assert one["status"] == "rejected" and "does not match" in one["reason"]
+    assert both["status"] == "approving" and "bob" in both["reason"] and "GO" in both["reason"]
+    assert one["status"] == "rejecting" and "does not match" in one["reason"]
 
 
 def test_dry_run_records_would_have_and_acts_not(ws, g1):
@@ -140,7 +140,7 @@ def test_closed_group_refuses_everyone(ws, g1):
     with ws.store.write() as c:
         c.execute("UPDATE groups SET status = 'closing' WHERE id = ?", (g1,))
     r = request(ws, "g1", "dan", T0, inviter="bob")
-    assert r["status"] == "rejected" and "closed" in r["reason"]
+    assert r["status"] == "rejecting" and "closed" in r["reason"]
 
 
 def test_policy_edited_outside_shequn_applies_to_the_next_request(ws, g1):
@@ -150,9 +150,9 @@ def test_policy_edited_outside_shequn_applies_to_the_next_request(ws, g1):
     import sqlite3
 
     policy(ws, g1, modes=["invite"])
-    assert request(ws, "g1", "dan", T0, inviter="bob")["status"] == "rejected"
+    assert request(ws, "g1", "dan", T0, inviter="bob")["status"] == "rejecting"
     other = sqlite3.connect(ws.store.path)
     other.execute("UPDATE rules SET config = ? WHERE name = ?", (json.dumps({"modes": ["open"]}), f"admission:group:{g1}"))
     other.commit()
     other.close()
-    assert request(ws, "g1", "eve", T0 + 1, inviter="bob")["status"] == "approved"
+    assert request(ws, "g1", "eve", T0 + 1, inviter="bob")["status"] == "approving"

@@ -47,7 +47,7 @@ def test_flash_group_countdown_close_and_archive(ws):
     assert ws.store.scalar("SELECT status FROM groups WHERE id = ?", (g,)) == "closing"
     assert len(sends()) == 3 and "不再接受新成员" in sends()[-1]
     save_policy(ws, "admission", {"modes": ["open"]}, scope="all")
-    assert request(ws, "fl", "late", closes + 60)["status"] == "rejected"
+    assert request(ws, "fl", "late", closes + 60)["status"] == "rejecting"
     with ws.clock_at(closes + 25 * 3600):
         run(ws)
     assert ws.store.scalar("SELECT status FROM groups WHERE id = ?", (g,)) == "archived"
@@ -57,28 +57,37 @@ def cli(config_path, *args):
     return CliRunner().invoke(build_cli(), ["--config", str(config_path), *args], catch_exceptions=False)
 
 
-def test_queue_and_decisions_from_the_cli(ws, config_path):
+def cli_clock_at(monkeypatch, ts):
+    """The CLI opens its own workspace on the wall clock; fix that clock (requests expire)."""
+    import types
+
+    monkeypatch.setattr("console.workspace.time", types.SimpleNamespace(time=lambda: ts))
+
+
+def test_queue_and_decisions_from_the_cli(ws, config_path, monkeypatch):
+    cli_clock_at(monkeypatch, T0 + 7200)
     join(ws, "q1", "bob", T0 - 100)
     save_policy(ws, "admission", {"modes": ["invite"], "on_fail": "hold"}, scope="all")
     r1 = request(ws, "q1", "dan", T0, inviter="bob")
     r2 = request(ws, "q1", "eve", T0 + 1)
     with ws.clock_at(T0 + 7200):
-        rows = queue(ws)
+        rows = queue(ws)["rows"]
     assert [r["id"] for r in rows] == [r1["id"], r2["id"]] and all(r["flagged"] for r in rows)
     res = cli(config_path, "joins", "--json")
-    assert res.exit_code == 0 and {r["id"] for r in json.loads(res.output)} == {r1["id"], r2["id"]}
+    out = json.loads(res.output)
+    assert res.exit_code == 0 and out["total"] == 2 and {r["id"] for r in out["rows"]} == {r1["id"], r2["id"]}
     res = cli(config_path, "joins")
-    assert "dan" in res.output and "held" in res.output
+    assert "dan" in res.output and "held" in res.output and "1-2 of 2" in res.output
     res = cli(config_path, "joins", "reject", str(r1["id"]))
     assert res.exit_code == 2 and "--reason" in res.output
     res = cli(config_path, "joins", "reject", str(r1["id"]), "--reason", "不符合入群条件")
     assert res.exit_code == 0, res.output
     res = cli(config_path, "joins", "approve", str(r2["id"]))
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 0 and "sent to the platform; waiting for its answer" in res.output, res.output
     res = cli(config_path, "joins", "approve", str(r2["id"]))
     assert res.exit_code == 2 and "already approved" in res.output
     rows = {r["id"]: r for r in ws.store.query("SELECT * FROM join_requests")}
-    assert rows[r1["id"]]["status"] == "rejected" and rows[r1["id"]]["reason"] == "不符合入群条件"
+    assert rows[r1["id"]]["status"] == "rejecting" and rows[r1["id"]]["reason"] == "不符合入群条件"
     assert rows[r2["id"]]["decided_by"] == "operator:tester"
     (rej,) = actions(ws, "reject_join")
     assert json.loads(rej["params"])["reason"] == "不符合入群条件"

@@ -37,12 +37,12 @@ async def test_full_group_overflows_without_admitting_anyone_twice(ws):
     conn = connector(ws)
 
     routed = request(ws, "fa1", "new1", T0)
-    assert routed["status"] == "rejected" and "fa2" in routed["reason"] and "invited" in routed["reason"]
+    assert routed["status"] == "rejecting" and "fa2" in routed["reason"] and "invited" in routed["reason"]
     (inv,) = actions(ws, "invite")
     assert inv["group_id"] == gid(ws, "fa2") and inv["person_id"] == pid(ws, "new1")
 
     twice = request(ws, "fa1", "dup", T0 + 1)
-    assert twice["status"] == "rejected" and "Already a member of fa2" in twice["reason"]
+    assert twice["status"] == "rejecting" and "Already a member of fa2" in twice["reason"]
 
     await run_outbox(ws, conn, T0 + 2)
     assert ws.store.scalar("SELECT status FROM memberships WHERE person_id = ? AND group_id = ?",
@@ -65,7 +65,7 @@ async def test_full_group_overflows_without_admitting_anyone_twice(ws):
     assert cheer is not None
 
     routed4 = request(ws, "fa2", "new4", T0 + 7)
-    assert routed4["status"] == "rejected" and new["name"] in routed4["reason"]
+    assert routed4["status"] == "rejecting" and new["name"] in routed4["reason"]
 
     # nobody is a member of two groups of the family
     dupes = ws.store.query("SELECT m.person_id, count(*) n FROM memberships m JOIN groups g ON g.id = m.group_id"
@@ -82,7 +82,7 @@ def test_threshold_routes_before_the_group_is_full(ws):
     save_policy(ws, "overflow", {"threshold": 0.5, "auto_create": False}, scope="all")
     save_policy(ws, "admission", {"modes": ["open"]}, scope="all")
     r = request(ws, "t1", "x", T0)
-    assert r["status"] == "rejected" and "t2" in r["reason"]
+    assert r["status"] == "rejecting" and "t2" in r["reason"]
 
 
 def test_capacity_below_member_count_is_refused(ws):
