@@ -14,18 +14,19 @@ from console.model import Decision
 from console.registry import Job
 
 from .cases import add_note, blacklist_rows, case_detail, list_cases, review_case, undo_case
+from .door import add_to_blacklist, blacklist_page, remove_from_blacklist
 from .i18n import ZH_CN, tr
 from .kinds import rule_kinds
 from .raid import cooling, end_cooling, raid_groups
 from .rulestore import get_rule, list_rules, save_rule, seed_builtin, set_rule_dry_run, set_rule_enabled
-from .scope import blacklist_entry
 from .schema import MIGRATIONS
-from .settings import SECTION, ModerationSettings
+from .settings import SECTION, ModerationSettings, settings_of
 
 __version__ = "0.1.0"
 
 __all__ = ["list_cases", "case_detail", "undo_case", "add_note", "review_case", "blacklist_rows", "list_rules",
-           "get_rule", "save_rule", "set_rule_enabled", "set_rule_dry_run", "dry_run", "raid_groups", "end_cooling"]
+           "get_rule", "save_rule", "set_rule_enabled", "set_rule_dry_run", "dry_run", "raid_groups", "end_cooling",
+           "add_to_blacklist", "remove_from_blacklist", "blacklist_page"]
 
 
 def dry_run(ws, rule_name: str, since_ts: int, until_ts: int | None = None, *, config=None):
@@ -86,14 +87,19 @@ def process_events(events, ws):
 
 @hookimpl(tryfirst=True)
 def decide_join_request(request, ws):
-    """Blacklisted people are refused in every group in scope (the reason shown to them
-    gives no details); a group cooling after a join burst holds every request for a person."""
+    """The door check (入群前核查) before anyone is admitted: ``tryfirst``, so it answers
+    before entry_rules' admission (firstresult: the first answer wins). A blacklisted
+    applicant, or one with a standing penalty case anywhere in the operation within
+    ``door_days``, is rejected or held as configured (the reason shown to them gives no
+    details); a group cooling after a join burst holds every other request for a person."""
     gid, pid = request.get("group_id"), request.get("person_id")
     if gid is None or pid is None:
         return None
-    entry = blacklist_entry(ws, pid, gid)
-    if entry is not None:
-        return Decision("reject", tr(ws, "This group is not open to you."), rule="blacklist")
+    from .door import door_check
+
+    decision = door_check(ws, pid, gid, settings_of(ws))
+    if decision is not None:
+        return decision
     if cooling(ws, gid):
         return Decision("hold", tr(ws, "Joins are on manual approval for now; an admin will look at your request."),
                         rule="raid_guard")

@@ -15,27 +15,69 @@ from .i18n import tr
 CASE_KINDS = ("penalty", "blacklist", "dry_run")
 
 
-def list_cases(ws, status: str | None = None, limit: int = 100, *, kind: str | None = "penalty",
-               group_id: int | None = None, person_id: int | None = None, rule: str | None = None) -> list[dict[str, Any]]:
-    """Cases newest first. ``status='open'`` is the review queue; ``kind=None`` includes
-    dry-run ("would have") cases."""
+#: the review queue: what waits for a person
+QUEUE = ("open", "appealed")
+#: a case's place in the queue: appeals, then removals, then the rest, then audit samples
+_PRIORITY = ("CASE WHEN c.status = 'appealed' THEN 0 WHEN c.step IN ('kick', 'blacklist') THEN 1"
+             " WHEN c.audit = 1 THEN 3 ELSE 2 END")
+
+
+def _where(ws, status, kind, group_id, person_id, rule, max_age_days) -> tuple[str, list[Any]]:
     where, args = ["c.kind IN ('penalty', 'blacklist', 'dry_run')"], []
-    for col, val in (("c.status", status), ("c.kind", kind), ("c.group_id", group_id), ("c.person_id", person_id),
-                     ("c.rule", rule)):
+    if status == "queue":
+        where.append("c.status IN ('open', 'appealed')")
+    elif status is not None:
+        where.append("c.status = ?")
+        args.append(status)
+    for col, val in (("c.kind", kind), ("c.group_id", group_id), ("c.person_id", person_id), ("c.rule", rule)):
         if val is not None:
             where.append(f"{col} = ?")
             args.append(val)
+    if max_age_days is not None:
+        where.append("c.opened_at >= ?")
+        args.append(ws.now() - int(max_age_days * 86400))
+    return " AND ".join(where), args
+
+
+def list_cases(ws, status: str | None = None, limit: int = 50, offset: int = 0, *, kind: str | None = "penalty",
+               group_id: int | None = None, person_id: int | None = None, rule: str | None = None,
+               max_age_days: float | None = None) -> dict[str, Any]:
+    """One page of cases and the true count: ``{"total", "offset", "rows"}``.
+
+    ``status='queue'`` is the review queue (open and appealed), in the order a person should
+    take it: appeals, then removals, then the rest, audit samples last, newest first in each
+    (the newest are the live ones). Any other listing is newest first. ``kind=None``
+    includes dry-run ("would have") and blacklist cases; ``max_age_days`` keeps recent ones."""
+    where, args = _where(ws, status, kind, group_id, person_id, rule, max_age_days)
+    total = ws.store.scalar(f"SELECT count(*) FROM cases c WHERE {where}", tuple(args), 0)
+    order = f"{_PRIORITY}, c.opened_at DESC, c.id DESC" if status in ("queue", "open") else "c.id DESC"
     rows = ws.store.query(
-        "SELECT c.id, c.kind, c.rule, c.step, c.status, c.actor, c.opened_at, c.closed_at, c.group_id, c.person_id,"
-        " g.name AS group_name, p.display_name AS person, c.evidence,"
+        "SELECT c.id, c.kind, c.rule, c.step, c.status, c.audit, c.actor, c.opened_at, c.closed_at, c.group_id,"
+        " c.person_id, g.name AS group_name, p.display_name AS person, c.evidence,"
         " (SELECT count(DISTINCT group_id) FROM case_actions a WHERE a.case_id = c.id) AS groups_touched"
         f" FROM cases c LEFT JOIN groups g ON g.id = c.group_id LEFT JOIN people p ON p.id = c.person_id"
-        f" WHERE {' AND '.join(where)} ORDER BY c.id DESC LIMIT ?", (*args, int(limit)))
+        f" WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?", (*args, max(0, int(limit)), max(0, int(offset))))
     for r in rows:
         ev = json.loads(r.pop("evidence") or "{}")
         r["category"] = ev.get("category", "")
         r["text"] = ev.get("text") or ""
-    return rows
+    return {"total": total, "offset": max(0, int(offset)), "rows": rows}
+
+
+class CaseSource:
+    """The cases as a page source for the console's table (count and one page at a time:
+    both run in a thread worker, so the whole queue is reachable without loading it)."""
+
+    def __init__(self, ws, status: str | None, **filters: Any):
+        self.ws, self.status, self.filters = ws, status, filters
+
+    def count(self) -> int:
+        where, args = _where(self.ws, self.status, self.filters.get("kind"), self.filters.get("group_id"),
+                             self.filters.get("person_id"), self.filters.get("rule"), self.filters.get("max_age_days"))
+        return self.ws.store.scalar(f"SELECT count(*) FROM cases c WHERE {where}", tuple(args), 0)
+
+    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        return list_cases(self.ws, self.status, limit, offset, **self.filters)["rows"]
 
 
 def case_detail(ws, case_id: int) -> dict[str, Any]:
@@ -71,7 +113,7 @@ def add_note(ws, case_id: int, text: str, actor: str | None = None, *, appeal: b
     with ws.store.write() as c:
         c.execute("INSERT INTO case_notes(case_id, kind, text, author, created_at) VALUES (?,?,?,?,?)",
                   (case_id, "appeal" if appeal else "note", text, actor, ws.now()))
-        if appeal and case["status"] in ("open", "reviewed"):
+        if appeal and case["status"] in ("open", "reviewed", "settled"):  # an appeal always reaches a person
             c.execute("UPDATE cases SET status = 'appealed' WHERE id = ?", (case_id,))
         ws.audit("case_appeal" if appeal else "case_note", "case", case_id, {"text": text}, actor=actor)
     return case_detail(ws, case_id)
@@ -82,8 +124,8 @@ def review_case(ws, case_id: int, actor: str | None = None, note: str = "") -> d
     case = ws.store.one("SELECT id, status FROM cases WHERE id = ?", (case_id,))
     if case is None:
         raise ValueError(f"no case {case_id}")
-    if case["status"] == "undone":
-        raise ValueError(f"case {case_id} was undone; there is nothing to confirm")
+    if case["status"] in ("undone", "overturned"):
+        raise ValueError(f"case {case_id} was {case['status']}; there is nothing to confirm")
     actor = actor or f"operator:{ws.operator}"
     with ws.store.write() as c:
         c.execute("UPDATE cases SET status = 'reviewed' WHERE id = ?", (case_id,))
@@ -93,8 +135,14 @@ def review_case(ws, case_id: int, actor: str | None = None, note: str = "") -> d
     return case_detail(ws, case_id)
 
 
-def undo_case(ws, case_id: int, actor: str | None = None, note: str = "") -> dict[str, Any]:
+def undo_case(ws, case_id: int, actor: str | None = None, note: str = "", *, teach: str | None = None,
+              allow: str | None = None) -> dict[str, Any]:
     """Undo everything a case did, in every group it touched, in one transaction.
+
+    A rule's case becomes ``overturned`` (it counts against the rule's precision); a case a
+    person opened becomes ``undone``. ``teach='text'`` adds the matched text (a link's
+    domain; or ``allow``) to the rule's allow_text, ``teach='person'`` adds the member to its
+    allow_people, in the same transaction, so the rule does not make the mistake again.
 
     Pending penalty actions are cancelled; done ones are reversed: a mute is lifted, a
     kick is answered with an invite where the platform can invite, otherwise with a task
@@ -104,8 +152,8 @@ def undo_case(ws, case_id: int, actor: str | None = None, note: str = "") -> dic
     case = ws.store.one("SELECT * FROM cases WHERE id = ?", (case_id,))
     if case is None:
         raise ValueError(f"no case {case_id}")
-    if case["status"] == "undone":
-        raise ValueError(f"case {case_id} is already undone")
+    if case["status"] in ("undone", "overturned"):
+        raise ValueError(f"case {case_id} is already {case['status']}")
     if case["kind"] == "dry_run":
         raise ValueError(f"case {case_id} is a dry-run record: nothing was done, so there is nothing to undo")
     actor = actor or f"operator:{ws.operator}"
@@ -113,6 +161,10 @@ def undo_case(ws, case_id: int, actor: str | None = None, note: str = "") -> dic
     person = ws.store.scalar("SELECT display_name FROM people WHERE id = ?", (case["person_id"],), "") or str(case["person_id"])
     done: list[str] = []
     with ws.store.write() as c:
+        if teach is not None:
+            from .teach import teach_rule
+
+            done.append(teach_rule(ws, case, teach, allow, actor))
         rows = ws.store.query(
             "SELECT ca.*, a.status AS action_status, a.kind AS action_kind, g.name AS group_name FROM case_actions ca"
             " LEFT JOIN actions a ON a.id = ca.action_id LEFT JOIN groups g ON g.id = ca.group_id"
@@ -167,10 +219,11 @@ def undo_case(ws, case_id: int, actor: str | None = None, note: str = "") -> dic
                         (now, actor, case_id))
         if cur.rowcount:
             done.append("removed from the blacklist")
-        c.execute("UPDATE cases SET status = 'undone', closed_at = ? WHERE id = ?", (now, case_id))
+        outcome = "overturned" if str(case["actor"]).startswith("rule:") and case["kind"] == "penalty" else "undone"
+        c.execute("UPDATE cases SET status = ?, closed_at = ? WHERE id = ?", (outcome, now, case_id))
         c.execute("INSERT INTO case_notes(case_id, kind, text, author, created_at) VALUES (?,?,?,?,?)",
                   (case_id, "undo", note or "; ".join(done) or "undone", actor, now))
-        ws.audit("case_undone", "case", case_id, {"done": done, "note": note}, actor=actor)
+        ws.audit("case_undone", "case", case_id, {"done": done, "note": note, "outcome": outcome}, actor=actor)
     out = case_detail(ws, case_id)
     out["undo"] = done
     return out

@@ -29,7 +29,18 @@ def _group(cli: click.Group, name: str, help_text: str) -> click.Group:
     existing = cli.commands.get(name)
     if isinstance(existing, click.Group):
         return existing
-    grp = click.Group(name, help=help_text)
+    grp = click.Group(name, help=help_text, invoke_without_command=True)
+
+    @click.pass_context
+    def default(ctx: click.Context) -> None:
+        # `shequn cases` alone is `shequn cases list`: the queue, one page, with its true total
+        if ctx.invoked_subcommand is None:
+            if "list" in grp.commands:
+                ctx.invoke(grp.commands["list"])
+            else:
+                click.echo(ctx.get_help())
+
+    grp.callback = default
     cli.add_command(grp)
     return grp
 
@@ -41,7 +52,8 @@ def register(cli: click.Group) -> None:
     @rules.command("list")
     @json_option
     def rules_list(as_json: bool) -> None:
-        """Every moderation rule: kind, scope, live / dry-run / off, ladder, cases."""
+        """Every moderation rule: kind, scope, live / dry-run / off, cases, and its measured precision
+        (settled or confirmed against overturned); a rule below [moderation] precision_bar stops settling."""
         from .rulestore import list_rules
 
         with workspace(read_only=True) as ws:
@@ -49,7 +61,9 @@ def register(cli: click.Group) -> None:
         if as_json:
             emit(rows, as_json=True)
         else:
-            emit(rows, ["name", "kind", "scope", "mode", "summary", "cases", "open_cases"])
+            emit(rows, ["name", "kind", "scope", "mode", "cases", "open_cases", "settled", "confirmed", "overturned",
+                        "measured", "settles", "summary"],
+                 headers={"open_cases": "queue", "measured": "precision"})
 
     @rules.command("show")
     @click.argument("name")
@@ -157,24 +171,35 @@ def register(cli: click.Group) -> None:
         click.echo(f"{sum(1 for r in rows if r.get('message_id'))} message(s), {len(people)} member(s) would be caught")
 
     @cases.command("list")
-    @click.option("--status", type=click.Choice(["open", "reviewed", "undone", "appealed"]), default=None,
-                  help="open = the review queue.")
-    @click.option("--limit", default=50, show_default=True)
-    @click.option("--all-kinds", is_flag=True, help="Include dry-run (would have) cases.")
+    @click.option("--status", type=click.Choice(["queue", "all", "open", "appealed", "settled", "reviewed", "overturned",
+                                                  "undone"]), default="queue", show_default=True,
+                  help="queue = what waits for a person (open and appealed), in the order to take it.")
+    @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000))
+    @click.option("--offset", default=0, show_default=True, type=click.IntRange(0, None), help="Skip this many (paging).")
+    @click.option("--rule", default=None, help="Only this rule's cases.")
+    @click.option("--kind", type=click.Choice(["penalty", "blacklist", "dry_run", "any"]), default="penalty",
+                  show_default=True)
+    @click.option("--group", "group_id", type=int, default=None, help="Only this group (id).")
+    @click.option("--days", type=click.FloatRange(0, None, min_open=True), default=None,
+                  help="Only cases opened in the last N days.")
     @json_option
-    def cases_list(status: str | None, limit: int, all_kinds: bool, as_json: bool) -> None:
-        """Cases, newest first."""
+    def cases_list(status: str, limit: int, offset: int, rule: str | None, kind: str, group_id: int | None,
+                   days: float | None, as_json: bool) -> None:
+        """Cases, one page at a time, with the true total ("1-50 of 812")."""
         from .cases import list_cases
 
         with workspace(read_only=True) as ws:
-            rows = list_cases(ws, status, limit, kind=None if all_kinds else "penalty")
-            for r in rows:
+            page = list_cases(ws, None if status == "all" else status, limit, offset,
+                              kind=None if kind == "any" else kind, group_id=group_id, rule=rule, max_age_days=days)
+            for r in page["rows"]:
                 r["opened"] = _when(ws, r["opened_at"])
         if as_json:
-            emit(rows, as_json=True)
-        else:
-            emit(rows, ["id", "opened", "rule", "step", "status", "group_name", "person", "category", "groups_touched"],
-                 headers={"group_name": "group", "groups_touched": "groups"})
+            click.echo(json.dumps(page, ensure_ascii=False, indent=2, default=str))
+            return
+        emit(page["rows"], ["id", "opened", "rule", "step", "status", "group_name", "person", "category", "groups_touched"],
+             headers={"group_name": "group", "groups_touched": "groups"})
+        n = len(page["rows"])
+        click.echo(f"{offset + 1}-{offset + n} of {page['total']}" if n else f"0 of {page['total']}")
 
     @cases.command("show")
     @click.argument("case_id", type=int)
@@ -205,16 +230,23 @@ def register(cli: click.Group) -> None:
     @cases.command("undo")
     @click.argument("case_id", type=int)
     @click.option("--note", default="", help="Why (kept with the case).")
-    def cases_undo(case_id: int, note: str) -> None:
-        """Undo a case in every group it touched (unmute, invite back or a task, blacklist removal)."""
+    @click.option("--allow-text", "allow_text", is_flag=True, help="Teach the rule: add the matched text (a link's domain) to its allow_text.")
+    @click.option("--text", "text", default=None, help="With --allow-text: the text to allow instead of the matched one.")
+    @click.option("--allow-person", "allow_person", is_flag=True, help="Teach the rule: add this member to its allow_people.")
+    def cases_undo(case_id: int, note: str, allow_text: bool, text: str | None, allow_person: bool) -> None:
+        """Undo a case in every group it touched (unmute, invite back or a task, blacklist removal);
+        a rule's case becomes overturned and counts against the rule's precision."""
         from .cases import undo_case
 
+        if allow_text and allow_person:
+            fail("choose --allow-text or --allow-person, not both")
+        teach = "text" if allow_text or text else "person" if allow_person else None
         with workspace(read_only=False) as ws:
             try:
-                c = undo_case(ws, case_id, note=note)
+                c = undo_case(ws, case_id, note=note, teach=teach, allow=text)
             except ValueError as e:
                 fail(str(e))
-        click.echo(f"case {case_id} undone in {len(c['groups_touched'])} group(s):")
+        click.echo(f"case {case_id} {c['status']} in {len(c['groups_touched'])} group(s):")
         for line in c["undo"]:
             click.echo(f"  - {line}")
 
@@ -246,3 +278,7 @@ def register(cli: click.Group) -> None:
             except ValueError as e:
                 fail(str(e))
         click.echo(f"case {case_id}: reviewed")
+
+    from .cli_more import register as register_more
+
+    register_more(cli, _group)

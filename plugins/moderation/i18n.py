@@ -38,6 +38,31 @@ ZH_CN = {
     "Join burst in {group}: {joins} joins in {seconds}s; join requests are held for manual approval until {until}.":
         "{group} 入群激增：{seconds}秒内 {joins} 人入群；在 {until} 前入群申请改为人工审核。",
     "Pattern time limit hit": "规则匹配超时",
+    # outcomes, precision, door check, blacklist, probation, raids
+    "settled": "规则已处理", "overturned": "已推翻", "confirmed": "已确认", "precision": "准确率",
+    "settles": "自动处理", "cases waiting": "待复核处理记录",
+    "Your request could not be accepted because of a recent breach of the group rules.":
+        "你近期有违反群规的记录，暂时无法通过入群申请。",
+    "Cases: the queue holds removals, appeals and an audit sample of what rules settled. v marks reviewed, U undoes "
+    "(re-invites where the platform allows), T undoes and allows the matched text in the rule, P undoes and allows the "
+    "member in the rule, n adds a note; f shows the queue or all. Rules: e enables or disables (enabling shows a "
+    "dry-run over the last 7 days first), D switches dry-run mode, p previews what the rule would have done. "
+    "Blacklist: x removes the entry. Raids: L lifts the hold, X holds 30 minutes more, H mutes everyone who joined in "
+    "the last minutes you give. 1-5 switch tabs.":
+        "处理记录：待复核只包含踢出、申诉，以及从规则已处理中抽查的部分。v 标记为已复核，U 撤销（平台允许时重新邀请），"
+        "T 撤销并让规则放行匹配到的文字，P 撤销并让规则放行该群成员，n 添加备注；f 切换待复核/全部。"
+        "规则：e 启用或停用（启用前先显示过去 7 天的试运行结果），D 切换试运行，p 预览规则会做什么。"
+        "黑名单：x 移出黑名单。入群激增：L 解除人工审核，X 再延长 30 分钟，H 禁言最近若干分钟内入群的所有人。1-5 切换标签页。",
+    "Give a number of minutes": "请输入分钟数", "Hold 30 min more": "人工审核延长30分钟", "Lift hold": "解除人工审核",
+    "Mute everyone who joined in the last how many minutes?": "禁言最近多少分钟内入群的所有人？",
+    "Mute latest joiners": "禁言最新入群者", "Newcomers": "新人观察期", "No group is holding joins": "没有群在人工审核入群",
+    "No silent newcomers": "没有未发言的新人", "Nobody is blacklisted": "黑名单为空", "Nothing selected": "未选择",
+    "Raids": "入群激增", "Remove from blacklist": "移出黑名单",
+    "Take {person} off the blacklist ({scope})?": "将 {person} 移出黑名单（{scope}）？",
+    "The rule will allow the matched text from now on.": "此后规则将放行匹配到的这段文字。",
+    "The rule will leave this member alone from now on.": "此后规则将不再处理该群成员。",
+    "Undo, allow member": "撤销并放行该成员", "Undo, allow text": "撤销并放行该文字",
+    "days silent": "未发言天数", "held until": "审核至", "how joined": "入群方式", "since": "开始于",
     "Custom rule {rule} ran out of time on {count} message(s); those messages were let through.":
         "自定义规则 {rule} 在 {count} 条消息上匹配超时，这些消息已放行。",
 }

@@ -46,6 +46,8 @@ COMMON_DEFAULTS: dict[str, Any] = {
     "allow_text": [],
     "on_unsupported": "refuse",
     "public_title": "",
+    "precision_bar": None,  # None: [moderation] precision_bar
+    "audit_share": None,  # None: [moderation] audit_share
 }
 
 KIND_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -171,6 +173,10 @@ def validate(kind: str, config: dict[str, Any]) -> dict[str, Any]:
         raise _err(kind, "on_unsupported", f"is {cfg['on_unsupported']!r}, expected \"refuse\" or \"task\"")
     if not isinstance(cfg["public_title"], str):
         raise _err(kind, "public_title", "must be text")
+    for key in ("precision_bar", "audit_share"):
+        v = cfg[key]
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1):
+            raise _err(kind, key, f"is {v!r}, expected a share from 0 to 1 (0.05 is 5%), or null for [moderation] {key}")
 
     if kind == "ads":
         for key in ("links", "qr", "phones", "wechat_ids", "cards"):
@@ -229,21 +235,29 @@ def rule_kinds() -> list[RuleKind]:
 
 
 def builtin_rules() -> list[dict[str, Any]]:
-    """The rule set seeded into a new workspace: enabled, so the demo shows cases."""
+    """The rule set seeded into a new workspace: enabled, so the demo shows cases.
+
+    Ads: a warning, then removal from the whole operation with a blacklist entry (an
+    advertiser who ignored one warning will try every group); the polite ads' "DM me"
+    phrases are keywords too. Flood: muted 10, then 60 minutes, then removed, within a
+    week. Abuse: warn, mute, remove. The warnings and mutes settle by themselves; the
+    removals wait for a person."""
     return [
         {"name": "ads", "kind": "ads",
-         "config": {"ladder": ["warn", "kick"], "window_days": 30, "recall": True,
-                    "keywords": ["加我私聊", "私聊我", "免费领取", "兼职日结", "刷单", "代理加盟", "低价出", "返利", "扫码进群",
-                                 "扫描二维码", "月入过万", "代开发票", "高仿", "厂家直销"],
+         "config": {"ladder": ["warn", "blacklist"], "window_days": 30, "recall": True, "penalty_scope": "all",
+                    "keywords": ["加我私聊", "私聊我", "私我", "私信我", "找我聊", "免费领取", "兼职日结", "刷单",
+                                 "代理加盟", "低价出", "返利", "扫码进群", "扫描二维码", "月入过万", "代开发票", "高仿",
+                                 "厂家直销"],
                     # couriers' tracking pages: members share them when a parcel is late; not ads
                     "allow_text": ["sf-express.com", "kuaidi100.com", "cainiao.com", "zto.com", "yto.net.cn",
                                    "sto.cn", "ems.com.cn", "yundaex.com", "jdl.com"],
                     "on_unsupported": "task"}},
         {"name": "flood", "kind": "flood",
-         "config": {"ladder": ["mute:10"], "max_messages": 8, "seconds": 10, "repeat": 4, "window_days": 1,
-                    "on_unsupported": "task"}},
+         "config": {"ladder": ["mute:10", "mute:60", "kick"], "max_messages": 8, "seconds": 10, "repeat": 4,
+                    "window_days": 7, "on_unsupported": "task"}},
         {"name": "abuse", "kind": "abuse",
          "config": {"ladder": ["warn", "mute:60", "kick"], "window_days": 30, "recall": True,
-                    "words": ["傻逼", "sb", "滚蛋", "脑残", "废物", "去死", "妈的", "白痴"],
+                    "words": ["傻逼", "煞笔", "sb", "滚蛋", "脑残", "废物", "去死", "妈的", "白痴", "智障", "沙雕",
+                              "nmsl", "cnm", "tmd"],
                     "on_unsupported": "task"}},
     ]

@@ -19,6 +19,7 @@ from console.model import Event, Kind, messages_of, others_of
 from .kinds import validate
 from .matcher import CompiledRule, Hit, RuleSet, carries_data
 from .penalize import enforce_blacklist_on_join, penalize_all
+from .probation import first_messages_on_probation
 from .raid import count_join
 from .rulestore import PLUGIN, rules_version
 from .scope import BatchLookups, blacklist_entry
@@ -138,7 +139,7 @@ def process(ws, events: list[Event]) -> None:
         if look.exempt(h.rule.cfg, e.group_id, e.person_id, (e.data or {}).get("role")):
             continue
         due.append((h, e, group))
-    penalize_all(ws, due, st.settings.warning_template)
+    penalize_all(ws, due, st.settings, first_messages_on_probation(ws, due, events, st.settings))
     _report_timeouts(ws, rs)
     st.batches += 1
     if st.batches % 200 == 0:

@@ -6,6 +6,11 @@ repeats). Every penalty opens a case with the rule, a snapshot of the message, t
 actor and the step; its actions go to the outbox under ``rule:NAME`` and are linked to
 the case in ``case_actions``, so an undo later reaches every group the case touched.
 A rule in dry-run mode opens a ``dry_run`` case and stores its actions as dry_run.
+
+A warn or mute closes its case as ``settled`` by the rule unless the rule's measured
+precision fell below the bar (:mod:`plugins.moderation.outcomes`); a settled case picked
+for the audit sample stays open with ``audit = 1``. A newcomer on probation who posts an
+ad first thing goes straight to the rule's removal step, with the message recalled.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from console.store import rows_in
 from .i18n import tr
 from .kinds import PUBLIC_TITLE
 from .matcher import Hit
+from .outcomes import REVERSIBLE, audit_sampled, bar_of, may_settle, rule_outcomes, share_of
 from .scope import groups_in_scope, member_groups, scope_key
 
 
@@ -82,7 +88,8 @@ class _Ladder:
     def __init__(self, ws, person_ids: set[int], since: int):
         self.seen: dict[tuple[str, int, str], list[tuple[int, int]]] = {}
         for rule, pid, kind, gid, at in rows_in(
-                ws.store, "SELECT rule, person_id, kind, group_id, opened_at FROM cases WHERE status != 'undone'"
+                ws.store, "SELECT rule, person_id, kind, group_id, opened_at FROM cases"
+                          " WHERE status NOT IN ('undone', 'overturned')"
                           " AND opened_at >= ? AND person_id IN ({marks})", sorted(person_ids), (since,)):
             self.seen.setdefault((rule, pid, kind), []).append((gid, at))
 
@@ -93,13 +100,23 @@ class _Ladder:
         self.seen.setdefault((rule, person_id, kind), []).append((group_id, at))
 
 
-def penalize_all(ws, items: list[tuple[Hit, Event, dict[str, Any]]], template: str = "") -> list[int]:
+def penalize_all(ws, items: list[tuple[Hit, Event, dict[str, Any]]], settings=None,
+                 probation: frozenset[int] | set[int] = frozenset()) -> list[int]:
     """Open the cases for a batch's hits, in order, and queue their actions: one insert of
     cases, one of actions (``enqueue_each``), one of links and one of audit rows for the
-    whole batch (a busy batch opens hundreds of cases). Returns the case ids."""
+    whole batch (a busy batch opens hundreds of cases). ``probation`` holds ``id()`` of the
+    messages that are a newcomer's first. Returns the case ids."""
     if not items:
         return []
+    if settings is None:
+        from .settings import settings_of
+
+        settings = settings_of(ws)
+    template = settings.warning_template
     now = ws.now()
+    outcomes = rule_outcomes(ws, {h.rule.name for h, _, _ in items if not h.rule.dry_run})
+    statuses: list[str] = []
+    shares: list[float] = []
     scopes: dict[tuple[str, str], list[int]] = {}
     ladder_counts = _Ladder(ws, {e.person_id for _, e, _ in items},
                             now - max(h.rule.cfg["window_days"] for h, _, _ in items) * 86400)
@@ -120,7 +137,11 @@ def penalize_all(ws, items: list[tuple[Hit, Event, dict[str, Any]]], template: s
         ladder = cfg["ladder"]
         step = ladder[min(n, len(ladder)) - 1]
         next_step = ladder[n] if n < len(ladder) else None
-        reason = f"{rule.name}: {hit.category} (offence {n}, {step['step']})"
+        on_probation = id(e) in probation
+        if on_probation:  # straight to the removal step (the last step when the ladder has none)
+            step = next((x for x in ladder if x["step"] in ("kick", "blacklist")), ladder[-1])
+            next_step = None
+        reason = f"{rule.name}: {hit.category} (offence {n}, {step['step']})" + (", newcomer probation" if on_probation else "")
         actor = f"rule:{rule.name}"
         proposals: list[tuple[tuple[str, int], Proposal]] = []
 
@@ -129,7 +150,7 @@ def penalize_all(ws, items: list[tuple[Hit, Event, dict[str, Any]]], template: s
                 kind=kind, reason=reason, group_id=gid, person_id=e.person_id, params=params, rule=rule.name,
                 evidence=f"{e.connection}:{e.id}", dry_run=dry)))
 
-        if cfg["recall"] and Capability.RECALL in ws.capabilities(group["connection_id"]):
+        if (cfg["recall"] or on_probation) and Capability.RECALL in ws.capabilities(group["connection_id"]):
             prop("recall", group["id"], {"message_id": e.id})
         s = step["step"]
         if s in ("warn", "mute"):
@@ -143,18 +164,27 @@ def penalize_all(ws, items: list[tuple[Hit, Event, dict[str, Any]]], template: s
                 targets.insert(0, group["id"])  # the offence proves presence even if membership lags
             for gid in targets:
                 prop("kick", gid, {"reject_add_request": s == "blacklist"})
+        status = "settled" if not dry and s in REVERSIBLE and may_settle(
+            outcomes.get(rule.name), bar_of(cfg, settings), settings.precision_min_judged) else "open"
+        statuses.append(status)
+        shares.append(share_of(cfg, settings))
         cases.append((case_kind, rule.name, group["id"], e.person_id, actor,
-                      s + (f":{step['minutes']}" if s == "mute" else ""), dumps(evidence_of(e, group, hit)), "open", now))
+                      s + (f":{step['minutes']}" if s == "mute" else ""), dumps(evidence_of(e, group, hit)), status,
+                      now, now if status == "settled" else None))
         plans.append({"actor": actor, "proposals": proposals, "blacklist": s == "blacklist" and not dry,
                       "scope": (stype, svalue), "reason": reason, "group": group["id"], "person": e.person_id,
                       "audit": ("case_opened" if not dry else "case_would_open",
                                 {"rule": rule.name, "step": s, "offence": n, "group_id": group["id"],
-                                 "person_id": e.person_id, "category": hit.category})})
+                                 "person_id": e.person_id, "category": hit.category, "status": status,
+                                 **({"probation": True} if on_probation else {})})})
     with ws.store.write() as c:
         before = c.execute("SELECT max(id) FROM cases").fetchone()[0] or 0
-        c.executemany("INSERT INTO cases(kind, rule, group_id, person_id, actor, step, evidence, status, opened_at)"
-                      " VALUES (?,?,?,?,?,?,?,?,?)", cases)
+        c.executemany("INSERT INTO cases(kind, rule, group_id, person_id, actor, step, evidence, status, opened_at,"
+                      " closed_at) VALUES (?,?,?,?,?,?,?,?,?,?)", cases)
         case_ids = [r[0] for r in c.execute("SELECT id FROM cases WHERE id > ? ORDER BY id", (before,))]
+        c.executemany("UPDATE cases SET status = 'open', closed_at = NULL, audit = 1 WHERE id = ?",
+                      [(cid,) for cid, st, share in zip(case_ids, statuses, shares)
+                       if st == "settled" and audit_sampled(cid, share)])
         c.executemany(
             "INSERT INTO blacklist(person_id, scope_type, scope_value, case_id, reason, added_by, added_at)"
             " VALUES (?,?,?,?,?,?,?)",

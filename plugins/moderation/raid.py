@@ -75,3 +75,67 @@ def raid_groups(ws) -> list[dict[str, Any]]:
     return ws.store.query(
         "SELECT r.*, g.name AS group_name FROM raid_state r JOIN groups g ON g.id = r.group_id"
         " WHERE r.ended_at IS NULL AND r.until > ? ORDER BY r.started_at DESC", (ws.now(),))
+
+
+def extend_cooling(ws, group_id: int, minutes: int, actor: str | None = None) -> dict[str, Any]:
+    """Hold the group's join requests for ``minutes`` more (from the current end, or from
+    now when it is not cooling: a hold started by hand)."""
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 7 * 24 * 60:
+        raise ValueError(f"minutes: {minutes!r}; expected 1 to 10080 (a week)")
+    if ws.store.scalar("SELECT 1 FROM groups WHERE id = ?", (group_id,)) is None:
+        raise ValueError(f"no group {group_id} (see `shequn groups`)")
+    actor = actor or f"operator:{ws.operator}"
+    now = ws.now()
+    state = cooling(ws, group_id)
+    until = (state["until"] if state else now) + minutes * 60
+    with ws.store.write() as c:
+        c.execute("INSERT INTO raid_state(group_id, started_at, until, joins, window_seconds) VALUES (?,?,?,0,0)"
+                  " ON CONFLICT(group_id) DO UPDATE SET until = excluded.until, ended_at = NULL,"
+                  " started_at = CASE WHEN raid_state.ended_at IS NULL AND raid_state.until > ? THEN"
+                  " raid_state.started_at ELSE excluded.started_at END", (group_id, now, until, now))
+        ws.audit("raid_guard_extended", "group", group_id, {"minutes": minutes, "until": until}, actor=actor)
+    return cooling(ws, group_id)
+
+
+def recent_joiners(ws, group_id: int, minutes: int) -> list[dict[str, Any]]:
+    """Everyone who joined the group in the last ``minutes`` and is still in it, insiders left out."""
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 7 * 24 * 60:
+        raise ValueError(f"minutes: {minutes!r}; expected 1 to 10080 (a week)")
+    return ws.store.query(
+        "SELECT m.person_id, p.display_name AS person, m.joined_at FROM memberships m JOIN people p ON p.id = m.person_id"
+        " WHERE m.group_id = ? AND m.status = 'member' AND m.joined_at >= ? AND p.is_insider = 0"
+        " ORDER BY m.joined_at, m.person_id", (group_id, ws.now() - minutes * 60))
+
+
+def act_on_recent(ws, group_id: int, minutes: int, what: str, *, mute_minutes: int = 60,
+                  actor: str | None = None) -> list[int]:
+    """Hold (mute for ``mute_minutes``) or remove everyone who joined in the last ``minutes``,
+    in one step: one case each (rule ``raid_guard``, decided by a person, so not queued
+    for review), their actions in the outbox, linked so each can be undone. Returns case ids."""
+    if what not in ("hold", "remove"):
+        raise ValueError(f"{what!r}: expected hold or remove")
+    people = recent_joiners(ws, group_id, minutes)
+    actor = actor or f"operator:{ws.operator}"
+    now = ws.now()
+    kind, step = ("mute", f"mute:{mute_minutes}") if what == "hold" else ("kick", "kick")
+    params = {"duration": mute_minutes * 60} if what == "hold" else {"reject_add_request": False}
+    from console.jsonenc import dumps
+    from console.model import Proposal
+
+    from .penalize import link_actions
+
+    ids: list[int] = []
+    with ws.store.write() as c:
+        for p in people:
+            ev = dumps({"group_id": group_id, "selection": f"joined in the last {minutes} minutes",
+                        "joined_at": p["joined_at"]})
+            cid = c.execute("INSERT INTO cases(kind, rule, group_id, person_id, actor, step, evidence, status, opened_at,"
+                            " note) VALUES ('penalty', 'raid_guard', ?, ?, ?, ?, ?, 'reviewed', ?, ?)",
+                            (group_id, p["person_id"], actor, step, ev, now, f"raid response: {what}")).lastrowid
+            prop = Proposal(kind=kind, reason=f"raid response: joined in the last {minutes} minutes", group_id=group_id,
+                            person_id=p["person_id"], params=params, rule="raid_guard", case_id=cid,
+                            evidence=f"raid:{group_id}:{now}")
+            link_actions(ws, c, cid, "penalty", [(kind, group_id)], ws.enqueue([prop], actor))
+            ids.append(cid)
+        ws.audit(f"raid_{what}", "group", group_id, {"minutes": minutes, "people": len(people), "cases": ids}, actor=actor)
+    return ids

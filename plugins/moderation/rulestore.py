@@ -126,12 +126,27 @@ def get_rule(ws, name: str) -> dict[str, Any] | None:
 
 
 def list_rules(ws) -> list[dict[str, Any]]:
-    """Every moderation rule with a one-line summary, open cases and total cases."""
+    """Every moderation rule with a one-line summary, its cases (total and waiting for a
+    person) and its measured precision: settled, confirmed and overturned counts,
+    ``precision``, the bar that applies and whether it settles its reversible penalties."""
+    from .outcomes import bar_of, blank, may_settle, rule_outcomes
+    from .settings import settings_of
+
+    settings = settings_of(ws)
     rows = ws.store.query(
         "SELECT r.*, (SELECT count(*) FROM cases c WHERE c.rule = r.name AND c.kind = 'penalty') AS cases,"
-        " (SELECT count(*) FROM cases c WHERE c.rule = r.name AND c.kind = 'penalty' AND c.status = 'open') AS open_cases"
+        " (SELECT count(*) FROM cases c WHERE c.rule = r.name AND c.kind = 'penalty'"
+        " AND c.status IN ('open', 'appealed')) AS open_cases"
         " FROM rules r WHERE r.plugin = ? ORDER BY r.name", (PLUGIN,))
+    outcomes = rule_outcomes(ws, [r["name"] for r in rows])
     for r in rows:
+        o = outcomes.get(r["name"]) or blank()
+        r.update(o)
+        cfg = json.loads(r["config"] or "{}")
+        r["precision_bar"] = bar_of(cfg, settings)
+        r["settles"] = may_settle(o, r["precision_bar"], settings.precision_min_judged)
+        r["measured"] = (f"{o['precision']:.0%} ({o['settled'] + o['confirmed']}/{o['judged']})"
+                         if o["precision"] is not None else "-")
         r["config"] = json.loads(r["config"] or "{}")
         r["summary"] = describe(r["kind"], r["config"])
         r["scope"] = r["scope_type"] + (f":{r['scope_value']}" if r["scope_value"] else "")

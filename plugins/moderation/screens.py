@@ -1,5 +1,7 @@
-"""The Moderation screen: cases (review, undo, note) and conduct rules (enable, disable,
-dry-run preview over history before enabling).
+"""The Moderation screen: the review queue of cases (review, undo, undo and teach the rule,
+note), conduct rules with their measured precision (enable, disable, dry-run preview over
+history before enabling), the blacklist, silent newcomers and groups holding joins after a
+burst (lift, extend). Every table reads one page at a time with the true total.
 
 Enabling a rule first runs ``dryrun.dry_run`` over the last 7 days of stored messages
 (in a thread worker) and asks with what it would have done: how many messages, people
@@ -9,6 +11,7 @@ or leaves a task), after a confirmation.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from rich.markup import escape as esc
@@ -24,22 +27,48 @@ from console.tui.vtable import Column, ListSource, VirtualTable
 PREVIEW_DAYS = 7
 
 
+class PageSource:
+    """A table source over a function returning ``{"total", "rows"}`` for (limit, offset)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def count(self) -> int:
+        return self.fn(1, 0)["total"]
+
+    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        return self.fn(limit, offset)["rows"]
+
+
 class ModerationScreen(ShequnScreen):
     MODE = "moderation"
     TITLE_EN = "Moderation"
-    HELP = ("Cases: v marks reviewed, U undoes (re-invites where the platform allows), n adds a note; f shows "
-            "open or all. Rules: e enables or disables (enabling shows a dry-run over the last 7 days first), "
-            "D switches dry-run mode, p previews what the rule would have done. 1-2 switch tabs.")
+    HELP = ("Cases: the queue holds removals, appeals and an audit sample of what rules settled. v marks "
+            "reviewed, U undoes (re-invites where the platform allows), T undoes and allows the matched text in the "
+            "rule, P undoes and allows the member in the rule, n adds a note; f shows the queue or all. Rules: e "
+            "enables or disables (enabling shows a dry-run over the last 7 days first), D switches dry-run mode, p "
+            "previews what the rule would have done. Blacklist: x removes the entry. Raids: L lifts the hold, X "
+            "holds 30 minutes more, H mutes everyone who joined in the last minutes you give. 1-5 switch tabs.")
     BINDINGS = [Binding("v", "review", "Reviewed", id="moderation.review"),
                 Binding("U", "undo", "Undo", id="moderation.undo"),
+                Binding("T", "undo('text')", "Undo, allow text", id="moderation.undo_text"),
+                Binding("P", "undo('person')", "Undo, allow member", id="moderation.undo_person"),
+                Binding("x", "unblacklist", "Remove from blacklist", show=False, id="moderation.unblacklist"),
+                Binding("L", "raid_lift", "Lift hold", show=False, id="moderation.raid_lift"),
+                Binding("X", "raid_extend", "Hold 30 min more", show=False, id="moderation.raid_extend"),
+                Binding("H", "raid_hold", "Mute latest joiners", show=False, id="moderation.raid_hold"),
                 Binding("n", "note", "Note", id="moderation.note"),
                 Binding("f", "toggle_open", "Open/all", id="moderation.filter"),
                 Binding("e", "toggle_rule", "Enable/disable", id="moderation.enable"),
                 Binding("D", "toggle_dry_run", "Dry-run", id="moderation.dry_run"),
                 Binding("p", "preview", "Preview", id="moderation.preview"),
                 Binding("1", "tab('tab-cases')", "Cases", show=False, id="moderation.cases"),
-                Binding("2", "tab('tab-rules')", "Rules", show=False, id="moderation.rules")]
-    GUARDED = {"review": "write", "undo": "write", "note": "write", "toggle_rule": "write", "toggle_dry_run": "write"}
+                Binding("2", "tab('tab-rules')", "Rules", show=False, id="moderation.rules"),
+                Binding("3", "tab('tab-blacklist')", "Blacklist", show=False, id="moderation.blacklist"),
+                Binding("4", "tab('tab-newcomers')", "Newcomers", show=False, id="moderation.newcomers"),
+                Binding("5", "tab('tab-raids')", "Raids", show=False, id="moderation.raids")]
+    GUARDED = {"review": "write", "undo": "write", "note": "write", "toggle_rule": "write", "toggle_dry_run": "write",
+               "unblacklist": "write", "raid_lift": "write", "raid_extend": "write", "raid_hold": "write"}
     PALETTE = [("Undo the selected case", "screen.undo"), ("Preview a rule over history", "screen.preview")]
     DEFAULT_CSS = """
     ModerationScreen #case-detail { height: 6; padding: 0 1; border-top: solid $panel; }
@@ -56,30 +85,55 @@ class ModerationScreen(ShequnScreen):
             with TabPane(t("Cases"), id="tab-cases"):
                 yield VirtualTable([Column("opened_at", "time", 11, fmt=when), Column("group_name", "group", 14),
                                     Column("person", "member", 12), Column("rule", "rule", 12),
-                                    Column("step", "step", 8, fmt=t), Column("status", "status", 8, fmt=t),
+                                    Column("step", "step", 9, fmt=t), Column("status", "status", 10, fmt=t),
                                     Column("text", "evidence")], id="cases", empty="No cases")
                 yield Static("", id="case-detail")
             with TabPane(t("Rules"), id="tab-rules"):
-                yield VirtualTable([Column("name", "rule", 16), Column("kind", "kind", 10, fmt=t),
-                                    Column("scope", "scope", 12), Column("mode", "state", 8, fmt=t),
-                                    Column("open_cases", "open", 5, "right"), Column("summary", "does")],
+                yield VirtualTable([Column("name", "rule", 14), Column("kind", "kind", 8, fmt=t),
+                                    Column("mode", "state", 8, fmt=t), Column("open_cases", "open", 5, "right"),
+                                    Column("settled", "settled", 7, "right"), Column("confirmed", "confirmed", 9, "right"),
+                                    Column("overturned", "overturned", 10, "right"),
+                                    Column("measured", "precision", 16, "right"),
+                                    Column("settles", "settles", 8, fmt=lambda v: t("yes") if v else t("no")),
+                                    Column("summary", "does")],
                                    key="name", id="rules", empty="No conduct rules")
                 yield Static("", id="rule-detail")
+            with TabPane(t("Blacklist"), id="tab-blacklist"):
+                yield VirtualTable([Column("person", "member", 14), Column("scope", "scope", 12),
+                                    Column("added_by", "by", 16), Column("added_at", "time", 11, fmt=when),
+                                    Column("reason", "reason")], id="blacklist", empty="Nobody is blacklisted")
+            with TabPane(t("Newcomers"), id="tab-newcomers"):
+                yield VirtualTable([Column("joined_at", "joined", 11, fmt=when), Column("group_name", "group", 16),
+                                    Column("person", "member", 14), Column("silent_days", "days silent", 11, "right"),
+                                    Column("join_scene", "how joined")], key="person_id", id="newcomers",
+                                   empty="No silent newcomers")
+            with TabPane(t("Raids"), id="tab-raids"):
+                yield VirtualTable([Column("group_name", "group", 18), Column("joins", "joins", 6, "right"),
+                                    Column("started_at", "since", 11, fmt=when), Column("until", "held until", 11, fmt=when)],
+                                   key="group_id", id="raids", empty="No group is holding joins")
 
     def refresh_data(self) -> None:
         self.load(self._read, then=self._show)
 
     def _read(self) -> dict[str, Any]:
-        from .cases import list_cases
+        from .cases import CaseSource
+        from .door import blacklist_page
+        from .probation import silent_newcomers
+        from .raid import raid_groups
         from .rulestore import list_rules
 
-        return {"cases": list_cases(self.ws, "open" if self.only_open else None, limit=500, kind=None),
-                "rules": list_rules(self.ws)}
+        cases = CaseSource(self.ws, "queue" if self.only_open else None, kind=None)
+        return {"cases": cases, "total": cases.count(), "rules": list_rules(self.ws),
+                "blacklist": PageSource(partial(blacklist_page, self.ws)),
+                "newcomers": PageSource(partial(silent_newcomers, self.ws)), "raids": raid_groups(self.ws)}
 
     def _show(self, d: dict[str, Any]) -> None:
-        self.query_one("#cases", VirtualTable).set_source(ListSource(d["cases"]), keep_cursor=True)
+        self.query_one("#cases", VirtualTable).set_source(d["cases"], keep_cursor=True)
         self.query_one("#rules", VirtualTable).set_source(ListSource(d["rules"]), keep_cursor=True)
-        self.sub_title = (self.t("open cases") if self.only_open else self.t("all cases")) + f": {len(d['cases'])}"
+        for name in ("blacklist", "newcomers"):
+            self.query_one(f"#{name}", VirtualTable).set_source(d[name], keep_cursor=True)
+        self.query_one("#raids", VirtualTable).set_source(ListSource(d["raids"]), keep_cursor=True)
+        self.sub_title = (self.t("cases waiting") if self.only_open else self.t("all cases")) + f": {d['total']:,}"
         self.show_why()
 
     def action_tab(self, tab: str) -> None:
@@ -90,6 +144,8 @@ class ModerationScreen(ShequnScreen):
 
     def on_virtual_table_moved(self, event: VirtualTable.Moved) -> None:
         r = event.row
+        if event.table.id not in ("cases", "rules"):
+            return
         if event.table.id == "cases":
             text = "" if r is None else (
                 f"#{r['id']} {esc(r['person'] or '?')} · {esc(r['group_name'] or '')} · {r['rule'] or ''} · "
@@ -133,7 +189,7 @@ class ModerationScreen(ShequnScreen):
             self.app.push_screen(PromptScreen(self.t("Note")),
                                  lambda text: text and self.do(add_note, self.ws, c["id"], text, done=self.t("Saved")))
 
-    def action_undo(self) -> None:
+    def action_undo(self, teach: str = "") -> None:
         c = self._case()
         if not c or not self.guard("write", []):
             return
@@ -142,9 +198,67 @@ class ModerationScreen(ShequnScreen):
         groups = c.get("groups_touched") or 1
         q = self.t("Undo case {id}: {step} of {person} in {groups} groups?", id=c["id"], step=self.t(c["step"] or ""),
                    person=c["person"] or "?", groups=groups)
-        self.app.push_screen(ConfirmScreen(q, self.t("Re-invited where the platform allows; otherwise a task."),
+        more = {"text": self.t("The rule will allow the matched text from now on."),
+                "person": self.t("The rule will leave this member alone from now on.")}.get(teach, "")
+        run = partial(undo_case, self.ws, c["id"], teach=teach or None)
+        self.app.push_screen(ConfirmScreen(q, " ".join(x for x in (
+            self.t("Re-invited where the platform allows; otherwise a task."), more) if x),
                                            yes=self.t("Confirm"), no=self.t("Cancel")),
-                             lambda ok: ok and self.do(undo_case, self.ws, c["id"], done=self.t("Undone")))
+                             lambda ok: ok and self.do(run, done=self.t("Undone")))
+
+    # --- blacklist and raids ------------------------------------------------------------------
+
+    def _row(self, tab: str) -> dict[str, Any] | None:
+        if self._active() != tab:
+            self.action_tab(f"tab-{tab}")
+            return None
+        row = self.query_one(f"#{tab}", VirtualTable).current_row
+        if row is None:
+            self.app.notify(self.t("Nothing selected"), severity="warning")
+        return row
+
+    def action_unblacklist(self) -> None:
+        r = self._row("blacklist")
+        if r and self.guard("write", []):
+            from .door import remove_from_blacklist
+
+            q = self.t("Take {person} off the blacklist ({scope})?", person=r["person"] or "?", scope=r["scope"])
+            self.app.push_screen(ConfirmScreen(q, yes=self.t("Confirm"), no=self.t("Cancel")),
+                                 lambda ok: ok and self.do(remove_from_blacklist, self.ws, r["id"], done=self.t("Saved")))
+
+    def action_raid_lift(self) -> None:
+        r = self._row("raids")
+        if r and self.guard("write", [r["group_id"]]):
+            from .raid import end_cooling
+
+            self.do(partial(end_cooling, self.ws, r["group_id"], actor=f"operator:{self.ws.operator}"),
+                    done=self.t("Saved"))
+
+    def action_raid_extend(self) -> None:
+        r = self._row("raids")
+        if r and self.guard("write", [r["group_id"]]):
+            from .raid import extend_cooling
+
+            self.do(extend_cooling, self.ws, r["group_id"], 30, done=self.t("Saved"))
+
+    def action_raid_hold(self) -> None:
+        r = self._row("raids")
+        if not r or not self.guard("write", [r["group_id"]]):
+            return
+        from .raid import act_on_recent
+        from .settings import settings_of
+
+        def go(text: str | None) -> None:
+            if not text:
+                return
+            if not text.strip().isdigit():
+                self.app.notify(self.t("Give a number of minutes"), severity="warning")
+                return
+            run = partial(act_on_recent, self.ws, r["group_id"], int(text), "hold",
+                          mute_minutes=settings_of(self.ws).raid_hold_minutes)
+            self.do(run, done=self.t("Saved"))
+
+        self.app.push_screen(PromptScreen(self.t("Mute everyone who joined in the last how many minutes?")), go)
 
     # --- rules ------------------------------------------------------------------------------
 

@@ -26,6 +26,25 @@ class ModerationSettings:
     warning_template: str = ""
     """Text of the warning sent to a member, with {rule} (the rule in neutral words) and {next} (the next step). Empty: the built-in text in the console language."""
 
+    audit_share: float = 0.05
+    """Share (0 to 1) of the cases a rule settles by itself (warn, mute, recall) that still go to the review queue as an audit sample; the same cases are chosen on every run (by case id)."""
+    precision_bar: float = 0.9
+    """A rule whose measured precision (settled or confirmed, against overturned) is below this (0 to 1) stops settling: its reversible penalties go to the review queue again."""
+    precision_min_judged: int = 20
+    """How many settled, confirmed or overturned cases a rule needs before precision_bar applies to it."""
+    door_days: int = 30
+    """Door check (入群前核查): a join request from someone with a standing penalty case in any group of the operation within this many days is answered by door_recent (0: off)."""
+    door_recent: str = "reject"
+    """Door check for a recent penalty case: "reject" (with the reason; the case can be undone if it was wrong) or "hold" for a person."""
+    door_blacklist: str = "reject"
+    """Door check for someone on the operation's blacklist: "reject" or "hold"."""
+    probation_hours: int = 24
+    """Newcomer probation (新人观察期): an ad in the first message of someone who joined less than this many hours ago is recalled and goes straight to the rule's removal step (0: off)."""
+    probation_silent_days: int = 7
+    """Newcomers still silent this many days after joining are listed for review (`shequn probation silent`; 0: off)."""
+    raid_hold_minutes: int = 60
+    """How long `shequn raid hold` mutes everyone who joined a group in the chosen last minutes."""
+
     def __post_init__(self) -> None:
         # Checked here so that `shequn config check` (which builds the dataclass) reports it too.
         bad = set(self.exempt_roles) - {"lead", "owner", "admin", "kol", "cheer"}
@@ -35,6 +54,26 @@ class ModerationSettings:
         for name in ("raid_joins", "raid_seconds", "raid_cooling_minutes", "pattern_timeout_ms"):
             if getattr(self, name) <= 0:
                 raise ConfigError(None, f"moderation.{name}", f"is {getattr(self, name)}", "a number above zero")
+        for name in ("audit_share", "precision_bar"):
+            check_share(getattr(self, name), f"moderation.{name}")
+        if self.raid_hold_minutes <= 0 or self.raid_hold_minutes > 30 * 24 * 60:
+            raise ConfigError(None, "moderation.raid_hold_minutes", f"is {self.raid_hold_minutes}",
+                              "minutes from 1 to 43200 (30 days, the longest mute platforms allow)")
+        for name, hi in (("precision_min_judged", 100000), ("door_days", 3650), ("probation_hours", 24 * 90),
+                         ("probation_silent_days", 365)):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= hi:
+                raise ConfigError(None, f"moderation.{name}", f"is {v!r}", f"a whole number from 0 to {hi}")
+        for name in ("door_recent", "door_blacklist"):
+            if getattr(self, name) not in ("hold", "reject"):
+                raise ConfigError(None, f"moderation.{name}", f"is {getattr(self, name)!r}", '"hold" or "reject"')
+
+
+def check_share(value, field_name: str) -> float:
+    """A share from 0 to 1 (0.05 is 5%); ConfigError naming the field otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ConfigError(None, field_name, f"is {value!r}", "a share from 0 to 1 (0.05 is 5%)")
+    return float(value)
 
 
 def settings_of(ws) -> ModerationSettings:

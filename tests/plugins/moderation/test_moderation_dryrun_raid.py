@@ -48,9 +48,9 @@ def test_dry_run_over_a_week_lists_exactly_the_messages_the_rule_would_catch(mws
     with ws.clock_at(T0):
         rows = dry_run(ws, "ads", T0 - 7 * DAY)
     assert [r["platform_msg_id"] for r in rows] == expected
-    # the ladder: warn, then kick within 30 days (the family g1/g2 is not the penalty scope: per group)
+    # the default ladder: warn, then removal from the operation (blacklist) within 30 days
     steps = [(r["group"], r["step"]) for r in rows]
-    assert steps[0][1] == "warn" and "kick" in {s for _, s in steps}
+    assert steps[0][1] == "warn" and "blacklist" in {s for _, s in steps}
     assert cases(ws) == []  # nothing written
     assert ws.store.scalar("SELECT count(*) FROM actions WHERE requested_by LIKE 'rule:%' AND rule = 'ads'") == 0
 

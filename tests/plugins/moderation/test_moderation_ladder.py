@@ -18,7 +18,7 @@ def test_ad_warned_then_kicked_on_second_offence_within_window(mws):
     feed(ws, [msg("g1", "alice", AD, T0)], T0)
     alice, g1 = pid(ws, "alice"), gid(ws, "g1")
     first = cases(ws, alice)
-    assert [(c["rule"], c["step"], c["actor"], c["status"]) for c in first] == [("ads", "warn", "rule:ads", "open")]
+    assert [(c["rule"], c["step"], c["actor"], c["status"]) for c in first] == [("ads", "warn", "rule:ads", "settled")]
     acts = actions(ws, alice)
     assert {a["kind"] for a in acts} == {"recall", "send"}  # the ad is recalled and a warning sent
     warn = next(a for a in acts if a["kind"] == "send")
@@ -27,16 +27,17 @@ def test_ad_warned_then_kicked_on_second_offence_within_window(mws):
         assert word not in warn["params"]["text"]  # the warning never repeats the ad
     assert warn["params"]["mentions"] == ["alice"]  # @-mentions the member (platform id)
 
-    # the second ad 10 days later is inside the 30-day window: kick
+    # the second ad 10 days later is inside the 30-day window: removal from the whole operation
     t2 = T0 + 10 * 86400
     feed(ws, [msg("g1", "alice", "扫码进群领福利 http://spam.example.com/x", t2)], t2)
     second = cases(ws, alice)[-1]
-    assert second["step"] == "kick"
+    assert second["step"] == "blacklist" and second["status"] == "open"  # a removal waits for a person
     kicks = actions(ws, alice, "kick")
-    assert [(k["group_id"], k["case_id"]) for k in kicks] == [(g1, second["id"])]
+    assert [(k["group_id"], k["case_id"]) for k in kicks] == [(g, second["id"]) for g in (g1, gid(ws, "g2"), gid(ws, "g3"))]
     detail = case_detail(ws, second["id"])
     assert detail["evidence"]["text"].startswith("扫码进群") and detail["evidence"]["category"]
-    assert {a["kind"] for a in detail["actions"]} == {"recall", "kick"}
+    assert {a["kind"] for a in detail["actions"]} == {"recall", "kick", "blacklist"}
+    assert [(b["scope_type"], b["scope_value"]) for b in detail["blacklist"]] == [("all", "")]
 
 
 async def test_actions_carried_out_by_the_sandbox(mws):

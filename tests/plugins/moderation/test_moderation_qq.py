@@ -54,7 +54,7 @@ base_url = "{bot.base_url}"
         await executor.drain()
         assert 42 not in bot.members[1]  # second offence within 30 days: kicked on the platform
         steps = [r["step"] for r in ws.store.query("SELECT step FROM cases ORDER BY id")]
-        assert steps == ["warn", "kick"]
+        assert steps == ["warn", "blacklist"]  # the default ads ladder ends in the operation's blacklist
         assert {a["status"] for a in ws.store.query("SELECT status FROM actions WHERE rule = 'ads'")} == {"done"}
     finally:
         await conn.stop()
