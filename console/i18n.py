@@ -158,9 +158,22 @@ ZH_CN.update({
     "what": "内容", "Nothing is waiting on you": "没有等你处理的事项", "every group": "所有群",
     "{n} waiting": "{n} 项待处理", "Select a {kind} first": "请先选择{kind}", "task": "任务", "alert": "提醒",
     "approved by hand": "人工通过", "Reason (shown to the applicant)": "理由（申请人可见）",
-    "Everything waiting on you (config console.owner) across platforms. Enter opens the group; a approves and x "
-    "rejects a join request, D marks a task done, X resolves an alert.":
-        "各平台等你处理的所有事项（config 的 console.owner）。回车打开群；a 通过、x 拒绝入群申请，D 完成任务，X 处理提醒。",
+    "Everything waiting on you (config console.owner) across platforms, urgent alerts and live join requests "
+    "first. Enter opens the group; a approves and x rejects a join request, D marks a task done, X resolves an "
+    "alert (until its cause changes). f filters: alert, join, case or task; >2d or <6h by age; #12 or words of a "
+    "group's name.":
+        "各平台等你处理的所有事项（config 的 console.owner），紧急提醒和仍有效的入群申请在前。回车打开群；a 通过、"
+        "x 拒绝入群申请，D 完成任务，X 处理提醒（原因不变就不会再出现）。f 筛选：alert、join、case 或 task；"
+        ">2d 或 <6h 按时长；#12 或群名中的词。",
+    "Filter: alert, join, case, task; >2d or <6h; #12 or a group's name (empty for everything)":
+        "筛选：alert、join、case、task；>2d 或 <6h；#12 或群名（留空显示全部）",
+    "Filter not applied: {error}": "筛选未生效：{error}",
+    "age {word} is not understood; expected > or < then a whole number and m, h or d, e.g. >2d or <6h":
+        "无法识别时长 {word}；应为 > 或 < 加整数和 m、h 或 d，如 >2d 或 <6h",
+    "group {word} is not understood; expected # then a group id, e.g. #12": "无法识别群 {word}；应为 # 加群编号，如 #12",
+    "{n} open": "{n} 条未处理", "… {n} more in the owner's queue": "… 还有 {n} 条，在群主待办中查看",
+    "{n} open task": "{n} 个待办任务", "{n} open tasks": "{n} 个待办任务",
+    "{n} open alert": "{n} 条未处理提醒", "{n} open alerts": "{n} 条未处理提醒",
     # roles screen
     "Assign": "分配", "Unassign": "取消分配", "Problems only": "只看有问题的", "Assign a role": "分配角色",
     "Unassign a role": "取消角色", "Show only understaffed groups": "只显示人手不足的群", "insider": "自己人",

@@ -2,8 +2,9 @@
 
 No Textual here: every function takes the workspace, runs in a thread worker and
 returns plain rows, so it is tested without Pilot and reused by the benchmark.
-Queries stay on indexed paths or small tables (groups, roles, alerts, rollups) and
-page with LIMIT/OFFSET where a table can be large (people, events, actions, audit).
+Queries stay on indexed paths or small tables (groups, roles, rollups) and page with
+LIMIT/OFFSET where a table can be large (people, events, actions, audit, and the
+queues of console.queues: alerts, tasks, the owner's queue, never capped).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .. import queues as host_queues
 from ..workspace import Workspace
 
 DAY = 86400
@@ -72,6 +74,13 @@ def overnight(ws: Workspace, hours: int = 24, moves: tuple[int, int, int] | None
                       "step": c["step"], "mode": "moderation", "arg": ""})
     lines.append({"text": _one_or_many(waiting, "{n} join request waiting", "{n} join requests waiting"),
                   "n": waiting, "mode": "workflows", "arg": ""})
+    open_now = queue_counts(ws)
+    if open_now["task"]:
+        lines.append({"text": _one_or_many(open_now["task"], "{n} open task", "{n} open tasks"),
+                      "n": open_now["task"], "mode": "owner", "arg": "task"})
+    if open_now["alert"]:
+        lines.append({"text": _one_or_many(open_now["alert"], "{n} open alert", "{n} open alerts"),
+                      "n": open_now["alert"], "mode": "owner", "arg": "alert"})
     if failed:
         lines.append({"text": _one_or_many(failed, "{n} action failed", "{n} actions failed"), "n": failed,
                       "mode": "activity", "arg": "failed"})
@@ -106,11 +115,15 @@ def silent_groups(ws: Workspace, days: int = 3) -> list[dict[str, Any]]:
     return out
 
 
-def open_alerts(ws: Workspace, limit: int = 50) -> list[dict[str, Any]]:
-    return ws.store.query(
-        "SELECT a.id, a.kind, a.group_id, a.severity, a.message, a.why, a.opened_at, a.dedupe_key, g.name AS group_name"
-        " FROM alerts a LEFT JOIN groups g ON g.id = a.group_id WHERE a.resolved_at IS NULL"
-        " ORDER BY a.opened_at DESC LIMIT ?", (limit,))
+def open_alerts(ws: Workspace, limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    """(every open alert, the first ``limit`` of them, urgent and newest first)."""
+    src = host_queues.alerts(ws)
+    return src.count(), src.rows(0, limit)
+
+
+def queue_counts(ws: Workspace) -> dict[str, int]:
+    """Open tasks and open alerts: the true totals for the dashboard's lines."""
+    return {"task": host_queues.tasks(ws).count(), "alert": host_queues.alerts(ws).count()}
 
 
 def daily_series(ws: Workspace, days: int = 30) -> dict[str, list[int]]:
@@ -387,55 +400,14 @@ def connections(ws: Workspace) -> list[dict[str, Any]]:
 # --- the owner's queue ---------------------------------------------------------------------------------
 
 
-def owner_groups(ws: Workspace, owner: str) -> list[int]:
-    """Groups where ``owner`` (a display name) holds the owner role; every group for the lead
-    or when no owner is configured (a solo operator owns everything)."""
-    if not owner:
-        return [r["id"] for r in ws.store.query("SELECT id FROM groups")]
-    is_lead = ws.store.scalar("SELECT 1 FROM roles r JOIN people p ON p.id = r.person_id WHERE p.display_name = ?"
-                              " AND r.role = 'lead'", (owner,))
-    if is_lead:
-        return [r["id"] for r in ws.store.query("SELECT id FROM groups")]
-    return [r["group_id"] for r in ws.store.query(
-        "SELECT DISTINCT r.group_id FROM roles r JOIN people p ON p.id = r.person_id WHERE p.display_name = ?"
-        " AND r.role = 'owner' AND r.group_id IS NOT NULL", (owner,))]
+def owner_queue(ws: Workspace, owner: str, filter_text: str = "") -> host_queues.Stacked:
+    """Everything waiting on ``owner`` as a page source with its true total (console.queues
+    says in which order); ``filter_text`` narrows it by kind, group and age."""
+    return host_queues.owner_queue(ws, owner, host_queues.parse_filter(filter_text))
 
 
-def owner_queue(ws: Workspace, owner: str) -> list[dict[str, Any]]:
-    """Everything waiting on ``owner`` across platforms: join requests, open cases,
-    open tasks (assigned to them or in their groups) and alerts, oldest first in each."""
-    gids = owner_groups(ws, owner)
-    if not gids:
-        return []
-    marks = ",".join("?" * len(gids))
-    s = ws.store
-    out: list[dict[str, Any]] = []
-    for r in s.query(f"SELECT j.id, j.group_id, g.name AS group_name, g.platform, p.display_name AS person, j.comment,"
-                     f" j.requested_at AS ts, j.status, j.reason FROM join_requests j LEFT JOIN groups g ON"
-                     f" g.id = j.group_id LEFT JOIN people p ON p.id = j.person_id WHERE j.status IN ('pending','held')"
-                     f" AND j.group_id IN ({marks}) ORDER BY j.requested_at LIMIT 500", gids):
-        out.append({"kind": "join request", "id": r["id"], "key": f"join:{r['id']}", "group_id": r["group_id"],
-                    "group_name": r["group_name"], "platform": r["platform"], "ts": r["ts"],
-                    "what": f"{r['person'] or '?'}: {r['comment']}"})
-    for r in s.query(f"SELECT c.id, c.group_id, g.name AS group_name, g.platform, c.rule, c.step, c.opened_at AS ts,"
-                     f" p.display_name AS person FROM cases c LEFT JOIN groups g ON g.id = c.group_id LEFT JOIN people p"
-                     f" ON p.id = c.person_id WHERE c.status = 'open' AND c.group_id IN ({marks})"
-                     f" ORDER BY c.opened_at LIMIT 500", gids):
-        out.append({"kind": "case", "id": r["id"], "key": f"case:{r['id']}", "group_id": r["group_id"],
-                    "group_name": r["group_name"], "platform": r["platform"], "ts": r["ts"],
-                    "what": f"{r['person'] or '?'}: {r['rule'] or ''} {r['step'] or ''}".strip()})
-    task_where = f"(t.group_id IN ({marks}) OR t.assignee = ?)" if owner else f"(t.group_id IN ({marks}) OR 1)"
-    params = gids + ([owner] if owner else [])
-    for r in s.query(f"SELECT t.id, t.kind, t.title, t.group_id, g.name AS group_name, g.platform, t.created_at AS ts"
-                     f" FROM tasks t LEFT JOIN groups g ON g.id = t.group_id WHERE t.status = 'open' AND {task_where}"
-                     f" ORDER BY t.created_at LIMIT 500", params):
-        out.append({"kind": "task", "id": r["id"], "key": f"task:{r['id']}", "group_id": r["group_id"],
-                    "group_name": r["group_name"], "platform": r["platform"], "ts": r["ts"],
-                    "what": r["title"], "task_kind": r["kind"]})
-    for r in s.query(f"SELECT a.id, a.group_id, g.name AS group_name, g.platform, a.message, a.opened_at AS ts,"
-                     f" a.dedupe_key FROM alerts a LEFT JOIN groups g ON g.id = a.group_id WHERE a.resolved_at IS NULL"
-                     f" AND (a.group_id IN ({marks}) OR a.group_id IS NULL) ORDER BY a.opened_at LIMIT 500", gids):
-        out.append({"kind": "alert", "id": r["id"], "key": f"alert:{r['id']}", "group_id": r["group_id"],
-                    "group_name": r["group_name"], "platform": r["platform"], "ts": r["ts"], "what": r["message"],
-                    "dedupe_key": r["dedupe_key"]})
-    return out
+def owner_queue_page(ws: Workspace, owner: str, filter_text: str = "", limit: int = 100) -> dict[str, Any]:
+    """The owner's queue's total, its counts by kind and its first page, read at once in a
+    worker (the table then pages through the same source)."""
+    src = owner_queue(ws, owner, filter_text)
+    return {"source": src, "total": src.count(), "counts": src.counts(), "rows": src.rows(0, limit)}

@@ -51,7 +51,7 @@ class DashboardScreen(ShequnScreen):
                 yield Static("", id="empty")
                 yield Label(self.t("What happened (24 h)"), classes="section")
                 yield OptionList(id="happened")
-                yield Label(self.t("Alerts"), classes="section")
+                yield Label(self.t("Alerts"), classes="section", id="alerts-title")
                 yield OptionList(id="alerts")
             with VerticalScroll(id="right"):
                 yield Label(self.t("Trends (30 days)"), classes="section")
@@ -75,6 +75,9 @@ class DashboardScreen(ShequnScreen):
     #: 65 ms at 500,000 people, holding the workspace connection every other screen
     #: reads through) are counted again at most this often; everything else every time
     MOVES_EVERY = 10.0
+    #: open alerts listed here, urgent and newest first; the rest are one line away (the
+    #: owner's queue filtered to alerts pages through every one)
+    ALERTS_SHOWN = 50
 
     def refresh_data(self) -> None:
         self.load(self._read, False, then=self._show)
@@ -95,7 +98,7 @@ class DashboardScreen(ShequnScreen):
             moves = queries.membership_moves(ws, ws.now() - 24 * 3600)
             self._moves = (moves, time.monotonic())
         return {"empty": queries.workspace_is_empty(ws), "lines": queries.overnight(ws, moves=moves),
-                "alerts": queries.open_alerts(ws), "series": queries.daily_series(ws)}
+                "alerts": queries.open_alerts(ws, self.ALERTS_SHOWN), "series": queries.daily_series(ws)}
 
     def _show(self, data: dict[str, Any]) -> None:
         self.query_one("#empty", Static).update(
@@ -109,12 +112,17 @@ class DashboardScreen(ShequnScreen):
         happened.add_options([Option(self._say(line), id=f"l{i}") for i, line in enumerate(self.lines)])
         if keep is not None and keep < len(self.lines):
             happened.highlighted = keep
-        self.alerts = data["alerts"]
+        total, self.alerts = data["alerts"]
+        self.query_one("#alerts-title", Label).update(
+            self.t("Alerts") + (f" ({self.t('{n} open', n=total)})" if total else ""))
         alerts = self.query_one("#alerts", OptionList)
         keep = alerts.highlighted
         alerts.clear_options()
         if self.alerts:
             alerts.add_options([Option(self._alert_line(a), id=f"a{a['id']}") for a in self.alerts])
+            if total > len(self.alerts):
+                alerts.add_option(Option(self.t("… {n} more in the owner's queue", n=total - len(self.alerts)),
+                                         id="more"))
         else:
             alerts.add_option(Option(self.t("No open alerts"), disabled=True))
         if keep is not None and keep < len(self.alerts):
@@ -149,7 +157,9 @@ class DashboardScreen(ShequnScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         oid = event.option.id or ""
-        if oid.startswith("l"):
+        if oid == "more":
+            self.app.goto("owner", "alert")
+        elif oid.startswith("l"):
             line = self.lines[int(oid[1:])]
             self.app.goto(line["mode"], line.get("arg"))
         elif oid.startswith("a"):

@@ -3,8 +3,10 @@ across platforms: join requests, open cases, tasks (fix nickname, create sibling
 invite cheer squad...) and alerts.
 
 Enter opens the item's group; ``a``/``x`` approve or reject a join request (with a
-reason), ``D`` marks a task done, ``X`` resolves an alert. With no owner configured
-the queue covers every group (a solo operator owns everything).
+reason), ``D`` marks a task done, ``X`` resolves an alert (it stays resolved until its
+cause changes), ``f`` filters by kind, group and age. With no owner configured the queue
+covers every group (a solo operator owns everything). The title shows the true total,
+and the table pages through every row (console.queues orders them: urgent and live first).
 """
 
 from __future__ import annotations
@@ -17,16 +19,19 @@ from textual.binding import Binding
 from .. import queries
 from ..base import ShequnScreen
 from ..dialogs import PromptScreen
-from ..vtable import Column, ListSource, VirtualTable
+from ..vtable import Column, VirtualTable
 from .group_detail import when
 
 
 class OwnerScreen(ShequnScreen):
     MODE = "owner"
     TITLE_EN = "Owner's queue"
-    HELP = ("Everything waiting on you (config console.owner) across platforms. Enter opens the group; "
-            "a approves and x rejects a join request, D marks a task done, X resolves an alert.")
-    BINDINGS = [Binding("a", "approve", "Approve", id="owner.approve"),
+    HELP = ("Everything waiting on you (config console.owner) across platforms, urgent alerts and live join "
+            "requests first. Enter opens the group; a approves and x rejects a join request, D marks a task done, "
+            "X resolves an alert (until its cause changes). f filters: alert, join, case or task; >2d or <6h by "
+            "age; #12 or words of a group's name.")
+    BINDINGS = [Binding("f", "filter", "Filter", id="owner.filter"),
+                Binding("a", "approve", "Approve", id="owner.approve"),
                 Binding("x", "reject", "Reject", id="owner.reject"),
                 Binding("D", "done", "Task done", id="owner.done"),
                 Binding("X", "resolve", "Resolve alert", id="owner.resolve")]
@@ -38,18 +43,53 @@ class OwnerScreen(ShequnScreen):
                             Column("platform", "platform", 8), Column("group_name", "group", 16),
                             Column("what", "what")], key="key", id="queue", empty="Nothing is waiting on you")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter_text = ""
+        self.total = 0
+
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#queue").focus()
 
     def refresh_data(self) -> None:
-        self.load(queries.owner_queue, self.ws, self.ws.settings.console.owner, then=self._show)
+        self.load(queries.owner_queue_page, self.ws, self.ws.settings.console.owner, self.filter_text,
+                  then=self._show)
 
-    def _show(self, rows: list[dict[str, Any]]) -> None:
-        self.query_one("#queue", VirtualTable).set_source(ListSource(rows), keep_cursor=True)
+    def _show(self, page: dict[str, Any]) -> None:
+        self.total = page["total"]
+        self.query_one("#queue", VirtualTable).set_source(page["source"], keep_cursor=True,
+                                                          preloaded=(page["total"], page["rows"]))
         owner = self.ws.settings.console.owner or self.t("every group")
-        self.sub_title = f"{owner} · " + self.t("{n} waiting", n=len(rows))
+        counts = " ".join(f"{self.t(k)} {n}" for k, n in page["counts"].items() if n)
+        line = f"{owner} · " + self.t("{n} waiting", n=page["total"]) + (f" ({counts})" if counts else "")
+        if self.filter_text:
+            line += f" · {self.t('filter')}: {self.filter_text}"
+        self.sub_title = line
         self.show_why()
+
+    def action_filter(self) -> None:
+        def got(value: str | None) -> None:
+            if value is None:
+                return
+            from ...queues import FilterError, parse_filter
+
+            try:
+                parse_filter(value)
+            except FilterError as e:
+                self.app.notify(self.t("Filter not applied: {error}", error=self.t(e.template, **e.values)),
+                                severity="warning")
+                return
+            self.filter_text = value.strip()
+            self.refresh_data()
+
+        self.app.push_screen(PromptScreen(self.t("Filter: alert, join, case, task; >2d or <6h; #12 or a group's name"
+                                                 " (empty for everything)"), self.filter_text, required=False), got)
+
+    def focus_on(self, arg: Any) -> None:
+        """The dashboard's lines open the queue filtered to one kind ("task", "alert")."""
+        self.filter_text = str(arg or "")
+        self.refresh_data()
 
     def group_ids_for_guard(self) -> list[int]:
         row = self.query_one("#queue", VirtualTable).current_row
@@ -110,3 +150,4 @@ class OwnerScreen(ShequnScreen):
             from ..ops import resolve_alert
 
             self.do(resolve_alert, self.ws, row["id"], done=self.t("Alert resolved"))
+

@@ -1,0 +1,302 @@
+"""The host's queues: alerts, tasks and the owner's queue, each with its true total and
+every row reachable a page at a time, in the order a person should take them.
+
+No cap anywhere: ``count()`` is the count of every matching row and ``rows(offset,
+limit)`` reads one page with LIMIT/OFFSET (the console's VirtualTable and the CLI's
+``--page`` both page through the same source). The order is "live and urgent before old":
+
+- alerts: critical and error first, then warnings, newest first in each;
+- tasks: newest first (an old open task is usually stale; a new one is about now);
+- the owner's queue: urgent alerts, live join requests (the ones nearest the moment
+  their platform forgets them first, as the join queue orders them), open cases (appeals
+  first, audit samples last, newest first), the other alerts, then tasks.
+
+A :class:`QueueFilter` narrows any of them by kind, group and age; :func:`parse_filter`
+reads the console's filter text (``task >2d 福利``) and refuses what it cannot read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS = ("alert", "join request", "case", "task")
+_KIND_WORDS = {
+    "alert": "alert", "alerts": "alert", "提醒": "alert", "告警": "alert",
+    "join": "join request", "joins": "join request", "request": "join request", "requests": "join request",
+    "入群申请": "join request", "申请": "join request",
+    "case": "case", "cases": "case", "案件": "case", "违规": "case",
+    "task": "task", "tasks": "task", "任务": "task",
+}
+_AGE = re.compile(r"^([<>])(\d+)([mhd])$")
+_UNIT = {"m": 60, "h": 3600, "d": 86400}
+NEVER = 1 << 62  # the expiry of a request on a platform that never forgets one
+SEVERITY_ORDER = "CASE a.severity WHEN 'critical' THEN 0 WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END"
+
+
+class FilterError(ValueError):
+    """Filter text that cannot be read; the message names the word and the forms expected
+    (``template`` and ``values`` let the console say it in the workspace's language)."""
+
+    def __init__(self, template: str, **values: Any):
+        self.template, self.values = template, values
+        super().__init__(template.format(**values))
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    kinds: frozenset[str] = frozenset()  # empty: every kind
+    group_ids: tuple[int, ...] | None = None  # None: every group
+    group_words: tuple[str, ...] = ()  # each must be in the group's name
+    older_than: int | None = None  # seconds
+    newer_than: int | None = None
+    words: tuple[str, ...] = field(default=(), compare=False)
+
+    def wants(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
+
+
+def parse_filter(text: str) -> QueueFilter:
+    """``alert``/``task``/``case``/``join`` (or 提醒/任务/案件/入群申请) keep those kinds;
+    ``>2d`` / ``<6h`` / ``>30m`` keep items older / newer than that; ``#12`` keeps group 12;
+    any other word must appear in the group's name."""
+    kinds: set[str] = set()
+    gids: list[int] = []
+    words: list[str] = []
+    older = newer = None
+    for w in text.split():
+        low = w.lower()
+        if low in _KIND_WORDS:
+            kinds.add(_KIND_WORDS[low])
+        elif low[:1] in "<>":
+            m = _AGE.match(low)
+            if not m:
+                raise FilterError("age {word} is not understood; expected > or < then a whole number and m, h or d,"
+                                  " e.g. >2d or <6h", word=w)
+            secs = int(m.group(2)) * _UNIT[m.group(3)]
+            if m.group(1) == ">":
+                older = secs
+            else:
+                newer = secs
+        elif low.startswith("#"):
+            if not low[1:].isdigit():
+                raise FilterError("group {word} is not understood; expected # then a group id, e.g. #12", word=w)
+            gids.append(int(low[1:]))
+        else:
+            words.append(w)
+    return QueueFilter(frozenset(kinds), tuple(gids) or None, tuple(words), older, newer, tuple(text.split()))
+
+
+def matching_groups(ws: Any, flt: QueueFilter, scope: list[int] | None) -> list[int] | None:
+    """Group ids the filter and the owner's scope allow (None: no restriction)."""
+    ids = None if scope is None else set(scope)
+    if flt.group_ids is not None:
+        ids = set(flt.group_ids) if ids is None else ids & set(flt.group_ids)
+    if flt.group_words:
+        sql = "SELECT id FROM groups WHERE " + " AND ".join("instr(lower(name), ?) > 0" for _ in flt.group_words)
+        named = {r[0] for r in ws.store.execute(sql, [w.lower() for w in flt.group_words]).fetchall()}
+        ids = named if ids is None else ids & named
+    return None if ids is None else sorted(ids)
+
+
+class Segment:
+    """One kind's rows (one table) as a count and pages; ``shape`` turns a row into the
+    queue's common form (kind, id, key, group_id, group_name, platform, ts, what)."""
+
+    def __init__(self, ws: Any, kind: str, source: str, where: str, params: list[Any], order: str, select: str,
+                 shape, prefix: str = ""):
+        self.ws, self.kind, self.source, self.where, self.params = ws, kind, source, where, params
+        self.order, self.select, self.shape, self.prefix = order, select, shape, prefix
+
+    def count(self) -> int:
+        return int(self.ws.store.scalar(f"{self.prefix} SELECT count(*) FROM {self.source} WHERE {self.where}",
+                                        self.params, 0) or 0)
+
+    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        got = self.ws.store.query(f"{self.prefix} SELECT {self.select} FROM {self.source}"
+                                  f" LEFT JOIN groups g ON g.id = x.group_id WHERE {self.where}"
+                                  f" ORDER BY {self.order} LIMIT ? OFFSET ?", [*self.params, limit, offset])
+        return [self.shape(r) for r in got]
+
+
+def _common(where: list[str], params: list[Any], ws: Any, flt: QueueFilter, gids: list[int] | None, ts: str,
+            *, null_group: bool = False) -> None:
+    if gids is not None:
+        marks = ",".join("?" * len(gids)) or "NULL"
+        where.append(f"(x.group_id IN ({marks}){' OR x.group_id IS NULL' if null_group else ''})")
+        params += gids
+    if flt.older_than is not None:
+        where.append(f"x.{ts} <= ?")
+        params.append(ws.now() - flt.older_than)
+    if flt.newer_than is not None:
+        where.append(f"x.{ts} > ?")
+        params.append(ws.now() - flt.newer_than)
+
+
+def alert_segment(ws: Any, flt: QueueFilter, gids: list[int] | None, urgent: bool | None = None) -> Segment:
+    """Open alerts; ``urgent`` True: critical and error only, False: the rest, None: all.
+    Operation-wide alerts (no group) stay in unless the filter names groups."""
+    where, params = ["x.resolved_at IS NULL"], []
+    if urgent is not None:
+        where.append("x.severity IN ('critical', 'error')" if urgent else "x.severity NOT IN ('critical', 'error')")
+    _common(where, params, ws, flt, gids, "opened_at",
+            null_group=flt.group_ids is None and not flt.group_words)
+
+    def shape(r):
+        return {"kind": "alert", "id": r["id"], "key": f"alert:{r['id']}", "group_id": r["group_id"],
+                "group_name": r["group_name"], "platform": r["platform"], "ts": r["opened_at"], "what": r["message"],
+                "message": r["message"],
+                "why": r["why"], "severity": r["severity"], "alert_kind": r["alert_kind"],
+                "dedupe_key": r["dedupe_key"]}
+    return Segment(ws, "alert", "alerts x", " AND ".join(where), params,
+                   SEVERITY_ORDER.replace("a.", "x.") + ", x.opened_at DESC, x.id DESC",
+                   "x.id, x.kind AS alert_kind, x.group_id, g.name AS group_name, g.platform, x.severity, x.message,"
+                   " x.why, x.opened_at, x.dedupe_key", shape)
+
+
+def task_segment(ws: Any, flt: QueueFilter, gids: list[int] | None, assignee: str = "") -> Segment:
+    """Open tasks, newest first: in the allowed groups, or assigned to ``assignee``."""
+    where, params = ["x.status = 'open'"], []
+    sub: list[str] = []
+    _common(sub, params, ws, flt, gids, "created_at")
+    if gids is not None and assignee and flt.group_ids is None and not flt.group_words:
+        sub[0] = f"({sub[0]} OR x.assignee = ?)"
+        params.insert(len(gids), assignee)
+    where += sub
+
+    def shape(r):
+        return {"kind": "task", "id": r["id"], "key": f"task:{r['id']}", "group_id": r["group_id"],
+                "group_name": r["group_name"], "platform": r["platform"], "ts": r["created_at"], "what": r["title"],
+                "why": r["detail"], "task_kind": r["task_kind"], "assignee": r["assignee"], "source": r["source"]}
+    return Segment(ws, "task", "tasks x", " AND ".join(where), params, "x.created_at DESC, x.id DESC",
+                   "x.id, x.kind AS task_kind, x.title, x.detail, x.group_id, g.name AS group_name, g.platform,"
+                   " x.assignee, x.source, x.created_at", shape)
+
+
+def join_segment(ws: Any, flt: QueueFilter, gids: list[int] | None) -> Segment:
+    """Live join requests (waiting, and still kept by their platform), nearest their
+    platform's forgetting first, as the join queue orders them."""
+    known = [(c, s) for c, s in _lifetimes(ws).items() if s is not None]
+    prefix = ("WITH life(cid, secs) AS (VALUES " + ", ".join("(?, ?)" for _ in known) + ")") if known else \
+        "WITH life(cid, secs) AS (SELECT NULL, NULL)"
+    params: list[Any] = [v for pair in known for v in pair] + [ws.now()]
+    where = ["x.status IN ('pending', 'held')", "(life.secs IS NULL OR x.requested_at + life.secs > ?)"]
+    _common(where, params, ws, flt, gids, "requested_at")
+
+    def shape(r):
+        return {"kind": "join request", "id": r["id"], "key": f"join:{r['id']}", "group_id": r["group_id"],
+                "group_name": r["group_name"], "platform": r["platform"], "ts": r["requested_at"],
+                "what": f"{r['person'] or '?'}: {r['comment'] or ''}", "why": r["reason"] or "",
+                "expires_at": r["expires_at"]}
+    return Segment(ws, "join request", "join_requests x LEFT JOIN life ON life.cid = x.connection_id"
+                   " LEFT JOIN people p ON p.id = x.person_id", " AND ".join(where), params,
+                   f"coalesce(x.requested_at + life.secs, {NEVER}), x.requested_at, x.id",
+                   "x.id, x.group_id, g.name AS group_name, g.platform, p.display_name AS person, x.comment,"
+                   " x.reason, x.requested_at, x.requested_at + life.secs AS expires_at", shape, prefix)
+
+
+def case_segment(ws: Any, flt: QueueFilter, gids: list[int] | None) -> Segment:
+    """Cases waiting on a person (open or appealed): appeals first, audit samples last,
+    newest first in each."""
+    where, params = ["x.status IN ('open', 'appealed')"], []
+    _common(where, params, ws, flt, gids, "opened_at")
+    audit = "x.audit" if _has_column(ws, "cases", "audit") else "0"
+
+    def shape(r):
+        return {"kind": "case", "id": r["id"], "key": f"case:{r['id']}", "group_id": r["group_id"],
+                "group_name": r["group_name"], "platform": r["platform"], "ts": r["opened_at"],
+                "what": f"{r['person'] or '?'}: {r['rule'] or ''} {r['step'] or ''}".strip(), "why": "",
+                "status": r["status"]}
+    return Segment(ws, "case", "cases x LEFT JOIN people p ON p.id = x.person_id", " AND ".join(where), params,
+                   f"CASE WHEN x.status = 'appealed' THEN 0 WHEN {audit} = 1 THEN 2 ELSE 1 END,"
+                   " x.opened_at DESC, x.id DESC",
+                   "x.id, x.group_id, g.name AS group_name, g.platform, x.rule, x.step, x.status, x.opened_at,"
+                   " p.display_name AS person", shape)
+
+
+class Stacked:
+    """Segments one after another as one source: the total is their sum and a page may
+    span two of them (each reads only its part of the page)."""
+
+    def __init__(self, segments: list[Segment]):
+        self.segments = segments
+        self._counts: list[int] | None = None  # as of the last count(), so pages agree with it
+
+    def count(self) -> int:
+        self._counts = [s.count() for s in self.segments]
+        return sum(self._counts)
+
+    def counts(self) -> dict[str, int]:
+        """The total by kind (as of the last ``count()``)."""
+        if self._counts is None:
+            self.count()
+        out: dict[str, int] = {}
+        for s, n in zip(self.segments, self._counts or []):
+            out[s.kind] = out.get(s.kind, 0) + n
+        return out
+
+    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        if self._counts is None:
+            self.count()
+        out: list[dict[str, Any]] = []
+        for s, n in zip(self.segments, self._counts or []):
+            if offset >= n:
+                offset -= n
+                continue
+            out += s.rows(offset, limit - len(out))
+            offset = 0
+            if len(out) >= limit:
+                break
+        return out
+
+
+def alerts(ws: Any, flt: QueueFilter = QueueFilter(), scope: list[int] | None = None) -> Stacked:
+    gids = matching_groups(ws, flt, scope)
+    return Stacked([alert_segment(ws, flt, gids)])
+
+
+def tasks(ws: Any, flt: QueueFilter = QueueFilter(), scope: list[int] | None = None, assignee: str = "") -> Stacked:
+    gids = matching_groups(ws, flt, scope)
+    return Stacked([task_segment(ws, flt, gids, assignee)])
+
+
+def owner_scope(ws: Any, owner: str) -> list[int] | None:
+    """Groups where ``owner`` (a display name) holds the owner role; None (every group) for
+    the lead or when no owner is configured (a solo operator owns everything)."""
+    if not owner:
+        return None
+    if ws.store.scalar("SELECT 1 FROM roles r JOIN people p ON p.id = r.person_id WHERE p.display_name = ?"
+                       " AND r.role = 'lead'", (owner,)):
+        return None
+    return [r[0] for r in ws.store.execute(
+        "SELECT DISTINCT r.group_id FROM roles r JOIN people p ON p.id = r.person_id WHERE p.display_name = ?"
+        " AND r.role = 'owner' AND r.group_id IS NOT NULL ORDER BY 1", (owner,)).fetchall()]
+
+
+def owner_queue(ws: Any, owner: str, flt: QueueFilter = QueueFilter()) -> Stacked:
+    """Everything waiting on ``owner`` in the order a person should take it (see above)."""
+    gids = matching_groups(ws, flt, owner_scope(ws, owner))
+    segs: list[Segment] = []
+    if flt.wants("alert"):
+        segs.append(alert_segment(ws, flt, gids, urgent=True))
+    if flt.wants("join request"):
+        segs.append(join_segment(ws, flt, gids))
+    if flt.wants("case"):
+        segs.append(case_segment(ws, flt, gids))
+    if flt.wants("alert"):
+        segs.append(alert_segment(ws, flt, gids, urgent=False))
+    if flt.wants("task"):
+        segs.append(task_segment(ws, flt, gids, owner))
+    return Stacked(segs)
+
+
+def _lifetimes(ws: Any) -> dict[str, int | None]:
+    from .join_requests import request_lifetime
+
+    names = set(ws.settings.connections) | {r[0] for r in ws.store.execute("SELECT id FROM connections")}
+    return {c: request_lifetime(ws, c) for c in sorted(names)}
+
+
+def _has_column(ws: Any, table: str, column: str) -> bool:
+    return any(r[1] == column for r in ws.store.execute(f"PRAGMA table_info({table})").fetchall())
