@@ -83,7 +83,7 @@ def standing(ws, person_id: int) -> str | None:
         if ws.store.scalar("SELECT 1 FROM blacklist WHERE person_id = ? AND removed_at IS NULL LIMIT 1", (person_id,)):
             return "is blacklisted"
     row = ws.store.one(
-        "SELECT kind, step, rule FROM cases WHERE person_id = ? AND status != 'undone'"
+        "SELECT kind, step, rule FROM cases WHERE person_id = ? AND status NOT IN ('undone', 'overturned')"
         " AND (kind = 'blacklist' OR step IN ('kick', 'blacklist')) ORDER BY id DESC LIMIT 1", (person_id,))
     if row is None:
         return None
