@@ -134,10 +134,14 @@ def _common(where: list[str], params: list[Any], ws: Any, flt: QueueFilter, gids
         params.append(ws.now() - flt.newer_than)
 
 
-def alert_segment(ws: Any, flt: QueueFilter, gids: list[int] | None, urgent: bool | None = None) -> Segment:
-    """Open alerts; ``urgent`` True: critical and error only, False: the rest, None: all.
-    Operation-wide alerts (no group) stay in unless the filter names groups."""
+def alert_segment(ws: Any, flt: QueueFilter, gids: list[int] | None, urgent: bool | None = None,
+                  kind: str = "") -> Segment:
+    """Open alerts (of ``kind`` when given); ``urgent`` True: critical and error only, False:
+    the rest, None: all. Operation-wide alerts (no group) stay in unless the filter names groups."""
     where, params = ["x.resolved_at IS NULL"], []
+    if kind:
+        where.append("x.kind = ?")
+        params.append(kind)
     if urgent is not None:
         where.append("x.severity IN ('critical', 'error')" if urgent else "x.severity NOT IN ('critical', 'error')")
     _common(where, params, ws, flt, gids, "opened_at",
@@ -155,8 +159,9 @@ def alert_segment(ws: Any, flt: QueueFilter, gids: list[int] | None, urgent: boo
                    " x.why, x.opened_at, x.dedupe_key", shape)
 
 
-def task_segment(ws: Any, flt: QueueFilter, gids: list[int] | None, assignee: str = "") -> Segment:
-    """Open tasks, newest first: in the allowed groups, or assigned to ``assignee``."""
+def task_segment(ws: Any, flt: QueueFilter, gids: list[int] | None, assignee: str = "", kind: str = "") -> Segment:
+    """Open tasks (of ``kind`` when given), newest first: in the allowed groups, or
+    assigned to ``assignee``."""
     where, params = ["x.status = 'open'"], []
     sub: list[str] = []
     _common(sub, params, ws, flt, gids, "created_at")
@@ -164,6 +169,9 @@ def task_segment(ws: Any, flt: QueueFilter, gids: list[int] | None, assignee: st
         sub[0] = f"({sub[0]} OR x.assignee = ?)"
         params.insert(len(gids), assignee)
     where += sub
+    if kind:
+        where.append("x.kind = ?")
+        params.append(kind)
 
     def shape(r):
         return {"kind": "task", "id": r["id"], "key": f"task:{r['id']}", "group_id": r["group_id"],
@@ -251,14 +259,17 @@ class Stacked:
         return out
 
 
-def alerts(ws: Any, flt: QueueFilter = QueueFilter(), scope: list[int] | None = None) -> Stacked:
+def alerts(ws: Any, flt: QueueFilter = QueueFilter(), scope: list[int] | None = None, kind: str = "") -> Stacked:
+    """Every open alert (of ``kind``), urgent then newest first."""
     gids = matching_groups(ws, flt, scope)
-    return Stacked([alert_segment(ws, flt, gids)])
+    return Stacked([alert_segment(ws, flt, gids, kind=kind)])
 
 
-def tasks(ws: Any, flt: QueueFilter = QueueFilter(), scope: list[int] | None = None, assignee: str = "") -> Stacked:
+def tasks(ws: Any, flt: QueueFilter = QueueFilter(), scope: list[int] | None = None, assignee: str = "",
+          kind: str = "") -> Stacked:
+    """Every open task (of ``kind``), newest first."""
     gids = matching_groups(ws, flt, scope)
-    return Stacked([task_segment(ws, flt, gids, assignee)])
+    return Stacked([task_segment(ws, flt, gids, assignee, kind)])
 
 
 def owner_scope(ws: Any, owner: str) -> list[int] | None:

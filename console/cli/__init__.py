@@ -41,6 +41,10 @@ cli.add_command(plugins_cmd)
 cli.add_command(db_group)
 cli.add_command(config_group)
 cli.add_command(serve_cmd)
+from .queue_verbs import alerts_group, tasks_group  # noqa: E402
+
+cli.add_command(tasks_group)
+cli.add_command(alerts_group)
 from ..sync import sync_cmd  # noqa: E402
 
 cli.add_command(sync_cmd)

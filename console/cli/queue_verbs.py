@@ -1,0 +1,128 @@
+"""The host's queues on the command line: ``shequn tasks`` and ``shequn alerts``.
+
+Each lists its queue a page at a time with the true total (``--json`` prints
+``{"total", "page", "per_page", "pages", "rows"}``), narrowed by kind, group and age
+like the console's filter; ``shequn tasks done ID`` and ``shequn alerts resolve ID``
+settle one item (a resolved alert stays resolved until its cause changes).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import click
+
+from .context import fail, workspace
+from .output import emit, json_option
+
+PER_PAGE_MAX = 1000
+
+
+def _filter(kind: str | None, group: str | None, older: str | None, newer: str | None, base: str):
+    from ..queues import FilterError, parse_filter
+
+    words = [base]
+    if group:
+        words.append(f"#{group}" if group.isdigit() else group)
+    for sign, value, name in ((">", older, "--older-than"), ("<", newer, "--newer-than")):
+        if value:
+            if not re.fullmatch(r"\d+[mhd]", value):
+                fail(f"{name} {value!r}: expected a whole number and m, h or d, e.g. 2d or 6h")
+            words.append(sign + value)
+    try:
+        return parse_filter(" ".join(words))
+    except FilterError as e:
+        fail(str(e))
+
+
+def _page(src, page: int, per_page: int, as_json: bool, columns: list[str], what: str) -> None:
+    total = src.count()
+    rows = src.rows((page - 1) * per_page, per_page)
+    pages = max(1, -(-total // per_page))
+    if as_json:
+        click.echo(json.dumps({"total": total, "page": page, "per_page": per_page, "pages": pages, "rows": rows},
+                              ensure_ascii=False, indent=2, default=str))
+        return
+    emit(rows, columns, max_width=60)
+    noun = what if total == 1 else what + "s"
+    click.echo(f"{total} open {noun}; page {page} of {pages}" + (f" (--page {page + 1} for more)"
+                                                                    if page < pages else ""))
+
+
+def _common(f):
+    for opt in reversed([
+        click.option("--group", metavar="ID|NAME", help="Only this group (its id, or words of its name)."),
+        click.option("--older-than", metavar="AGE", help="Only items older than AGE (e.g. 2d, 6h, 30m)."),
+        click.option("--newer-than", metavar="AGE", help="Only items newer than AGE."),
+        click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Which page."),
+        click.option("--per-page", type=click.IntRange(1, PER_PAGE_MAX), default=50, show_default=True,
+                     help="Rows per page."),
+        json_option,
+    ]):
+        f = opt(f)
+    return f
+
+
+@click.group("tasks", invoke_without_command=True)
+@_common
+@click.option("--kind", metavar="KIND", help="Only tasks of this kind (fix_nickname, near_capacity, ...).")
+@click.pass_context
+def tasks_group(ctx: click.Context, group, older_than, newer_than, page, per_page, as_json, kind) -> None:
+    """Open tasks for people, newest first, with their true total. Sub-command: done ID."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .. import queues
+
+    flt = _filter(None, group, older_than, newer_than, "task")
+    with workspace(read_only=True) as ws:
+        src = queues.tasks(ws, flt, kind=kind or "")
+        _page(src, page, per_page, as_json, ["id", "task_kind", "group_name", "what", "assignee"], "task")
+
+
+@tasks_group.command("done")
+@click.argument("task_id", type=int)
+@click.option("--dismiss", is_flag=True, help="Dismiss it (not needed) instead of marking it done.")
+def tasks_done(task_id: int, dismiss: bool) -> None:
+    """Mark task ID done (or dismissed); audited."""
+    status = "dismissed" if dismiss else "done"
+    with workspace(read_only=False) as ws:
+        row = ws.store.one("SELECT status FROM tasks WHERE id = ?", (task_id,))
+        if row is None:
+            fail(f"no task {task_id}")
+        if row["status"] != "open":
+            fail(f"task {task_id} is already {row['status']}")
+        with ws.store.write() as c:
+            c.execute("UPDATE tasks SET status = ?, done_at = ? WHERE id = ? AND status = 'open'",
+                      (status, ws.now(), task_id))
+            ws.audit(f"task_{status}", "task", task_id)
+        click.echo(f"task {task_id}: {status}")
+
+
+@click.group("alerts", invoke_without_command=True)
+@_common
+@click.option("--kind", metavar="KIND", help="Only alerts of this kind (silent_group, queue_waiting, ...).")
+@click.pass_context
+def alerts_group(ctx: click.Context, group, older_than, newer_than, page, per_page, as_json, kind) -> None:
+    """Open alerts, critical first then newest, with their true total. Sub-command: resolve ID."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .. import queues
+
+    flt = _filter(None, group, older_than, newer_than, "alert")
+    with workspace(read_only=True) as ws:
+        src = queues.alerts(ws, flt, kind=kind or "")
+        _page(src, page, per_page, as_json, ["id", "severity", "alert_kind", "group_name", "what", "why"], "alert")
+
+
+@alerts_group.command("resolve")
+@click.argument("alert_id", type=int)
+def alerts_resolve(alert_id: int) -> None:
+    """Resolve alert ID: it stays resolved until its cause changes; audited."""
+    with workspace(read_only=False) as ws:
+        row = ws.store.one("SELECT resolved_at FROM alerts WHERE id = ?", (alert_id,))
+        if row is None:
+            fail(f"no alert {alert_id}")
+        if not ws.resolve_alert_by_hand(alert_id):
+            fail(f"alert {alert_id} is already resolved")
+        click.echo(f"alert {alert_id}: resolved (it comes back only if its cause changes)")

@@ -1,0 +1,74 @@
+"""``shequn tasks`` and ``shequn alerts``: the true total in the table and in --json, a
+second page past 500 rows, filters, settling one item, and bad input refused in words."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from click.testing import CliRunner
+
+from console.cli import build_cli
+
+
+
+def run(config_path, *args):
+    return CliRunner().invoke(build_cli([]), ["--config", str(config_path), *args])
+
+
+def seed(ws):
+    """The CLI reads the real clock: task i is made i hours before now (ages are whole
+    hours apart, so a test run's seconds never move an item across a bound)."""
+    now = int(time.time())
+    with ws.store.write() as c:
+        c.execute("INSERT INTO groups(id, connection_id, platform, platform_group_id, name, created_at)"
+                  " VALUES (1, 'sandbox', 'sandbox', 'g1', '福利一群', 1), (2, 'sandbox', 'sandbox', 'g2', 'Traffic', 1)")
+        # 620 tasks (ids 1-310 in group 1), 10 of them fix_nickname
+        c.executemany("INSERT INTO tasks(id, kind, title, group_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                      [(i, "fix_nickname" if i <= 10 else "do_by_hand", f"t{i}", 1 if i <= 310 else 2, now - 3600 * i)
+                       for i in range(1, 621)])
+        c.executemany("INSERT INTO alerts(id, kind, group_id, severity, message, opened_at) VALUES (?, ?, 2, ?, ?, ?)",
+                      [(i, "silent_group", "error" if i == 7 else "warning", f"a{i}", now - i) for i in range(1, 11)])
+
+
+def test_tasks_total_and_second_page_past_500(ws, config_path):
+    seed(ws)
+    ws.close()
+    r = run(config_path, "tasks", "--json", "--per-page", "500", "--page", "2")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert (out["total"], out["page"], out["pages"], len(out["rows"])) == (620, 2, 2, 120)
+    assert out["rows"][0]["id"] == 501 and out["rows"][-1]["id"] == 620  # newest first
+    r = run(config_path, "tasks", "--per-page", "5")
+    assert "620 open tasks; page 1 of 124 (--page 2 for more)" in r.output
+    r = run(config_path, "tasks", "--json", "--kind", "fix_nickname")
+    assert json.loads(r.output)["total"] == 10
+    r = run(config_path, "tasks", "--json", "--group", "1", "--older-than", "10h")
+    assert json.loads(r.output)["total"] == 301  # group 1 holds 1..310; 10 hours old or more: 10..310
+    r = run(config_path, "tasks", "--json", "--group", "福利", "--newer-than", "5h")
+    assert json.loads(r.output)["total"] == 4  # 1..4 hours old
+
+
+def test_task_done_and_alert_resolve(ws, config_path):
+    seed(ws)
+    ws.close()
+    assert run(config_path, "tasks", "done", "3").output.strip() == "task 3: done"
+    r = run(config_path, "tasks", "done", "3")
+    assert r.exit_code == 2 and "task 3 is already done" in r.output
+    assert json.loads(run(config_path, "tasks", "--json").output)["total"] == 619
+    alerts = json.loads(run(config_path, "alerts", "--json").output)
+    assert alerts["total"] == 10 and [a["id"] for a in alerts["rows"][:3]] == [7, 1, 2]  # the error first
+    r = run(config_path, "alerts", "resolve", "7")
+    assert r.exit_code == 0 and "comes back only if its cause changes" in r.output
+    assert run(config_path, "alerts", "resolve", "7").exit_code == 2
+    assert json.loads(run(config_path, "alerts", "--json").output)["total"] == 9
+
+
+def test_bad_input_is_refused_in_words(ws, config_path):
+    ws.close()
+    r = run(config_path, "tasks", "--older-than", "two days")
+    assert r.exit_code == 2 and "--older-than 'two days': expected a whole number and m, h or d" in r.output
+    r = run(config_path, "alerts", "--per-page", "0")
+    assert r.exit_code == 2 and "--per-page" in r.output
+    r = run(config_path, "alerts", "resolve", "424242")
+    assert r.exit_code == 2 and "no alert 424242" in r.output
