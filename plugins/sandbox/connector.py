@@ -51,6 +51,7 @@ class SandboxConnector(Connector):
     intake = frozenset({"poll"})
     pacing = Pacing(rate=20.0, burst=20)
     poll_interval = 1.0
+    join_request_lifetime = 3 * 86400  # model.REQUEST_TTL: the world forgets a request after 3 days (a test pins it)
 
     def __init__(self, name: str, options: dict[str, Any] | None = None, *, sink=None):
         super().__init__(name, options, sink=sink)
