@@ -40,4 +40,50 @@ ZH = {
     "{name}: 1 join request waiting": "{name}：1 条入群申请待审核",
     "{name}: {n} join requests waiting": "{name}：{n} 条入群申请待审核",
     "oldest waiting {hours} h; threshold {limit} h": "最早的已等待 {hours} 小时；阈值 {limit} 小时",
+    # segments (plugins/kpi/segments.py, basis.py): each person's why, stored in the workspace's language
+    "unknown": "未知", "; ": "；",
+    "below {value}, set in [kpi] bargain_max_order_value": "低于 {value}（[kpi] bargain_max_order_value 设定）",
+    "below the operation's median order value {value}": "低于本运营订单金额中位数 {value}",
+    "at least {value}, set in [kpi] need_min_order_value": "至少 {value}（[kpi] need_min_order_value 设定）",
+    "at least {value}, the floor of the operation's top tenth of orders": "至少 {value}（本运营金额最高一成订单的下限）",
+    "no orders in the workspace yet (shequn import orders FILE.csv, or a shop plugin)":
+        "工作区还没有订单（shequn import orders FILE.csv，或商城插件）",
+    "buys monthly: {n} orders, a typical gap of {gap} days (a month: {lo:g} to {hi:g}), the last {last} days ago":
+        "每月购买：{n} 笔订单，通常间隔 {gap} 天（一个月：{lo:g} 到 {hi:g} 天），最近一笔在 {last} 天前",
+    "referred {refs} (rule: at least {least})": "推荐了 {refs} 人（规则：至少 {least} 人）",
+    "{n} orders averaging {avg}": "{n} 笔订单，平均 {avg}",
+    "never referred anyone": "从未推荐他人",
+    "a strong need: an order of {amount}": "需求强：一笔 {amount} 的订单",
+    "no repeat purchase within 3 months (seen {last} days since the last order)":
+        "3 个月内无复购（最近一笔订单后已观察 {last} 天）",
+    "never ordered in the {days} days known (judged after {horizon})": "已知 {days} 天内从未下单（满 {horizon} 天后判断）",
+    "no order in the {days} days known: 'never' is judged after {horizon} days":
+        "已知 {days} 天内没有下单：满 {horizon} 天才判断“从未购买”",
+    "bought once, {amount}, {last} days ago, and not again": "只买过一次，{amount}，{last} 天前，之后没有再买",
+    "not a strong need": "不算强需求",
+    "one order, {last} days ago: too early to tell a one-off from a monthly or bargain buyer (judged {hi:g} days after the order)":
+        "一笔订单，{last} 天前：还无法区分一次性购买与每月或羊毛型买家（下单 {hi:g} 天后判断）",
+    "{n} orders averaging {avg}, a typical gap of {gap} days, referred {refs}: no segment's rule fits (loyal buys monthly"
+    " and refers; bargain never refers and buys below the threshold; need does not repeat within 3 months)":
+        "{n} 笔订单，平均 {avg}，通常间隔 {gap} 天，推荐 {refs} 人：没有符合的分类规则（忠实型每月购买且推荐过他人；"
+        "羊毛型从不推荐且订单金额低于阈值；需求型 3 个月内不复购）",
+    # tags (plugins/kpi/tags.py, predict.py): values and methods, stored in the workspace's language
+    "left every group within 30 days": "30 天内退出了所有群",
+    "among those who sent {share} of the messages of {since}..{until}: groups {groups}":
+        "属于发出 {since}..{until} {share} 消息的成员：群 {groups}",
+    "a member all {days} days of {since}..{until}, outside those who sent {share} of the messages: groups {groups}":
+        "{since}..{until} 全部 {days} 天都在群内，不在发出 {share} 消息的成员之列：群 {groups}",
+    "observed rate: {rate} of the {people} people with {bucket} on {day} ordered within the next 30 days":
+        "实测比例：{day} 时{bucket}的 {people} 人中，{rate} 在随后 30 天内下单",
+    "within 30 days": "30 天内",
+    "no order in 30 days": "30 天内无订单",
+    "1 order, last within 7 days": "1 笔订单，最近一笔在 7 天内",
+    "1 order, last 8-14 days ago": "1 笔订单，最近一笔在 8-14 天前",
+    "1 order, last 15-30 days ago": "1 笔订单，最近一笔在 15-30 天前",
+    "2 orders, last within 7 days": "2 笔订单，最近一笔在 7 天内",
+    "2 orders, last 8-14 days ago": "2 笔订单，最近一笔在 8-14 天前",
+    "2 orders, last 15-30 days ago": "2 笔订单，最近一笔在 15-30 天前",
+    "3+ orders, last within 7 days": "3 笔及以上订单，最近一笔在 7 天内",
+    "3+ orders, last 8-14 days ago": "3 笔及以上订单，最近一笔在 8-14 天前",
+    "3+ orders, last 15-30 days ago": "3 笔及以上订单，最近一笔在 15-30 天前",
 }

@@ -141,5 +141,26 @@ def m003_rollups_total(store) -> None:
     run_script(store, M003)
 
 
+# Segments gain "unknown" (people whose data cannot show a segment yet). SQLite cannot
+# change a CHECK constraint in place; the table is a cache the segments job refills, so
+# it is made again empty (the job's next run, or `shequn kpi refresh`, fills it).
+M004 = r"""
+DROP TABLE kpi_segments;
+CREATE TABLE kpi_segments (
+    person_id INTEGER PRIMARY KEY,
+    segment TEXT NOT NULL CHECK (segment IN ('loyal', 'bargain', 'need', 'low_need', 'unknown')),
+    signals TEXT NOT NULL,               -- JSON: the figures the rules looked at, and the why's parts
+    why TEXT NOT NULL,                   -- the rule that placed them and its thresholds, in words
+    computed_at INTEGER NOT NULL
+);
+DELETE FROM kpi_segment_mix;
+DELETE FROM meta WHERE key = 'kpi.segments_at';
+"""
+
+
+def m004_segments_unknown(store) -> None:
+    run_script(store, M004)
+
+
 MIGRATIONS = [("m001_kpi_tables", m001_kpi_tables), ("m002_orders_time_index", m002_orders_time_index),
-              ("m003_rollups_total", m003_rollups_total)]
+              ("m003_rollups_total", m003_rollups_total), ("m004_segments_unknown", m004_segments_unknown)]

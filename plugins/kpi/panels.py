@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, Static
 
 STAGES = ("acquisition", "activation", "retention", "monetisation", "spread")
-SEGMENTS = ("loyal", "bargain", "need", "low_need")
+SEGMENTS = ("loyal", "bargain", "need", "low_need", "unknown")  # unknown: data cannot show a segment yet
 
 
 def arrow(change: float | None) -> str:

@@ -1,19 +1,22 @@
-"""Segments (用户分类) by the rules in DOMAIN.md, with thresholds from ``[kpi]``.
+"""Segments (用户分类) by the rules in DOMAIN.md, applied to the workspace's orders and
+referrals, as of the newest order (see ``basis``), tried in this order:
 
-Rules, tried in this order, so every person lands in exactly one segment:
+1. loyal 忠实型: buys monthly (at least two orders, a typical gap between them of about a
+   month, from half a month to a month and a half, and the last within a month and a
+   half) and referred at least ``loyal_min_referrals`` people;
+2. bargain 羊毛型: never referred anyone, at least ``bargain_min_orders`` orders, average
+   order below the bargain threshold (the operation's median order value unless set);
+3. need 需求型: a strong need (an order at least the need threshold: the floor of the
+   operation's top tenth of order values unless set) and no repeat purchase within 3
+   months;
+4. low-need 低需求: bought never, over at least ``segment_horizon_days`` known, or once
+   and not again for a month and a half (a monthly or bargain buyer would have been back);
+5. unknown 未知: everyone whose data cannot show a segment yet (one recent order, too
+   short a history to call "never", or orders no rule describes). Not guessed.
 
-1. loyal 忠实型: ordered in at least ``loyal_min_months`` of the last three 30-day
-   periods ("buys monthly"; someone known for fewer periods must have ordered in each
-   period they were known) and referred at least ``loyal_min_referrals`` people;
-2. bargain 羊毛型: never referred anyone, at least ``bargain_min_orders`` orders, and an
-   average order value below ``bargain_max_order_value`` ("buys for price");
-3. low-need 低需求: bought once or never, and that one order was below
-   ``need_min_order_value``;
-4. need 需求型: everyone else who bought: a strong need (a large order, or repeated
-   purchases) without the monthly habit and referrals of the loyal. Whether they bought
-   again within 3 months is recorded among the signals.
-
-Each person's row keeps the signals the rules looked at and the reason in words.
+Each person's row keeps the signals, and the ``why`` names the rule and each threshold
+with where it came from. The same orders and referrals give the same answer whenever it
+is recomputed: nothing here reads the wall clock.
 """
 
 from __future__ import annotations
@@ -21,81 +24,116 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+from .basis import DAY, MONTH_DAYS, Basis, basis, median
 from .settings import KpiSettings, kpi_settings
 from .window import Scope
 
-SEGMENTS = ("loyal", "bargain", "need", "low_need")
-TITLES = {"loyal": "loyal", "bargain": "bargain", "need": "need", "low_need": "low-need"}
-DAY = 86400
+SEGMENTS = ("loyal", "bargain", "need", "low_need", "unknown")
+KNOWN = SEGMENTS[:4]
+TITLES = {"loyal": "loyal", "bargain": "bargain", "need": "need", "low_need": "low-need", "unknown": "unknown"}
+NEED_REPEAT_DAYS = 90  # need: "no repeat purchase within 3 months"
+
+Why = list[tuple[str, dict]]  # (template, values) parts, joined with "; "
 
 
-def classify(sig: dict, cfg: KpiSettings) -> tuple[str, str]:
-    """(segment, why) for one person's signals."""
-    n, avg, months, refs = sig["orders"], sig["avg_order"], sig["active_months"], sig["referrals"]
-    need_months = min(cfg.loyal_min_months, sig["known_months"])  # a newcomer cannot show 3 months yet
-    if n and months >= need_months and refs >= cfg.loyal_min_referrals:
-        return "loyal", (f"ordered in {months} of the last {sig['known_months']} months known"
-                         f" (rule: at least {need_months})"
-                         f" and referred {refs} (rule: at least {cfg.loyal_min_referrals})")
-    if refs == 0 and n >= cfg.bargain_min_orders and avg < cfg.bargain_max_order_value:
-        return "bargain", (f"{n} orders averaging {avg:.2f} (rule: below {cfg.bargain_max_order_value:g}),"
-                           " never referred anyone")
+def person_signals(orders: list[tuple[int, float]], referrals: int, first_seen: int | None, b: Basis) -> dict:
+    """The figures the rules look at for one person, as of ``b.anchor``."""
+    os_ = sorted(orders)
+    amounts = [a for _, a in os_]
+    gaps = [(y[0] - x[0]) / DAY for x, y in zip(os_, os_[1:])]
+    since = max(first_seen if first_seen is not None else b.start, b.start) if b.start is not None else None
+    return {
+        "orders": len(os_), "spent": round(sum(amounts), 2),
+        "avg_order": round(sum(amounts) / len(amounts), 2) if amounts else 0.0,
+        "max_order": max(amounts) if amounts else 0.0,
+        "typical_gap_days": round(median(gaps), 1) if gaps else None,
+        "last_order_days": round((b.anchor - os_[-1][0]) / DAY, 1) if os_ else None,
+        "known_days": round((b.anchor - since) / DAY) if since is not None else 0,
+        "referrals": referrals,
+        "repeat_90d": any(g <= NEED_REPEAT_DAYS for g in gaps),
+        "as_of": b.anchor,
+    }
+
+
+def classify(sig: dict, b: Basis, cfg: KpiSettings) -> tuple[str, Why]:
+    """(segment, why) for one person's signals against the operation's basis."""
+    if b.anchor is None:
+        return "unknown", [("no orders in the workspace yet (shequn import orders FILE.csv, or a shop plugin)", {})]
+    n, refs, gap, last = sig["orders"], sig["referrals"], sig["typical_gap_days"], sig["last_order_days"]
+    lo, hi = MONTH_DAYS / 2, MONTH_DAYS * 1.5
+    monthly = n >= 2 and lo <= gap <= hi and last <= hi
+    if monthly and refs >= cfg.loyal_min_referrals:
+        return "loyal", [("buys monthly: {n} orders, a typical gap of {gap} days (a month: {lo:g} to {hi:g}),"
+                          " the last {last} days ago", {"n": n, "gap": f"{gap:g}", "lo": lo, "hi": hi, "last": f"{last:g}"}),
+                         ("referred {refs} (rule: at least {least})", {"refs": refs, "least": cfg.loyal_min_referrals})]
+    bt, nt = b.bargain, b.need
+    if refs == 0 and n >= cfg.bargain_min_orders and sig["avg_order"] < bt.value:
+        return "bargain", [("{n} orders averaging {avg}", {"n": n, "avg": f"{sig['avg_order']:.2f}"}), bt.words(),
+                           ("never referred anyone", {})]
+    if n and sig["max_order"] >= nt.value and not sig["repeat_90d"]:
+        return "need", [("a strong need: an order of {amount}", {"amount": f"{sig['max_order']:.2f}"}), nt.words(),
+                        ("no repeat purchase within 3 months (seen {last} days since the last order)",
+                         {"last": f"{last:g}"})]
+    horizon = cfg.segment_horizon_days
     if n == 0:
-        return "low_need", "never ordered"
-    if n == 1 and sig["max_order"] < cfg.need_min_order_value:
-        return "low_need", (f"bought once, {sig['max_order']:.2f} (below {cfg.need_min_order_value:g},"
-                            " no strong need shown)")
-    repeat = "bought again within 3 months" if sig["repeat_90d"] else "no repeat purchase within 3 months"
-    return "need", (f"{n} orders, largest {sig['max_order']:.2f}, {repeat};"
-                    f" not monthly with referrals (months {months}, referrals {refs})")
+        if sig["known_days"] >= horizon:
+            return "low_need", [("never ordered in the {days} days known (judged after {horizon})",
+                                 {"days": sig["known_days"], "horizon": horizon})]
+        return "unknown", [("no order in the {days} days known: 'never' is judged after {horizon} days",
+                            {"days": sig["known_days"], "horizon": horizon})]
+    if n == 1:
+        if last >= hi:
+            return "low_need", [("bought once, {amount}, {last} days ago, and not again", {"amount": f"{sig['max_order']:.2f}",
+                                                                                      "last": f"{last:g}"}),
+                                ("not a strong need", {}), nt.words()]
+        return "unknown", [("one order, {last} days ago: too early to tell a one-off from a monthly or bargain buyer"
+                            " (judged {hi:g} days after the order)", {"last": f"{last:g}", "hi": hi})]
+    return "unknown", [("{n} orders averaging {avg}, a typical gap of {gap} days, referred {refs}: no segment's rule fits"
+                        " (loyal buys monthly and refers; bargain never refers and buys below the threshold;"
+                        " need does not repeat within 3 months)",
+                        {"n": n, "avg": f"{sig['avg_order']:.2f}", "gap": f"{gap:g}", "refs": refs}), bt.words()]
 
 
-def signals(ws, person_ids: list[int] | None = None) -> dict[int, dict]:
-    """Order and referral signals per person (all people when ``person_ids`` is None)."""
-    now = ws.now()
+def why_text(why: Why, tr=None) -> str:
+    """The why in words: English, or through ``tr`` (``ws.tr``) in the workspace's language."""
+    if tr is None:
+        return "; ".join(t.format(**v) for t, v in why)
+    return tr("; ").join(tr(t, **v) for t, v in why)
+
+
+def read(ws, cfg: KpiSettings, person_ids: list[int] | None = None) -> tuple[Basis, dict[int, dict]]:
+    """The operation's basis and the signals of ``person_ids`` (everyone when None)."""
+    st = ws.store
+    all_orders = [(t, a) for t, a in st.execute("SELECT ordered_at, amount FROM orders WHERE person_id IS NOT NULL")]
+    b = basis(all_orders, cfg)
     filt, params = "", []
     if person_ids is not None:
-        filt = f" WHERE person_id IN ({','.join('?' * len(person_ids))})"
-        params = list(person_ids)
+        filt, params = f" AND person_id IN ({','.join('?' * len(person_ids))})", list(person_ids)
     orders: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for pid, ts, amount in ws.store.execute(f"SELECT person_id, ordered_at, amount FROM orders{filt}"
-                                            + (" AND" if filt else " WHERE") + " person_id IS NOT NULL", params):
+    for pid, ts, amount in st.execute("SELECT person_id, ordered_at, amount FROM orders WHERE person_id IS NOT NULL"
+                                      + filt, params):
         orders[pid].append((ts, amount))
     refs: dict[int, set[int]] = defaultdict(set)
-    for ref, pid in ws.store.execute("SELECT referred_by, id FROM people WHERE referred_by IS NOT NULL"):
+    for ref, pid in st.execute("SELECT referred_by, id FROM people WHERE referred_by IS NOT NULL"):
         refs[ref].add(pid)
-    for ref, pid in ws.store.execute("SELECT inviter_person_id, person_id FROM memberships"
-                                     " WHERE inviter_person_id IS NOT NULL"):
+    for ref, pid in st.execute("SELECT inviter_person_id, person_id FROM memberships WHERE inviter_person_id IS NOT NULL"):
         refs[ref].add(pid)
-    first_seen = dict(ws.store.execute("SELECT id, created_at FROM people"))
-    ids = person_ids if person_ids is not None else list(first_seen)
-    out = {}
-    for pid in ids:
-        os_ = sorted(orders.get(pid, []))
-        seen = min([t for t in (first_seen.get(pid), os_[0][0] if os_ else None) if t] or [now])
-        known = max(1, min(3, -(-(now - seen) // (30 * DAY))))
-        amounts = [a for _, a in os_]
-        months = sum(1 for k in range(3) if any(now - (k + 1) * 30 * DAY < ts <= now - k * 30 * DAY for ts, _ in os_))
-        out[pid] = {
-            "orders": len(os_), "spent": round(sum(amounts), 2),
-            "avg_order": round(sum(amounts) / len(amounts), 2) if amounts else 0.0,
-            "max_order": max(amounts) if amounts else 0.0,
-            "active_months": months, "known_months": known, "referrals": len(refs.get(pid, ())),
-            "repeat_90d": any(b[0] - a[0] <= 90 * DAY for a, b in zip(os_, os_[1:])),
-        }
-    return out
+    first_seen = dict(st.execute("SELECT id, created_at FROM people"))
+    ids = person_ids if person_ids is not None else sorted(first_seen)
+    return b, {pid: person_signals(orders.get(pid, []), len(refs.get(pid, ())), first_seen.get(pid), b) for pid in ids}
 
 
 def rebuild(ws) -> dict[str, int]:
-    """Recompute every person's segment and the per-group mix (the segments job)."""
+    """Recompute every person's segment and the per-group mix (the segments job).
+    ``why`` is stored in the workspace's language, the parts in ``signals`` for others."""
     cfg = kpi_settings(ws)
     now = ws.now()
-    sig = signals(ws)
+    b, sig = read(ws, cfg)
     rows, counts = [], defaultdict(int)
     for pid, s in sig.items():
-        seg, why = classify(s, cfg)
+        seg, why = classify(s, b, cfg)
         counts[seg] += 1
-        rows.append((pid, seg, json.dumps(s), why, now))
+        rows.append((pid, seg, json.dumps({**s, "why": why}, ensure_ascii=False), why_text(why, ws.tr), now))
     with ws.store.write() as c:
         c.execute("DELETE FROM kpi_segments")
         c.executemany("INSERT INTO kpi_segments(person_id, segment, signals, why, computed_at) VALUES (?,?,?,?,?)", rows)
@@ -106,8 +144,6 @@ def rebuild(ws) -> dict[str, int]:
                   " WHERE m.status = 'member' GROUP BY m.group_id, s.segment", (now,))
     ws.store.set_meta("kpi.segments_at", str(now))
     return dict(counts)
-
-
 def computed_at(ws) -> int | None:
     v = ws.store.get_meta("kpi.segments_at")
     return int(v) if v else None
@@ -148,27 +184,30 @@ def advice(shares: dict[str, float], cfg: KpiSettings) -> str:
 
 
 def segments(ws, group_id: int | None = None, include_insiders: bool = False) -> list[dict]:
-    """The segment mix per group (or one group): counts, shares and the advice."""
+    """The segment mix per group (or one group): counts, shares (unknown included, so the
+    shares say how much is known) and the advice, judged on the members with a segment."""
     cfg = kpi_settings(ws)
     q = "SELECT id, name, type FROM groups" + (" WHERE id = ?" if group_id is not None else "") + " ORDER BY id"
     out = []
     for g in ws.store.query(q, (group_id,) if group_id is not None else ()):
         counts = mix(ws, Scope("group", str(g["id"])), include_insiders)
         total = sum(counts.values())
-        shares = {s: (counts[s] / total if total else 0.0) for s in SEGMENTS}
+        known = sum(counts[s] for s in KNOWN)
         row = {"group_id": g["id"], "group": g["name"], "type": g["type"], "members": total}
         for s in SEGMENTS:
-            row[s] = round(shares[s], 4) if total else None
-        row["advice"] = advice(shares, cfg) if total else "no data"
+            row[s] = round(counts[s] / total, 4) if total else None
+        row["advice"] = advice({s: counts[s] / known for s in KNOWN}, cfg) if known else "no data"
         out.append(row)
     return out
 
 
 def member_segment(ws, person_id: int) -> dict | None:
-    """A person's segment now, with the signals and the rule that placed them
-    (computed fresh, so it never disagrees with today's orders)."""
+    """A person's segment now, with the signals and the rule that placed them, the why in
+    the workspace's language (computed fresh, so it never disagrees with the orders)."""
     if ws.store.scalar("SELECT id FROM people WHERE id = ?", (person_id,)) is None:
         return None
-    s = signals(ws, [person_id])[person_id]
-    seg, why = classify(s, kpi_settings(ws))
-    return {"person_id": person_id, "segment": seg, "title": TITLES[seg], "why": why, "signals": s}
+    cfg = kpi_settings(ws)
+    b, sig = read(ws, cfg, [person_id])
+    s = sig[person_id]
+    seg, why = classify(s, b, cfg)
+    return {"person_id": person_id, "segment": seg, "title": TITLES[seg], "why": why_text(why, ws.tr), "signals": s}

@@ -2,25 +2,47 @@
 
 - fact tags (source ``kpi``): taken from data as it is: city and first seen (static),
   order count, money spent and number of groups (dynamic);
-- rule tags (source ``kpi.rule``, dynamic), recomputed by the tags job: churned, lurker,
-  top talker, new;
-- predicted tags (source ``kpi.predict``): likely buyer, with a confidence and the
-  method named in the row.
+- rule tags (source ``kpi.rule``, dynamic), recomputed by the tags job: segment (with its
+  why, for the console's member screens), churned, new, and top talker and lurker by the
+  domain's 20/80 split of messages: in each group, the most active members who together
+  sent ``talker_message_share`` (80%) of its members' messages over ``talk_period_days``
+  are top talkers; the rest who were members for the whole period are lurkers;
+- predicted tags (source ``kpi.predict``): likely buyer, its confidence the observed rate
+  of people like them ordering within 30 days (``predict``), the method named in the row.
 
+Chat tags are anchored to the newest chat fact in the workspace and order tags to the
+newest order, never to the wall clock: the same data gives the same tags when recomputed.
 Each run replaces this plugin's rows only; other plugins' tags are left alone.
 Insiders get fact tags but no rule or predicted tags (they are not the audience).
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 
+from . import predict
 from .settings import kpi_settings
 
 DAY = 86400
 SOURCES = ("kpi", "kpi.rule", "kpi.predict")
-ACTIVITY_BINS = ((0, 0, "silent"), (1, 2, "1-2 days"), (3, 9, "3-9 days"), (10, 10**9, "10+ days"))
+
+
+def talk_split(counts: dict[int, int], share: float) -> set[int]:
+    """The top talkers of one group: the fewest members, most active first, whose messages
+    together reach ``share`` of the group's. Ties are taken whole (two members with the same
+    count are both in or both out), so the answer does not depend on row order."""
+    total = sum(counts.values())
+    if not total:
+        return set()
+    out: set[int] = set()
+    got = 0
+    for n in sorted(set(counts.values()), reverse=True):
+        if got >= share * total or n == 0:
+            break
+        same = {p for p, c in counts.items() if c == n}
+        out |= same
+        got += n * len(same)
+    return out
 
 
 def rebuild(ws) -> dict[str, int]:
@@ -35,79 +57,100 @@ def rebuild(ws) -> dict[str, int]:
         count[tag] += 1
 
     insiders = {r[0] for r in st.execute("SELECT id FROM people WHERE is_insider = 1")}
+    first_seen: dict[int, int | None] = {}
     for pid, city, created in st.execute("SELECT id, city, created_at FROM people"):
+        first_seen[pid] = created
         if city:
             add(pid, "city", city, "static", "fact", "kpi")
         if created:
             add(pid, "first_seen", ws.day(created), "static", "fact", "kpi")
-    buyers_90: set[int] = set()
-    for pid, n, spent, last in st.execute("SELECT person_id, count(*), sum(amount), max(ordered_at) FROM orders"
-                                          " WHERE person_id IS NOT NULL GROUP BY person_id"):
+    for pid, n, spent in st.execute("SELECT person_id, count(*), sum(amount) FROM orders"
+                                    " WHERE person_id IS NOT NULL GROUP BY person_id"):
         add(pid, "orders", n, "dynamic", "fact", "kpi")
         add(pid, "spent", round(spent, 2), "dynamic", "fact", "kpi")
-        if last >= now - 90 * DAY:
-            buyers_90.add(pid)
-    current: dict[int, int] = defaultdict(int)
-    left_recently: set[int] = set()
-    first_join: dict[int, int] = {}
-    lurkers: set[int] = set()
-    for pid, status, joined, left, spoke in st.execute(
-            "SELECT person_id, status, joined_at, left_at, last_spoke_at FROM memberships"):
-        if status == "member":
-            current[pid] += 1
-            if joined and joined <= now - cfg.lurker_days * DAY and (spoke or 0) < now - cfg.lurker_days * DAY:
-                lurkers.add(pid)
-        elif left and left >= now - 30 * DAY:
-            left_recently.add(pid)
-        if joined and (pid not in first_join or joined < first_join[pid]):
-            first_join[pid] = joined
-    for pid, n in current.items():
-        add(pid, "groups", n, "dynamic", "fact", "kpi")
-    for pid in left_recently - set(current) - insiders:
-        add(pid, "churned", "left every group within 30 days", "dynamic", "rule", "kpi.rule")
-    for pid in lurkers - insiders:
-        add(pid, "lurker", f"no message in {cfg.lurker_days} days", "dynamic", "rule", "kpi.rule")
-    for pid, ts in first_join.items():
-        if ts >= now - cfg.new_days * DAY and pid not in insiders:
-            add(pid, "new", ws.day(ts), "dynamic", "rule", "kpi.rule")
-    # top talkers: the top share of each group's speakers over 30 days (the 20/80 rule)
-    since = ws.day(now - 29 * DAY)
-    per_group: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    active_days: dict[int, int] = defaultdict(int)
-    for g, pid, msgs, days in st.execute("SELECT group_id, person_id, sum(messages), count(*) FROM speaker_days"
-                                         " WHERE day >= ? GROUP BY group_id, person_id", (since,)):
-        if pid in insiders:
-            continue
-        per_group[g].append((msgs, pid))
-        active_days[pid] = max(active_days[pid], days)
-    talkers: dict[int, list[str]] = defaultdict(list)
-    for g, lst in per_group.items():
-        lst.sort(reverse=True)
-        for msgs, pid in lst[:max(1, math.ceil(len(lst) * cfg.top_talker_share))]:
-            talkers[pid].append(str(g))
-    for pid, groups in talkers.items():
-        add(pid, "top_talker", "groups " + ",".join(groups), "dynamic", "rule", "kpi.rule")
-    # likely buyer: the base rate of recent buyers among members as active as they are
-    if buyers_90:
-        members = [p for p in current if p not in insiders]
-        bins: dict[str, list[int]] = defaultdict(list)
-        for pid in members:
-            d = active_days.get(pid, 0)
-            bins[next(label for lo, hi, label in ACTIVITY_BINS if lo <= d <= hi)].append(pid)
-        for label, people in bins.items():
-            rate = sum(1 for p in people if p in buyers_90) / len(people)
-            if rate < cfg.likely_buyer_min_confidence:
-                continue
-            method = (f"base rate: {rate:.0%} of members who spoke on {label} of the last 30 days"
-                      " ordered in the last 90 days")
-            for pid in people:
-                if pid not in buyers_90:
-                    add(pid, "likely_buyer", "yes", "dynamic", "predicted", "kpi.predict", round(rate, 4), method)
+    for pid, seg, why in st.execute("SELECT person_id, segment, why FROM kpi_segments ORDER BY person_id"):
+        if pid not in insiders:
+            add(pid, "segment", seg, "dynamic", "rule", "kpi.rule", method=why)
+    members: list[tuple] = list(st.execute("SELECT person_id, group_id, status, joined_at, left_at, last_spoke_at"
+                                           " FROM memberships"))
+    anchor = max((t for m in members for t in m[3:] if t), default=None)
+    if anchor is not None:
+        _chat_tags(ws, cfg, members, anchor, insiders, add)
+    _likely_buyer(ws, cfg, first_seen, insiders, add)
     with st.write() as c:
         c.execute(f"DELETE FROM tags WHERE source IN ({','.join('?' * len(SOURCES))})", SOURCES)
         c.executemany("INSERT INTO tags(person_id, tag, value, kind, provenance, source, confidence, method,"
                       " computed_at) VALUES (?,?,?,?,?,?,?,?,?)", rows)
     return dict(count)
+
+
+def _chat_tags(ws, cfg, members, anchor: int, insiders: set[int], add) -> None:
+    """groups, churned, new, top talker and lurker, as of ``anchor`` (the newest chat fact)."""
+    current: dict[int, int] = defaultdict(int)
+    left_recently: set[int] = set()
+    first_join: dict[int, int] = {}
+    for pid, _g, status, joined, left, _spoke in members:
+        if status == "member":
+            current[pid] += 1
+        elif left and left >= anchor - 30 * DAY:
+            left_recently.add(pid)
+        if joined and (pid not in first_join or joined < first_join[pid]):
+            first_join[pid] = joined
+    for pid, n in current.items():
+        add(pid, "groups", n, "dynamic", "fact", "kpi")
+    for pid in sorted(left_recently - set(current) - insiders):
+        add(pid, "churned", ws.tr("left every group within 30 days"), "dynamic", "rule", "kpi.rule")
+    for pid, ts in first_join.items():
+        if ts >= anchor - cfg.new_days * DAY and pid not in insiders:
+            add(pid, "new", ws.day(ts), "dynamic", "rule", "kpi.rule")
+    # the 20/80 split: the period ends on the anchor's day, and starts no earlier than the first day with messages
+    last_day = ws.day(anchor)
+    first_day = ws.store.scalar("SELECT min(day) FROM speaker_days")
+    if first_day is None:
+        return
+    since = max(first_day, ws.day(ws.day_start(last_day) - (cfg.talk_period_days - 1) * DAY))
+    since_ts = ws.day_start(since)
+    days = round((ws.day_start(last_day) - since_ts) / DAY) + 1
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    for g, pid, msgs in ws.store.execute("SELECT group_id, person_id, sum(messages) FROM speaker_days"
+                                         " WHERE day >= ? AND day <= ? GROUP BY group_id, person_id", (since, last_day)):
+        if pid not in insiders:
+            counts[g][pid] = msgs
+    talkers: dict[int, list[int]] = defaultdict(list)
+    for g in sorted(counts):
+        for pid in talk_split(counts[g], cfg.talker_message_share):
+            talkers[pid].append(g)
+    share = f"{cfg.talker_message_share:.0%}"
+    for pid in sorted(talkers):
+        add(pid, "top_talker", ws.tr("among those who sent {share} of the messages of {since}..{until}: groups {groups}",
+                                     share=share, since=since, until=last_day,
+                                     groups=",".join(map(str, sorted(talkers[pid])))), "dynamic", "rule", "kpi.rule")
+    judged: dict[int, list[int]] = defaultdict(list)
+    for pid, g, status, joined, _left, _spoke in members:
+        if status == "member" and pid not in insiders and pid not in talkers and joined and joined <= since_ts:
+            judged[pid].append(g)
+    for pid in sorted(judged):
+        add(pid, "lurker", ws.tr("a member all {days} days of {since}..{until}, outside those who sent {share}"
+                                 " of the messages: groups {groups}", days=days, since=since, until=last_day, share=share,
+                                 groups=",".join(map(str, sorted(judged[pid])))), "dynamic", "rule", "kpi.rule")
+
+
+def _likely_buyer(ws, cfg, first_seen: dict[int, int | None], insiders: set[int], add) -> None:
+    as_of = ws.store.scalar("SELECT max(ordered_at) FROM orders WHERE person_id IS NOT NULL")
+    if as_of is None:
+        return
+    people = {p: s for p, s in first_seen.items() if p not in insiders}
+    f, preds = predict.predictions_as_of(ws, as_of, people)
+    if f is None:
+        return
+    fitted = ws.day(f.fitted_at)
+    for pid in sorted(preds):
+        rate, b = preds[pid]
+        if rate < cfg.likely_buyer_min_confidence:
+            continue
+        method = ws.tr("observed rate: {rate} of the {people} people with {bucket} on {day} ordered within the next"
+                       " 30 days", rate=f"{rate:.0%}", people=f.rates[b][1], bucket=ws.t(b), day=fitted)
+        add(pid, "likely_buyer", ws.tr("within 30 days"), "dynamic", "predicted", "kpi.predict", round(rate, 4), method)
 
 
 def tags(ws, person_id: int) -> dict[str, list[dict]]:

@@ -1,0 +1,101 @@
+"""How well the workspace judged people, measured against the sandbox's truth: segments
+(confusion, accuracy, coverage), rule tags (top talker and lurker against the 20/80
+``activity`` truth) and the calibration of predicted tags (stated probability against
+what people then did).
+
+Three accuracy figures are given together so nobody is fooled by one of them: over the
+people given a segment, the share of everyone compared who got one (coverage), and over
+everyone compared with ``unknown`` counted as wrong.
+
+The functions read plain tables (``kpi_segments`` and ``tags`` of the kpi plugin, the core
+``orders``, the sandbox's ``sandbox_truth``), so ``benchmarks/operator_day.py`` and
+``shequn sandbox-truth`` can call them on any workspace with the kpi plugin.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+KNOWN = ("loyal", "bargain", "need", "low_need")
+DAY = 86400
+
+
+def _truth(ws, connection: str, kind: str) -> dict[int, str]:
+    """person id -> the sandbox's truth label of ``kind`` (segment / activity / staff)."""
+    platform = ws.store.scalar("SELECT platform FROM connections WHERE id = ?", (connection,), "sandbox")
+    return dict(ws.store.execute(
+        "SELECT i.person_id, t.label FROM sandbox_truth t JOIN identities i ON i.platform = ?"
+        " AND i.platform_user_id = t.platform_id WHERE t.connection_id = ? AND t.kind = ?", (platform, connection, kind)))
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+def segment_report(ws, connection: str = "sandbox") -> dict[str, Any]:
+    """Computed segment (kpi_segments) against the true one, over every person the workspace
+    knows who has a true segment (customers; staff have none). Returns people, classified,
+    coverage, accuracy (over the classified), accuracy_all (unknown counted as wrong),
+    confusion (true -> computed -> count) and per segment precision and recall (recall
+    over everyone of that true segment, so unknowns lower it)."""
+    if "kpi_segments" not in ws.store.tables():
+        return {"people": 0, "note": "the kpi plugin is not installed"}
+    truth = _truth(ws, connection, "segment")
+    computed = dict(ws.store.execute("SELECT person_id, segment FROM kpi_segments"))
+    confusion: dict[str, Counter] = defaultdict(Counter)
+    for pid, label in truth.items():
+        if pid in computed:
+            confusion[label][computed[pid]] += 1
+    people = sum(sum(c.values()) for c in confusion.values())
+    classified = sum(n for c in confusion.values() for s, n in c.items() if s != "unknown")
+    right = sum(c[t] for t, c in confusion.items())
+    per = {}
+    for s in KNOWN:
+        said = sum(c[s] for c in confusion.values())
+        per[s] = {"true": sum(confusion[s].values()), "said": said,
+                  "precision": _ratio(confusion[s][s], said), "recall": _ratio(confusion[s][s], sum(confusion[s].values()))}
+    return {"people": people, "classified": classified, "coverage": _ratio(classified, people),
+            "accuracy": _ratio(right, classified), "accuracy_all": _ratio(right, people),
+            "confusion": {t: dict(c) for t, c in sorted(confusion.items())}, "segments": per}
+
+
+def activity_tags(ws, connection: str = "sandbox") -> dict[str, Any]:
+    """Rule tags top_talker and lurker against the sandbox's activity truth (talker /
+    lurker), over customers (staff excluded) the workspace tagged or knows."""
+    truth = _truth(ws, connection, "activity")
+    staff = set(_truth(ws, connection, "staff"))
+    tagged: dict[str, set[int]] = {t: {p for (p,) in ws.store.execute(
+        "SELECT DISTINCT person_id FROM tags WHERE tag = ? AND source = 'kpi.rule'", (t,))} for t in ("top_talker", "lurker")}
+    out: dict[str, Any] = {}
+    for tag, label in (("top_talker", "talker"), ("lurker", "lurker")):
+        said = tagged[tag] - staff
+        true = {p for p, lab in truth.items() if lab == label and p not in staff}
+        hit = len(said & true)
+        out[tag] = {"tagged": len(said), "true": len(true), "precision": _ratio(hit, len(said)),
+                    "recall": _ratio(hit, len(true))}
+    return out
+
+
+def calibration(ws, predictions: dict[int, float], since: int, until: int, bins: int = 10) -> list[dict[str, Any]]:
+    """Observed rate per decile of stated probability: ``predictions`` (person -> stated
+    probability) made at ``since``, the truth whether the person ordered in (since, until].
+    One row per decile of probability (0-10%, ..., 90-100%) that holds anyone: people,
+    the mean stated probability and the observed rate."""
+    buyers = {p for (p,) in ws.store.execute("SELECT DISTINCT person_id FROM orders WHERE person_id IS NOT NULL"
+                                             " AND ordered_at > ? AND ordered_at <= ?", (since, until))}
+    return calibration_rows(predictions, buyers, bins)
+
+
+def calibration_rows(predictions: dict[int, float], buyers: set[int], bins: int = 10) -> list[dict[str, Any]]:
+    """:func:`calibration` given the set of people who did buy."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for pid, p in predictions.items():
+        groups[min(bins - 1, int(p * bins))].append(pid)
+    rows = []
+    for k in sorted(groups):
+        people = groups[k]
+        rows.append({"decile": f"{k * 100 // bins}-{(k + 1) * 100 // bins}%", "people": len(people),
+                     "stated": round(sum(predictions[p] for p in people) / len(people), 4),
+                     "observed": round(sum(1 for p in people if p in buyers) / len(people), 4)})
+    return rows
