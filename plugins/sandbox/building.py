@@ -48,7 +48,8 @@ class Building:
             for uid in rng.sample(cheer, min(len(cheer), 2 + i % 2)):
                 g.members[uid] = [created + DAY, self.people[uid].card, "member", None]
             siblings = self._siblings(g)
-            pool = [u for u in customers if not any(u in s.members for s in siblings)]
+            taken = set().union(*(s.members for s in siblings))  # nobody lands in two siblings
+            pool = [u for u in customers if u not in taken] if taken else customers
             want = min(int(cap * fill), int(len(customers) * 0.45)) - len(g.members)
             for uid in rng.sample(pool, max(0, min(want, len(pool)))):
                 joined = rng.randint(max(created, start - 120 * DAY), start - 3600)

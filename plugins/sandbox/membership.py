@@ -20,7 +20,7 @@ class Membership:
     def _candidate(self, g: Group) -> str | None:
         """Someone who might join ``g``: not in it, not staff, not banned, usually not in a sibling."""
         rng = self.rng
-        uids = list(self.people)
+        uids = self._uids()
         siblings = self._siblings(g)
         for _ in range(25):
             uid = uids[int(rng.random() * len(uids))]
@@ -31,6 +31,13 @@ class Membership:
                 continue  # a few slip through, so de-duplication has something to catch
             return uid
         return None
+
+    def _uids(self) -> list[str]:
+        """Everyone's id in the order they were made (cached: people are only ever added)."""
+        hit = getattr(self, "_uid_list", None)
+        if hit is None or len(hit) != len(self.people):
+            hit = self._uid_list = list(self.people)
+        return hit
 
     def _referrer(self, g: Group) -> str | None:
         """A member who brings a friend: loyal members most, and some who were referred themselves
@@ -68,9 +75,11 @@ class Membership:
               channel: str | None = None) -> Event:
         p = self.people.get(uid)
         card = p.card if p else ""
+        new = uid not in g.members
         g.members[uid] = [ts, card, "member", None]
         g.muted.pop(uid, None)
-        self._changed(g)
+        if new:
+            self._moved(g, uid, True)
         if p and inviter and inviter != BOT and p.referrer is None and inviter in self.people \
                 and not self.people[inviter].staff:
             p.referrer = inviter
@@ -96,7 +105,7 @@ class Membership:
     def _leave(self, g: Group, uid: str, ts: int, reason: str, operator: str | None, out: list[Event]) -> Event:
         del g.members[uid]
         g.muted.pop(uid, None)
-        self._changed(g)
+        self._moved(g, uid, False)
         data: dict[str, Any] = {"reason": reason}
         if operator:
             data["operator"] = operator

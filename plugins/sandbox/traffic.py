@@ -106,6 +106,27 @@ class Traffic:
     def _changed(self, g: Group) -> None:
         self._lists.pop(g.gid, None)
 
+    def _moved(self, g: Group, uid: str, joined: bool) -> None:
+        """``uid`` joined (at the end of ``g.members``) or left ``g``: the cached lists are
+        replaced by new ones equal to a fresh build (never changed in place: a caller may be
+        walking the old ones), without looking every member up again."""
+        hit = self._lists.get(g.gid)
+        p = self.people.get(uid)
+        if hit is None or p is None:
+            return
+        talk, lurk, rogue = hit
+        if joined:
+            edit = lambda xs: xs + [uid]  # noqa: E731
+        else:
+            edit = lambda xs: [x for x in xs if x != uid]  # noqa: E731
+        if p.activity == "talker":
+            talk = edit(talk)
+        else:
+            lurk = edit(lurk)
+        if p.conduct:
+            rogue = edit(rogue)
+        self._lists[g.gid] = (talk, lurk, rogue)
+
     def _can_speak(self, g: Group, uid: str, ts: int) -> bool:
         if g.muted.get(uid, 0) > ts:
             return False  # the platform blocks a muted member's messages
