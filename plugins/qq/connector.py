@@ -36,7 +36,7 @@ from console.model import (ActionRequest, ActionResult, Capability, DeadLetter, 
                            Status)
 
 from .cq import CQError
-from .normalize import EventError, normalize
+from .normalize import EventError, gone_target, normalize
 
 log = logging.getLogger("shequn.qq")
 
@@ -501,12 +501,32 @@ class QQConnector(Connector):
         try:
             data = await self.call(action, params, idempotent=request.kind in _IDEMPOTENT)
         except BridgeError as e:
-            return e.result
+            return await self._already_gone(request, e.result) or e.result
         if isinstance(data, dict) and data.get("async"):
             return ActionResult.done("queued by the bridge", queued=True)
         if isinstance(data, dict) and data.get("message_id") is not None:
             return ActionResult.done("", message_id=str(data["message_id"]))
         return ActionResult.done()
+
+    async def _already_gone(self, request: ActionRequest, failed: ActionResult) -> ActionResult | None:
+        """A refused kick, mute or recall whose target is already gone is done (the wanted
+        state holds): the bridge's words say so, or, when they are ambiguous (go-cqhttp's
+        "群聊不存在" for a missing member), the member look-up says the person is not there."""
+        k = request.kind
+        if failed.status != Status.FAILED or k not in ("kick", "mute", "unmute", "recall"):
+            return None
+        said = gone_target(failed.message)
+        if k == "recall":
+            return ActionResult.done(f"already gone: {failed.message}", gone="message") if said == "message" else None
+        if said != "member":
+            try:
+                await self.call("get_group_member_info", {"group_id": int(request.group or 0),
+                                                          "user_id": int(request.user or 0), "no_cache": True})
+                return None  # still a member: the refusal stands
+            except (BridgeError, ValueError) as e:
+                if not isinstance(e, BridgeError) or gone_target(e.result.message) != "member":
+                    return None
+        return ActionResult.done(f"already not a member: {failed.message}", gone="member")
 
     async def _bulk_gate(self) -> None:
         """Bulk work (mass sends, back-fills) goes at the steady rate, never in a burst."""
