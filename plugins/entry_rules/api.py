@@ -29,7 +29,40 @@ def add_participants(ws, activity: str, person_ids: list[int], *, source: str = 
     return n
 
 
-__all__ = ["queue", "decide", "policies", "save_policy", "set_enabled", "check_policies", "preview_welcome",
+def add_campaign(ws, *, keywords: list[str] | tuple[str, ...] = (), codes: list[str] | tuple[str, ...] = (),
+                 policy: str = "admission:all", actor: str | None = None) -> dict:
+    """Let an admission policy admit an invite campaign (拉新任务): switch on activity entry
+    and add the campaign's keywords (an answer mentioning one passes) and activity codes
+    (an answer that is the code, or holds it as a word, passes; one close to a code is held
+    for a person). Keeps the policy's other modes, words, scope and switches; words already
+    there are not repeated. Returns the saved policy. The seeded ``admission:all`` admits by
+    referral and invite only: a campaign's words are the operator's, so they come from here
+    (the sandbox's demo registers its posters' words this way)."""
+    from .policies import policies, save_policy
+
+    clean = {}
+    for name, words in (("keywords", keywords), ("codes", codes)):
+        if isinstance(words, str) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise PolicyError(f"campaign {name} must be a list of non-empty texts, got {words!r}")
+        clean[name] = [w.strip() for w in words]
+    if not clean["keywords"] and not clean["codes"]:
+        raise PolicyError("a campaign needs at least one keyword or activity code")
+    current = next((p for p in policies(ws) if p["name"] == policy), None)
+    if current is None or current["kind"] != "admission":
+        raise PolicyError(f"no admission policy named {policy!r} (see `shequn entry show --kind admission`)")
+    cfg = dict(current["config"])
+    if "open" in cfg.get("modes", []):
+        raise PolicyError(f"policy {policy!r} admits everyone (open entry): a campaign would change nothing")
+    if "activity" not in cfg.get("modes", []):
+        cfg["modes"] = list(cfg.get("modes", [])) + ["activity"]
+    for name in ("keywords", "codes"):
+        have = list(cfg.get(name, []))
+        cfg[name] = have + [w for w in dict.fromkeys(clean[name]) if w not in have]
+    return save_policy(ws, "admission", cfg, scope=current["scope"], name=policy, enabled=current["enabled"],
+                       dry_run=current["dry_run"], actor=actor)
+
+
+__all__ = ["add_campaign", "queue", "decide", "policies", "save_policy", "set_enabled", "check_policies", "preview_welcome",
            "referral_tree", "families", "family_rows", "register_sibling", "set_capacity", "set_closing", "countdown",
            "announcements", "draft_announcement", "publish_announcement", "add_participants", "PolicyError",
            "TemplateError"]

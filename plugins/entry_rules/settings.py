@@ -37,20 +37,31 @@ class EntryRulesSettings:
     """Longest group nickname the platform accepts; a format whose shortest form is longer cannot match."""
 
     def __post_init__(self) -> None:
-        positive = ("queue_flag_after_seconds", "burst_count", "burst_seconds", "referral_max_depth",
-                    "nickname_max_length")
-        for name in positive:
-            if getattr(self, name) < 1:
-                raise ConfigError(None, f"{SECTION}.{name}", f"is {getattr(self, name)}", "a whole number of 1 or more")
-        if self.nickname_grace_seconds < 0 or self.flash_archive_after_hours < 0:
-            raise ConfigError(None, f"{SECTION}.nickname_grace_seconds / flash_archive_after_hours",
-                              "is negative", "0 or more")
+        for name, (low, high, what) in RANGES.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+                raise ConfigError(None, f"{SECTION}.{name}", f"is {value!r}", f"{what} from {low:,.0f} to {high:,.0f}")
         if not 0 < self.activity_close_ratio <= 1:
             raise ConfigError(None, f"{SECTION}.activity_close_ratio", f"is {self.activity_close_ratio}",
                               "a number above 0 and at most 1")
-        if any(h < 1 for h in self.flash_countdown_hours):
+        if not self.flash_countdown_hours or any(isinstance(h, bool) or not isinstance(h, int) or not 1 <= h <= 720
+                                                 for h in self.flash_countdown_hours):
             raise ConfigError(None, f"{SECTION}.flash_countdown_hours", f"is {self.flash_countdown_hours}",
-                              "whole hours of 1 or more")
+                              "a list of whole hours from 1 to 720")
+
+
+#: Each numeric knob's workable range: (lowest, highest, what). Outside it a knob cannot do
+#: its job (a flag after 0 s flags every request at once; a burst of 1 merges nothing; a
+#: welcome held past an hour greets people who have long since read the chat).
+RANGES: dict[str, tuple[float, float, str]] = {
+    "queue_flag_after_seconds": (60, 30 * 86400, "whole seconds"),
+    "burst_count": (2, 1000, "a whole number of joins"),
+    "burst_seconds": (1, 3600, "whole seconds"),
+    "nickname_grace_seconds": (0, 7 * 86400, "whole seconds"),
+    "referral_max_depth": (1, 10, "a whole number of levels"),
+    "flash_archive_after_hours": (0, 720, "whole hours"),
+    "nickname_max_length": (1, 100, "a whole number of characters"),
+}
 
 
 def settings_of(ws) -> EntryRulesSettings:
