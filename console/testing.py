@@ -29,6 +29,9 @@ What it checks (the invariants the engine and the outbox rely on):
 - the same delivery twice gives the same ids, and the engine stores it once;
 - auth, rate-limit, transient, permanent errors and a fake that is down map to the
   typed results (never an exception);
+- a kick, mute or recall whose target is already gone (the person left, the message was
+  recalled) is DONE: the wanted state holds, so the outbox never retries it nor hands it
+  to a person (``gone_requests``; skipped where the fake cannot show it);
 - after the fake drops the connection, events arrive again without help.
 
 Parts a fake cannot simulate are listed in ``faults`` / ``supports_reconnect`` /
@@ -154,6 +157,11 @@ class ConnectorConformance:
     def drop_connection(self) -> None:
         """Drop the connector's live connection from the fake's side."""
         raise NotImplementedError
+
+    def gone_requests(self) -> dict[str, ActionRequest] | None:
+        """Requests whose target is already gone on the fake (a user not in the group, a
+        message id it no longer has), by kind; None when the fake cannot show it."""
+        return None
 
     def fault_request(self) -> ActionRequest:
         """The action used for fault tests (default: an idempotent sample, so RETRY is right)."""
@@ -284,6 +292,23 @@ class ConnectorConformance:
             assert res.message, f"{fault}: the result must say why"
         finally:
             self.clear_fault(fault)
+            await self._close(c)
+
+    async def test_a_target_already_gone_is_done(self):
+        gone = self.gone_requests()
+        if gone is None:
+            pytest.skip(f"{type(self).__name__}: the fake cannot show a target that is already gone")
+        c = self.make_connector(self.connection, NullSink())
+        try:
+            checked = 0
+            for kind in ("kick", "mute", "recall"):
+                if kind not in gone or not c.can_action(kind):
+                    continue
+                res = await c.perform(gone[kind])
+                assert res.status == Status.DONE, f"{kind} of a target already gone: got {res.status} ({res.message})"
+                checked += 1
+            assert checked, "gone_requests() named none of kick, mute, recall that the connector declares"
+        finally:
             await self._close(c)
 
     async def test_reconnects_after_the_fake_drops_the_connection(self):

@@ -53,6 +53,12 @@ class TestQQConformance(ConnectorConformance):
                 "announce": r("announce", content="rules"), "recall": r("recall", message_id=mid),
                 "set_group_name": r("set_group_name", name="renamed")}
 
+    def gone_requests(self):
+        def r(kind, user=None, **params):
+            return ActionRequest(1, kind, f"gone-{kind}", group="1", user=user, params=params)
+
+        return {"kick": r("kick", "77"), "mute": r("mute", "77", duration=60), "recall": r("recall", message_id="987654")}
+
     async def produce_events(self, connector, sink):
         if connector._ws_task is None:
             await connector.start()
