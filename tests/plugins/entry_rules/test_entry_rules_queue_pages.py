@@ -121,3 +121,30 @@ def test_cli_footer_pages_and_json_total(ws, config_path, monkeypatch):
     assert [r["id"] for r in json.loads(res.output)["rows"]] == [621]
     res = run("--older-than", "ten")
     assert res.exit_code == 2 and "--older-than 'ten'" in res.output
+
+
+def test_cli_approve_says_sent_and_wait_prints_the_platform_answer(ws, config_path, monkeypatch):
+    """Without --wait the verb says the platform has not answered; with it (no serve runs)
+    the action is carried out at once and its answer printed: the sandbox no longer knows
+    this request, so it reads expired and the verb exits 2."""
+    from console.model import Kind
+    from entry_kit import ev, feed
+    from test_entry_rules_flash_cli import cli_clock_at
+
+    join(ws, "g1", "bob", T0 - 100)
+    for user, flag in (("dan", "sb-r998"), ("eve", "sb-r999")):
+        feed(ws, [ev(Kind.JOIN_REQUEST, "g1", user, T0, nickname=user, data={"flag": flag, "comment": "hi"})])
+    ids = [r["id"] for r in ws.store.query("SELECT id FROM join_requests ORDER BY id")]
+    cli_clock_at(monkeypatch, T0 + 60)
+    run = lambda *a: CliRunner().invoke(build_cli(), ["--config", str(config_path), "joins", *a],  # noqa: E731
+                                        catch_exceptions=False)
+    res = run("approve", str(ids[0]))
+    assert res.exit_code == 0 and "approve sent to the platform; waiting for its answer" in res.output
+    assert ws.store.scalar("SELECT status FROM join_requests WHERE id = ?", (ids[0],)) == "approving"
+    res = run("approve", str(ids[1]), "--wait")
+    assert res.exit_code == 2 and "expired: the platform no longer knows it" in res.output
+    assert ws.store.one("SELECT status, decided_by FROM join_requests WHERE id = ?", (ids[1],)) == {
+        "status": "expired", "decided_by": "platform"}
+    assert ws.store.scalar("SELECT status FROM actions WHERE evidence = ?", (f"join_request:{ids[0]}",)) == "pending"
+    res = run("approve", str(ids[1]))
+    assert res.exit_code == 2 and "expired at 2025-06-15 23:07" in res.output
