@@ -2,7 +2,8 @@
 overwritten: the meta key ``entry_rules.seeded`` records that seeding happened).
 
 The defaults admit by referral or by an admin's invitation and hold everyone else for a
-person (nobody is rejected by a default they did not choose), welcome newcomers per
+person (nobody is rejected by a default they did not choose; a campaign's keywords and
+codes are the operator's, added with ``api.add_campaign``), welcome newcomers per
 group type, and route newcomers of a full group to its siblings. The nickname format is
 seeded switched off: its fields depend on the operation.
 """
