@@ -95,3 +95,83 @@ def segment_accuracy(ws, connection: str = "sandbox") -> dict[str, Any]:
     right = sum(c[t] for t, c in confusion.items())
     return {"people": len(rows), "accuracy": round(right / len(rows), 4) if rows else None,
             "confusion": {t: dict(c) for t, c in sorted(confusion.items())}}
+
+
+#: the message labels whose recall is measured, and the rule kinds whose precision is
+KINDS_MEASURED = ("ads", "flood", "abuse", "off_topic")
+LABELS_MEASURED = ("ad", "polite_ad", "flood", "abuse", "off_topic")
+
+
+def moderation_judgement(ws, connection: str = "sandbox") -> dict[str, Any]:
+    """Rule cases (penalties and blacklists, not dry runs) against the truth: per rule kind
+    the cases and the share that hit what the kind is for (precision); per label the share
+    of labelled messages some rule caught (recall; floods by burst); and the wrong cases."""
+    truth = _message_truth(ws, connection)
+    kinds = {r["name"]: r["kind"] for r in ws.store.query("SELECT name, kind FROM rules")}
+    by_kind: dict[str, Counter] = defaultdict(Counter)
+    caught: set[str] = set()
+    for r in ws.store.query("SELECT rule, evidence FROM cases WHERE rule IS NOT NULL AND evidence IS NOT NULL"
+                            " AND kind IN ('penalty', 'blacklist') AND actor LIKE 'rule:%'"):
+        try:
+            ev = json.loads(r["evidence"])
+        except ValueError:
+            continue
+        if not isinstance(ev, dict) or ev.get("connection") != connection or not ev.get("message_id"):
+            continue
+        kind = kinds.get(r["rule"], "")
+        right = truth.get(ev["message_id"], "chat") in TARGETS.get(kind, ())
+        by_kind[kind]["cases"] += 1
+        by_kind[kind]["right" if right else "wrong"] += 1
+        caught.add(ev["message_id"])
+    precision = {k: {"cases": c["cases"], "wrong": c["wrong"],
+                     "precision": round(c["right"] / c["cases"], 4) if c["cases"] else None}
+                 for k, c in sorted(by_kind.items())}
+    bursts = _flood_bursts(ws, connection)
+    recall = {}
+    for label in LABELS_MEASURED:
+        if label == "flood":
+            total = len(set(bursts.values()))
+            got = len({bursts[m] for m in caught if m in bursts})
+        else:
+            ids = [m for m, lab in truth.items() if lab == label]
+            total, got = len(ids), sum(1 for m in ids if m in caught)
+        recall[label] = {"messages": total, "caught": got, "recall": round(got / total, 4) if total else None}
+    return {"precision": precision, "recall": recall, "wrong": sum(c["wrong"] for c in by_kind.values())}
+
+
+def _outcome(status: str) -> str:
+    return {"approved": "admitted", "approving": "admitted", "rejected": "rejected", "rejecting": "rejected",
+            "pending": "waiting", "held": "waiting", "expired": "expired"}.get(status, status)
+
+
+#: rules whose rejection is not a judgement of the applicant (a full group routes them to a
+#: sibling, a closed group admits nobody, one person is not in two sibling groups)
+ROUTING = ("overflow", "entry:family", "entry:capacity", "entry:closed")
+
+
+def join_judgement(ws, connection: str = "sandbox") -> dict[str, Any]:
+    """Every join request against its truth: per truth label and per side (genuine, spam),
+    how many were admitted, rejected, are still waiting or expired, and by whom (a rule or
+    a person); and the rules' wrong answers (spam admitted, genuine rejected other than by
+    routing)."""
+    rows = ws.store.query(
+        "SELECT t.label, r.status, r.decided_by, coalesce(r.rule, '') AS rule FROM join_requests r"
+        " JOIN sandbox_truth t ON t.connection_id = r.connection_id AND t.platform_id = r.platform_request_id"
+        " AND t.kind = 'request' WHERE r.connection_id = ?", (connection,))
+    by_label: dict[str, Counter] = defaultdict(Counter)
+    side: dict[str, Counter] = defaultdict(Counter)
+    for r in rows:
+        who = "rule" if (r["decided_by"] or "").startswith("rule:") else \
+            "person" if (r["decided_by"] or "").startswith("operator:") else ""
+        out = _outcome(r["status"])
+        key = f"{out} by {who}" if who and out in ("admitted", "rejected") else out
+        s = r["label"].split(":")[0]
+        for c in (by_label[r["label"]], side[s]):
+            c["requests"] += 1
+            c[key] += 1
+        if who == "rule" and ((s == "spam" and out == "admitted") or
+                              (s == "genuine" and out == "rejected" and not r["rule"].startswith(ROUTING))):
+            side[s]["wrong by rule"] += 1
+    return {"sides": {k: dict(v) for k, v in sorted(side.items())},
+            "labels": {k: dict(v) for k, v in sorted(by_label.items())},
+            "wrong": sum(c["wrong by rule"] for c in side.values())}

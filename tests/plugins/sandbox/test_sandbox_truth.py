@@ -53,3 +53,58 @@ def test_segment_accuracy(ws):
                       " VALUES (?,?,?,?,?)", (r["person_id"], seg, "{}", "test", T0))
     got = segment_accuracy(ws)
     assert got["people"] == len(rows) and got["accuracy"] == 0.75
+
+
+def test_moderation_judgement_by_kind_and_label(ws):
+    from plugins.sandbox.truth import moderation_judgement
+
+    events, truth = fill(ws)
+    abuse = [i for i, lab in truth.items() if lab == "abuse"]
+    chat = next(e.id for e in events if e.kind == "message" and e.id not in truth)
+    assert len(abuse) >= 3
+
+    def case(c, mid, kind="penalty", actor="rule:t-abuse"):
+        c.execute("INSERT INTO cases(kind, rule, actor, evidence, opened_at) VALUES (?, 't-abuse', ?, ?, ?)",
+                  (kind, actor, json.dumps({"connection": "sandbox", "message_id": mid}), T0))
+
+    with ws.store.write() as c:
+        c.execute("INSERT INTO rules(name, plugin, kind) VALUES ('t-abuse', 'test', 'abuse')")
+        case(c, abuse[0])
+        case(c, abuse[1])
+        case(c, chat)  # ordinary chat: a wrong case
+        case(c, abuse[2], kind="dry_run")  # what a rule would have done: not a decision
+        case(c, chat, actor="operator:me")  # a person's case: not the automation's
+    got = moderation_judgement(ws)
+    assert got["precision"]["abuse"] == {"cases": 3, "wrong": 1, "precision": round(2 / 3, 4)}
+    assert got["recall"]["abuse"] == {"messages": len(abuse), "caught": 2, "recall": round(2 / len(abuse), 4)}
+    assert got["recall"]["ad"]["caught"] == 0 and got["wrong"] == 1
+
+
+def test_join_judgement_by_side_and_by_whom(ws):
+    from plugins.sandbox.truth import join_judgement
+
+    fill(ws)
+    rows = ws.store.query("SELECT r.id, t.label FROM join_requests r JOIN sandbox_truth t"
+                          " ON t.platform_id = r.platform_request_id AND t.kind = 'request' ORDER BY r.id")
+    genuine = [r["id"] for r in rows if r["label"].startswith("genuine:")]
+    spam = [r["id"] for r in rows if r["label"].startswith("spam:")]
+    assert len(genuine) >= 4 and len(spam) >= 3
+    sets = [(genuine[0], "approved", "rule:admission:all", "admission:all"),
+            (genuine[1], "rejected", "rule:admission:all", "admission:all"),  # wrong
+            (genuine[2], "rejected", "rule:overflow:all", "overflow:all"),  # routed to a sibling: not wrong
+            (genuine[3], "approved", "operator:me", ""),
+            (spam[0], "approved", "rule:admission:all", "admission:all"),  # wrong
+            (spam[1], "rejected", "rule:door_check", "door_check"),
+            (spam[2], "expired", None, None)]
+    with ws.store.write() as c:
+        for rid, status, by, rule in sets:
+            c.execute("UPDATE join_requests SET status = ?, decided_by = ?, rule = ? WHERE id = ?",
+                      (status, by, rule, rid))
+    got = join_judgement(ws)
+    g, s = got["sides"]["genuine"], got["sides"]["spam"]
+    assert g["requests"] == len(genuine) and s["requests"] == len(spam)
+    assert (g["admitted by rule"], g["rejected by rule"], g["admitted by person"]) == (1, 2, 1)
+    assert g["waiting"] == len(genuine) - 4 and g["wrong by rule"] == 1
+    assert (s["admitted by rule"], s["rejected by rule"], s["expired"], s["wrong by rule"]) == (1, 1, 1, 1)
+    assert got["wrong"] == 2
+    assert sum(v["requests"] for v in got["labels"].values()) == len(rows)
