@@ -61,6 +61,8 @@ def register(cli: click.Group) -> None:
         if as_json:
             emit(rows, as_json=True)
         else:
+            for r in rows:
+                r["settles"] = "yes" if r["settles"] else "no (below the bar)"
             emit(rows, ["name", "kind", "scope", "mode", "cases", "open_cases", "settled", "confirmed", "overturned",
                         "measured", "settles", "summary"],
                  headers={"open_cases": "queue", "measured": "precision"})

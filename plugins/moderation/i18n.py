@@ -62,6 +62,9 @@ ZH_CN = {
     "The rule will allow the matched text from now on.": "此后规则将放行匹配到的这段文字。",
     "The rule will leave this member alone from now on.": "此后规则将不再处理该群成员。",
     "Undo, allow member": "撤销并放行该成员", "Undo, allow text": "撤销并放行该文字",
+    "Precision {measured} (bar {bar:.0%}): {what}": "准确率 {measured}（门槛 {bar:.0%}）：{what}",
+    "settles its warnings and mutes": "警告和禁言由规则自动处理",
+    "below the bar, its warnings and mutes wait for a person": "低于门槛，警告和禁言交由人工复核",
     "days silent": "未发言天数", "held until": "审核至", "how joined": "入群方式", "since": "开始于",
     "Custom rule {rule} ran out of time on {count} message(s); those messages were let through.":
         "自定义规则 {rule} 在 {count} 条消息上匹配超时，这些消息已放行。",

@@ -11,6 +11,7 @@ or leaves a task), after a confirmation.
 
 from __future__ import annotations
 
+import json
 from functools import partial
 from typing import Any
 
@@ -152,7 +153,12 @@ class ModerationScreen(ShequnScreen):
                 f"{self.t(r['step'] or '')} · {self.t(r['actor'] or '')}\n{esc(r['text'] or '')}")
             self.query_one("#case-detail", Static).update(text)
         else:
-            text = "" if r is None else f"{esc(r['name'])}: {esc(r['summary'] or '')}\n{esc(str(r['config']))[:300]}"
+            text = "" if r is None else (
+                f"{esc(r['name'])}: {esc(r['summary'] or '')}\n"
+                + self.t("Precision {measured} (bar {bar:.0%}): {what}", measured=r["measured"], bar=r["precision_bar"],
+                         what=self.t("settles its warnings and mutes") if r["settles"]
+                         else self.t("below the bar, its warnings and mutes wait for a person"))
+                + "\n" + esc(json.dumps(r["config"], ensure_ascii=False))[:300])
             self.query_one("#rule-detail", Static).update(text)
 
     def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
