@@ -99,3 +99,25 @@ def calibration_rows(predictions: dict[int, float], buyers: set[int], bins: int 
                      "stated": round(sum(predictions[p] for p in people) / len(people), 4),
                      "observed": round(sum(1 for p in people if p in buyers) / len(people), 4)})
     return rows
+
+
+def likely_buyer_calibration(ws) -> dict[str, Any]:
+    """Back-test of the predicted tag likely_buyer: predictions made as the tags job makes
+    them (kpi ``predict``), but 30 days before the newest order and from the orders before
+    then only, against who did order in those 30 days. Rows per decile of the stated
+    probability; empty with a note when the orders do not reach back far enough (the
+    prediction needs 59 days of orders before it, the check 30 after: 89 in all)."""
+    from plugins.kpi.predict import HORIZON, predictions_as_of
+
+    newest = ws.store.scalar("SELECT max(ordered_at) FROM orders WHERE person_id IS NOT NULL")
+    if newest is None:
+        return {"rows": [], "note": "no orders"}
+    as_of = newest - HORIZON
+    people = {p: s for p, s in ws.store.execute("SELECT id, created_at FROM people WHERE is_insider = 0")}
+    fit, preds = predictions_as_of(ws, as_of, people)
+    if fit is None:
+        return {"rows": [], "note": "the orders do not reach back 89 days: no prediction to check"}
+    rows = calibration(ws, {p: r for p, (r, _) in preds.items()}, as_of, newest)
+    worst = max((abs(r["stated"] - r["observed"]) for r in rows), default=None)
+    return {"rows": rows, "people": len(preds), "as_of": as_of, "until": newest,
+            "largest_gap": None if worst is None else round(worst, 4)}
