@@ -132,9 +132,19 @@ async def test_workflows_approve_from_the_join_queue(tui_ws):
         await pilot.press("a")
         await settle(pilot)
         said = [n.message for n in app._notifications]
-    row = tui_ws.store.one("SELECT status, decided_by FROM join_requests WHERE id = ?", (rid,))
-    assert row == {"status": "approving", "decided_by": "operator:tester"}  # until the platform answers
-    assert "Sent to the platform; waiting for its answer" in said and "Saved" not in said
+        row = tui_ws.store.one("SELECT status, decided_by FROM join_requests WHERE id = ?", (rid,))
+        assert row == {"status": "approving", "decided_by": "operator:tester"}  # until the platform answers
+        assert "Sent to the platform; waiting for its answer" in said and "Saved" not in said
+        from console.model import ActionResult
+        from plugins.entry_rules.outcomes import action_done
+
+        act = tui_ws.store.one("SELECT * FROM actions WHERE evidence = ?", (f"join_request:{rid}",))
+        action_done(tui_ws, dict(act, status="failed"), ActionResult.failed("操作失败：群已满"))  # the outbox's report
+        app.screen.live_changed()
+        await settle(pilot)
+        told = [(n.title, n.message) for n in app._notifications]
+        assert (f"Join request {rid}: not done", "The platform refused to approve: 操作失败：群已满") in told
+        assert table.current_row is not None and rid in {table.row_at(i)["id"] for i in range(table.total)}
 
 
 async def test_moderation_review_a_case(tui_ws):
