@@ -44,8 +44,9 @@ def expires_at(ws: Workspace, req: dict[str, Any]) -> int | None:
 def expire_request(ws: Workspace, req: dict[str, Any], at: int, *, actor: str, why: str = "lifetime") -> None:
     """Mark a request expired (the moment it expired, who noticed, why); audited."""
     with ws.store.write() as c:
-        c.execute("UPDATE join_requests SET status = 'expired', decided_at = ?, decided_by = ? WHERE id = ?",
-                  (at, actor, req["id"]))
+        if not c.execute("UPDATE join_requests SET status = 'expired', decided_at = ?, decided_by = ? WHERE id = ?"
+                         " AND status != 'expired'", (at, actor, req["id"])).rowcount:
+            return  # marked already (the job, or another process): its record stands
         ws.audit("join_request_expired", "join_request", req["id"],
                  {"why": why, "expired_at": at, "was": req["status"], "group_id": req["group_id"],
                   "person_id": req["person_id"]}, actor=actor)

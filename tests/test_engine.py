@@ -183,3 +183,48 @@ def test_days_follow_half_hour_zones(tmp_path):
         assert w.day(midnight - 1) == "2025-11-21"  # the same clock hour as the next day's first minute
     finally:
         w.close()
+
+
+def _request(ws, conn="sandbox", flag="f1", ts=T0):
+    if conn != "sandbox":
+        with ws.store.write() as c:
+            c.execute("INSERT OR IGNORE INTO connections(id, platform) VALUES (?, 'wecom')", (conn,))
+    with ws.clock_at(ts):
+        Engine(ws).ingest([Event(conn, f"r-{flag}", Kind.JOIN_REQUEST, ts, group="g1", user=flag, nickname=flag,
+                                 data={"flag": flag, "comment": ""})])
+    return ws.store.one("SELECT r.*, g.platform_group_id FROM join_requests r LEFT JOIN groups g ON g.id = r.group_id"
+                        " WHERE platform_request_id = ?", (flag,))
+
+
+def test_a_decision_reads_in_progress_until_the_platform_answers(bare_ws):
+    """approve -> approving with its action pending; hold -> held, no action; a platform
+    that cannot approve (no connector: a task for a person) records the decision at once."""
+    from console.engine import apply_decision
+    from console.model import Decision
+
+    with bare_ws.clock_at(T0 + 5):
+        assert apply_decision(bare_ws, _request(bare_ws, flag="a"), Decision("approve", "ok", rule="r"), "rule:r") == 1
+        assert apply_decision(bare_ws, _request(bare_ws, flag="h"), Decision("hold", "wait"), "rule:r") == 0
+        assert apply_decision(bare_ws, _request(bare_ws, "wc1", flag="w"), Decision("reject", "no"), "rule:r") == 1
+    got = {r["platform_request_id"]: r["status"] for r in bare_ws.store.query("SELECT * FROM join_requests")}
+    assert got == {"a": "approving", "h": "held", "w": "rejected"}
+    acts = {json.loads(a["params"])["flag"]: a["status"] for a in bare_ws.store.query("SELECT * FROM actions")}
+    assert acts == {"a": "pending", "w": "unsupported"}
+
+
+def test_decide_expires_a_request_past_its_lifetime_instead(bare_ws):
+    from console.join_requests import RequestExpired, apply_decision, expires_at
+    from console.model import Decision
+
+    req = _request(bare_ws, flag="old")
+    assert expires_at(bare_ws, req) == T0 + 3 * 86400  # the sandbox's lifetime
+    with bare_ws.clock_at(T0 + 3 * 86400 - 1):
+        assert Engine(bare_ws).decide(req["id"]) == 0  # no plugin answers: still pending
+    assert bare_ws.store.scalar("SELECT status FROM join_requests WHERE id = ?", (req["id"],)) == "pending"
+    with bare_ws.clock_at(T0 + 3 * 86400):
+        assert Engine(bare_ws).decide(req["id"]) == 0
+        with pytest.raises(RequestExpired, match="expired at 2025-11-25 10:00"):
+            apply_decision(bare_ws, dict(req, status="pending"), Decision("approve", "ok"), "operator:x")
+    assert bare_ws.store.one("SELECT status, decided_at, decided_by FROM join_requests WHERE id = ?", (req["id"],)) == {
+        "status": "expired", "decided_at": T0 + 3 * 86400, "decided_by": "engine"}
+    assert bare_ws.store.scalar("SELECT count(*) FROM actions") == 0
