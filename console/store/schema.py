@@ -414,16 +414,16 @@ def m007_case_outcomes(store) -> None:
 def m005_join_request_outcomes(store) -> None:
     # A decision the platform must carry out reads approving / rejecting until it answers,
     # so a refused or forgotten request never reads approved. SQLite cannot change a CHECK
-    # in place: the table is rebuilt from its own DDL (rows kept) with m001's and m004's indexes.
+    # in place: the table is rebuilt from its own DDL, rows and every index it had (m001's, m004's) kept.
     old = "CHECK (status IN ('pending', 'approved', 'rejected', 'held', 'expired'))"
     ddl = store.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'join_requests'").fetchone()[0]
     assert old in ddl, "join_requests is not the m001 table m005 rebuilds"
     ddl = ddl.replace(old, old.replace("'approved', 'rejected'", "'approving', 'approved', 'rejecting', 'rejected'"))
+    indexes = [r[0] for r in store.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index'"
+                                                " AND tbl_name = 'join_requests' AND sql IS NOT NULL")]
     run_script(store, ddl.replace("CREATE TABLE join_requests", "CREATE TABLE join_requests_m005", 1) + ";\n"
                "INSERT INTO join_requests_m005 SELECT * FROM join_requests;\nDROP TABLE join_requests;\n"
-               "ALTER TABLE join_requests_m005 RENAME TO join_requests;\n"
-               "CREATE INDEX join_requests_status ON join_requests(status);\n"
-               "CREATE INDEX join_requests_group ON join_requests(group_id, status, decided_at);")
+               "ALTER TABLE join_requests_m005 RENAME TO join_requests;\n" + ";\n".join(indexes) + ";")
 
 
 def m006_alert_snooze(store) -> None:
