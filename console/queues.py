@@ -5,11 +5,14 @@ No cap anywhere: ``count()`` is the count of every matching row and ``rows(offse
 limit)`` reads one page with LIMIT/OFFSET (the console's VirtualTable and the CLI's
 ``--page`` both page through the same source). The order is "live and urgent before old":
 
-- alerts: critical and error first, then warnings, newest first in each;
+- alerts: critical and error first, then the rest, newest first in each;
 - tasks: newest first (an old open task is usually stale; a new one is about now);
 - the owner's queue: urgent alerts, live join requests (the ones nearest the moment
-  their platform forgets them first, as the join queue orders them), open cases (appeals
-  first, audit samples last, newest first), the other alerts, then tasks.
+  their platform forgets them first, as the join queue orders them), cases (appeals,
+  then open ones, newest first), the other alerts, then tasks.
+
+Each kind is one or two *segments*, every one a range of an index in its own order, so
+a page never sorts the whole queue (benchmarks/queues.py measures it).
 
 A :class:`QueueFilter` narrows any of them by kind, group and age; :func:`parse_filter`
 reads the console's filter text (``task >2d 福利``) and refuses what it cannot read.
@@ -32,7 +35,6 @@ _KIND_WORDS = {
 _AGE = re.compile(r"^([<>])(\d+)([mhd])$")
 _UNIT = {"m": 60, "h": 3600, "d": 86400}
 NEVER = 1 << 62  # the expiry of a request on a platform that never forgets one
-SEVERITY_ORDER = "CASE a.severity WHEN 'critical' THEN 0 WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END"
 
 
 class FilterError(ValueError):
@@ -104,19 +106,23 @@ class Segment:
     """One kind's rows (one table) as a count and pages; ``shape`` turns a row into the
     queue's common form (kind, id, key, group_id, group_name, platform, ts, what)."""
 
-    def __init__(self, ws: Any, kind: str, source: str, where: str, params: list[Any], order: str, select: str,
-                 shape, prefix: str = ""):
-        self.ws, self.kind, self.source, self.where, self.params = ws, kind, source, where, params
-        self.order, self.select, self.shape, self.prefix = order, select, shape, prefix
+    def __init__(self, ws: Any, kind: str, table: str, where: str, params: list[Any], order: str, select: str,
+                 shape, joins: str = ""):
+        self.ws, self.kind, self.table, self.where, self.params = ws, kind, table, where, params
+        self.order, self.select, self.shape, self.joins = order, select, shape, joins
 
     def count(self) -> int:
-        return int(self.ws.store.scalar(f"{self.prefix} SELECT count(*) FROM {self.source} WHERE {self.where}",
+        """The true count: the table alone (no look-up joins), on the segment's index."""
+        return int(self.ws.store.scalar(f"SELECT count(*) FROM {self.table} x WHERE {self.where}",
                                         self.params, 0) or 0)
 
     def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
-        got = self.ws.store.query(f"{self.prefix} SELECT {self.select} FROM {self.source}"
-                                  f" LEFT JOIN groups g ON g.id = x.group_id WHERE {self.where}"
-                                  f" ORDER BY {self.order} LIMIT ? OFFSET ?", [*self.params, limit, offset])
+        """One page: the page's rows are chosen first (on the index, in order), and only
+        those are joined to their group and person."""
+        got = self.ws.store.query(f"SELECT {self.select} FROM (SELECT x.* FROM {self.table} x WHERE {self.where}"
+                                  f" ORDER BY {self.order} LIMIT ? OFFSET ?) x {self.joins}"
+                                  f" LEFT JOIN groups g ON g.id = x.group_id ORDER BY {self.order}",
+                                  [*self.params, limit, offset])
         return [self.shape(r) for r in got]
 
 
@@ -153,8 +159,7 @@ def alert_segment(ws: Any, flt: QueueFilter, gids: list[int] | None, urgent: boo
                 "message": r["message"],
                 "why": r["why"], "severity": r["severity"], "alert_kind": r["alert_kind"],
                 "dedupe_key": r["dedupe_key"]}
-    return Segment(ws, "alert", "alerts x", " AND ".join(where), params,
-                   SEVERITY_ORDER.replace("a.", "x.") + ", x.opened_at DESC, x.id DESC",
+    return Segment(ws, "alert", "alerts", " AND ".join(where), params, "x.opened_at DESC, x.id DESC",
                    "x.id, x.kind AS alert_kind, x.group_id, g.name AS group_name, g.platform, x.severity, x.message,"
                    " x.why, x.opened_at, x.dedupe_key", shape)
 
@@ -177,50 +182,62 @@ def task_segment(ws: Any, flt: QueueFilter, gids: list[int] | None, assignee: st
         return {"kind": "task", "id": r["id"], "key": f"task:{r['id']}", "group_id": r["group_id"],
                 "group_name": r["group_name"], "platform": r["platform"], "ts": r["created_at"], "what": r["title"],
                 "why": r["detail"], "task_kind": r["task_kind"], "assignee": r["assignee"], "source": r["source"]}
-    return Segment(ws, "task", "tasks x", " AND ".join(where), params, "x.created_at DESC, x.id DESC",
+    return Segment(ws, "task", "tasks", " AND ".join(where), params, "x.created_at DESC, x.id DESC",
                    "x.id, x.kind AS task_kind, x.title, x.detail, x.group_id, g.name AS group_name, g.platform,"
                    " x.assignee, x.source, x.created_at", shape)
 
 
 def join_segment(ws: Any, flt: QueueFilter, gids: list[int] | None) -> Segment:
     """Live join requests (waiting, and still kept by their platform), nearest their
-    platform's forgetting first, as the join queue orders them."""
-    known = [(c, s) for c, s in _lifetimes(ws).items() if s is not None]
-    prefix = ("WITH life(cid, secs) AS (VALUES " + ", ".join("(?, ?)" for _ in known) + ")") if known else \
-        "WITH life(cid, secs) AS (SELECT NULL, NULL)"
-    params: list[Any] = [v for pair in known for v in pair] + [ws.now()]
-    where = ["x.status IN ('pending', 'held')", "(life.secs IS NULL OR x.requested_at + life.secs > ?)"]
+    platform's forgetting first, as the join queue orders them. "Still kept" is written as
+    a range per connection (requested after now minus its lifetime), which the
+    ``join_requests_waiting`` index answers without visiting the dead ones."""
+    now = ws.now()
+    lives = _lifetimes(ws)
+    known = [(c, secs) for c, secs in lives.items() if secs is not None]
+    alive = [f"(x.connection_id = ? AND x.requested_at > ?)" for _ in known]
+    params: list[Any] = [v for c, secs in known for v in (c, now - secs)]
+    # a platform that never forgets (and a connection no longer configured) keeps its requests live
+    alive.append(f"x.connection_id NOT IN ({','.join('?' * len(known)) or 'NULL'})" if known else "1")
+    params += [c for c, _ in known]
+    where = ["x.status IN ('pending', 'held')", "(" + " OR ".join(alive) + ")"]
+    if known and len(known) == len(lives):
+        # every platform forgets: nothing older than the longest lifetime is live, a range the index answers
+        where.append("x.requested_at > ?")
+        params.append(now - max(secs for _, secs in known))
     _common(where, params, ws, flt, gids, "requested_at")
+    expiry = "CASE x.connection_id " + " ".join(f"WHEN '{_sql_text(c)}' THEN x.requested_at + {int(secs)}"
+                                                 for c, secs in known) + f" ELSE {NEVER} END" if known else str(NEVER)
 
     def shape(r):
+        exp = r["expires_at"]
         return {"kind": "join request", "id": r["id"], "key": f"join:{r['id']}", "group_id": r["group_id"],
                 "group_name": r["group_name"], "platform": r["platform"], "ts": r["requested_at"],
                 "what": f"{r['person'] or '?'}: {r['comment'] or ''}", "why": r["reason"] or "",
-                "expires_at": r["expires_at"]}
-    return Segment(ws, "join request", "join_requests x LEFT JOIN life ON life.cid = x.connection_id"
-                   " LEFT JOIN people p ON p.id = x.person_id", " AND ".join(where), params,
-                   f"coalesce(x.requested_at + life.secs, {NEVER}), x.requested_at, x.id",
+                "expires_at": None if exp == NEVER else exp}
+    return Segment(ws, "join request", "join_requests", " AND ".join(where), params, f"{expiry}, x.requested_at, x.id",
                    "x.id, x.group_id, g.name AS group_name, g.platform, p.display_name AS person, x.comment,"
-                   " x.reason, x.requested_at, x.requested_at + life.secs AS expires_at", shape, prefix)
+                   f" x.reason, x.requested_at, {expiry} AS expires_at", shape, "LEFT JOIN people p ON p.id = x.person_id")
 
 
-def case_segment(ws: Any, flt: QueueFilter, gids: list[int] | None) -> Segment:
-    """Cases waiting on a person (open or appealed): appeals first, audit samples last,
-    newest first in each."""
-    where, params = ["x.status IN ('open', 'appealed')"], []
-    _common(where, params, ws, flt, gids, "opened_at")
-    audit = "x.audit" if _has_column(ws, "cases", "audit") else "0"
+def case_segments(ws: Any, flt: QueueFilter, gids: list[int] | None) -> list[Segment]:
+    """Cases waiting on a person: appeals, then open cases (audit samples among them),
+    newest first in each. Two segments rather than one sort, so each page and each count
+    is a range of the cases_queue index (status, opened_at), never a sort of every case."""
 
     def shape(r):
         return {"kind": "case", "id": r["id"], "key": f"case:{r['id']}", "group_id": r["group_id"],
                 "group_name": r["group_name"], "platform": r["platform"], "ts": r["opened_at"],
                 "what": f"{r['person'] or '?'}: {r['rule'] or ''} {r['step'] or ''}".strip(), "why": "",
                 "status": r["status"]}
-    return Segment(ws, "case", "cases x LEFT JOIN people p ON p.id = x.person_id", " AND ".join(where), params,
-                   f"CASE WHEN x.status = 'appealed' THEN 0 WHEN {audit} = 1 THEN 2 ELSE 1 END,"
-                   " x.opened_at DESC, x.id DESC",
-                   "x.id, x.group_id, g.name AS group_name, g.platform, x.rule, x.step, x.status, x.opened_at,"
-                   " p.display_name AS person", shape)
+    out = []
+    for status in ("appealed", "open"):
+        where, params = ["x.status = ?"], [status]
+        _common(where, params, ws, flt, gids, "opened_at")
+        out.append(Segment(ws, "case", "cases", " AND ".join(where), params, "x.opened_at DESC, x.id DESC",
+                           "x.id, x.group_id, g.name AS group_name, g.platform, x.rule, x.step, x.status, x.opened_at,"
+                           " p.display_name AS person", shape, "LEFT JOIN people p ON p.id = x.person_id"))
+    return out
 
 
 class Stacked:
@@ -260,9 +277,11 @@ class Stacked:
 
 
 def alerts(ws: Any, flt: QueueFilter = QueueFilter(), scope: list[int] | None = None, kind: str = "") -> Stacked:
-    """Every open alert (of ``kind``), urgent then newest first."""
+    """Every open alert (of ``kind``): critical and error first, then the rest, newest
+    first in each (two ranges of the alerts_open index, no sort of every alert)."""
     gids = matching_groups(ws, flt, scope)
-    return Stacked([alert_segment(ws, flt, gids, kind=kind)])
+    return Stacked([alert_segment(ws, flt, gids, urgent=True, kind=kind),
+                    alert_segment(ws, flt, gids, urgent=False, kind=kind)])
 
 
 def tasks(ws: Any, flt: QueueFilter = QueueFilter(), scope: list[int] | None = None, assignee: str = "",
@@ -294,7 +313,7 @@ def owner_queue(ws: Any, owner: str, flt: QueueFilter = QueueFilter()) -> Stacke
     if flt.wants("join request"):
         segs.append(join_segment(ws, flt, gids))
     if flt.wants("case"):
-        segs.append(case_segment(ws, flt, gids))
+        segs += case_segments(ws, flt, gids)
     if flt.wants("alert"):
         segs.append(alert_segment(ws, flt, gids, urgent=False))
     if flt.wants("task"):
@@ -309,5 +328,7 @@ def _lifetimes(ws: Any) -> dict[str, int | None]:
     return {c: request_lifetime(ws, c) for c in sorted(names)}
 
 
-def _has_column(ws: Any, table: str, column: str) -> bool:
-    return any(r[1] == column for r in ws.store.execute(f"PRAGMA table_info({table})").fetchall())
+def _sql_text(value: str) -> str:
+    """A connection name inside the expiry CASE (names come from config; quotes doubled)."""
+    return str(value).replace("'", "''")
+

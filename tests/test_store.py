@@ -33,7 +33,7 @@ def test_core_schema_pinned(tmp_path):
     assert {v for v in s.db.view_names()} == {"messages_readable", "audit_readable", "actions_readable"}
     req_idx = {r["name"] for r in s.query("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='join_requests'"
                                           " AND sql IS NOT NULL")}
-    assert req_idx == {"join_requests_status", "join_requests_group"}
+    assert req_idx == {"join_requests_status", "join_requests_group", "join_requests_waiting"}  # m006: waiting ones
     plan = " ".join(r["detail"] for r in s.query(
         "EXPLAIN QUERY PLAN SELECT count(*) FROM join_requests WHERE group_id = 1 AND status = 'approved'"
         " AND decided_at >= 0"))
@@ -45,7 +45,7 @@ def test_core_schema_pinned(tmp_path):
     assert case_cols[-1] == "audit" and "status" in case_cols
     case_idx = {r["name"] for r in s.query("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='cases'"
                                            " AND sql IS NOT NULL")}
-    assert case_idx == {"cases_person", "cases_queue", "cases_rule"}
+    assert case_idx == {"cases_person", "cases_queue", "cases_rule", "cases_by_group"}  # m006: an owner's groups
     with s.write() as c:
         for status in ("settled", "overturned"):
             c.execute("INSERT INTO cases(actor, status, opened_at) VALUES ('rule:x', ?, 1)", (status,))

@@ -432,7 +432,11 @@ def m006_alert_snooze(store) -> None:
     # while the same cause holds) from the automatic one (``auto``: the cause went away).
     # Alerts resolved before this migration take the actor of their audited resolution;
     # the rest were resolved automatically and stop holding their key, as they would now.
-    # Two partial indexes serve the host's queues: open alerts and open tasks, newest first.
+    # Indexes serve the host's queues: open alerts and open tasks, newest first (partial), and
+    # waiting join requests by arrival, so "still kept by the platform" (requested after now
+    # minus the lifetime) is a range, not a walk over every request ever held; it carries
+    # the connection and group, so counting a (filtered) queue never reads the table; and a
+    # group's cases by status and time, for an owner's queue over their own groups.
     run_script(store, """
         ALTER TABLE alerts ADD COLUMN cause TEXT NOT NULL DEFAULT '';
         ALTER TABLE alerts ADD COLUMN resolved_by TEXT;
@@ -442,6 +446,8 @@ def m006_alert_snooze(store) -> None:
         UPDATE alerts SET resolved_by = 'auto', dedupe_key = NULL WHERE resolved_at IS NOT NULL AND resolved_by IS NULL;
         CREATE INDEX alerts_open ON alerts(opened_at) WHERE resolved_at IS NULL;
         CREATE INDEX tasks_open ON tasks(created_at) WHERE status = 'open';
+        CREATE INDEX join_requests_waiting ON join_requests(status, requested_at, connection_id, group_id);
+        CREATE INDEX cases_by_group ON cases(group_id, status, opened_at);
     """)
 
 
