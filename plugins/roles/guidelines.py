@@ -175,8 +175,7 @@ def check_guidelines(ws) -> dict[str, int]:
     from .platform import reconcile
 
     reconciled = reconcile(ws)
-    open_keys = {r["dedupe_key"] for r in ws.store.query(
-        "SELECT dedupe_key FROM alerts WHERE resolved_at IS NULL AND dedupe_key LIKE 'roles:%'")}
+    open_keys = ws.alert_keys("roles:")  # open, or resolved by a person while the cause holds
     keep: set[str] = set()
     raised = {"understaffed": 0, "overloaded": 0, "resolved": 0, "reconciled": reconciled}
     for r in staffing(ws):
