@@ -117,7 +117,16 @@ def likely_buyer_calibration(ws) -> dict[str, Any]:
     fit, preds = predictions_as_of(ws, as_of, people)
     if fit is None:
         return {"rows": [], "note": "the orders do not reach back 89 days: no prediction to check"}
-    rows = calibration(ws, {p: r for p, (r, _) in preds.items()}, as_of, newest)
+    from plugins.kpi.settings import kpi_settings
+
+    stated = {p: r for p, (r, _) in preds.items()}
+    rows = calibration(ws, stated, as_of, newest)
     worst = max((abs(r["stated"] - r["observed"]) for r in rows), default=None)
+    # the tag itself: those stated at or above the bar, and how many of them did order
+    bar = kpi_settings(ws).likely_buyer_min_confidence
+    tagged = [p for p, r in stated.items() if r >= bar]
+    buyers = {p for (p,) in ws.store.execute("SELECT DISTINCT person_id FROM orders WHERE ordered_at > ?"
+                                             " AND ordered_at <= ?", (as_of, newest))}
     return {"rows": rows, "people": len(preds), "as_of": as_of, "until": newest,
-            "largest_gap": None if worst is None else round(worst, 4)}
+            "largest_gap": None if worst is None else round(worst, 4),
+            "tagged": len(tagged), "tagged_bought": _ratio(sum(1 for p in tagged if p in buyers), len(tagged))}
