@@ -39,7 +39,7 @@ class OwnerScreen(ShequnScreen):
 
     def body(self) -> ComposeResult:
         t = self.t
-        yield VirtualTable([Column("ts", "time", 11, fmt=when), Column("kind", "kind", 10, fmt=t),
+        yield VirtualTable([Column("ts", "time", 11, fmt=when), Column("kind", "kind", 12, fmt=t),
                             Column("platform", "platform", 8), Column("group_name", "group", 16),
                             Column("what", "what")], key="key", id="queue", empty="Nothing is waiting on you")
 
@@ -61,7 +61,7 @@ class OwnerScreen(ShequnScreen):
         self.query_one("#queue", VirtualTable).set_source(page["source"], keep_cursor=True,
                                                           preloaded=(page["total"], page["rows"]))
         owner = self.ws.settings.console.owner or self.t("every group")
-        counts = " ".join(f"{self.t(k)} {n}" for k, n in page["counts"].items() if n)
+        counts = ", ".join(f"{self.t(k)} {n}" for k, n in page["counts"].items() if n)
         line = f"{owner} · " + self.t("{n} waiting", n=page["total"]) + (f" ({counts})" if counts else "")
         if self.filter_text:
             line += f" · {self.t('filter')}: {self.filter_text}"
