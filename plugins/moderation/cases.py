@@ -114,7 +114,7 @@ def add_note(ws, case_id: int, text: str, actor: str | None = None, *, appeal: b
         c.execute("INSERT INTO case_notes(case_id, kind, text, author, created_at) VALUES (?,?,?,?,?)",
                   (case_id, "appeal" if appeal else "note", text, actor, ws.now()))
         if appeal and case["status"] in ("open", "reviewed", "settled"):  # an appeal always reaches a person
-            c.execute("UPDATE cases SET status = 'appealed' WHERE id = ?", (case_id,))
+            c.execute("UPDATE cases SET status = 'appealed', closed_at = NULL WHERE id = ?", (case_id,))
         ws.audit("case_appeal" if appeal else "case_note", "case", case_id, {"text": text}, actor=actor)
     return case_detail(ws, case_id)
 

@@ -42,7 +42,7 @@ def test_appeal_and_review(mws):
     a, b = sorted(list_cases(ws)["rows"], key=lambda c: c["person_id"])
     add_note(ws, a["id"], "not an ad, my shop friend", appeal=True)
     review_case(ws, b["id"], note="real ad")
-    assert case_detail(ws, a["id"])["status"] == "appealed"
+    assert (case_detail(ws, a["id"])["status"], case_detail(ws, a["id"])["closed_at"]) == ("appealed", None)
     assert case_detail(ws, b["id"])["status"] == "reviewed"
     # the appeal brings the settled warning to the queue; the confirmed one stays out of it
     assert [c["id"] for c in list_cases(ws, "queue")["rows"]] == [a["id"]]
