@@ -111,11 +111,14 @@ def campaign_policy(ws, *, policy: str = "admission:all") -> list[str]:
 
 def backfill(ws, connection: str, *, days: int = 30, seed: int | None = None, now: int | None = None,
              progress: Callable[[int, int], None] | None = None,
-             on_day: Callable[[object, str], None] | None = None) -> DemoSummary:
+             on_day: Callable[[object, str], None] | None = None,
+             job_every_days: dict[str, int] | None = None) -> DemoSummary:
     """Simulate ``days`` days ending at ``now`` into ``ws`` and keep the world for live use.
 
     ``on_day(ws, day)`` runs at the end of each simulated day (local ``day``, ISO), with the
-    workspace clock there, after the scheduled jobs."""
+    workspace clock there, after the scheduled jobs. ``job_every_days`` runs the named jobs
+    only every N simulated days and on the last (every job runs daily otherwise): for
+    jobs that rebuild their results from scratch, so only the cost changes."""
     if days < 0:
         raise DemoError(f"--days {days}: expected 0 or more")
     options = dict(ws.settings.connections[connection].options) if connection in ws.settings.connections else {}
@@ -132,7 +135,7 @@ def backfill(ws, connection: str, *, days: int = 30, seed: int | None = None, no
     began = time.perf_counter()
     with ws.clock_at(start):
         summary.campaigns = campaign_policy(ws)
-    asyncio.run(_simulate(ws, conn, start, end, progress, on_day))
+    asyncio.run(_simulate(ws, conn, start, end, progress, on_day, job_every_days or {}))
     summary.seconds = time.perf_counter() - began
     summary.counts = counts(ws, connection)
     ws.audit("sandbox_demo", "connection", connection, {"days": days, "seed": summary.seed, **summary.counts,
@@ -142,14 +145,15 @@ def backfill(ws, connection: str, *, days: int = 30, seed: int | None = None, no
 
 async def _simulate(ws, conn: SandboxConnector, start: int, end: int,
                     progress: Callable[[int, int], None] | None,
-                    on_day: Callable[[object, str], None] | None = None) -> None:
+                    on_day: Callable[[object, str], None] | None = None,
+                    job_every_days: dict[str, int] | None = None) -> None:
     engine = Engine(ws)
     executor = Executor(ws, {conn.name: conn}, pacing=False)
     with ws.clock_at(start):
         await conn.first_sync()
     world = conn.world
     total = max(1, (end - start + HOUR - 1) // HOUR)
-    t, step, day = start, 0, ws.day(start)
+    t, step, day, n_day = start, 0, ws.day(start), 0
     while t < end:
         nxt = min(end, (t // HOUR + 1) * HOUR)
         with ws.clock_at(nxt):
@@ -157,8 +161,9 @@ async def _simulate(ws, conn: SandboxConnector, start: int, end: int,
             await executor.drain()
             conn.flush_records()
             if ws.day(nxt) != day or nxt == end:
-                ended, day = day, ws.day(nxt)
-                run_jobs(ws)
+                ended, day, n_day = day, ws.day(nxt), n_day + 1
+                every = job_every_days or {}
+                run_jobs(ws, skip={name for name, n in every.items() if n_day % max(1, n) and nxt != end})
                 if on_day is not None:
                     on_day(ws, ended)
         t, step = nxt, step + 1
@@ -175,9 +180,12 @@ async def _simulate(ws, conn: SandboxConnector, start: int, end: int,
         conn.save()
 
 
-def run_jobs(ws) -> None:
-    """Every registered job once, at the workspace clock (a failing job is reported, not fatal)."""
+def run_jobs(ws, skip: set[str] = frozenset()) -> None:
+    """Every registered job once (but those in ``skip``), at the workspace clock (a failing
+    job is reported, not fatal)."""
     for job in list(ws.registry.jobs.values()):
+        if job.name in skip:
+            continue
         try:
             job.run(ws)
         except Exception as e:

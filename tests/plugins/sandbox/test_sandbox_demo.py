@@ -95,3 +95,15 @@ def test_demo_admits_the_sandbox_campaigns_and_calls_back_each_day(ws):
     # NOW is 23:06 in Shanghai: two days back gives three local days, the last one partial
     assert [d for d, _ in days] == ["2025-06-13", "2025-06-14", "2025-06-15"]
     assert days[0][1] == 1_749_830_400 and days[-1][1] == NOW  # the clock stood at each day's end
+
+
+def test_backfill_runs_named_jobs_every_n_days_and_on_the_last(ws):
+    from console.registry import Job
+
+    ran: dict[str, list[int]] = {"daily": [], "sparse": []}
+    ws.registry.jobs["test.daily"] = Job("test.daily", 3600, lambda w: ran["daily"].append(w.now()))
+    ws.registry.jobs["test.sparse"] = Job("test.sparse", 3600, lambda w: ran["sparse"].append(w.now()))
+    backfill(ws, "sandbox", days=3, now=NOW, job_every_days={"test.sparse": 2})
+    # NOW is 23:06 in Shanghai: four local days end in the window (the first and last partial)
+    assert len(ran["daily"]) == 4
+    assert ran["sparse"] == [ran["daily"][1], ran["daily"][3]] and ran["sparse"][-1] == NOW
