@@ -4,6 +4,7 @@ token refresh on expiry, permanent failures recorded, in-doubt actions after a c
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
@@ -227,3 +228,17 @@ def test_connector_exception_is_a_retry_not_a_crash(ows):
     run(Executor(ows, {"fake": Exploding("fake", {})}, pacing=False).run_once())
     st = status(ows, aid)
     assert st["status"] == "pending" and "bridge down" in st["last_error"]
+
+
+def test_a_kick_whose_target_is_already_gone_is_done_once_with_its_words(ows):
+    """The connector answers a kick of someone who already left as done (the wanted state
+    holds): the action is done after one call, the result says why, and no person is asked."""
+    (aid,) = ows.enqueue([Proposal("kick", "ad", group_id=1)], "rule:ads")
+    conn = Scripted("fake", {}, script=[ActionResult.done("already not a member: 人员不存在", gone="member")])
+    run(Executor(ows, {"fake": conn}, pacing=False).drain())
+    assert conn.calls == ["kick"]
+    row = ows.store.one("SELECT status, attempts, last_error, result FROM actions WHERE id = ?", (aid,))
+    assert (row["status"], row["attempts"], row["last_error"]) == ("done", 1, None)
+    assert json.loads(row["result"]) == {"gone": "member"}
+    assert ows.store.scalar("SELECT count(*) FROM tasks") == 0
+    assert "人员不存在" in ows.store.scalar("SELECT detail FROM audit_log WHERE action = 'action_done'")
