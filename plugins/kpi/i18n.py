@@ -73,10 +73,10 @@ ZH = {
         "属于发出 {since}..{until} {share} 消息的成员：群 {groups}",
     "a member all {days} days of {since}..{until}, outside those who sent {share} of the messages: groups {groups}":
         "{since}..{until} 全部 {days} 天都在群内，不在发出 {share} 消息的成员之列：群 {groups}",
-    "observed rate: {rate} of the {people} people with {bucket} on {day} ordered within the next 30 days":
-        "实测比例：{day} 时{bucket}的 {people} 人中，{rate} 在随后 30 天内下单",
-    "within 30 days": "30 天内",
-    "no order in 30 days": "30 天内无订单",
+    "observed rate: {rate} of the {people} people with {bucket} in the {days} days to {day} ordered within the next"
+    " {days} days": "实测比例：截至 {day} 的 {days} 天内{bucket}的 {people} 人中，{rate} 在随后 {days} 天内下单",
+    "within {days} days": "{days} 天内",
+    "no order": "无订单",
     "1 order, last within 7 days": "1 笔订单，最近一笔在 7 天内",
     "1 order, last 8-14 days ago": "1 笔订单，最近一笔在 8-14 天前",
     "1 order, last 15-30 days ago": "1 笔订单，最近一笔在 15-30 天前",

@@ -49,8 +49,8 @@ class KpiSettings:
     """Top talkers: the most active members of a group who together sent this share of its members' messages (the 20/80 rule). Lurkers: the rest, members since the period began."""
     new_days: int = 7
     """Rule tag new: first joined a group within this many days."""
-    likely_buyer_min_confidence: float = 0.2
-    """Predicted tag likely buyer is stored only at or above this confidence (the observed rate of people like them ordering within 30 days)."""
+    likely_buyer_min_confidence: float = 0.5
+    """Predicted tag likely buyer is stored only at or above this confidence (the observed rate of people like them ordering within 30 days); 0.5: more likely than not."""
 
     def __post_init__(self) -> None:
         # a threshold that cannot work is refused when the config is read, naming the field

@@ -148,9 +148,12 @@ def _likely_buyer(ws, cfg, first_seen: dict[int, int | None], insiders: set[int]
         rate, b = preds[pid]
         if rate < cfg.likely_buyer_min_confidence:
             continue
-        method = ws.tr("observed rate: {rate} of the {people} people with {bucket} on {day} ordered within the next"
-                       " 30 days", rate=f"{rate:.0%}", people=f.rates[b][1], bucket=ws.t(b), day=fitted)
-        add(pid, "likely_buyer", ws.tr("within 30 days"), "dynamic", "predicted", "kpi.predict", round(rate, 4), method)
+        days = f.span // DAY
+        method = ws.tr("observed rate: {rate} of the {people} people with {bucket} in the {days} days to {day}"
+                       " ordered within the next {days} days", rate=f"{rate:.0%}", people=f.rates[b][1],
+                       bucket=ws.t(b), days=days, day=fitted)
+        add(pid, "likely_buyer", ws.tr("within {days} days", days=days), "dynamic", "predicted", "kpi.predict",
+            round(rate, 4), method)
 
 
 def tags(ws, person_id: int) -> dict[str, list[dict]]:

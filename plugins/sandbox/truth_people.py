@@ -103,20 +103,26 @@ def calibration_rows(predictions: dict[int, float], buyers: set[int], bins: int 
 
 def likely_buyer_calibration(ws) -> dict[str, Any]:
     """Back-test of the predicted tag likely_buyer: predictions made as the tags job makes
-    them (kpi ``predict``), but 30 days before the newest order and from the orders before
-    then only, against who did order in those 30 days. Rows per decile of the stated
-    probability; empty with a note when the orders do not reach back far enough (the
-    prediction needs 59 days of orders before it, the check 30 after: 89 in all)."""
-    from plugins.kpi.predict import HORIZON, predictions_as_of
+    them (kpi ``predict``, with the span it uses now: 30 days when the history allows), but
+    one span before the newest order and from the orders before then only, against who did
+    order in that span. Rows per decile of the stated probability; empty with a note when
+    the orders do not reach back three spans (two to fit, one to check)."""
+    from plugins.kpi.predict import predictions_as_of, span_for
 
     newest = ws.store.scalar("SELECT max(ordered_at) FROM orders WHERE person_id IS NOT NULL")
+    start = ws.store.scalar("SELECT min(ordered_at) FROM orders WHERE person_id IS NOT NULL")
     if newest is None:
         return {"rows": [], "note": "no orders"}
-    as_of = newest - HORIZON
+    # the span the tags job uses now, checked one span earlier (so the history must hold three)
+    span = span_for(start, newest)
+    if span is None:
+        return {"rows": [], "note": "the orders are too short for any prediction"}
+    as_of = newest - span
     people = {p: s for p, s in ws.store.execute("SELECT id, created_at FROM people WHERE is_insider = 0")}
-    fit, preds = predictions_as_of(ws, as_of, people)
+    fit, preds = predictions_as_of(ws, as_of, people, span)
     if fit is None:
-        return {"rows": [], "note": "the orders do not reach back 89 days: no prediction to check"}
+        return {"rows": [], "note": f"the orders do not reach back three spans of {span // DAY} days:"
+                                    " no earlier prediction to check"}
     from plugins.kpi.settings import kpi_settings
 
     stated = {p: r for p, (r, _) in preds.items()}
@@ -127,6 +133,35 @@ def likely_buyer_calibration(ws) -> dict[str, Any]:
     tagged = [p for p, r in stated.items() if r >= bar]
     buyers = {p for (p,) in ws.store.execute("SELECT DISTINCT person_id FROM orders WHERE ordered_at > ?"
                                              " AND ordered_at <= ?", (as_of, newest))}
-    return {"rows": rows, "people": len(preds), "as_of": as_of, "until": newest,
+    return {"rows": rows, "people": len(preds), "as_of": as_of, "until": newest, "days": span // DAY,
             "largest_gap": None if worst is None else round(worst, 4),
             "tagged": len(tagged), "tagged_bought": _ratio(sum(1 for p in tagged if p in buyers), len(tagged))}
+
+
+def likely_buyer_forward(ws, connection: str = "sandbox") -> dict[str, Any]:
+    """The predictions the tags job states now (as of the newest order) against the
+    sandbox world's own future: each person's next order in the saved world's order heap.
+    Someone bought if that order falls within the prediction's span (30 days when the
+    history allows) and they are in a group now (the world only records orders of people
+    in a group). Rows per decile of stated probability."""
+    import json
+
+    from plugins.kpi.predict import predictions_as_of
+
+    raw = ws.store.scalar("SELECT state FROM sandbox_state WHERE connection_id = ?", (connection,))
+    newest = ws.store.scalar("SELECT max(ordered_at) FROM orders WHERE person_id IS NOT NULL")
+    if raw is None or newest is None:
+        return {"rows": [], "note": "no saved sandbox world or no orders"}
+    heap = json.loads(raw).get("order_heap", [])
+    platform = ws.store.scalar("SELECT platform FROM connections WHERE id = ?", (connection,), "sandbox")
+    person = dict(ws.store.execute("SELECT platform_user_id, person_id FROM identities WHERE platform = ?", (platform,)))
+    in_group = {p for (p,) in ws.store.execute("SELECT DISTINCT person_id FROM memberships WHERE status = 'member'")}
+    people = {p: s for p, s in ws.store.execute("SELECT id, created_at FROM people WHERE is_insider = 0")}
+    fit, preds = predictions_as_of(ws, newest, people)
+    if fit is None:
+        return {"rows": [], "note": "the orders are too short for any prediction"}
+    buyers = {person[uid] for ts, uid in heap if newest < ts <= newest + fit.span and uid in person} & in_group
+    rows = calibration_rows({p: r for p, (r, _) in preds.items()}, buyers)
+    worst = max((abs(r["stated"] - r["observed"]) for r in rows), default=None)
+    return {"rows": rows, "people": len(preds), "days": fit.span // DAY,
+            "largest_gap": None if worst is None else round(worst, 4)}

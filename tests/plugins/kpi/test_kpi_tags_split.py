@@ -73,8 +73,8 @@ def test_tags_recomputed_later_by_the_wall_clock_are_the_same(ws):
 
 def test_buckets_by_orders_in_the_last_30_days():
     t = 1_000 * DAY
-    assert predict.bucket([], t) == "no order in 30 days"
-    assert predict.bucket([t - 31 * DAY], t) == "no order in 30 days"
+    assert predict.bucket([], t) == "no order"
+    assert predict.bucket([t - 31 * DAY], t) == "no order"
     assert predict.bucket([t - 3 * DAY], t) == "1 order, last within 7 days"
     assert predict.bucket([t - 20 * DAY, t - 10 * DAY], t) == "2 orders, last 8-14 days ago"
     assert predict.bucket([t - 29 * DAY, t - 25 * DAY, t - 15 * DAY, t + DAY], t) == "3+ orders, last 15-30 days ago"
@@ -93,11 +93,11 @@ def test_rates_are_fitted_on_the_past_and_stated_for_today():
     known = {p: fitted - 40 * DAY for p in range(1, 86)}
     known[86] = as_of - 5 * DAY  # known for 5 days only: no bucket, no prediction
     f = predict.fit(orders, known, as_of, start=fitted - 35 * DAY)
-    assert f.rates == {"1 order, last within 7 days": (0.75, 40), "no order in 30 days": (0.2, 35)}
+    assert f.rates == {"1 order, last within 7 days": (0.75, 40), "no order": (0.2, 35)}
     got = predict.predict(orders, known, as_of, f)
     # today 1-30 and 41-47 have "1 order, last 15-30 days ago": no fitted rate, no prediction
     assert set(got) == set(range(31, 41)) | set(range(48, 86))
-    assert set(got.values()) == {(0.2, "no order in 30 days")}
+    assert set(got.values()) == {(0.2, "no order")}
     assert predict.fit(orders, known, as_of, start=fitted - 20 * DAY) is None  # history too short to fit
 
 
@@ -107,3 +107,12 @@ def test_calibration_rows_per_decile_of_stated_probability():
     assert rows == [{"decile": "0-10%", "people": 2, "stated": 0.06, "observed": 0.5},
                     {"decile": "50-60%", "people": 2, "stated": 0.565, "observed": 0.5},
                     {"decile": "90-100%", "people": 2, "stated": 0.975, "observed": 1.0}]
+
+
+def test_the_span_is_30_days_or_half_a_shorter_history():
+    t = 1_000 * DAY
+    assert predict.span_for(t - 90 * DAY, t) == 30 * DAY
+    assert predict.span_for(t - 59 * DAY, t) == 30 * DAY  # 59 days and a day's slack hold two spans of 30
+    assert predict.span_for(t - 30 * DAY, t) == 15 * DAY  # a 30-day demo: "within the next 15 days"
+    assert predict.span_for(t - 13 * DAY, t) == 7 * DAY
+    assert predict.span_for(t - 12 * DAY, t) is None  # under a week each: nothing is predicted
