@@ -63,7 +63,7 @@ def load_compiled(ws, old: dict[str, CompiledRule] | None = None) -> list[Compil
             r = CompiledRule.build(row, cfg)
         except (ValueError, json.JSONDecodeError) as e:
             ws.raise_alert("rule_broken", f"Rule {row['name']} is not applied: {e}", group_id=None,
-                           dedupe_key=f"rule_broken:{row['name']}")
+                           dedupe_key=f"rule_broken:{row['name']}", cause=str(e))  # another error alerts again
             continue
         prev = (old or {}).get(r.name)
         if prev is not None and prev.kind == "flood" and prev.cfg == r.cfg:
@@ -155,6 +155,7 @@ def _report_timeouts(ws, rs: RuleSet) -> None:
         if r.timeouts:
             ws.raise_alert("pattern_timeout", tr(ws, "Custom rule {rule} ran out of time on {count} message(s); "
                                                      "those messages were let through.", rule=r.name, count=r.timeouts),
-                           why=f"timeout_ms = {r.cfg['timeout_ms']}", dedupe_key=f"pattern_timeout:{r.name}")
+                           why=f"timeout_ms = {r.cfg['timeout_ms']}", dedupe_key=f"pattern_timeout:{r.name}",
+                           cause=f"at {ws.now()}")  # each batch of timeouts is a new occurrence
             ws.audit("pattern_timeout", "rule", r.name, {"messages": r.timeouts}, actor="plugin:moderation")
             r.timeouts = 0
