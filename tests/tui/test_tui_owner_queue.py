@@ -49,3 +49,26 @@ async def test_owner_queue_total_past_500_and_the_last_row(tui_ws):
         await settle(pilot)
         assert any("age >2x is not understood" in str(n.message) for n in app._notifications)
         assert table.total == tasks  # the refused filter changed nothing
+
+
+async def test_dashboard_alerts_say_their_true_count_and_lead_to_the_rest(tui_ws):
+    with tui_ws.store.write() as c:
+        c.executemany("INSERT INTO alerts(kind, severity, message, opened_at) VALUES ('k', 'warning', ?, ?)",
+                      [(f"bulk alert {i}", 1000 + i) for i in range(60)])
+    total = tui_ws.store.scalar("SELECT count(*) FROM alerts WHERE resolved_at IS NULL")
+    app = make_app(tui_ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert len(screen.alerts) == 50
+        assert f"({total} open)" in str(screen.query_one("#alerts-title").render())
+        assert any(line["text"] == "{n} open alerts" and line["n"] == total for line in screen.lines)
+        alerts = screen.query_one("#alerts")
+        last = alerts.get_option_at_index(alerts.option_count - 1)
+        assert last.id == "more" and f"{total - 50} more" in str(last.prompt)
+        alerts.focus()
+        alerts.highlighted = alerts.option_count - 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.MODE == "owner" and app.screen.filter_text == "alert"
+        assert app.screen.total == total
