@@ -266,7 +266,7 @@ def test_hook_decide_join_request(tmp_path):
                 data={"flag": "F2", "comment": "let me in"})]
     Engine(ws).ingest(ev)
     rows = {r["platform_request_id"]: r for r in ws.store.query("SELECT * FROM join_requests")}
-    assert rows["F1"]["status"] == "approved" and rows["F1"]["rule"] == "code"
+    assert rows["F1"]["status"] == "approving" and rows["F1"]["rule"] == "code"  # until the platform answers
     assert rows["F2"]["status"] == "pending"  # nobody decided: waits for a person
     act = ws.store.one("SELECT kind, params FROM actions")
     assert act["kind"] == "approve_join" and '"F1"' in act["params"]
