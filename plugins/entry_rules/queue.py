@@ -98,17 +98,20 @@ def queue_rows(ws, status: str = "pending", *, group_id: int | None = None, olde
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise PolicyError(f"limit is {limit!r}; expected a whole number from 1 to {MAX_LIMIT}")
     cte, where, params = _where(ws, status, group_id, older_than, newer_than)
-    sql = (f"{cte} SELECT r.id, r.group_id, g.name AS group_name, r.person_id, p.display_name AS person, r.comment,"
-           " r.referrer_person_id, rp.display_name AS referrer, r.requested_at, r.status, r.rule, r.reason,"
-           " r.would_have, r.decided_by, r.decided_at, r.requested_at + life.secs AS expires_at"
-           " FROM join_requests r LEFT JOIN life ON life.cid = r.connection_id LEFT JOIN groups g ON g.id = r.group_id"
-           " LEFT JOIN people p ON p.id = r.person_id LEFT JOIN people rp ON rp.id = r.referrer_person_id"
-           f" WHERE {where} ORDER BY"
+    # the page's ids first (sorting narrow rows), then their names: joining every matching
+    # row to groups and people before the sort cost 4x at 100,000 waiting requests
+    sql = (f"{cte}, page AS (SELECT r.id, r.requested_at + life.secs AS expires_at,"
            " CASE WHEN r.status IN ('pending', 'held') THEN 0 WHEN r.status IN ('approving', 'rejecting') THEN 1"
-           " ELSE 2 END,"
-           f" CASE WHEN r.status IN ('pending', 'held') THEN coalesce(r.requested_at + life.secs, {NEVER}) END,"
+           " ELSE 2 END AS k0,"
+           f" CASE WHEN r.status IN ('pending', 'held') THEN coalesce(r.requested_at + life.secs, {NEVER}) END AS k1,"
            " CASE WHEN r.status IN ('pending', 'held') THEN r.requested_at ELSE -coalesce(r.decided_at, r.requested_at)"
-           " END, r.id LIMIT ? OFFSET ?")
+           f" END AS k2 FROM join_requests r LEFT JOIN life ON life.cid = r.connection_id WHERE {where}"
+           " ORDER BY k0, k1, k2, r.id LIMIT ? OFFSET ?)"
+           " SELECT r.id, r.group_id, g.name AS group_name, r.person_id, p.display_name AS person, r.comment,"
+           " r.referrer_person_id, rp.display_name AS referrer, r.requested_at, r.status, r.rule, r.reason,"
+           " r.would_have, r.decided_by, r.decided_at, page.expires_at FROM page JOIN join_requests r ON r.id = page.id"
+           " LEFT JOIN groups g ON g.id = r.group_id LEFT JOIN people p ON p.id = r.person_id"
+           " LEFT JOIN people rp ON rp.id = r.referrer_person_id ORDER BY page.k0, page.k1, page.k2, page.id")
     rows = ws.store.query(sql, params + [limit, offset])
     flag_after = settings_of(ws).queue_flag_after_seconds
     now = ws.now()
