@@ -16,6 +16,7 @@ from console.cli.output import emit, json_option
 
 from . import api
 from .cli import _ago, _run
+from .i18n import tr
 from .policies import find_group
 
 # --- shequn joins ----------------------------------------------------------------------
@@ -57,7 +58,11 @@ def joins_group(ctx: click.Context, status: str, group: str | None, older_than: 
         gid = _run(find_group, ws, group) if group else None
         res = _run(api.queue, ws, status, group_id=gid, older_than=_age(older_than, "--older-than"),
                    newer_than=_age(newer_than, "--newer-than"), offset=(page - 1) * limit, limit=limit)
-    rows, total = res["rows"], res["total"]
+        rows, total, first = res["rows"], res["total"], res["offset"] + 1
+        footer = (tr(ws, "{first}-{last} of {total}", first=f"{first:,}", last=f"{first + len(rows) - 1:,}",
+                     total=f"{total:,}") if rows else
+                  tr(ws, "nothing on page {page}; {total} in all", page=page, total=f"{total:,}") if total else
+                  tr(ws, "no join requests of this kind"))
     if as_json:
         click.echo(json.dumps({"total": total, "offset": res["offset"], "rows": rows}, ensure_ascii=False, indent=2,
                               default=str))
@@ -69,9 +74,7 @@ def joins_group(ctx: click.Context, status: str, group: str | None, older_than: 
     if rows:
         emit(rows, ["id", "group_name", "person", "referrer", "comment", "waited", "expires", "decision", "rule",
                     "reason"], headers={"group_name": "group", "waited": "waiting", "expires": "expires in"})
-    first = res["offset"] + 1
-    click.echo(f"{first:,}-{res['offset'] + len(rows):,} of {total:,}" if rows else
-               f"none on page {page} of {total:,} ({status})" if total else f"no {status} join requests")
+    click.echo(footer)
 
 
 def _wait_for_platform(ws, request_id: int) -> str:
@@ -115,20 +118,25 @@ def _decide(request_id: int, verdict: str, reason: str, as_json: bool, wait: boo
         if wait and row["status"] in ("approving", "rejecting"):
             note = _wait_for_platform(ws, request_id)
             row = ws.store.one("SELECT * FROM join_requests WHERE id = ?", (request_id,))
+        st, code = row["status"], 0
+        if st in ("approving", "rejecting"):
+            text = tr(ws, "join request {id}: {verdict} sent to the platform; waiting for its answer",
+                      id=request_id, verdict=tr(ws, verdict))
+            text += f" ({note})" if note else tr(ws, " (`--wait` carries it out now when no serve runs)")
+        elif st == "expired":
+            text, code = tr(ws, "join request {id}: expired: the platform no longer knows it", id=request_id), 2
+        elif st == "held" and verdict != "hold":
+            text, code = tr(ws, "join request {id}: not done; back in the queue: {reason}", id=request_id,
+                            reason=row["reason"]), 2
+        else:
+            text = tr(ws, "join request {id}: {status} ({reason})", id=request_id, status=tr(ws, st),
+                      reason=row["reason"])
     if as_json:
         emit([row], as_json=True)
         return
-    if row["status"] in ("approving", "rejecting"):
-        click.echo(f"join request {request_id}: {verdict} sent to the platform; waiting for its answer"
-                   + (f" ({note})" if note else " (`--wait` carries it out now when no serve runs)"))
-    elif row["status"] == "expired":
-        click.echo(f"join request {request_id}: expired: the platform no longer knows it ({row['decided_by']})")
-        raise SystemExit(2)
-    elif row["status"] == "held" and verdict != "hold":
-        click.echo(f"join request {request_id}: the platform refused; back in the queue: {row['reason']}")
-        raise SystemExit(2)
-    else:
-        click.echo(f"join request {request_id}: {row['status']} ({row['reason']})")
+    click.echo(text)
+    if code:
+        raise SystemExit(code)
 
 
 _WAIT = click.option("--wait", is_flag=True, help="Carry out the platform action now and print its answer "

@@ -101,4 +101,13 @@ ZH_CN = {
     "expires in": "剩余有效期",
     "approving": "通过中（等待平台）",
     "rejecting": "拒绝中（等待平台）",
+    "{first}-{last} of {total}": "第 {first}-{last} 条，共 {total} 条",
+    "nothing on page {page}; {total} in all": "第 {page} 页没有内容；共 {total} 条",
+    "no join requests of this kind": "没有这类入群申请",
+    "join request {id}: {verdict} sent to the platform; waiting for its answer": "入群申请 {id}：{verdict}已发送到平台，等待平台答复",
+    " (`--wait` carries it out now when no serve runs)": "（未运行 serve 时，加 `--wait` 立即执行）",
+    "join request {id}: expired: the platform no longer knows it": "入群申请 {id}：已过期，平台已不再保留",
+    "join request {id}: not done; back in the queue: {reason}": "入群申请 {id}：未完成，已退回待审核：{reason}",
+    "join request {id}: {status} ({reason})": "入群申请 {id}：{status}（{reason}）",
+    "held": "暂缓", "approved": "已通过", "rejected": "已拒绝", "expired": "已过期",
 }
