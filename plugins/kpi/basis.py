@@ -1,4 +1,4 @@
-"""What the operation's own orders say: the time they run to, the typical order value,
+"""What the operation's own orders say: the time they run to, the mean order value,
 and the top tenth of order values.
 
 Segments are judged as of the newest order in the workspace (the order history runs to
@@ -34,7 +34,7 @@ class Basis:
     anchor: int | None  # the newest order: every judgement is as of this time
     start: int | None  # the oldest order: the order history begins here
     orders: int
-    median_order: float | None
+    mean_order: float | None  # revenue / orders
     bargain: Threshold | None
     need: Threshold | None
 
@@ -71,13 +71,16 @@ def basis(amounts_times: list[tuple[int, float]], cfg: KpiSettings) -> Basis:
         return Basis(None, None, 0, None, None, None)
     times = [t for t, _ in amounts_times]
     amounts = [a for _, a in amounts_times]
-    med = median(amounts)
+    # The mean, not the median: bargain hunters order most often, so the median order sits
+    # among their own orders and half of them could never be below it (measured on the
+    # sandbox: bargain recall 52% at 30 days with the median, 76% with the mean).
+    mean = sum(amounts) / len(amounts)
     if cfg.bargain_max_order_value > 0:
         bargain = Threshold(cfg.bargain_max_order_value, "below {value}, set in [kpi] bargain_max_order_value")
     else:
-        bargain = Threshold(med, "below the operation's median order value {value}")
+        bargain = Threshold(mean, "below the operation's mean order value {value} (revenue / orders)")
     if cfg.need_min_order_value > 0:
         need = Threshold(cfg.need_min_order_value, "at least {value}, set in [kpi] need_min_order_value")
     else:
         need = Threshold(top_share_floor(amounts), "at least {value}, the floor of the operation's top tenth of orders")
-    return Basis(max(times), min(times), len(amounts), med, bargain, need)
+    return Basis(max(times), min(times), len(amounts), mean, bargain, need)

@@ -43,7 +43,7 @@ ZH = {
     # segments (plugins/kpi/segments.py, basis.py): each person's why, stored in the workspace's language
     "unknown": "未知", "; ": "；",
     "below {value}, set in [kpi] bargain_max_order_value": "低于 {value}（[kpi] bargain_max_order_value 设定）",
-    "below the operation's median order value {value}": "低于本运营订单金额中位数 {value}",
+    "below the operation's mean order value {value} (revenue / orders)": "低于本运营订单平均金额 {value}（销售额 / 订单数）",
     "at least {value}, set in [kpi] need_min_order_value": "至少 {value}（[kpi] need_min_order_value 设定）",
     "at least {value}, the floor of the operation's top tenth of orders": "至少 {value}（本运营金额最高一成订单的下限）",
     "no orders in the workspace yet (shequn import orders FILE.csv, or a shop plugin)":

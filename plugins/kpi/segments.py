@@ -5,7 +5,7 @@ referrals, as of the newest order (see ``basis``), tried in this order:
    month, from half a month to a month and a half, and the last within a month and a
    half) and referred at least ``loyal_min_referrals`` people;
 2. bargain 羊毛型: never referred anyone, at least ``bargain_min_orders`` orders, average
-   order below the bargain threshold (the operation's median order value unless set);
+   order below the bargain threshold (the operation's mean order value unless set);
 3. need 需求型: a strong need (an order at least the need threshold: the floor of the
    operation's top tenth of order values unless set) and no repeat purchase within 3
    months;

@@ -34,7 +34,7 @@ class KpiSettings:
     loyal_min_referrals: int = 1
     """Loyal: buys monthly (a typical gap between orders of half a month to a month and a half) and referred at least this many people."""
     bargain_max_order_value: float = 0.0
-    """Bargain: average order value below this (yuan), with at least bargain_min_orders orders and no referral. 0: below the operation's median order value, from its own orders."""
+    """Bargain: average order value below this (yuan), with at least bargain_min_orders orders and no referral. 0: below the operation's mean order value (revenue / orders), from its own orders."""
     bargain_min_orders: int = 2
     """Orders needed before a member can be judged a bargain hunter ("buys for price" needs more than one order)."""
     need_min_order_value: float = 0.0

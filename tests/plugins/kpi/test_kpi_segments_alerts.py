@@ -26,12 +26,12 @@ def test_member_segment_is_explained_and_mix_gives_advice(gen_ws):
     with ws.store.write() as c:
         c.executemany("INSERT INTO orders(order_id, person_id, group_id, amount, ordered_at) VALUES (?,?,?,?,?)",
                       [(f"b{k}", pid, 1, 9.9, now - k * 5 * DAY) for k in range(4)]
-                      + [(f"o{k}", other, 1, 99.0, now - k * DAY) for k in range(5)])  # median order 99
+                      + [(f"o{k}", other, 1, 99.0, now - k * DAY) for k in range(5)])  # mean (39.6 + 495) / 9
         c.execute("UPDATE people SET referred_by = NULL WHERE referred_by = ?", (pid,))
         c.execute("UPDATE memberships SET inviter_person_id = NULL WHERE inviter_person_id = ?", (pid,))
     seg = member_segment(ws, pid)
     assert seg["segment"] == "bargain" and "9.90" in seg["why"] and seg["signals"]["orders"] == 4
-    assert "median order value 99.00" in seg["why"]
+    assert "mean order value 59.40" in seg["why"]
     rebuild(ws)
     rows = segments(ws)
     assert all(r["advice"] is not None for r in rows)

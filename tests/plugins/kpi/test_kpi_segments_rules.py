@@ -15,7 +15,8 @@ DAY = 86400
 
 def make(ws):
     """Nine people in one group; T is the newest order (B's last). By hand:
-    orders 20 20 20 20 25 30 40 60 120 130 150 900 -> median (30 + 40) / 2 = 35;
+    orders 20 20 20 20 25 30 40 60 120 130 150 900 -> mean 1535 / 12 = 127.92 (the median,
+    35, would sit among the cheap orders);
     top tenth of 12 orders is 1.2 orders: 900 alone -> strong need from 900. The order
     history begins with C's order 100 days before T: nobody is known longer than that."""
     t = ws.day_start("2025-06-01") + 12 * 3600
@@ -47,7 +48,7 @@ def make(ws):
 EXPECTED = {
     "A": ("loyal", "buys monthly: 3 orders, a typical gap of 29 days (a month: 15 to 45), the last 2 days ago;"
                    " referred 1 (rule: at least 1)"),
-    "B": ("bargain", "3 orders averaging 25.00; below the operation's median order value 35.00; never referred anyone"),
+    "B": ("bargain", "3 orders averaging 25.00; below the operation's mean order value 127.92 (revenue / orders); never referred anyone"),
     "C": ("need", "a strong need: an order of 900.00; at least 900.00, the floor of the operation's top tenth of orders;"
                   " no repeat purchase within 3 months (seen 100 days since the last order)"),
     "D": ("low_need", "bought once, 40.00, 50 days ago, and not again; not a strong need;"
@@ -58,7 +59,7 @@ EXPECTED = {
                      " (judged 45 days after the order)"),
     "H": ("unknown", "3 orders averaging 20.00, a typical gap of 3 days, referred 1: no segment's rule fits (loyal buys"
                      " monthly and refers; bargain never refers and buys below the threshold; need does not repeat within"
-                     " 3 months); below the operation's median order value 35.00"),
+                     " 3 months); below the operation's mean order value 127.92 (revenue / orders)"),
     "I": ("low_need", "never ordered in the 100 days known (judged after 90)"),
 }
 
@@ -115,7 +116,7 @@ def test_unknown_shows_in_the_mix_the_kpi_and_chinese(ws):
     ids = make(ws)
     ws.settings.console.language = "zh-CN"
     rebuild(ws)
-    assert stored(ws)[ids["B"]] == ("bargain", "3 笔订单，平均 25.00；低于本运营订单金额中位数 35.00；从未推荐他人")
+    assert stored(ws)[ids["B"]] == ("bargain", "3 笔订单，平均 25.00；低于本运营订单平均金额 127.92（销售额 / 订单数）；从未推荐他人")
     row = segments(ws, 1)[0]
     assert row["members"] == 9 and row["unknown"] == round(3 / 9, 4) and row["low_need"] == round(3 / 9, 4)
     # advice is judged on the 6 with a segment: bargain 1/6 and loyal 1/6 are below the 0.3 bar
