@@ -168,6 +168,7 @@ ZH_CN.update({
     "Filter: alert, join, case, task; >2d or <6h; #12 or a group's name (empty for everything)":
         "筛选：alert、join、case、task；>2d 或 <6h；#12 或群名（留空显示全部）",
     "Filter not applied: {error}": "筛选未生效：{error}",
+    ", ": "，", " ({items})": "（{items}）",
     "age {word} is not understood; expected > or < then a whole number and m, h or d, e.g. >2d or <6h":
         "无法识别时长 {word}；应为 > 或 < 加整数和 m、h 或 d，如 >2d 或 <6h",
     "group {word} is not understood; expected # then a group id, e.g. #12": "无法识别群 {word}；应为 # 加群编号，如 #12",

@@ -134,7 +134,8 @@ class Workspace:
                  person_id: int | None = None, assignee: str = "", source: str = "",
                  dedupe_key: str | None = None) -> int | None:
         """A task for a person (things the platform cannot do, or that need judgement).
-        With ``dedupe_key`` an open duplicate is not created twice. Returns the id."""
+        With ``dedupe_key`` the task is made once, ever: a key a done task holds is not
+        asked again (put what changed into the key to ask again). Returns the id."""
         with self.store.write() as c:
             cur = c.execute(
                 "INSERT OR IGNORE INTO tasks(kind, title, detail, group_id, person_id, assignee, source, dedupe_key, created_at)"

@@ -61,8 +61,9 @@ class OwnerScreen(ShequnScreen):
         self.query_one("#queue", VirtualTable).set_source(page["source"], keep_cursor=True,
                                                           preloaded=(page["total"], page["rows"]))
         owner = self.ws.settings.console.owner or self.t("every group")
-        counts = ", ".join(f"{self.t(k)} {n}" for k, n in page["counts"].items() if n)
-        line = f"{owner} · " + self.t("{n} waiting", n=page["total"]) + (f" ({counts})" if counts else "")
+        counts = self.t(", ").join(f"{self.t(k)} {n}" for k, n in page["counts"].items() if n)
+        line = f"{owner} · " + self.t("{n} waiting", n=page["total"]) + (self.t(" ({items})", items=counts)
+                                                                         if counts else "")
         if self.filter_text:
             line += f" · {self.t('filter')}: {self.filter_text}"
         self.sub_title = line
