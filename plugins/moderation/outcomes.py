@@ -5,7 +5,9 @@ when the rule has earned it: its measured precision, settled or confirmed cases 
 the ones a person overturned (已推翻), is at or above the bar once enough cases are
 judged. A share of the settled cases still reaches the review queue as an audit sample,
 chosen by a hash of the case id, so a re-run samples the same cases and a person's
-overturns keep the measurement honest. Removals (kick, blacklist) always wait for a person.
+overturns keep the measurement honest. Removals (kick, blacklist) wait for a person, once
+per member and rule: a repeat removal of someone whose earlier removal by the same rule
+stands (they came back by invite and did it again) is the same decision, and settles.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any, Iterable
 
 #: ladder steps a rule may settle by itself (the recall rides along with them)
 REVERSIBLE = ("warn", "mute")
+#: ladder steps that remove a member: a person decides them (once per member and rule)
+REMOVALS = ("kick", "blacklist")
 #: outcomes that count towards a rule's precision
 JUDGED = ("settled", "reviewed", "overturned")
 

@@ -24,7 +24,7 @@ from console.store import rows_in
 from .i18n import tr
 from .kinds import PUBLIC_TITLE
 from .matcher import Hit
-from .outcomes import REVERSIBLE, audit_sampled, bar_of, may_settle, rule_outcomes, share_of
+from .outcomes import REMOVALS, REVERSIBLE, audit_sampled, bar_of, may_settle, rule_outcomes, share_of
 from .scope import groups_in_scope, member_groups, scope_key
 
 
@@ -86,18 +86,23 @@ class _Ladder:
     batch takes step n exactly as if the hits came one batch each."""
 
     def __init__(self, ws, person_ids: set[int], since: int):
-        self.seen: dict[tuple[str, int, str], list[tuple[int, int]]] = {}
-        for rule, pid, kind, gid, at in rows_in(
-                ws.store, "SELECT rule, person_id, kind, group_id, opened_at FROM cases"
+        self.seen: dict[tuple[str, int, str], list[tuple[int, int, str]]] = {}
+        for rule, pid, kind, gid, at, step in rows_in(
+                ws.store, "SELECT rule, person_id, kind, group_id, opened_at, coalesce(step, '') FROM cases"
                           " WHERE status NOT IN ('undone', 'overturned')"
                           " AND opened_at >= ? AND person_id IN ({marks})", sorted(person_ids), (since,)):
-            self.seen.setdefault((rule, pid, kind), []).append((gid, at))
+            self.seen.setdefault((rule, pid, kind), []).append((gid, at, step))
 
     def count(self, rule: str, person_id: int, kind: str, groups: set[int], since: int) -> int:
-        return sum(1 for gid, at in self.seen.get((rule, person_id, kind), ()) if at >= since and gid in groups)
+        return sum(1 for gid, at, _ in self.seen.get((rule, person_id, kind), ()) if at >= since and gid in groups)
 
-    def add(self, rule: str, person_id: int, kind: str, group_id: int, at: int) -> None:
-        self.seen.setdefault((rule, person_id, kind), []).append((group_id, at))
+    def removed(self, rule: str, person_id: int, kind: str, groups: set[int], since: int) -> bool:
+        """Whether a standing removal (kick, blacklist) of this rule already covers the member."""
+        return any(at >= since and gid in groups and step in REMOVALS
+                   for gid, at, step in self.seen.get((rule, person_id, kind), ()))
+
+    def add(self, rule: str, person_id: int, kind: str, group_id: int, at: int, step: str = "") -> None:
+        self.seen.setdefault((rule, person_id, kind), []).append((group_id, at, step))
 
 
 def penalize_all(ws, items: list[tuple[Hit, Event, dict[str, Any]]], settings=None,
@@ -131,16 +136,17 @@ def penalize_all(ws, items: list[tuple[Hit, Event, dict[str, Any]]], settings=No
         scope_groups = scopes.get((stype, svalue))
         if scope_groups is None:
             scope_groups = scopes[(stype, svalue)] = groups_in_scope(ws, stype, svalue) or [group["id"]]
-        n = ladder_counts.count(rule.name, e.person_id, case_kind, set(scope_groups),
-                                now - cfg["window_days"] * 86400) + 1
-        ladder_counts.add(rule.name, e.person_id, case_kind, group["id"], now)
+        since = now - cfg["window_days"] * 86400
+        n = ladder_counts.count(rule.name, e.person_id, case_kind, set(scope_groups), since) + 1
+        removed_before = ladder_counts.removed(rule.name, e.person_id, case_kind, set(scope_groups), since)
         ladder = cfg["ladder"]
         step = ladder[min(n, len(ladder)) - 1]
         next_step = ladder[n] if n < len(ladder) else None
         on_probation = id(e) in probation
         if on_probation:  # straight to the removal step (the last step when the ladder has none)
-            step = next((x for x in ladder if x["step"] in ("kick", "blacklist")), ladder[-1])
+            step = next((x for x in ladder if x["step"] in REMOVALS), ladder[-1])
             next_step = None
+        ladder_counts.add(rule.name, e.person_id, case_kind, group["id"], now, step["step"])
         reason = f"{rule.name}: {hit.category} (offence {n}, {step['step']})" + (", newcomer probation" if on_probation else "")
         actor = f"rule:{rule.name}"
         proposals: list[tuple[tuple[str, int], Proposal]] = []
@@ -164,7 +170,9 @@ def penalize_all(ws, items: list[tuple[Hit, Event, dict[str, Any]]], settings=No
                 targets.insert(0, group["id"])  # the offence proves presence even if membership lags
             for gid in targets:
                 prop("kick", gid, {"reject_add_request": s == "blacklist"})
-        status = "settled" if not dry and s in REVERSIBLE and may_settle(
+        # a repeat removal of someone this rule already removed (a case standing, not overturned)
+        # is the same decision again: the person decides once per member and rule
+        status = "settled" if not dry and (s in REVERSIBLE or (s in REMOVALS and removed_before)) and may_settle(
             outcomes.get(rule.name), bar_of(cfg, settings), settings.precision_min_judged) else "open"
         statuses.append(status)
         shares.append(share_of(cfg, settings))

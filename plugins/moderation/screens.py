@@ -162,7 +162,7 @@ class ModerationScreen(ShequnScreen):
             self.query_one("#rule-detail", Static).update(text)
 
     def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
-        if event.table.id == "cases" and event.row.get("person_id"):
+        if event.table.id in ("cases", "blacklist", "newcomers") and event.row.get("person_id"):
             self.app.open_person(event.row["person_id"])
 
     # --- cases -------------------------------------------------------------------------

@@ -33,6 +33,15 @@ def test_warn_and_mute_settle_by_rule_and_a_kick_waits_for_a_person(mws):
     assert rows[0]["closed_at"] == T0 + 3 and rows[2]["closed_at"] is None
     queue = list_cases(ws, "queue")
     assert queue["total"] == 1 and [c["id"] for c in queue["rows"]] == [rows[2]["id"]]
+    # back by invite and flooding again: the same removal decision, settled (one per member and rule)
+    _flood(ws, "bob", T0 + 4 * 3600)
+    assert [(c["step"], c["status"]) for c in cases(ws, pid(ws, "bob"))][3:] == [("kick", "settled")]
+    assert list_cases(ws, "queue")["total"] == 1
+    # an overturned removal does not count: the next one waits for a person again
+    undo_case(ws, rows[2]["id"])
+    undo_case(ws, cases(ws, pid(ws, "bob"))[3]["id"])
+    _flood(ws, "bob", T0 + 5 * 3600)
+    assert [(c["step"], c["status"]) for c in cases(ws, pid(ws, "bob"))][4:] == [("kick", "open")]  # offence 3 of 3
 
 
 def test_audit_sample_is_the_configured_share_and_the_same_on_every_run():
