@@ -88,6 +88,10 @@ def judgement(ws) -> dict:
            "segments": truth.segment_accuracy(ws)}
     out["overturned"] = ws.store.scalar(
         "SELECT count(*) FROM cases WHERE actor LIKE 'rule:%' AND status IN ('undone', 'overturned')", (), 0)
+    # what the person decided and the platform then refused (an approval of a request it forgot)
+    out["person_refused_by_platform"] = {r["kind"]: r["n"] for r in ws.store.query(
+        "SELECT kind, count(*) AS n FROM actions WHERE requested_by LIKE 'operator:%' AND status = 'failed'"
+        " GROUP BY kind")}
     out["settled_by_rule"] = ws.store.scalar(
         "SELECT count(*) FROM cases WHERE actor LIKE 'rule:%' AND status = 'settled'", (), 0)
     try:
@@ -180,8 +184,11 @@ def print_total(r: dict) -> None:
         total = c.get("requests", 0)
         parts = ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in sorted(c.items()) if k != "requests")
         print(f"join requests, {side}: {total}: {parts}")
+    if j["joins"].get("wrong_rules"):
+        print("wrong join decisions by rule: " + ", ".join(f"{k} {v}" for k, v in sorted(j["joins"]["wrong_rules"].items())))
     print(f"automated decisions overturned by the person: {j['overturned']}; cases settled by rule: "
-          f"{j['settled_by_rule']}")
+          f"{j['settled_by_rule']}; the person's decisions the platform refused: "
+          + (", ".join(f"{k} {v}" for k, v in sorted(j["person_refused_by_platform"].items())) or "none"))
     seg = j["segments"]
     print(f"segments: {seg['people']} people, accuracy {pct(seg['accuracy'])}; confusion (true -> computed): "
           + "; ".join(f"{t}: " + ", ".join(f"{c} {n}" for c, n in sorted(row.items())) for t, row in

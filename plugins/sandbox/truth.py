@@ -160,6 +160,7 @@ def join_judgement(ws, connection: str = "sandbox") -> dict[str, Any]:
         " AND t.kind = 'request' WHERE r.connection_id = ?", (connection,))
     by_label: dict[str, Counter] = defaultdict(Counter)
     side: dict[str, Counter] = defaultdict(Counter)
+    wrong_rules: Counter = Counter()
     for r in rows:
         who = "rule" if (r["decided_by"] or "").startswith("rule:") else \
             "person" if (r["decided_by"] or "").startswith("operator:") else ""
@@ -172,6 +173,7 @@ def join_judgement(ws, connection: str = "sandbox") -> dict[str, Any]:
         if who == "rule" and ((s == "spam" and out == "admitted") or
                               (s == "genuine" and out == "rejected" and not r["rule"].startswith(ROUTING))):
             side[s]["wrong by rule"] += 1
+            wrong_rules[r["rule"]] += 1
     return {"sides": {k: dict(v) for k, v in sorted(side.items())},
             "labels": {k: dict(v) for k, v in sorted(by_label.items())},
-            "wrong": sum(c["wrong by rule"] for c in side.values())}
+            "wrong": sum(c["wrong by rule"] for c in side.values()), "wrong_rules": dict(wrong_rules)}

@@ -106,5 +106,5 @@ def test_join_judgement_by_side_and_by_whom(ws):
     assert (g["admitted by rule"], g["rejected by rule"], g["admitted by person"]) == (1, 2, 1)
     assert g["waiting"] == len(genuine) - 4 and g["wrong by rule"] == 1
     assert (s["admitted by rule"], s["rejected by rule"], s["expired"], s["wrong by rule"]) == (1, 1, 1, 1)
-    assert got["wrong"] == 2
+    assert got["wrong"] == 2 and got["wrong_rules"] == {"admission:all": 2}
     assert sum(v["requests"] for v in got["labels"].values()) == len(rows)
