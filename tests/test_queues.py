@@ -105,3 +105,26 @@ def test_owner_scope_keeps_their_groups_and_assigned_tasks(ws):
     # the operation-wide error alert first; group 2's tasks 2 and 4 plus the assigned task 1; no group-1 alerts
     assert keys == ["alert:3", "task:1", "task:2", "task:4"]
     assert src.count() == 4
+
+
+def test_live_join_requests_only_in_the_owner_queue_and_the_dashboard_line(ws):
+    """A request its platform already forgot (older than the connection's lifetime) waits on
+    nobody: not in the owner's queue, not in the dashboard's count."""
+    from console.join_requests import request_lifetime
+
+    seed(ws, n_tasks=0, n_alerts=0)
+    life = request_lifetime(ws, "sandbox")
+    assert 3600 < life < 10 * 86400  # the sandbox forgets a request after days
+    with ws.store.write() as c:
+        c.executemany("INSERT INTO join_requests(connection_id, platform_request_id, group_id, requested_at, status)"
+                      " VALUES ('sandbox', ?, 1, ?, ?)",
+                      [("a", NOW - 3600, "pending"), ("b", NOW - 1800, "pending"), ("c", NOW - 600, "held"),
+                       ("d", NOW - 10 * 86400, "pending"), ("e", NOW - 11 * 86400, "held"),
+                       ("f", NOW - 60, "approved")])
+    src = queries.owner_queue(ws, "", "join")
+    assert src.count() == 3
+    # nearest its forgetting first: the oldest live one
+    assert [r["what"] for r in src.rows(0, 10)] and [r["ts"] for r in src.rows(0, 10)] == [
+        NOW - 3600, NOW - 1800, NOW - 600]
+    line = next(x for x in queries.overnight(ws, moves=(0, 0, 0)) if x["mode"] == "workflows")
+    assert line["n"] == 3 and line["text"] == "{n} join requests waiting"

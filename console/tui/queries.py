@@ -62,7 +62,8 @@ def overnight(ws: Workspace, hours: int = 24, moves: tuple[int, int, int] | None
     joins, leaves, kicked = moves if moves is not None else membership_moves(ws, since)
     cases = s.query("SELECT coalesce(step, kind) AS step, count(*) AS n FROM cases WHERE opened_at >= ?"
                     " GROUP BY 1 ORDER BY 2 DESC", (since,))
-    waiting = s.scalar("SELECT count(*) FROM join_requests WHERE status IN ('pending', 'held')", (), 0)
+    # live ones only: a request its platform already forgot is not waiting on anyone
+    waiting = host_queues.join_segment(ws, host_queues.QueueFilter(), None).count()
     failed = s.scalar("SELECT count(*) FROM actions WHERE status = 'failed' AND updated_at >= ?", (since,), 0)
     lines: list[dict[str, Any]] = [
         {"text": _one_or_many(joins, "{n} join", "{n} joins"), "n": joins, "mode": "activity", "arg": "join"},
