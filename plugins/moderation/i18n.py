@@ -65,6 +65,7 @@ ZH_CN = {
     "Precision {measured} (bar {bar:.0%}): {what}": "准确率 {measured}（门槛 {bar:.0%}）：{what}",
     "settles its warnings and mutes": "警告和禁言由规则自动处理",
     "below the bar, its warnings and mutes wait for a person": "低于门槛，警告和禁言交由人工复核",
+    "Undo case {id}: {step} of {person} in one group?": "撤销处理记录 {id}：{person} 在 1 个群中的{step}？",
     "days silent": "未发言天数", "held until": "审核至", "how joined": "入群方式", "since": "开始于",
     "Custom rule {rule} ran out of time on {count} message(s); those messages were let through.":
         "自定义规则 {rule} 在 {count} 条消息上匹配超时，这些消息已放行。",

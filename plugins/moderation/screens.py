@@ -202,8 +202,10 @@ class ModerationScreen(ShequnScreen):
         from .cases import undo_case
 
         groups = c.get("groups_touched") or 1
-        q = self.t("Undo case {id}: {step} of {person} in {groups} groups?", id=c["id"], step=self.t(c["step"] or ""),
-                   person=c["person"] or "?", groups=groups)
+        q = (self.t("Undo case {id}: {step} of {person} in {groups} groups?", id=c["id"], step=self.t(c["step"] or ""),
+                    person=c["person"] or "?", groups=groups) if groups != 1 else
+             self.t("Undo case {id}: {step} of {person} in one group?", id=c["id"], step=self.t(c["step"] or ""),
+                    person=c["person"] or "?"))
         more = {"text": self.t("The rule will allow the matched text from now on."),
                 "person": self.t("The rule will leave this member alone from now on.")}.get(teach, "")
         run = partial(undo_case, self.ws, c["id"], teach=teach or None)
