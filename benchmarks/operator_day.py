@@ -95,12 +95,17 @@ def judgement(ws) -> dict:
     out["settled_by_rule"] = ws.store.scalar(
         "SELECT count(*) FROM cases WHERE actor LIKE 'rule:%' AND status = 'settled'", (), 0)
     try:
-        from plugins.sandbox import truth_people  # helper measurement of segments, tags, calibration
+        from plugins.sandbox import truth_people as tp  # segments, tags and calibration (the kpi side's own)
     except ImportError:
         out["people"] = None
     else:
-        report = getattr(truth_people, "report", None) or getattr(truth_people, "people_judgement", None)
-        out["people"] = report(ws) if report else None
+        out["people"] = {}
+        for key, fn in (("segments", "segment_report"), ("activity_tags", "activity_tags"),
+                        ("likely_buyer", "likely_buyer_calibration"), ("likely_buyer_forward", "likely_buyer_forward")):
+            try:
+                out["people"][key] = getattr(tp, fn)(ws)
+            except Exception as e:  # a tree without the function or the kpi code it reads
+                out["people"][key] = {"note": f"{type(e).__name__}: {e}"}
     return out
 
 
@@ -194,12 +199,33 @@ def print_total(r: dict) -> None:
           + "; ".join(f"{t}: " + ", ".join(f"{c} {n}" for c, n in sorted(row.items())) for t, row in
                       seg.get("confusion", {}).items()))
     if j.get("people"):
-        print("people (truth_people): " + json.dumps(j["people"], ensure_ascii=False)[:2000])
+        print_people(j["people"])
     lw = r["last_week"]
     print(f"\nlast week: {lw['decisions_per_day']:.1f} decisions a day ({lw['per_group']:.2f} per group, "
           f"{lw['keys_per_day']:.0f} keystrokes); wrong automated decisions: {r['wrong_automated']} "
           f"(moderation {j['moderation']['wrong']}, joins {j['joins']['wrong']}); "
           f"segment accuracy: {pct(seg['accuracy'])}")
+
+
+def print_people(p: dict) -> None:
+    """The figures of plugins/sandbox/truth_people.py: segments, the 20/80 tags, calibration."""
+    seg = p.get("segments") or {}
+    if seg.get("people"):
+        print(f"segments (truth_people): coverage {pct(seg.get('coverage'))}, accuracy of the classified "
+              f"{pct(seg.get('accuracy'))}, of all {pct(seg.get('accuracy_all'))}; " + ", ".join(
+                  f"{k} precision {pct(v['precision'])} recall {pct(v['recall'])}" for k, v in seg["segments"].items()))
+    tags = p.get("activity_tags") or {}
+    if tags and "note" not in tags:
+        print("tags: " + ", ".join(f"{k} precision {pct(v['precision'])} recall {pct(v['recall'])} ({v['tagged']} tagged)"
+                                   for k, v in tags.items()))
+    for key in ("likely_buyer", "likely_buyer_forward"):
+        cal = p.get(key) or {}
+        if cal.get("rows"):
+            rows = "; ".join(f"{r.get('stated', 0):.2f}->{r.get('observed', 0):.2f} (n {r.get('people', r.get('n', '?'))})"
+                             for r in cal["rows"])
+            print(f"{key} calibration (stated -> observed per decile): {rows}; largest gap {cal.get('largest_gap')}")
+        elif cal.get("note"):
+            print(f"{key}: {cal['note']}")
 
 
 def main() -> None:
