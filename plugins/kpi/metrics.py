@@ -49,7 +49,7 @@ KPIS: list[KpiDef] = [
            "order revenue in window / distinct buyers in window", "sum over the window"),
     KpiDef("roi", "ROI", "monetisation", "ratio", "revenue in window / cost in window", "sum over the window"),
     KpiDef("segment_mix", "segment mix", "spread", "share",
-           "share of loyal / bargain / need / low-need among current members", "now (last segments run)"),
+           "share of loyal / bargain / need / low-need / unknown among current members", "now (last segments run)"),
 ]
 BY_NAME = {k.name: k for k in KPIS}
 STAGES = ("acquisition", "activation", "retention", "monetisation", "spread")
