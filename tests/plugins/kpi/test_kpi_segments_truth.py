@@ -45,3 +45,31 @@ def test_activity_tags_against_talker_and_lurker_truth_without_staff(ws):
 
 def test_no_orders_no_calibration(ws):
     assert likely_buyer_calibration(ws) == {"rows": [], "note": "no orders"}
+
+
+def test_likely_buyer_forward_against_the_worlds_next_orders(ws):
+    import json
+
+    from plugins.sandbox.truth_people import likely_buyer_forward
+
+    day = 86400
+    t = 1_000 * day  # the newest order: person 40's
+    with ws.store.write() as c:
+        c.execute("INSERT INTO connections(id, platform) VALUES ('sandbox', 'sandbox') ON CONFLICT DO NOTHING")
+        c.execute("INSERT INTO groups(id, connection_id, platform, platform_group_id) VALUES (1, 'sandbox', 'sandbox', 'g')")
+        for k in range(1, 41):
+            c.execute("INSERT INTO people(id, display_name, created_at) VALUES (?, ?, ?)", (k, f"u{k}", t - 90 * day))
+            c.execute("INSERT INTO identities(person_id, platform, platform_user_id) VALUES (?, 'sandbox', ?)", (k, f"u{k}"))
+            if k != 2:  # 2 has left every group: the world records no order of theirs
+                c.execute("INSERT INTO memberships(group_id, person_id, status) VALUES (1, ?, 'member')", (k,))
+        c.executemany("INSERT INTO orders(order_id, person_id, amount, ordered_at) VALUES (?, 40, 10, ?)",
+                      [("a", t - 60 * day), ("b", t)])
+        heap = [[t + 10 * day, "u1"], [t + 10 * day, "u2"], [t + 20 * day, "u3"], [t + 40 * day, "u4"]]
+        c.execute("INSERT INTO sandbox_state(connection_id, state, saved_at) VALUES ('sandbox', ?, 0)",
+                  (json.dumps({"order_heap": heap}),))
+    f = likely_buyer_forward(ws)
+    # fitted 30 days back: all 40 had no order in the 30 days before, 1 (person 40) ordered after: 0.025.
+    # Today 1-39 are in that bucket; 40 (an order within 7 days) has no fitted rate. Of the 39, the
+    # world's next orders within 30 days are 1 and 3 (2 is in no group, 4's comes after 40 days).
+    assert f["days"] == 30 and f["people"] == 39
+    assert f["rows"] == [{"decile": "0-10%", "people": 39, "stated": 0.025, "observed": round(2 / 39, 4)}]
