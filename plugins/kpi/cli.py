@@ -134,7 +134,8 @@ def kpi_segments(group_id, with_insiders, fmt_name):
         if fmt_name != "json":
             for r in rows:
                 for s in SEGMENTS:
-                    r[s] = "no data" if r[s] is None else f"{r[s]:.0%}"
+                    r[s] = ws.t("no data") if r[s] is None else f"{r[s]:.0%}"
+                r["advice"] = ws.t(r["advice"]) if r["advice"] else ""
         emit(rows, fmt_name=fmt_name)
 
 
