@@ -63,7 +63,7 @@ def test_core_schema_pinned(tmp_path):
 def test_m006_keeps_who_resolved_an_alert(tmp_path):
     """Alerts resolved before m006: by a person (audited) keep their key and that actor;
     the others were resolved automatically and release their key."""
-    from console.store import schema
+    from console.store import migrations as schema
 
     s = open_store(tmp_path / "old.db", migrate=False)
     with s.write():
@@ -85,7 +85,7 @@ def test_m006_keeps_who_resolved_an_alert(tmp_path):
 def test_m005_rebuilds_join_requests_keeping_rows_and_indexes(tmp_path):
     """A workspace made before m005 keeps its requests; afterwards a decision can read
     approving / rejecting while the platform answers, and nothing else is accepted."""
-    from console.store import schema
+    from console.store import migrations as schema
 
     s = open_store(tmp_path / "a.db", migrate=False)
     with s.write():

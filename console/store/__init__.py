@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .connection import Store, StoreError, describe_db_error, rows_in
-from .schema import CORE_MIGRATIONS, run_script
+from .migrations import CORE_MIGRATIONS
+from .schema import run_script
 
 Migration = tuple[str, Callable[[Store], None]]
 

@@ -1,0 +1,113 @@
+"""The core schema's migrations after ``m001_core``, in the order they apply.
+
+Never edit a migration that has shipped: add ``m00N_...`` after it. ``m001_core`` (the
+whole first schema) lives in :mod:`.schema`; each later one says why it exists. The list
+order is the order of application (m007 landed before m005 and m006 and keeps its place:
+the names are what the ``migrations`` table records, so the order must never change).
+"""
+
+from __future__ import annotations
+
+from .schema import m001_core, run_script
+
+
+def m002_people_insiders(store) -> None:
+    # The engine reads the insiders on every batch and counts them per group when member
+    # counts change: a partial index makes both read the few insiders, not every person.
+    run_script(store, "CREATE INDEX people_insiders ON people(id) WHERE is_insider = 1;")
+
+
+def m003_rules_version(store) -> None:
+    # Plugins keep rules compiled and re-read them only when this token changed. Triggers,
+    # so an edit by any process or tool (the CLI, the console, sqlite3) is seen, for the
+    # price of one primary-key read per look. A fresh random token rather than a counter:
+    # a rolled-back edit's value can never come back with other rules behind it.
+    bump = ("INSERT INTO meta(key, value) VALUES ('rules.version', lower(hex(randomblob(8))))"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value;")
+    run_script(store, "\n".join(
+        f"CREATE TRIGGER rules_version_{op.lower()} AFTER {op} ON rules BEGIN {bump} END;"
+        for op in ("INSERT", "UPDATE", "DELETE")))
+
+
+def m004_join_requests_by_group(store) -> None:
+    # A group's requests by status and decision time (the requests approved but not yet
+    # joined count against a group's capacity, asked for every request decided): with
+    # only the status index that read walked every approved request the workspace ever had.
+    run_script(store, "CREATE INDEX join_requests_group ON join_requests(group_id, status, decided_at);")
+
+
+def m007_case_outcomes(store) -> None:
+    # A case's outcome: ``settled`` (a rule's reversible penalty closed by the rule itself,
+    # 规则已处理) and ``overturned`` (a rule's case a person undid, 已推翻), so each rule's
+    # precision can be counted; ``audit`` marks a settled case sampled into the queue.
+    # The CHECK only gains values (every stored row still satisfies it), so the schema text
+    # is edited in place, SQLite's documented procedure for loosening a constraint: the
+    # copy-and-rename rebuild cannot run here, because with foreign keys on (they cannot be
+    # switched off inside the migration's transaction) dropping ``cases`` fails on the rows
+    # of actions, blacklist and case_actions that point at it. Indexes stay as they were.
+    conn = store.conn
+    old = "CHECK (status IN ('open', 'reviewed', 'undone', 'appealed'))"
+    new = "CHECK (status IN ('open', 'reviewed', 'undone', 'appealed', 'settled', 'overturned'))"
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        n = conn.execute("UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = 'cases'",
+                         (old, new)).rowcount
+        conn.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+    if n != 1 or new not in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'cases'").fetchone()[0]:
+        raise RuntimeError("m007_case_outcomes: the cases table's status CHECK is not the one m001_core made")
+    run_script(store, """
+        ALTER TABLE cases ADD COLUMN audit INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX cases_queue ON cases(status, opened_at);
+        CREATE INDEX cases_rule ON cases(rule, status);
+    """)
+
+
+def m005_join_request_outcomes(store) -> None:
+    # A decision the platform must carry out reads approving / rejecting until it answers,
+    # so a refused or forgotten request never reads approved. SQLite cannot change a CHECK
+    # in place: the table is rebuilt from its own DDL, rows and every index it had (m001's, m004's) kept.
+    old = "CHECK (status IN ('pending', 'approved', 'rejected', 'held', 'expired'))"
+    ddl = store.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'join_requests'").fetchone()[0]
+    assert old in ddl, "join_requests is not the m001 table m005 rebuilds"
+    ddl = ddl.replace(old, old.replace("'approved', 'rejected'", "'approving', 'approved', 'rejecting', 'rejected'"))
+    indexes = [r[0] for r in store.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index'"
+                                                " AND tbl_name = 'join_requests' AND sql IS NOT NULL")]
+    run_script(store, ddl.replace("CREATE TABLE join_requests", "CREATE TABLE join_requests_m005", 1) + ";\n"
+               "INSERT INTO join_requests_m005 SELECT * FROM join_requests;\nDROP TABLE join_requests;\n"
+               "ALTER TABLE join_requests_m005 RENAME TO join_requests;\n" + ";\n".join(indexes) + ";")
+
+
+def m006_alert_snooze(store) -> None:
+    # One alert per cause (issue 14): ``cause`` is the fingerprint of what made the alert
+    # fire; ``resolved_by`` tells a person's resolution (their actor: the alert is snoozed
+    # while the same cause holds) from the automatic one (``auto``: the cause went away).
+    # Alerts resolved before this migration take the actor of their audited resolution;
+    # the rest were resolved automatically and stop holding their key, as they would now.
+    # Indexes serve the host's queues: open alerts and open tasks, newest first (partial), and
+    # waiting join requests by arrival, so "still kept by the platform" (requested after now
+    # minus the lifetime) is a range, not a walk over every request ever held; it carries
+    # the connection and group, so counting a (filtered) queue never reads the table; and a
+    # group's cases by status and time, for an owner's queue over their own groups.
+    run_script(store, """
+        ALTER TABLE alerts ADD COLUMN cause TEXT NOT NULL DEFAULT '';
+        ALTER TABLE alerts ADD COLUMN resolved_by TEXT;
+        UPDATE alerts SET resolved_by = a.actor FROM (SELECT target_id, actor, max(id) FROM audit_log
+            WHERE action = 'alert_resolved' AND target_type = 'alert' GROUP BY target_id) AS a
+            WHERE alerts.resolved_at IS NOT NULL AND a.target_id = CAST(alerts.id AS TEXT);
+        UPDATE alerts SET resolved_by = 'auto', dedupe_key = NULL WHERE resolved_at IS NOT NULL AND resolved_by IS NULL;
+        CREATE INDEX alerts_open ON alerts(opened_at) WHERE resolved_at IS NULL;
+        CREATE INDEX tasks_open ON tasks(created_at) WHERE status = 'open';
+        CREATE INDEX join_requests_waiting ON join_requests(status, requested_at, connection_id, group_id);
+        CREATE INDEX cases_by_group ON cases(group_id, status, opened_at);
+    """)
+
+
+CORE_MIGRATIONS = [("m001_core", m001_core), ("m002_people_insiders", m002_people_insiders),
+                   ("m003_rules_version", m003_rules_version),
+                   ("m004_join_requests_by_group", m004_join_requests_by_group),
+                   ("m007_case_outcomes", m007_case_outcomes),
+                   ("m005_join_request_outcomes", m005_join_request_outcomes),
+                   ("m006_alert_snooze", m006_alert_snooze)]
