@@ -193,7 +193,11 @@ def _when(ws, ts: int | None) -> str:
 
 
 def flag_waiting(ws) -> int:
-    """Raise (or resolve) the queue_waiting alert; returns how many live requests are overdue."""
+    """Raise (or resolve) the queue_waiting alert; returns how many live requests are overdue.
+
+    Its cause is the backlog's order of magnitude (1-9, 10-99, 100-999 ...): a person who
+    resolves it is not asked again for each new overdue request, only when the backlog
+    grows into the next band, or after it cleared and came back."""
     s = settings_of(ws)
     overdue = queue_total(ws, "pending", older_than=s.queue_flag_after_seconds + 1)
     key = "queue_waiting:entry_rules"
@@ -201,7 +205,8 @@ def flag_waiting(ws) -> int:
         text = ("{n} join request waiting longer than {minutes} minutes" if overdue == 1
                 else "{n} join requests waiting longer than {minutes} minutes")
         ws.raise_alert("queue_waiting", tr(ws, text, n=overdue, minutes=s.queue_flag_after_seconds // 60),
-                       why=tr(ws, "Open the join queue (shequn joins) and decide them"), dedupe_key=key)
+                       why=tr(ws, "Open the join queue (shequn joins) and decide them"), dedupe_key=key,
+                       cause=f"band:{len(str(overdue))}")
     else:
         ws.resolve_alert(key)
     return overdue
