@@ -1,7 +1,9 @@
 """QQ through a OneBot v11 bridge (NapCat, Lagrange.OneBot, LLOneBot, go-cqhttp).
 
 Registers the ``qq`` connector; see docs/connectors/qq.md for pointing a bridge at
-shequn. The connector's code is in ``connector.py``; message formats in ``cq.py``;
+shequn. The connection itself is in ``connector.py``; the bridge action for each
+request in ``actions.py``; what the bridge's answers mean in ``answers.py``; events
+coming in (HTTP POST or WebSocket) in ``intake.py``; message formats in ``cq.py``;
 event normalisation in ``normalize.py``.
 """
 

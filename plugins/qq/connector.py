@@ -1,61 +1,39 @@
 """The QQ connector: a OneBot v11 bridge (NapCat, Lagrange.OneBot, LLOneBot, go-cqhttp).
 
 Actions go over the bridge's HTTP API (``POST {base_url}/{action}`` with
-``Authorization: Bearer``). Events arrive by the operator's choice of intake:
+``Authorization: Bearer``); events arrive by the operator's choice of intake
+(``intake.py``: HTTP POST reporting or a forward WebSocket).
 
-- ``http_post``: the bridge POSTs each event to shequn's webhook server at
-  ``/hooks/qq/<connection>``; the body is verified with ``X-Signature:
-  sha1=HMAC-SHA1(secret, raw body)`` in constant time and answered 204 at once;
-- ``websocket``: shequn connects to the bridge's forward WebSocket, reconnects with
-  backoff, and treats missing heartbeats as the bridge being offline.
-
-Bridges differ (PROTOCOLS.md 1.1, 1.2, 1.7): go-cqhttp answers an unknown action
-with HTTP 200 and retcode 404, NapCat with retcode 200 and "不支持的Api"; a wrong
-token is 401/403 (go-cqhttp) or 403 with a JSON body that is not an envelope
-(NapCat). Success is only ever ``status == "ok"``; the bridge's own words
-(``wording``/``message``/``msg``) become the failure message, never a guessed code.
+This module is the connection itself: its options, the HTTP client and the bridge's
+online state, the lifecycle, reading groups and members, and carrying out a request.
+What goes to the bridge for each kind of request is in ``actions.py``; what the
+bridge's answer means (success, a typed failure, a target already gone) in
+``answers.py`` (``BridgeError`` stays importable from here).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
-import json
 import logging
-import random
 import time
 from typing import Any
 
 import httpx
 
 from console.config import ConfigError
-from console.connector import (ConnectionCheck, Connector, ConnectorError, Option, Pacing, Route, WebhookRequest,
-                               WebhookResult)
-from console.model import (ActionRequest, ActionResult, Capability, DeadLetter, Event, GroupInfo, Kind, MemberInfo,
-                           Status)
+from console.connector import ConnectionCheck, Connector, ConnectorError, Option, Pacing
+from console.model import ActionRequest, ActionResult, Capability, GroupInfo, MemberInfo, Status
 
-from .cq import CQError
-from .normalize import EventError, gone_target, normalize
+from .actions import IDEMPOTENT, RECONCILABLE, bridge_call, int_or_none, reconciled
+from .answers import BridgeError, already_gone, read_answer, unsupported
+from .intake import OneBotIntake
+
+__all__ = ["QQConnector", "BridgeError"]
 
 log = logging.getLogger("shequn.qq")
 
-#: Action kinds whose repetition has one effect (a read timeout may be retried).
-_IDEMPOTENT = {"kick", "mute", "unmute", "whole_mute", "set_admin", "unset_admin", "set_card", "approve_join",
-               "reject_join", "recall", "set_group_name"}
-#: Words bridges use when QQ's risk control throttles the account (no code is shared).
-_RATE_WORDS = ("风控", "频率", "太频繁", "rate limit", "too fast", "too many")
 
-
-class BridgeError(ConnectorError):
-    """A bridge answer that is not a success, with the connection's name and the bridge's words."""
-
-    def __init__(self, message: str, result: ActionResult):
-        super().__init__(message)
-        self.result = result
-
-
-class QQConnector(Connector):
+class QQConnector(OneBotIntake, Connector):
     platform = "qq"
     title = "QQ (OneBot v11 bridge: NapCat, Lagrange, go-cqhttp)"
     options = (
@@ -161,52 +139,17 @@ class QQConnector(Connector):
         return self._answer(action, resp)
 
     def _answer(self, action: str, resp: httpx.Response) -> Any:
-        where = f"{self.name}: {action}"
-        code = resp.status_code
-        body = resp.text[:300]
-        if code in (401, 403):
-            detail = _bridge_words(resp) or ("no access token sent" if code == 401 else "wrong access token")
-            msg = f"the bridge refused the access token (HTTP {code}: {detail}); check connections.{self.name}.access_token"
-            self.sink.state("error", msg)
-            raise BridgeError(f"{where}: {msg}", ActionResult(Status.AUTH_EXPIRED, msg))
-        if code == 404:
-            raise BridgeError(f"{where}: unknown action", ActionResult.failed(self._unsupported(action)))
-        if code == 429:
-            ra = _float(resp.headers.get("retry-after"))
-            raise BridgeError(f"{where}: rate limited", ActionResult(Status.RATE_LIMITED, "the bridge said slow down "
-                                                                     "(HTTP 429)", ra))
-        if code >= 500:
-            raise BridgeError(f"{where}: HTTP {code}", ActionResult.retry(f"the bridge failed (HTTP {code}: {body})"))
-        if code in (400, 406) or code >= 300:
-            raise BridgeError(f"{where}: HTTP {code}", ActionResult.failed(
-                f"the bridge rejected the request (HTTP {code}: {_bridge_words(resp) or body})"))
         try:
-            env = resp.json()
-        except ValueError:
-            raise BridgeError(f"{where}: not JSON", ActionResult.retry(
-                f"the bridge answered something that is not JSON: {body[:80]!r}")) from None
-        if not isinstance(env, dict) or "status" not in env and "retcode" not in env:
-            raise BridgeError(f"{where}: not an envelope", ActionResult.retry(
-                f"the bridge's answer is not a OneBot envelope: {body[:80]!r}"))
-        status, retcode = env.get("status"), env.get("retcode")
-        if status == "ok" or (status is None and retcode == 0):
-            self._online()
-            return env.get("data")
-        if status == "async" or retcode == 1:
-            self._online()
-            return {"async": True}
-        parts = [str(env[k]).strip() for k in ("wording", "message", "msg") if env.get(k)]
-        words = " / ".join(dict.fromkeys(p for p in parts if p)) or f"retcode {retcode}"
-        low = words.lower()
-        if retcode in (404, 1404) or "api_not_found" in low or "不支持的api" in low:
-            raise BridgeError(f"{where}: unsupported", ActionResult.failed(self._unsupported(action)))
-        if any(w in low for w in _RATE_WORDS):
-            raise BridgeError(f"{where}: {words}", ActionResult(Status.RATE_LIMITED, f"QQ throttled the account: {words}"))
-        raise BridgeError(f"{where}: {words}", ActionResult.failed(f"the bridge said: {words}"))
+            data = read_answer(self.name, action, resp, self.bridge)
+        except BridgeError as e:
+            if e.result.status == Status.AUTH_EXPIRED:  # a refused token: the connection is in error
+                self.sink.state("error", e.result.message)
+            raise
+        self._online()  # any envelope, ok or queued, shows the bridge is there
+        return data
 
     def _unsupported(self, action: str) -> str:
-        app = " ".join(str(self.bridge.get(k)) for k in ("app_name", "app_version") if self.bridge.get(k))
-        return f"the bridge{f' ({app})' if app else ''} does not support {action}"
+        return unsupported(self.bridge, action)
 
     def _offline(self, why: str) -> None:
         if self.online is not False:
@@ -263,134 +206,6 @@ class QQConnector(Connector):
             self._ws_task = None
         await self.aclose()
 
-    # --- intake: events --------------------------------------------------------------------------
-
-    def parse_payload(self, body: bytes | str, source: str, headers: dict[str, str] | None = None) -> list[Event]:
-        """Raw bytes from the bridge as events; a broken payload becomes a dead letter (and [])."""
-        try:
-            raw = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as e:
-            self._dead(source, f"body is not JSON: {e}", body, headers)
-            return []
-        try:
-            event = normalize(self.name, raw)
-        except (EventError, CQError) as e:
-            self._dead(source, f"not a usable OneBot event: {e}", body, headers)
-            return []
-        if self.self_id and isinstance(raw, dict) and raw.get("self_id") not in (None, "") \
-                and str(raw.get("self_id")) != self.self_id:
-            self._dead(source, f"event is for account {raw.get('self_id')}, this connection is {self.self_id}",
-                       body, headers)
-            return []
-        self._seen(event)
-        return [event]
-
-    def _seen(self, event: Event) -> None:
-        self.last_seen = time.monotonic()
-        if event.kind == Kind.HEARTBEAT and event.data.get("online") is False:
-            self._offline("the bridge reports QQ as logged out (heartbeat online = false)")
-        elif event.kind == Kind.LIFECYCLE and event.data.get("sub_type") == "disable":
-            self._offline("the bridge disabled OneBot (lifecycle disable)")
-        else:
-            self._online()
-
-    def _dead(self, source: str, error: str, body: bytes | str, headers: dict[str, str] | None) -> None:
-        self.sink.dead_letter(DeadLetter(self.name, source, f"{self.name}: {error}", body,
-                                         {k: v for k, v in (headers or {}).items() if k != "authorization"}))
-
-    def routes(self) -> list[Route]:
-        # only mounted for HTTP POST intake: a websocket connection has no URL to attack
-        return [Route("", ("POST",), self.handle_post)] if self.config["intake"] == "http_post" else []
-
-    async def handle_post(self, req: WebhookRequest) -> WebhookResult:
-        """HTTP POST reporting: verify, answer 204 (no quick operation), hand events over."""
-        # go-cqhttp signs with its secret, NapCat with its token: either configured key may sign
-        keys = [k for k in (self.config["secret"], self.config["access_token"]) if k]
-        sig = req.headers.get("x-signature", "")
-        if not sig:
-            return WebhookResult(401, b"missing X-Signature", error=f"{self.name}: unsigned event refused "
-                                 "(no X-Signature header); is the bridge's secret set?")
-        given = sig.strip().lower().encode()
-        good = [hmac.compare_digest(given, ("sha1=" + hmac.new(str(k).encode(), req.body, hashlib.sha1).hexdigest())
-                                    .encode()) for k in keys]  # all compared: timing does not tell which
-        if not any(good):
-            return WebhookResult(403, b"bad signature", error=f"{self.name}: forged or mis-signed event refused "
-                                 "(X-Signature does not match the secret)")
-        sid = req.headers.get("x-self-id")
-        if self.self_id and sid and sid != self.self_id:
-            return WebhookResult(403, b"wrong account", error=f"{self.name}: event from account {sid}, "
-                                 f"this connection is {self.self_id}")
-        try:
-            raw = json.loads(req.body)
-        except (ValueError, UnicodeDecodeError) as e:
-            return WebhookResult(400, b"body is not JSON", error=f"{self.name}: body is not JSON: {e}")
-        try:
-            event = normalize(self.name, raw)
-        except (EventError, CQError) as e:
-            return WebhookResult(400, b"not a OneBot event", error=f"{self.name}: not a usable OneBot event: {e}")
-        self._seen(event)
-        return WebhookResult(204, events=[event])
-
-    async def _ws_loop(self) -> None:
-        """Forward WebSocket: connect, read events, reconnect with backoff; watch heartbeats."""
-        from websockets.asyncio.client import connect
-        from websockets.exceptions import InvalidStatus
-
-        url = str(self.config["ws_url"])
-        headers = {"Authorization": f"Bearer {self.config['access_token']}"} if self.config["access_token"] else {}
-        delay = 1.0
-        while not self._stopping.is_set():
-            try:
-                async with connect(url, additional_headers=headers, open_timeout=5, close_timeout=1,
-                                   ping_interval=20, ping_timeout=20, max_size=8 * 2**20) as ws:
-                    delay = 1.0
-                    self._online()
-                    watchdog = asyncio.create_task(self._watchdog(ws))
-                    try:
-                        async for frame in ws:
-                            events = self._ws_frame(frame)
-                            if events:
-                                self.sink.events(events)
-                    finally:
-                        watchdog.cancel()
-                self._offline(f"the bridge closed the WebSocket {url}")
-            except asyncio.CancelledError:
-                raise
-            except InvalidStatus as e:
-                code = e.response.status_code
-                what = "refused the access token" if code in (401, 403) else f"answered HTTP {code}"
-                self.online = None
-                self.sink.state("error", f"{self.name}: the bridge {what} at {url}")
-            except Exception as e:
-                self._offline(f"WebSocket {url}: {type(e).__name__}: {e}")
-            if self._stopping.is_set():
-                break
-            self.reconnects += 1
-            await asyncio.sleep(delay * random.uniform(0.8, 1.2))
-            delay = min(delay * 2, 60.0)
-
-    def _ws_frame(self, frame: str | bytes) -> list[Event]:
-        try:
-            raw = json.loads(frame)
-        except ValueError:
-            return self.parse_payload(frame, "websocket")
-        if isinstance(raw, dict) and "post_type" not in raw and ("retcode" in raw or "status" in raw):
-            if raw.get("retcode") in (1401, 1403):  # NapCat: token refused, then it closes the socket
-                self.sink.state("error", f"{self.name}: the bridge refused the access token on the WebSocket")
-            return []  # an API answer on a universal socket: not an event
-        return self.parse_payload(frame if isinstance(frame, (bytes, str)) else str(frame), "websocket")
-
-    async def _watchdog(self, ws: Any) -> None:
-        """No event or heartbeat for heartbeat_timeout: the bridge is offline; reconnect."""
-        limit = float(self.config["heartbeat_timeout"])
-        self.last_seen = time.monotonic()
-        while True:
-            await asyncio.sleep(min(limit / 4, 5.0))
-            quiet = time.monotonic() - self.last_seen
-            if quiet > limit:
-                self._offline(f"no heartbeat from the bridge for {int(quiet)} s")
-                await ws.close()
-                return
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -402,7 +217,8 @@ class QQConnector(Connector):
         out = []
         for g in data or []:
             out.append(GroupInfo(id=str(g.get("group_id")), name=str(g.get("group_name") or ""),
-                                 member_count=_int(g.get("member_count")), capacity=_int(g.get("max_member_count"))))
+                                 member_count=int_or_none(g.get("member_count")),
+                                 capacity=int_or_none(g.get("max_member_count"))))
         return out
 
     async def list_members(self, group: str) -> list[MemberInfo]:
@@ -416,78 +232,18 @@ class QQConnector(Connector):
             if self.self_id and uid == self.self_id:
                 continue  # the bot account is not a member of the community
             out.append(MemberInfo(user=uid, nickname=str(m.get("nickname") or ""), card=str(m.get("card") or ""),
-                                  role=str(m.get("role") or "member"), joined_at=_int(m.get("join_time")) or None,
-                                  last_spoke_at=_int(m.get("last_sent_time")) or None,
-                                  muted_until=_int(m.get("shut_up_timestamp")) or None))
+                                  role=str(m.get("role") or "member"),
+                                  joined_at=int_or_none(m.get("join_time")) or None,
+                                  last_spoke_at=int_or_none(m.get("last_sent_time")) or None,
+                                  muted_until=int_or_none(m.get("shut_up_timestamp")) or None))
         return out
 
     # --- acting -------------------------------------------------------------------------------
 
     def request_call(self, req: ActionRequest) -> tuple[str, dict[str, Any]]:
-        """The bridge action and params for a request. Raises ValueError on missing params."""
-        p = req.params
-        k = req.kind
-        gid = None if k in ("approve_join", "reject_join", "recall") else _need_int(req.group, "group")
-
-        def uid() -> int:
-            return _need_int(req.user, "user")
-
-        if k == "send":
-            msg = p.get("message")
-            if msg is None:
-                segs: list[dict[str, Any]] = []
-                if p.get("reply_to"):
-                    segs.append({"type": "reply", "data": {"id": str(p["reply_to"])}})
-                for at in p.get("mentions") or p.get("at") or []:
-                    segs.append({"type": "at", "data": {"qq": str(at)}})
-                if p.get("text"):
-                    segs.append({"type": "text", "data": {"text": str(p["text"])}})
-                for img in p.get("images") or ([p["image"]] if p.get("image") else []):
-                    segs.append({"type": "image", "data": {"file": str(img)}})
-                if not segs:
-                    raise ValueError("send needs params.text (or message / image)")
-                msg = segs
-            action = "send_group_msg_rate_limited" if self.config["rate_limited_suffix"] else "send_group_msg"
-            return action, {"group_id": gid, "message": msg, "auto_escape": bool(p.get("auto_escape", False))}
-        if k == "kick":
-            reject = bool(p.get("reject_add_request", p.get("blacklist", p.get("reject", False))))
-            return "set_group_kick", {"group_id": gid, "user_id": uid(), "reject_add_request": reject}
-        if k in ("mute", "unmute"):
-            duration = 0 if k == "unmute" else int(p.get("duration", p.get("seconds", 1800)))
-            return "set_group_ban", {"group_id": gid, "user_id": uid(), "duration": duration}
-        if k == "whole_mute":
-            return "set_group_whole_ban", {"group_id": gid, "enable": bool(p.get("enable", True))}
-        if k in ("set_admin", "unset_admin"):
-            return "set_group_admin", {"group_id": gid, "user_id": uid(), "enable": k == "set_admin"}
-        if k == "set_card":
-            return "set_group_card", {"group_id": gid, "user_id": uid(), "card": str(p.get("card", ""))}
-        if k == "set_group_name":
-            name = p.get("name", p.get("group_name"))
-            if not name:
-                raise ValueError("set_group_name needs params.name")
-            return "set_group_name", {"group_id": gid, "group_name": str(name)}
-        if k in ("approve_join", "reject_join"):
-            if not p.get("flag"):
-                raise ValueError(f"{k} needs params.flag (the request's flag)")
-            sub = str(p.get("sub_type") or "add")
-            params = {"flag": str(p["flag"]), "sub_type": sub, "type": sub, "approve": k == "approve_join"}
-            if k == "reject_join":
-                params["reason"] = str(p.get("reason") or "")
-            return "set_group_add_request", params
-        if k == "announce":
-            content = p.get("content", p.get("text"))
-            if not content:
-                raise ValueError("announce needs params.content")
-            params = {"group_id": gid, "content": str(content)}
-            if p.get("image"):
-                params["image"] = str(p["image"])
-            return "_send_group_notice", params
-        if k == "recall":
-            mid = str(p.get("message_id", "")).rsplit(":", 1)[-1]
-            if not mid.lstrip("-").isdigit():
-                raise ValueError("recall needs params.message_id (the bridge's message id)")
-            return "delete_msg", {"message_id": int(mid)}
-        raise ValueError(f"no bridge action for {k}")
+        """The bridge action and params for a request (``actions.bridge_call``). Raises ValueError
+        on missing params."""
+        return bridge_call(req, bool(self.config["rate_limited_suffix"]))
 
     async def act(self, request: ActionRequest) -> ActionResult:
         try:
@@ -499,7 +255,7 @@ class QQConnector(Connector):
         if request.params.get("bulk"):
             await self._bulk_gate()
         try:
-            data = await self.call(action, params, idempotent=request.kind in _IDEMPOTENT)
+            data = await self.call(action, params, idempotent=request.kind in IDEMPOTENT)
         except BridgeError as e:
             return await self._already_gone(request, e.result) or e.result
         if isinstance(data, dict) and data.get("async"):
@@ -509,24 +265,8 @@ class QQConnector(Connector):
         return ActionResult.done()
 
     async def _already_gone(self, request: ActionRequest, failed: ActionResult) -> ActionResult | None:
-        """A refused kick, mute or recall whose target is already gone is done (the wanted
-        state holds): the bridge's words say so, or, when they are ambiguous (go-cqhttp's
-        "群聊不存在" for a missing member), the member look-up says the person is not there."""
-        k = request.kind
-        if failed.status != Status.FAILED or k not in ("kick", "mute", "unmute", "recall"):
-            return None
-        said = gone_target(failed.message)
-        if k == "recall":
-            return ActionResult.done(f"already gone: {failed.message}", gone="message") if said == "message" else None
-        if said != "member":
-            try:
-                await self.call("get_group_member_info", {"group_id": int(request.group or 0),
-                                                          "user_id": int(request.user or 0), "no_cache": True})
-                return None  # still a member: the refusal stands
-            except (BridgeError, ValueError) as e:
-                if not isinstance(e, BridgeError) or gone_target(e.result.message) != "member":
-                    return None
-        return ActionResult.done(f"already not a member: {failed.message}", gone="member")
+        """A refused kick, mute or recall whose target is already gone is done (``answers.already_gone``)."""
+        return await already_gone(self.call, request, failed)
 
     async def _bulk_gate(self) -> None:
         """Bulk work (mass sends, back-fills) goes at the steady rate, never in a burst."""
@@ -539,7 +279,7 @@ class QQConnector(Connector):
     async def reconcile(self, request: ActionRequest) -> ActionResult | None:
         """After a crash mid-action: ask the bridge whether the member already shows the effect."""
         k = request.kind
-        if k not in ("kick", "mute", "unmute", "set_card", "set_admin", "unset_admin", "approve_join"):
+        if k not in RECONCILABLE:
             return None
         try:
             gid, uid = int(request.group or ""), int(request.user or "")
@@ -553,48 +293,4 @@ class QQConnector(Connector):
             return None
         if not isinstance(info, dict):
             return None
-        if k == "approve_join":
-            return ActionResult.done("reconciled: already a member")
-        if k == "mute":
-            until = _int(info.get("shut_up_timestamp"))
-            return ActionResult.done("reconciled: already muted") if until and until > time.time() else None
-        if k == "unmute":
-            return ActionResult.done("reconciled: not muted") if info.get("shut_up_timestamp") == 0 else None
-        if k == "set_card":
-            return ActionResult.done("reconciled: card already set") \
-                if str(info.get("card", "")) == str(request.params.get("card", "")) else None
-        if k in ("set_admin", "unset_admin"):
-            want = "admin" if k == "set_admin" else "member"
-            return ActionResult.done("reconciled: role already set") if info.get("role") == want else None
-        return None  # kick: still a member, so it did not happen; the outbox runs it again
-
-
-def _bridge_words(resp: httpx.Response) -> str:
-    try:
-        body = resp.json()
-    except ValueError:
-        return resp.text.strip()[:120]
-    if isinstance(body, dict):
-        return str(body.get("wording") or body.get("message") or body.get("msg") or "")
-    return ""
-
-
-def _int(v: Any) -> int | None:
-    try:
-        return int(v) if v is not None and v != "" else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _float(v: Any) -> float | None:
-    try:
-        return float(v) if v else None
-    except ValueError:
-        return None
-
-
-def _need_int(v: Any, what: str) -> int:
-    try:
-        return int(str(v))
-    except (TypeError, ValueError):
-        raise ValueError(f"the action needs a numeric QQ {what} id, got {v!r}") from None
+        return reconciled(request, info)

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import Any
 
 from console.model import Event, Kind
 
+from .answers import gone_target  # noqa: F401  (moved to answers.py; imported from here before)
 from .cq import CQError, segments_of
 
 
@@ -180,31 +180,5 @@ def _notice(connection: str, raw: dict[str, Any], ts: int, group: str | None, us
     return ev(Kind.UNKNOWN, {"type": f"notice.{kind}"})
 
 
-__all__ = ["normalize", "message_parts", "EventError", "CQError"]
-
-
-# --- answers that say the target is already gone -------------------------------------------
-#: A kick, mute or recall whose target is already gone is done: the wanted state holds.
-#: The bridges' own words for it (PROTOCOLS.md 1.2: no code is shared, so words are read):
-#: go-cqhttp answers a kick of someone not in the group MEMBER_NOT_FOUND / 人员不存在 (older
-#: releases GROUP_NOT_FOUND / 群聊不存在 for a missing member too, which the connector then
-#: checks with get_group_member_info: MEMBER_NOT_FOUND / 群员不存在), set_group_admin
-#: GROUP_MEMBER_NOT_FOUND / 群成员不存在, and delete_msg of a message it no longer has
-#: MESSAGE_NOT_FOUND / 消息不存在 (get_msg: MSG_NOT_FOUND); NapCat's words carry the same
-#: Chinese (群成员…不存在, 消息不存在) or say the message was already recalled.
-_NOT_A_MEMBER = ("member_not_found", "人员不存在", "群员不存在", "群成员不存在", "不是群成员", "not a member",
-                 "not in the group")
-_MESSAGE_GONE = ("message_not_found", "msg_not_found", "消息不存在", "已撤回", "已被撤回", "already recalled")
-_MEMBER_ID_GONE = re.compile(r"群成员\s*\d*\s*不存在")
-
-
-def gone_target(words: str) -> str | None:
-    """``"member"`` when a bridge's failure words say the person is not (any more) in the
-    group, ``"message"`` when they say the message no longer exists, else None."""
-    low = (words or "").lower()
-    if any(w in low for w in _NOT_A_MEMBER) or _MEMBER_ID_GONE.search(low):
-        return "member"
-    if any(w in low for w in _MESSAGE_GONE):
-        return "message"
-    return None
+__all__ = ["normalize", "message_parts", "EventError", "CQError", "gone_target"]
 
