@@ -24,7 +24,8 @@ This module holds the server's lifecycle and the knobs and helpers tests drive; 
 rest of the bridge is in mixins named for what they hold: ``onebot_api.py`` (envelopes,
 dispatch, auth), ``onebot_http.py`` (the HTTP API and its faults), ``onebot_ws.py``
 (forward and reverse WebSockets, heartbeats), ``onebot_delivery.py`` (events pushed
-and POSTed), ``onebot_state.py`` (the groups and the actions over them).
+and POSTed), ``onebot_state.py`` (the groups) and ``onebot_actions.py`` (the actions
+over them).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from typing import Any, Callable
 
 import uvicorn
 
+from .onebot_actions import OneBotActions
 from .onebot_api import OneBotApi
 from .onebot_cq import cq_escape, cq_unescape, normalize_message, parse_cq_string, plain_text, to_cq_string
 from .onebot_delivery import OneBotDelivery
@@ -54,7 +56,7 @@ __all__ = [
 FAULT_KINDS = ("timeout", "reset", "slow", "http500", "failed")
 
 
-class FakeOneBot(OneBotApi, OneBotHttp, OneBotWebSocket, OneBotDelivery, OneBotState):
+class FakeOneBot(OneBotApi, OneBotHttp, OneBotWebSocket, OneBotDelivery, OneBotActions, OneBotState):
     """Fake OneBot v11 bridge: HTTP API, forward WS, HTTP POST events, optional reverse WS."""
 
     def __init__(self, *, access_token: str | None = "tok", secret: str | None = "sec", self_id: int = 10001,
