@@ -22,7 +22,7 @@ from typing import Any
 
 from console.model import Decision
 
-from . import overflow, referrals
+from . import overflow, referrals, reroute
 from .i18n import tr
 from .policies import group_row, policy_for
 from .settings import settings_of
@@ -51,7 +51,7 @@ def decide_request(req: dict[str, Any], ws) -> Decision | None:
         return Decision("reject", tr(ws, "Already a member of {group}, a group of the same family",
                                      group=twin["name"]), rule=ov_rule, dry_run=ov_dry)
     if overflow.is_full(ws, group, ov):
-        return _route(ws, req, group, ov)
+        return route(ws, req, group, ov)
     adm = policy_for(ws, group, "admission")
     if adm is None:
         return None
@@ -62,7 +62,11 @@ def decide_request(req: dict[str, Any], ws) -> Decision | None:
     return Decision(verdict, reason, rule=adm["name"], dry_run=bool(adm["dry_run"]))
 
 
-def _route(ws, req: dict[str, Any], group: dict[str, Any], ov: dict[str, Any] | None) -> Decision:
+def route(ws, req: dict[str, Any], group: dict[str, Any], ov: dict[str, Any] | None) -> Decision:
+    """A full group's applicant: invited into a sibling with room, or held while a new
+    sibling is asked for (a family-less group starts its own family first)."""
+    if ov is not None and not group.get("family"):
+        group = reroute.start_family(ws, group, ov) or group
     if ov is None or not group.get("family"):
         return Decision("reject", tr(ws, "This group is full"), rule=ov["name"] if ov else "entry:capacity",
                         dry_run=bool(ov and ov["dry_run"]))
@@ -79,8 +83,7 @@ def _route(ws, req: dict[str, Any], group: dict[str, Any], ov: dict[str, Any] | 
             reason = tr(ws, "This group is full; you have been invited to {group} instead", group=target["name"])
         return Decision("reject", reason, rule=ov["name"], dry_run=dry)
     overflow.ensure_sibling(ws, group, ov, evidence=evidence)
-    return Decision("hold", tr(ws, "Every group of family {family} is full; waiting for a new sibling group",
-                               family=group["family"]), rule=ov["name"], dry_run=dry)
+    return Decision("hold", tr(ws, reroute.WAITING, family=group["family"]), rule=ov["name"], dry_run=dry)
 
 
 def evaluate(ws, req: dict[str, Any], group: dict[str, Any], cfg: dict[str, Any]) -> tuple[str, str]:

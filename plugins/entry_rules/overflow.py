@@ -2,7 +2,8 @@
 
 Groups made from the same template share ``groups.family``. A group is full when its
 occupancy (members plus requests approved, or being approved, in the last hour whose
-join has not arrived yet, so a burst of approvals cannot overfill it) reaches its
+join has not arrived yet, plus invitations into it not yet carried out, so a burst of
+approvals or routed applicants cannot overfill it) reaches its
 capacity times the overflow policy's threshold. Newcomers are then routed to the next
 sibling with room; when none has room a new sibling is asked for once per family: a
 ``create_group`` action where the platform can, else a task for the operator to create
@@ -39,7 +40,9 @@ def occupancy(ws, group_id: int) -> int:
         "SELECT count(*) FROM join_requests r WHERE r.group_id = ? AND r.status IN ('approving', 'approved')"
         " AND r.decided_at >= ? AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = r.group_id AND m.person_id = r.person_id"
         " AND m.status = 'member')", (group_id, ws.now() - APPROVED_WINDOW), 0)
-    return (row["member_count"] if row else 0) + awaiting
+    inviting = ws.store.scalar("SELECT count(*) FROM actions WHERE status IN ('pending', 'running') AND kind = 'invite'"
+                               " AND group_id = ?", (group_id,), 0)
+    return (row["member_count"] if row else 0) + awaiting + inviting
 
 
 def is_full(ws, group: dict[str, Any], policy: dict[str, Any] | None) -> bool:
@@ -170,6 +173,9 @@ def register_sibling(ws, group_id: int, family: str, *, template_group_id: int |
                         detail=tr(ws, "New sibling of family {family}. Cheer squad of {template}: {names}",
                                   family=family, template=tpl["name"], names=names),
                         group_id=group_id, source="plugin:entry_rules", dedupe_key=f"invite_cheer:{group_id}")
+    from .reroute import reroute_waiting  # here, not at the top: reroute uses admission, which uses this module
+
+    reroute_waiting(ws, family)
     return group_row(ws, group_id)
 
 

@@ -56,16 +56,22 @@ async def test_full_group_overflows_without_admitting_anyone_twice(ws):
     request(ws, "fa1", "new3", T0 + 5)
     assert len(actions(ws, "create_group")) == 1  # asked for once per family
 
-    await run_outbox(ws, conn, T0 + 6)
+    await run_outbox(ws, conn, T0 + 6)  # the sibling is created; the two held requests move into it
     fam = {f["family"]: f for f in families(ws)}["福利"]
-    assert len(fam["groups"]) == 3 and fam["room"] and not fam["sibling_requested"]
     new = fam["groups"][-1]
+    # the bot and the two fill it (capacity 3): the next sibling is asked for at once, as fa2's was
+    assert len(fam["groups"]) == 3 and not fam["room"] and [p["name"] for p in fam["sibling_requested"]] == ["福利 4"]
     assert new["capacity"] == 3
     cheer = ws.store.one("SELECT * FROM tasks WHERE kind = 'invite_cheer' AND group_id = ?", (new["group_id"],))
     assert cheer is not None
+    moved = ws.store.query("SELECT status, reason FROM join_requests WHERE id IN (?, ?)", (waiting["id"], waiting["id"] + 1))
+    assert [m["status"] for m in moved] == ["rejected", "rejected"] and all(new["name"] in m["reason"] for m in moved)
+    assert {r["person_id"] for r in ws.store.query("SELECT person_id FROM memberships WHERE group_id = ?"
+                                                   " AND status = 'member'", (new["group_id"],))} >= {
+        pid(ws, "new2"), pid(ws, "new3")}
 
     routed4 = request(ws, "fa2", "new4", T0 + 7)
-    assert routed4["status"] == "rejecting" and new["name"] in routed4["reason"]
+    assert routed4["status"] == "held" and len(actions(ws, "create_group")) == 2
 
     # nobody is a member of two groups of the family
     dupes = ws.store.query("SELECT m.person_id, count(*) n FROM memberships m JOIN groups g ON g.id = m.group_id"
@@ -107,3 +113,59 @@ def test_platform_without_create_gets_a_task(ws, monkeypatch):
     assert r["status"] == "held"
     task = ws.store.one("SELECT * FROM tasks WHERE kind = 'create_sibling'")
     assert task and "shequn entry family" in task["detail"] and not actions(ws, "create_group")
+
+
+async def test_full_group_without_family_starts_one_and_held_requests_move_on(ws):
+    for u in ("a1", "a2", "a3"):
+        join(ws, "solo", u, T0 - 100)
+    with ws.store.write() as c:  # capacity 3: the sibling copies it, and holds its bot and the two applicants
+        c.execute("UPDATE groups SET capacity = 3, type = 'traffic' WHERE platform_group_id = 'solo'")
+    save_policy(ws, "admission", {"modes": ["open"]}, scope="all")
+    conn = connector(ws)
+
+    first = request(ws, "solo", "n1", T0)  # it was "This group is full", rejected, for as long as it stayed full
+    assert first["status"] == "held" and "waiting for a new sibling" in first["reason"]
+    assert ws.store.scalar("SELECT family FROM groups WHERE platform_group_id = 'solo'") == "solo"
+    assert ws.store.scalar("SELECT count(*) FROM audit_log WHERE action = 'family_started'") == 1
+    (create,) = actions(ws, "create_group")
+    assert create["group_id"] == gid(ws, "solo") and '"family": "solo"' in create["params"]
+    second = request(ws, "solo", "n2", T0 + 1)
+    assert second["status"] == "held" and len(actions(ws, "create_group")) == 1
+
+    await run_outbox(ws, conn, T0 + 2)  # the platform creates the sibling; registering it routes the two held
+    sibling = ws.store.one("SELECT * FROM groups WHERE family = 'solo' AND platform_group_id != 'solo'")
+    assert sibling is not None and sibling["capacity"] == 3
+    moved = ws.store.query("SELECT status, reason FROM join_requests WHERE id IN (?, ?) ORDER BY id",
+                           (first["id"], second["id"]))
+    assert [m["status"] for m in moved] == ["rejected", "rejected"]  # the platform answered within the same drain
+    assert all(sibling["name"] in m["reason"] and "invited" in m["reason"] for m in moved)
+    invites = actions(ws, "invite")
+    assert {i["person_id"] for i in invites} == {pid(ws, "n1"), pid(ws, "n2")}
+    assert {i["group_id"] for i in invites} == {sibling["id"]} and {i["status"] for i in invites} == {"done"}
+    assert ws.store.scalar("SELECT count(*) FROM memberships WHERE group_id = ? AND status = 'member'"
+                           " AND person_id IN (?, ?)", (sibling["id"], pid(ws, "n1"), pid(ws, "n2"))) == 2
+
+
+def test_full_group_without_family_and_no_sibling_creation_is_rejected(ws):
+    join(ws, "solo2", "a1", T0 - 100)
+    with ws.store.write() as c:
+        c.execute("UPDATE groups SET capacity = 1 WHERE platform_group_id = 'solo2'")
+    save_policy(ws, "overflow", {"threshold": 1.0, "auto_create": False}, scope="all")
+    save_policy(ws, "admission", {"modes": ["open"]}, scope="all")
+    r = request(ws, "solo2", "x", T0)
+    assert r["status"] == "rejecting" and r["reason"] == "This group is full"
+    assert ws.store.scalar("SELECT family FROM groups WHERE platform_group_id = 'solo2'") is None
+
+
+def test_invitations_not_yet_carried_out_take_their_seats(ws):
+    for u in ("a1", "a2"):
+        join(ws, "s1", u, T0 - 100)
+    join(ws, "s2", "b1", T0 - 100)
+    with ws.store.write() as c:
+        c.execute("UPDATE groups SET family = 'seats', capacity = 2 WHERE platform_group_id IN ('s1', 's2')")
+    save_policy(ws, "admission", {"modes": ["open"]}, scope="all")
+    x1 = request(ws, "s1", "x1", T0)
+    assert x1["status"] == "rejecting" and "s2" in x1["reason"]
+    x2 = request(ws, "s1", "x2", T0 + 1)  # s2's last seat went to x1's invitation, still in the outbox
+    assert x2["status"] == "held" and "waiting for a new sibling" in x2["reason"]
+    assert [a["person_id"] for a in actions(ws, "invite")] == [pid(ws, "x1")]
