@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from console.model import Capability, Proposal
+from console.queues import Segment, Stacked
 
 from .i18n import tr
 
@@ -17,26 +18,68 @@ CASE_KINDS = ("penalty", "blacklist", "dry_run")
 
 #: the review queue: what waits for a person
 QUEUE = ("open", "appealed")
-#: a case's place in the queue: appeals, then removals, then the rest, then audit samples
-_PRIORITY = ("CASE WHEN c.status = 'appealed' THEN 0 WHEN c.step IN ('kick', 'blacklist') THEN 1"
-             " WHEN c.audit = 1 THEN 3 ELSE 2 END")
+#: a case's place in the queue: appeals, then removals, then the rest, then audit samples.
+#: The index ``moderation_cases_queue`` (schema.py, m002) is on this very expression: SQLite
+#: uses an index on an expression only where the query repeats it, so change both together.
+PRIORITY = ("CASE WHEN status = 'appealed' THEN 0 WHEN step IN ('kick', 'blacklist') THEN 1"
+            " WHEN audit = 1 THEN 3 ELSE 2 END")
+#: the queue's classes in order, each (status, priority): one range of that index apiece
+_CLASSES = {"queue": (("appealed", 0), ("open", 1), ("open", 2), ("open", 3)),
+            "open": (("open", 1), ("open", 2), ("open", 3))}
+_SELECT = ("x.id, x.kind, x.rule, x.step, x.status, x.audit, x.actor, x.opened_at, x.closed_at, x.group_id,"
+           " x.person_id, g.name AS group_name, p.display_name AS person, x.evidence,"
+           " (SELECT count(DISTINCT group_id) FROM case_actions a WHERE a.case_id = x.id) AS groups_touched")
 
 
-def _where(ws, status, kind, group_id, person_id, rule, max_age_days) -> tuple[str, list[Any]]:
-    where, args = ["c.kind IN ('penalty', 'blacklist', 'dry_run')"], []
-    if status == "queue":
-        where.append("c.status IN ('open', 'appealed')")
-    elif status is not None:
-        where.append("c.status = ?")
+def _where(ws, status, kind, group_id, person_id, rule, max_age_days) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    args: list[Any] = []
+    if kind is None:
+        where.append("x.kind IN ('penalty', 'blacklist', 'dry_run')")
+    else:
+        where.append("x.kind = ?")
+        args.append(kind)
+    if status is not None and status not in _CLASSES:  # the classes name their own status
+        where.append("x.status = ?")
         args.append(status)
-    for col, val in (("c.kind", kind), ("c.group_id", group_id), ("c.person_id", person_id), ("c.rule", rule)):
+    for col, val in (("x.group_id", group_id), ("x.person_id", person_id), ("x.rule", rule)):
         if val is not None:
             where.append(f"{col} = ?")
             args.append(val)
     if max_age_days is not None:
-        where.append("c.opened_at >= ?")
+        where.append("x.opened_at >= ?")
         args.append(ws.now() - int(max_age_days * 86400))
-    return " AND ".join(where), args
+    return where, args
+
+
+def _shape(r: dict[str, Any]) -> dict[str, Any]:
+    """A page's row as list_cases has always returned it: the evidence read down to its
+    category and text."""
+    ev = json.loads(r.pop("evidence") or "{}")
+    r["category"] = ev.get("category", "")
+    r["text"] = ev.get("text") or ""
+    return r
+
+
+def case_stack(ws, status: str | None = None, *, kind: str | None = "penalty", group_id: int | None = None,
+               person_id: int | None = None, rule: str | None = None, max_age_days: float | None = None) -> Stacked:
+    """The cases as segments stacked in the order a person takes them (a count and pages).
+
+    The review queue (``status`` 'queue' or 'open') is one segment per priority class, each
+    a range of the ``moderation_cases_queue`` index (status, priority, opened_at, id, kind, rule)
+    read newest first: a page and every count walk only index entries and only the page's
+    cases are joined to their group, person and evidence, so no page sorts the queue. Any
+    other listing is one segment, newest first."""
+    where, args = _where(ws, status, kind, group_id, person_id, rule, max_age_days)
+    joins = "LEFT JOIN people p ON p.id = x.person_id"
+    if status not in _CLASSES:
+        return Stacked([Segment(ws, "case", "cases", " AND ".join(where), args, "x.id DESC", _SELECT, _shape, joins)])
+    segs = []
+    for st, prio in _CLASSES[status]:
+        w = ["x.status = ?", f"({PRIORITY}) = ?", *where]
+        segs.append(Segment(ws, "case", "cases", " AND ".join(w), [st, prio, *args],
+                            "x.opened_at DESC, x.id DESC", _SELECT, _shape, joins))
+    return Stacked(segs)
 
 
 def list_cases(ws, status: str | None = None, limit: int = 50, offset: int = 0, *, kind: str | None = "penalty",
@@ -48,36 +91,30 @@ def list_cases(ws, status: str | None = None, limit: int = 50, offset: int = 0, 
     take it: appeals, then removals, then the rest, audit samples last, newest first in each
     (the newest are the live ones). Any other listing is newest first. ``kind=None``
     includes dry-run ("would have") and blacklist cases; ``max_age_days`` keeps recent ones."""
-    where, args = _where(ws, status, kind, group_id, person_id, rule, max_age_days)
-    total = ws.store.scalar(f"SELECT count(*) FROM cases c WHERE {where}", tuple(args), 0)
-    order = f"{_PRIORITY}, c.opened_at DESC, c.id DESC" if status in ("queue", "open") else "c.id DESC"
-    rows = ws.store.query(
-        "SELECT c.id, c.kind, c.rule, c.step, c.status, c.audit, c.actor, c.opened_at, c.closed_at, c.group_id,"
-        " c.person_id, g.name AS group_name, p.display_name AS person, c.evidence,"
-        " (SELECT count(DISTINCT group_id) FROM case_actions a WHERE a.case_id = c.id) AS groups_touched"
-        f" FROM cases c LEFT JOIN groups g ON g.id = c.group_id LEFT JOIN people p ON p.id = c.person_id"
-        f" WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?", (*args, max(0, int(limit)), max(0, int(offset))))
-    for r in rows:
-        ev = json.loads(r.pop("evidence") or "{}")
-        r["category"] = ev.get("category", "")
-        r["text"] = ev.get("text") or ""
-    return {"total": total, "offset": max(0, int(offset)), "rows": rows}
+    stack = case_stack(ws, status, kind=kind, group_id=group_id, person_id=person_id, rule=rule,
+                       max_age_days=max_age_days)
+    total = stack.count()
+    offset = max(0, int(offset))
+    return {"total": total, "offset": offset, "rows": stack.rows(offset, max(0, int(limit)))}
 
 
 class CaseSource:
     """The cases as a page source for the console's table (count and one page at a time:
-    both run in a thread worker, so the whole queue is reachable without loading it)."""
+    both run in a thread worker, so the whole queue is reachable without loading it). Pages
+    follow the class counts of the last ``count()``, as the host's queues do."""
 
     def __init__(self, ws, status: str | None, **filters: Any):
         self.ws, self.status, self.filters = ws, status, filters
+        self._stack = None
 
     def count(self) -> int:
-        where, args = _where(self.ws, self.status, self.filters.get("kind"), self.filters.get("group_id"),
-                             self.filters.get("person_id"), self.filters.get("rule"), self.filters.get("max_age_days"))
-        return self.ws.store.scalar(f"SELECT count(*) FROM cases c WHERE {where}", tuple(args), 0)
+        self._stack = case_stack(self.ws, self.status, **self.filters)
+        return self._stack.count()
 
     def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
-        return list_cases(self.ws, self.status, limit, offset, **self.filters)["rows"]
+        if self._stack is None:
+            self.count()
+        return self._stack.rows(max(0, offset), max(0, limit))
 
 
 def case_detail(ws, case_id: int) -> dict[str, Any]:
