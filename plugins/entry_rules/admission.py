@@ -28,6 +28,10 @@ from .policies import group_row, policy_for
 from .settings import settings_of
 
 
+#: the rule a rejection names when the legal line on referral depth, not a policy, made it
+LEGAL_LINE = "entry:referral_depth"
+
+
 @dataclass
 class Check:
     ok: bool | None  # True passes, False fails, None: half a match, for a person to judge
@@ -55,7 +59,9 @@ def decide_request(req: dict[str, Any], ws) -> Decision | None:
     adm = policy_for(ws, group, "admission")
     if adm is None:
         return None
-    verdict, reason = evaluate(ws, req, group, adm["config"])
+    verdict, reason, legal = evaluate(ws, req, group, adm["config"])
+    if legal:  # the law's line, not the operator's policy, turned them away: say so in the rule
+        return Decision("reject", reason, rule=LEGAL_LINE, dry_run=bool(adm["dry_run"]))
     if verdict == "approve" and not adm["dry_run"] and req.get("referrer_person_id"):
         ws.store.execute("UPDATE people SET referred_by = ? WHERE id = ? AND referred_by IS NULL AND ? != id",
                          (req["referrer_person_id"], pid, req["referrer_person_id"]))
@@ -86,25 +92,28 @@ def route(ws, req: dict[str, Any], group: dict[str, Any], ov: dict[str, Any] | N
     return Decision("hold", tr(ws, reroute.WAITING, family=group["family"]), rule=ov["name"], dry_run=dry)
 
 
-def evaluate(ws, req: dict[str, Any], group: dict[str, Any], cfg: dict[str, Any]) -> tuple[str, str]:
-    """(verdict, reason) of an admission policy's config for one request."""
+def evaluate(ws, req: dict[str, Any], group: dict[str, Any], cfg: dict[str, Any]) -> tuple[str, str, bool]:
+    """(verdict, reason, legal) of an admission policy's config for one request; ``legal``
+    is True when a legal line (a referral chain too deep) rejected it, whatever the policy."""
     checks = [(m, CHECKS[m](ws, req, group, cfg)) for m in cfg["modes"]]
     passed = [c for _, c in checks if c.ok is True]
     failed = [c for _, c in checks if c.ok is False]
     partial = [c for _, c in checks if c.ok is None]
     if cfg.get("combine", "any") == "any":
         if passed:
-            return "approve", passed[0].reason
+            return "approve", passed[0].reason, False
         if partial:
-            return "hold", "; ".join(c.reason for c in partial)
+            return "hold", "; ".join(c.reason for c in partial), False
     else:
         if not failed and not partial:
-            return "approve", "; ".join(c.reason for c in passed)
+            return "approve", "; ".join(c.reason for c in passed), False
         if not failed:
-            return "hold", "; ".join(c.reason for c in partial)
+            return "hold", "; ".join(c.reason for c in partial), False
     hard = any(c.hard for c in failed)
-    verdict = "reject" if hard or cfg.get("on_fail", "reject") == "reject" else "hold"
-    return verdict, "; ".join(c.reason for c in failed)
+    if hard:
+        return "reject", "; ".join(c.reason for c in failed if c.hard), True
+    verdict = "reject" if cfg.get("on_fail", "reject") == "reject" else "hold"
+    return verdict, "; ".join(c.reason for c in failed), False
 
 
 def _name(ws, pid: int | None) -> str:

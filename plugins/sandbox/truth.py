@@ -147,15 +147,21 @@ def _outcome(status: str) -> str:
 #: rules whose rejection is not a judgement of the applicant (a full group routes them to a
 #: sibling, a closed group admits nobody, one person is not in two sibling groups)
 ROUTING = ("overflow", "entry:family", "entry:capacity", "entry:closed")
+#: the law's line (a referral chain deeper than two levels, DOMAIN.md): rejected whoever asks
+LEGAL = ("entry:referral_depth",)
 
 
 def join_judgement(ws, connection: str = "sandbox") -> dict[str, Any]:
     """Every join request against its truth: per truth label and per side (genuine, spam),
-    how many were admitted, rejected, are still waiting or expired, and by whom (a rule or
-    a person); and the rules' wrong answers (spam admitted, genuine rejected other than by
-    routing)."""
+    how many were admitted, routed into a sibling (rejected at a full group with an
+    invitation into a sibling that the platform carried out: admitted there), rejected,
+    still waiting or expired, and by whom (a rule or a person); the rules' wrong answers
+    (spam admitted or routed, genuine rejected other than by routing or the legal line);
+    and the genuine applicants admitted without a person (admitted or routed by a rule)."""
     rows = ws.store.query(
-        "SELECT t.label, r.status, r.decided_by, coalesce(r.rule, '') AS rule FROM join_requests r"
+        "SELECT t.label, r.status, r.decided_by, coalesce(r.rule, '') AS rule,"
+        " EXISTS (SELECT 1 FROM actions a WHERE a.evidence = 'join_request:' || r.id AND a.kind = 'invite'"
+        " AND a.status = 'done') AS invited FROM join_requests r"
         " JOIN sandbox_truth t ON t.connection_id = r.connection_id AND t.platform_id = r.platform_request_id"
         " AND t.kind = 'request' WHERE r.connection_id = ?", (connection,))
     by_label: dict[str, Counter] = defaultdict(Counter)
@@ -165,15 +171,22 @@ def join_judgement(ws, connection: str = "sandbox") -> dict[str, Any]:
         who = "rule" if (r["decided_by"] or "").startswith("rule:") else \
             "person" if (r["decided_by"] or "").startswith("operator:") else ""
         out = _outcome(r["status"])
-        key = f"{out} by {who}" if who and out in ("admitted", "rejected") else out
+        if out == "rejected" and r["invited"] and r["rule"].startswith(ROUTING):
+            out = "routed"
+        key = f"{out} by {who}" if who and out in ("admitted", "rejected", "routed") else out
+        if out == "rejected" and r["rule"].startswith(LEGAL):
+            key = "rejected by the legal line"
         s = r["label"].split(":")[0]
         for c in (by_label[r["label"]], side[s]):
             c["requests"] += 1
             c[key] += 1
-        if who == "rule" and ((s == "spam" and out == "admitted") or
-                              (s == "genuine" and out == "rejected" and not r["rule"].startswith(ROUTING))):
+        if who == "rule" and ((s == "spam" and out in ("admitted", "routed")) or
+                              (s == "genuine" and out == "rejected" and not r["rule"].startswith(ROUTING + LEGAL))):
             side[s]["wrong by rule"] += 1
             wrong_rules[r["rule"]] += 1
-    return {"sides": {k: dict(v) for k, v in sorted(side.items())},
-            "labels": {k: dict(v) for k, v in sorted(by_label.items())},
+    sides = {k: dict(v) for k, v in sorted(side.items())}
+    if "genuine" in sides:  # issue 14's measure: genuine applicants let in (here or a sibling) by rule
+        g = sides["genuine"]
+        g["admitted without a person"] = g.get("admitted by rule", 0) + g.get("routed by rule", 0)
+    return {"sides": sides, "labels": {k: dict(v) for k, v in sorted(by_label.items())},
             "wrong": sum(c["wrong by rule"] for c in side.values()), "wrong_rules": dict(wrong_rules)}

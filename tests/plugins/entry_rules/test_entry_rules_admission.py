@@ -60,6 +60,7 @@ def test_referral_three_levels_deep_refused(ws, g1):
     fay = request(ws, "g1", "fay", T0 + 40, inviter="eve")
     assert fay["status"] == "rejecting"
     assert "level 3" in fay["reason"] and "level 2" in fay["reason"] and "legal" in fay["reason"]
+    assert fay["rule"] == "entry:referral_depth"  # the law's line, not the operator's policy
 
 
 def test_depth_is_refused_even_when_the_policy_holds_failures(ws, g1):

@@ -88,11 +88,13 @@ def test_join_judgement_by_side_and_by_whom(ws):
                           " ON t.platform_id = r.platform_request_id AND t.kind = 'request' ORDER BY r.id")
     genuine = [r["id"] for r in rows if r["label"].startswith("genuine:")]
     spam = [r["id"] for r in rows if r["label"].startswith("spam:")]
-    assert len(genuine) >= 4 and len(spam) >= 3
+    assert len(genuine) >= 6 and len(spam) >= 3
     sets = [(genuine[0], "approved", "rule:admission:all", "admission:all"),
             (genuine[1], "rejected", "rule:admission:all", "admission:all"),  # wrong
-            (genuine[2], "rejected", "rule:overflow:all", "overflow:all"),  # routed to a sibling: not wrong
+            (genuine[2], "rejected", "rule:overflow:all", "overflow:all"),  # sent to a sibling, no invite: not wrong
             (genuine[3], "approved", "operator:me", ""),
+            (genuine[4], "rejected", "rule:overflow:all", "overflow:all"),  # invited into a sibling: admitted there
+            (genuine[5], "rejected", "rule:entry:referral_depth", "entry:referral_depth"),  # the law: not wrong
             (spam[0], "approved", "rule:admission:all", "admission:all"),  # wrong
             (spam[1], "rejected", "rule:door_check", "door_check"),
             (spam[2], "expired", None, None)]
@@ -100,11 +102,18 @@ def test_join_judgement_by_side_and_by_whom(ws):
         for rid, status, by, rule in sets:
             c.execute("UPDATE join_requests SET status = ?, decided_by = ?, rule = ? WHERE id = ?",
                       (status, by, rule, rid))
+        c.execute("INSERT INTO actions(connection_id, kind, requested_by, evidence, idempotency_key, status,"
+                  " created_at, updated_at) VALUES ('sandbox', 'invite', 'rule:overflow:all', ?, 'k1', 'done', 0, 0)",
+                  (f"join_request:{genuine[4]}",))
+        c.execute("INSERT INTO actions(connection_id, kind, requested_by, evidence, idempotency_key, status,"
+                  " created_at, updated_at) VALUES ('sandbox', 'invite', 'rule:overflow:all', ?, 'k2', 'failed', 0, 0)",
+                  (f"join_request:{genuine[2]}",))  # an invitation the platform refused admits nobody
     got = join_judgement(ws)
     g, s = got["sides"]["genuine"], got["sides"]["spam"]
     assert g["requests"] == len(genuine) and s["requests"] == len(spam)
     assert (g["admitted by rule"], g["rejected by rule"], g["admitted by person"]) == (1, 2, 1)
-    assert g["waiting"] == len(genuine) - 4 and g["wrong by rule"] == 1
+    assert (g["routed by rule"], g["rejected by the legal line"], g["admitted without a person"]) == (1, 1, 2)
+    assert g["waiting"] == len(genuine) - 6 and g["wrong by rule"] == 1
     assert (s["admitted by rule"], s["rejected by rule"], s["expired"], s["wrong by rule"]) == (1, 1, 1, 1)
     assert got["wrong"] == 2 and got["wrong_rules"] == {"admission:all": 2}
     assert sum(v["requests"] for v in got["labels"].values()) == len(rows)
