@@ -293,6 +293,7 @@ def test_cq_helpers_escape_and_round_trip():
 def test_string_vs_array_message_format():
     with populated(FakeOneBot(message_format="string")) as s, populated(FakeOneBot()) as a:
         with connect(f"{s.ws_url}/", additional_headers=AUTH) as ws:
+            s.wait_ws_clients(1)  # registered before the message is injected, or it never reaches this socket
             s.inject_message(GID, ALICE, SEGMENTS, message_id=77)
             ev = recv_until(ws, lambda f: f["post_type"] == "message")
         assert ev["message"] == CQ and ev["raw_message"] == CQ and ev["message_id"] == 77
