@@ -10,7 +10,8 @@ across --groups groups with one owner per five groups. Then times, as the median
 --runs calls on a warm connection, the first page (50 rows, with the true total) of:
 
 - the join queue: plugins.entry_rules.queue.queue(ws, "pending");
-- the cases review queue: plugins.moderation.cases.list_cases(ws, "queue");
+- the cases review queue: plugins.moderation.cases.list_cases(ws, "queue"), its first
+  page, its last page and one rule's first page;
 - tasks, alerts and the owner's queue (every group, and one owner's five groups):
   console.queues, as `shequn tasks` / `shequn alerts` and the Owner screen read them;
 - the last page of tasks and of the owner's queue (reach, not only the top).
@@ -77,10 +78,18 @@ def build(folder: Path, n_groups: int, joins: int, cases: int, tasks: int, alert
                       " requested_at, status) VALUES ('sandbox', ?, ?, ?, 'hi', ?, ?)",
                       [(f"r{i}", rng.randint(1, n_groups), rng.randint(1, people), now - rng.randint(0, 30 * DAY),
                         rng.choice(statuses)) for i in range(joins)])
-        c.executemany("INSERT INTO cases(kind, actor, rule, step, status, opened_at, group_id, person_id)"
-                      " VALUES ('penalty', 'rule:ads', 'ads', 'mute:10', ?, ?, ?, ?)",
-                      [(rng.choice(["open", "open", "reviewed", "appealed"]), now - rng.randint(0, 30 * DAY),
-                        rng.randint(1, n_groups), rng.randint(1, people)) for _ in range(cases)])
+        # every priority class of the review queue (appeals, removals, the rest, audit samples)
+        # and the dry-run cases the default listing leaves out, over four rules
+        case_rows = []
+        for _ in range(cases):
+            rule, status = rng.choice(["ads", "flood", "abuse", "off_topic"]), rng.choice(
+                ["open", "open", "reviewed", "appealed"])
+            case_rows.append((rng.choice(["penalty"] * 9 + ["dry_run"]), f"rule:{rule}", rule,
+                              rng.choice(["warn", "mute:10", "mute:10", "kick", "blacklist"]), status,
+                              int(status == "open" and rng.random() < 0.1), now - rng.randint(0, 30 * DAY),
+                              rng.randint(1, n_groups), rng.randint(1, people)))
+        c.executemany("INSERT INTO cases(kind, actor, rule, step, status, audit, opened_at, group_id, person_id)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", case_rows)
         c.executemany("INSERT INTO tasks(kind, title, group_id, created_at, status) VALUES ('do_by_hand', ?, ?, ?, ?)",
                       [(f"task {i}", rng.randint(1, n_groups), now - rng.randint(0, 30 * DAY),
                         rng.choice(["open", "open", "open", "done"])) for i in range(tasks)])
@@ -143,9 +152,14 @@ def main() -> None:
         return run
 
     owner = "owner1"
+    n_cases = list_cases(ws, "queue", 0)["total"]  # the last page's offset, as `shequn cases --offset` takes it
     checks = [
         ("join queue (pending)", "join_requests", lambda: (lambda r: (r["total"], r["rows"]))(join_queue(ws, "pending"))),
         ("cases review queue", "cases", lambda: (lambda r: (r["total"], r["rows"]))(list_cases(ws, "queue", 50))),
+        ("cases review queue, last page", "cases", lambda: (lambda r: (r["total"], r["rows"]))(
+            list_cases(ws, "queue", 50, n_cases - 50))),
+        ("cases review queue, one rule", "cases", lambda: (lambda r: (r["total"], r["rows"]))(
+            list_cases(ws, "queue", 50, rule="flood"))),
         ("tasks", "tasks", first(queues.tasks(ws))),
         ("tasks, last page", "tasks", last(queues.tasks(ws))),
         ("alerts", "alerts", first(queues.alerts(ws))),
