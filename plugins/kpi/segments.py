@@ -32,6 +32,7 @@ SEGMENTS = ("loyal", "bargain", "need", "low_need", "unknown")
 KNOWN = SEGMENTS[:4]
 TITLES = {"loyal": "loyal", "bargain": "bargain", "need": "need", "low_need": "low-need", "unknown": "unknown"}
 NEED_REPEAT_DAYS = 90  # need: "no repeat purchase within 3 months"
+_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(..., ensure_ascii=False) builds one a call
 
 Why = list[tuple[str, dict]]  # (template, values) parts, joined with "; "
 
@@ -133,7 +134,7 @@ def rebuild(ws) -> dict[str, int]:
     for pid, s in sig.items():
         seg, why = classify(s, b, cfg)
         counts[seg] += 1
-        rows.append((pid, seg, json.dumps({**s, "why": why}, ensure_ascii=False), why_text(why, ws.tr), now))
+        rows.append((pid, seg, _JSON.encode({**s, "why": why}), why_text(why, ws.tr), now))
     with ws.store.write() as c:
         c.execute("DELETE FROM kpi_segments")
         c.executemany("INSERT INTO kpi_segments(person_id, segment, signals, why, computed_at) VALUES (?,?,?,?,?)", rows)
