@@ -220,15 +220,27 @@ class Executor:
         return sum(results)
 
     async def _run_connection(self, connection: str, rows: list[dict[str, Any]]) -> int:
+        """A connection's due actions in order. A result is committed with the next claim, still
+        before the next connector call: the crash guarantees hold at one commit an action, not two."""
         n = 0
-        for row in rows:
-            if self.pacing and not self.bucket(connection).take():
-                self.stats.skipped += 1
-                break  # keep order: later actions of this connection wait too
-            if not self._claim(row["id"]):
-                continue
-            n += 1
-            await self._execute(row)
+        held: _Outcome | None = None  # the last action's result, committed with the next claim
+        try:
+            for row in rows:
+                if self.pacing and not self.bucket(connection).take():
+                    self.stats.skipped += 1
+                    break  # keep order: later actions of this connection wait too
+                claimed = self._claim(row["id"], held)
+                if held is not None:
+                    self._after(held)
+                    held = None
+                if not claimed:
+                    continue
+                n += 1
+                held = await self._execute(row)
+        finally:
+            if held is not None:
+                self._record(held)
+                self._after(held)
         return n
 
     async def drain(self, *, max_rounds: int = 1000) -> int:
@@ -259,8 +271,11 @@ class Executor:
 
     # --- one action -----------------------------------------------------------------
 
-    def _claim(self, action_id: int) -> bool:
+    def _claim(self, action_id: int, held: "_Outcome | None" = None) -> bool:
+        """Mark the action running (attempts + 1); ``held`` (the last result) in the same commit."""
         with self.ws.store.write() as c:
+            if held is not None:
+                self._write(c, held)
             cur = c.execute("UPDATE actions SET status = 'running', attempts = attempts + 1, updated_at = ?"
                             " WHERE id = ? AND status = 'pending'", (self.ws.now(), action_id))
             return cur.rowcount == 1
@@ -271,13 +286,14 @@ class Executor:
         if row["group_id"] is not None:
             group = store.scalar("SELECT platform_group_id FROM groups WHERE id = ?", (row["group_id"],))
         if row["person_id"] is not None:
-            platform = store.scalar("SELECT platform FROM connections WHERE id = ?", (row["connection_id"],))
-            user = store.scalar("SELECT platform_user_id FROM identities WHERE person_id = ? AND platform = ?"
-                                " ORDER BY id LIMIT 1", (row["person_id"], platform))
+            user = store.scalar("SELECT i.platform_user_id FROM identities i JOIN connections c ON c.platform = i.platform"
+                                " WHERE i.person_id = ? AND c.id = ? ORDER BY i.id LIMIT 1",
+                                (row["person_id"], row["connection_id"]))
         return ActionRequest(action_id=row["id"], kind=row["kind"], key=row["idempotency_key"], group=group,
                              user=user, params=json.loads(row["params"] or "{}"))
 
-    async def _execute(self, row: dict[str, Any]) -> None:
+    async def _execute(self, row: dict[str, Any]) -> "_Outcome | None":
+        """Carry out one claimed action: its outcome to record (None if settled here, in doubt)."""
         aid = row["id"]
         connector = self.connectors[row["connection_id"]]
         req = self.request_for(row)
@@ -294,7 +310,7 @@ class Executor:
                                      detail=f"Action {aid} was under way when shequn stopped. {row['reason']}",
                                      group_id=row["group_id"], person_id=row["person_id"], source="outbox",
                                      dedupe_key=f"doubt:{aid}")
-                    return
+                    return None
                 if result is None:
                     result = await connector.perform(req)
             else:
@@ -309,44 +325,75 @@ class Executor:
             result = ActionResult.failed(str(e))
         except Exception as e:  # network errors, connector bugs: transient from our side
             result = ActionResult.retry(f"{type(e).__name__}: {e}")
-        self._finish(row, result, attempts)
+        return self._settle(row, result, attempts)
 
     def _finish(self, row: dict[str, Any], result: ActionResult, attempts: int) -> None:
-        ws = self.ws
-        aid = row["id"]
-        now = ws.now()
+        """Settle, record (in its own transaction) and announce one action's result."""
+        out = self._settle(row, result, attempts)
+        self._record(out)
+        self._after(out)
+
+    def _settle(self, row: dict[str, Any], result: ActionResult, attempts: int) -> "_Outcome":
+        """Done, failed (also after too many attempts) or pending after a backoff. A rate limit
+        pauses the bucket now, before the next action is taken (the row is written later)."""
         status = result.status
         if status in (Status.RETRY, Status.RATE_LIMITED) and attempts >= self.max_attempts:
             result = ActionResult.failed(f"gave up after {attempts} attempts: {result.message}")
             status = Status.FAILED
-        with ws.store.write() as c:
-            if status == Status.DONE:
-                c.execute("UPDATE actions SET status = 'done', result = ?, last_error = NULL, updated_at = ? WHERE id = ?",
-                          (json.dumps(result.data, ensure_ascii=False, default=str) if result.data else None, now, aid))
-                ws.audit("action_done", "action", aid, {"kind": row["kind"], "message": result.message}, actor="outbox")
-                self.stats.done += 1
-            elif status == Status.FAILED:
-                c.execute("UPDATE actions SET status = 'failed', last_error = ?, updated_at = ? WHERE id = ?",
-                          (result.message, now, aid))
-                ws.audit("action_failed", "action", aid, {"kind": row["kind"], "error": result.message}, actor="outbox")
-                self.stats.failed += 1
-            else:
-                delay = result.retry_after if result.retry_after is not None else min(
-                    self.max_backoff, self.base_backoff * 2 ** (attempts - 1))
-                delay *= random.uniform(1.0, 1.25)  # jitter: retries from many actions do not align
-                if status == Status.RATE_LIMITED and self.pacing and row["connection_id"] in self.connectors:
-                    self.bucket(row["connection_id"]).pause(delay)
-                c.execute("UPDATE actions SET status = 'pending', last_error = ?, not_before = ?, updated_at = ?"
-                          " WHERE id = ?", (f"{status.value}: {result.message}", now + max(1, int(delay)), now, aid))
-                ws.audit("action_retry", "action", aid, {"kind": row["kind"], "status": status.value,
-                                                         "error": result.message, "in_seconds": round(delay, 1)},
-                         actor="outbox")
-                self.stats.retried += 1
-                return
-        final = dict(row, status=status.value, attempts=attempts)
-        for plugin, follow in ws.call("action_done", action=final, result=result, ws=ws):
+        delay = 0.0
+        if status not in (Status.DONE, Status.FAILED):
+            delay = result.retry_after if result.retry_after is not None else min(
+                self.max_backoff, self.base_backoff * 2 ** (attempts - 1))
+            delay *= random.uniform(1.0, 1.25)  # jitter: retries from many actions do not align
+            if status == Status.RATE_LIMITED and self.pacing and row["connection_id"] in self.connectors:
+                self.bucket(row["connection_id"]).pause(delay)
+        return _Outcome(row, result, status, attempts, self.ws.now(), delay)
+
+    def _record(self, out: "_Outcome") -> None:
+        with self.ws.store.write() as c:
+            self._write(c, out)
+
+    def _write(self, c, out: "_Outcome") -> None:
+        """The action's row and its audit entry, inside the caller's transaction."""
+        ws, row, result, status, now, aid = self.ws, out.row, out.result, out.status, out.now, out.row["id"]
+        if status == Status.DONE:
+            c.execute("UPDATE actions SET status = 'done', result = ?, last_error = NULL, updated_at = ? WHERE id = ?",
+                      (json.dumps(result.data, ensure_ascii=False, default=str) if result.data else None, now, aid))
+            ws.audit("action_done", "action", aid, {"kind": row["kind"], "message": result.message}, actor="outbox")
+            self.stats.done += 1
+        elif status == Status.FAILED:
+            c.execute("UPDATE actions SET status = 'failed', last_error = ?, updated_at = ? WHERE id = ?",
+                      (result.message, now, aid))
+            ws.audit("action_failed", "action", aid, {"kind": row["kind"], "error": result.message}, actor="outbox")
+            self.stats.failed += 1
+        else:
+            c.execute("UPDATE actions SET status = 'pending', last_error = ?, not_before = ?, updated_at = ?"
+                      " WHERE id = ?", (f"{status.value}: {result.message}", now + max(1, int(out.delay)), now, aid))
+            ws.audit("action_retry", "action", aid, {"kind": row["kind"], "status": status.value,
+                                                     "error": result.message, "in_seconds": round(out.delay, 1)},
+                     actor="outbox")
+            self.stats.retried += 1
+
+    def _after(self, out: "_Outcome") -> None:
+        """Once a final result is committed: ``action_done``, and what plugins propose in answer."""
+        if out.status not in (Status.DONE, Status.FAILED):
+            return
+        ws = self.ws
+        final = dict(out.row, status=out.status.value, attempts=out.attempts)
+        for plugin, follow in ws.call("action_done", action=final, result=out.result, ws=ws):
             try:
                 ws.enqueue(follow if isinstance(follow, list) else [follow], f"plugin:{plugin}")
             except ValueError as e:
                 ws.audit("plugin_error", "plugin", plugin, {"hook": "action_done", "error": str(e)},
                          actor=f"plugin:{plugin}")
+
+
+@dataclass
+class _Outcome:
+    """One carried-out action's result, settled but maybe not yet written."""
+    row: dict[str, Any]
+    result: ActionResult
+    status: Status
+    attempts: int
+    now: int
+    delay: float  # seconds until a retry (0 when final)
