@@ -25,12 +25,12 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any, Iterable
+from typing import Iterable
 
 from .event_effects import apply_events
-from .join_requests import apply_decision, expire_if_due  # noqa: F401  (apply_decision: re-exported)
+from .join_requests import apply_decision, decide_by_plugins  # noqa: F401  (apply_decision: re-exported)
 from .jsonenc import compact as encode_json  # one C encoder built once: ~1 us a message less than json.dumps
-from .model import Decision, DeadLetter, Event, EventBatch, Kind, Proposal
+from .model import DeadLetter, Event, EventBatch, Kind, Proposal
 from .store import rows_in
 from .workspace import Workspace
 
@@ -384,37 +384,13 @@ class Engine:
         ws = self.ws
         count = 0
         for plugin, proposals in ws.call("process_events", savepoint=True, events=events, ws=ws):
-            count += len(ws.enqueue(_as_list(proposals), f"plugin:{plugin}"))
+            found = [proposals] if isinstance(proposals, Proposal) else [p for p in proposals or () if isinstance(p, Proposal)]
+            count += len(ws.enqueue(found, f"plugin:{plugin}"))
         for rid in requests:
             count += self.decide(rid)
         return count
 
     def decide(self, request_id: int, *, actor: str | None = None) -> int:
         """Ask plugins to decide request ``request_id`` and act on the verdict."""
-        ws = self.ws
-        req = ws.store.one(
-            "SELECT r.*, g.platform_group_id, g.name AS group_name FROM join_requests r"
-            " LEFT JOIN groups g ON g.id = r.group_id WHERE r.id = ?", (request_id,))
-        if req is None or req["status"] != "pending":
-            return 0
-        if expire_if_due(ws, req, actor="engine"):  # a back-fill or replay: the platform forgot it already
-            return 0
-        answers = ws.call("decide_join_request", firstresult=True, savepoint=True, request=req, ws=ws)
-        if not answers:
-            return 0
-        plugin, decision = answers[0]
-        if not isinstance(decision, Decision):
-            from .pluginmanager import PluginProblem
+        return decide_by_plugins(self.ws, request_id, actor=actor)
 
-            ws.pm.report(PluginProblem(plugin, "decide_join_request",
-                                       f"returned {type(decision).__name__}, expected console.model.Decision"))
-            return 0
-        return apply_decision(ws, req, decision, actor or f"rule:{decision.rule or plugin}")
-
-
-def _as_list(value: Any) -> list[Proposal]:
-    if value is None:
-        return []
-    if isinstance(value, Proposal):
-        return [value]
-    return [p for p in value if isinstance(p, Proposal)]

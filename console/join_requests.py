@@ -102,3 +102,27 @@ def apply_decision(ws: Workspace, req: dict[str, Any], decision: Decision, actor
         if ids and c.execute("SELECT status FROM actions WHERE id = ?", (ids[0],)).fetchone()[0] == "unsupported":
             c.execute("UPDATE join_requests SET status = ? WHERE id = ?", (status.replace("ing", "ed"), req["id"]))
         return len(ids)
+
+
+def decide_by_plugins(ws: Workspace, request_id: int, *, actor: str | None = None) -> int:
+    """Ask plugins (``decide_join_request``, first answer wins) to decide a pending request
+    and act on the verdict; returns the actions queued. A request its platform already
+    forgot (a back-fill or a replay) is marked expired instead."""
+    req = ws.store.one(
+        "SELECT r.*, g.platform_group_id, g.name AS group_name FROM join_requests r"
+        " LEFT JOIN groups g ON g.id = r.group_id WHERE r.id = ?", (request_id,))
+    if req is None or req["status"] != "pending":
+        return 0
+    if expire_if_due(ws, req, actor="engine"):
+        return 0
+    answers = ws.call("decide_join_request", firstresult=True, savepoint=True, request=req, ws=ws)
+    if not answers:
+        return 0
+    plugin, decision = answers[0]
+    if not isinstance(decision, Decision):
+        from .pluginmanager import PluginProblem
+
+        ws.pm.report(PluginProblem(plugin, "decide_join_request",
+                                   f"returned {type(decision).__name__}, expected console.model.Decision"))
+        return 0
+    return apply_decision(ws, req, decision, actor or f"rule:{decision.rule or plugin}")
