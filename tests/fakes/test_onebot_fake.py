@@ -10,95 +10,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
 
 import httpx
 import pytest
-from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
-from websockets.sync.server import serve
 
 from .onebot import FakeOneBot, cq_escape, parse_cq_string, to_cq_string
-
-AUTH = {"Authorization": "Bearer tok"}
-HTTP = httpx.Client(timeout=5)  # shared: creating a client per request costs ~30 ms of TLS setup
-GID, ALICE, BOB, OWNER = 111, 201, 202, 200
-
-
-class Receiver:
-    """A tiny HTTP POST receiver standing in for the console's webhook endpoint."""
-
-    def __init__(self) -> None:
-        self.hits: list[tuple[dict[str, str], bytes]] = []
-        self.reply: Callable[[dict], tuple[int, bytes]] = lambda event: (204, b"")
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                receiver.hits.append(({k: v for k, v in self.headers.items()}, body))
-                status, payload = receiver.reply(json.loads(body))
-                self.send_response(status)
-                self.send_header("Content-Length", str(len(payload)))
-                if payload:
-                    self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/onebot"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.close()
-
-
-def populated(bot: FakeOneBot) -> FakeOneBot:
-    bot.add_group(GID, "测试群")
-    bot.add_member(GID, OWNER, "boss", role="owner")
-    bot.add_member(GID, ALICE, "alice", card="Alice")
-    bot.add_member(GID, BOB, "bob", role="admin")
-    return bot
-
-
-@pytest.fixture
-def bot():
-    with populated(FakeOneBot()) as b:
-        yield b
-
-
-@pytest.fixture
-def napcat():
-    with populated(FakeOneBot(dialect="napcat")) as b:
-        yield b
-
-
-def call(bot: FakeOneBot, action: str, **params: Any) -> dict:
-    resp = HTTP.post(f"{bot.base_url}/{action}", json=params, headers=AUTH)
-    assert resp.status_code == 200
-    return resp.json()
-
-
-def recv_until(ws: Any, pred: Callable[[dict], bool], timeout: float = 3.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        frame = json.loads(ws.recv(timeout=max(0.01, deadline - time.monotonic())))
-        if pred(frame):
-            return frame
+from .onebot_testkit import ALICE, AUTH, BOB, GID, HTTP, OWNER, call, populated, recv_until
 
 
 # ------------------------------------------------------------------ auth
@@ -367,80 +286,3 @@ def test_fault_injection_timeout_reset_http500_failed_slow(bot):
 
 
 # ----------------------------------------------------------------- WebSocket
-def test_ws_api_echo_auth_and_errors(bot, napcat):
-    with connect(f"{bot.ws_url}/api", additional_headers=AUTH) as ws:
-        ws.send(json.dumps({"action": "get_group_member_info", "params": {"group_id": str(GID), "user_id": ALICE},
-                            "echo": {"n": 1}}))
-        reply = json.loads(ws.recv(timeout=2))
-        assert reply["echo"] == {"n": 1} and reply["data"]["nickname"] == "alice"
-        ws.send(json.dumps({"action": "nope", "params": {}, "echo": 2}))
-        assert json.loads(ws.recv(timeout=2))["retcode"] == 1404
-        ws.send("not json")
-        assert json.loads(ws.recv(timeout=2))["retcode"] == 1400
-    with connect(f"{bot.ws_url}/api?access_token=tok") as ws:
-        ws.send(json.dumps({"action": "get_status", "echo": "q"}))
-        assert json.loads(ws.recv(timeout=2))["echo"] == "q"
-    for headers, status in (({}, 401), ({"Authorization": "Bearer bad"}, 403)):
-        with pytest.raises(InvalidStatus) as info:
-            connect(f"{bot.ws_url}/", additional_headers=headers, open_timeout=2)
-        assert info.value.response.status_code == status
-    with connect(f"{napcat.ws_url}/", additional_headers={"Authorization": "Bearer bad"}) as ws:
-        assert json.loads(ws.recv(timeout=2))["retcode"] == 1403
-    with connect(f"{napcat.ws_url}/", additional_headers=AUTH) as ws:
-        ws.recv(timeout=2)  # lifecycle
-        ws.send(json.dumps({"action": "get_group_info", "params": {"group_id": 999}}))
-        reply = json.loads(ws.recv(timeout=2))
-        assert reply["retcode"] == 1200 and "echo" in reply
-
-
-def test_heartbeat_and_drop_ws():
-    with populated(FakeOneBot(heartbeat_interval=0.1)) as b:
-        with connect(f"{b.ws_url}/event", additional_headers=AUTH) as ws:
-            hb = recv_until(ws, lambda f: f.get("meta_event_type") == "heartbeat")
-            assert hb["interval"] == 100 and hb["status"]["online"] is True
-            b.wait_ws_clients(1)
-            b.drop_ws()
-            with pytest.raises(ConnectionClosed):
-                for _ in range(50):
-                    ws.recv(timeout=2)
-        assert b.ws_clients == 0
-
-
-def test_restart_same_port_and_ws_reconnect():
-    with populated(FakeOneBot()) as b:
-        port = b.port
-        ws = connect(f"{b.ws_url}/", additional_headers=AUTH)
-        ws.recv(timeout=2)
-        started = time.monotonic()
-        b.restart()
-        assert time.monotonic() - started < 3 and b.port == port
-        with pytest.raises(ConnectionClosed):
-            for _ in range(50):
-                ws.recv(timeout=2)
-        ws.close()
-        with connect(f"{b.ws_url}/", additional_headers=AUTH) as ws2:
-            assert json.loads(ws2.recv(timeout=2))["sub_type"] == "connect"
-            b.inject_message(GID, ALICE, "back")
-            assert recv_until(ws2, lambda f: f["post_type"] == "message")["raw_message"] == "back"
-        assert call(b, "get_login_info")["status"] == "ok"
-
-
-def test_reverse_ws_universal_client():
-    seen: list[dict] = []
-    done = threading.Event()
-
-    def handler(conn: Any) -> None:
-        seen.append(conn.request.headers)
-        assert json.loads(conn.recv(timeout=2))["sub_type"] == "connect"
-        conn.send(json.dumps({"action": "get_login_info", "params": {}, "echo": 5}))
-        seen.append(recv_until(conn, lambda f: f.get("echo") == 5))
-        done.set()
-
-    with serve(handler, "127.0.0.1", 0) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        port = server.socket.getsockname()[1]
-        with FakeOneBot(reverse_ws_url=f"ws://127.0.0.1:{port}/onebot/v11/ws"):
-            assert done.wait(3)
-        server.shutdown()
-    assert seen[0]["X-Client-Role"] == "Universal" and seen[0]["X-Self-ID"] == "10001"
-    assert seen[0]["Authorization"] == "Bearer tok" and seen[1]["data"]["user_id"] == 10001
