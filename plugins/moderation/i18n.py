@@ -23,6 +23,7 @@ ZH_CN = {
     "warn": "警告", "mute": "禁言", "kick": "踢出", "recall": "撤回",
     "open": "待复核", "reviewed": "已复核", "undone": "已撤销", "appealed": "申诉中",
     "link": "链接", "phone number": "手机号", "WeChat id": "微信号", "promotional keyword": "推广关键词",
+    "QQ number": "QQ号", "QQ group number": "QQ群号", "bank card": "银行卡号",
     "QR code": "二维码", "mini-program card": "小程序卡片", "abuse word": "辱骂用语", "flooding": "刷屏",
     "same text repeated": "重复发送相同内容", "off-topic keyword": "跑题关键词", "custom pattern": "自定义规则",
     # screens, CLI and tasks

@@ -52,12 +52,15 @@ COMMON_DEFAULTS: dict[str, Any] = {
 
 KIND_DEFAULTS: dict[str, dict[str, Any]] = {
     "ads": {"links": True, "qr": True, "phones": True, "wechat_ids": True, "cards": True,
-            "keywords": [], "recall": True},
+            "qq_ids": True, "bank_cards": True, "own_number_ok": True, "keywords": [], "recall": True},
     "abuse": {"words": [], "recall": True},
     "flood": {"max_messages": 8, "seconds": 10, "repeat": 4},
     "off_topic": {"themes": {}},
     "custom": {"patterns": [], "timeout_ms": 20},
 }
+
+#: what an ads rule can look for, each switched on or off (own_number_ok qualifies phones)
+AD_CHANNELS = ("links", "qr", "phones", "wechat_ids", "cards", "qq_ids", "bank_cards")
 
 # Probes a custom pattern must get through within its time limit when saved: the classic
 # shapes that make backtracking engines explode ((a+)+$ on "aaaa...!").
@@ -179,12 +182,12 @@ def validate(kind: str, config: dict[str, Any]) -> dict[str, Any]:
             raise _err(kind, key, f"is {v!r}, expected a share from 0 to 1 (0.05 is 5%), or null for [moderation] {key}")
 
     if kind == "ads":
-        for key in ("links", "qr", "phones", "wechat_ids", "cards"):
+        for key in AD_CHANNELS + ("own_number_ok",):
             if not isinstance(cfg[key], bool):
                 raise _err(kind, key, f"is {cfg[key]!r}, expected true or false")
         cfg["keywords"] = _str_list(kind, "keywords", cfg["keywords"])
-        if not any(cfg[k] for k in ("links", "qr", "phones", "wechat_ids", "cards")) and not cfg["keywords"]:
-            raise _err(kind, "links/qr/phones/wechat_ids/cards/keywords", "everything is off, so the rule can never fire")
+        if not any(cfg[k] for k in AD_CHANNELS) and not cfg["keywords"]:
+            raise _err(kind, "/".join(AD_CHANNELS + ("keywords",)), "everything is off, so the rule can never fire")
     elif kind == "abuse":
         cfg["words"] = _str_list(kind, "words", cfg["words"], non_empty=True)
     elif kind == "flood":
@@ -212,7 +215,7 @@ def describe(kind: str, cfg: dict[str, Any]) -> str:
     """One line for tables: what the rule catches and its ladder."""
     ladder = " -> ".join(s["step"] + (f" {s['minutes']}m" if s["step"] == "mute" else "") for s in cfg.get("ladder", []))
     if kind == "ads":
-        what = [k.replace("_", " ") for k in ("links", "qr", "phones", "wechat_ids", "cards") if cfg.get(k)]
+        what = [k.replace("_", " ") for k in AD_CHANNELS if cfg.get(k)]
         if cfg.get("keywords"):
             what.append(f"{len(cfg['keywords'])} keywords")
         catch = ", ".join(what)

@@ -6,12 +6,18 @@ joined) plus the flood counters. Only when that prefilter hits are the rules mat
 one by one to learn which rule and what category. Built-in patterns use ``re`` and are
 written to run in linear time (bounded repeats, no nested quantifiers); custom
 patterns use ``regex`` with a time limit, so a bad pattern is cut off, not obeyed.
+
+Every rule matches the normalised text (plugins.moderation.normalize: case, width,
+look-alikes, separators inside words, numerals), and the prefilter searches the
+normalised batch, so a gate sees exactly what the rules see. Word lists and allow lists
+are normalised the same way when a rule is compiled.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 from itertools import accumulate
 from collections import deque
 from dataclasses import dataclass, field
@@ -22,26 +28,22 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported where a custom pattern is compiled: regex costs start-up time
     import regex
 
+from .channels import BANK_CARD, GATES, LINK, OWN_NUMBER, PHONE, QQ, WECHAT, category
 from .kinds import compile_custom
+from .normalize import normalize
 
-# Linear shapes: each alternative is anchored on a literal or bounded class run.
-TLDS = "com|cn|net|org|top|xyz|vip|cc|me|io|shop|info|club|site|link|ltd|work"
-LINK = rf"https?://[^\s]{{1,300}}|www\.[^\s]{{1,300}}|(?<![a-z0-9.-])[a-z0-9][a-z0-9-]{{0,40}}\.(?:{TLDS})(?![a-z0-9])(?:/[^\s]{{0,200}})?"
-PHONE = r"(?<!\d)1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"
-WECHAT_LEADS = r"微信|威信|薇信|v信|vx|wx|weixin|加v|\+v|➕v"
-WECHAT = rf"(?:{WECHAT_LEADS})[\s:：号是]{{0,4}}[a-z][-_a-z0-9]{{5,19}}(?![-_a-z0-9])"
-
-# Prefilter gates: for each shape, a looser pattern that every match of the shape also
-# matches and that starts on a literal. ``re`` finds literal-led alternatives fast, and
-# only without IGNORECASE, so gates are lower case and searched on lowered text (see
-# RuleSet.prefiltered): about 10x faster than the exact shapes with IGNORECASE.
-GATES = {"link": rf"https?://|www\.|\.(?:{TLDS})", "phone": r"1[3-9]\d[- ]?\d{4}[- ]?\d{4}", "wechat": WECHAT_LEADS}
 # The only characters that IGNORECASE equates with an ASCII letter although ``str.lower``
 # does not turn them into it (found by testing every code point; a test keeps it true).
 # A batch containing one takes the exact, slower search.
 _CASE_ODD = re.compile("[\u0130\u0131\u017f]")
 
 _ASCII_WORD = re.compile(r"^[\x00-\x7f]+$")
+
+
+@lru_cache(maxsize=4096)
+def normalized(text: str) -> str:
+    """normalize() of one text, kept for the few messages several rules look at in turn."""
+    return normalize(text)
 
 
 def word_pattern(words: list[str]) -> str:
@@ -52,6 +54,12 @@ def word_pattern(words: list[str]) -> str:
         esc = re.escape(w)
         parts.append(rf"(?<![a-z0-9]){esc}(?![a-z0-9])" if _ASCII_WORD.match(w) else esc)
     return "|".join(parts)
+
+
+def _normalized_words(words: list[str]) -> list[str]:
+    """A word list in the form of the text it is matched against; a word that normalises
+    to nothing (only separators) is dropped."""
+    return [w for w in dict.fromkeys(normalize(w).strip() for w in words) if w]
 
 
 def _uncased_or_ascii(word: str) -> bool:
@@ -87,6 +95,7 @@ class CompiledRule:
     text_re: re.Pattern | None = None  # ads / abuse: named groups give the category
     theme_re: dict[str, re.Pattern] = field(default_factory=dict)  # off_topic
     custom_res: list[regex.Pattern] = field(default_factory=list)
+    allow: list[str] = field(default_factory=list)  # allow_text, normalised like the text it excuses
     pieces: list[str] = field(default_factory=list)  # raw alternatives for the prefilter
     gates: list[str] = field(default_factory=list)  # looser, lower-case, literal-led: the fast prefilter
     residue: list[str] = field(default_factory=list)  # pieces no gate covers: searched exactly
@@ -99,6 +108,7 @@ class CompiledRule:
         r = cls(id=row.get("id") or 0, name=row["name"], kind=row["kind"], cfg=cfg,
                 scope_type=row.get("scope_type") or "all", scope_value=str(row.get("scope_value") or ""),
                 dry_run=bool(row.get("dry_run")))
+        r.allow = [a for a in dict.fromkeys(normalize(t) for t in cfg["allow_text"]) if a]
         if r.kind == "ads":
             named = []
             if cfg["links"]:
@@ -107,21 +117,28 @@ class CompiledRule:
                 named.append(("phone", PHONE))
             if cfg["wechat_ids"]:
                 named.append(("wechat", WECHAT))
-            if cfg["keywords"]:
-                named.append(("keyword", word_pattern(cfg["keywords"])))
+            if cfg["qq_ids"]:
+                named.append(("qq", QQ))
+            if cfg["bank_cards"]:
+                named.append(("card", BANK_CARD))
+            keywords = _normalized_words(cfg["keywords"])
+            if keywords:
+                named.append(("keyword", word_pattern(keywords)))
             if named:
                 r.pieces = [p for _, p in named]
                 r.text_re = re.compile("|".join(f"(?P<{n}>{p})" for n, p in named), re.IGNORECASE)
                 r.gates = [GATES[n] for n, _ in named if n in GATES]
-            if cfg["keywords"]:
-                r._gate_words(cfg["keywords"])
+            if keywords:
+                r._gate_words(keywords)
         elif r.kind == "abuse":
-            p = word_pattern(cfg["words"])
+            words = _normalized_words(cfg["words"])
+            p = word_pattern(words)
             r.pieces = [p]
             r.text_re = re.compile(f"(?P<abuse>{p})", re.IGNORECASE)
-            r._gate_words(cfg["words"])
+            r._gate_words(words)
         elif r.kind == "off_topic":
-            for theme, words in cfg["themes"].items():
+            for theme, raw in cfg["themes"].items():
+                words = _normalized_words(raw)
                 p = word_pattern(words)
                 r.pieces.append(p)
                 r.theme_re[theme] = re.compile(p, re.IGNORECASE)
@@ -131,6 +148,7 @@ class CompiledRule:
         return r
 
     def _gate_words(self, words: list[str]) -> None:
+        """``words`` already normalised (see _normalized_words)."""
         gate, residue = word_gates(words)
         if gate:
             self.gates.append(gate)
@@ -149,34 +167,41 @@ class CompiledRule:
     # --- matching ---------------------------------------------------------------------
 
     def match_text(self, text: str, group: dict[str, Any]) -> Hit | None:
-        """The first match that the allow list does not excuse."""
-        allow = self.cfg["allow_text"]
+        """The first match in the normalised text that the allow list does not excuse;
+        ``matched`` is the normalised span (the case keeps the original text)."""
+        allow = self.allow
         if self.kind in ("ads", "abuse"):
-            for m in self.text_re.finditer(text) if self.text_re else ():
+            norm = normalized(text)
+            for m in self.text_re.finditer(norm) if self.text_re else ():
                 s = m.group(0)
-                if allow and any(a in s.lower() for a in allow):
+                if allow and any(a in s for a in allow):
                     continue
-                cat = {"link": "link", "phone": "phone number", "wechat": "WeChat id", "keyword": "promotional keyword",
-                       "abuse": "abuse word"}[m.lastgroup]
-                return Hit(self, cat, s)
+                if m.lastgroup == "phone" and self.cfg.get("own_number_ok") and OWN_NUMBER.search(norm):
+                    continue  # a member giving the group their own new number
+                return Hit(self, category(m.lastgroup, s), s)
         elif self.kind == "off_topic":
             theme = group.get("theme") or ""
+            norm = normalized(text)
             for key, rx in self.theme_re.items():
                 if key == "*" or (theme and key == theme):
-                    for m in rx.finditer(text):
-                        if allow and any(a in m.group(0).lower() for a in allow):
+                    for m in rx.finditer(norm):
+                        if allow and any(a in m.group(0) for a in allow):
                             continue
                         return Hit(self, "off-topic keyword", m.group(0))
         elif self.kind == "custom":
+            # written by a person against text as members type it: the original first, then
+            # the normalised form, so a pattern catches a disguise without being rewritten
             limit = self.cfg["timeout_ms"] / 1000
+            norm = normalized(text)
             for rx in self.custom_res:
-                try:
-                    m = rx.search(text, timeout=limit)
-                except TimeoutError:
-                    self.timeouts += 1  # cut off: the message is let through, the count is reported
-                    continue
-                if m and not (allow and any(a in m.group(0).lower() for a in allow)):
-                    return Hit(self, "custom pattern", m.group(0))
+                for t in (text, norm) if norm != text else (text,):
+                    try:
+                        m = rx.search(t, timeout=limit)
+                    except TimeoutError:
+                        self.timeouts += 1  # cut off: the message is let through, the count is reported
+                        break
+                    if m and not (allow and any(a in normalized(m.group(0)) for a in allow)):
+                        return Hit(self, "custom pattern", m.group(0))
         return None
 
     def match_data(self, data: dict[str, Any]) -> Hit | None:
@@ -274,15 +299,16 @@ class RuleSet:
 
     def prefiltered(self, msgs: list) -> list[int]:
         """Positions of the messages the prefilter finds anything in: one search over the
-        batch's texts joined, not one per message.
+        batch's texts joined and normalised (in one pass: the separator has no word
+        character on either side, so normalisation never joins two texts), not one per message.
 
         Each gate (a looser, literal-led form of a piece) is searched on its own over the
         lowered text: ``re`` scans for a literal lead fast, but not for an alternation of
         mixed shapes nor under IGNORECASE, so this is about ten times cheaper than the
         exact combined pattern. A gate matches wherever its piece does, so it can only add
-        candidates (each is matched exactly on its own text afterwards). A batch with a
-        character that lowering does not fold the way IGNORECASE does takes the exact
-        pattern. The separator is whitespace on both sides, which every built-in shape
+        candidates (each is matched exactly on its own text afterwards). Normalised text
+        is lower case; a batch that still holds a character that lowering does not fold
+        the way IGNORECASE does takes the exact pattern. The separator is whitespace on both sides, which every built-in shape
         stops at; a match is mapped to every message its span touches, so a match that
         straddles two texts can only add a candidate, never hide one."""
         pre = self.prefilter
@@ -291,13 +317,16 @@ class RuleSet:
         if pre.match("") or any(g.match("") for g in self.gates):
             return list(range(len(msgs)))  # a pattern that matches nothing-at-all: everyone is a candidate
         texts = [e.text or "" for e in msgs]
-        starts = list(accumulate([len(t) + len(_SEP) for t in texts], initial=0))
-        joined = _SEP.join(texts)
-        lowered = joined.lower()
-        if len(lowered) != len(joined) or _CASE_ODD.search(joined):
+        joined = normalize(_SEP.join(texts))
+        parts = joined.split(_SEP)
+        if len(parts) != len(texts):  # a text held the separator itself: normalise one by one
+            parts = [normalized(t) for t in texts]
+            joined = _SEP.join(parts)
+        starts = list(accumulate([len(t) + len(_SEP) for t in parts], initial=0))
+        if _CASE_ODD.search(joined):
             spans = [m.span() for m in pre.finditer(joined)]
         else:
-            spans = [m.span() for g in self.gates for m in g.finditer(lowered)]
+            spans = [m.span() for g in self.gates for m in g.finditer(joined)]
             if self.residue is not None:
                 spans += [m.span() for m in self.residue.finditer(joined)]
         found: set[int] = set()
