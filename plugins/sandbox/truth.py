@@ -160,8 +160,9 @@ def join_judgement(ws, connection: str = "sandbox") -> dict[str, Any]:
     and the genuine applicants admitted without a person (admitted or routed by a rule)."""
     rows = ws.store.query(
         "SELECT t.label, r.status, r.decided_by, coalesce(r.rule, '') AS rule,"
-        " EXISTS (SELECT 1 FROM actions a WHERE a.evidence = 'join_request:' || r.id AND a.kind = 'invite'"
-        " AND a.status = 'done') AS invited FROM join_requests r"
+        # one uncorrelated IN list, not an EXISTS scanning actions per request (80 s at 100 groups x 21 days)
+        " ('join_request:' || r.id) IN (SELECT a.evidence FROM actions a WHERE a.kind = 'invite'"
+        " AND a.status = 'done' AND a.evidence IS NOT NULL) AS invited FROM join_requests r"
         " JOIN sandbox_truth t ON t.connection_id = r.connection_id AND t.platform_id = r.platform_request_id"
         " AND t.kind = 'request' WHERE r.connection_id = ?", (connection,))
     by_label: dict[str, Counter] = defaultdict(Counter)
