@@ -105,15 +105,13 @@ def why_text(why: Why, tr=None) -> str:
 def read(ws, cfg: KpiSettings, person_ids: list[int] | None = None) -> tuple[Basis, dict[int, dict]]:
     """The operation's basis and the signals of ``person_ids`` (everyone when None)."""
     st = ws.store
-    all_orders = [(t, a) for t, a in st.execute("SELECT ordered_at, amount FROM orders WHERE person_id IS NOT NULL")]
-    b = basis(all_orders, cfg)
-    filt, params = "", []
-    if person_ids is not None:
-        filt, params = f" AND person_id IN ({','.join('?' * len(person_ids))})", list(person_ids)
+    all_orders = st.execute("SELECT person_id, ordered_at, amount FROM orders WHERE person_id IS NOT NULL").fetchall()
+    b = basis([(t, a) for _, t, a in all_orders], cfg)
+    wanted = set(person_ids) if person_ids is not None else None
     orders: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for pid, ts, amount in st.execute("SELECT person_id, ordered_at, amount FROM orders WHERE person_id IS NOT NULL"
-                                      + filt, params):
-        orders[pid].append((ts, amount))
+    for pid, ts, amount in all_orders:  # one read serves the basis and the people asked for
+        if wanted is None or pid in wanted:
+            orders[pid].append((ts, amount))
     refs: dict[int, set[int]] = defaultdict(set)
     for ref, pid in st.execute("SELECT referred_by, id FROM people WHERE referred_by IS NOT NULL"):
         refs[ref].add(pid)
