@@ -25,13 +25,27 @@ import moderation_real  # noqa: E402
     ("兼职日结，加我卫星：abc12345", True, ("ad_disguised", "channel")),
     ("专业代-开-票，价格从优", True, ("ad_disguised", "split_word")),
     ("高薪兼_职，在家可做", True, ("ad_disguised", "split_word")),
-    ("点击 shop，com 领券", True, ("ad_disguised", "link")),
+    ("点击 shop，com 领券", True, ("ad_disguised", "link_or_digits")),
+    ("详询⒈⒊⒐⒈⒉⒊⒋⒌⒍⒎⒏", True, ("ad_disguised", "link_or_digits")),
     ("恭喜您中奖了，请先转账手续费", True, ("scam", "sms_money")),
+    ("恭-喜-您-的-号-码-被-抽-中", True, ("scam", "sms_money")),  # separators do not hide a prize script
+    ("订车抽奖，百分百中奖，欢迎到店", True, ("ad_obvious", "no_channel")),  # a dealer's raffle is an ad
+    ("工商银行 6222 0000 1111 2222 333 王某", True, ("scam", "card_number")),
+    ("王某，工行：6222000011112222333", True, ("scam", "card_number")),
+    ("用我的邀请码abc123注册", False, None),
+    ("订单6222000011112222333已发出", True, ("ad_obvious", "no_channel")),  # a long number, no bank word
+    ("法轮大法好，请转告", True, None),  # a leaflet: not an ad
+    ("贵族会所", True, None),  # too short to say what it does
     ("想看的话加我薇，发你资源", False, ("ad_disguised", "sms_unlabelled")),
     ("你就是个傻逼", False, None),                         # an insult labelled normal: left out
     ("咨询热线13912345678，优惠多多", False, None),          # a plain channel selling: left out
     ("我换号了，新号13912345678，大家存一下", False, ("benign", "own_number")),
     ("妈妈做的红烧肉最好吃", False, ("benign", "everyday_words")),
+    ("这是我妈妈的手机", False, ("benign", "everyday_words")),  # 妈的 inside 妈妈的: talk
+    ("飞机又晚点了，他妈的", False, None),  # swearing in passing: left out, neither side
+    ("妈的，又堵车", False, None),
+    ("有货的加微信abc12345", False, None),  # a member's ad
+    ("说是刷单能日赚几百", False, None),
     ("酒泉卫星发射中心今天发射了一颗卫星", False, ("benign", "talk")),
     ("这件外套才199元", False, ("benign", "price")),
     ("五月的天气真好", False, ("benign", "talk")),
@@ -53,9 +67,14 @@ def test_separators_between_phrases_and_in_brand_names_are_not_split_words():
     assert not ml.split_word("东方·广场开业")
     assert not ml.split_word("下午三点.记得来")
     assert not ml.split_word("销售中心-张经理")  # one dash: a name after a place
+    assert not ml.split_word("销售中心-张经理，售后中心-李经理")  # two dashes, far apart
+    assert not ml.split_word("房价每平/月/起")  # prices per unit
+    assert not ml.split_word("张*先生来电")  # one star: the dataset masks names so
+    assert not ml.split_word("推出***套餐")  # the dataset's own mask, not a split
     assert ml.split_word("兼-职-日结")  # one character between two dashes
-    assert ml.split_word("销售中心-张经理，售后中心-李经理")  # two dashes
-    assert ml.split_word("推出***套餐") is False  # the dataset's own mask, not a split
+    assert ml.split_word("限-时特-价")  # two dashes within a few characters
+    assert ml.split_word("高薪兼_职")  # a rare separator once
+    assert ml.split_word("正*品低*价")  # a common one twice
 
 
 @pytest.mark.parametrize("file, text, expected", [
@@ -64,6 +83,9 @@ def test_separators_between_phrases_and_in_brand_names_are_not_split_words():
     ("00", "您好，您的列车车次已变更", ("benign", "railway")),
     ("00", "会员日全场八折，回复TD退订", None),  # a brand's promotion: neither ad nor look-alike
     ("00", "中秋好礼免费领取", None),
+    ("00", "本店提供工服订做，期待您的订单", None),
+    ("00", "本周推出情侣套餐，欢迎新老顾客", None),
+    ("00", "本店搬到了人民路，营业时间不变", None),  # a shop's notice: not one of the look-alikes kept
     ("01", "我是派出所民警，你涉嫌洗钱", ("scam", "police")),
     ("02", "无抵押贷款，当天放款", ("scam", "loan")),
     ("03", "我是平台客服，您的订单异常", ("scam", "customer_service")),
