@@ -11,9 +11,10 @@
    plugins' hooks, one member per message (so flood and repeat counts never join unrelated
    rows), spread over ten groups, in batches of 200.
 3. The cases the rules opened are read back from the ``cases`` table (their evidence names the
-   message) and compared with the labels: recall per label, precision per rule kind (what it
-   flagged that is unwanted at all, and that is what the kind is for), the benign false-positive
-   rate overall and per look-alike, then the false positives with their texts (terminal only:
+   message) and compared with the labels: recall per label, precision per label (of what the
+   label's rule kind flagged, the share with a label that kind is for: ads for both kinds of
+   ad) and per rule kind (unwanted at all, or what the kind is for), the benign false-positive
+   rate overall, without members' own numbers (a setting of their own) and per look-alike, then the false positives with their texts (terminal only:
    the texts are the datasets', never written anywhere) and one summary line.
 
 ``--part tune`` is what tuning may look at; ``held`` is the part it never does (chosen by a hash
@@ -105,10 +106,17 @@ def measure(rows: list[ml.Row], caught: dict[str, set[str]], kinds: dict[str, st
             flagged[k] += 1
             right[k] += r.label != "benign"
             on_purpose[k] += r.label in PURPOSE.get(k, set())
-    labels = {lab: {"n": n[lab], "flagged": hit[lab], "rate": hit[lab] / n[lab] if n[lab] else None}
-              for lab in ml.LABELS if n[lab]}
     kinds_out = {k: {"flagged": flagged[k], "precision_unwanted": right[k] / flagged[k],
                      "precision_purpose": on_purpose[k] / flagged[k]} for k in sorted(flagged)}
+    # a label's precision is its rule kind's: of the messages the kind flagged, the share
+    # that carry a label the kind is for (ads for both kinds of ad); None if nothing flagged
+    purpose_of = {lab: k for k, labs in PURPOSE.items() for lab in labs}
+    labels = {lab: {"n": n[lab], "flagged": hit[lab], "rate": hit[lab] / n[lab],
+                    "precision": kinds_out.get(purpose_of.get(lab), {}).get("precision_purpose")}
+              for lab in ml.LABELS if n[lab]}
+    own = by_kind_n[("benign", "own_number")], by_kind_hit[("benign", "own_number")]
+    if n["benign"] > own[0]:  # members' own numbers are a setting of their own (issue 15, item 4)
+        labels["benign"]["rate_without_own_numbers"] = (hit["benign"] - own[1]) / (n["benign"] - own[0])
     strata = {f"{lab}/{kind}": {"n": by_kind_n[(lab, kind)], "flagged": by_kind_hit[(lab, kind)]}
               for lab, kind in sorted(by_kind_n)}
     return {"rows": len(rows), "labels": labels, "rule_kinds": kinds_out, "strata": strata}
@@ -116,10 +124,15 @@ def measure(rows: list[ml.Row], caught: dict[str, set[str]], kinds: dict[str, st
 
 def print_part(name: str, m: dict) -> None:
     print(f"\n== {name}: {m['rows']:,} messages")
-    print(f"{'label':14} {'messages':>9} {'flagged':>8} {'recall / FP rate':>17}")
+    print(f"{'label':14} {'messages':>9} {'flagged':>8} {'recall':>8} {'precision':>10}")
     for lab, v in m["labels"].items():
-        what = "FP rate" if lab == "benign" else "recall"
-        print(f"{lab:14} {v['n']:>9} {v['flagged']:>8} {v['rate']:>9.1%} {what}")
+        if lab == "benign":
+            extra = v.get("rate_without_own_numbers")
+            print(f"{lab:14} {v['n']:>9} {v['flagged']:>8}   false-positive rate {v['rate']:.1%}"
+                  + (f" ({extra:.1%} without members' own numbers)" if extra is not None else ""))
+            continue
+        prec = "-" if v["precision"] is None else f"{v['precision']:.2f}"
+        print(f"{lab:14} {v['n']:>9} {v['flagged']:>8} {v['rate']:>8.1%} {prec:>10}")
     for k, v in m["rule_kinds"].items():
         print(f"rule kind {k}: flagged {v['flagged']}, precision {v['precision_unwanted']:.2f} (unwanted at all),"
               f" {v['precision_purpose']:.2f} (what the kind is for)")
@@ -160,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         lab = result[p]["labels"]
         line.append(f"{p}: " + ", ".join(f"{k} {lab[k]['rate']:.0%}" for k in UNWANTED if k in lab)
                     + (f", benign FP {lab['benign']['rate']:.1%}" if "benign" in lab else ""))
+        if "rate_without_own_numbers" in lab.get("benign", {}):
+            line[-1] += f" ({lab['benign']['rate_without_own_numbers']:.1%} without own numbers)"
     print("\nmoderation_real: " + "; ".join(line))
     return 0
 

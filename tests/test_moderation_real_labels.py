@@ -173,3 +173,23 @@ def test_the_benchmark_feeds_the_engine_and_counts_the_cases(monkeypatch, tmp_pa
     assert flagged["abuse"] == 1  # 傻逼 is in the default word list
     assert flagged["benign"] == 0  # weather, greetings, a parcel notice
     assert sum(out[p]["rows"] for p in ("tune", "held")) == 7
+
+
+def test_measure_counts_recall_precision_and_false_positives_by_hand():
+    def row(i, label, kind="k"):
+        return ml.Row(i, "", label, kind, "x", "tune")
+    rows = [row("a1", "ad_obvious"), row("a2", "ad_disguised"), row("s1", "scam"), row("b1", "benign", "own_number"),
+            row("b2", "benign", "talk"), row("b3", "benign", "talk"), row("x1", "abuse")]
+    caught = {"a1": {"ads"}, "s1": {"ads"}, "b1": {"ads"}, "b2": {"abuse"}, "x1": {"abuse", "ads"}}
+    m = moderation_real.measure(rows, caught, {"ads": "ads", "abuse": "abuse"})
+    # ads flagged a1, s1, b1, x1: unwanted 3 of 4, an ad 1 of 4; abuse flagged b2, x1: 1 of 2
+    assert m["rule_kinds"] == {"ads": {"flagged": 4, "precision_unwanted": 0.75, "precision_purpose": 0.25},
+                               "abuse": {"flagged": 2, "precision_unwanted": 0.5, "precision_purpose": 0.5}}
+    lab = m["labels"]
+    assert (lab["ad_obvious"]["rate"], lab["ad_obvious"]["precision"]) == (1.0, 0.25)
+    assert (lab["ad_disguised"]["rate"], lab["ad_disguised"]["precision"]) == (0.0, 0.25)
+    assert (lab["scam"]["rate"], lab["scam"]["precision"]) == (1.0, None)  # no scam rule yet
+    assert (lab["abuse"]["rate"], lab["abuse"]["precision"]) == (1.0, 0.5)
+    assert lab["benign"]["flagged"] == 2 and lab["benign"]["rate"] == pytest.approx(2 / 3)
+    assert lab["benign"]["rate_without_own_numbers"] == 0.5  # b2 of b2, b3
+    assert m["strata"]["benign/own_number"] == {"n": 1, "flagged": 1}
