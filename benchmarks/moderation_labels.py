@@ -26,7 +26,8 @@ plugging a shop or an invitation code, COLD's offensive
 rows (COLD's label marks bias as well as insults; ToxiCN covers insults), SMS spam that is
 a political leaflet or shorter than 8 characters, SMS normal rows
 that carry a plain contact channel with a sales word, a WeChat or QQ id, 刷单, an insult
-or profanity (the dataset says its normal class holds ads and insults).
+or profanity (the dataset says its normal class holds ads and insults), or a phone number
+not given as a person's own (a bare "contact: 138..." may be either).
 
 Row ids are ``source:key`` (the CSV's own ``id`` for COLD, the line number otherwise); the
 held-out part is chosen by a hash of the row id, so a row stays on its side whatever is
@@ -106,6 +107,10 @@ MARKETING = re.compile(r"退订|回复\s*(?:TD|T\b|N\b|n\b)|优惠|折扣|[0-9�
                        r"(?:缴|充|买|购).{0,8}送|邀请码|赠|好消息|搬至|到店|领奖|彩铃|炫铃")
 #: An SMS "normal" row that plugs a shop or an invitation code: left out, not benign.
 PROMO_HAM = re.compile(r"邀请码|搜索.{0,4}店|淘宝店|微店|代购")
+#: A number given as a person's own or for a person: mine, my new one, a lost phone's finder,
+#: someone missing, a relative or colleague (the look-alike issue 15 means by "own numbers").
+PERSONAL_NUMBER = re.compile(r"我的(?:手机|号|电话)|新号|换号|拾到|求扩散|扩散|求助|看到.{0,6}联系|发现.{0,4}联系|同事|"
+                             r"舅舅|阿姨|爸爸|妈妈|家人|走失|寻人|爱心")
 OWN_NUMBER = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
 EVERYDAY = re.compile(r"免费|优惠|妈妈|老妈|我妈|妈的|废物|红包|福利|活动|加群|群里|微信|QQ|qq")
 PRICE = re.compile(r"\d+(?:\.\d+)?\s*(?:元|块|万)|￥|¥")
@@ -171,6 +176,8 @@ def sms_label(text: str, spam: bool) -> tuple[str, str] | None:
         return None
     if PLAIN_CHANNEL.search(text) and SALES_WORD.search(text) or PROMO_HAM.search(text):
         return None
+    if OWN_NUMBER.search(text) and not PERSONAL_NUMBER.search(text):
+        return None  # a bare "call 138...": a member's own number or a business's, no telling
     return "benign", benign_kind(text, default="talk")
 
 

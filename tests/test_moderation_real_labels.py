@@ -40,6 +40,8 @@ import moderation_real  # noqa: E402
     ("你就是个傻逼", False, None),                         # an insult labelled normal: left out
     ("咨询热线13912345678，优惠多多", False, None),          # a plain channel selling: left out
     ("我换号了，新号13912345678，大家存一下", False, ("benign", "own_number")),
+    ("手机丢了，请拾到者联系13912345678", False, ("benign", "own_number")),
+    ("联系电话：13912345678", False, None),  # a bare number: a member's or a business's, no telling
     ("妈妈做的红烧肉最好吃", False, ("benign", "everyday_words")),
     ("这是我妈妈的手机", False, ("benign", "everyday_words")),  # 妈的 inside 妈妈的: talk
     ("飞机又晚点了，他妈的", False, None),  # swearing in passing: left out, neither side
