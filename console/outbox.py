@@ -9,9 +9,9 @@ burst from the connector, overridable per connection), retrying transient and
 rate-limited failures with exponential backoff and jitter, refreshing credentials once
 on an auth-expired result, and giving up with a recorded reason on permanent errors.
 
-Exactly once across crashes: an action is claimed (``running``, attempts + 1) in its
-own committed transaction before the connector is called, and its result is committed
-right after. A crash in between leaves it ``running``; on the next start
+Exactly once across crashes: an action is claimed (``running``, attempts + 1) and
+committed before the connector is called, and its result is committed before the next
+call (with the next action's claim). A crash in between leaves it ``running``; on the next start
 :meth:`Executor.recover` marks it *in doubt*, and before acting again the executor asks
 the connector's ``reconcile`` whether the platform already shows the effect. When the
 platform cannot tell, idempotent kinds (kick, mute, approve...) are re-run — applying
