@@ -25,9 +25,8 @@ _FILLER = r"\s:;=~+,.!?()\[\]<>'\"“”‘’【】《》、。号码是为加�
 
 WECHAT_LEADS = (r"微信|威信|薇信|徽信|维信|微芯|卫星|v信|v芯|v星|vx|wx|weixin|weixing|wechat|veixin|vxin|"
                 r"加v|\+v|加薇|加微|薇:|(?<![a-z])v:")
-# a lead followed by a payment word or a group is the app, not an id (微信支付, 微信群)
-_NOT_WECHAT_ID = r"(?!支付|转账|红包|零钱|收款|付款|群|公众号|视频号|小程序)"
-WECHAT = (rf"(?:{WECHAT_LEADS}){_NOT_WECHAT_ID}[{_FILLER}]{{0,8}}"
+# 微信支付, 微信群, 微信红包 name the app, not an id: 支, 群, 红 are no filler, so nothing follows
+WECHAT = (rf"(?:{WECHAT_LEADS})[{_FILLER}]{{0,8}}"
           rf"(?:[a-z][-_a-z0-9]{{5,19}}(?![-_a-z0-9])|[1-9]\d{{5,11}}{_NOT_AFTER_NUMBER})")
 
 QQ_LEADS = r"qq|扣扣|叩叩|蔻蔻|企鹅|q群|q裙|qun|扣群|君羊|群号|q号|(?<![a-z])q:"

@@ -139,10 +139,8 @@ _LETTER_TRANS = str.maketrans({"o": "0", "l": "1", "i": "1"})
 
 def _digits(m: re.Match) -> str:
     s = m.group(0)
-    cn = sum(1 for c in s if c in CN_DIGITS)
-    if cn < 2 and not any(c in "oli" for c in s):
-        return s  # one 一 next to a number is a word (13812345678一起), not a disguise
-    s = s.translate(_CN_TRANS) if cn >= 2 else s
+    if sum(1 for c in s if c in CN_DIGITS) >= 2:  # one 一 next to a number is a word (13812345678一起)
+        s = s.translate(_CN_TRANS)
     if sum(c.isdigit() for c in s) < 5:
         return m.group(0)
     return _LETTER_DIGIT.sub(lambda x: x.group(0).translate(_LETTER_TRANS), s)

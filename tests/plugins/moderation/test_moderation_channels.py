@@ -71,6 +71,9 @@ def test_each_channel_is_found_and_named(text, category, matched):
     "我们一起去吃饭吧",
     "跑步5公里，坚持第21天",
     "运单号 SF1234567890123",
+    "QQ群 150000人都在用",                # a count after a lead, not a number to add
+    "微信好友 100000 个，加不动了",
+    "订单号1234567890123456，转账已到账",  # an order number: cards start with 3 to 6
 ])
 def test_look_alikes_are_not_ads(text):
     assert _hit(text) is None
