@@ -126,3 +126,18 @@ def test_allow_text_and_keywords_are_normalised_like_the_text():
     r = _rule(keywords=["ＦＲＥＥ Gift"], allow_text=["Ｍｙ-Shop.cn"])
     assert r.match_text("a free gift for you", GROUP).matched == "free gift"
     assert r.match_text("see my-shop.cn", GROUP) is None
+
+
+def test_through_ingest_a_disguised_channel_opens_a_case_with_the_original_text(mws):
+    import json
+
+    from moderation_helpers import T0, cases, feed, msg, pid
+
+    ws = mws
+    feed(ws, [msg("g1", "alice", "进 Q-裙 一二三四五六七 领福利", T0),
+              msg("g1", "bob", "我换号了，新号码 13812345678，大家存一下", T0 + 1),
+              msg("g1", "carol", "妈妈说晚饭 6 点", T0 + 2)], T0 + 2)
+    (case,) = cases(ws, pid(ws, "alice"))
+    ev = json.loads(case["evidence"])
+    assert (ev["text"], ev["category"], ev["matched"]) == ("进 Q-裙 一二三四五六七 领福利", "QQ group number", "q裙1234567")
+    assert cases(ws, pid(ws, "bob")) == [] and cases(ws, pid(ws, "carol")) == []
