@@ -40,6 +40,11 @@ def _hit(text: str, **over):
     ("+V：shop2024", "WeChat id", "+v:shop2024"),
     ("加√信 yz8899a", "WeChat id", "v信yz8899a"),
     ("wx: 13812345678", "WeChat id", "wx: 13812345678"),
+    ("V信：abc123x 代购", "WeChat id", "v信:abc123x"),
+    ("ＶＸ shop_2024", "WeChat id", "vx shop_2024"),
+    ("Weixin号 yoyo1234", "WeChat id", "weixin号yoyo1234"),
+    ("加薇 meili2024", "WeChat id", "加薇meili2024"),
+    ("薇：meili2024", "WeChat id", "薇:meili2024"),
     # phone numbers
     ("有需要的联系 138-1234-5678", "phone number", "138-1234-5678"),
     ("电话一三八一二三四五六七八", "phone number", "13812345678"),
