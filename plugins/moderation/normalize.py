@@ -107,24 +107,32 @@ _HARD = VISIBLE + INVISIBLE + EMOJI
 #: a run of separators; whether it goes depends on its neighbours (_unseparate). Led by a
 #: character class, so ``re`` scans for it fast (a lookbehind first made it 4x slower).
 SEPARATORS = re.compile(f"[{_HARD} \t\\-]+")
-_SOFT = re.compile("[ \t-]")
-_is_word = re.compile(f"[{WORD}]").match
-_is_cjk = re.compile(f"[{CJK}]").match
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _cjk(c: str) -> bool:
+    """Is c in CJK (the ranges of ``CJK``)? Comparisons, not a regex: this runs for every
+    space of a batch."""
+    return "\u3400" <= c <= "\u4dbf" or "\u4e00" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
 
 
 def _unseparate(m: re.Match) -> str:
     """Removed between two word characters: any run where one side is CJK (Q 裙, 天-猫,
     代 开 发 票), and between letters and digits a run without spaces or hyphens (v^x,
     w🌹x), so English words and hyphenated names (sf-express.com) keep their shape."""
-    s, a, b = m.string, m.start(), m.end()
+    s = m.string
+    a, b = m.span()
+    run = m.group()
     if a == 0 or b == len(s):
-        return m.group()
+        return run
     left, right = s[a - 1], s[b]
-    if not (_is_word(left) and _is_word(right)):
-        return m.group()
-    if _is_cjk(left) or _is_cjk(right) or not _SOFT.search(m.group()):
+    lc, rc = _cjk(left), _cjk(right)
+    if not ((lc or left in _ALNUM) and (rc or right in _ALNUM)):
+        return run
+    if lc or rc or not (" " in run or "-" in run or "\t" in run):
         return ""
-    return m.group()
+    return run
+
 
 CN_DIGITS = {"零": "0", "〇": "0", "一": "1", "幺": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
              "七": "7", "八": "8", "九": "9", "壹": "1", "贰": "2", "貳": "2", "叁": "3", "參": "3", "肆": "4",
