@@ -11,13 +11,17 @@ resolved when the reason is gone. A person's resolution holds until the cause ch
 
 A group at or above ``capacity_warn_share`` of its capacity is no alert: with a family the
 entry plugin's overflow routes newcomers to a sibling (and asks for one when all are full);
-without one it gets ONE task per band (near, full) to give it a family or create a sibling.
+without one it gets ONE task per band (near, full) to give it a family or create a sibling,
+unless the overflow policy that applies creates siblings itself (the seeded default): a full
+family-less group then starts its own family and gets a sibling without a person.
 The join queue's alert belongs to entry_rules (one for the operation): the per-group
 ``queue_waiting`` alerts this module raised before are resolved by the next check.
 All read rollups and groups: no scan of the message log.
 """
 
 from __future__ import annotations
+
+import json
 
 import statistics
 
@@ -35,7 +39,7 @@ def check(ws) -> list[str]:
     today = ws.day(ws.now())
     x = 0 if cfg.include_insiders else 1
     fired: dict[str, tuple] = {}
-    groups = ws.store.query("SELECT id, name, capacity, member_count, created_at, family FROM groups"
+    groups = ws.store.query("SELECT id, name, type, capacity, member_count, created_at, family FROM groups"
                             " WHERE status = 'active'")
     base_first = shift(today, -cfg.churn_baseline_days)
     series = by_group_from_rollups(ws, Scope(), shift(base_first, -1), today, cfg.include_insiders)
@@ -87,12 +91,32 @@ def check(ws) -> list[str]:
     return sorted(fired)
 
 
+def overflow_creates_siblings(ws, g: dict) -> bool:
+    """Does the overflow policy that applies to ``g`` (an enabled, acting ``overflow`` rule
+    in the core rules table: group over type over all, as the entry plugin ranks them)
+    create siblings itself? Then a full family-less group starts its own family and gets
+    a sibling without a person (entry_rules.reroute), and a task would ask for nothing."""
+    best, best_rank = None, 0
+    for r in ws.store.query("SELECT scope_type, scope_value, dry_run, config FROM rules"
+                            " WHERE kind = 'overflow' AND enabled = 1"):
+        rank = {"group": 3 if r["scope_value"] == str(g["id"]) else 0,
+                "type": 2 if r["scope_value"] == g.get("type") else 0}.get(r["scope_type"], 1)
+        if rank > best_rank:
+            best, best_rank = r, rank
+    if best is None or best["dry_run"]:
+        return False
+    try:
+        return bool(json.loads(best["config"] or "{}").get("auto_create", True))
+    except ValueError:
+        return False
+
+
 def near_capacity_task(ws, g: dict, warn_share: float) -> int | None:
     """A group near capacity without a family: one task per band ("near", then "full") to
     give it a family or create a sibling, never while one is open for it. A group with a
     family is left to the entry plugin's overflow. Returns the new task's id."""
     cap, count = g["capacity"], g["member_count"]
-    if not cap or g.get("family") or count < warn_share * cap:
+    if not cap or g.get("family") or count < warn_share * cap or overflow_creates_siblings(ws, g):
         return None
     if ws.store.scalar("SELECT 1 FROM tasks WHERE kind = 'near_capacity' AND group_id = ? AND status = 'open'",
                        (g["id"],)):

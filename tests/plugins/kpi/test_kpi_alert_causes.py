@@ -49,9 +49,25 @@ def test_kpi_raises_no_queue_alert_and_resolves_its_old_ones(gen_ws):
         "message": "G1: 1 join request waiting", "resolved_by": "auto"}
 
 
+def test_near_capacity_is_no_task_where_the_overflow_policy_creates_siblings(gen_ws):
+    ws, _ = gen_ws
+    with ws.store.write() as c:  # the seeded overflow:all creates siblings: a full group starts its own family
+        c.execute("UPDATE groups SET capacity = 50, member_count = 50, family = NULL WHERE id = 1")
+    check(ws)
+    assert ws.store.scalar("SELECT count(*) FROM tasks WHERE kind = 'near_capacity'") == 0
+    with ws.store.write() as c:  # a policy for this group's type that does not create them wins over 'all'
+        c.execute("INSERT INTO rules(name, plugin, kind, scope_type, scope_value, config, enabled) VALUES"
+                  " ('overflow:manual', 'entry_rules', 'overflow', 'type', ?, '{\"auto_create\": false}', 1)",
+                  (ws.store.scalar("SELECT type FROM groups WHERE id = 1"),))
+    check(ws)
+    assert ws.store.scalar("SELECT dedupe_key FROM tasks WHERE kind = 'near_capacity'") == "kpi.near_capacity:1:full"
+
+
 def test_near_capacity_without_a_family_is_one_task(gen_ws):
     ws, _ = gen_ws
     with ws.store.write() as c:
+        # the overflow policy asks a person for siblings (auto_create off), so a family-less group needs one
+        c.execute("""UPDATE rules SET config = '{"auto_create": false}' WHERE kind = 'overflow'""")
         # 0.9 x 50 = 45: 46 members is near, not full
         c.execute("UPDATE groups SET capacity = 50, member_count = 46, family = NULL WHERE id = 1")
         c.execute("UPDATE groups SET capacity = 50, member_count = 50, family = 'fam' WHERE id = 2")
