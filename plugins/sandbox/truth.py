@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, Iterator
 
 #: which truth labels a conduct rule of this kind is meant to catch
 TARGETS = {"ads": ("ad", "polite_ad"), "ad": ("ad", "polite_ad"), "flood": ("flood",), "flooding": ("flood",),
@@ -24,6 +24,18 @@ def _message_truth(ws, connection: str) -> dict[str, str]:
         "SELECT platform_id, label FROM sandbox_truth WHERE connection_id = ? AND kind = 'message'", (connection,))}
 
 
+def _case_messages(ws, connection: str, where: str = "") -> Iterator[tuple[str, str]]:
+    """(rule, message id) of every rule-named case whose evidence is a message of
+    ``connection`` (``where`` narrows the cases: a fixed SQL condition, never input)."""
+    for r in ws.store.query("SELECT rule, evidence FROM cases WHERE rule IS NOT NULL AND evidence IS NOT NULL" + where):
+        try:
+            ev = json.loads(r["evidence"])
+        except ValueError:
+            continue
+        if isinstance(ev, dict) and ev.get("connection") == connection and ev.get("message_id"):
+            yield r["rule"], ev["message_id"]
+
+
 def rule_precision(ws, connection: str = "sandbox") -> list[dict[str, Any]]:
     """Per conduct rule: cases opened on this connection's messages, how many hit what
     the rule is meant to catch (precision), and what the others really were; and of the
@@ -32,16 +44,9 @@ def rule_precision(ws, connection: str = "sandbox") -> list[dict[str, Any]]:
     kinds = {r["name"]: r["kind"] for r in ws.store.query("SELECT name, kind FROM rules")}
     flagged: dict[str, Counter] = defaultdict(Counter)
     caught: dict[str, set[str]] = defaultdict(set)
-    for r in ws.store.query("SELECT rule, evidence FROM cases WHERE rule IS NOT NULL AND evidence IS NOT NULL"):
-        try:
-            ev = json.loads(r["evidence"])
-        except ValueError:
-            continue
-        if not isinstance(ev, dict) or ev.get("connection") != connection or not ev.get("message_id"):
-            continue
-        label = truth.get(ev["message_id"], "chat")
-        flagged[r["rule"]][label] += 1
-        caught[r["rule"]].add(ev["message_id"])
+    for rule, mid in _case_messages(ws, connection):
+        flagged[rule][truth.get(mid, "chat")] += 1
+        caught[rule].add(mid)
     totals = Counter(truth.values())
     bursts = _flood_bursts(ws, connection)
     totals["flood"] = len(set(bursts.values()))
@@ -110,19 +115,12 @@ def moderation_judgement(ws, connection: str = "sandbox") -> dict[str, Any]:
     kinds = {r["name"]: r["kind"] for r in ws.store.query("SELECT name, kind FROM rules")}
     by_kind: dict[str, Counter] = defaultdict(Counter)
     caught: set[str] = set()
-    for r in ws.store.query("SELECT rule, evidence FROM cases WHERE rule IS NOT NULL AND evidence IS NOT NULL"
-                            " AND kind IN ('penalty', 'blacklist') AND actor LIKE 'rule:%'"):
-        try:
-            ev = json.loads(r["evidence"])
-        except ValueError:
-            continue
-        if not isinstance(ev, dict) or ev.get("connection") != connection or not ev.get("message_id"):
-            continue
-        kind = kinds.get(r["rule"], "")
-        right = truth.get(ev["message_id"], "chat") in TARGETS.get(kind, ())
+    for rule, mid in _case_messages(ws, connection, " AND kind IN ('penalty', 'blacklist') AND actor LIKE 'rule:%'"):
+        kind = kinds.get(rule, "")
+        right = truth.get(mid, "chat") in TARGETS.get(kind, ())
         by_kind[kind]["cases"] += 1
         by_kind[kind]["right" if right else "wrong"] += 1
-        caught.add(ev["message_id"])
+        caught.add(mid)
     precision = {k: {"cases": c["cases"], "wrong": c["wrong"],
                      "precision": round(c["right"] / c["cases"], 4) if c["cases"] else None}
                  for k, c in sorted(by_kind.items())}
