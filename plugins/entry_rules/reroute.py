@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .i18n import tr
 from .policies import group_row, policy_for
 
 #: the reason prefix of a request held while its family waits for a sibling (English source text)
@@ -43,10 +42,13 @@ def reroute_waiting(ws, family: str) -> int:
 
     from .admission import route
 
+    # An overflow policy holds a request for one reason only (its family is full), so the
+    # hold's rule says which requests wait for a sibling; its words would change with the
+    # console's language between the hold and the sibling's arrival.
     held = ws.store.query(
         "SELECT r.*, g.platform_group_id, g.name AS group_name FROM join_requests r JOIN groups g ON g.id = r.group_id"
-        " WHERE g.family = ? AND r.status = 'held' AND r.reason = ? ORDER BY r.requested_at, r.id",
-        (family, tr(ws, WAITING, family=family)))
+        " WHERE g.family = ? AND r.status = 'held' AND r.rule IN (SELECT name FROM rules WHERE kind = 'overflow')"
+        " ORDER BY r.requested_at, r.id", (family,))
     moved = 0
     for req in held:
         group = group_row(ws, req["group_id"])

@@ -131,8 +131,15 @@ async def test_full_group_without_family_starts_one_and_held_requests_move_on(ws
     assert create["group_id"] == gid(ws, "solo") and '"family": "solo"' in create["params"]
     second = request(ws, "solo", "n2", T0 + 1)
     assert second["status"] == "held" and len(actions(ws, "create_group")) == 1
+    other = request(ws, "solo", "n3", T0 + 1)
+    with ws.store.write() as c:
+        # the console's language changed since the first hold: its words differ, its rule does not
+        c.execute("UPDATE join_requests SET reason = '群矩阵「solo」的群都已满，正在等待新群' WHERE id = ?", (first["id"],))
+        # a request another rule held (a raid, say) is that rule's business, not the sibling's
+        c.execute("UPDATE join_requests SET rule = 'raid', reason = 'raid' WHERE id = ?", (other["id"],))
 
     await run_outbox(ws, conn, T0 + 2)  # the platform creates the sibling; registering it routes the two held
+    assert ws.store.scalar("SELECT status FROM join_requests WHERE id = ?", (other["id"],)) == "held"
     sibling = ws.store.one("SELECT * FROM groups WHERE family = 'solo' AND platform_group_id != 'solo'")
     assert sibling is not None and sibling["capacity"] == 3
     moved = ws.store.query("SELECT status, reason FROM join_requests WHERE id IN (?, ?) ORDER BY id",
