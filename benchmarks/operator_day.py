@@ -40,6 +40,7 @@ Speed target: 100 groups x 30 days in at most 2 minutes on the project's machine
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
@@ -109,11 +110,12 @@ def judgement(ws) -> dict:
     return out
 
 
-def run(groups: int, members: int, days: int, seed: int, quiet: bool = False, daily_jobs: bool = False) -> dict:
+def run(groups: int, members: int, days: int, seed: int, quiet: bool = False, daily_jobs: bool = False,
+        keep: Path | None = None) -> dict:
     from plugins.sandbox.demo import backfill
 
     per_day: list[dict] = []
-    with tempfile.TemporaryDirectory(prefix="operator-day-") as tmp:
+    with contextlib.nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory(prefix="operator-day-") as tmp:
         folder = Path(tmp)
         ws = Workspace.open(make_config(folder, groups, members, seed))
         try:
@@ -237,14 +239,20 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--daily-jobs", action="store_true",
                     help="run kpi.tags, kpi.segments and kpi.cohorts every simulated day, as the demo does")
+    ap.add_argument("--keep", type=Path, metavar="DIR",
+                    help="build the workspace in DIR (new or empty) and keep it, to open with shequn --config or sqlite3")
     a = ap.parse_args()
     if a.groups < 1 or a.members < 10 or a.days < 1:
         ap.error("--groups must be at least 1, --members at least 10, --days at least 1")
+    if a.keep is not None:
+        if a.keep.exists() and (not a.keep.is_dir() or any(a.keep.iterdir())):
+            ap.error(f"--keep {a.keep}: not an empty folder (the run would mix with what is there)")
+        a.keep.mkdir(parents=True, exist_ok=True)
     if not a.json:
         import console
 
         print(f"product under test: {Path(console.__file__).resolve().parent.parent}")
-    r = run(a.groups, a.members, a.days, a.seed, quiet=a.json, daily_jobs=a.daily_jobs)
+    r = run(a.groups, a.members, a.days, a.seed, quiet=a.json, daily_jobs=a.daily_jobs, keep=a.keep)
     if a.json:
         print(json.dumps(r, ensure_ascii=False, indent=1))
     else:

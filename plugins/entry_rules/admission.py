@@ -22,7 +22,7 @@ from typing import Any
 
 from console.model import Decision
 
-from . import overflow, referrals, reroute
+from . import answer_match, overflow, referrals, reroute
 from .i18n import tr
 from .policies import group_row, policy_for
 from .settings import settings_of
@@ -187,6 +187,18 @@ def check_activity(ws, req, group, cfg) -> Check:
     for kw in cfg.get("keywords", []):
         if kw.casefold() in low:
             return Check(True, tr(ws, "Activity entry: answer mentions {keyword}", keyword=kw))
+    digits = answer_match.arabic(low)
+    if digits != low:  # numbers written in Chinese: 双十一 is the keyword 双11
+        for kw in cfg.get("keywords", []):
+            if kw.casefold() in digits:
+                return Check(True, tr(ws, "Activity entry: answer mentions {keyword} (written {answer})",
+                                      keyword=kw, answer=answer[:40]))
+    limit = settings_of(ws).code_typos
+    for code in cfg.get("codes", []):
+        typed = answer_match.code_typo(tokens, code, limit)
+        if typed is not None:
+            return Check(True, tr(ws, "Activity entry: campaign code {code} (answered {answer}, a typo)",
+                                  code=code, answer=typed))
     acts = cfg.get("activities", [])
     if acts:
         took = ws.store.scalar(

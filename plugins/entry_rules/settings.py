@@ -25,6 +25,8 @@ class EntryRulesSettings:
     """After the reminder, how long a member has to fix their group nickname before it is fixed for them."""
     referral_max_depth: int = 2
     """Deepest referral level admitted by referral entry. 2 is the legal line in China: do not raise it lightly."""
+    code_typos: int = 1
+    """A campaign code of 5 or more characters still counts when the answer has this many typos in it (a character missed, added, changed or two swapped; 0 = exact codes only). Shorter codes must be exact."""
     activity_close_ratio: float = 0.75
     """An answer this similar to a campaign code (0-1) but not equal is held for a person instead of rejected."""
     flash_countdown_hours: list[int] = field(default_factory=lambda: [24, 1])
@@ -59,6 +61,7 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "burst_seconds": (1, 3600, "whole seconds"),
     "nickname_grace_seconds": (0, 7 * 86400, "whole seconds"),
     "referral_max_depth": (1, 10, "a whole number of levels"),
+    "code_typos": (0, 2, "a whole number of typos"),
     "flash_archive_after_hours": (0, 720, "whole hours"),
     "nickname_max_length": (1, 100, "a whole number of characters"),
 }

@@ -82,7 +82,7 @@ def test_activity_code_keyword_participant_close_and_wrong(ws, g1):
     code = request(ws, "g1", "dan", T0, comment="问题：活动口令？\n答案：spring24")
     kw = request(ws, "g1", "eve", T0 + 1, comment="我来上试听课的")
     took = request(ws, "g1", "pat", T0 + 2, comment="")
-    close = request(ws, "g1", "fay", T0 + 3, comment="答案：SPRNG24")
+    close = request(ws, "g1", "fay", T0 + 3, comment="答案：SPRNG2")  # two typos: a person judges
     wrong = request(ws, "g1", "gus", T0 + 4, comment="答案：hello")
     assert code["status"] == "approving" and "SPRING24" in code["reason"]
     assert kw["status"] == "approving" and "试听课" in kw["reason"]
