@@ -137,7 +137,8 @@ def ensure_sibling(ws, group: dict[str, Any], policy: dict[str, Any] | None, *, 
 def register_sibling(ws, group_id: int, family: str, *, template_group_id: int | None = None,
                      actor: str | None = None) -> dict[str, Any]:
     """Put a group into a family (copying type, theme, tier and capacity from the template
-    when it has none) and give it a cheer-squad invitation task. One transaction."""
+    when it has none) and staff it like the template: its insiders invited where the platform
+    can invite, else one task naming them (see ``staffing``). One transaction."""
     family = (family or "").strip()
     if not family:
         raise PolicyError("a family name is empty")
@@ -165,14 +166,9 @@ def register_sibling(ws, group_id: int, family: str, *, template_group_id: int |
                           (ws.now(), pending["task_id"]))
         ws.audit("family_joined", "group", group_id, {"family": family, "template_group_id": tpl_id}, actor=actor)
         if tpl and group_id != tpl_id:
-            cheer = ws.store.query(
-                "SELECT p.display_name FROM roles r JOIN people p ON p.id = r.person_id"
-                " WHERE r.group_id = ? AND r.role = 'cheer' ORDER BY p.display_name", (tpl_id,))
-            names = ", ".join(r["display_name"] for r in cheer) or tr(ws, "(none assigned in the template group)")
-            ws.add_task("invite_cheer", tr(ws, "Invite the cheer squad into {group}", group=group["name"]),
-                        detail=tr(ws, "New sibling of family {family}. Cheer squad of {template}: {names}",
-                                  family=family, template=tpl["name"], names=names),
-                        group_id=group_id, source="plugin:entry_rules", dedupe_key=f"invite_cheer:{group_id}")
+            from .staffing import staff_sibling  # here: staffing builds on this module's invite_proposal
+
+            staff_sibling(ws, group, tpl, family)
     from .reroute import reroute_waiting  # here, not at the top: reroute uses admission, which uses this module
 
     reroute_waiting(ws, family)

@@ -25,6 +25,7 @@ ZH_CN = {
     "Referred by {name} (level {level} of {limit})": "由 {name} 推荐（第 {level} 级，最多 {limit} 级）",
     "Activity entry: campaign code {code}": "活动入群：活动口令 {code}",
     "Activity entry: answer mentions {keyword}": "活动入群：回答包含 {keyword}",
+    "New sibling of family {family}: staffed like {template}": "{family} 系列的新群：按 {template} 配置自己人",
     "Activity entry: answer mentions {keyword} (written {answer})": "活动入群：回答包含 {keyword}（写作 {answer}）",
     "Activity entry: campaign code {code} (answered {answer}, a typo)": "活动入群：活动码 {code}（回答为 {answer}，有笔误）",
     "Activity entry: took part in {activity}": "活动入群：参加过 {activity}",

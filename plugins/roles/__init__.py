@@ -54,9 +54,11 @@ def register_commands(cli):
 
 @hookimpl
 def process_events(events, ws):
+    from .family import on_joins
     from .platform import on_admin_events
 
     on_admin_events(ws, events)
+    on_joins(ws, events)
     return None
 
 

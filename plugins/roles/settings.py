@@ -6,7 +6,7 @@ the group or owner as understaffed/overloaded (with the reason) and raises an al
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from console.config import ConfigError
 
@@ -29,6 +29,8 @@ class RolesSettings:
     """Insiders (自己人) a new group should hold while it is new: it needs people who talk first."""
     new_group_days: int = 14
     """A group counts as new for this many days after shequn first saw it."""
+    family_roles: list[str] = field(default_factory=lambda: ["cheer", "admin"])
+    """Roles that follow a person into another group of the same family (overflow siblings share one squad): someone who holds one in a sibling gets it here on joining. [] turns this off."""
 
     def __post_init__(self) -> None:
         for low, high in (("owner_groups_min", "owner_groups_max"), ("admins_min", "admins_max"),
@@ -39,6 +41,9 @@ class RolesSettings:
             if hi < lo:
                 raise ConfigError(None, f"roles.{high}", f"is {hi}, below roles.{low} ({lo})",
                                   f"a number of {lo} or more")
+        if not isinstance(self.family_roles, list) or any(r not in ("cheer", "admin", "kol") for r in self.family_roles):
+            raise ConfigError(None, "roles.family_roles", f"is {self.family_roles!r}",
+                              "a list of roles from cheer, admin, kol (owners and the lead are never copied)")
         for name in ("new_group_insiders", "new_group_days"):
             if getattr(self, name) < 0:
                 raise ConfigError(None, f"roles.{name}", f"is {getattr(self, name)}", "0 or more")
