@@ -39,8 +39,8 @@ class KpiSettings:
     """Orders needed before a member can be judged a bargain hunter ("buys for price" needs more than one order)."""
     need_min_order_value: float = 0.0
     """Need: an order of at least this much (yuan) is a strong need. 0: the floor of the operation's top tenth of order values."""
-    segment_horizon_days: int = 90
-    """Low-need by "never bought" is judged only for people known this many days (the domain's 3 months); before that they are unknown."""
+    segment_horizon_days: int = 30
+    """Low-need by "never bought" is judged only for people known this many days (a month); before that they are unknown. Longer is surer and covers fewer people (see docs/kpis.md for the measured trade-off)."""
     segment_advice_share: float = 0.3
     """A group whose bargain or loyal share of its members with a segment is at least this (and the larger of the two) gets the domain's advice."""
     talk_period_days: int = 30

@@ -53,14 +53,14 @@ EXPECTED = {
                   " no repeat purchase within 3 months (seen 100 days since the last order)"),
     "D": ("low_need", "bought once, 40.00, 50 days ago, and not again; not a strong need;"
                       " at least 900.00, the floor of the operation's top tenth of orders"),
-    "E": ("low_need", "never ordered in the 100 days known (judged after 90)"),  # orders begin 100 days back
-    "F": ("unknown", "no order in the 10 days known: 'never' is judged after 90 days"),
+    "E": ("low_need", "never ordered in the 100 days known (judged after 30)"),  # orders begin 100 days back
+    "F": ("unknown", "no order in the 10 days known: 'never' is judged after 30 days"),
     "G": ("unknown", "one order, 5 days ago: too early to tell a one-off from a monthly or bargain buyer"
                      " (judged 45 days after the order)"),
     "H": ("unknown", "3 orders averaging 20.00, a typical gap of 3 days, referred 1: no segment's rule fits (loyal buys"
                      " monthly and refers; bargain never refers and buys below the threshold; need does not repeat within"
                      " 3 months); below the operation's mean order value 127.92 (revenue / orders)"),
-    "I": ("low_need", "never ordered in the 100 days known (judged after 90)"),
+    "I": ("low_need", "never ordered in the 100 days known (judged after 30)"),
 }
 
 
