@@ -121,7 +121,7 @@ def register(cli: click.Group) -> None:
 
     @rules.command("save")
     @click.argument("name")
-    @click.option("--kind", required=True, type=click.Choice(["ads", "abuse", "flood", "off_topic", "custom"]))
+    @click.option("--kind", required=True, type=click.Choice(["ads", "abuse", "flood", "off_topic", "custom", "scam"]))
     @click.option("--config", "config_json", required=True, help="The rule's config as JSON (see docs/moderation.md).")
     @click.option("--scope", default="all", help="all, type:welfare[,flash], or group:ID[,ID]")
     @click.option("--enable", is_flag=True, help="Switch it on at once.")

@@ -9,6 +9,11 @@ ZH_CN = {
     "no advertising": "禁止发广告",
     "be respectful to other members": "请文明发言，尊重其他群成员",
     "no flooding": "禁止刷屏",
+    "Scams": "诈骗", "no scams or requests for money": "禁止诈骗和索要钱款",
+    "scam: account number to pay into": "诈骗：发布收款账号", "scam: transfer to an account": "诈骗：要求转账到指定账户",
+    "scam: impersonating an authority": "诈骗：冒充公检法、银行、客服或平台",
+    "scam: prize or refund script": "诈骗：中奖、退款、理赔话术", "scam: loan or credit fraud": "诈骗：贷款、信用卡诈骗",
+    "scam: a stranger's service call": "诈骗：冒充客服来电话术", "scam: money asked by someone close": "诈骗：冒充熟人借钱",
     "keep to the group's theme": "请围绕社群主题交流",
     "the group rules": "群规",
     # warnings sent to members (never containing the offending text)
@@ -24,6 +29,7 @@ ZH_CN = {
     "open": "待复核", "reviewed": "已复核", "undone": "已撤销", "appealed": "申诉中",
     "link": "链接", "phone number": "手机号", "WeChat id": "微信号", "promotional keyword": "推广关键词",
     "QQ number": "QQ号", "QQ group number": "QQ群号", "bank card": "银行卡号",
+    "sales pitch": "推销话术",
     "QR code": "二维码", "mini-program card": "小程序卡片", "abuse word": "辱骂用语", "flooding": "刷屏",
     "same text repeated": "重复发送相同内容", "off-topic keyword": "跑题关键词", "custom pattern": "自定义规则",
     # screens, CLI and tasks

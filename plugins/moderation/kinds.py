@@ -1,4 +1,4 @@
-"""Rule kinds (ads, abuse, flood, off_topic, custom): their config, checked when saved.
+"""Rule kinds (ads, abuse, flood, off_topic, custom, scam): their config, checked when saved.
 
 A rule's config is JSON in the core ``rules`` table. ``validate`` returns the config
 normalised (defaults filled, ladder steps as dicts) or raises ValueError naming the key
@@ -19,7 +19,10 @@ if TYPE_CHECKING:  # imported where a custom pattern is compiled: regex costs st
 
 from console.registry import RuleKind
 
-KINDS = ("ads", "abuse", "flood", "off_topic", "custom")
+from .links import entry_problem as _domain_problem
+from .scams import NAMES as SCAM_FAMILIES
+
+KINDS = ("ads", "abuse", "flood", "off_topic", "custom", "scam")
 STEPS = ("warn", "mute", "kick", "blacklist")
 ROLES = ("lead", "owner", "admin", "kol", "cheer")
 SCOPES = ("group", "family", "all")
@@ -34,6 +37,7 @@ PUBLIC_TITLE = {
     "flood": "no flooding",
     "off_topic": "keep to the group's theme",
     "custom": "the group rules",
+    "scam": "no scams or requests for money",
 }
 
 COMMON_DEFAULTS: dict[str, Any] = {
@@ -52,15 +56,18 @@ COMMON_DEFAULTS: dict[str, Any] = {
 
 KIND_DEFAULTS: dict[str, dict[str, Any]] = {
     "ads": {"links": True, "qr": True, "phones": True, "wechat_ids": True, "cards": True,
-            "qq_ids": True, "bank_cards": True, "own_number_ok": True, "keywords": [], "recall": True},
+            "qq_ids": True, "bank_cards": True, "own_number_ok": True, "keywords": [], "recall": True,
+            "allow_domains": [], "pitches": True},
     "abuse": {"words": [], "recall": True},
     "flood": {"max_messages": 8, "seconds": 10, "repeat": 4},
     "off_topic": {"themes": {}},
     "custom": {"patterns": [], "timeout_ms": 20},
+    "scam": {"families": list(SCAM_FAMILIES), "recall": True},
 }
 
-#: what an ads rule can look for, each switched on or off (own_number_ok qualifies phones)
-AD_CHANNELS = ("links", "qr", "phones", "wechat_ids", "cards", "qq_ids", "bank_cards")
+#: what an ads rule can look for, each switched on or off (own_number_ok qualifies phones;
+#: pitches are ads without a channel, plugins/moderation/pitches.py)
+AD_CHANNELS = ("links", "qr", "phones", "wechat_ids", "cards", "qq_ids", "bank_cards", "pitches")
 
 # Probes a custom pattern must get through within its time limit when saved: the classic
 # shapes that make backtracking engines explode ((a+)+$ on "aaaa...!").
@@ -186,6 +193,11 @@ def validate(kind: str, config: dict[str, Any]) -> dict[str, Any]:
             if not isinstance(cfg[key], bool):
                 raise _err(kind, key, f"is {cfg[key]!r}, expected true or false")
         cfg["keywords"] = _str_list(kind, "keywords", cfg["keywords"])
+        cfg["allow_domains"] = _str_list(kind, "allow_domains", cfg["allow_domains"])
+        for i, d in enumerate(cfg["allow_domains"]):
+            if _domain_problem(d):
+                raise _err(kind, f"allow_domains[{i}]", f"{_domain_problem(d)}; expected a registrable domain such as "
+                                                         "jd.com or a suffix such as .gov.cn")
         if not any(cfg[k] for k in AD_CHANNELS) and not cfg["keywords"]:
             raise _err(kind, "/".join(AD_CHANNELS + ("keywords",)), "everything is off, so the rule can never fire")
     elif kind == "abuse":
@@ -201,6 +213,12 @@ def validate(kind: str, config: dict[str, Any]) -> dict[str, Any]:
             raise _err(kind, "themes", "expected a table of group theme -> list of off-topic keywords "
                                        "(use \"*\" for every theme)")
         cfg["themes"] = {str(t): _str_list(kind, f"themes.{t}", w, non_empty=True) for t, w in themes.items()}
+    elif kind == "scam":
+        fams = _str_list(kind, "families", cfg["families"], non_empty=True)
+        bad = [f for f in fams if f not in SCAM_FAMILIES]
+        if bad:
+            raise _err(kind, "families", f"unknown famil(ies) {bad}, expected some of {', '.join(SCAM_FAMILIES)}")
+        cfg["families"] = fams
     elif kind == "custom":
         cfg["timeout_ms"] = _positive_int(kind, "timeout_ms", cfg["timeout_ms"])
         if cfg["timeout_ms"] > 1000:
@@ -226,13 +244,16 @@ def describe(kind: str, cfg: dict[str, Any]) -> str:
             f", same text x{cfg['repeat']}" if cfg.get("repeat") else "")
     elif kind == "off_topic":
         catch = f"{len(cfg.get('themes', {}))} themes"
+    elif kind == "scam":
+        catch = f"{len(cfg.get('families', []))} scam patterns"
     else:
         catch = f"{len(cfg.get('patterns', []))} patterns"
     return f"{catch}; {ladder} within {cfg.get('window_days')}d; scope {cfg.get('penalty_scope')}"
 
 
 def rule_kinds() -> list[RuleKind]:
-    titles = {"ads": "Ads", "abuse": "Abuse", "flood": "Flooding", "off_topic": "Off-topic", "custom": "Custom pattern"}
+    titles = {"ads": "Ads", "abuse": "Abuse", "flood": "Flooding", "off_topic": "Off-topic", "custom": "Custom pattern",
+              "scam": "Scams"}
     return [RuleKind(name=k, title=titles[k], validate=(lambda cfg, _k=k: validate(_k, cfg)),
                      describe=(lambda cfg, _k=k: describe(_k, cfg))) for k in KINDS]
 
@@ -243,7 +264,8 @@ def builtin_rules() -> list[dict[str, Any]]:
     Ads: a warning, then removal from the whole operation with a blacklist entry (an
     advertiser who ignored one warning will try every group); the polite ads' "DM me"
     phrases are keywords too. Flood: muted 10, then 60 minutes, then removed, within a
-    week. Abuse: warn, mute, remove. The warnings and mutes settle by themselves; the
+    week. Abuse: warn, mute, remove. Scams: removal at the first one (a fraud script is
+    never a slip). The warnings and mutes settle by themselves; the
     removals wait for a person."""
     return [
         {"name": "ads", "kind": "ads",
@@ -254,6 +276,11 @@ def builtin_rules() -> list[dict[str, Any]]:
                     # couriers' tracking pages: members share them when a parcel is late; not ads
                     "allow_text": ["sf-express.com", "kuaidi100.com", "cainiao.com", "zto.com", "yto.net.cn",
                                    "sto.cn", "ems.com.cn", "yundaex.com", "jdl.com"],
+                    "on_unsupported": "task"}},
+        # scams (plugins/moderation/scams.py): a claim and a demand in one message; removal from
+        # every group at once, which waits for a person, with the family and both spans kept
+        {"name": "scam", "kind": "scam",
+         "config": {"ladder": ["kick"], "window_days": 30, "recall": True, "penalty_scope": "all",
                     "on_unsupported": "task"}},
         {"name": "flood", "kind": "flood",
          "config": {"ladder": ["mute:10", "mute:60", "kick"], "max_messages": 8, "seconds": 10, "repeat": 4,

@@ -28,8 +28,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported where a custom pattern is compiled: regex costs start-up time
     import regex
 
-from .channels import BANK_CARD, GATES, LINK, OWN_NUMBER, PHONE, QQ, WECHAT, category
+from .channels import BANK_CARD, GATES, OWN_NUMBER, PHONE, QQ, WECHAT, category
+from . import links as _links
 from .kinds import compile_custom
+from .pitches import GATE as PITCH_GATE, pitch
+from .scams import GATE as SCAM_GATE, TITLES as SCAM_TITLES, find as find_scam
 from .normalize import normalize
 
 # The only characters that IGNORECASE equates with an ASCII letter although ``str.lower``
@@ -95,6 +98,7 @@ class CompiledRule:
     text_re: re.Pattern | None = None  # ads / abuse: named groups give the category
     theme_re: dict[str, re.Pattern] = field(default_factory=dict)  # off_topic
     custom_res: list[regex.Pattern] = field(default_factory=list)
+    allow_domains: _links.AllowList | None = None  # ads: the rule's own allow_domains (links.py)
     allow: list[str] = field(default_factory=list)  # allow_text, normalised like the text it excuses
     pieces: list[str] = field(default_factory=list)  # raw alternatives for the prefilter
     gates: list[str] = field(default_factory=list)  # looser, lower-case, literal-led: the fast prefilter
@@ -112,7 +116,7 @@ class CompiledRule:
         if r.kind == "ads":
             named = []
             if cfg["links"]:
-                named.append(("link", LINK))
+                named.append(("link", _links.LINK_ANY))  # judged by registrable domain below
             if cfg["phones"]:
                 named.append(("phone", PHONE))
             if cfg["wechat_ids"]:
@@ -128,6 +132,11 @@ class CompiledRule:
                 r.pieces = [p for _, p in named]
                 r.text_re = re.compile("|".join(f"(?P<{n}>{p})" for n, p in named), re.IGNORECASE)
                 r.gates = [GATES[n] for n, _ in named if n in GATES]
+                r.gates += [_links.GATE] if cfg["links"] else []
+            if cfg["pitches"]:  # matched after the channels (match_text), found by its own gate
+                r.pieces.append(PITCH_GATE)
+                r.gates.append(PITCH_GATE)
+            r.allow_domains = _links.operation_list(cfg["allow_domains"])
             if keywords:
                 r._gate_words(keywords)
         elif r.kind == "abuse":
@@ -136,6 +145,8 @@ class CompiledRule:
             r.pieces = [p]
             r.text_re = re.compile(f"(?P<abuse>{p})", re.IGNORECASE)
             r._gate_words(words)
+        elif r.kind == "scam":  # claim cues only: scams.find checks each family's pair
+            r.pieces = r.gates = [f"(?m:{SCAM_GATE})"]
         elif r.kind == "off_topic":
             for theme, raw in cfg["themes"].items():
                 words = _normalized_words(raw)
@@ -172,13 +183,27 @@ class CompiledRule:
         allow = self.allow
         if self.kind in ("ads", "abuse"):
             norm = normalized(text)
+            short = False
             for m in self.text_re.finditer(norm) if self.text_re else ():
                 s = m.group(0)
                 if allow and any(a in s for a in allow):
                     continue
                 if m.lastgroup == "phone" and self.cfg.get("own_number_ok") and OWN_NUMBER.search(norm):
                     continue  # a member giving the group their own new number
+                if m.lastgroup == "link":
+                    v = _links.verdict(s, self.allow_domains)
+                    if v != "unknown":  # a known service's domain, or a short link: not an ad by itself
+                        short = short or v == "short"
+                        continue
                 return Hit(self, category(m.lastgroup, s), s)
+            if self.kind == "ads" and self.cfg["pitches"]:
+                p = pitch(norm, short)
+                if p is not None and not (allow and any(a in s for a in allow for s in p[1])):
+                    return Hit(self, "sales pitch", " … ".join(p[1]))
+        elif self.kind == "scam":
+            h = find_scam(normalized(text), self.cfg["families"])
+            if h is not None and not (allow and any(a in h.matched for a in allow)):
+                return Hit(self, SCAM_TITLES[h.family], h.matched)
         elif self.kind == "off_topic":
             theme = group.get("theme") or ""
             norm = normalized(text)

@@ -108,7 +108,7 @@ def test_the_settings_are_checked_when_saved():
         validate("ads", {"own_number_ok": "yes"})
     with pytest.raises(ValueError, match="ads rule: qq_ids: is 1, expected true or false"):
         validate("ads", {"qq_ids": 1})
-    off = {k: False for k in ("links", "qr", "phones", "wechat_ids", "cards", "qq_ids")}
+    off = {k: False for k in ("links", "qr", "phones", "wechat_ids", "cards", "qq_ids", "pitches")}
     assert "bank cards" in describe("ads", validate("ads", off))
     with pytest.raises(ValueError, match="everything is off"):
         validate("ads", {**off, "bank_cards": False})

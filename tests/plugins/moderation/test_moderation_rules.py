@@ -122,7 +122,7 @@ def test_custom_pattern_that_runs_out_of_time_lets_the_message_through_and_says_
 
 def test_enable_disable_and_list(ws):
     names = [r["name"] for r in list_rules(ws)]
-    assert names == ["abuse", "ads", "flood"]  # the built-in set, seeded once
+    assert names == ["abuse", "ads", "flood", "scam"]  # the built-in set, seeded once
     assert all(r["mode"] == "live" for r in list_rules(ws))
     set_rule_enabled(ws, "ads", False)
     feed(ws, [msg("g1", "alice", "加微信 abcdef123", T0)], T0)
@@ -140,7 +140,7 @@ def test_seeding_happens_once(ws, config_path):
     ws.close()
     again = Workspace.open(config_path)
     try:
-        assert [r["name"] for r in list_rules(again)] == ["abuse", "ads"]
+        assert [r["name"] for r in list_rules(again)] == ["abuse", "ads", "scam"]
         assert get_rule(again, "abuse")["enabled"] == 0
     finally:
         again.close()

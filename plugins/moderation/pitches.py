@@ -1,0 +1,64 @@
+"""Sales pitches: an ad with no contact channel, told by how it is written.
+
+Half of real advertising in Chinese group chats and SMS gives no number, id or link at
+all: a shop's festival sale (三八节全场8折，买一送一，欢迎新老顾客光临), a course opening
+(小班开班，名额有限，火速报名), a job post (诚聘，底薪…). Each of its phrases also
+occurs in ordinary talk (a member mentions a discount, asks about a sign-up), so no single
+word is an ad. What marks the pitch is several *kinds* of selling move in one message: a
+discount AND a call to come, a gift AND a sales event, a business introducing itself AND
+what it sells. A message is a pitch when it makes at least two distinct moves of
+``MARKERS``, at least one of them a strong one (``WEAK`` moves, a price, a deadline or a
+push to hurry, are too common alone). A short link (links.verdict "short") counts as a
+move: a short link with a call to act is the classic lure.
+
+Every marker is a literal alternation or bounded pattern (linear), on normalised text.
+``GATE`` (the strong moves) is the prefilter gate: without a strong move there is no pitch.
+"""
+
+from __future__ import annotations
+
+import re
+
+MARKERS = {
+    "discount": r"(?<![0-9.])[0-9](?:\.[0-9])?折|[一二三四五六七八九两]折|折扣|打折|折上折",
+    "gift": r"买.{1,3}送.{1,3}|(?:满|购满)\d+.{0,2}(?:减|送|返)|赠送|免费送|豪礼|好礼|大礼|礼品|送.{0,2}礼",
+    "sale": r"特价|促销|优惠活动|大促|特惠|秒杀|抢购|清仓|甩卖|让利|钜惠|巨惠|回馈|大放价|开业|盛大开启|火热进行|隆重",
+    "call": (r"欢迎.{0,6}(?:选购|光临|惠顾|来电|咨询|订购|预定|预订|品鉴|参观)|详询|详情咨询|预约|来电咨询|速来|从速|"
+             r"先到先得|数量有限|名额有限|机会难得|敬请|恭候|欢迎新老|点击领取|免费领取|扫码领取"),
+    "opt_out": r"退订|回td|回t退|回复td",
+    "shop": r"本店|我店|本公司|我公司|我司|本院|本中心|新老顾客|新老客户|各位顾客|尊敬的顾客|亲爱的顾客",
+    "jobs": r"诚聘|招聘|高薪|底薪|薪资|日结|兼职|月入|包吃住",
+    "finance": r"无抵押|贷款|理财产品|收益率|年化|高回报|稳定回报",
+    "business": (r"主营|经营|承接|专业(?:生产|提供|经营|承接|从事|办理)|有限公司|厂家|我厂|质优价廉|价格优惠|品牌保证|"
+                 r"竭诚为您|感谢.{0,2}致电|欢迎致电"),
+    "event": (r"(?:三八|妇女节|女人节|女神节|女王节|元宵|新春|春节|周年|店庆|开学季|换季).{0,12}(?:活动|优惠|惠|礼|特价|折|回馈)|"
+              r"活动(?:开始|详情|火热|即将)|酬宾|征集样板|抽奖"),
+    "salesperson": r"我是.{1,15}(?:导购|销售顾问|客户经理|置业顾问|店长|业务员)",
+    "contact": r"(?:电话|热线|地址|详询|咨询|订购|订餐|预定|预订)[:：]",
+    "course": r"开班|小班|招生|招募|试听|名师",
+    # weak moves: count only beside a strong one
+    "price": r"原价|现价|仅需|低至|只需|\d+元起|元/",
+    "deadline": r"即日起|限时|仅限|截止|活动时间|期间",
+    "hurry": r"报名|快来|快抢|火速|赶紧|快快|抓紧|到店|进店|来店|速抢|先抢先得|错过",
+}
+WEAK = frozenset({"price", "deadline", "hurry"})
+SHORT_LINK = "short link"
+_COMPILED = {k: re.compile(v) for k, v in MARKERS.items()}
+#: the prefilter gate: every strong move
+GATE = "|".join(f"(?:{v})" for k, v in MARKERS.items() if k not in WEAK)
+
+
+def pitch(norm: str, short_link: bool = False) -> tuple[list[str], list[str]] | None:
+    """(moves, matched spans) when ``norm`` is a sales pitch, else None."""
+    moves, spans = [], []
+    if short_link:
+        moves.append(SHORT_LINK)
+        spans.append("[short link]")
+    for name, rx in _COMPILED.items():
+        m = rx.search(norm)
+        if m is not None:
+            moves.append(name)
+            spans.append(m.group(0))
+    if len(moves) >= 2 and any(m not in WEAK for m in moves):
+        return moves, spans
+    return None
