@@ -121,11 +121,12 @@ def process_events(events, ws):
 
 def _after_join(ws, g, person_id, evidence):
     """A join made a group full: make sure its family has somewhere for the next newcomer;
-    someone who joined a second sibling directly (not through a request) gets a task."""
+    someone (not an insider) who joined a second sibling directly (not through a request) gets a task."""
     from .i18n import tr
 
     twin = overflow.sibling_member_of(ws, g, person_id)
-    if twin is not None:
+    if twin is not None and not ws.store.scalar("SELECT is_insider FROM people WHERE id = ?", (person_id,), 0):
+        # insiders (owner, admins, cheer squad, staff) serve every sibling: a new one is staffed with them
         name = ws.store.scalar("SELECT display_name FROM people WHERE id = ?", (person_id,), "")
         ws.add_task("duplicate_in_family", tr(ws, "{name} is in two groups of family {family}", name=name,
                                               family=g["family"]),

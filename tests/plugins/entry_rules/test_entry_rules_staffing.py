@@ -39,6 +39,8 @@ def test_the_template_squad_is_invited_and_keeps_its_roles(ws):
         ("ad", "admin", "plugin:roles"), ("c1", "cheer", "plugin:roles"), ("c2", "cheer", "plugin:roles")]
     (row,) = staffing(ws, [fa9])
     assert (row["admins"], row["cheer"]) == (1, 2)
+    # insiders serve every sibling: being in two groups of the family is no task for them
+    assert ws.store.scalar("SELECT count(*) FROM tasks WHERE kind = 'duplicate_in_family'") == 0
 
 
 def test_a_joiner_without_a_family_role_gets_none(ws):
@@ -47,6 +49,8 @@ def test_a_joiner_without_a_family_role_gets_none(ws):
         register_sibling(ws, fa9, "福利", template_group_id=fa1)
     join(ws, "fa9", "m", T0 + 10)
     assert ws.store.scalar("SELECT count(*) FROM roles WHERE group_id = ?", (fa9,)) == 0
+    # a member (not an insider) in two groups of one family is still a task
+    assert ws.store.scalar("SELECT person_id FROM tasks WHERE kind = 'duplicate_in_family'") == pid(ws, "m")
 
 
 def test_a_platform_that_cannot_invite_leaves_one_task_naming_the_squad(ws, monkeypatch):
