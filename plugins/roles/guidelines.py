@@ -168,9 +168,15 @@ def overview(ws, day: str | None = None) -> dict[str, int]:
     }
 
 
+#: groups named in a family's understaffed alert before "and N more"
+FAMILY_ROWS_SHOWN = 5
+
+
 def check_guidelines(ws) -> dict[str, int]:
     """The scheduled check: an alert per understaffed group and per overloaded owner, with
-    the reasons as ``why``; alerts whose cause is gone are resolved. Owners and admins the
+    the reasons as ``why``; alerts whose cause is gone are resolved. Groups of one family
+    short in the same ways share one alert (one cause: the family's squad, whose roles follow
+    people into every sibling), so resolving it holds for the next sibling that opens alike. Owners and admins the
     platform listed at the last member sync are taken in first. Returns counts."""
     from .platform import reconcile
 
@@ -178,13 +184,32 @@ def check_guidelines(ws) -> dict[str, int]:
     open_keys = ws.alert_keys("roles:")  # open, or resolved by a person while the cause holds
     keep: set[str] = set()
     raised = {"understaffed": 0, "overloaded": 0, "resolved": 0, "reconciled": reconciled}
+    family = dict(ws.store.execute("SELECT id, family FROM groups WHERE family != ''"))
+    alike: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in staffing(ws):
         if r["status"] != "understaffed":
+            continue
+        if r["group_id"] in family:  # one cause: the family's squad (its roles follow people into siblings)
+            alike.setdefault((family[r["group_id"]], ",".join(sorted(r["reason_codes"]))), []).append(r)
             continue
         key = f"roles:understaffed:{r['group_id']}"
         keep.add(key)
         ws.raise_alert("understaffed_group", say(ws, "group_understaffed", group=r["group"] or r["group_id"]),
                        why="; ".join(r["reasons"]), group_id=r["group_id"], dedupe_key=key)
+        raised["understaffed"] += 1
+    for (fam, codes), rows in alike.items():
+        key = f"roles:understaffed:family:{fam}:{codes}"
+        keep.add(key)
+        if len(rows) == 1:
+            message = say(ws, "group_understaffed", group=rows[0]["group"] or rows[0]["group_id"])
+        else:
+            message = say(ws, "family_understaffed", family=fam, n=len(rows))
+        shown = rows[:FAMILY_ROWS_SHOWN]
+        why = "; ".join(f"{r['group'] or r['group_id']}: " + ", ".join(r["reasons"]) for r in shown)
+        if len(rows) > len(shown):
+            why += "; " + say(ws, "and_more", n=len(rows) - len(shown))
+        ws.raise_alert("understaffed_group", message, why=why, group_id=rows[0]["group_id"] if len(rows) == 1 else None,
+                       dedupe_key=key)
         raised["understaffed"] += 1
     for r in owner_load(ws):
         if r["status"] != "overloaded":

@@ -82,6 +82,8 @@ HEADERS = {
 #: Other sentences shown to people (alerts, tasks, CLI lines).
 MESSAGES = {
     "group_understaffed": "Group {group} is understaffed",
+    "family_understaffed": "Family {family}: {n} groups understaffed alike",
+    "and_more": "and {n} more",
     "group_overstaffed": "Group {group} is overstaffed",
     "owner_overloaded": "Owner {person} is overloaded",
     "task_set_admin": "Make {person} admin of {group} by hand",
@@ -134,6 +136,8 @@ ZH_CN = {
     "insider": "自己人", "day": "日期", "new group": "新群",
     # messages
     "Group {group} is understaffed": "群 {group} 人手不足",
+    "Family {family}: {n} groups understaffed alike": "{family} 系列：{n} 个群人手不足，原因相同",
+    "and {n} more": "另有 {n} 个群",
     "Group {group} is overstaffed": "群 {group} 人手过多",
     "Owner {person} is overloaded": "群主 {person} 超负荷",
     "Make {person} admin of {group} by hand": "请手动将 {person} 设为 {group} 的管理员",
