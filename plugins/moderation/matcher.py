@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported where a custom pattern is compiled: regex costs start-up time
     import regex
 
+from .abuse import CATEGORY as ABUSE_CATEGORY, AbuseWords
 from .channels import BANK_CARD, GATES, OWN_NUMBER, PHONE, QQ, WECHAT, category
 from . import links as _links
 from .kinds import compile_custom
@@ -84,6 +85,7 @@ class Hit:
     rule: "CompiledRule"
     category: str  # link / phone / wechat id / keyword / qr code / mini-program card / abuse word / ...
     matched: str  # for the case's evidence only; never shown to the member
+    severity: str = ""  # abuse: passing / insult / aimed (plugins.moderation.abuse), which picks the ladder
 
 
 @dataclass
@@ -95,9 +97,10 @@ class CompiledRule:
     scope_type: str
     scope_value: str
     dry_run: bool
-    text_re: re.Pattern | None = None  # ads / abuse: named groups give the category
+    text_re: re.Pattern | None = None  # ads: named groups give the category
     theme_re: dict[str, re.Pattern] = field(default_factory=dict)  # off_topic
     custom_res: list[regex.Pattern] = field(default_factory=list)
+    abuse: AbuseWords | None = None  # abuse: words with boundaries and severity
     allow_domains: _links.AllowList | None = None  # ads: the rule's own allow_domains (links.py)
     allow: list[str] = field(default_factory=list)  # allow_text, normalised like the text it excuses
     pieces: list[str] = field(default_factory=list)  # raw alternatives for the prefilter
@@ -140,13 +143,11 @@ class CompiledRule:
             if keywords:
                 r._gate_words(keywords)
         elif r.kind == "abuse":
-            words = _normalized_words(cfg["words"])
-            p = word_pattern(words)
-            r.pieces = [p]
-            r.text_re = re.compile(f"(?P<abuse>{p})", re.IGNORECASE)
-            r._gate_words(words)
+            r.abuse = AbuseWords.for_rule(cfg)
+            r.pieces = [r.abuse.piece]
+            r._gate_words(r.abuse.words)
         elif r.kind == "scam":  # claim cues only: scams.find checks each family's pair
-            r.pieces = r.gates = [f"(?m:{SCAM_GATE})"]
+            r.pieces = r.gates = [SCAM_GATE]
         elif r.kind == "off_topic":
             for theme, raw in cfg["themes"].items():
                 words = _normalized_words(raw)
@@ -181,7 +182,10 @@ class CompiledRule:
         """The first match in the normalised text that the allow list does not excuse;
         ``matched`` is the normalised span (the case keeps the original text)."""
         allow = self.allow
-        if self.kind in ("ads", "abuse"):
+        if self.kind == "abuse":
+            found = self.abuse.find(normalized(text), allow)
+            return Hit(self, ABUSE_CATEGORY[found.severity], found.word, found.severity) if found else None
+        if self.kind == "ads":
             norm = normalized(text)
             short = False
             for m in self.text_re.finditer(norm) if self.text_re else ():
