@@ -83,12 +83,13 @@ class Family:
 
 FAMILIES = (
     Family("account", re.compile(_CARD), re.compile(_BANK)),
-    Family("transfer", re.compile(_TRANSFER), re.compile(_ACCOUNT_GIVEN)),
     Family("impersonation", re.compile(_AUTHORITY), re.compile(_DEMAND)),
     Family("prize", re.compile(_PRIZE), re.compile(_CLAIM)),
     Family("loan", re.compile(_LOAN), re.compile(_LOAN_CATCH)),
     Family("service_call", re.compile(_CALLER), re.compile(_FOUND)),
     Family("acquaintance", re.compile(_CLOSE), re.compile(_MONEY_ASK)),
+    # last: the most general pair, so a script that also names who is calling shows that
+    Family("transfer", re.compile(_TRANSFER), re.compile(_ACCOUNT_GIVEN)),
 )
 NAMES = tuple(f.name for f in FAMILIES)
 #: the family shown in a case (i18n has zh-CN for each)
