@@ -20,6 +20,7 @@ from .matcher import CompiledRule, RuleSet
 from .rulestore import get_rule
 from .scope import BatchLookups, scope_key
 from .settings import settings_of
+from .abuse import ladder_for
 from .kinds import validate
 
 
@@ -40,7 +41,6 @@ def dry_run(ws, rule_name: str, since_ts: int, until_ts: int | None = None, *,
     until_ts = until_ts if until_ts is not None else ws.now() + 1
     offences: dict[tuple[int, tuple[str, str]], list[int]] = {}
     window = cfg["window_days"] * 86400
-    ladder = cfg["ladder"]
     out: list[dict[str, Any]] = []
     cur = ws.store.conn.execute(
         "SELECT m.id, m.connection_id, m.platform_msg_id, m.group_id, m.person_id, m.ts, m.text, m.meta"
@@ -70,6 +70,7 @@ def dry_run(ws, rule_name: str, since_ts: int, until_ts: int | None = None, *,
             past = [t for t in offences.get(key, []) if t >= ts - window]
             past.append(ts)
             offences[key] = past
+            ladder = ladder_for(cfg, hit.severity)  # abuse: the hit's severity picks the ladder
             step = ladder[min(len(past), len(ladder)) - 1]
             out.append({"message_id": stored[id(e)], "platform_msg_id": e.id, "connection": e.connection, "ts": ts,
                         "time": _fmt(ws, ts), "group_id": gid, "group": group["name"], "person_id": pid,

@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # imported where a custom pattern is compiled: regex costs st
 
 from console.registry import RuleKind
 
+from .abuse import check_config as check_abuse
+
 from .links import entry_problem as _domain_problem
 from .scams import NAMES as SCAM_FAMILIES
 
@@ -58,7 +60,7 @@ KIND_DEFAULTS: dict[str, dict[str, Any]] = {
     "ads": {"links": True, "qr": True, "phones": True, "wechat_ids": True, "cards": True,
             "qq_ids": True, "bank_cards": True, "own_number_ok": True, "keywords": [], "recall": True,
             "allow_domains": [], "pitches": True},
-    "abuse": {"words": [], "recall": True},
+    "abuse": {"words": [], "lexicon": False, "lexicon_file": "", "severity_ladders": {}, "recall": True},
     "flood": {"max_messages": 8, "seconds": 10, "repeat": 4},
     "off_topic": {"themes": {}},
     "custom": {"patterns": [], "timeout_ms": 20},
@@ -201,7 +203,8 @@ def validate(kind: str, config: dict[str, Any]) -> dict[str, Any]:
         if not any(cfg[k] for k in AD_CHANNELS) and not cfg["keywords"]:
             raise _err(kind, "/".join(AD_CHANNELS + ("keywords",)), "everything is off, so the rule can never fire")
     elif kind == "abuse":
-        cfg["words"] = _str_list(kind, "words", cfg["words"], non_empty=True)
+        cfg["words"] = _str_list(kind, "words", cfg["words"])
+        check_abuse(cfg)  # lexicon, lexicon_file, words' classes, severity_ladders (abuse.py)
     elif kind == "flood":
         cfg["max_messages"] = _positive_int(kind, "max_messages", cfg["max_messages"], 2)
         cfg["seconds"] = _positive_int(kind, "seconds", cfg["seconds"])
@@ -238,7 +241,12 @@ def describe(kind: str, cfg: dict[str, Any]) -> str:
             what.append(f"{len(cfg['keywords'])} keywords")
         catch = ", ".join(what)
     elif kind == "abuse":
-        catch = f"{len(cfg.get('words', []))} words"
+        catch = ", ".join(x for x in ("built-in lexicon" if cfg.get("lexicon") else "",
+                                      cfg.get("lexicon_file") or "",
+                                      f"{len(cfg['words'])} words" if cfg.get("words") else "") if x)
+        ladder += "".join(f"; {sev}: " + " -> ".join(s["step"] + (f" {s['minutes']}m" if s["step"] == "mute" else "")
+                                                     for s in steps)
+                          for sev, steps in (cfg.get("severity_ladders") or {}).items())
     elif kind == "flood":
         catch = f"{cfg.get('max_messages')} msgs in {cfg.get('seconds')}s" + (
             f", same text x{cfg['repeat']}" if cfg.get("repeat") else "")
@@ -264,7 +272,8 @@ def builtin_rules() -> list[dict[str, Any]]:
     Ads: a warning, then removal from the whole operation with a blacklist entry (an
     advertiser who ignored one warning will try every group); the polite ads' "DM me"
     phrases are keywords too. Flood: muted 10, then 60 minutes, then removed, within a
-    week. Abuse: warn, mute, remove. Scams: removal at the first one (a fraud script is
+    week. Abuse, by severity (plugins/moderation/abuse.py): profanity in passing is warned, an
+    insult warned then muted then removed, an insult aimed at a person muted then removed. Scams: removal at the first one (a fraud script is
     never a slip). The warnings and mutes settle by themselves; the
     removals wait for a person."""
     return [
@@ -286,8 +295,7 @@ def builtin_rules() -> list[dict[str, Any]]:
          "config": {"ladder": ["mute:10", "mute:60", "kick"], "max_messages": 8, "seconds": 10, "repeat": 4,
                     "window_days": 7, "on_unsupported": "task"}},
         {"name": "abuse", "kind": "abuse",
-         "config": {"ladder": ["warn", "mute:60", "kick"], "window_days": 30, "recall": True,
-                    "words": ["傻逼", "煞笔", "sb", "滚蛋", "脑残", "废物", "去死", "妈的", "白痴", "智障", "沙雕",
-                              "nmsl", "cnm", "tmd"],
+         "config": {"ladder": ["warn", "mute:60", "kick"], "window_days": 30, "recall": True, "lexicon": True,
+                    "severity_ladders": {"passing": ["warn", "warn", "mute:10"], "aimed": ["mute:60", "kick"]},
                     "on_unsupported": "task"}},
     ]

@@ -144,8 +144,7 @@ class CompiledRule:
                 r._gate_words(keywords)
         elif r.kind == "abuse":
             r.abuse = AbuseWords.for_rule(cfg)
-            r.pieces = [r.abuse.piece]
-            r._gate_words(r.abuse.words)
+            r.pieces, r.gates = [r.abuse.piece], [r.abuse.gate]  # normalised words are lower case
         elif r.kind == "scam":  # claim cues only: scams.find checks each family's pair
             r.pieces = r.gates = [SCAM_GATE]
         elif r.kind == "off_topic":

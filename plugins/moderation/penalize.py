@@ -21,6 +21,7 @@ from console.jsonenc import dumps
 from console.model import Capability, Event, Proposal
 from console.store import rows_in
 
+from .abuse import ladder_for
 from .i18n import tr
 from .kinds import PUBLIC_TITLE
 from .matcher import Hit
@@ -54,7 +55,8 @@ def warning_text(ws, rule_kind: str, cfg: dict[str, Any], step: dict[str, Any], 
 def evidence_of(e: Event, group: dict[str, Any], hit: Hit) -> dict[str, Any]:
     return {"connection": e.connection, "message_id": e.id, "ts": e.ts, "group_id": e.group_id,
             "group": group.get("name"), "person_id": e.person_id, "nickname": e.nickname, "text": e.text,
-            "data": e.data or None, "category": hit.category, "matched": hit.matched}
+            "data": e.data or None, "category": hit.category, "matched": hit.matched,
+            **({"severity": hit.severity} if hit.severity else {})}
 
 
 def link_actions(ws, c, case_id: int, purpose: str, kinds: list[tuple[str, int | None]], ids: list[int]) -> None:
@@ -139,7 +141,7 @@ def penalize_all(ws, items: list[tuple[Hit, Event, dict[str, Any]]], settings=No
         since = now - cfg["window_days"] * 86400
         n = ladder_counts.count(rule.name, e.person_id, case_kind, set(scope_groups), since) + 1
         removed_before = ladder_counts.removed(rule.name, e.person_id, case_kind, set(scope_groups), since)
-        ladder = cfg["ladder"]
+        ladder = ladder_for(cfg, hit.severity)  # abuse: by severity; every other kind: cfg["ladder"]
         step = ladder[min(n, len(ladder)) - 1]
         next_step = ladder[n] if n < len(ladder) else None
         on_probation = id(e) in probation
