@@ -31,6 +31,9 @@ ZH_CN = {
     "QQ number": "QQ号", "QQ group number": "QQ群号", "bank card": "银行卡号",
     "sales pitch": "推销话术",
     "QR code": "二维码", "mini-program card": "小程序卡片", "abuse word": "辱骂用语", "flooding": "刷屏",
+    # abuse severities (plugins/moderation/abuse.py): the case's category and the ladders' names
+    "profanity in passing": "顺口脏话", "insult aimed at a person": "针对他人的辱骂",
+    "passing": "顺口脏话", "insult": "辱骂", "aimed": "针对他人", "built-in lexicon": "内置词库",
     "same text repeated": "重复发送相同内容", "off-topic keyword": "跑题关键词", "custom pattern": "自定义规则",
     # screens, CLI and tasks
     "Conduct rules": "言行规则", "Penalty": "处罚", "Cases": "处理记录", "Case": "处理记录",
