@@ -206,7 +206,9 @@ def print_total(r: dict) -> None:
     print(f"\nlast week: {lw['decisions_per_day']:.1f} decisions a day ({lw['per_group']:.2f} per group, "
           f"{lw['keys_per_day']:.0f} keystrokes); wrong automated decisions: {r['wrong_automated']} "
           f"(moderation {j['moderation']['wrong']}, joins {j['joins']['wrong']}); "
-          f"segment accuracy: {pct(seg['accuracy'])}")
+          f"segment accuracy: {pct(seg['accuracy'])} of everyone"
+          + (f", {pct(tp_seg['accuracy'])} of the {pct(tp_seg['coverage'])} given a segment"
+             if (tp_seg := (j.get("people") or {}).get("segments") or {}).get("people") else ""))
 
 
 def print_people(p: dict) -> None:
