@@ -191,6 +191,11 @@ def print_total(r: dict) -> None:
         total = c.get("requests", 0)
         parts = ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in sorted(c.items()) if k != "requests")
         print(f"join requests, {side}: {total}: {parts}")
+    g = j["joins"]["sides"].get("genuine") or {}
+    lawful = g.get("requests", 0) - g.get("rejected by the legal line", 0)
+    if lawful > 0:  # a third-level referral is rejected by law (DOMAIN.md), not by the operator's judgement
+        print(f"genuine applicants the legal line allows: {lawful}, admitted without a person "
+              f"{g.get('admitted without a person', 0) / lawful:.1%}")
     if j["joins"].get("wrong_rules"):
         print("wrong join decisions by rule: " + ", ".join(f"{k} {v}" for k, v in sorted(j["joins"]["wrong_rules"].items())))
     print(f"automated decisions overturned by the person: {j['overturned']}; cases settled by rule: "
