@@ -21,12 +21,12 @@ per member, per speaker-day, per group-day), one member-count query per batch.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Iterable
 
+from . import deadletters
 from .event_effects import apply_events
 from .join_requests import apply_decision, decide_by_plugins  # noqa: F401  (apply_decision: re-exported)
 from .jsonenc import compact as encode_json  # one C encoder built once: ~1 us a message less than json.dumps
@@ -62,7 +62,13 @@ class Engine:
     # --- public -------------------------------------------------------------------------
 
     def ingest(self, events: Iterable[Event]) -> IngestResult:
-        batch = list(events)
+        try:
+            return self._ingest(list(events))
+        except BaseException:
+            self.forget_caches()  # they may hold ids of rows the failure rolled back (new groups, people)
+            raise
+
+    def _ingest(self, batch: list[Event]) -> IngestResult:
         res = IngestResult(received=len(batch))
         if not batch:
             return res
@@ -98,13 +104,7 @@ class Engine:
         return res
 
     def dead_letter(self, letter: DeadLetter) -> int:
-        raw = letter.raw if isinstance(letter.raw, bytes) else str(letter.raw).encode("utf-8", "replace")
-        with self.store.write() as c:
-            cur = c.execute(
-                "INSERT INTO dead_letters(ts, connection_id, source, error, raw, headers) VALUES (?,?,?,?,?,?)",
-                (self.ws.now(), letter.connection, letter.source, letter.error, raw,
-                 json.dumps(letter.headers, ensure_ascii=False) if letter.headers else None))
-            return cur.lastrowid or 0
+        return deadletters.write(self.store, self.ws.now(), letter)
 
     def forget_caches(self) -> None:
         """Drop cached look-ups (after another process changed groups or people)."""

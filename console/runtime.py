@@ -25,6 +25,7 @@ from typing import Any
 from .config import ConfigError
 from .connector import Connector
 from .engine import Engine
+from .intake import BACKLOG_BATCH, Intake, Receipt, batch_limit  # noqa: F401  (batch_limit: re-exported)
 from .model import DeadLetter, Event
 from .outbox import Executor
 from .workspace import Workspace
@@ -42,9 +43,9 @@ class RuntimeSink:
         self.runtime = runtime
         self.connection = connection
 
-    def events(self, events: list[Event]) -> None:
-        for e in events:
-            self.runtime.queue.put(e)
+    def events(self, events: list[Event]) -> Receipt | None:
+        """Queue ``events``; the receipt resolves once they are stored (console.intake)."""
+        return self.runtime.intake.put(events)
 
     def dead_letter(self, letter: DeadLetter) -> None:
         if letter.connection is None:
@@ -88,27 +89,15 @@ def engine_lock_holder(ws: Workspace) -> dict[str, Any] | None:
     return {"pid": pid, "role": role, "heartbeat": beat}
 
 
-#: Events per transaction when a backlog is queued (a reconnect, a replay, a burst):
-#: per-member, per-group and per-commit work is shared by more events, which nearly
-#: doubled the engine's rate here (benchmarks/ingest.py), and a batch still commits in
-#: a fraction of a second.
-BACKLOG_BATCH = 5000
-
-
-def batch_limit(queued: int, batch_size: int, backlog_batch_size: int = BACKLOG_BATCH) -> int:
-    """How many events the next transaction takes: ``batch_size`` in steady traffic (a
-    small batch keeps each event's latency low), up to ``backlog_batch_size`` while more
-    than one batch is waiting (throughput counts more than latency then)."""
-    return batch_size if queued <= batch_size else min(queued, backlog_batch_size)
-
-
 class Runtime:
     def __init__(self, ws: Workspace, *, role: str = "serve", batch_size: int = 500, batch_wait: float = 0.2,
                  backlog_batch_size: int = BACKLOG_BATCH, connectors: dict[str, Connector] | None = None):
         self.ws = ws
         self.role = role
         self.engine = Engine(ws)
-        self.queue: queue.Queue[Event] = queue.Queue()
+        self.intake = Intake(self._store_batch, self.engine.dead_letter, batch_size=batch_size,
+                             backlog_batch_size=backlog_batch_size)
+        self.queue = self.intake.queue  # (event, receipt) pairs
         self.dead: queue.Queue[DeadLetter] = queue.Queue()
         self.states: queue.Queue[tuple[str, str, str | None]] = queue.Queue()
         self.progress: dict[str, tuple[int, int, str]] = {}
@@ -119,6 +108,7 @@ class Runtime:
         self.executor = Executor(ws, self.connectors)
         self.stop_event: asyncio.Event | None = None
         self.stats = RuntimeStats()
+        self.fault_retry = 1.0  # seconds before the first retry of a failed store; doubles up to 30
         self.errors: list[str] = []
         self._job_last: dict[str, float] = {}
 
@@ -150,20 +140,14 @@ class Runtime:
         self.stop_event = stop or asyncio.Event()
         self.stats.started_at = time.time()
         self._write_lock()
-        for name, c in self.connectors.items():
-            try:
-                await c.start()
-            except Exception as e:
-                self._state(name, "error", f"could not start: {e}")
-                continue
-            await self._record_account(name, c)
+        # ingest runs first: a delivery is answered only once it can be stored, and a bridge
+        # whose API hangs at start-up must not hold up the intake of the others' events
         tasks = [asyncio.create_task(self._ingest_loop(), name="ingest"),
                  asyncio.create_task(self.executor.run_forever(self.stop_event), name="outbox"),
                  asyncio.create_task(self._jobs_loop(), name="jobs"),
                  asyncio.create_task(self._lock_loop(), name="lock")]
-        for name, c in self.connectors.items():
-            if "poll" in c.intake:
-                tasks.append(asyncio.create_task(self._poll_loop(name, c), name=f"poll:{name}"))
+        tasks += [asyncio.create_task(self._bring_up(name, c), name=f"start:{name}")
+                  for name, c in self.connectors.items()]
         tasks += [asyncio.create_task(t) if asyncio.iscoroutine(t) else t for t in extra_tasks]
         try:
             await self.stop_event.wait()
@@ -179,6 +163,17 @@ class Runtime:
             await asyncio.gather(*tasks, return_exceptions=True)
             self.flush()  # the in-flight batch is committed
             self._clear_lock()
+
+    async def _bring_up(self, name: str, c: Connector) -> None:
+        """Start a connector, ask the platform who we are, then poll if it pulls."""
+        try:
+            await c.start()
+        except Exception as e:
+            self._state(name, "error", f"could not start: {e}")
+            return
+        await self._record_account(name, c)
+        if "poll" in c.intake:
+            await self._poll_loop(name, c)
 
     def _mark_offline(self) -> None:
         """Nothing receives for these connections once the engine stops: say so, so a
@@ -210,49 +205,39 @@ class Runtime:
 
     def flush(self) -> int:
         """Ingest everything queued now (and store dead letters and states)."""
-        n = 0
-        while True:
-            batch = self._take(self._batch_limit())
-            if not batch:
-                break
-            n += self._ingest(batch)
+        n = self.intake.drain()
         self._drain_side_queues()
+        self._sync_stats()
         return n
 
-    def _batch_limit(self) -> int:
-        return batch_limit(self.queue.qsize(), self.batch_size, self.backlog_batch_size)
+    def _store_batch(self, batch: list[Event]) -> tuple[int, int]:
+        res = self.engine.ingest(batch)
+        return res.stored, res.duplicates
 
-    def _take(self, limit: int) -> list[Event]:
-        out: list[Event] = []
-        while len(out) < limit:
-            try:
-                out.append(self.queue.get_nowait())
-            except queue.Empty:
-                break
-        return out
-
-    def _ingest(self, batch: list[Event]) -> int:
-        try:
-            res = self.engine.ingest(batch)
-        except Exception as e:  # keep the events: store each as a dead letter with the reason
-            log.exception("ingest failed")
-            self.errors.append(f"ingest: {e}")
-            for ev in batch:
-                self.engine.dead_letter(DeadLetter(ev.connection, "ingest", f"{type(e).__name__}: {e}",
-                                                   repr(ev).encode()))
-            return 0
-        self.stats.ingested += res.stored
-        self.stats.duplicates += res.duplicates
-        self.stats.batches += 1
-        return res.stored
+    def _sync_stats(self) -> None:
+        i = self.intake
+        self.stats.ingested, self.stats.duplicates, self.stats.batches = i.stored, i.duplicates, i.batches
 
     def _drain_side_queues(self) -> None:
+        """Store queued dead letters and connection states; a write that fails is a store
+        fault (logged, 503 on webhooks), and the letter waits for the next round."""
+        try:
+            self._drain_side_queues_once()
+        except Exception as e:  # noqa: BLE001 - never let the ingest task end on it
+            log.error("could not store dead letters or states: %s: %s", type(e).__name__, e)
+            self.intake.store_failed(e)
+
+    def _drain_side_queues_once(self) -> None:
         while True:
             try:
                 letter = self.dead.get_nowait()
             except queue.Empty:
                 break
-            self.engine.dead_letter(letter)
+            try:
+                self.engine.dead_letter(letter)
+            except Exception:
+                self.dead.put(letter)
+                raise
             self.stats.dead_letters += 1
         while True:
             try:
@@ -267,16 +252,41 @@ class Runtime:
             self.ws.audit("connection_" + state, "connection", name, {"error": error}, actor=f"connection:{name}")
 
     async def _ingest_loop(self) -> None:
+        """Wake when events are queued and store them, a batch per transaction: while one
+        batch commits, the deliveries arriving meanwhile form the next (group commit), so
+        each waits about one commit and batches grow with the load. Never ends on an error:
+        a store fault is logged, held events are retried with growing pauses."""
+        intake = self.intake
+        intake.bind(asyncio.get_running_loop())
+        intake.ready = True
+        delay = self.fault_retry
         while True:
-            await asyncio.sleep(self.batch_wait)
-            # drain everything queued, a batch per transaction: one batch per wake-up
-            # would cap throughput at batch_size / batch_wait events per second
-            while True:
-                batch = self._take(self._batch_limit())
-                if not batch:
-                    break
-                await asyncio.to_thread(self._ingest, batch)
-            self._drain_side_queues()
+            try:
+                if intake.fault:
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 30.0)
+                    await asyncio.to_thread(intake.retry_held)
+                    await asyncio.to_thread(intake.probe, self._probe_write)
+                    if intake.fault:
+                        intake.hold_queued()  # answered 503 now, stored when the store writes again
+                        continue
+                delay = self.fault_retry
+                await intake.wait(self.batch_wait)
+                while not intake.fault:
+                    batch = intake.take()
+                    if not batch:
+                        break
+                    await asyncio.to_thread(intake.ingest, batch)
+                await asyncio.to_thread(self._drain_side_queues)
+                self._sync_stats()
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:  # noqa: BLE001 - logged and noted; the loop goes on
+                log.exception("ingest loop error")
+                intake.store_failed(e)
+
+    def _probe_write(self) -> None:
+        self.ws.store.set_meta("intake.probe", str(time.time()))
 
     async def _poll_loop(self, name: str, c: Connector) -> None:
         while True:

@@ -62,7 +62,7 @@ async def serve_workspace(ws: Workspace, *, host: str, port: int, stop: asyncio.
     """Run the runtime and the webhook server on ``ws`` until ``stop`` is set."""
     rt = runtime or Runtime(ws, role="serve")
     app = build_app(rt.connectors, max_body_bytes=ws.settings.serve.max_body_bytes,
-                    dead_letter=rt.dead.put)
+                    dead_letter=rt.dead.put, unavailable=rt.intake.unavailable)
     config = uvicorn.Config(app, host=host, port=port, lifespan="off", log_config=None, access_log=False,
                             log_level="warning", timeout_graceful_shutdown=3)
     server = _Server(config)
@@ -78,9 +78,10 @@ async def serve_workspace(ws: Workspace, *, host: str, port: int, stop: asyncio.
             stop.set()
 
     async def announce() -> None:
-        while not server.started and not stop.is_set():
+        # ready when the server listens and the store takes events (until then webhooks get 503)
+        while not (server.started and rt.intake.ready) and not stop.is_set():
             await asyncio.sleep(0.02)
-        if server.started:
+        if server.started and rt.intake.ready:
             for url, name, _route in app.routes():
                 log.info("webhook for %s: http://%s:%s%s", name, host, port, url)
             log.info("shequn serve: %d connections, webhooks on http://%s:%s", len(rt.connectors), host, port)

@@ -13,10 +13,12 @@ What the server guarantees, whatever the connector:
 - a handler's ``WebhookResult.error`` (bad signature 401/403, malformed body 400)
   stores a dead letter and nothing else; a handler that raises answers 500 and
   stores a dead letter, and the server keeps serving;
-- accepted events go to the connection's sink (the runtime's batched ingest), so the
-  answer does not wait for a database write.
-
-``GET /healthz`` answers ``ok`` for uptime checks and reverse proxies.
+- accepted events go to the connection's sink (the runtime's batched ingest) and the
+  connector's answer (QQ: 204) is sent only once they are stored: a platform that got a
+  2xx does not deliver again (console.intake). While the store is not taking events
+  (start-up, a full disk, a write error) a webhook is answered 503 with ``Retry-After``,
+  so the platform keeps the event; ``GET /healthz`` answers 200 ``ok`` only when events
+  can be stored, 503 and the reason otherwise (for uptime checks and reverse proxies).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ log = logging.getLogger("shequn.webhooks")
 Receive = Callable[[], Awaitable[dict]]
 Send = Callable[[dict], Awaitable[None]]
 DEAD_HEAD_BYTES = 64 * 1024  # what is kept of an oversized body
+RETRY_AFTER = b"5"  # seconds, on a 503: the store is starting or cannot write
 
 
 class WebhookApp:
@@ -43,8 +46,10 @@ class WebhookApp:
     connection (404s)."""
 
     def __init__(self, connectors: dict[str, Connector], *, max_body_bytes: int = 1_048_576,
-                 dead_letter: Callable[[DeadLetter], None] | None = None):
+                 dead_letter: Callable[[DeadLetter], None] | None = None,
+                 unavailable: Callable[[], str | None] = lambda: None):
         self.connectors = connectors
+        self.unavailable = unavailable  # why events cannot be stored now (None: they can)
         self.max_body_bytes = max_body_bytes
         self.fallback_dead_letter = dead_letter
         self.requests = 0
@@ -88,7 +93,8 @@ class WebhookApp:
         path, method = scope["path"], scope["method"].upper()
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         if path == "/healthz" and method in ("GET", "HEAD"):
-            await _respond(send, 200, b"ok")
+            why = self.unavailable()
+            await (_respond(send, 200, b"ok") if why is None else _respond(send, 503, why.encode(), retry=True))
             return
         connector, name, route = self.find(path)
         if route is None:
@@ -114,6 +120,10 @@ class WebhookApp:
                        body[:DEAD_HEAD_BYTES], headers)
             await _respond(send, 413, b"request body too large")
             return
+        why = self.unavailable()
+        if why is not None:  # not stored, so not acknowledged: the platform keeps the event
+            await _respond(send, 503, why.encode(), retry=True)
+            return
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
         rest = path[len(f"/hooks/{connector.platform}/{name}"):]
         req = WebhookRequest(method=method, path=rest, query=query, headers=headers, body=body)
@@ -129,8 +139,14 @@ class WebhookApp:
             self.refused += 1
             self._dead(connector, name, result.error, body, headers)
         if result.events:
+            receipt = connector.sink.events(result.events)
+            if receipt is not None:
+                try:
+                    await receipt.wait()
+                except Exception as e:  # noqa: BLE001 - StoreUnavailable, or the loop closing
+                    await _respond(send, 503, f"not stored: {e}".encode(), retry=True)
+                    return
             self.accepted += len(result.events)
-            connector.sink.events(result.events)
         await _respond(send, result.status, result.body, result.content_type)
 
     def _dead(self, connector: Connector | None, name: str | None, error: str, body: bytes,
@@ -164,8 +180,11 @@ async def _read(receive: Receive, limit: int) -> tuple[bytes, bool]:
     return b"".join(chunks), too_big
 
 
-async def _respond(send: Send, status: int, body: bytes = b"", content_type: str = "text/plain; charset=utf-8") -> None:
+async def _respond(send: Send, status: int, body: bytes = b"", content_type: str = "text/plain; charset=utf-8",
+                   retry: bool = False) -> None:
     headers: list[tuple[bytes, bytes]] = [] if status == 204 else [(b"content-length", str(len(body)).encode())]
+    if retry:
+        headers.append((b"retry-after", RETRY_AFTER))
     if body and status != 204:
         headers.append((b"content-type", content_type.encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -173,9 +192,11 @@ async def _respond(send: Send, status: int, body: bytes = b"", content_type: str
 
 
 def build_app(connectors: dict[str, Connector], *, max_body_bytes: int = 1_048_576,
-              dead_letter: Callable[[DeadLetter], None] | None = None) -> WebhookApp:
-    """The app for these connectors (only those that declare webhook routes get URLs)."""
-    return WebhookApp(connectors, max_body_bytes=max_body_bytes, dead_letter=dead_letter)
+              dead_letter: Callable[[DeadLetter], None] | None = None,
+              unavailable: Callable[[], str | None] = lambda: None) -> WebhookApp:
+    """The app for these connectors (only those that declare webhook routes get URLs);
+    ``unavailable`` says why events cannot be stored now (None: they can)."""
+    return WebhookApp(connectors, max_body_bytes=max_body_bytes, dead_letter=dead_letter, unavailable=unavailable)
 
 
 __all__ = ["WebhookApp", "build_app"]

@@ -77,7 +77,7 @@ def test_stop_commits_in_flight_batch(tmp_path):
     p = make_config(tmp_path, base=CONFIG)
     ws = Workspace.open(p, pm=get_plugin_manager(load_entrypoints=False, extra=[("pong", Pong())]))
     rt = Runtime(ws, batch_wait=60)  # the loop would not get to it before the stop
-    rt.queue.put(Event("p1", "late", Kind.MESSAGE, 1_700_000_100, group="g", user="u", text="late"))
+    rt.intake.put([Event("p1", "late", Kind.MESSAGE, 1_700_000_100, group="g", user="u", text="late")])
     asyncio.run(run_runtime_until(rt, lambda: True, timeout=0.1))
     assert ws.store.scalar("SELECT count(*) FROM messages WHERE platform_msg_id = 'late'") == 1
 

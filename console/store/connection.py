@@ -116,7 +116,12 @@ class Store:
                 raise
             else:
                 conn.tx_depth = 0
-                conn.execute("COMMIT")
+                try:
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:  # a failed COMMIT (a full disk, an I/O error) may leave it open
+                        conn.execute("ROLLBACK")
+                    raise
 
     def _begin_immediate(self, conn: sqlite3.Connection) -> None:
         # busy_timeout covers BEGIN IMMEDIATE too; retry a few times on top for long holders.

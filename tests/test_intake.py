@@ -1,0 +1,180 @@
+"""Durable intake (issue 16): a webhook's 2xx means its event is stored; until the store
+takes events, and while it cannot write, webhooks answer 503 and /healthz fails."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import sqlite3
+
+import httpx
+
+from console.runtime import Runtime
+from console.webhooks import build_app
+from console.workspace import Workspace
+from tests.conftest import make_config
+
+CONFIG = """
+[operator]
+name = "tester"
+timezone = "Asia/Shanghai"
+
+[database]
+path = "i.db"
+
+[connections.qq1]
+platform = "qq"
+enabled = true
+base_url = "http://127.0.0.1:9"
+secret = "sec"
+"""
+
+
+def body_of(i: int, text: str = "hi") -> bytes:
+    return json.dumps({"time": 1_700_000_000 + i, "self_id": 10001, "post_type": "message", "message_type": "group",
+                       "message_id": i, "group_id": 1, "user_id": 40 + i, "message": text,
+                       "sender": {"nickname": f"u{i}"}}).encode()
+
+
+async def post(client: httpx.AsyncClient, body: bytes) -> httpx.Response:
+    sig = "sha1=" + hmac.new(b"sec", body, hashlib.sha1).hexdigest()
+    # the bound only turns a hang (an answer that never comes) into a failure
+    return await asyncio.wait_for(client.post("/hooks/qq/qq1", content=body, headers={
+        "X-Signature": sig, "Content-Type": "application/json"}), 60)
+
+
+class FullDisk:
+    """The store's COMMIT fails as SQLite's does on a full disk, while ``armed``."""
+
+    def __init__(self, store):
+        self.armed = False
+        self.commits_refused = 0
+        execute = store.conn.execute
+
+        def guarded(sql, *args):
+            if self.armed and sql == "COMMIT":
+                self.commits_refused += 1
+                raise sqlite3.OperationalError("database or disk is full")
+            return execute(sql, *args)
+
+        store.conn.execute = guarded
+
+
+def setup(tmp_path, **kw):
+    ws = Workspace.open(make_config(tmp_path, base=CONFIG))
+    rt = Runtime(ws, **kw)
+    app = build_app(rt.connectors, dead_letter=rt.dead.put, unavailable=rt.intake.unavailable)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+    return ws, rt, client
+
+
+@contextlib.asynccontextmanager
+async def running(rt: Runtime):
+    stop = asyncio.Event()
+    task = asyncio.create_task(rt.run(stop))
+    await until(lambda: rt.intake.ready, "the ingest loop")
+    try:
+        yield task
+    finally:
+        stop.set()
+        await task
+
+
+async def until(cond, what: str, rounds: int = 2000) -> None:
+    """Yield to the loop until ``cond()`` holds (bounded by rounds, not by a clock)."""
+    for _ in range(rounds):
+        if cond():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError(f"never happened: {what}")
+
+
+def messages(ws) -> int:
+    return ws.store.scalar("SELECT count(*) FROM messages")
+
+
+async def test_a_webhook_is_answered_only_once_its_event_is_stored(tmp_path):
+    # batch_wait=60: a loop that batched on a timer would not store it before answering
+    ws, rt, client = setup(tmp_path, batch_wait=60)
+    async with running(rt):
+        for i in range(3):
+            r = await post(client, body_of(i))
+            assert r.status_code == 204
+            assert messages(ws) == i + 1  # stored when answered, not later
+        r = await post(client, body_of(1))  # a redelivery is answered too, and stored once
+        assert r.status_code == 204 and messages(ws) == 3
+    ws.close()
+
+
+async def test_webhooks_answer_503_until_the_store_takes_events(tmp_path):
+    ws, rt, client = setup(tmp_path)
+    r = await post(client, body_of(1))  # the runtime's ingest loop has not started
+    assert r.status_code == 503 and r.headers["retry-after"] == "5" and "starting" in r.text
+    assert rt.queue.qsize() == 0  # refused, not queued: the bridge keeps it
+    health = await client.get("/healthz")
+    assert health.status_code == 503 and "starting" in health.text
+    async with running(rt):
+        assert (await client.get("/healthz")).status_code == 200
+        assert (await post(client, body_of(1))).status_code == 204
+    assert messages(ws) == 1
+    ws.close()
+
+
+async def test_a_full_disk_answers_503_fails_health_and_loses_nothing(tmp_path, caplog):
+    ws, rt, client = setup(tmp_path)
+    disk = FullDisk(ws.store)
+    rt.fault_retry = 0.01
+    caplog.set_level(logging.INFO, "shequn")
+    async with running(rt) as task:
+        assert (await post(client, body_of(1))).status_code == 204
+        disk.armed = True
+        r = await post(client, body_of(2))
+        assert r.status_code == 503 and "disk is full" in r.text and r.headers["retry-after"] == "5"
+        health = await client.get("/healthz")
+        assert health.status_code == 503 and "disk is full" in health.text
+        r = await post(client, body_of(3))  # refused at once while the store cannot write
+        assert r.status_code == 503 and "store cannot write" in r.text
+        assert any("cannot write" in m and "database or disk is full" in m for m in caplog.messages)
+        await until(lambda: disk.commits_refused >= 3, "retries while the disk is full")
+        assert not task.done() and messages(ws) == 1
+        disk.armed = False  # space returns
+        await until(lambda: rt.intake.unavailable() is None, "the store writing again")
+        assert (await client.get("/healthz")).status_code == 200
+        for i in (2, 3):  # the bridge delivers again what was not acknowledged
+            assert (await post(client, body_of(i))).status_code == 204
+        assert messages(ws) == 3
+        assert any("writes again" in m for m in caplog.messages)
+    ws.close()
+
+
+def test_events_taken_when_the_store_fails_are_held_and_stored_when_it_writes_again():
+    """A WebSocket or polled event has nobody to answer 503 to: it is held, not dropped."""
+    from console.intake import Intake
+    from console.model import Event, Kind
+
+    stored: list[str] = []
+    full = [True]
+
+    def ingest(events):
+        if full[0]:
+            raise sqlite3.OperationalError("database or disk is full")
+        stored.extend(e.id for e in events)
+        return len(events), 0
+
+    intake = Intake(ingest, lambda letter: None)
+    a = intake.put([Event("c", "a", Kind.MESSAGE, 1)])
+    intake.put([Event("c", "b", Kind.MESSAGE, 2)], receipt=False)
+    intake.ready = True
+    assert intake.drain() == 0 and stored == []
+    assert "disk is full" in str(a.future.exception()) and "disk is full" in intake.unavailable()
+    assert [e.id for e, _ in intake.held] == ["a", "b"]
+    c = intake.put([Event("c", "c", Kind.MESSAGE, 3)])
+    intake.hold_queued()  # what the loop does while the fault lasts: answer now, keep the event
+    assert c.future.exception() is not None and [e.id for e, _ in intake.held] == ["a", "b", "c"]
+    full[0] = False
+    assert intake.drain() == 3 and stored == ["a", "b", "c"]
+    assert intake.unavailable() is None and intake.held == []
