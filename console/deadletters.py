@@ -106,6 +106,7 @@ def replay(ws, ids: list[int], engine=None) -> list[dict[str, Any]]:
                 res = engine.ingest([ev])
                 c.execute("UPDATE dead_letters SET status = 'replayed', replayed_at = ? WHERE id = ?", (ws.now(), lid))
         except Exception as e:  # noqa: BLE001 - the outcome says why, the letter stays
+            engine.forget_caches()  # the rollback may have taken rows they name
             why = f"{type(e).__name__}: {e}"
             ws.store.write_one("UPDATE dead_letters SET error = ? WHERE id = ?", (why, lid))
             out.append({"id": lid, "outcome": "failed", "why": why})

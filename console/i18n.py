@@ -232,6 +232,17 @@ ZH_CN.update({
     "low_need": "低需求",
 })
 
+#: ``shequn deadletters`` (console/cli/deadletter_verbs.py).
+ZH_CN.update({
+    "dead letter": "条死信", "dead letters": "条死信", "{total} {noun}; page {page} of {pages}":
+        "共 {total} {noun}；第 {page} / {pages} 页", "no dead letter {id}": "没有编号为 {id} 的死信",
+    "name letter ids, or --all": "请给出死信编号，或使用 --all", "replayed": "已重放", "failed": "失败",
+    "skipped": "跳过", "missing": "不存在", "stored": "已入库", "already stored": "此前已入库",
+    "already replayed": "已重放过", "no such dead letter": "没有这条死信",
+    "{done} of {total} replayed": "{total} 条中已重放 {done} 条",
+    "{count} dead letters deleted": "已删除 {count} 条死信", "1 dead letter deleted": "已删除 1 条死信",
+})
+
 
 def translate(text: str, lang: str, extra: dict[str, dict[str, str]] | None = None) -> str:
     """``text`` in ``lang``: a plugin's translation, else the host's, else ``text``."""

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORE_TABLES = {
     "migrations", "meta", "connections", "groups", "people", "identities", "memberships", "roles", "messages",
     "events", "speaker_days", "rollups_daily", "join_requests", "rules", "cases", "actions", "tasks", "alerts",
-    "audit_log", "tags", "orders", "costs", "exposure", "dead_letters",
+    "audit_log", "tags", "orders", "costs", "exposure", "dead_letters", "refused_requests",
 }
 
 
@@ -57,6 +57,10 @@ def test_core_schema_pinned(tmp_path):
                                                  " AND tbl_name IN ('alerts', 'tasks') AND sql IS NOT NULL")}
     assert set(idx) == {"alerts_open", "tasks_open"}
     assert "WHERE resolved_at IS NULL" in idx["alerts_open"] and "WHERE status = 'open'" in idx["tasks_open"]
+    # m008_ingest_faults: replayed dead letters say when; refused requests are counted per day and cause
+    assert [c.name for c in s.db["dead_letters"].columns][-2:] == ["status", "replayed_at"]
+    assert [c.name for c in s.db["refused_requests"].columns] == [
+        "id", "day", "cause", "connection", "count", "first_at", "last_at", "sample"]
     assert s.scalar("PRAGMA integrity_check") == "ok"
 
 

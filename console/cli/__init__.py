@@ -45,6 +45,9 @@ from .queue_verbs import alerts_group, tasks_group  # noqa: E402
 
 cli.add_command(tasks_group)
 cli.add_command(alerts_group)
+from .deadletter_verbs import deadletters_group  # noqa: E402
+
+cli.add_command(deadletters_group)
 from ..sync import sync_cmd  # noqa: E402
 
 cli.add_command(sync_cmd)

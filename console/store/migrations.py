@@ -105,9 +105,33 @@ def m006_alert_snooze(store) -> None:
     """)
 
 
+def m008_ingest_faults(store) -> None:
+    # Issue 16. A dead letter of failed ingest is replayed by ``shequn deadletters replay``,
+    # which marks it ``replayed`` and when; the list reads letters by status, newest first.
+    # Refused webhook requests (bad signature, unknown connection, too large) are no longer
+    # stored in full: one row per day, cause and connection counts them and keeps a short
+    # sample of the first (console/refusals.py caps the rows a day and the sample's size).
+    run_script(store, """
+        ALTER TABLE dead_letters ADD COLUMN replayed_at INTEGER;
+        CREATE INDEX dead_letters_status ON dead_letters(status, id);
+        CREATE TABLE refused_requests (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,
+            cause TEXT NOT NULL,
+            connection TEXT NOT NULL,
+            count INTEGER NOT NULL CHECK (count >= 0),
+            first_at INTEGER NOT NULL,
+            last_at INTEGER NOT NULL,
+            sample TEXT NOT NULL DEFAULT '',
+            UNIQUE (day, cause, connection)
+        );
+    """)
+
+
 CORE_MIGRATIONS = [("m001_core", m001_core), ("m002_people_insiders", m002_people_insiders),
                    ("m003_rules_version", m003_rules_version),
                    ("m004_join_requests_by_group", m004_join_requests_by_group),
                    ("m007_case_outcomes", m007_case_outcomes),
                    ("m005_join_request_outcomes", m005_join_request_outcomes),
-                   ("m006_alert_snooze", m006_alert_snooze)]
+                   ("m006_alert_snooze", m006_alert_snooze),
+                   ("m008_ingest_faults", m008_ingest_faults)]
