@@ -178,3 +178,24 @@ def test_events_taken_when_the_store_fails_are_held_and_stored_when_it_writes_ag
     full[0] = False
     assert intake.drain() == 3 and stored == ["a", "b", "c"]
     assert intake.unavailable() is None and intake.held == []
+
+
+async def test_a_dead_letter_that_cannot_be_written_is_logged_kept_and_written_later(tmp_path, caplog):
+    from console.model import DeadLetter
+
+    ws, rt, client = setup(tmp_path)
+    disk = FullDisk(ws.store)
+    rt.fault_retry = 0.01
+    caplog.set_level(logging.INFO, "shequn")
+    async with running(rt) as task:
+        disk.armed = True
+        letter = DeadLetter("qq1", "websocket", "qq1: not a usable OneBot event", b"{}")
+        rt.connectors["qq1"].sink.dead_letter(letter)
+        await until(lambda: rt.intake.fault is not None, "the failed write noticed")
+        assert "disk is full" in (await client.get("/healthz")).text
+        assert any("could not store dead letters" in m for m in caplog.messages)
+        disk.armed = False
+        await until(lambda: ws.store.scalar("SELECT count(*) FROM dead_letters") == 1, "the letter written")
+        await until(lambda: rt.intake.unavailable() is None, "the store writing again")
+        assert not task.done()
+    ws.close()
