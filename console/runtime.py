@@ -28,6 +28,7 @@ from .engine import Engine
 from .intake import BACKLOG_BATCH, Intake, Receipt, batch_limit  # noqa: F401  (batch_limit: re-exported)
 from .model import DeadLetter, Event
 from .outbox import Executor
+from .refusals import Refusals
 from .workspace import Workspace
 
 log = logging.getLogger("shequn.runtime")
@@ -98,6 +99,7 @@ class Runtime:
         self.intake = Intake(self._store_batch, self.engine.dead_letter, batch_size=batch_size,
                              backlog_batch_size=backlog_batch_size)
         self.queue = self.intake.queue  # (event, receipt) pairs
+        self.refusals = Refusals()  # refused webhook requests, counted (console.refusals)
         self.dead: queue.Queue[DeadLetter] = queue.Queue()
         self.states: queue.Queue[tuple[str, str, str | None]] = queue.Queue()
         self.progress: dict[str, tuple[int, int, str]] = {}
@@ -228,6 +230,7 @@ class Runtime:
             self.intake.store_failed(e)
 
     def _drain_side_queues_once(self) -> None:
+        self.refusals.flush(self.ws.store)
         while True:
             try:
                 letter = self.dead.get_nowait()

@@ -62,7 +62,8 @@ async def serve_workspace(ws: Workspace, *, host: str, port: int, stop: asyncio.
     """Run the runtime and the webhook server on ``ws`` until ``stop`` is set."""
     rt = runtime or Runtime(ws, role="serve")
     app = build_app(rt.connectors, max_body_bytes=ws.settings.serve.max_body_bytes,
-                    dead_letter=rt.dead.put, unavailable=rt.intake.unavailable)
+                    dead_letter=rt.dead.put, unavailable=rt.intake.unavailable,
+                    refusals=rt.refusals)
     config = uvicorn.Config(app, host=host, port=port, lifespan="off", log_config=None, access_log=False,
                             log_level="warning", timeout_graceful_shutdown=3)
     server = _Server(config)

@@ -6,13 +6,16 @@ signatures are checked over the exact bytes the platform signed.
 
 What the server guarantees, whatever the connector:
 
-- a body larger than ``max_body_bytes`` is refused with 413 before it is read in
-  full, and recorded as a dead letter (its head only);
-- an unknown platform/connection/route is 404 (and a dead letter, so a mistyped URL
-  in a bridge's config shows up in the console instead of vanishing);
-- a handler's ``WebhookResult.error`` (bad signature 401/403, malformed body 400)
-  stores a dead letter and nothing else; a handler that raises answers 500 and
-  stores a dead letter, and the server keeps serving;
+- a body larger than ``max_body_bytes`` is refused with 413 before it is read in full;
+- an unknown platform/connection/route is 404;
+- a handler's refusal (``WebhookResult.error`` with 401/403: unsigned, bad signature);
+- these three are requests nobody authenticated, so they are counted, not stored
+  (console.refusals: per day, cause and connection, with a short sample, capped and
+  kept 30 days): the URL cannot fill the disk, and a mistyped URL in a bridge's config
+  still shows up;
+- any other ``WebhookResult.error`` (a signed but malformed body, 400) stores a dead
+  letter; a handler that raises answers 500 and stores a dead letter (the body's head),
+  and the server keeps serving;
 - accepted events go to the connection's sink (the runtime's batched ingest) and the
   connector's answer (QQ: 204) is sent only once they are stored: a platform that got a
   2xx does not deliver again (console.intake). While the store is not taking events
@@ -29,6 +32,7 @@ from urllib.parse import parse_qsl
 
 from .connector import Connector, Route, WebhookRequest
 from .model import DeadLetter
+from .refusals import Refusals
 
 log = logging.getLogger("shequn.webhooks")
 
@@ -47,8 +51,9 @@ class WebhookApp:
 
     def __init__(self, connectors: dict[str, Connector], *, max_body_bytes: int = 1_048_576,
                  dead_letter: Callable[[DeadLetter], None] | None = None,
-                 unavailable: Callable[[], str | None] = lambda: None):
+                 unavailable: Callable[[], str | None] = lambda: None, refusals: Refusals | None = None):
         self.connectors = connectors
+        self.refusals = refusals if refusals is not None else Refusals()
         self.unavailable = unavailable  # why events cannot be stored now (None: they can)
         self.max_body_bytes = max_body_bytes
         self.fallback_dead_letter = dead_letter
@@ -101,7 +106,9 @@ class WebhookApp:
             body, _ = await _read(receive, self.max_body_bytes)
             what = (f"no connection {name!r} for this platform" if connector is None and name
                     else f"connection {name!r} has no route {path!r}" if connector else "not a webhook URL")
-            self._dead(connector, name, f"404 {method} {path}: {what}", body, headers)
+            cause = "404 unknown connection" if connector is None and name else \
+                "404 unknown route" if connector else "404 not a webhook URL"
+            self._refused(cause, name, method, path, f"not found: {what}", body)
             await _respond(send, 404, f"not found: {what}".encode())
             return
         assert connector is not None and name is not None
@@ -110,14 +117,14 @@ class WebhookApp:
             return
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
-            self._dead(connector, name, f"413: body of {declared} bytes is over serve.max_body_bytes "
-                       f"({self.max_body_bytes})", b"", headers)
+            self._refused("413 body too large", name, method, path, f"body of {declared} bytes is over "
+                          f"serve.max_body_bytes ({self.max_body_bytes})", b"")
             await _respond(send, 413, b"request body too large")
             return
         body, too_big = await _read(receive, self.max_body_bytes)
         if too_big:
-            self._dead(connector, name, f"413: body over serve.max_body_bytes ({self.max_body_bytes})",
-                       body[:DEAD_HEAD_BYTES], headers)
+            self._refused("413 body too large", name, method, path,
+                          f"body over serve.max_body_bytes ({self.max_body_bytes})", body)
             await _respond(send, 413, b"request body too large")
             return
         why = self.unavailable()
@@ -132,11 +139,13 @@ class WebhookApp:
         except Exception as e:  # a connector bug must not take the server down
             log.exception("webhook handler of %s failed", name)
             self._dead(connector, name, f"500: the {connector.platform} handler raised {type(e).__name__}: {e}",
-                       body, headers)
+                       body[:DEAD_HEAD_BYTES], headers)
             await _respond(send, 500, b"internal error")
             return
-        if result.error:
+        if result.error and result.status in (401, 403):  # not authenticated: counted, not stored
             self.refused += 1
+            self._refused(f"{result.status} refused by the connector", name, method, path, result.error, body)
+        elif result.error:
             self._dead(connector, name, result.error, body, headers)
         if result.events:
             receipt = connector.sink.events(result.events)
@@ -148,6 +157,10 @@ class WebhookApp:
                     return
             self.accepted += len(result.events)
         await _respond(send, result.status, result.body, result.content_type)
+
+    def _refused(self, cause: str, name: str | None, method: str, path: str, error: str, body: bytes) -> None:
+        if self.refusals.note(cause, name, method, path, error, body):
+            log.warning("webhook request refused (%s): %s; further ones are counted in refused_requests", cause, error)
 
     def _dead(self, connector: Connector | None, name: str | None, error: str, body: bytes,
               headers: dict[str, str]) -> None:
@@ -193,10 +206,12 @@ async def _respond(send: Send, status: int, body: bytes = b"", content_type: str
 
 def build_app(connectors: dict[str, Connector], *, max_body_bytes: int = 1_048_576,
               dead_letter: Callable[[DeadLetter], None] | None = None,
-              unavailable: Callable[[], str | None] = lambda: None) -> WebhookApp:
+              unavailable: Callable[[], str | None] = lambda: None,
+              refusals: Refusals | None = None) -> WebhookApp:
     """The app for these connectors (only those that declare webhook routes get URLs);
     ``unavailable`` says why events cannot be stored now (None: they can)."""
-    return WebhookApp(connectors, max_body_bytes=max_body_bytes, dead_letter=dead_letter, unavailable=unavailable)
+    return WebhookApp(connectors, max_body_bytes=max_body_bytes, dead_letter=dead_letter, unavailable=unavailable,
+                      refusals=refusals)
 
 
 __all__ = ["WebhookApp", "build_app"]

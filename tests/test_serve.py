@@ -91,7 +91,9 @@ secret = "sec"
     assert proc.returncode == 0, err
     con = sqlite3.connect(tmp_path / "shequn.db")
     assert con.execute("SELECT count(*) FROM messages").fetchone()[0] == 20  # the last batch was committed
-    assert con.execute("SELECT count(*) FROM dead_letters").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM dead_letters").fetchone()[0] == 0  # a refusal is counted, not stored
+    assert con.execute("SELECT cause, connection, count FROM refused_requests").fetchall() == [
+        ("401 refused by the connector", "qq1", 1)]
     assert con.execute("SELECT value FROM meta WHERE key = 'engine.lock'").fetchone()[0] == ""
     log = (tmp_path / "serve.log").read_text()
     assert "webhook for qq1" in log and "stopped" in log and "unsigned" in err

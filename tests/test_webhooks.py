@@ -52,12 +52,15 @@ async def test_signed_event_is_accepted_with_204(setup):
     ({"X-Signature": "sha1=" + "0" * 40}, 403, "forged"),
     ({"X-Signature": "garbage"}, 403, "forged"),
 ])
-async def test_unsigned_or_forged_requests_store_only_a_dead_letter(setup, headers, status, words):
-    client, sink, _, _, _ = setup
-    r = await post(client, json.dumps(EVENT).encode(), **headers)
-    assert r.status_code == status
-    assert not sink.received
-    assert len(sink.dead) == 1 and words in sink.dead[0].error and "qq1" in sink.dead[0].error
+async def test_unsigned_or_forged_requests_are_counted_not_stored(setup, headers, status, words):
+    client, sink, _, _, app = setup
+    for _ in range(3):
+        r = await post(client, json.dumps(EVENT).encode(), **headers)
+        assert r.status_code == status
+    assert not sink.received and not sink.dead  # nobody authenticated them: no dead letter
+    (key, (count, _, _, sample)), = app.refusals._pending.items()
+    assert key[1:] == (f"{status} refused by the connector", "qq1") and count == 3
+    assert words in sample and sample.startswith("POST /hooks/qq/qq1")
 
 
 async def test_signature_is_checked_over_the_raw_bytes(setup):
@@ -68,10 +71,10 @@ async def test_signature_is_checked_over_the_raw_bytes(setup):
 
 
 async def test_wrong_account_is_refused(setup):
-    client, sink, _, _, _ = setup
+    client, sink, _, _, app = setup
     body = json.dumps(EVENT).encode()
     r = await post(client, body, **{"X-Signature": sign(body), "X-Self-ID": "777"})
-    assert r.status_code == 403 and "777" in sink.dead[0].error
+    assert r.status_code == 403 and "777" in next(iter(app.refusals._pending.values()))[3]
 
 
 @pytest.mark.parametrize("body,words", [(b"{not json", "not JSON"), (b"[1,2]", "not a usable OneBot event"),
@@ -83,20 +86,24 @@ async def test_malformed_bodies_get_400_and_a_dead_letter(setup, body, words):
     assert words in sink.dead[0].error and sink.dead[0].raw == body
 
 
-async def test_oversized_body_is_413(setup):
-    client, sink, _, _, _ = setup
+async def test_oversized_body_is_413_and_counted(setup):
+    client, sink, _, _, app = setup
     body = json.dumps(dict(EVENT, message="x" * 5000)).encode()
     r = await post(client, body, **{"X-Signature": sign(body)})
-    assert r.status_code == 413 and not sink.received and "max_body_bytes" in sink.dead[0].error
+    assert r.status_code == 413 and not sink.received and not sink.dead
+    (key, (count, _, _, sample)), = app.refusals._pending.items()
+    assert key[1:] == ("413 body too large", "qq1") and "max_body_bytes" in sample and len(sample) < 1000
 
 
 async def test_unknown_connection_platform_or_route_is_404(setup):
-    client, sink, other, fallback, _ = setup
+    client, sink, other, fallback, app = setup
     for path in ("/hooks/qq/nope", "/hooks/wechat/qq1", "/hooks/qq/qq2", "/elsewhere"):
         r = await post(client, b"{}", path=path)
         assert r.status_code == 404, path
-    assert len(fallback) == 3 and "nope" in fallback[0].error
-    assert len(other.dead) == 1  # qq2 exists but mounts no route: its own dead letter
+    assert not fallback and not other.dead and not sink.dead  # counted, not stored
+    causes = {k[1:]: v[0] for k, v in app.refusals._pending.items()}
+    assert causes == {("404 unknown connection", "nope"): 1, ("404 unknown connection", "qq1"): 1,
+                      ("404 unknown route", "qq2"): 1, ("404 not a webhook URL", ""): 1}
     assert (await client.get("/healthz")).text == "ok"
     assert (await client.get("/hooks/qq/qq1")).status_code == 405
 
