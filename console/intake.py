@@ -123,6 +123,7 @@ class Intake:
         self._lock = threading.Lock()  # one ingest at a time (the loop's thread, a flush at stop)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
+        self._loop_thread = 0
 
     # --- connectors' side ---------------------------------------------------------------
 
@@ -145,10 +146,15 @@ class Intake:
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop, self._wake = loop, asyncio.Event()
+        self._loop_thread = threading.get_ident()
 
     def wake(self) -> None:
         loop, wake = self._loop, self._wake
-        if loop is not None and wake is not None and not loop.is_closed():
+        if loop is None or wake is None or wake.is_set():
+            return
+        if threading.get_ident() == self._loop_thread:  # a webhook, on the loop: no self-pipe write
+            wake.set()
+        elif not loop.is_closed():
             try:
                 loop.call_soon_threadsafe(wake.set)
             except RuntimeError:  # the loop is closing
