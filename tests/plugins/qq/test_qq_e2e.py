@@ -99,6 +99,9 @@ self_id = "10001"
         await until(lambda: any(h["user_id"] == 51 for h in bot.handled_requests), what="rejection")
         rejected = [h for h in bot.handled_requests if h["user_id"] == 51][0]
         assert rejected["approve"] is False
+        # the bridge handled it; the outbox commits that result a moment later (with its next claim)
+        await until(lambda: ws.store.scalar("SELECT count(*) FROM actions WHERE status = 'done'") == 2,
+                    what="both results committed")
         reqs = {r["comment"]: r["status"] for r in ws.store.query("SELECT comment, status FROM join_requests")}
         assert reqs == {"答案是 42": "approved", "我是来发广告的": "rejected"}
         msg = ws.store.one("SELECT text, meta FROM messages")
