@@ -76,7 +76,8 @@ class KpiPanel(Vertical):
                         out.append(f"  {t(seg.replace('_', '-')):<8} {bar(share)} {share:.0%}")
                     continue
                 value = r["shown"] if r["value"] is not None else "—"
-                note = r.get("missing_input") or (r["note"] if r["value"] is None else "")
+                # missing_input is a flag; the words (what is missing, how to add it) are the note
+                note = r["note"] if r.get("missing_input") or r["value"] is None else ""
                 line = f"  {t(r['title'])}: [b]{esc(str(value))}[/]{arrow(r.get('change'))}"
                 if note:
                     line += f"  [dim]{esc(t(str(note)))}[/]"
