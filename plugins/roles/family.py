@@ -21,9 +21,11 @@ ACTOR = "plugin:roles"
 
 def on_joins(ws, events: list[Event]) -> int:
     """Give each joiner the family roles they hold in a sibling. Returns roles assigned."""
-    wanted = settings(ws).family_roles
     joins = [e for e in others_of(events) if e.kind == Kind.JOIN and e.group_id and e.person_id]
-    if not wanted or not joins:
+    if not joins:  # most batches are messages only: do not parse [roles] for them
+        return 0
+    wanted = settings(ws).family_roles
+    if not wanted:
         return 0
     marks = ",".join("?" * len(wanted))
     assigned = 0
