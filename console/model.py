@@ -213,8 +213,10 @@ class ActionResult:
         return cls(Status.DONE, message, data=data)
 
     @classmethod
-    def failed(cls, message: str) -> "ActionResult":
-        return cls(Status.FAILED, message)
+    def failed(cls, message: str, **data: Any) -> "ActionResult":
+        """Permanent. ``gone="member"|"message"|"request"`` says the platform no longer
+        knows the target: after a crash, the outbox reads that as the earlier attempt's effect."""
+        return cls(Status.FAILED, message, data=data)
 
     @classmethod
     def retry(cls, message: str, retry_after: float | None = None) -> "ActionResult":

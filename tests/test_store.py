@@ -61,6 +61,8 @@ def test_core_schema_pinned(tmp_path):
     assert [c.name for c in s.db["dead_letters"].columns][-2:] == ["status", "replayed_at"]
     assert [c.name for c in s.db["refused_requests"].columns] == [
         "id", "day", "cause", "connection", "count", "first_at", "last_at", "sample"]
+    # m011_in_doubt: an action left running by a crash stays in doubt until it ends
+    assert "in_doubt_since" in [c.name for c in s.db["actions"].columns]
     assert s.scalar("PRAGMA integrity_check") == "ok"
 
 

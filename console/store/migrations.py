@@ -128,10 +128,21 @@ def m008_ingest_faults(store) -> None:
     """)
 
 
+def m011_in_doubt(store) -> None:
+    # Issue 16. An action left running by a crash stays in doubt until it ends, across
+    # retries and further crashes (it was a prefix of last_error, which a retry replaced):
+    # a re-run answered "already gone" is done only for an action in doubt.
+    run_script(store, """
+        ALTER TABLE actions ADD COLUMN in_doubt_since INTEGER;
+        UPDATE actions SET in_doubt_since = updated_at WHERE status = 'pending' AND last_error LIKE 'in doubt:%';
+    """)
+
+
 CORE_MIGRATIONS = [("m001_core", m001_core), ("m002_people_insiders", m002_people_insiders),
                    ("m003_rules_version", m003_rules_version),
                    ("m004_join_requests_by_group", m004_join_requests_by_group),
                    ("m007_case_outcomes", m007_case_outcomes),
                    ("m005_join_request_outcomes", m005_join_request_outcomes),
                    ("m006_alert_snooze", m006_alert_snooze),
-                   ("m008_ingest_faults", m008_ingest_faults)]
+                   ("m008_ingest_faults", m008_ingest_faults),
+                   ("m011_in_doubt", m011_in_doubt)]

@@ -130,7 +130,8 @@ class Answers:
         flag = str(params.get("flag") or "")
         req = self.requests.get(flag)
         if req is None and flag.startswith("sb-"):
-            return Outcome(False, f"操作失败：申请不存在或已处理 (request {flag} is unknown, expired or already handled)")
+            return Outcome(False, f"操作失败：申请不存在或已处理 (request {flag} is unknown, expired or already handled)",
+                           {"gone": "request"})
         target = req["user"] if req else uid
         if not target:
             return Outcome(False, "操作失败：没有申请人 (no applicant)")
@@ -147,7 +148,8 @@ class Answers:
     def _act_reject_join(self, g: Group, uid, params, now) -> Outcome:
         flag = str(params.get("flag") or "")
         if flag not in self.requests and flag.startswith("sb-"):
-            return Outcome(False, f"操作失败：申请不存在或已处理 (request {flag} is unknown, expired or already handled)")
+            return Outcome(False, f"操作失败：申请不存在或已处理 (request {flag} is unknown, expired or already handled)",
+                           {"gone": "request"})
         self.requests.pop(flag, None)
         return Outcome(True, "已拒绝")
 

@@ -240,7 +240,8 @@ class SandboxConnector(Connector):
         if seen is not None:
             return seen
         outcome = self.world.apply(request.kind, request.group, request.user, dict(request.params), self.now())
-        result = ActionResult.done(outcome.message, **outcome.data) if outcome.ok else ActionResult.failed(outcome.message)
+        result = ActionResult.done(outcome.message, **outcome.data) if outcome.ok else \
+            ActionResult.failed(outcome.message, **outcome.data)  # gone="request": the outbox's in-doubt rule
         self._results[request.key] = result
         self._dirty = True
         if self.ws is not None and not self.ws.read_only:
