@@ -62,10 +62,19 @@ def decide_request(req: dict[str, Any], ws) -> Decision | None:
     verdict, reason, legal = evaluate(ws, req, group, adm["config"])
     if legal:  # the law's line, not the operator's policy, turned them away: say so in the rule
         return Decision("reject", reason, rule=LEGAL_LINE, dry_run=bool(adm["dry_run"]))
-    if verdict == "approve" and not adm["dry_run"] and req.get("referrer_person_id"):
+    if verdict == "approve" and not adm["dry_run"] and _within_line(ws, req.get("referrer_person_id")):
         ws.store.execute("UPDATE people SET referred_by = ? WHERE id = ? AND referred_by IS NULL AND ? != id",
                          (req["referrer_person_id"], pid, req["referrer_person_id"]))
     return Decision(verdict, reason, rule=adm["name"], dry_run=bool(adm["dry_run"]))
+
+
+def _within_line(ws, referrer: int | None) -> bool:
+    """Whether recording ``referrer`` as who brought the applicant keeps the chain within the
+    legal depth: an open group may admit the friend of a second-level member, but the chain
+    (分销裂变) must not grow a third level on record."""
+    if not referrer:
+        return False
+    return referrals.level(ws, referrer) + 1 <= settings_of(ws).referral_max_depth
 
 
 def route(ws, req: dict[str, Any], group: dict[str, Any], ov: dict[str, Any] | None) -> Decision:
@@ -100,8 +109,8 @@ def evaluate(ws, req: dict[str, Any], group: dict[str, Any], cfg: dict[str, Any]
     failed = [c for _, c in checks if c.ok is False]
     partial = [c for _, c in checks if c.ok is None]
     if cfg.get("combine", "any") == "any":
-        if passed:
-            return "approve", passed[0].reason, False
+        if passed:  # a legal line that failed is said too: the referral is then not recorded
+            return "approve", "; ".join([passed[0].reason] + [c.reason for c in failed if c.hard]), False
         if partial:
             return "hold", "; ".join(c.reason for c in partial), False
     else:
@@ -121,7 +130,17 @@ def _name(ws, pid: int | None) -> str:
 
 
 def check_open(ws, req, group, cfg) -> Check:
-    return Check(True, tr(ws, "Open entry"))
+    """Everyone passes; a referrer the applicant names is recorded when the chain stays
+    within the legal depth, and the reason says when it does not (nobody is turned away
+    from an open group for whom they know)."""
+    ref = req.get("referrer_person_id")
+    if not ref:
+        return Check(True, tr(ws, "Open entry"))
+    if _within_line(ws, ref):
+        return Check(True, tr(ws, "Open entry, referred by {name}", name=_name(ws, ref)))
+    return Check(True, tr(ws, "Open entry; the referral by {name} is not recorded: it would be level {level}, and "
+                              "chains stop at level {limit}", name=_name(ws, ref),
+                          level=referrals.level(ws, ref) + 1, limit=settings_of(ws).referral_max_depth))
 
 
 def check_invite(ws, req, group, cfg) -> Check:

@@ -3,7 +3,10 @@ overwritten: the meta key ``entry_rules.seeded`` records that seeding happened).
 
 The defaults admit by referral or by an admin's invitation and hold everyone else for a
 person (nobody is rejected by a default they did not choose; a campaign's keywords and
-codes are the operator's, added with ``api.add_campaign``), welcome newcomers per
+codes are the operator's, added with ``api.add_campaign``). Traffic groups (引流群) are
+the exception: their goal is follower growth, so they are open to anyone the door check
+(blacklist, recent penalties) lets through, and newcomer probation deals with whoever
+posts an ad first; holding "进群看看" there only loses the follower. Welcome newcomers per
 group type, and route newcomers of a full group to its siblings. The nickname format is
 seeded switched off: its fields depend on the operation.
 """
@@ -17,6 +20,8 @@ from .policies import PLUGIN, VALIDATORS
 DEFAULTS = [
     ("admission:all", "admission", "all", "", True,
      {"modes": ["referral", "invite"], "combine": "any", "on_fail": "hold"}),
+    ("admission:type:traffic", "admission", "type", "traffic", True,
+     {"modes": ["open"], "combine": "any", "on_fail": "hold"}),
     ("welcome:type:traffic", "welcome", "type", "traffic", True,
      {"template": "欢迎 {nickname} 加入「{group}」！先看看群公告，有问题随时问～ {rules}"}),
     ("welcome:type:welfare", "welcome", "type", "welfare", True,

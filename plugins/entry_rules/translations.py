@@ -14,6 +14,9 @@ ZH_CN = {
     "This group is full; you have been invited to {group} instead": "本群已满，已邀请你加入「{group}」",
     "Every group of family {family} is full; waiting for a new sibling group": "群矩阵「{family}」的群都已满，正在等待新群",
     "Open entry": "自由入群",
+    "Open entry, referred by {name}": "自由入群，由 {name} 推荐",
+    "Open entry; the referral by {name} is not recorded: it would be level {level}, and chains stop at level {limit}":
+        "自由入群；{name} 的推荐不记录：将是第 {level} 级，推荐关系最多 {limit} 级",
     "Invite-only: an admin or above must invite you": "邀请制：需由管理员或以上邀请入群",
     "Invite-only: {name} who invited you is not an admin of this group": "邀请制：邀请人 {name} 不是本群管理员",
     "Invited by {name} ({role})": "由 {name}（{role}）邀请",

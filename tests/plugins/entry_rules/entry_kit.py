@@ -47,3 +47,13 @@ def pid(ws, user):
 def actions(ws, kind=None):
     sql = "SELECT * FROM actions" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
     return ws.store.query(sql, (kind,) if kind else ())
+
+
+def welfare(ws, *groups):
+    """Make ``groups`` welfare groups (creating them if new), where the seeded defaults hold
+    a vague applicant for a person: groups are traffic groups by default, and traffic
+    groups are open by default (admission:type:traffic)."""
+    for g in groups:
+        ws.store.execute("INSERT INTO groups(connection_id, platform, platform_group_id, name, type)"
+                         " VALUES ('sandbox', 'sandbox', ?, ?, 'welfare') ON CONFLICT(connection_id, platform_group_id)"
+                         " DO UPDATE SET type = 'welfare'", (g, g))

@@ -53,9 +53,11 @@ def test_add_campaign_to_an_open_policy_is_refused(ws):
 
 def test_defaults_admit_genuine_answers_and_reject_nobody(ws):
     """Every answer a genuine sandbox applicant writes, against the seeded policy with the
-    sandbox's campaigns added: a named referral or a campaign passes, vague ones wait."""
+    sandbox's campaigns added: a named referral or a campaign passes, vague ones wait (in a
+    welfare group: traffic groups are open by default, test_entry_rules_traffic.py)."""
     add_campaign(ws, keywords=[k for k, _ in texts.CAMPAIGNS.values()], codes=[c for _, c in texts.CAMPAIGNS.values()])
     join(ws, "g1", "member", T0 - 1000)
+    ws.store.execute("UPDATE groups SET type = 'welfare' WHERE platform_group_id = 'g1'")
     t, seen = T0, {}
     for channel, (keyword, code) in texts.CAMPAIGNS.items():
         for tpl in texts.CAMPAIGN_ANSWERS:

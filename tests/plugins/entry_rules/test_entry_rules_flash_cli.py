@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from console.cli import build_cli
-from entry_kit import T0, actions, gid, join, pid, request
+from entry_kit import T0, actions, gid, join, pid, request, welfare
 from plugins.entry_rules import JOBS
 from plugins.entry_rules.api import PolicyError, draft_announcement, publish_announcement, queue, referral_tree, save_policy, set_closing
 
@@ -66,6 +66,7 @@ def cli_clock_at(monkeypatch, ts):
 
 def test_queue_and_decisions_from_the_cli(ws, config_path, monkeypatch):
     cli_clock_at(monkeypatch, T0 + 7200)
+    welfare(ws, "q1")
     join(ws, "q1", "bob", T0 - 100)
     save_policy(ws, "admission", {"modes": ["invite"], "on_fail": "hold"}, scope="all")
     r1 = request(ws, "q1", "dan", T0, inviter="bob")

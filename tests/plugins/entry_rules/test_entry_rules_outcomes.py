@@ -11,7 +11,7 @@ from console.engine import Engine
 from console.join_requests import RequestExpired, request_lifetime
 from console.model import ActionResult, Kind
 from console.outbox import Executor
-from entry_kit import T0, actions, ev, feed, join, request
+from entry_kit import T0, actions, ev, feed, join, request, welfare
 from plugins.entry_rules import JOBS
 from plugins.entry_rules.api import PolicyError, decide, queue
 from plugins.entry_rules.outcomes import expire_due
@@ -23,6 +23,7 @@ LIFE = 3 * 86400  # the sandbox forgets a request after 3 days
 @pytest.fixture
 def held(ws):
     """A request the seeded defaults hold (no referrer, no campaign code): waiting for a person."""
+    welfare(ws, "g1")
     join(ws, "g1", "bob", T0 - 1000)
     r = request(ws, "g1", "gus", T0, comment="想进群看看")
     assert r["status"] == "held"
@@ -84,6 +85,7 @@ def test_a_decision_checks_expiry_itself_before_the_job_ran(ws, held):
 
 
 def test_a_request_arriving_after_its_lifetime_is_expired_not_decided(ws):
+    welfare(ws, "g1")
     join(ws, "g1", "bob", T0 - 1000)
     e = ev(Kind.JOIN_REQUEST, "g1", "late", T0, nickname="late",
            data={"flag": "f-late", "comment": "", "sub_type": "add", "inviter": "bob"})
@@ -175,6 +177,7 @@ async def test_unknown_request_answer_marks_it_expired(ws, held):
 
 
 async def test_the_real_sandbox_says_unknown_request_and_it_expires(ws):
+    welfare(ws, "g1")
     join(ws, "g1", "bob", T0 - 100)
     feed(ws, [ev(Kind.JOIN_REQUEST, "g1", "dan", T0, nickname="dan", data={"flag": "sb-r999", "comment": "hi"})])
     rid = ws.store.scalar("SELECT id FROM join_requests WHERE platform_request_id = 'sb-r999'")
@@ -190,6 +193,7 @@ async def test_the_real_sandbox_says_unknown_request_and_it_expires(ws):
 def test_rule_decisions_and_dry_run_still_work(ws):
     from plugins.entry_rules.api import save_policy
 
+    welfare(ws, "g1")
     join(ws, "g1", "bob", T0 - 1000)
     ok = request(ws, "g1", "dan", T0, inviter="bob")  # the seeded referral entry settles it
     assert ok["status"] == "approving" and ok["decided_by"] == "rule:admission:all"

@@ -4,7 +4,7 @@ again only when the backlog grows into the next band or clears and comes back.""
 
 from __future__ import annotations
 
-from entry_kit import T0, request
+from entry_kit import T0, request, welfare
 from plugins.entry_rules.queue import flag_waiting
 
 HOUR = 3600
@@ -15,6 +15,7 @@ def open_alerts(ws):
 
 
 def test_resolved_queue_alert_returns_only_for_a_new_band(ws):
+    welfare(ws, "g1")
     for i in range(3):  # no referral, no campaign word: the seeded policy holds them for a person
         assert request(ws, "g1", f"u{i}", T0 + i)["status"] == "held"
     with ws.clock_at(T0 + 2 * HOUR):

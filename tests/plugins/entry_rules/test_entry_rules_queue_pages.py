@@ -128,9 +128,10 @@ def test_cli_approve_says_sent_and_wait_prints_the_platform_answer(ws, config_pa
     the action is carried out at once and its answer printed: the sandbox no longer knows
     this request, so it reads expired and the verb exits 2."""
     from console.model import Kind
-    from entry_kit import ev, feed
+    from entry_kit import ev, feed, welfare
     from test_entry_rules_flash_cli import cli_clock_at
 
+    welfare(ws, "g1")
     join(ws, "g1", "bob", T0 - 100)
     for user, flag in (("dan", "sb-r998"), ("eve", "sb-r999")):
         feed(ws, [ev(Kind.JOIN_REQUEST, "g1", user, T0, nickname=user, data={"flag": flag, "comment": "hi"})])
