@@ -126,3 +126,18 @@ async def test_the_sandbox_says_a_forgotten_join_request_is_gone():
                                         params={"flag": "sb-gone"}))
         assert res.status == Status.FAILED and res.data == {"gone": "request"} and "申请不存在" in res.message
         assert in_doubt_result(kind, res).status == Status.DONE
+
+
+async def test_qq_says_a_forgotten_join_request_is_gone():
+    """NapCat's "No such request" to an approve is a failure saying gone="request" (an
+    expiry for the entry plugin; done when the approve was in doubt); other refusals are not."""
+    from console.model import ActionRequest
+    from plugins.qq.answers import already_gone
+
+    async def call(*a, **k):  # a join request needs no member look-up
+        raise AssertionError("no bridge call expected")
+
+    req = ActionRequest(action_id=1, kind="approve_join", key="k", group="1", user="2", params={"flag": "f"})
+    res = await already_gone(call, req, ActionResult.failed("No such request"))
+    assert res.status == Status.FAILED and res.data == {"gone": "request"}
+    assert await already_gone(call, req, ActionResult.failed("群已满")) is None

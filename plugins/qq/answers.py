@@ -95,6 +95,7 @@ def read_answer(connection: str, action: str, resp: httpx.Response, bridge: dict
 _NOT_A_MEMBER = ("member_not_found", "人员不存在", "群员不存在", "群成员不存在", "不是群成员", "not a member",
                  "not in the group")
 _MESSAGE_GONE = ("message_not_found", "msg_not_found", "消息不存在", "已撤回", "已被撤回", "already recalled")
+_REQUEST_GONE = ("no such request", "request not found", "申请不存在", "请求不存在", "已处理", "已失效")
 _MEMBER_ID_GONE = re.compile(r"群成员\s*\d*\s*不存在")
 
 
@@ -116,6 +117,9 @@ async def already_gone(call: Callable[..., Awaitable[Any]], request: ActionReque
     "群聊不存在" for a missing member), the member look-up through ``call`` (the
     connector's bridge call) says the person is not there. None: the refusal stands."""
     k = request.kind
+    if failed.status == Status.FAILED and k in ("approve_join", "reject_join") and \
+            any(w in (failed.message or "").lower() for w in _REQUEST_GONE):
+        return ActionResult.failed(failed.message, gone="request")  # still a failure; in doubt, done (outbox)
     if failed.status != Status.FAILED or k not in ("kick", "mute", "unmute", "recall"):
         return None
     said = gone_target(failed.message)
