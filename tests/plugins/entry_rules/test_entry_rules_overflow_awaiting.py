@@ -1,0 +1,64 @@
+"""Requests approved but not yet joined take their seats when a group's fill is judged.
+
+After an approval the platform's join event comes later (seconds, or minutes on a slow
+bridge). Until it does, the approved applicant is not in ``member_count`` but will be:
+a burst of approvals must not overfill the group. Occupancy = members + requests
+approved (``approving`` while the approve action is in the outbox, ``approved`` after)
+in the last hour whose member has not arrived + invitations not yet carried out.
+
+Group o1: capacity 3, one member. Its sibling o2 (family 'ofam'): capacity 10.
+"""
+
+from __future__ import annotations
+
+from console.model import Kind
+from entry_kit import T0, actions, ev, feed, gid, join, pid, request
+from plugins.entry_rules.api import families, save_policy
+
+
+def _fill(ws, at: int) -> dict[str, float]:
+    """Each group's fill (occupancy / capacity) as the console shows it at ``at``."""
+    with ws.clock_at(at):
+        fam = {f["family"]: f for f in families(ws)}["ofam"]
+    return {g["name"]: g["fill"] for g in fam["groups"]}
+
+
+def _setup(ws):
+    join(ws, "o1", "m1", T0 - 100)
+    join(ws, "o2", "m2", T0 - 100)
+    with ws.store.write() as c:
+        c.execute("UPDATE groups SET family = 'ofam', capacity = 3 WHERE platform_group_id = 'o1'")
+        c.execute("UPDATE groups SET family = 'ofam', capacity = 10 WHERE platform_group_id = 'o2'")
+    save_policy(ws, "overflow", {"threshold": 1.0, "auto_create": False}, scope="all")
+    save_policy(ws, "admission", {"modes": ["open"]}, scope="all")
+
+
+def test_approved_requests_not_yet_joined_fill_the_group(ws):
+    _setup(ws)
+    r1 = request(ws, "o1", "new1", T0)
+    assert r1["status"] == "approving"  # the approve action waits in the outbox
+    assert _fill(ws, T0)["o1"] == round(2 / 3, 3)  # 1 member + 1 approved = 2 of 3
+    r2 = request(ws, "o1", "new2", T0 + 1)
+    assert r2["status"] == "approving"
+    assert _fill(ws, T0 + 1)["o1"] == 1.0  # 1 + 2 approved = 3 of 3: full, though member_count is still 1
+    r3 = request(ws, "o1", "new3", T0 + 2)
+    assert r3["status"] == "rejecting" and "o2" in r3["reason"]  # routed to the sibling, not a 4th seat in o1
+    (inv,) = actions(ws, "invite")
+    assert (inv["group_id"], inv["person_id"]) == (gid(ws, "o2"), pid(ws, "new3"))
+    # new1's join arrives: counted once, as a member, not also as an approved request
+    feed(ws, [ev(Kind.JOIN, "o1", "new1", T0 + 10, nickname="new1", data={"scene": "approve"})])
+    assert ws.store.scalar("SELECT member_count FROM groups WHERE platform_group_id = 'o1'") == 2
+    assert _fill(ws, T0 + 10)["o1"] == 1.0  # 2 members + new2 approved = 3, not 4
+
+
+def test_an_approval_whose_join_never_came_frees_its_seat_after_an_hour(ws):
+    _setup(ws)
+    request(ws, "o1", "new1", T0)
+    request(ws, "o1", "new2", T0 + 1)
+    with ws.store.write() as c:  # the platform took both approvals; neither person came in
+        c.execute("UPDATE join_requests SET status = 'approved' WHERE status = 'approving'")
+    assert _fill(ws, T0 + 1800)["o1"] == 1.0  # 30 minutes on: still held for them
+    assert _fill(ws, T0 + 3602)["o1"] == round(1 / 3, 3)  # over an hour: only the member
+    late = request(ws, "o1", "new4", T0 + 3602)  # the approvals at T0, T0 + 1 are over an hour old
+    assert late["status"] == "approving" and late["group_id"] == gid(ws, "o1")
+    assert actions(ws, "invite") == []
