@@ -16,6 +16,10 @@ from .onebot import FakeOneBot
 AUTH = {"Authorization": "Bearer tok"}
 HTTP = httpx.Client(timeout=5)  # shared: creating a client per request costs ~30 ms of TLS setup
 GID, ALICE, BOB, OWNER = 111, 201, 202, 200
+# How long a test waits for a frame or an event that should come at once: a hang guard, never a
+# speed limit. It is only reached when the frame never comes, so it can be generous; 2-3 s limits
+# failed on a loaded machine (load 4 on 2 cores) although nothing was wrong.
+HANG_GUARD = 30.0
 
 
 class Receiver:
@@ -64,7 +68,7 @@ def call(bot: FakeOneBot, action: str, **params: Any) -> dict:
     return resp.json()
 
 
-def recv_until(ws: Any, pred: Callable[[dict], bool], timeout: float = 3.0) -> dict:
+def recv_until(ws: Any, pred: Callable[[dict], bool], timeout: float = HANG_GUARD) -> dict:
     deadline = time.monotonic() + timeout
     while True:
         frame = json.loads(ws.recv(timeout=max(0.01, deadline - time.monotonic())))
