@@ -178,3 +178,12 @@ def test_by_group_rows_give_the_hand_worked_values(kws, source):
     assert (g2["join_rate"], g2["average_order_value"], g2["roi"], g2["retention_rate"]) == (None,) * 4
     assert {"join_rate", "average_order_value", "roi", "retention_rate"} <= set(g2["notes"])  # (and segment_mix:
     # segments were not computed here)
+
+
+def test_a_day_without_members_has_no_interaction_rate(kws):
+    """02-28..03-01 for g1: nobody was in g1 on 02-28, so that day has no rate (not a 0);
+    on 03-01 A spoke, one of 4 members. Members average (0 + 4) / 2 = 2."""
+    got = _values(panel(kws, "group:g1", Window("2025-02-28", "2025-03-01")))
+    assert got["interaction_rate"] == pytest.approx(1 / 4)  # not (0 + 1/4) / 2
+    assert got["messages_per_member"] == pytest.approx(2 / 2)
+    assert got["churn_rate"] == 0  # 0 leavers / (0 at the start + 4 joins)
