@@ -2,39 +2,42 @@
 
 One asyncio loop drives everything; ``shequn serve`` runs it in the foreground (plus
 the webhook server), the console runs it in a background thread when no ``serve`` is
-attached to the same database. Connectors push events into a thread-safe queue; the
-ingest loop drains it in batches (one transaction each), so a burst of webhooks costs
-one commit, not hundreds.
+attached to the same database (console/runtime_bg.py). Connectors push events into a
+thread-safe queue; the ingest loop drains it in batches (one transaction each), so a
+burst of webhooks costs one commit, not hundreds.
 
-A lock row in ``meta`` (``engine.pid`` and a heartbeat) tells a console that a
-``serve`` is already running on this file, so it attaches instead of starting a second
-engine.
+Two rules since issue 16: every loop runs under a supervisor (console/supervisor.py)
+that logs, alerts and restarts it, so none dies silently; and the loop never waits on
+SQLite: every read and write runs in a worker thread (``asyncio.to_thread``), so
+webhooks are answered and connectors act while an ingest batch holds the store.
+
+A lock row in ``meta`` (console/engine_lock.py) tells a console that a ``serve`` is
+already running on this file, so it attaches instead of starting a second engine.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import queue
-import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, Awaitable, Callable
 
 from .config import ConfigError
 from .connector import Connector
 from .engine import Engine
+from .engine_lock import ENGINE_LOCK_KEY, LOCK_STALE_SECONDS, clear_lock, engine_lock_holder, write_lock  # noqa: F401
+from .faults import StoreFaultAlert, alert_loop_crash, health_words, unavailable_words
 from .intake import BACKLOG_BATCH, Intake, Receipt, batch_limit  # noqa: F401  (batch_limit: re-exported)
 from .model import DeadLetter, Event
 from .outbox import Executor
 from .refusals import Refusals
+from .supervisor import Supervisor
 from .workspace import Workspace
 
 log = logging.getLogger("shequn.runtime")
-
-ENGINE_LOCK_KEY = "engine.lock"
-LOCK_STALE_SECONDS = 30
 
 
 class RuntimeSink:
@@ -69,30 +72,10 @@ class RuntimeStats:
     started_at: float = 0.0
 
 
-def engine_lock_holder(ws: Workspace) -> dict[str, Any] | None:
-    """Who runs the engine on this file now (pid, role, heartbeat), if anyone alive."""
-    raw = ws.store.get_meta(ENGINE_LOCK_KEY)
-    if not raw:
-        return None
-    try:
-        pid_s, role, beat_s = raw.split("|")
-        pid, beat = int(pid_s), float(beat_s)
-    except ValueError:
-        return None
-    if time.time() - beat > LOCK_STALE_SECONDS:
-        return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None
-    except PermissionError:
-        pass
-    return {"pid": pid, "role": role, "heartbeat": beat}
-
-
 class Runtime:
     def __init__(self, ws: Workspace, *, role: str = "serve", batch_size: int = 500, batch_wait: float = 0.2,
-                 backlog_batch_size: int = BACKLOG_BATCH, connectors: dict[str, Connector] | None = None):
+                 backlog_batch_size: int = BACKLOG_BATCH, connectors: dict[str, Connector] | None = None,
+                 first_restart_pause: float = 1.0):
         self.ws = ws
         self.role = role
         self.engine = Engine(ws)
@@ -109,10 +92,15 @@ class Runtime:
         self.connectors: dict[str, Connector] = connectors if connectors is not None else self.build_connectors()
         self.executor = Executor(ws, self.connectors)
         self.stop_event: asyncio.Event | None = None
+        self.supervisor: Supervisor | None = None
+        self.first_restart_pause = first_restart_pause
         self.stats = RuntimeStats()
         self.fault_retry = 1.0  # seconds before the first retry of a failed store; doubles up to 30
+        self.fault_alert = StoreFaultAlert(ws)
         self.errors: list[str] = []
         self._job_last: dict[str, float] = {}
+        self._started: set[str] = set()  # connections whose start() ran (a restarted intake loop skips it)
+        self._data_version: int | None = None
 
     def build_connectors(self) -> dict[str, Connector]:
         out: dict[str, Connector] = {}
@@ -134,48 +122,76 @@ class Runtime:
                 out[name].attach(self.ws)  # connectors that keep state in the workspace (the sandbox)
         return out
 
+    # --- what the webhook server asks ---------------------------------------------------
+
+    def unavailable(self) -> str | None:
+        """Why a delivery cannot be stored now, in the operator's language (None: it can)."""
+        return unavailable_words(self.ws, self.intake)
+
+    def health(self) -> str | None:
+        """/healthz: None when events are stored and every loop runs, else why not."""
+        return health_words(self.ws, self.intake, self.supervisor)
+
     # --- the loop ------------------------------------------------------------------------
 
-    async def run(self, stop: asyncio.Event | None = None, *, extra_tasks: list[Any] = ()) -> None:
+    async def run(self, stop: asyncio.Event | None = None, *, extra_tasks: list[Any] = (),
+                  loops: dict[str, Callable[[], Awaitable[None]]] | None = None) -> None:
         """Run until ``stop`` is set; on the way out commit the in-flight batch and leave
-        pending actions pending."""
+        pending actions pending. ``loops`` are more supervised loops (serve's web server)."""
         self.stop_event = stop or asyncio.Event()
         self.stats.started_at = time.time()
-        self._write_lock()
+        sup = self.supervisor = Supervisor(self.stop_event, on_crash=self._loop_crashed,
+                                           first_pause=self.first_restart_pause)
+        await asyncio.to_thread(self._write_lock)
         # ingest runs first: a delivery is answered only once it can be stored, and a bridge
         # whose API hangs at start-up must not hold up the intake of the others' events
-        tasks = [asyncio.create_task(self._ingest_loop(), name="ingest"),
-                 asyncio.create_task(self.executor.run_forever(self.stop_event), name="outbox"),
-                 asyncio.create_task(self._jobs_loop(), name="jobs"),
-                 asyncio.create_task(self._lock_loop(), name="lock")]
-        tasks += [asyncio.create_task(self._bring_up(name, c), name=f"start:{name}")
-                  for name, c in self.connectors.items()]
-        tasks += [asyncio.create_task(t) if asyncio.iscoroutine(t) else t for t in extra_tasks]
+        sup.keep("ingest", self._ingest_loop)
+        sup.keep("outbox", partial(self.executor.run_forever, self.stop_event))
+        sup.keep("jobs", self._jobs_loop)
+        sup.keep("lock", self._lock_loop)
+        for name, c in self.connectors.items():
+            sup.keep(f"intake:{name}", partial(self._connection_loop, name, c))
+        for name, factory in (loops or {}).items():
+            sup.keep(name, factory)
+        tasks = [asyncio.create_task(t) if asyncio.iscoroutine(t) else t for t in extra_tasks]
         try:
             await self.stop_event.wait()
         finally:
+            await sup.wait("outbox", 5)  # the action under way ends and its result is committed
             for c in self.connectors.values():
                 try:
                     await asyncio.wait_for(c.stop(), timeout=5)
                 except Exception:
                     pass
-            self._mark_offline()
+            await asyncio.to_thread(self._mark_offline)
             for t in tasks:
                 t.cancel()
+            await sup.cancel_all()
             await asyncio.gather(*tasks, return_exceptions=True)
-            self.flush()  # the in-flight batch is committed
-            self._clear_lock()
+            await asyncio.to_thread(self.flush)  # the in-flight batch is committed
+            await asyncio.to_thread(self._clear_lock)
 
-    async def _bring_up(self, name: str, c: Connector) -> None:
-        """Start a connector, ask the platform who we are, then poll if it pulls."""
-        try:
-            await c.start()
-        except Exception as e:
-            self._state(name, "error", f"could not start: {e}")
-            return
-        await self._record_account(name, c)
+    def _loop_crashed(self, name: str, why: str) -> None:
+        """The supervisor's report (on the loop): the alert is written in a worker thread."""
+        self.errors[:] = [*self.errors[-99:], f"{name}: {why}"]
+        if name == "ingest":
+            self.intake.ready = False  # webhooks answer 503 until the loop runs again
+        asyncio.get_running_loop().run_in_executor(None, alert_loop_crash, self.ws, name, why)
+
+    async def _connection_loop(self, name: str, c: Connector) -> None:
+        """Start a connector (once per run), ask the platform who we are, then poll if it pulls."""
+        if name not in self._started:
+            try:
+                await c.start()
+            except Exception as e:
+                await asyncio.to_thread(self._state, name, "error", f"could not start: {e}")
+                raise  # the supervisor logs it and starts the connection again after a pause
+            self._started.add(name)
+            await self._record_account(name, c)
         if "poll" in c.intake:
             await self._poll_loop(name, c)
+        else:
+            await self.stop_event.wait()  # nothing more to run: a restart must not start it twice
 
     def _mark_offline(self) -> None:
         """Nothing receives for these connections once the engine stops: say so, so a
@@ -194,8 +210,11 @@ class Runtime:
         try:
             check = await asyncio.wait_for(c.check(), timeout=15)
         except Exception as e:
-            self._state(name, "error", f"check failed: {type(e).__name__}: {e}")
+            await asyncio.to_thread(self._state, name, "error", f"check failed: {type(e).__name__}: {e}")
             return
+        await asyncio.to_thread(self._checked, name, check)
+
+    def _checked(self, name: str, check: Any) -> None:
         if check.account:
             # the platform answered as this account: the connection is up (an error of an
             # earlier run is over; its message stays in last_error)
@@ -213,7 +232,17 @@ class Runtime:
         return n
 
     def _store_batch(self, batch: list[Event]) -> tuple[int, int]:
-        res = self.engine.ingest(batch)
+        """One batch in one transaction. The engine caches who spoke in a group each day;
+        when another process wrote to the file since our last batch (``shequn deadletters
+        replay`` stores a message, an import), those sets may miss a speaker, who would then
+        be counted twice in the rollup: the caches are dropped first. Read inside the write
+        transaction, so no commit can come between the check and the batch."""
+        with self.ws.store.write() as c:
+            version = c.execute("PRAGMA data_version").fetchone()[0]
+            if self._data_version is not None and version != self._data_version:
+                self.engine.forget_caches()
+            self._data_version = version
+            res = self.engine.ingest(batch)
         return res.stored, res.duplicates
 
     def _sync_stats(self) -> None:
@@ -257,21 +286,23 @@ class Runtime:
     async def _ingest_loop(self) -> None:
         """Wake when events are queued and store them, a batch per transaction: while one
         batch commits, the deliveries arriving meanwhile form the next (group commit), so
-        each waits about one commit and batches grow with the load. Never ends on an error:
-        a store fault is logged, held events are retried with growing pauses."""
+        each waits about one commit and batches grow with the load. A store fault is
+        logged, alerted and its events held and retried with growing pauses; anything
+        else that escapes ends the loop, and the supervisor restarts it."""
         intake = self.intake
         intake.bind(asyncio.get_running_loop())
         intake.ready = True
         delay = self.fault_retry
-        while True:
-            try:
+        try:
+            while True:
                 if intake.fault:
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 30.0)
                     await asyncio.to_thread(intake.retry_held)
                     await asyncio.to_thread(intake.probe, self._probe_write)
                     if intake.fault:
-                        intake.hold_queued()  # answered 503 now, stored when the store writes again
+                        await asyncio.to_thread(intake.hold_queued)  # 503 now, stored when the store writes
+                        await asyncio.to_thread(self.fault_alert.check, intake.fault)
                         continue
                 delay = self.fault_retry
                 await intake.wait(self.batch_wait)
@@ -281,12 +312,11 @@ class Runtime:
                         break
                     await asyncio.to_thread(intake.ingest, batch)
                 await asyncio.to_thread(self._drain_side_queues)
+                if intake.fault or self.fault_alert.since is not None:
+                    await asyncio.to_thread(self.fault_alert.check, intake.fault)
                 self._sync_stats()
-            except asyncio.CancelledError:
-                raise
-            except Exception as e:  # noqa: BLE001 - logged and noted; the loop goes on
-                log.exception("ingest loop error")
-                intake.store_failed(e)
+        finally:
+            intake.ready = False
 
     def _probe_write(self) -> None:
         self.ws.store.set_meta("intake.probe", str(time.time()))
@@ -298,99 +328,51 @@ class Runtime:
                 if events:
                     c.sink.events(events)
             except Exception as e:
-                self._state(name, "error", f"poll failed: {type(e).__name__}: {e}")
+                await asyncio.to_thread(self._state, name, "error", f"poll failed: {type(e).__name__}: {e}")
             await asyncio.sleep(c.poll_interval)
 
     async def _jobs_loop(self) -> None:
+        from .retention import core_jobs
+
         while True:
             await asyncio.sleep(1.0)
-            now = time.time()
-            from .retention import core_jobs
-
             for job in core_jobs() + list(self.ws.registry.jobs.values()):
-                last = self._job_last.get(job.name)
-                if last is None:
-                    last = float(self.ws.store.get_meta(f"job.{job.name}") or 0)
-                if now - last < job.every:
-                    continue
-                self._job_last[job.name] = now
-                try:
-                    await asyncio.to_thread(job.run, self.ws)
-                    self.ws.store.set_meta(f"job.{job.name}", str(now))
-                except Exception as e:
-                    from .pluginmanager import PluginProblem
+                now, last = time.time(), self._job_last.get(job.name)
+                if last is None or now - last >= job.every:  # known not due: no thread hop
+                    await asyncio.to_thread(self._run_job_if_due, job, now)
 
-                    self.ws.pm.report(PluginProblem(job.plugin or "?", f"job {job.name}", f"{type(e).__name__}: {e}"))
+    def _run_job_if_due(self, job: Any, now: float) -> None:
+        """One job, when its period has passed since its last run (worker thread)."""
+        last = self._job_last.get(job.name)
+        if last is None:
+            last = float(self.ws.store.get_meta(f"job.{job.name}") or 0)
+        if now - last < job.every:
+            return
+        self._job_last[job.name] = now
+        try:
+            job.run(self.ws)
+            self.ws.store.set_meta(f"job.{job.name}", str(now))
+        except Exception as e:
+            from .pluginmanager import PluginProblem
+
+            self.ws.pm.report(PluginProblem(job.plugin or "?", f"job {job.name}", f"{type(e).__name__}: {e}"))
 
     async def _lock_loop(self) -> None:
         while True:
             await asyncio.sleep(5)
-            self._write_lock()
+            await asyncio.to_thread(self._write_lock)
 
     def _write_lock(self) -> None:
         try:
-            self.ws.store.set_meta(ENGINE_LOCK_KEY, f"{os.getpid()}|{self.role}|{time.time()}")
+            write_lock(self.ws, self.role)
         except Exception as e:
             self.errors.append(f"lock: {e}")
 
     def _clear_lock(self) -> None:
         try:
-            self.ws.store.set_meta(ENGINE_LOCK_KEY, "")
+            clear_lock(self.ws)
         except Exception:
             pass
 
 
-class BackgroundRuntime:
-    """The runtime in a thread of its own (the console's in-process engine).
-
-    It opens its own Workspace (its own SQLite connection), so the console's reads and
-    the engine's writes never share a connection across threads."""
-
-    def __init__(self, config: str | None, **kwargs: Any):
-        self.config = config
-        self.kwargs = kwargs
-        self.thread: threading.Thread | None = None
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self.stop_event: asyncio.Event | None = None
-        self.runtime: Runtime | None = None
-        self.error: str | None = None
-        self._ready = threading.Event()
-
-    def start(self) -> "BackgroundRuntime":
-        self.thread = threading.Thread(target=self._main, name="shequn-engine", daemon=True)
-        self.thread.start()
-        self._ready.wait(timeout=10)
-        return self
-
-    def _main(self) -> None:
-        try:
-            ws = Workspace.open(self.config)
-        except Exception as e:
-            self.error = str(e)
-            self._ready.set()
-            return
-        self.loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(self.loop)
-
-        async def go() -> None:
-            self.stop_event = asyncio.Event()
-            try:
-                self.runtime = Runtime(ws, role="console", **self.kwargs)
-            except Exception as e:
-                self.error = str(e)
-                self._ready.set()
-                return
-            self._ready.set()
-            await self.runtime.run(self.stop_event)
-
-        try:
-            self.loop.run_until_complete(go())
-        finally:
-            ws.close()
-            self._ready.set()
-
-    def stop(self, timeout: float = 10) -> None:
-        if self.loop and self.stop_event and not self.loop.is_closed():
-            self.loop.call_soon_threadsafe(self.stop_event.set)
-        if self.thread:
-            self.thread.join(timeout)
+from .runtime_bg import BackgroundRuntime  # noqa: E402,F401  (where callers import it from)

@@ -59,34 +59,36 @@ def setup_logging(log_file: Path | None, level: int = logging.INFO) -> logging.L
 
 async def serve_workspace(ws: Workspace, *, host: str, port: int, stop: asyncio.Event,
                           ready: asyncio.Event | None = None, runtime: Runtime | None = None) -> Runtime:
-    """Run the runtime and the webhook server on ``ws`` until ``stop`` is set."""
+    """Run the runtime and the webhook server on ``ws`` until ``stop`` is set. The server
+    is one of the runtime's supervised loops: should it fail, it is logged and started
+    again (a port it cannot bind stops ``serve`` instead)."""
     rt = runtime or Runtime(ws, role="serve")
     app = build_app(rt.connectors, max_body_bytes=ws.settings.serve.max_body_bytes,
-                    dead_letter=rt.dead.put, unavailable=rt.intake.unavailable,
+                    dead_letter=rt.dead.put, unavailable=rt.unavailable, health=rt.health,
                     refusals=rt.refusals)
     config = uvicorn.Config(app, host=host, port=port, lifespan="off", log_config=None, access_log=False,
                             log_level="warning", timeout_graceful_shutdown=3)
-    server = _Server(config)
-    failed: list[str] = []  # the webhook server never listened: serve must not end with 0
+    servers: list[_Server] = []
 
     async def web() -> None:
+        server = _Server(config)
+        servers[:] = [server]
+        if stop.is_set():
+            return
         try:
             await server.serve()
-        except (SystemExit, OSError, OverflowError) as e:  # uvicorn exits this way when the port is taken
+        except SystemExit:  # uvicorn exits this way when the port is taken
             log.error("the webhook server could not bind %s:%s", host, port)
-            failed.append(str(e) if isinstance(e, Exception) else "in use, or not this machine's address")
             stop.set()
             return
         if not server.started:
-            if not stop.is_set():
-                failed.append("it did not start")
             stop.set()
 
     async def announce() -> None:
         # ready when the server listens and the store takes events (until then webhooks get 503)
-        while not (server.started and rt.intake.ready) and not stop.is_set():
+        while not (servers and servers[0].started and rt.intake.ready) and not stop.is_set():
             await asyncio.sleep(0.02)
-        if server.started and rt.intake.ready:
+        if servers and servers[0].started and rt.intake.ready:
             for url, name, _route in app.routes():
                 log.info("webhook for %s: http://%s:%s%s", name, host, port, url)
             log.info("shequn serve: %d connections, webhooks on http://%s:%s", len(rt.connectors), host, port)
@@ -95,17 +97,10 @@ async def serve_workspace(ws: Workspace, *, host: str, port: int, stop: asyncio.
 
     async def stopper() -> None:
         await stop.wait()
-        server.should_exit = True
+        for server in servers:
+            server.should_exit = True
 
-    web_task = asyncio.create_task(web(), name="webhooks")
-    try:
-        await rt.run(stop, extra_tasks=[announce(), stopper()])
-    finally:
-        server.should_exit = True
-        await asyncio.gather(web_task, return_exceptions=True)
-    if failed:
-        raise ConfigError(ws.settings.where(), "serve.port", f"the webhook server could not listen on {host}:{port} "
-                          f"({failed[0]})", "a free port (see the log above)")
+    await rt.run(stop, extra_tasks=[announce(), stopper()], loops={"webhooks": web})
     return rt
 
 

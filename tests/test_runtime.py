@@ -116,3 +116,32 @@ def test_connections_go_offline_when_the_engine_stops(tmp_path):
         rt, lambda: states.append(ws.store.scalar("SELECT state FROM connections WHERE id = 'p1'")) or len(rt.connectors["p1"].sent) == 3))
     assert "online" in states  # while events flowed
     assert ws.store.scalar("SELECT state FROM connections WHERE id = 'p1'") == "offline"
+
+
+def test_a_replay_by_another_process_is_not_counted_twice_in_the_speaker_rollup(tmp_path):
+    """`shequn deadletters replay` stores a message while serve runs: serve's cached
+    speakers of that group-day miss the replayed speaker, who was then counted again when
+    they spoke next (the known issue "replay overcounts speaker rollup under serve")."""
+    from console import deadletters
+    from console.deadletters import event_letter
+
+    cfg = make_config(tmp_path, base=CONFIG)
+    serve_ws = Workspace.open(cfg, pm=get_plugin_manager(extra=[("pong", Pong())]))
+    rt = Runtime(serve_ws)
+    t0 = 1_700_000_000
+
+    def msg(mid, user, dt=0):
+        return Event("p1", mid, Kind.MESSAGE, t0 + dt, group="g", user=user, text="hi")
+
+    rt._store_batch([msg("a1", "alice")])  # serve knows alice spoke in g that day
+    # the replay runs in another process: a connection of its own
+    cli_ws = Workspace.open(cfg, pm=get_plugin_manager(extra=[("pong", Pong())]))
+    lid = deadletters.write(cli_ws.store, cli_ws.now(), event_letter(msg("b1", "bob", 5), ValueError("bug")))
+    assert deadletters.replay(cli_ws, [lid])[0]["outcome"] == "replayed"
+    cli_ws.close()
+    rt._store_batch([msg("b2", "bob", 10), msg("a2", "alice", 11)])  # bob speaks again through serve
+    speakers = serve_ws.store.scalar("SELECT speakers FROM rollups_daily")
+    distinct = serve_ws.store.scalar("SELECT count(DISTINCT person_id) FROM speaker_days")
+    assert (speakers, distinct) == (2, 2)
+    assert serve_ws.store.scalar("SELECT messages FROM rollups_daily") == 4
+    serve_ws.close()
