@@ -244,6 +244,67 @@ ZH_CN.update({
 })
 
 
+#: The file guard (console/store/guard.py), the config's range checks (console/config_checks.py), ``db check``.
+_DAMAGED = ("{path}: the workspace file is damaged ({detail}); nothing was written to it. Stop every shequn on it, "
+            "move it away and copy a backup made by `shequn db backup` in its place")
+_DAMAGED_ZH = "{path}：工作区文件已损坏（{detail}），未向其写入任何内容。请停止所有使用它的 shequn，把它移走，再把 `shequn db backup` 做的备份复制到原位置"
+_LOOK = " `shequn --read-only` can still look at it."
+_NEWER = ("it has migrations this version does not know ({names}). Upgrade shequn to open it, or open a backup made "
+          "before the upgrade; nothing was written.")
+_NEWER_ZH = "其中有本版本不认识的迁移（{names}）。请升级 shequn 后再打开，或打开升级前的备份；未写入任何内容。"
+ZH_CN.update({
+    "Error: {message}": "错误：{message}",
+    _DAMAGED + " (the newest is {backup})." + _LOOK: _DAMAGED_ZH + "（最新的备份是 {backup}）。仍可用 `shequn --read-only` 查看。",
+    _DAMAGED + "; none was found in {folder}, and `sqlite3 {path} .recover` may save most rows." + _LOOK:
+        _DAMAGED_ZH + "；{folder} 中没有备份，可用 `sqlite3 {path} .recover` 救回大部分数据。仍可用 `shequn --read-only` 查看。",
+    "database disk image is malformed": "数据库文件结构损坏",
+    "the file does not start with SQLite's header (not a SQLite database, or its first page is overwritten)":
+        "文件开头不是 SQLite 文件头（不是 SQLite 数据库，或第一页被覆盖）",
+    "{path}: the workspace file is read-only for this user (its permissions, or a read-only disk), and this command "
+    "changes it. Look with `shequn --read-only`, or let this user write the file and its folder (chmod u+w).":
+        "{path}：当前用户对工作区文件只有读权限（文件权限或只读磁盘），而此命令会修改它。可用 `shequn --read-only` 查看，"
+        "或让当前用户可写该文件及其所在文件夹（chmod u+w）。",
+    "{path}: written by shequn {theirs}, newer than this shequn {ours}: " + _NEWER:
+        "{path}：由 shequn {theirs} 写入，比当前的 shequn {ours} 新：" + _NEWER_ZH,
+    "{path}: written by a newer build of shequn than this one ({ours}; the file names {theirs}): " + _NEWER:
+        "{path}：由比当前（{ours}）更新的 shequn 写入（文件记录的版本：{theirs}）：" + _NEWER_ZH,
+    "no version": "无", "read-only file: looking only": "文件只读：仅可查看",
+    "{file}: {key}: is {value} (expected {low} to {high} {unit})": "{file}：{key}：当前为 {value}（应为 {low} 到 {high} {unit}）",
+    "milliseconds": "毫秒", "days (0 keeps text forever)": "天（0 表示永久保留消息内容）",
+    "seconds (0: no limit)": "秒（0 表示不限）", "(a TCP port)": "（TCP 端口号）", "bytes": "字节", "seconds": "秒",
+    "{file}: no such config file. Give the path of an existing config.toml, or leave out --config and "
+    "$SHEQUN_CONFIG to use ./config.toml":
+        "{file}：配置文件不存在。请给出已有 config.toml 的路径，或去掉 --config 和 $SHEQUN_CONFIG 以使用 ./config.toml",
+    "{file}: {key}: {host} is not an address of this machine ({reason})": "{file}：{key}：{host} 不是本机地址（{reason}）",
+    "{file}: {key}: {host}:{port} cannot be bound ({reason}); another program, or another shequn serve, listens "
+    "there. Stop it, or choose a free port: shequn config set serve.port N":
+        "{file}：{key}：无法监听 {host}:{port}（{reason}）；另一个程序或另一个 shequn serve 正在使用该端口。"
+        "请停止它，或换一个空闲端口：shequn config set serve.port N",
+    "quick check": "快速检查", "integrity check": "完整性检查",
+    "{path}: {check} ok in {ms} ms, schema current": "{path}：{check}通过（{ms} 毫秒），结构为最新",
+    "{path}: read-only for this user: commands that change the workspace are refused":
+        "{path}：当前用户只能读取：会修改工作区的命令将被拒绝",
+})
+
+#: ``shequn serve``'s faults (console/faults.py): /healthz, 503 answers and their alerts.
+ZH_CN.update({
+    "the store cannot write ({why}): events are not acknowledged until it can; retry later":
+        "存储无法写入（{why}）：恢复写入前不确认任何事件，请稍后重试",
+    "starting: the store is not taking events yet": "正在启动：存储尚未开始接收事件",
+    "the {loop} loop stopped on an error and is restarting: {why}": "{loop} 循环出错停止，正在重新启动：{why}",
+    "The store cannot write since {since}: {why}. Webhooks are answered 503 (bridges send again) and events wait "
+    "in memory; free disk space or fix the file, and intake resumes by itself.":
+        "存储自 {since} 起无法写入：{why}。Webhook 一律回复 503（桥接端会重发），事件暂存在内存中；"
+        "请腾出磁盘空间或修复文件，接收会自动恢复。",
+    "The store could not write from {since} to {until}: {why}. Webhooks were answered 503 meanwhile and the events "
+    "held in memory are stored; nothing acknowledged was lost.":
+        "存储在 {since} 至 {until} 期间无法写入：{why}。期间 Webhook 均回复 503，暂存在内存中的事件已入库；"
+        "已确认的事件没有丢失。",
+    "The {loop} loop of the engine stopped on an error and was restarted: {why}. See the log for the traceback.":
+        "引擎的 {loop} 循环出错停止，已重新启动：{why}。详细错误见日志。",
+})
+
+
 def translate(text: str, lang: str, extra: dict[str, dict[str, str]] | None = None) -> str:
     """``text`` in ``lang``: a plugin's translation, else the host's, else ``text``."""
     if lang == "en" or not text:

@@ -51,8 +51,10 @@ class WebhookApp:
 
     def __init__(self, connectors: dict[str, Connector], *, max_body_bytes: int = 1_048_576,
                  dead_letter: Callable[[DeadLetter], None] | None = None,
-                 unavailable: Callable[[], str | None] = lambda: None, refusals: Refusals | None = None):
+                 unavailable: Callable[[], str | None] = lambda: None, refusals: Refusals | None = None,
+                 health: Callable[[], str | None] | None = None):
         self.connectors = connectors
+        self.health = health or unavailable  # /healthz: also fails while a loop of the engine restarts
         self.refusals = refusals if refusals is not None else Refusals()
         self.unavailable = unavailable  # why events cannot be stored now (None: they can)
         self.max_body_bytes = max_body_bytes
@@ -98,7 +100,7 @@ class WebhookApp:
         path, method = scope["path"], scope["method"].upper()
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         if path == "/healthz" and method in ("GET", "HEAD"):
-            why = self.unavailable()
+            why = self.health()
             await (_respond(send, 200, b"ok") if why is None else _respond(send, 503, why.encode(), retry=True))
             return
         connector, name, route = self.find(path)
@@ -153,7 +155,8 @@ class WebhookApp:
                 try:
                     await receipt.wait()
                 except Exception as e:  # noqa: BLE001 - StoreUnavailable, or the loop closing
-                    await _respond(send, 503, f"not stored: {e}".encode(), retry=True)
+                    why = self.unavailable() or f"not stored: {e}"  # the words in the operator's language
+                    await _respond(send, 503, why.encode(), retry=True)
                     return
             self.accepted += len(result.events)
         await _respond(send, result.status, result.body, result.content_type)
@@ -207,11 +210,11 @@ async def _respond(send: Send, status: int, body: bytes = b"", content_type: str
 def build_app(connectors: dict[str, Connector], *, max_body_bytes: int = 1_048_576,
               dead_letter: Callable[[DeadLetter], None] | None = None,
               unavailable: Callable[[], str | None] = lambda: None,
-              refusals: Refusals | None = None) -> WebhookApp:
+              refusals: Refusals | None = None, health: Callable[[], str | None] | None = None) -> WebhookApp:
     """The app for these connectors (only those that declare webhook routes get URLs);
     ``unavailable`` says why events cannot be stored now (None: they can)."""
     return WebhookApp(connectors, max_body_bytes=max_body_bytes, dead_letter=dead_letter, unavailable=unavailable,
-                      refusals=refusals)
+                      refusals=refusals, health=health)
 
 
 __all__ = ["WebhookApp", "build_app"]
