@@ -98,8 +98,9 @@ class Store:
                 try:
                     yield conn
                 except BaseException:
-                    conn.execute(f"ROLLBACK TO {name}")
-                    conn.execute(f"RELEASE {name}")
+                    if conn.in_transaction:  # SQLite may have rolled it all back itself (SQLITE_FULL)
+                        conn.execute(f"ROLLBACK TO {name}")
+                        conn.execute(f"RELEASE {name}")
                     raise
                 else:
                     conn.execute(f"RELEASE {name}")
@@ -112,7 +113,8 @@ class Store:
                 yield conn
             except BaseException:
                 conn.tx_depth = 0
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # a full disk can end the transaction inside SQLite: the error is the news
+                    conn.execute("ROLLBACK")
                 raise
             else:
                 conn.tx_depth = 0
