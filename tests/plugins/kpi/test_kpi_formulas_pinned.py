@@ -187,3 +187,10 @@ def test_a_day_without_members_has_no_interaction_rate(kws):
     assert got["interaction_rate"] == pytest.approx(1 / 4)  # not (0 + 1/4) / 2
     assert got["messages_per_member"] == pytest.approx(2 / 2)
     assert got["churn_rate"] == 0  # 0 leavers / (0 at the start + 4 joins)
+
+
+def test_retention_counts_the_joiners_whose_mark_falls_in_the_window(kws):
+    """Window 03-04 alone, N = 1: the 1-day mark of whoever joined on 03-03 (E, F) falls on
+    03-04; G, H, I joined on 03-04 and are not a day old yet. E stayed, F left: 1/2."""
+    got = _values(panel(kws, "group:g1", Window("2025-03-04", "2025-03-04")))
+    assert got["retention_rate"] == pytest.approx(1 / 2)
