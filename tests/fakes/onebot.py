@@ -1,4 +1,4 @@
-"""A protocol-faithful fake OneBot v11 bridge (go-cqhttp / NapCat) for connector tests.
+"""A protocol-faithful fake OneBot v11 bridge (go-cqhttp / NapCat / Lagrange) for connector tests.
 
 Why a fake and not mocks: the QQ connector talks HTTP, WebSocket and signed
 HTTP POST to a bridge process. Tests are only meaningful if those bytes go over
@@ -24,8 +24,12 @@ This module holds the server's lifecycle and the knobs and helpers tests drive; 
 rest of the bridge is in mixins named for what they hold: ``onebot_api.py`` (envelopes,
 dispatch, auth), ``onebot_http.py`` (the HTTP API and its faults), ``onebot_ws.py``
 (forward and reverse WebSockets, heartbeats), ``onebot_delivery.py`` (events pushed
-and POSTed), ``onebot_state.py`` (the groups) and ``onebot_actions.py`` (the actions
-over them).
+and POSTed), ``onebot_state.py`` (the groups), ``onebot_actions.py`` (the actions
+over them) and ``onebot_dialects.py`` (what each bridge sends beyond the common events).
+
+``dialect`` picks the bridge: ``gocq`` (go-cqhttp), ``napcat`` or ``lagrange``
+(Lagrange.OneBot: bare ``{status, retcode, data, echo}`` answers without words, no
+``_async``/``_rate_limited`` suffixes, ``seq-group-type`` request flags).
 """
 
 from __future__ import annotations
@@ -44,19 +48,21 @@ from .onebot_actions import OneBotActions
 from .onebot_api import OneBotApi
 from .onebot_cq import cq_escape, cq_unescape, normalize_message, parse_cq_string, plain_text, to_cq_string
 from .onebot_delivery import OneBotDelivery
+from .onebot_dialects import OneBotDialects
 from .onebot_http import OneBotHttp
 from .onebot_state import ActionError, OneBotState
 from .onebot_ws import _CLOSE, OneBotWebSocket, _WsConn
 
 __all__ = [
     "FakeOneBot", "ActionError", "cq_escape", "cq_unescape", "to_cq_string", "parse_cq_string",
-    "normalize_message", "plain_text", "FAULT_KINDS",
+    "normalize_message", "plain_text", "FAULT_KINDS", "DIALECTS",
 ]
 
 FAULT_KINDS = ("timeout", "reset", "slow", "http500", "failed")
+DIALECTS = ("gocq", "napcat", "lagrange")
 
 
-class FakeOneBot(OneBotApi, OneBotHttp, OneBotWebSocket, OneBotDelivery, OneBotActions, OneBotState):
+class FakeOneBot(OneBotApi, OneBotHttp, OneBotWebSocket, OneBotDelivery, OneBotDialects, OneBotActions, OneBotState):
     """Fake OneBot v11 bridge: HTTP API, forward WS, HTTP POST events, optional reverse WS."""
 
     def __init__(self, *, access_token: str | None = "tok", secret: str | None = "sec", self_id: int = 10001,
@@ -64,8 +70,8 @@ class FakeOneBot(OneBotApi, OneBotHttp, OneBotWebSocket, OneBotDelivery, OneBotA
                  heartbeat_interval: float | None = None, bot_role: str = "admin",
                  supports_notice: bool = True, echo_own_messages: bool = False,
                  admin_requires_owner: bool = True, reverse_ws_url: str | None = None, port: int = 0):
-        if dialect not in ("gocq", "napcat"):
-            raise ValueError("dialect must be 'gocq' or 'napcat'")
+        if dialect not in DIALECTS:
+            raise ValueError(f"dialect must be one of {DIALECTS}")
         if message_format not in ("array", "string"):
             raise ValueError("message_format must be 'array' or 'string'")
         self.access_token, self.secret, self.self_id = access_token, secret, self_id

@@ -31,6 +31,7 @@ class OneBotActions:
             "get_group_info": self._a_get_group_info,
             "get_group_member_list": self._a_get_group_member_list,
             "get_group_member_info": self._a_get_group_member_info,
+            "get_stranger_info": self._a_get_stranger_info,
             "send_group_msg": self._a_send_group_msg,
             "delete_msg": self._a_delete_msg,
             "set_group_kick": self._a_set_group_kick,
@@ -48,7 +49,7 @@ class OneBotActions:
         }
         if not self.supports_notice:
             del table["_send_group_notice"], table["_get_group_notice"]
-        if not self._napcat:
+        if self.dialect == "gocq":  # the others have no such action
             table["get_supported_actions"] = lambda p: sorted(self.action_table())
         return table
 
@@ -75,8 +76,18 @@ class OneBotActions:
 
     def _a_get_group_info(self, p: dict) -> dict:
         gid = self._int(p, "group_id")
+        if gid in self.foreign_groups and gid not in self.groups:  # invited, not in it: name and number only
+            return {"group_id": gid, "group_name": self.foreign_groups[gid], "member_count": 0,
+                    "max_member_count": 0}
         self._group(gid)
         return self._group_info(gid)
+
+    def _a_get_stranger_info(self, p: dict) -> dict:
+        uid = self._int(p, "user_id")
+        for members in self.members.values():
+            if uid in members:
+                return {"user_id": uid, "nickname": members[uid]["nickname"], "sex": "unknown", "age": 0}
+        return {"user_id": uid, "nickname": self.strangers.get(uid, f"user{uid}"), "sex": "unknown", "age": 0}
 
     def _a_get_group_member_list(self, p: dict) -> list:
         gid = self._int(p, "group_id")
@@ -88,7 +99,7 @@ class OneBotActions:
         self._group(gid)
         member = self.members[gid].get(uid)
         if member is None:
-            raise ActionError("MEMBER_NOT_FOUND", "群员不存在", f"群成员{uid}不存在")
+            raise ActionError("MEMBER_NOT_FOUND", "群员不存在", f"群成员{uid}不存在", lagrange=-1)
         return dict(member)
 
     def _a_send_group_msg(self, p: dict) -> dict:
@@ -125,6 +136,8 @@ class OneBotActions:
 
     def _a_set_group_kick(self, p: dict) -> None:
         gid, uid = self._int(p, "group_id"), self._int(p, "user_id")
+        if self._lagrange and uid not in self.members.get(gid, {}):
+            return None  # Lagrange answers ok whatever the kick did (``bool _ = await KickGroupMember``)
         member = self._member(gid, uid)
         self._need_outrank(gid, member)
         del self.members[gid][uid]
@@ -137,6 +150,8 @@ class OneBotActions:
     def _a_set_group_ban(self, p: dict) -> None:
         gid, uid = self._int(p, "group_id"), self._int(p, "user_id")
         duration = self._int(p, "duration", 1800)
+        if self._lagrange and uid not in self.members.get(gid, {}):
+            return None  # as for the kick: ok whatever happened
         member = self._member(gid, uid)
         if duration > MAX_BAN_SECONDS or duration < 0:
             raise ActionError("DURATION_IS_NOT_IN_RANGE", "非法的禁言时长", "禁言时长超出范围")
@@ -196,7 +211,11 @@ class OneBotActions:
         (missing means invite); NapCat ignores sub_type and treats only "false" as reject."""
         flag = str(p.get("flag") or "")
         req = self.requests.get(flag)
-        if self._napcat:
+        if self._lagrange:  # the flag is seq-group-type; a refusal is retcode 1 without words
+            approve = _as_bool(p.get("approve"), True)
+            if req is None:
+                raise ActionError("FLAG_NOT_FOUND", "FLAG不存在", lagrange=1)
+        elif self._napcat:
             approve_raw = p.get("approve", True)
             approve = approve_raw != "false" if isinstance(approve_raw, str) else bool(approve_raw)
             if req is None:
@@ -209,8 +228,18 @@ class OneBotActions:
             if req is None or (req["sub_type"] == "add") != (sub_type == "add"):
                 raise ActionError("FLAG_NOT_FOUND", "FLAG不存在")
         gid, uid = req["group_id"], req["user_id"]
-        self._group(gid)
-        self._need_admin(gid, "PERMISSION_DENIED", "权限不足")
+        if req["sub_type"] == "invite":  # the bot invited: nobody's rank is needed, the bot joins
+            del self.requests[flag]
+            self.handled_requests.append({**req, "approve": approve, "reason": str(p.get("reason") or "")})
+            if approve:
+                self.bot_joins(gid, self.foreign_groups.get(gid, f"group{gid}"), req["user_id"])
+            return None
+        try:
+            self._group(gid)
+            self._need_admin(gid, "PERMISSION_DENIED", "权限不足")
+        except ActionError as e:
+            e.lagrange = 1
+            raise
         del self.requests[flag]
         reason = str(p.get("reason") or ("" if not self._napcat else " "))
         self.handled_requests.append({**req, "approve": approve, "reason": "" if approve else reason})
@@ -237,6 +266,9 @@ class OneBotActions:
         return copy.deepcopy(self.notices.get(gid, []))
 
     def _a_get_version_info(self, p: dict) -> dict:
+        if self._lagrange:
+            return {"app_name": "Lagrange.OneBot", "app_version": "0.0.3", "protocol_version": "v11",
+                    "nt_protocol": "Linux | 3.2.10-25765"}
         if self._napcat:
             return {"app_name": "NapCat.Onebot", "app_version": "4.8.0", "protocol_version": "v11"}
         return {"app_name": "go-cqhttp", "app_version": "v1.2.0", "app_full_name": "go-cqhttp-v1.2.0_fake",

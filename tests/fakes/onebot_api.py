@@ -17,13 +17,18 @@ from typing import Any
 from .onebot_state import ActionError, UnknownAction, coerce_params
 
 
-def _split_suffix(action: str) -> tuple[str, str | None]:
+#: The action suffixes each bridge understands: go-cqhttp strips ``_async`` only (its API
+#: table has no ``_rate_limited`` names: ``server/api.go``), Lagrange.OneBot looks the name
+#: up as given (``OperationService``), NapCat takes both.
+SUFFIXES = {"gocq": ("_async",), "napcat": ("_async", "_rate_limited"), "lagrange": ()}
+
+
+def _split_suffix(action: str, suffixes: tuple[str, ...] = ("_async", "_rate_limited")) -> tuple[str, str | None]:
     """``send_group_msg_async`` -> (``send_group_msg``, ``_async``); same for ``_rate_limited``."""
-    for suffix in ("_async", "_rate_limited"):
+    for suffix in suffixes:
         if action.endswith(suffix) and action != suffix:
             return action[: -len(suffix)], suffix
     return action, None
-
 
 
 
@@ -31,6 +36,8 @@ class OneBotApi:
     """Envelopes, dispatch and auth; needs ``OneBotState`` and the transport knobs of ``FakeOneBot``."""
 
     def _envelope(self, status: str, retcode: int, data: Any = None, message: str = "", msg: str = "") -> dict:
+        if self._lagrange:  # OneBotResult: no words at all, echo always present
+            return {"status": status, "retcode": retcode, "data": data, "echo": None}
         env: dict[str, Any] = {"status": status, "retcode": retcode, "data": data, "message": message}
         if self._napcat:
             env.update(wording=message, echo=None, stream="normal-action")
@@ -39,12 +46,16 @@ class OneBotApi:
         return env
 
     def _failed(self, err: ActionError, ws: bool) -> dict:
+        if self._lagrange:
+            return self._envelope("failed", err.lagrange)
         if self._napcat:
             code = (400 if err.bad_param else 200) + (1000 if ws else 0)
             return self._envelope("failed", code, message=err.napcat)
         return self._envelope("failed", 100, message=err.wording, msg=err.msg)
 
     def _unknown(self, name: str, ws: bool) -> dict:
+        if self._lagrange:
+            return self._envelope("failed", 404)
         if self._napcat:
             return self._envelope("failed", 1404 if ws else 200, message=f"不支持的Api {name}")
         return self._envelope("failed", 1404 if ws else 404, message="API不存在", msg="API_NOT_FOUND")
@@ -52,7 +63,7 @@ class OneBotApi:
     def _call(self, raw_action: str, params: Any, *, ws: bool) -> dict:
         """Run one API call from any transport and build its envelope (1.2, 1.3, 1.1 suffixes)."""
         params = coerce_params(params if isinstance(params, dict) else {})
-        action, mode = _split_suffix(raw_action)
+        action, mode = _split_suffix(raw_action, SUFFIXES[self.dialect])
         with self._lock:
             self.calls.append((action, params))
             known = action in self.action_table()

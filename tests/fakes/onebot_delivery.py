@@ -65,7 +65,7 @@ class OneBotDelivery:
             return
         body = json.dumps(event, ensure_ascii=False).encode()
         headers = {"Content-Type": "application/json", "X-Self-ID": str(self.self_id)}
-        if not self._napcat:
+        if self.dialect == "gocq":
             headers["User-Agent"] = "CQHttp/4.15.0"
         signature = self.sign(body)
         if signature:

@@ -14,7 +14,7 @@ import json
 from typing import Any, Callable
 from urllib.parse import parse_qs
 
-from .onebot_api import _split_suffix
+from .onebot_api import SUFFIXES, _split_suffix
 from .onebot_state import ActionError, coerce_params
 
 
@@ -98,7 +98,8 @@ class OneBotHttp:
             fault = self._faults.pop(0) if self._faults else self._sticky_fault
         if fault in ("reset", "http500", "failed"):
             with self._lock:
-                self.calls.append((_split_suffix(action)[0], coerce_params(params if isinstance(params, dict) else {})))
+                self.calls.append((_split_suffix(action, SUFFIXES[self.dialect])[0],
+                                   coerce_params(params if isinstance(params, dict) else {})))
             if fault == "reset":
                 await self._abort(send)
             elif fault == "http500":

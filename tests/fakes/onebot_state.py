@@ -8,8 +8,8 @@ its host class to provide ``dialect``, ``self_id``, ``bot_role``,
 ``admin_requires_owner`` and ``_emit(event)``.
 
 Failure wording follows go-cqhttp (``msg`` code + Chinese ``wording``) in the
-"gocq" dialect and NapCat-style messages in the "napcat" dialect (PROTOCOLS.md
-1.2, 1.3, 1.7). Codes and texts are realistic but connectors must never depend
+"gocq" dialect, NapCat-style messages in the "napcat" dialect and a bare retcode
+in the "lagrange" dialect (PROTOCOLS.md 1.2, 1.3, 1.7). Codes and texts are realistic but connectors must never depend
 on them: success is ``status == "ok"``.
 """
 
@@ -30,12 +30,14 @@ _INT_RE = re.compile(r"-?\d+")
 class ActionError(Exception):
     """An action failed: the transport turns it into the dialect's failure envelope."""
 
-    def __init__(self, msg: str, wording: str, napcat: str | None = None, *, bad_param: bool = False):
+    def __init__(self, msg: str, wording: str, napcat: str | None = None, *, bad_param: bool = False,
+                 lagrange: int = 200):
         super().__init__(wording)
         self.msg = msg  # go-cqhttp error code string, e.g. GROUP_NOT_FOUND
         self.wording = wording  # go-cqhttp human text
         self.napcat = napcat or wording  # NapCat ``message``
         self.bad_param = bad_param  # NapCat: retcode 400/1400 instead of 200/1200
+        self.lagrange = lagrange  # Lagrange's retcode (no words): 200 for an exception, -1 or 1 for a refusal
 
 
 class UnknownAction(Exception):
@@ -80,6 +82,8 @@ class OneBotState:
         self.bot_roles: dict[int, str] = {}  # per-group override of ``bot_role``
         self.whole_ban: dict[int, bool] = {}
         self.requests: dict[str, dict] = {}
+        self.foreign_groups: dict[int, str] = {}  # groups the bot is invited to but not in: id -> name
+        self.strangers: dict[int, str] = {}  # get_stranger_info nicknames of people in none of the groups
         self.handled_requests: list[dict] = []  # requests after approve/reject, with approve/reason
         self.blocked: set[tuple[int, int]] = set()  # (group, user) kicked with reject_add_request
         self.notices: dict[int, list[dict]] = {}
@@ -128,6 +132,10 @@ class OneBotState:
     @property
     def _napcat(self) -> bool:
         return self.dialect == "napcat"
+
+    @property
+    def _lagrange(self) -> bool:
+        return self.dialect == "lagrange"
 
     def _refresh_count(self, group_id: int) -> None:
         self.groups[group_id]["member_count"] = len(self.members.get(group_id, {}))
@@ -203,9 +211,10 @@ class OneBotState:
             message=copy.deepcopy(segments) if self.message_format == "array" else to_cq_string(segments),
             raw_message=to_cq_string(segments), font=0, sender=self._sender(record["group_id"], record["user_id"]),
         )
-        if self._napcat:
+        if self._napcat:  # NapCat names the group on every message
             event.update(message_format=self.message_format, real_id=record["message_id"],
-                         message_seq=record["message_id"])
+                         message_seq=record["message_id"],
+                         group_name=self.groups.get(record["group_id"], {}).get("group_name", ""))
         return event
 
     def _store_message(self, group_id: int, user_id: int, segments: list, message_id: int | None = None) -> dict:
@@ -233,10 +242,11 @@ class OneBotState:
     def inject_join_request(self, group_id: int, user_id: int, comment: str = "", sub_type: str = "add") -> dict:
         """Someone asks to join (``add``) or invites the bot (``invite``); creates a pending flag."""
         with self._lock:
-            flag = str(self._next_flag)
-            self._next_flag += 1
+            flag = self._flag(group_id, 1 if sub_type == "add" else 2)
             event = self._event("request", request_type="group", sub_type=sub_type, group_id=group_id,
                                 user_id=user_id, comment=comment, flag=flag)
+            if self._lagrange:
+                event["invitor_id"] = 0  # Lagrange always sends it; 0 when nobody invited them
             self.requests[flag] = {"flag": flag, "sub_type": sub_type, "group_id": group_id, "user_id": user_id,
                                    "comment": comment, "time": event["time"]}
         return self._emit(event)

@@ -252,8 +252,15 @@ def test_async_suffix_answers_async_then_applies():
         assert (env["status"], env["retcode"], env["data"]) == ("async", 1, None)
         assert b.calls[-1][0] == "set_group_card"
         b.wait_for(lambda: b.members[GID][ALICE]["card"] == "later", 2)
+        # go-cqhttp has no _rate_limited actions (server/api.go): API_NOT_FOUND, nothing sent
+        env = call(b, "send_group_msg_rate_limited", group_id=GID, message="x")
+        assert (env["status"], env["retcode"], env["msg"]) == ("failed", 404, "API_NOT_FOUND") and not b.sent
+    with populated(FakeOneBot(dialect="napcat")) as b:
         assert call(b, "send_group_msg_rate_limited", group_id=GID, message="x")["status"] == "async"
         b.wait_for(lambda: b.sent, 2)
+    with populated(FakeOneBot(dialect="lagrange")) as b:  # neither suffix: the name is looked up as given
+        assert call(b, "send_group_msg_async", group_id=GID, message="x") == {
+            "status": "failed", "retcode": 404, "data": None, "echo": None}
 
 
 # -------------------------------------------------------- fault injection
