@@ -69,6 +69,7 @@ async def serve_workspace(ws: Workspace, *, host: str, port: int, stop: asyncio.
     config = uvicorn.Config(app, host=host, port=port, lifespan="off", log_config=None, access_log=False,
                             log_level="warning", timeout_graceful_shutdown=3)
     servers: list[_Server] = []
+    failed: list[str] = []  # the webhook server never listened: serve must not end with 0
 
     async def web() -> None:
         server = _Server(config)
@@ -77,11 +78,14 @@ async def serve_workspace(ws: Workspace, *, host: str, port: int, stop: asyncio.
             return
         try:
             await server.serve()
-        except SystemExit:  # uvicorn exits this way when the port is taken
+        except (SystemExit, OSError, OverflowError) as e:  # uvicorn exits this way when the port is taken
             log.error("the webhook server could not bind %s:%s", host, port)
+            failed.append(str(e) if isinstance(e, Exception) else "in use, or not this machine's address")
             stop.set()
             return
         if not server.started:
+            if not stop.is_set():
+                failed.append("it did not start")
             stop.set()
 
     async def announce() -> None:
@@ -101,6 +105,9 @@ async def serve_workspace(ws: Workspace, *, host: str, port: int, stop: asyncio.
             server.should_exit = True
 
     await rt.run(stop, extra_tasks=[announce(), stopper()], loops={"webhooks": web})
+    if failed:
+        raise ConfigError(ws.settings.where(), "serve.port", f"the webhook server could not listen on {host}:{port} "
+                          f"({failed[0]})", "a free port (see the log above)")
     return rt
 
 
