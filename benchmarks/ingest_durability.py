@@ -20,16 +20,12 @@ For each tree (this one, and with ``--before REV`` the files of REV, unpacked un
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
 import itertools
-import json
 import os
 import random
 import re
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -40,66 +36,23 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 PY = sys.executable
 
-CONFIG = """
-[operator]
-name = "bench"
-timezone = "Asia/Shanghai"
-
-[database]
-path = "d.db"
-
-[serve]
-port = {port}
-log_file = "serve.log"
-
-[connections.qq1]
-platform = "qq"
-enabled = true
-base_url = "{base_url}"
-secret = "sec"
-"""
+from tests.serve_kit import integrity, qq_message as body, qq_workspace, serve_process, signed as headers  # noqa: E402
+from tests.serve_kit import stored_message_ids  # noqa: E402
 
 
-def free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def body(i: int) -> bytes:
-    return json.dumps({"time": 1_700_000_000 + i // 10, "self_id": 10001, "post_type": "message",
-                       "message_type": "group", "message_id": i, "group_id": 100 + i % 20, "user_id": 5000 + i % 300,
-                       "message": f"第 {i} 条", "sender": {"nickname": f"u{i % 300}"}}, ensure_ascii=False).encode()
-
-
-def headers(b: bytes) -> dict[str, str]:
-    return {"X-Signature": "sha1=" + hmac.new(b"sec", b, hashlib.sha1).hexdigest(), "Content-Type": "application/json"}
-
-
-def start(tree: Path, cfg: Path) -> subprocess.Popen:
-    code = f"import sys; sys.path.insert(0, {str(tree)!r}); from console.cli import main; main()"
-    return subprocess.Popen([PY, "-c", code, "--config", str(cfg), "serve"], cwd=str(cfg.parent),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(tree)})
+def start(tree: Path, cfg: Path):
+    return serve_process(cfg, tree=tree)
 
 
 def workspace(tmp: Path, base_url: str) -> tuple[Path, int]:
-    port = free_port()
-    tmp.mkdir(parents=True)
-    cfg = tmp / "config.toml"
-    cfg.write_text(CONFIG.format(port=port, base_url=base_url))
-    return cfg, port
+    return qq_workspace(tmp, base_url=base_url, db="d.db")
 
 
 def stored_ids(cfg: Path) -> set[int]:
-    con = sqlite3.connect(cfg.parent / "d.db")
-    try:
-        return {int(r[0]) for r in con.execute("SELECT platform_msg_id FROM messages")}
-    finally:
-        con.close()
+    return stored_message_ids(cfg.parent / "d.db")
 
 
 def kills(tree: Path, tmp: Path, n_kills: int, seed: int) -> dict:
@@ -141,10 +94,8 @@ def kills(tree: Path, tmp: Path, n_kills: int, seed: int) -> dict:
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=30)
     got = stored_ids(cfg)
-    con = sqlite3.connect(cfg.parent / "d.db")
-    integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
-    con.close()
-    return {"acknowledged": len(acked), "stored": len(got), "lost": len(acked - got), "integrity": integrity}
+    return {"acknowledged": len(acked), "stored": len(got), "lost": len(acked - got),
+            "integrity": integrity(cfg.parent / "d.db")}
 
 
 def hanging_bridge(tree: Path, tmp: Path) -> dict:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import socket
 import sys
 import tempfile
 import time
@@ -22,27 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from console.engine import Engine  # noqa: E402
-from console.serve import serve_workspace  # noqa: E402
 from console.workspace import Workspace  # noqa: E402
 from plugins.qq.normalize import normalize  # noqa: E402
-
-CONFIG = """
-[operator]
-name = "bench"
-timezone = "Asia/Shanghai"
-
-[database]
-path = "bench.db"
-
-[serve]
-port = {port}
-
-[connections.qq1]
-platform = "qq"
-enabled = true
-base_url = "http://127.0.0.1:9"
-secret = "sec"
-"""
+from tests.serve_kit import free_port, qq_workspace, serving  # noqa: E402
 
 
 CLIENT = r"""
@@ -89,45 +70,28 @@ def payloads(n: int) -> list[bytes]:
                         "sender": {"nickname": f"u{i % 700}"}}, ensure_ascii=False).encode() for i in range(n)]
 
 
-def free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
 async def through_webhooks(tmp: Path, bodies: list[bytes], clients: int) -> float:
-    port = free_port()
-    (tmp / "w").mkdir()
-    cfg = tmp / "w" / "config.toml"
-    cfg.write_text(CONFIG.format(port=port))
+    cfg, port = qq_workspace(tmp / "w", db="bench.db", port=free_port())
     ws = Workspace.open(cfg)
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(serve_workspace(ws, host="127.0.0.1", port=port, stop=stop, ready=ready))
-    await ready.wait()
     url = f"http://127.0.0.1:{port}/hooks/qq/qq1"
     # the client runs in its own process, so its Python cost is not charged to the server
     data = tmp / "bodies.jsonl"
     data.write_bytes(b"\n".join(bodies))
-    t0 = time.perf_counter()
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-c", CLIENT, url, str(data), str(clients))
-    assert await proc.wait() == 0
-    answered = time.perf_counter() - t0
-    while ws.store.scalar("SELECT count(*) FROM messages") < len(bodies):
-        await asyncio.sleep(0.01)
-    elapsed = time.perf_counter() - t0
-    stop.set()
-    await task
+    async with serving(ws, port):
+        t0 = time.perf_counter()
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-c", CLIENT, url, str(data), str(clients))
+        assert await proc.wait() == 0
+        answered = time.perf_counter() - t0
+        while ws.store.scalar("SELECT count(*) FROM messages") < len(bodies):
+            await asyncio.sleep(0.01)
+        elapsed = time.perf_counter() - t0
     ws.close()
     print(f"(all {len(bodies)} POSTs answered after {answered:.2f} s; stored after {elapsed:.2f} s)")
     return elapsed
 
 
 def direct(tmp: Path, bodies: list[bytes]) -> float:
-    (tmp / "d").mkdir()
-    cfg = tmp / "d" / "config.toml"
-    cfg.write_text(CONFIG.format(port=1))
+    cfg, _ = qq_workspace(tmp / "d", db="bench.db", port=1)
     ws = Workspace.open(cfg)
     events = [normalize("qq1", json.loads(b)) for b in bodies]
     eng = Engine(ws)

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.conftest import make_config
+from tests.serve_kit import free_port, serve_process, signed, wait_healthy
 
 BASE = """
 [operator]
@@ -26,28 +23,6 @@ timezone = "Asia/Shanghai"
 [database]
 path = "shequn.db"
 """
-
-
-def free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_http(url: str, proc: subprocess.Popen, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"serve exited early: {proc.stderr.read()}")
-        try:
-            if httpx.get(url, timeout=0.5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("serve did not come up")
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -64,19 +39,15 @@ enabled = true
 base_url = "http://127.0.0.1:9"
 secret = "sec"
 """, base=BASE)
-    exe = Path(sys.executable).parent / "shequn"
-    proc = subprocess.Popen([str(exe), "--config", str(cfg), "serve", "--host", "127.0.0.1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(tmp_path))
+    proc = serve_process(cfg, quiet=False, extra_args=("--host", "127.0.0.1"))
     try:
-        wait_http(f"http://127.0.0.1:{port}/healthz", proc)
+        wait_healthy(port, proc)
         events = [{"time": 1_700_000_000 + i, "self_id": 10001, "post_type": "message", "message_type": "group",
                    "message_id": i, "group_id": 1, "user_id": 40 + i % 3, "message": f"msg {i}"} for i in range(20)]
         with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
             for e in events + events[:5]:  # five redeliveries
                 body = json.dumps(e).encode()
-                sig_h = "sha1=" + hmac.new(b"sec", body, hashlib.sha1).hexdigest()
-                r = client.post("/hooks/qq/qq1", content=body, headers={"X-Signature": sig_h,
-                                                                        "Content-Type": "application/json"})
+                r = client.post("/hooks/qq/qq1", content=body, headers=signed(body))
                 assert r.status_code == 204
             assert client.post("/hooks/qq/qq1", content=b"{}").status_code == 401
         con = sqlite3.connect(tmp_path / "shequn.db")
