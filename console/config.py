@@ -31,6 +31,9 @@ DEFAULT_CONFIG_NAME = "config.toml"
 class ConfigError(Exception):
     """A config problem, said with where it is: file, key, what is wrong, what is expected."""
 
+    template: str = ""  # set by console/config_checks.py: the CLI translates it
+    values: dict = {}
+
     def __init__(self, file: str | Path | None, key: str, problem: str, expected: str = ""):
         self.file, self.key, self.problem, self.expected = str(file or "config"), key, problem, expected
         msg = f"{self.file}: {key}: {problem}"
@@ -65,6 +68,8 @@ class DatabaseSettings:
     """How long a writer waits for another process's lock before giving up."""
     message_retention_days: int = 180
     """Message text older than this is blanked (the row and its counts stay). 0 keeps text forever."""
+    open_check_seconds: float = 2.0
+    """Longest time the quick integrity check may take when the workspace opens for writing (0: no limit); a larger file opens after that, and `shequn db check` checks it whole."""
 
 
 @dataclass
@@ -169,11 +174,14 @@ def find_config(explicit: str | Path | None = None) -> Path:
 
 
 def load_settings(path: str | Path | None = None, *, must_exist: bool = False) -> Settings:
-    """Read and validate config.toml. A missing file gives the defaults (sandbox on)."""
+    """Read and validate config.toml. A missing ./config.toml gives the defaults (sandbox
+    on); a missing file named by ``path`` or $SHEQUN_CONFIG is an error."""
     p = find_config(path)
     if not p.exists():
-        if must_exist:
-            raise ConfigError(p, "(file)", "not found")
+        if must_exist or path or os.environ.get("SHEQUN_CONFIG"):
+            from .config_checks import missing_config
+
+            raise missing_config(p)
         s = parse_settings(default_config_data(), None)
         s.path = p.resolve()
         return s
@@ -214,6 +222,9 @@ def parse_settings(data: dict[str, Any], path: Path | None) -> Settings:
         if conn.burst is not None and conn.burst < 1:
             raise ConfigError(path, f"connections.{cname}.burst", f"is {conn.burst}", "a whole number of 1 or more")
         s.connections[cname] = conn
+    from .config_checks import check_ranges
+
+    check_ranges(s, path)
     s.sections = {k: v for k, v in data.items() if k not in CORE_SECTIONS and k != "connections"}
     for k, v in s.sections.items():
         if not isinstance(v, dict):

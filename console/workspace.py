@@ -54,7 +54,8 @@ class Workspace:
         registry = gather_registry(pm)
         check_plugin_sections(settings, registry)
         store = open_store(db_path or settings.db_path, plugin_migrations=registry.migrations, read_only=read_only,
-                           busy_timeout_ms=settings.database.busy_timeout_ms)
+                           busy_timeout_ms=settings.database.busy_timeout_ms,
+                           check_seconds=settings.database.open_check_seconds)
         ws = cls(settings, store, pm, registry, clock=clock, read_only=read_only)
         if not read_only:
             ws.sync_connections()

@@ -46,7 +46,7 @@ def test_plugins_disabled_in_config(tmp_path):
 def test_db_migrate_check_backup(config_path, tmp_path):
     assert "schema up to date" in invoke("--config", str(config_path), "db", "migrate").output
     out = invoke("--config", str(config_path), "db", "check").output
-    assert "integrity ok" in out
+    assert "integrity check ok" in out
     out = invoke("--config", str(config_path), "db", "backup", str(tmp_path / "copy.db")).output
     assert (tmp_path / "copy.db").exists() and "backed up" in out
 

@@ -14,8 +14,9 @@ from console.config_write import set_key
 from tests.conftest import make_config
 
 
-def test_defaults_when_no_file(tmp_path):
-    s = load_settings(tmp_path / "missing.toml")
+def test_defaults_when_no_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no ./config.toml here: the defaults
+    s = load_settings()
     assert s.connections["sandbox"].enabled and s.database.path == "data/shequn.db"
     assert s.operator.name  # the OS user by default
 

@@ -4,6 +4,7 @@ traceback."""
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
 from typing import Iterator
@@ -35,8 +36,52 @@ def state() -> CliState:
 
 
 def fail(message: str, code: int = 2) -> "None":
-    click.echo(f"Error: {message}", err=True)
+    click.echo(_t("Error: {message}").format(message=message), err=True)
     sys.exit(code)
+
+
+def language() -> str:
+    """The operator's language: console.language once the config is read; for an error in
+    the config itself, the file's console.language if it can be read as TOML; else zh-CN
+    when the environment's locale is Chinese."""
+    try:
+        st = state()
+    except RuntimeError:  # no click context (called outside a command)
+        st = None
+    if st is not None and st._settings is not None:
+        return st._settings.console.language
+    if st is not None:
+        try:
+            import tomllib
+
+            from ..config import find_config
+
+            lang = tomllib.loads(find_config(st.config).read_text(encoding="utf-8")).get("console", {}).get("language")
+            if lang in ("en", "zh-CN"):
+                return lang
+        except (OSError, ValueError, AttributeError):
+            pass
+    loc = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    return "zh-CN" if loc.lower().startswith("zh") else "en"
+
+
+def _t(text: str) -> str:
+    from ..i18n import translate
+
+    return translate(text, language())
+
+
+def said(e: Exception) -> str:
+    """An error's message in the operator's language: errors that carry a template
+    (the file guard's, the config's range checks) are translated, others said as raised."""
+    template = getattr(e, "template", "")
+    if not template:
+        return str(e)
+    values = {k: _t(v) if isinstance(v, str) else v for k, v in getattr(e, "values", {}).items()}
+    try:
+        return _t(template).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return str(e)
 
 
 @contextmanager
@@ -45,9 +90,9 @@ def friendly_errors() -> Iterator[None]:
     try:
         yield
     except ConfigError as e:
-        fail(str(e))
+        fail(said(e))
     except StoreError as e:
-        fail(str(e))
+        fail(said(e))
 
 
 def open_workspace(*, read_only: bool | None = None):

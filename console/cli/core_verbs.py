@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 
 from ..config import CORE_SECTIONS, field_docs, find_config
+from ..config_checks import masked, secret_options
 from ..pluginmanager import get_plugin_manager, hook_implementations
-from .context import fail, friendly_errors, state, workspace
+from .context import fail, friendly_errors, said, state, workspace
 from .output import emit, json_option
 
 
@@ -56,25 +57,44 @@ def db_migrate() -> None:
 
 
 @db_group.command("check")
-def db_check() -> None:
-    """Integrity check, pending migrations, and what the workspace holds."""
+@click.option("--quick", is_flag=True, help="Only the quick check run when the workspace opens for writing "
+              "(every page read, indexes not matched against their tables).")
+def db_check(quick: bool) -> None:
+    """Integrity check, pending migrations, and what the workspace holds; exit 2 when damaged."""
+    from ..store import guard
+
     with friendly_errors():
         settings = state().settings()
     path = settings.db_path
     if not path.exists():
         fail(f"{path}: no workspace yet; run `shequn demo` or `shequn db migrate`")
+    problem = guard.header_problem(path)
+    if problem:
+        fail(said(guard.corrupt(path, problem)))
+    started = time.monotonic()
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        result = con.execute("PRAGMA integrity_check").fetchone()[0]
-        con.close()
+        try:
+            if quick:
+                status, detail, _ = guard.quick_check(con, 0)
+            else:
+                rows = [r[0] for r in con.execute("PRAGMA integrity_check(5)").fetchall()]
+                status, detail = ("ok", "") if rows == ["ok"] else ("corrupt", "; ".join(rows[:3]))
+        finally:
+            con.close()
     except sqlite3.DatabaseError as e:
-        fail(f"{path}: not a SQLite database, or it is corrupt ({e})")
-    if result != "ok":
-        fail(f"{path}: integrity check failed: {result}")
+        status, detail = "corrupt", str(e)
+    if status != "ok":
+        fail(said(guard.corrupt(path, detail)))
+    ms = round((time.monotonic() - started) * 1000)
     with workspace(read_only=True) as ws:
         counts = {t: ws.store.scalar(f"SELECT count(*) FROM [{t}]") for t in
                   ("groups", "people", "memberships", "messages", "events", "actions", "cases", "dead_letters")}
-    click.echo(f"{path}: integrity ok, schema current")
+        check = ws.t("quick check" if quick else "integrity check")
+        click.echo(ws.tr("{path}: {check} ok in {ms} ms, schema current", path=path, check=check, ms=ms))
+        if not guard.writable(path):
+            click.echo(ws.tr("{path}: read-only for this user: commands that change the workspace are refused",
+                             path=path))
     emit([{"table": k, "rows": v} for k, v in counts.items()])
 
 
@@ -130,7 +150,10 @@ def config_check() -> None:
 @config_group.command("get")
 @click.argument("key", required=False)
 def config_get(key: str | None) -> None:
-    """Show a setting's value and what it means (all core settings without KEY)."""
+    """Show a setting's value and what it means (all core settings without KEY).
+
+    Secrets (a connector's secret options, keys named token, secret, password, AES or API
+    key) show as set and their length; a value "env:NAME" shows as written."""
     with friendly_errors():
         settings = state().settings()
     rows = []
@@ -141,24 +164,38 @@ def config_get(key: str | None) -> None:
             dotted = f"{section}.{f.name}"
             if key and key != dotted and key != section:
                 continue
-            rows.append({"key": dotted, "value": json.dumps(getattr(obj, f.name), ensure_ascii=False),
+            rows.append({"key": dotted, "value": json.dumps(masked(getattr(obj, f.name), key=f.name),
+                                                            ensure_ascii=False),
                          "meaning": docs.get(f.name, "")})
     if key and not rows:
         parts = key.split(".")
         cur = None
         if parts[0] == "connections" and len(parts) >= 2 and parts[1] in settings.connections:
             c = settings.connections[parts[1]]
-            cur = asdict(c) if len(parts) == 2 else (getattr(c, parts[2], None) if hasattr(c, parts[2])
-                                                      else c.options.get(parts[2]))
+            cls = _connector_class(settings, c.platform)
+            secret = secret_options(cls)
+            if len(parts) == 2:
+                cur = masked(asdict(c), secret)
+            else:
+                cur = getattr(c, parts[2], None) if hasattr(c, parts[2]) else c.options.get(parts[2])
+                cur = masked(cur, secret, parts[2])
         elif parts[0] in settings.sections:
             cur = settings.sections[parts[0]]
             for p in parts[1:]:
                 cur = cur.get(p) if isinstance(cur, dict) else None
+            cur = masked(cur, key=parts[-1])  # a plugin's secret, by its name (token, secret, password ...)
         if cur is None:
             fail(f"{settings.where()}: {key}: no such setting")
         click.echo(json.dumps(cur, ensure_ascii=False, indent=2, default=str))
         return
     emit(rows, ["key", "value", "meaning"], headers={}, )
+
+
+def _connector_class(settings, platform: str):
+    """The connector class serving ``platform`` (its Option(secret=True) are masked), or None."""
+    from ..workspace import gather_registry
+
+    return gather_registry(get_plugin_manager(settings.plugins.disabled)).connectors.get(platform)
 
 
 @config_group.command("set")
@@ -182,10 +219,20 @@ def config_set(key: str, value: str) -> None:
 
 @click.command("serve")
 @click.option("--host", default=None, help="Address to bind the webhook receiver (default from [serve]).")
-@click.option("--port", default=None, type=int, help="Port of the webhook receiver (default from [serve]).")
+@click.option("--port", default=None, type=click.IntRange(1, 65535),
+              help="Port of the webhook receiver (default from [serve]).")
 def serve_cmd(host: str | None, port: int | None) -> None:
-    """Run the engine headless: webhooks, websocket clients, pollers, outbox, jobs."""
+    """Run the engine headless: webhooks, websocket clients, pollers, outbox, jobs.
+
+    Exits 2 with the reason when the port cannot be bound (in use, not this machine's
+    address), before the workspace is opened."""
+    from ..config_checks import port_in_use
     from ..serve import run_serve
 
     with friendly_errors():
+        settings = state().settings()
+        taken = port_in_use(settings.where(), host or settings.serve.host,
+                            port if port is not None else settings.serve.port)
+        if taken is not None:
+            raise taken
         run_serve(state().config, host=host, port=port)

@@ -16,7 +16,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
@@ -36,7 +36,11 @@ def rows_in(db: Any, sql: str, values: Any, before: tuple = ()) -> Iterator[Any]
 
 
 class StoreError(Exception):
-    """The database cannot be used: says which file and why."""
+    """The database cannot be used: says which file and why. ``template`` and ``values``,
+    when set (console/store/guard.py), let the CLI say it in the operator's language."""
+
+    template: str = ""
+    values: dict = {}
 
 
 class _Connection(sqlite3.Connection):
@@ -193,12 +197,17 @@ class Store:
             c.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                       (key, value))
 
+    after_close: Callable[[], None] | None = None  # open_store: stamp a sound file after its clean close
+
     def close(self) -> None:
         with self._lock:
             try:
                 self.conn.close()
             except sqlite3.Error:
-                pass
+                return
+            after, self.after_close = self.after_close, None
+        if after is not None:
+            after()
 
 
 def describe_db_error(path: Path, e: Exception) -> str:

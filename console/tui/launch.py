@@ -44,10 +44,18 @@ def run_console(config_path: str | Path | None, *, read_only: bool = False, star
 def _run(config_path: str | Path | None, *, read_only: bool, start_engine: bool) -> None:
     from ..workspace import Workspace, gather_ui
 
-    ws = Workspace.open(config_path, read_only=read_only)
+    from ..store.guard import ReadOnlyFile
+
+    why = ""
+    try:
+        ws = Workspace.open(config_path, read_only=read_only)
+    except ReadOnlyFile:  # this user cannot write the file: look, never act (issue 16)
+        ws = Workspace.open(config_path, read_only=True)
+        read_only, why = True, "read-only file: looking only"
     runtime = None
     try:
         start, note = engine_plan(ws, read_only)
+        note = why or note
         if start and start_engine:
             from ..runtime import BackgroundRuntime
 
