@@ -194,3 +194,21 @@ def test_retention_counts_the_joiners_whose_mark_falls_in_the_window(kws):
     03-04; G, H, I joined on 03-04 and are not a day old yet. E stayed, F left: 1/2."""
     got = _values(panel(kws, "group:g1", Window("2025-03-04", "2025-03-04")))
     assert got["retention_rate"] == pytest.approx(1 / 2)
+
+
+def test_the_bot_removed_counts_as_removed_in_the_churn_note(tmp_path):
+    """A leave with reason kick_me (OneBot's word when the account itself is kicked) is a
+    removal, like kick: 2 joined on 03-03, both left on 03-04, one kicked, one kick_me."""
+    ws = Workspace.open(make_config(tmp_path))
+    try:
+        t = ws.day_start("2025-03-03") + 9 * H
+        ws.clock = lambda: t + 2 * 86400
+        Engine(ws).ingest([Event("sandbox", "a", "join", t, "gk", "p1", data={"scene": "qr"}),
+                           Event("sandbox", "b", "join", t, "gk", "p2", data={"scene": "qr"}),
+                           Event("sandbox", "c", "leave", t + 86400, "gk", "p1", data={"reason": "kick"}),
+                           Event("sandbox", "d", "leave", t + 86400, "gk", "p2", data={"reason": "kick_me"})])
+        churn = {r["name"]: r for r in panel(ws, "group:gk", WINDOW)}["churn_rate"]
+        assert churn["value"] == pytest.approx(2 / 2)  # 2 leavers / (0 at the start + 2 joins)
+        assert churn["note"] == "2 left, 2 of them removed"
+    finally:
+        ws.close()
