@@ -58,6 +58,8 @@ class StoreFaultAlert:
         ws = self.ws
         if fault and self.since is None:
             self.since, self.why, self.raised = ws.now(), fault, False
+        elif fault and fault != self.why:  # another fault before this one was reported over: say the new one
+            self.why, self.raised = fault, False
         if fault and not self.raised:
             self.raised = self._raise(ws.tr(
                 "The store cannot write since {since}: {why}. Webhooks are answered 503 (bridges send again) and "
