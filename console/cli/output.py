@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from typing import Any, Iterable, Sequence
 
@@ -74,13 +75,27 @@ def render_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str] | Non
     return "\n".join(out)
 
 
+#: a text cell a spreadsheet would run as a formula (CSV injection): = + - @, and tab or CR before them
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+
+
+def neutralised(value: Any) -> Any:
+    """A text cell that starts like a formula, with a ' in front: Excel and WPS then show it
+    as text instead of running it (a member's nickname "=HYPERLINK(...)" in an export). A
+    plain number written as text ("-12.5") is left alone: it cannot be a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def render_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
     buf = io.StringIO()
     columns = list(columns or (rows[0].keys() if rows else []))
     w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for r in rows:
-        w.writerow({c: r.get(c) for c in columns})
+        w.writerow({c: neutralised(r.get(c)) for c in columns})
     return buf.getvalue()
 
 

@@ -198,11 +198,17 @@ def _import(kind: str, path: str, skip_bad: bool) -> None:
             res = import_csv(ws, kind, path, skip_bad=skip_bad)
         except ImportProblem as e:
             fail(str(e))
-        for line in error_lines(res, path):
+        for line in error_lines(ws, res, path):
             click.echo(line, err=True)
+        bad = len({line for line, _ in res.errors})
         if res.errors and not skip_bad:
-            fail(f"{len({l for l, _ in res.errors})} bad rows; nothing imported (fix them, or use --skip-bad)")
-        click.echo(f"imported {res.stored} {kind} rows" + (f", skipped {res.skipped} bad rows" if res.skipped else ""))
+            fail(ws.tr("1 bad row; nothing imported (fix it, or use --skip-bad)" if bad == 1 else
+                       "{n} bad rows; nothing imported (fix them, or use --skip-bad)", n=bad))
+        said = ws.tr("imported 1 row of {kind}" if res.stored == 1 else "imported {n} rows of {kind}",
+                     n=res.stored, kind=ws.t(kind))
+        if res.skipped:
+            said += ws.tr(", skipped 1 bad row" if res.skipped == 1 else ", skipped {n} bad rows", n=res.skipped)
+        click.echo(said)
 
 
 @click.command("orders")

@@ -87,3 +87,47 @@ ZH = {
     "3+ orders, last 8-14 days ago": "3 笔及以上订单，最近一笔在 8-14 天前",
     "3+ orders, last 15-30 days ago": "3 笔及以上订单，最近一笔在 15-30 天前",
 }
+
+#: ``shequn import orders|costs|exposure`` (imports.py, csv_input.py, cli.py): every message by line.
+ZH.update({
+    "exposure": "渠道曝光量",
+    "{file}: no such file": "{file}：文件不存在", "{file}: cannot be read ({reason})": "{file}：无法读取（{reason}）",
+    "{file}: line 1: no header row": "{file}：第 1 行：没有表头",
+    "{file}: line {line}: {problem}": "{file}：第 {line} 行：{problem}",
+    "not UTF-8 text (byte 0x{byte} at column {col}); save the sheet as \"CSV UTF-8\"":
+        "不是 UTF-8 文本（第 {col} 列的字节 0x{byte}）；请把表格另存为“CSV UTF-8”",
+    "not UTF-8 text (byte 0x{byte} at column {col}): the file reads as GBK/GB18030, Excel's default for Chinese; "
+    "save the sheet as \"CSV UTF-8\"":
+        "不是 UTF-8 文本（第 {col} 列的字节 0x{byte}）：该文件是 GBK/GB18030 编码（Excel 中文版的默认编码）；请把表格另存为“CSV UTF-8”",
+    "a quote opened on this line is not closed on it (a cell of an import holds no line break; an unclosed quote "
+    "would swallow the rows after it)": "本行的引号没有在本行闭合（导入的单元格不能换行；未闭合的引号会吞掉后面的行）",
+    "a quote inside a quoted cell must be doubled (\"\"), and nothing may follow the closing quote but a comma":
+        "带引号的单元格内的引号要写两遍（\"\"），闭合引号后只能跟逗号",
+    "a cell is longer than {limit} characters": "有单元格超过 {limit} 个字符",
+    "cannot be read as CSV ({detail})": "无法按 CSV 读取（{detail}）",
+    "holds a NUL byte (a binary file, not CSV text)": "含有 NUL 字节（是二进制文件，不是 CSV 文本）",
+    "missing {cols}": "缺少 {cols}", "unknown {cols}": "无法识别 {cols}",
+    "{file}: line {line}: wrong columns ({what}); expected columns {required} and optionally {optional}":
+        "{file}：第 {line} 行：列不对（{what}）；应有列 {required}，可选列 {optional}",
+    "1 more field than the header has": "比表头多 1 列", "{n} more fields than the header has": "比表头多 {n} 列",
+    "person_id: unknown member {value}": "person_id：未知成员 {value}",
+    "platform_user_id: unknown member {value} on {platform}": "platform_user_id：{platform} 上没有成员 {value}",
+    "member: expected person_id, or platform and platform_user_id": "成员：需要 person_id，或 platform 和 platform_user_id",
+    "group_id: unknown group {value}": "group_id：未知群 {value}",
+    "platform_group_id: unknown group {value}": "platform_group_id：未知群 {value}",
+    "platform_group_id: {value} names {n} groups; add a platform column":
+        "platform_group_id：{value} 对应 {n} 个群；请加上 platform 列",
+    "{name}: {value} is not a number (expected an amount such as 39.90)": "{name}：{value} 不是数字（应为金额，如 39.90）",
+    "{name}: {value} is negative (expected 0 or more)": "{name}：{value} 是负数（应为 0 或以上）",
+    "{name}: {value} is not a date (expected YYYY-MM-DD)": "{name}：{value} 不是日期（应为 YYYY-MM-DD）",
+    "{name}: {value} is not a time (expected YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or unix seconds)":
+        "{name}：{value} 不是时间（应为 YYYY-MM-DD、YYYY-MM-DD HH:MM[:SS] 或 Unix 秒数）",
+    "{col}: empty (required)": "{col}：为空（必填）",
+    "order_id: {value} appears twice in this input": "order_id：{value} 在本文件中出现了两次",
+    "order_id: {value} is already imported": "order_id：{value} 已导入过",
+    "impressions: {value} is not a whole number of 0 or more": "impressions：{value} 不是 0 或以上的整数",
+    "1 bad row; nothing imported (fix it, or use --skip-bad)": "1 行有误；未导入任何内容（请改正，或使用 --skip-bad）",
+    "{n} bad rows; nothing imported (fix them, or use --skip-bad)": "{n} 行有误；未导入任何内容（请改正，或使用 --skip-bad）",
+    "imported 1 row of {kind}": "已导入{kind} 1 行", "imported {n} rows of {kind}": "已导入{kind} {n} 行",
+    ", skipped 1 bad row": "，跳过 1 行有误的数据", ", skipped {n} bad rows": "，跳过 {n} 行有误的数据",
+})

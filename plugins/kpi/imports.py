@@ -8,8 +8,6 @@ so an import is never half-applied. Columns are documented in docs/kpis.md.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +22,16 @@ KINDS = {
     "exposure": {"required": ["day", "channel", "impressions"],
                  "optional": ["group_id", "platform_group_id", "platform"]},
 }
+
+
+NOT_A_NUMBER = "{name}: {value} is not a number (expected an amount such as 39.90)"
+
+
+def shown(value: Any) -> str:
+    """A cell's value as a message shows it: quoted, and cut at 40 characters (a cell may be
+    131,072 characters long)."""
+    text = repr(str(value)) if value is not None else "''"
+    return text if len(text) <= 42 else text[:40] + "…'"
 
 
 class ImportProblem(ValueError):
@@ -54,15 +62,16 @@ class _Resolver:
             if key not in self.people:
                 ok = str(pid).isdigit() and self.ws.store.scalar("SELECT id FROM people WHERE id = ?", (int(pid),))
                 self.people[key] = int(pid) if ok else None
-            return (self.people[key], None) if self.people[key] else (None, f"person_id: unknown member {pid!r}")
+            return (self.people[key], None) if self.people[key] else (None, self.ws.tr("person_id: unknown member {value}", value=shown(pid)))
         if user not in (None, "") and plat not in (None, ""):
             key = ("ident", str(plat), str(user))
             if key not in self.people:
                 self.people[key] = self.ws.store.scalar(
                     "SELECT person_id FROM identities WHERE platform = ? AND platform_user_id = ?", (plat, str(user)))
             return ((self.people[key], None) if self.people[key]
-                    else (None, f"platform_user_id: unknown member {user!r} on {plat!r}"))
-        return None, "member: expected person_id, or platform and platform_user_id"
+                    else (None, self.ws.tr("platform_user_id: unknown member {value} on {platform}", value=shown(user),
+                                              platform=shown(plat))))
+        return None, self.ws.tr("member: expected person_id, or platform and platform_user_id")
 
     def group(self, row: dict) -> tuple[int | None, str | None]:
         gid, pg, plat = row.get("group_id"), row.get("platform_group_id"), row.get("platform")
@@ -71,7 +80,7 @@ class _Resolver:
             if key not in self.groups:
                 ok = str(gid).isdigit() and self.ws.store.scalar("SELECT id FROM groups WHERE id = ?", (int(gid),))
                 self.groups[key] = int(gid) if ok else None
-            return (self.groups[key], None) if self.groups[key] else (None, f"group_id: unknown group {gid!r}")
+            return (self.groups[key], None) if self.groups[key] else (None, self.ws.tr("group_id: unknown group {value}", value=shown(gid)))
         if pg not in (None, ""):
             key = ("pg", str(pg), plat or "")
             if key not in self.groups:
@@ -82,30 +91,31 @@ class _Resolver:
                 self.groups[key] = ids[0] if len(ids) == 1 else (-len(ids) if ids else None)
             g = self.groups[key]
             if g is None:
-                return None, f"platform_group_id: unknown group {pg!r}"
+                return None, self.ws.tr("platform_group_id: unknown group {value}", value=shown(pg))
             if g < 0:
-                return None, f"platform_group_id: {pg!r} names {-g} groups; add a platform column"
+                return None, self.ws.tr("platform_group_id: {value} names {n} groups; add a platform column", value=shown(pg),
+                                        n=-g)
             return g, None
         return None, None  # no group: the whole operation
 
 
-def _amount(v: Any, name: str) -> tuple[float | None, str | None]:
+def _amount(ws, v: Any, name: str) -> tuple[float | None, str | None]:
     try:
         a = float(str(v).strip())
     except (TypeError, ValueError):
-        return None, f"{name}: {v!r} is not a number (expected an amount such as 39.90)"
+        return None, ws.tr(NOT_A_NUMBER, name=name, value=shown(v))
     if math.isnan(a) or math.isinf(a):
-        return None, f"{name}: {v!r} is not a number (expected an amount such as 39.90)"
+        return None, ws.tr(NOT_A_NUMBER, name=name, value=shown(v))
     if a < 0:
-        return None, f"{name}: {v!r} is negative (expected 0 or more)"
+        return None, ws.tr("{name}: {value} is negative (expected 0 or more)", name=name, value=shown(v))
     return a, None
 
 
-def _day(v: Any, name: str) -> tuple[str | None, str | None]:
+def _day(ws, v: Any, name: str) -> tuple[str | None, str | None]:
     try:
         return datetime.strptime(str(v).strip(), "%Y-%m-%d").date().isoformat(), None
     except ValueError:
-        return None, f"{name}: {v!r} is not a date (expected YYYY-MM-DD)"
+        return None, ws.tr("{name}: {value} is not a date (expected YYYY-MM-DD)", name=name, value=shown(v))
 
 
 def _time(ws, v: Any, name: str) -> tuple[int | None, str | None]:
@@ -118,7 +128,8 @@ def _time(ws, v: Any, name: str) -> tuple[int | None, str | None]:
         except ValueError:
             continue
         return int(dt.replace(tzinfo=ws.tz).timestamp()), None
-    return None, f"{name}: {v!r} is not a time (expected YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or unix seconds)"
+    return None, ws.tr("{name}: {value} is not a time (expected YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or unix seconds)",
+                       name=name, value=shown(v))
 
 
 def check_row(ws, kind: str, row: dict, res: _Resolver, seen: set[str]) -> tuple[dict | None, list[str]]:
@@ -127,7 +138,7 @@ def check_row(ws, kind: str, row: dict, res: _Resolver, seen: set[str]) -> tuple
     out: dict[str, Any] = {}
     for col in KINDS[kind]["required"]:
         if row.get(col) in (None, ""):
-            errs.append(f"{col}: empty (required)")
+            errs.append(ws.tr("{col}: empty (required)", col=col))
     if errs:
         return None, errs
 
@@ -140,63 +151,67 @@ def check_row(ws, kind: str, row: dict, res: _Resolver, seen: set[str]) -> tuple
     if kind == "orders":
         oid = str(row["order_id"]).strip()
         if oid in seen:
-            errs.append(f"order_id: {oid!r} appears twice in this input")
+            errs.append(ws.tr("order_id: {value} appears twice in this input", value=shown(oid)))
         elif ws.store.scalar("SELECT 1 FROM orders WHERE order_id = ?", (oid,)):
-            errs.append(f"order_id: {oid!r} is already imported")
+            errs.append(ws.tr("order_id: {value} is already imported", value=shown(oid)))
         seen.add(oid)
-        out.update(order_id=oid, amount=take(_amount(row["amount"], "amount")),
+        out.update(order_id=oid, amount=take(_amount(ws, row["amount"], "amount")),
                    ordered_at=take(_time(ws, row["ordered_at"], "ordered_at")),
                    person_id=take(res.person(row)), group_id=take(res.group(row)),
                    product=str(row.get("product") or ""))
     elif kind == "costs":
-        out.update(day=take(_day(row["day"], "day")), amount=take(_amount(row["amount"], "amount")),
+        out.update(day=take(_day(ws, row["day"], "day")), amount=take(_amount(ws, row["amount"], "amount")),
                    group_id=take(res.group(row)), category=str(row.get("category") or ""),
                    note=str(row.get("note") or ""))
     else:
         imp = str(row["impressions"]).strip()
         if not imp.isdigit():
-            errs.append(f"impressions: {row['impressions']!r} is not a whole number of 0 or more")
-        out.update(day=take(_day(row["day"], "day")), channel=str(row["channel"]).strip(),
+            errs.append(ws.tr("impressions: {value} is not a whole number of 0 or more", value=shown(row["impressions"])))
+        out.update(day=take(_day(ws, row["day"], "day")), channel=str(row["channel"]).strip(),
                    impressions=int(imp) if imp.isdigit() else None, group_id=take(res.group(row)))
     return (None, errs) if errs else (out, [])
 
 
 def read_csv(ws, kind: str, path: str | Path) -> ImportResult:
-    """Check every row of a CSV file; nothing is stored here."""
+    """Check every line of a CSV file; nothing is stored here. A line that cannot be read
+    (not UTF-8, an unclosed quote, a cell over 131,072 characters) is an error of that
+    line (csv_input.py), like a row whose values are wrong."""
+    from .csv_input import CsvProblem, read_lines
+
     if kind not in KINDS:
         raise ImportProblem(f"unknown import {kind!r}: expected one of {', '.join(KINDS)}")
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ImportProblem(f"{p}: no such file") from None
-    except UnicodeDecodeError:
-        raise ImportProblem(f"{p}: not UTF-8 text (save the sheet as CSV UTF-8)") from None
-    reader = csv.DictReader(io.StringIO(text))
-    cols = [c.strip() for c in (reader.fieldnames or [])]
+        header_line, header, lines = read_lines(ws, p)
+    except CsvProblem as e:
+        raise ImportProblem(str(e)) from None
+    cols = [c.strip() for c in header]
     spec = KINDS[kind]
-    expected = f"columns {', '.join(spec['required'])} and optionally {', '.join(spec['optional'])}"
-    if not cols:
-        raise ImportProblem(f"{p}: line 1: no header row (expected {expected})")
     missing = [c for c in spec["required"] if c not in cols]
     unknown = [c for c in cols if c not in spec["required"] + spec["optional"]]
     if missing or unknown:
-        what = "; ".join(x for x in (f"missing {', '.join(missing)}" if missing else "",
-                                     f"unknown {', '.join(unknown)}" if unknown else "") if x)
-        raise ImportProblem(f"{p}: line 1: wrong columns ({what}); expected {expected}")
-    reader.fieldnames = cols
+        what = "; ".join(x for x in (ws.tr("missing {cols}", cols=", ".join(missing)) if missing else "",
+                                     ws.tr("unknown {cols}", cols=", ".join(unknown)) if unknown else "") if x)
+        raise ImportProblem(ws.tr("{file}: line {line}: wrong columns ({what}); expected columns {required} and "
+                                  "optionally {optional}", file=p, line=header_line, what=what,
+                                  required=", ".join(spec["required"]), optional=", ".join(spec["optional"])))
     res, seen = _Resolver(ws), set()
     result = ImportResult(kind)
-    for row in reader:
-        line = reader.line_num
-        if None in row:
-            result.errors.append((line, f"{len(row[None])} more fields than the header has"))
+    for ln in lines:
+        if ln.cells is None:
+            result.errors.append((ln.number, ln.error))
             continue
+        if len(ln.cells) > len(cols):
+            extra = len(ln.cells) - len(cols)
+            result.errors.append((ln.number, ws.tr("1 more field than the header has" if extra == 1 else
+                                                   "{n} more fields than the header has", n=extra)))
+            continue
+        row = dict(zip(cols, ln.cells))
         good, errs = check_row(ws, kind, row, res, seen)
         if good is None:
-            result.errors.extend((line, e) for e in errs)
+            result.errors.extend((ln.number, e) for e in errs)
         else:
-            good["_line"] = line
+            good["_line"] = ln.number
             result.good.append(good)
     return result
 
@@ -262,8 +277,9 @@ def fetch_orders_from_plugins(ws) -> dict[str, int]:
     return summary
 
 
-def error_lines(result: ImportResult, path: str | Path) -> list[str]:
-    return [f"{Path(path).name}: line {line}: {msg}" for line, msg in result.errors]
+def error_lines(ws, result: ImportResult, path: str | Path) -> list[str]:
+    return [ws.tr("{file}: line {line}: {problem}", file=Path(path).name, line=line, problem=msg)
+            for line, msg in result.errors]
 
 
 __all__ = ["import_csv", "read_csv", "store_rows", "fetch_orders_from_plugins", "ImportProblem", "KINDS",
