@@ -145,3 +145,26 @@ def test_a_replay_by_another_process_is_not_counted_twice_in_the_speaker_rollup(
     assert (speakers, distinct) == (2, 2)
     assert serve_ws.store.scalar("SELECT messages FROM rollups_daily") == 4
     serve_ws.close()
+
+
+def test_a_connection_whose_start_fails_is_marked_and_started_again(tmp_path):
+    """A bridge that is down at start-up: the connection reads error with the reason, and
+    the supervisor starts it again (once up, it polls and its events are stored)."""
+    p = make_config(tmp_path, base=CONFIG)
+    ws = Workspace.open(p, pm=get_plugin_manager(load_entrypoints=False, extra=[("pong", Pong())]))
+    rt = Runtime(ws, batch_wait=0.05, first_restart_pause=0)
+    conn = rt.connectors["p1"]
+    starts = []
+
+    async def start_once_broken():
+        starts.append(1)
+        if len(starts) == 1:
+            raise ConnectionError("bridge down")
+
+    conn.start = start_once_broken
+    errors = []
+    asyncio.run(run_runtime_until(rt, lambda: errors.append(ws.store.scalar(
+        "SELECT last_error FROM connections WHERE id = 'p1'")) or len(conn.sent) == 3))
+    assert len(starts) == 2 and rt.supervisor.restarts["intake:p1"] == 1
+    assert any(e and "could not start: bridge down" in e for e in errors)
+    assert sorted(conn.sent) == ["pong m1", "pong m2", "pong m3"]
