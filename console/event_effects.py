@@ -1,7 +1,8 @@
 """What new non-message events do to the records: joins and leaves change memberships,
 member counts and the day's rollups; admin, mute and nickname events update the
-membership; join requests are filed for a decision; group and lifecycle events update
-the group and the connection.
+membership; join requests are filed for a decision, invitations of the bot held for a
+person (console.bot_invitations); group and lifecycle events update the group and the
+connection.
 
 Called by the engine inside its batch transaction, with the events already stored and
 known to be new (a replayed join must not count twice).
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import bot_invitations
 from .model import Event, Kind
 
 if TYPE_CHECKING:
@@ -63,6 +65,8 @@ def apply_events(engine: "Engine", conn, events: list[Event], insiders: set[int]
             rid = _request(engine, conn, e)
             if rid:
                 requests.append(rid)
+        elif k == Kind.BOT_INVITATION:  # the bot invited: held for a person, never a join request
+            bot_invitations.file(engine, conn, e)
         elif k == Kind.GROUP and e.group_id:
             change = e.data.get("change")
             if change == "name" and e.data.get("value"):

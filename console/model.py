@@ -27,6 +27,7 @@ class Kind(StrEnum):
     RECALL = "recall"  # data: message_id, operator
     NICKNAME = "nickname"  # data: old, new
     JOIN_REQUEST = "join_request"  # data: flag, sub_type, comment, inviter
+    BOT_INVITATION = "bot_invitation"  # the bot account invited into a group: user = who invites; data: flag, group, group_name, comment
     GROUP = "group"  # group-level change: data: change (name/notice/create/dismiss/...), value
     LIFECYCLE = "lifecycle"  # connection lifecycle: data: sub_type (enable/disable/connect)
     HEARTBEAT = "heartbeat"  # liveness only; updates the connection, never stored as an event

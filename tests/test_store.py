@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORE_TABLES = {
     "migrations", "meta", "connections", "groups", "people", "identities", "memberships", "roles", "messages",
     "events", "speaker_days", "rollups_daily", "join_requests", "rules", "cases", "actions", "tasks", "alerts",
-    "audit_log", "tags", "orders", "costs", "exposure", "dead_letters", "refused_requests",
+    "audit_log", "tags", "orders", "costs", "exposure", "dead_letters", "refused_requests", "bot_invitations",
 }
 
 
@@ -63,6 +63,16 @@ def test_core_schema_pinned(tmp_path):
         "id", "day", "cause", "connection", "count", "first_at", "last_at", "sample"]
     # m011_in_doubt: an action left running by a crash stays in doubt until it ends
     assert "in_doubt_since" in [c.name for c in s.db["actions"].columns]
+    # m009_bot_invitations: the bot invited into a group, held for a person, never a join request
+    assert [c.name for c in s.db["bot_invitations"].columns] == [
+        "id", "connection_id", "platform_request_id", "platform_group_id", "group_name", "inviter_person_id",
+        "comment", "requested_at", "status", "decided_at", "decided_by", "reason", "task_id"]
+    with s.write() as c:
+        c.execute("INSERT INTO bot_invitations(connection_id, platform_request_id, requested_at) VALUES ('q', 'f', 1)")
+        assert c.execute("SELECT status FROM bot_invitations").fetchone()[0] == "held"
+        with pytest.raises(sqlite3.IntegrityError):
+            c.execute("INSERT INTO bot_invitations(connection_id, platform_request_id, requested_at, status)"
+                      " VALUES ('q', 'g', 1, 'approved')")
     assert s.scalar("PRAGMA integrity_check") == "ok"
 
 

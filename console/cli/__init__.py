@@ -48,6 +48,9 @@ cli.add_command(alerts_group)
 from .deadletter_verbs import deadletters_group  # noqa: E402
 
 cli.add_command(deadletters_group)
+from .invitation_verbs import invitations_group  # noqa: E402
+
+cli.add_command(invitations_group)
 from ..sync import sync_cmd  # noqa: E402
 
 cli.add_command(sync_cmd)

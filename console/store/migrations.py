@@ -138,6 +138,42 @@ def m011_in_doubt(store) -> None:
     """)
 
 
+def m009_bot_invitations(store) -> None:
+    # Issue 17. The bot account invited into a group is not a member's join request (no
+    # admission rule may approve it): its own table, one row per platform request, held
+    # for a person by default (console/bot_invitations.py). Invitations a QQ connection
+    # filed as join requests before this are moved here, held, so none is acted on.
+    run_script(store, """
+        CREATE TABLE bot_invitations (
+            id INTEGER PRIMARY KEY,
+            connection_id TEXT NOT NULL,
+            platform_request_id TEXT NOT NULL,
+            platform_group_id TEXT NOT NULL DEFAULT '',
+            group_name TEXT NOT NULL DEFAULT '',
+            inviter_person_id INTEGER REFERENCES people(id),
+            comment TEXT NOT NULL DEFAULT '',
+            requested_at INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'held' CHECK (status IN ('held', 'accepting', 'declining', 'accepted',
+                                                                  'declined', 'failed', 'expired')),
+            decided_at INTEGER,
+            decided_by TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            task_id INTEGER REFERENCES tasks(id),
+            UNIQUE (connection_id, platform_request_id)
+        );
+        CREATE INDEX bot_invitations_status ON bot_invitations(status, requested_at);
+        INSERT OR IGNORE INTO bot_invitations(connection_id, platform_request_id, platform_group_id, group_name,
+                                              inviter_person_id, comment, requested_at)
+            SELECT r.connection_id, r.platform_request_id, coalesce(g.platform_group_id, ''), coalesce(g.name, ''),
+                   r.person_id, r.comment, r.requested_at
+            FROM join_requests r JOIN connections c ON c.id = r.connection_id LEFT JOIN groups g ON g.id = r.group_id
+            WHERE c.platform = 'qq' AND r.sub_type = 'invite' AND r.status IN ('pending', 'held') ORDER BY r.id;
+        UPDATE join_requests SET status = 'expired', decided_by = 'migration:m009_bot_invitations'
+            WHERE sub_type = 'invite' AND status IN ('pending', 'held')
+              AND connection_id IN (SELECT id FROM connections WHERE platform = 'qq');
+    """)
+
+
 CORE_MIGRATIONS = [("m001_core", m001_core), ("m002_people_insiders", m002_people_insiders),
                    ("m003_rules_version", m003_rules_version),
                    ("m004_join_requests_by_group", m004_join_requests_by_group),
@@ -145,4 +181,5 @@ CORE_MIGRATIONS = [("m001_core", m001_core), ("m002_people_insiders", m002_peopl
                    ("m005_join_request_outcomes", m005_join_request_outcomes),
                    ("m006_alert_snooze", m006_alert_snooze),
                    ("m008_ingest_faults", m008_ingest_faults),
-                   ("m011_in_doubt", m011_in_doubt)]
+                   ("m011_in_doubt", m011_in_doubt),
+                   ("m009_bot_invitations", m009_bot_invitations)]
