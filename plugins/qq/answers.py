@@ -2,11 +2,16 @@
 
 Kept apart from the connector because this is where the bridges differ most and where
 the words are read (PROTOCOLS.md 1.1, 1.2, 1.7): go-cqhttp answers an unknown action
-with HTTP 200 and retcode 404, NapCat with retcode 200 and "不支持的Api"; a wrong token
-is 401/403 (go-cqhttp) or 403 with a JSON body that is not an envelope (NapCat); risk
-control and "the target is already gone" share no code, only words. Success is only
-ever ``status == "ok"``; the bridge's own words (``wording``/``message``/``msg``) become
-the failure message, never a guessed code.
+with HTTP 200 and retcode 404, NapCat with retcode 200 and "不支持的Api", Lagrange with a
+bare ``{"status": "failed", "retcode": 404}``; a wrong token is 401/403 (go-cqhttp) or
+403 with a JSON body that is not an envelope (NapCat); risk control and "the target is
+already gone" share no code, only words. ``status`` decides, never the retcode alone:
+``failed`` is a failure whatever the retcode (Lagrange refuses an approval with
+``failed``/1, which OneBot's table reads as "async"), ``ok`` with retcode 1 is
+Lagrange's older refused approval, ``async`` is queued. Lagrange's answers carry no
+words, so its failures read "retcode N". An answer in no envelope shequn knows is a
+failure that names the connection and quotes the answer. The bridge's own words
+(``wording``/``message``/``msg``) become the failure message, never a guessed code.
 """
 
 from __future__ import annotations
@@ -62,16 +67,20 @@ def read_answer(connection: str, action: str, resp: httpx.Response, bridge: dict
             f"the bridge rejected the request (HTTP {code}: {bridge_words(resp) or body})"))
     try:
         env = resp.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         raise BridgeError(f"{where}: not JSON", ActionResult.retry(
-            f"the bridge answered something that is not JSON: {body[:80]!r}")) from None
-    if not isinstance(env, dict) or "status" not in env and "retcode" not in env:
-        raise BridgeError(f"{where}: not an envelope", ActionResult.retry(
-            f"the bridge's answer is not a OneBot envelope: {body[:80]!r}"))
-    status, retcode = env.get("status"), env.get("retcode")
+            f"{connection}: the bridge answered {action} with something that is not JSON: {body[:120]!r}")) from None
+    status, retcode = (env.get("status"), env.get("retcode")) if isinstance(env, dict) else (None, None)
+    if not isinstance(env, dict) or status not in ("ok", "async", "failed", None) \
+            or (status is None and not isinstance(retcode, int)):
+        raise BridgeError(f"{where}: not an envelope", ActionResult.failed(
+            f"{connection}: the bridge answered {action} in an envelope shequn does not know: {body[:200]!r}"))
+    if status == "ok" and retcode == 1:
+        raise BridgeError(f"{where}: refused (ok, retcode 1)", ActionResult.failed(
+            "the bridge said: status ok with retcode 1 (Lagrange's answer when QQ refused the request)"))
     if status == "ok" or (status is None and retcode == 0):
         return env.get("data")
-    if status == "async" or retcode == 1:
+    if status == "async" or (status is None and retcode == 1):
         return {"async": True}
     parts = [str(env[k]).strip() for k in ("wording", "message", "msg") if env.get(k)]
     words = " / ".join(dict.fromkeys(p for p in parts if p)) or f"retcode {retcode}"
@@ -152,3 +161,30 @@ def _float(v: Any) -> float | None:
         return float(v) if v else None
     except ValueError:
         return None
+
+
+# --- the _rate_limited suffix, where the bridge has it ------------------------------------
+#: NapCat queues ``send_group_msg_rate_limited``; go-cqhttp has no such names (its
+#: ``get_supported_actions`` does not list them: an unknown action, retcode 404) and
+#: Lagrange.OneBot looks the name up as given. The suffix is used only where the bridge
+#: has the action by its own name; refused once as unknown, never again on that connection.
+RATE_LIMITED = "_rate_limited"
+
+
+def rate_limited_or_plain(conn: Any, action: str) -> str:
+    """``action`` as it should go to ``conn``'s bridge: the plain name where the suffixed
+    one is not known there (by ``get_supported_actions`` or an earlier refusal)."""
+    if not action.endswith(RATE_LIMITED):
+        return action
+    if getattr(conn, "no_rate_limited", False) or (conn.supported is not None and action not in conn.supported):
+        return action.removesuffix(RATE_LIMITED)
+    return action
+
+
+def refused_suffix(conn: Any, action: str, result: ActionResult) -> bool:
+    """True (and remembered on ``conn``) when the bridge refused a ``_rate_limited``
+    action as unknown: the caller sends it again by its plain name."""
+    if action.endswith(RATE_LIMITED) and result.status == Status.FAILED and "does not support" in result.message:
+        conn.no_rate_limited = True
+        return True
+    return False

@@ -25,7 +25,7 @@ from console.connector import ConnectionCheck, Connector, ConnectorError, Option
 from console.model import ActionRequest, ActionResult, Capability, GroupInfo, MemberInfo, Status
 
 from .actions import IDEMPOTENT, RECONCILABLE, bridge_call, int_or_none, reconciled
-from .answers import BridgeError, already_gone, read_answer, unsupported
+from .answers import BridgeError, already_gone, rate_limited_or_plain, read_answer, refused_suffix, unsupported
 from .intake import OneBotIntake
 
 __all__ = ["QQConnector", "BridgeError"]
@@ -158,7 +158,7 @@ class QQConnector(OneBotIntake, Connector):
 
     def _online(self) -> None:
         self.last_seen = time.monotonic()
-        if self.online is not True:
+        if self.online is not True and not self.forced_offline:  # QQ logged the account out: not online
             self.online = True
             self.sink.state("online")
 
@@ -250,13 +250,16 @@ class QQConnector(OneBotIntake, Connector):
             action, params = self.request_call(request)
         except ValueError as e:
             return ActionResult.failed(f"{self.name}: {e}")
-        if self.supported is not None and action.removesuffix("_rate_limited") not in self.supported:
+        action = rate_limited_or_plain(self, action)  # the suffix only where the bridge has it by name
+        if self.supported is not None and action not in self.supported:
             return ActionResult.failed(self._unsupported(action))
         if request.params.get("bulk"):
             await self._bulk_gate()
         try:
             data = await self.call(action, params, idempotent=request.kind in IDEMPOTENT)
         except BridgeError as e:
+            if refused_suffix(self, action, e.result):
+                return await self.act(request)  # once: by its plain name from now on
             return await self._already_gone(request, e.result) or e.result
         if isinstance(data, dict) and data.get("async"):
             return ActionResult.done("queued by the bridge", queued=True)

@@ -8,6 +8,19 @@ The operator chooses the intake per connection:
 - ``websocket``: shequn connects to the bridge's forward WebSocket, reconnects with
   backoff, and treats missing heartbeats as the bridge being offline.
 
+Both paths read a payload the same way (:meth:`OneBotIntake.read`): a body that is no
+JSON, JSON nested too deep, an event that cannot be one (``Infinity`` as a time, a
+duration that is no number) or an event for another account (``self_id`` in the body
+when no ``X-Self-ID`` header says it) is refused (HTTP 400 / 403, a dead letter on the
+socket), never a 500. Events are then completed with what the bridge knows
+(``lookups.py``: a newcomer's name, the group the bot is invited to) before they are
+handed over, in order.
+
+QQ pushing the account offline (``bot_offline``) takes the connection offline with the
+platform's words until the account is back (a lifecycle event, or an event that is not a
+heartbeat): heartbeats alone do not bring it back, nor the bridge answering calls, since
+the bridge runs on while QQ has logged the account out.
+
 A mixin of ``QQConnector`` rather than part of it because receiving (verifying,
 parsing, dead-lettering, watching the socket) shares nothing with acting except the
 connection's online state, which the connector keeps (``_online`` / ``_offline``).
@@ -27,7 +40,16 @@ from console.connector import Route, WebhookRequest, WebhookResult
 from console.model import DeadLetter, Event, Kind
 
 from .cq import CQError
+from .lookups import complete
 from .normalize import EventError, normalize
+
+
+class Refused(ValueError):
+    """A payload refused before it became an event: the HTTP status and the reason."""
+
+    def __init__(self, status: int, short: bytes, reason: str):
+        super().__init__(reason)
+        self.status, self.short, self.reason = status, short, reason
 
 
 class OneBotIntake:
@@ -35,34 +57,54 @@ class OneBotIntake:
     ``config``, ``sink``, ``self_id``, ``last_seen``, ``reconnects``, ``_stopping`` and
     its ``_online`` / ``_offline`` state changes."""
 
-    def parse_payload(self, body: bytes | str, source: str, headers: dict[str, str] | None = None) -> list[Event]:
-        """Raw bytes from the bridge as events; a broken payload becomes a dead letter (and [])."""
+    forced_offline: str | None = None  # QQ's words when it pushed the account offline (bot_offline)
+
+    def read(self, body: bytes | str, header_self_id: str | None = None) -> Event:
+        """One payload as an event, or :class:`Refused` (400: not an event; 403: another account)."""
         try:
             raw = json.loads(body)
         except (ValueError, UnicodeDecodeError) as e:
-            self._dead(source, f"body is not JSON: {e}", body, headers)
-            return []
+            raise Refused(400, b"body is not JSON", f"body is not JSON: {e}") from None
+        except RecursionError:
+            raise Refused(400, b"body is not JSON", "body is JSON nested too deep to read") from None
+        sid = header_self_id or (str(raw.get("self_id")) if isinstance(raw, dict)
+                                 and raw.get("self_id") not in (None, "") else None)
+        if self.self_id and sid and sid != self.self_id:
+            raise Refused(403, b"wrong account", f"event is for account {sid}, this connection is {self.self_id}")
         try:
-            event = normalize(self.name, raw)
+            return normalize(self.name, raw)
         except (EventError, CQError) as e:
-            self._dead(source, f"not a usable OneBot event: {e}", body, headers)
-            return []
-        if self.self_id and isinstance(raw, dict) and raw.get("self_id") not in (None, "") \
-                and str(raw.get("self_id")) != self.self_id:
-            self._dead(source, f"event is for account {raw.get('self_id')}, this connection is {self.self_id}",
-                       body, headers)
-            return []
-        self._seen(event)
-        return [event]
+            raise Refused(400, b"not a OneBot event", f"not a usable OneBot event: {e}") from None
 
-    def _seen(self, event: Event) -> None:
+    def parse_payload(self, body: bytes | str, source: str, headers: dict[str, str] | None = None) -> list[Event]:
+        """Raw bytes from the bridge as events; a broken payload becomes a dead letter (and [])."""
+        try:
+            event = self.read(body)
+        except Refused as e:
+            self._dead(source, e.reason, body, headers)
+            return []
+        return self._seen(event)
+
+    def _seen(self, event: Event) -> list[Event]:
+        """Update the online state from an event; the events to hand over ([] for a
+        heartbeat while QQ has the account logged out: it would read as online)."""
         self.last_seen = time.monotonic()
-        if event.kind == Kind.HEARTBEAT and event.data.get("online") is False:
-            self._offline("the bridge reports QQ as logged out (heartbeat online = false)")
-        elif event.kind == Kind.LIFECYCLE and event.data.get("sub_type") == "disable":
+        d = event.data
+        if event.kind == Kind.LIFECYCLE and d.get("reason") == "bot_offline":
+            words = d.get("words") or "no reason given"
+            self.forced_offline = words
+            self.online = None  # so the state change below is sent with the words even when offline already
+            self._offline(f"QQ logged the account out: {words}")
+        elif event.kind == Kind.HEARTBEAT and (self.forced_offline or d.get("online") is False):
+            if not self.forced_offline:
+                self._offline("the bridge reports QQ as logged out (heartbeat online = false)")
+            return [] if self.forced_offline else [event]
+        elif event.kind == Kind.LIFECYCLE and d.get("sub_type") == "disable":
             self._offline("the bridge disabled OneBot (lifecycle disable)")
         else:
+            self.forced_offline = None  # a lifecycle connect or a real event: the account is back
             self._online()
+        return [event]
 
     def _dead(self, source: str, error: str, body: bytes | str, headers: dict[str, str] | None) -> None:
         self.sink.dead_letter(DeadLetter(self.name, source, f"{self.name}: {error}", body,
@@ -86,20 +128,13 @@ class OneBotIntake:
         if not any(good):
             return WebhookResult(403, b"bad signature", error=f"{self.name}: forged or mis-signed event refused "
                                  "(X-Signature does not match the secret)")
-        sid = req.headers.get("x-self-id")
-        if self.self_id and sid and sid != self.self_id:
-            return WebhookResult(403, b"wrong account", error=f"{self.name}: event from account {sid}, "
-                                 f"this connection is {self.self_id}")
         try:
-            raw = json.loads(req.body)
-        except (ValueError, UnicodeDecodeError) as e:
-            return WebhookResult(400, b"body is not JSON", error=f"{self.name}: body is not JSON: {e}")
-        try:
-            event = normalize(self.name, raw)
-        except (EventError, CQError) as e:
-            return WebhookResult(400, b"not a OneBot event", error=f"{self.name}: not a usable OneBot event: {e}")
-        self._seen(event)
-        return WebhookResult(204, events=[event])
+            event = self.read(req.body, req.headers.get("x-self-id"))
+        except Refused as e:
+            return WebhookResult(e.status, e.short, error=f"{self.name}: {e.reason}")
+        events = self._seen(event)
+        await complete(self, events)
+        return WebhookResult(204, events=events)
 
     async def _ws_loop(self) -> None:
         """Forward WebSocket: connect, read events, reconnect with backoff; watch heartbeats."""
@@ -120,6 +155,7 @@ class OneBotIntake:
                         async for frame in ws:
                             events = self._ws_frame(frame)
                             if events:
+                                await complete(self, events)  # in order: a join is named before the next frame
                                 self.sink.events(events)
                     finally:
                         watchdog.cancel()

@@ -138,7 +138,10 @@ async def test_a_bridge_without_the_notice_extension_fails_clearly():
 async def test_rate_limited_suffix_queues_sends(bot):
     c = make_connector(bot, rate_limited_suffix=True)
     res = await c.perform(req("send", text="queued"))
-    assert res.status == Status.DONE and res.data.get("queued")
+    if bot.dialect == "napcat":
+        assert res.status == Status.DONE and res.data.get("queued")
+    else:  # go-cqhttp has no _rate_limited actions: sent by the plain name (test_qq_dialect_answers.py)
+        assert res.status == Status.DONE and res.data.get("message_id")
     bot.wait_for(lambda: bot.sent, what="queued send")
     await c.aclose()
 
