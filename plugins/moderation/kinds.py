@@ -137,7 +137,9 @@ def compile_custom(pattern: str, timeout_ms: int, where: str = "custom rule: pat
         raise ValueError(f"{where}: {pattern!r} does not compile: {e}") from None
     if rx.search(""):
         raise ValueError(f"{where}: {pattern!r} matches an empty message, so it would catch every message")
-    for probe in _PROBES:
+    from .budget import pattern_probes  # texts built from the pattern itself: (c|cc)+d gets c...c!
+
+    for probe in _PROBES + tuple(pattern_probes(pattern)):
         try:
             rx.search(probe, timeout=timeout_ms / 1000)
         except TimeoutError:

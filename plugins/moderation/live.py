@@ -16,6 +16,7 @@ from typing import Any
 
 from console.model import Event, Kind, messages_of, others_of
 
+from .budget import UNBOUNDED, for_batch
 from .kinds import validate
 from .matcher import CompiledRule, Hit, RuleSet, carries_data
 from .penalize import enforce_blacklist_on_join, penalize_all
@@ -72,7 +73,7 @@ def load_compiled(ws, old: dict[str, CompiledRule] | None = None) -> list[Compil
     return out
 
 
-def find_hits(rs: RuleSet, events: list[Event], look: BatchLookups) -> list[tuple[Hit, Event]]:
+def find_hits(rs: RuleSet, events: list[Event], look: BatchLookups, budget=UNBOUNDED) -> list[tuple[Hit, Event]]:
     """Every (hit, message) of a batch, in message order, before scope and exemptions.
 
     The hot path, so it works on the batch, not message by message: the flood windows in
@@ -85,8 +86,12 @@ def find_hits(rs: RuleSet, events: list[Event], look: BatchLookups) -> list[tupl
     if not msgs:
         return []
     found: list[tuple[int, int, Hit]] = []  # (message position, order within it, hit)
+    clock = budget.clock  # each rule's time is charged to its budget (budget.py); a spent rule is skipped
     for r in rs.flood_rules:
-        found.extend((i, 0, h) for i, h in r.flood_hits(msgs))
+        if budget.allows(r):
+            t0 = clock()
+            found.extend((i, 0, h) for i, h in r.flood_hits(msgs))
+            budget.charge(r, clock() - t0)
     candidates: dict[int, list[CompiledRule]] = {}
     if rs.text_rules:
         for i in rs.prefiltered(msgs):
@@ -107,9 +112,13 @@ def find_hits(rs: RuleSet, events: list[Event], look: BatchLookups) -> list[tupl
             continue
         data, text = e.data, e.text or ""
         for r in candidates[i]:
+            if not budget.allows(r):
+                continue
+            t0 = clock()
             h = r.match_data(data) if data else None
             if h is None and text:
                 h = r.match_text(text, group)
+            budget.charge(r, clock() - t0)
             if h is not None:
                 found.append((i, order, h))
                 order += 1
@@ -121,7 +130,9 @@ def process(ws, events: list[Event]) -> None:
     st = state_for(ws)
     rs = st.rules(ws)
     look = BatchLookups(ws, st.settings.exempt_roles, st.settings.allow_people)
-    hits = find_hits(rs, events, look)
+    budget = for_batch(ws, rs, st.settings)
+    hits = find_hits(rs, events, look, budget)
+    budget.report(ws)
     joining = (Kind.JOIN, Kind.JOIN_REQUEST)
     for e in [e for e in others_of(events) if e.kind in joining]:
         if e.group_id is not None and e.person_id is not None:

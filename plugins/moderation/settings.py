@@ -23,6 +23,10 @@ class ModerationSettings:
     """Raid guard: how long join requests are held for a person after a raid."""
     pattern_timeout_ms: int = 20
     """Longest time a custom pattern may spend on one message (for rules saved without their own timeout_ms); a slower match is cut off and reported."""
+    rule_budget_ms: int = 200
+    """Longest time one conduct rule may spend on one ingest batch (10 to 10000 ms); a rule past it is suspended for rule_suspend_minutes with an alert, and the batch goes on without it."""
+    rule_suspend_minutes: int = 10
+    """How long a rule that overran rule_budget_ms stays suspended (1 to 1440 minutes); editing the rule lifts it at once."""
     warning_template: str = ""
     """Text of the warning sent to a member, with {rule} (the rule in neutral words) and {next} (the next step). Empty: the built-in text in the console language."""
 
@@ -54,6 +58,10 @@ class ModerationSettings:
         for name in ("raid_joins", "raid_seconds", "raid_cooling_minutes", "pattern_timeout_ms"):
             if getattr(self, name) <= 0:
                 raise ConfigError(None, f"moderation.{name}", f"is {getattr(self, name)}", "a number above zero")
+        for name, lo, hi in (("rule_budget_ms", 10, 10_000), ("rule_suspend_minutes", 1, 1440)):  # budget.py
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+                raise ConfigError(None, f"moderation.{name}", f"is {v!r}", f"a whole number from {lo} to {hi}")
         for name in ("audit_share", "precision_bar"):
             check_share(getattr(self, name), f"moderation.{name}")
         if self.raid_hold_minutes <= 0 or self.raid_hold_minutes > 30 * 24 * 60:

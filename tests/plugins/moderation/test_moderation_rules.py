@@ -107,8 +107,10 @@ def test_downgraded_mute_becomes_a_task_and_undo_of_a_kick_without_invite_is_a_t
     assert any("task for the owner" in line for line in out["undo"])
 
 
-def test_custom_pattern_that_runs_out_of_time_lets_the_message_through_and_says_so(ws):
-    # (q|qq)+$ passes the save-time probes (no q in them) but backtracks exponentially on q...qz
+def test_custom_pattern_that_runs_out_of_time_lets_the_message_through_and_says_so(ws, monkeypatch):
+    # (q|qq)+$ backtracks exponentially on q...qz; the probes built from the pattern refuse it when
+    # saved (budget.py), so they are switched off here to stand for a pattern that slips past them
+    monkeypatch.setattr("plugins.moderation.budget.pattern_probes", lambda pattern: [])
     row = save_rule(ws, "slow", "custom", {"patterns": [r"^(q|qq)+$"], "timeout_ms": 20, "ladder": ["warn"]},
                     enabled=True)
     assert row["enabled"] == 1
