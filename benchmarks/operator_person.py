@@ -170,8 +170,9 @@ class Person:
             evidence = {r["id"]: json.loads(r["evidence"] or "{}") for r in ws.store.query(
                 "SELECT id, evidence FROM cases WHERE status IN ('open', 'appealed')")}
             for c in cases:
-                right = self.case_is_right(c, evidence.get(c["id"], {}), kinds.get(c["rule"] or "", c["kind"]),
-                                           messages, conduct)
+                ev = evidence.get(c["id"], {})
+                kind = ev.get("model") if c["rule"] == "second_opinion" else kinds.get(c["rule"] or "", c["kind"])
+                right = self.case_is_right(c, ev, kind, messages, conduct)
                 try:
                     (review_case if right else undo_case)(ws, c["id"], note="operator-day benchmark")
                 except ValueError:

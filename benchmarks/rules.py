@@ -107,6 +107,29 @@ def main() -> None:
         print(f"{'engine persist (batch 1000, no hooks)':38} {pe:>20.2f} {' '.join(f'{x:.1f}' for x in persist_us):>18}")
         print(f"rules cost {ev / pe * 100:.0f}% of persist; target <= 20 us/message: {'met' if ev <= 20 else 'NOT met'}")
 
+        # --- the learned second opinion, trained on the history's judged cases ----------------
+        from plugins.moderation.second_opinion import MIN_CHARS, learn, models
+        from plugins.moderation.bayes import grams
+        from plugins.moderation.normalize import normalize
+
+        learned = learn(ws)
+        kinds = [m for m in models(ws).values() if m.bad]
+        so_us = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            for e in events:
+                if e.text and len(e.text) >= MIN_CHARS:
+                    norm = normalize(e.text)
+                    gs = grams(norm)
+                    for m in kinds:
+                        m.score(norm, gs)
+            so_us.append((time.perf_counter() - t) / n * 1e6)
+        so = statistics.median(so_us)
+        print(f"{'second opinion (' + str(len(kinds)) + ' kinds learned)':38} {so:>20.2f} "
+              f"{' '.join(f'{x:.1f}' for x in so_us):>18}")
+        print(f"second opinion costs {so / pe * 100:.0f}% of persist, {so / ev:.1f}x the rules "
+              f"(confirmed texts learned: {', '.join(k + ' ' + str(v['bad']) for k, v in learned.items())})")
+
         # --- what was caught, against the sandbox's truth ----------------------------------------
         truth = {r["platform_id"]: r["label"] for r in ws.store.query(
             "SELECT platform_id, label FROM sandbox_truth WHERE kind = 'message'")}

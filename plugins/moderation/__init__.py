@@ -63,6 +63,26 @@ def register_translations(register):
 def register_jobs(register):
     register(Job(name="moderation.raid_cooling", every=60.0, run=lambda ws: end_cooling(ws),
                  description="End join-burst cooling periods that are over and resolve their alerts."))
+    register(Job(name="moderation.learn", every=86400.0, run=_learn,
+                 description="Teach the second opinion again from the day's confirmed and overturned cases."))
+    register(Job(name="moderation.second_look", every=300.0, run=_second_look,
+                 description="Ask a person about new messages the rules let through that the second opinion doubts."))
+
+
+def _second_look(ws) -> int:
+    from .second_opinion import second_look
+    from .settings import settings_of
+
+    return second_look(ws, settings_of(ws))
+
+
+def _learn(ws) -> int:
+    from .second_opinion import learn
+    from .settings import settings_of
+
+    if not settings_of(ws).second_opinion:
+        return 0
+    return sum(v["bad"] for v in learn(ws).values())
 
 
 @hookimpl

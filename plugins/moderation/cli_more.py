@@ -24,6 +24,22 @@ def register(cli: click.Group, group_of) -> None:
     bl = group_of(cli, "blacklist", "The operation's blacklist (全局黑名单): add, remove, list, with reason, who and when.")
     prob = group_of(cli, "probation", "Newcomer probation (新人观察期): newcomers still silent after joining.")
     raid = group_of(cli, "raid", "Raid response: lift or extend a join-burst hold; hold or remove the latest joiners.")
+    rules = group_of(cli, "rules", "Conduct rules (言行规则): list, show, enable, disable, test on history.")
+
+    @rules.command("learn")
+    @json_option
+    def rules_learn(as_json: bool) -> None:
+        """Teach the second opinion (第二意见) again now from the operation's judged cases and recent
+        chat (the job moderation.learn does it daily); prints what each kind learned from."""
+        from .second_opinion import learn
+        from .settings import settings_of
+
+        with workspace(read_only=False) as ws:
+            summary = learn(ws)
+            need = settings_of(ws).second_opinion_min_cases
+        rows = [{"kind": k, "confirmed": v["bad"], "ordinary_or_overturned": v["good"],
+                 "speaks": "yes" if v["bad"] >= need else f"no (needs {need} confirmed)"} for k, v in summary.items()]
+        emit(rows, ["kind", "confirmed", "ordinary_or_overturned", "speaks"], as_json=as_json)
 
     @bl.command("list")
     @click.option("--all", "show_all", is_flag=True, help="Include removed entries.")

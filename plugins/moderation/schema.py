@@ -81,4 +81,22 @@ def m002_review_queue(store) -> None:
     run_script(store, M002)
 
 
-MIGRATIONS = [("m001_moderation", m001_moderation), ("m002_review_queue", m002_review_queue)]
+M003 = r"""
+CREATE TABLE moderation_grams (
+    kind TEXT NOT NULL,                   -- the rule kind learned: ads / scam / abuse
+    gram TEXT NOT NULL,                   -- one or two characters (or letter-and-digit runs) of normalised text
+    bad INTEGER NOT NULL,                 -- texts of confirmed or settled cases that hold it
+    good INTEGER NOT NULL,                -- texts of overturned cases and ordinary messages that hold it
+    PRIMARY KEY (kind, gram)
+) WITHOUT ROWID;
+"""
+
+
+def m003_second_opinion(store) -> None:
+    """The second opinion's counts (second_opinion.py), kept as counts rather than weights
+    so that why a message was raised can be read back with sqlite3."""
+    run_script(store, M003)
+
+
+MIGRATIONS = [("m001_moderation", m001_moderation), ("m002_review_queue", m002_review_queue),
+              ("m003_second_opinion", m003_second_opinion)]

@@ -48,6 +48,12 @@ class ModerationSettings:
     """Newcomers still silent this many days after joining are listed for review (`shequn probation silent`; 0: off)."""
     raid_hold_minutes: int = 60
     """How long `shequn raid hold` mutes everyone who joined a group in the chosen last minutes."""
+    second_opinion: bool = True
+    """Second opinion (第二意见): a model learned daily from the operation's confirmed and overturned cases asks a person to review messages the rules let through (it never penalises; see docs/moderation.md)."""
+    second_opinion_threshold: float = 0.9
+    """Second opinion: the score (0.5 to 0.999) a message needs before a person is asked; higher asks less often and misses more."""
+    second_opinion_min_cases: int = 50
+    """Second opinion: confirmed cases a rule kind needs before the model says anything about that kind (10 to 100000)."""
 
     def __post_init__(self) -> None:
         # Checked here so that `shequn config check` (which builds the dataclass) reports it too.
@@ -72,6 +78,15 @@ class ModerationSettings:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= hi:
                 raise ConfigError(None, f"moderation.{name}", f"is {v!r}", f"a whole number from 0 to {hi}")
+        if not isinstance(self.second_opinion, bool):
+            raise ConfigError(None, "moderation.second_opinion", f"is {self.second_opinion!r}", "true or false")
+        t = self.second_opinion_threshold
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0.5 <= t <= 0.999:
+            raise ConfigError(None, "moderation.second_opinion_threshold", f"is {t!r}", "a score from 0.5 to 0.999")
+        m = self.second_opinion_min_cases
+        if isinstance(m, bool) or not isinstance(m, int) or not 10 <= m <= 100000:
+            raise ConfigError(None, "moderation.second_opinion_min_cases", f"is {m!r}",
+                              "a whole number from 10 to 100000")
         for name in ("door_recent", "door_blacklist"):
             if getattr(self, name) not in ("hold", "reject"):
                 raise ConfigError(None, f"moderation.{name}", f"is {getattr(self, name)!r}", '"hold" or "reject"')

@@ -1,0 +1,140 @@
+"""The second opinion: a naive Bayes model learned from the operation's judged cases and
+ordinary chat, which may only ask a person to look at what the rules let through."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from console.config import ConfigError
+from moderation_helpers import T0, actions, feed, gid, join, msg, pid, request
+from plugins.moderation.bayes import count, grams, train
+from plugins.moderation.cases import review_case, undo_case
+from plugins.moderation.second_opinion import RULE, learn, second_look
+from plugins.moderation.settings import settings_of
+from plugins.moderation.settings import ModerationSettings
+
+DAY = 86400
+ORDINARY = ["今天天气不错", "蟑螂药在哪买", "晚上一起吃饭吗", "谢谢群主分享", "东西已经收到了", "大家早上好呀"]
+
+
+def test_grams_are_tokens_and_their_pairs():
+    assert sorted(grams("vx12345 你好")) == sorted(["vx12345", "你", "好", "vx12345你", "你好"])
+    assert sorted(grams("好好")) == ["好", "好好"]  # each gram once: presence, not frequency
+
+
+def test_scores_by_hand():
+    # bad: 甲 乙 甲乙 (3 grams), good: 丙 丁 丙丁 (3); vocabulary 6, alpha 0.5 -> each total 3 + 3 = 6
+    # w(甲) = log(1.5/6) - log(0.5/6) = log 3; w(丙丁) = -log 3; prior log(1/1) = 0
+    m = train(*count(["甲乙"]), *count(["丙丁"]), alpha=0.5)
+    assert m.weights["甲"] == pytest.approx(math.log(3)) and m.weights["丙丁"] == pytest.approx(-math.log(3))
+    assert m.score("甲乙") == pytest.approx(27 / 28)  # sigmoid(3 log 3) = 27 / (27 + 1)
+    assert m.score("甲戊") == pytest.approx(0.75)  # only 甲 is known: sigmoid(log 3)
+    assert m.score("戊己") == pytest.approx(0.5)  # nothing known: the prior alone
+    assert train(*count([]), *count(["丙丁"])).score("丙丁") < 1e-20  # nothing bad learned: never raises
+
+
+@pytest.fixture
+def sws(tmp_path):
+    from console.workspace import Workspace
+    from tests.conftest import make_config
+
+    ws = Workspace.open(make_config(tmp_path, "[moderation]\nsecond_opinion_min_cases = 10\n"
+                                              "precision_min_judged = 2\n"))
+    feed(ws, [join(g, u, T0 - 3 * DAY) for g in ("g1", "g2") for u in [f"u{i}" for i in range(20)]
+              + ["fan", "newbie"]], T0 - 3 * DAY)
+    assert look(ws) == 0  # the first look only marks where it starts: history is not asked about
+    yield ws
+    ws.close()
+
+
+def look(ws):
+    """The job moderation.second_look, once (it runs every five minutes under serve)."""
+    with ws.clock_at(T0 + 100):
+        return second_look(ws, settings_of(ws))
+
+
+def confirmed_abuse(ws, n):
+    """n members insult someone with a lexicon word next to words the lexicon lacks; each
+    case is confirmed (reviewed) by a person, or settled by the rule."""
+    feed(ws, [msg("g1", f"u{i}", f"你个傻逼臭水沟里的蟑螂{i}", T0 - 2 * DAY + i) for i in range(n)], T0 - 2 * DAY + n)
+    feed(ws, [msg("g2", f"u{i}", t, T0 - DAY + i) for i, t in enumerate(ORDINARY)], T0 - DAY + 10)
+    for c in ws.store.query("SELECT id FROM cases WHERE rule = 'abuse' AND status = 'open'"):
+        review_case(ws, c["id"])
+
+
+def test_it_learns_from_confirmed_cases_and_ordinary_chat_and_raises_only_a_review(sws):
+    ws = sws
+    confirmed_abuse(ws, 12)
+    with ws.clock_at(T0):
+        summary = learn(ws)
+    assert summary["abuse"] == {"bad": 12, "good": 6} and summary["ads"] == {"bad": 0, "good": 6}
+    assert ws.store.scalar("SELECT bad FROM moderation_grams WHERE kind = 'abuse' AND gram = '蟑螂'") == 12
+    before = len(actions(ws))
+    feed(ws, [msg("g2", "fan", "你就是臭水沟里的蟑螂", T0 + 10), msg("g2", "newbie", "周末一起去公园散步吧", T0 + 11)], T0 + 11)
+    assert ws.store.scalar("SELECT count(*) FROM cases WHERE rule = ?", (RULE,)) == 0  # not during ingest
+    assert look(ws) == 1 and look(ws) == 0  # the job asks once about each message
+    (case,) = ws.store.query("SELECT * FROM cases WHERE rule = ?", (RULE,))
+    ev = json.loads(case["evidence"])
+    assert (case["step"], case["status"], case["person_id"], case["group_id"]) == (
+        "review", "open", pid(ws, "fan"), gid(ws, "g2"))
+    assert ev["model"] == "abuse" and ev["score"] >= 0.9 and ev["text"] == "你就是臭水沟里的蟑螂"
+    assert len(actions(ws)) == before  # no warning, mute or recall: a question for a person
+    # a review case is no penalty: the door stays open to them
+    feed(ws, [request("g3", "fan", T0 + 60)], T0 + 60)
+    assert ws.store.scalar("SELECT rule FROM join_requests WHERE person_id = ?", (pid(ws, "fan"),)) != "door_check"
+
+
+def test_it_says_nothing_before_enough_confirmed_cases(sws):
+    ws = sws
+    confirmed_abuse(ws, 9)  # second_opinion_min_cases = 10
+    with ws.clock_at(T0):
+        assert learn(ws)["abuse"]["bad"] == 9
+    feed(ws, [msg("g2", "fan", "你就是臭水沟里的蟑螂", T0 + 10)], T0 + 10)
+    assert look(ws) == 0 and ws.store.scalar("SELECT count(*) FROM cases WHERE rule = ?", (RULE,)) == 0
+
+
+def test_overturned_reviews_teach_it_and_pause_it_below_the_precision_bar(sws):
+    ws = sws
+    confirmed_abuse(ws, 12)
+    with ws.clock_at(T0):
+        learn(ws)
+    feed(ws, [msg("g2", "u1", "臭水沟里的蟑螂哈哈", T0 + 10), msg("g2", "u2", "你就是臭水沟里的蟑螂", T0 + 11)], T0 + 11)
+    assert look(ws) == 2
+    raised = ws.store.query("SELECT id FROM cases WHERE rule = ? ORDER BY id", (RULE,))
+    assert len(raised) == 2
+    for c in raised:
+        assert undo_case(ws, c["id"])["status"] == "overturned"
+    with ws.clock_at(T0 + 20):
+        assert learn(ws)["abuse"] == {"bad": 12, "good": 8}  # the two overturned texts are good now
+    # precision 0 of 2 judged (precision_min_judged = 2) is below the bar: it stops asking
+    feed(ws, [msg("g1", "fan", "这人是臭水沟里的蟑螂", T0 + 30)], T0 + 30)
+    assert look(ws) == 0
+    assert ws.store.scalar("SELECT count(*) FROM cases WHERE rule = ?", (RULE,)) == 2
+
+
+@pytest.mark.parametrize("field, value, expected", [
+    ("second_opinion_threshold", 0.3, "a score from 0.5 to 0.999"),
+    ("second_opinion_threshold", 1.0, "a score from 0.5 to 0.999"),
+    ("second_opinion_min_cases", 5, "a whole number from 10 to 100000"),
+    ("second_opinion", "yes", "true or false"),
+])
+def test_settings_that_cannot_work_are_refused(field, value, expected):
+    with pytest.raises(ConfigError, match=f"moderation.{field}.*{expected}"):
+        ModerationSettings(**{field: value})
+
+
+def test_it_leaves_alone_what_a_rule_has_a_case_for_and_what_an_exempt_member_says(sws):
+    ws = sws
+    confirmed_abuse(ws, 12)
+    with ws.clock_at(T0):
+        learn(ws)
+    ws.store.execute("INSERT INTO roles(person_id, group_id, role) VALUES (?, ?, 'kol')", (pid(ws, "newbie"), gid(ws, "g2")))
+    feed(ws, [msg("g2", "fan", "你个傻逼臭水沟里的蟑螂", T0 + 10),  # the abuse rule's case already
+              msg("g2", "newbie", "你就是臭水沟里的蟑螂", T0 + 11),  # a KOL: exempt from conduct rules
+              msg("g1", "newbie", "你就是臭水沟里的蟑螂", T0 + 12)], T0 + 12)  # ... only in g2
+    assert look(ws) == 1
+    (case,) = ws.store.query("SELECT group_id, person_id FROM cases WHERE rule = ?", (RULE,))
+    assert case == {"group_id": gid(ws, "g1"), "person_id": pid(ws, "newbie")}
