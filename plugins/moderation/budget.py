@@ -78,29 +78,18 @@ def _sample(items: Iterable) -> str:
     return "".join(out)
 
 
-def _pumps(body: list) -> set[str]:
-    """The pieces to repeat for one repeat's body: its sample, and each alternative's when
-    the body is a choice ((c|cc)+ is pumped with c and with cc)."""
-    import re._constants as c
-
-    out = {_sample(body)}
-    inner = body
-    while len(inner) == 1 and inner[0][0] is c.SUBPATTERN:
-        inner = inner[0][1][3]
-    if len(inner) == 1 and inner[0][0] is c.BRANCH:
-        out.update(_sample(alt) for alt in inner[0][1][1])
-    return {p for p in out if p}
-
-
 def _walk(items: list, prefix: str, ends: list[str], out: list[str]) -> None:
     import re._constants as c
 
     for op, av in items:
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and (av[1] is c.MAXREPEAT or av[1] > 1):
-            for pump in sorted(_pumps(av[2])):
-                for end in ends:
-                    out.append(prefix + pump * (PUMP // len(pump) + 1) + end)
-            _walk(av[2], prefix, ends, out)
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            # the first alternative of a choice: (c|cc)+ is pumped with c. Pumping each alternative
+            # found nothing more: regex skips alternatives whose first letters differ, and the
+            # letter probes below cover single-letter ones
+            pump = _sample(av[2])
+            for end in ends if pump and (av[1] is c.MAXREPEAT or av[1] > 1) else ():
+                out.append(prefix + pump * (PUMP // len(pump) + 1) + end)
+            _walk(av[2], prefix, ends, out)  # a repeat inside, also of an optional part: x(y(a|aa)+)?z
         elif op is c.SUBPATTERN:
             _walk(av[3], prefix, ends, out)
         elif op is c.ATOMIC_GROUP:

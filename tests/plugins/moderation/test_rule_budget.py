@@ -19,7 +19,8 @@ from plugins.moderation.matcher import CompiledRule
 from tests.conftest import make_config
 
 
-@pytest.mark.parametrize("pattern", ["(c|cc)+d", r"^x(q|qq)+y$", r"(\d+\s?)+$", "(x+x+)+y", "(a+)+b"])
+@pytest.mark.parametrize("pattern", ["(c|cc)+d", r"^x(q|qq)+y$", r"(\d+\s?)+$", "(x+x+)+y", "(a+)+b",
+                                     r"x(y(a|aa)+)?z", r"(?:x(a|aa)+y)+z", r"(k|kk)+\p{N}"])
 def test_patterns_that_explode_on_texts_built_from_them_are_refused_when_saved(ws, pattern):
     with pytest.raises(ValueError, match=r"took longer than 20 ms"):
         save_rule(ws, "bad", "custom", {"patterns": [pattern], "ladder": ["warn"]}, enabled=True)
