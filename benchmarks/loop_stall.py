@@ -10,7 +10,9 @@ process POSTs signed events at a fixed rate (open loop: request i is due at i/ra
 over 32 keep-alive connections). A ticker on serve's loop sleeps 2 ms at a time; how
 late it wakes is the stall. Printed: the worst and the 99th-percentile stall during the
 load, and for the baseline the same serve with no load (the machine's own noise, same
-run); with ``--before REV`` also the tree of REV (its files unpacked from git archive).
+run). The probe isolates SQLite: no load, but a thread holds the store 0.5 s at a time
+(as an ingest batch does while it commits); a loop that reads or writes the store
+itself waits that long. ``--before REV`` measures the tree of REV too (git archive).
 """
 
 from __future__ import annotations
@@ -89,7 +91,18 @@ async def main():
             lates.append(time.perf_counter() - t - 0.002)
     tick = asyncio.create_task(ticker())
     out = {"acknowledged": 0, "seconds": seconds}
-    if rate > 0:
+    if rate < 0:  # the probe: a thread holds the store 0.5 s at a time, as an ingest batch does while it commits
+        import threading
+        def hold():
+            end = time.perf_counter() + seconds
+            while time.perf_counter() < end:
+                with ws.store.write():
+                    time.sleep(0.5)
+                time.sleep(0.05)
+        holder = threading.Thread(target=hold)
+        holder.start()
+        await asyncio.to_thread(holder.join)
+    elif rate > 0:
         proc = await asyncio.create_subprocess_exec(sys.executable, "-c", sys.argv[5], str(port), str(rate),
                                                     str(seconds), stdout=asyncio.subprocess.PIPE)
         out = json.loads((await proc.communicate())[0])
@@ -123,7 +136,10 @@ def measure(tree: Path, tmp: Path, base_url: str, token: str, rate: float, secon
 
 
 def say(name: str, r: dict, rate: float) -> str:
-    if rate <= 0:
+    if rate < 0:
+        return (f"{name}: worst stall {r['worst_ms']:.1f} ms, p99 {r['p99_ms']:.2f} ms while a thread held the "
+                f"store 0.5 s at a time for {r['seconds']:.0f} s")
+    if rate == 0:
         return f"{name}: worst stall {r['worst_ms']:.1f} ms, p99 {r['p99_ms']:.2f} ms ({r['ticks']:,} ticks)"
     return (f"{name}: worst stall {r['worst_ms']:.1f} ms, p99 {r['p99_ms']:.2f} ms while {r['acknowledged']:,} "
             f"events were acknowledged in {r['seconds']:.1f} s ({r['acknowledged'] / r['seconds']:,.0f}/s), "
@@ -146,16 +162,21 @@ def main() -> None:
             tmp = Path(d)
             idle = measure(ROOT, tmp / "idle", bot.base_url, bot.access_token, 0, args.seconds)
             print(say("baseline: this tree's serve, no load", idle, 0), flush=True)
+            trees = [("this tree", ROOT)]
             if args.before:
                 wt = tmp / "before-tree"
                 wt.mkdir()
                 archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.before], check=True,
                                          capture_output=True).stdout
                 subprocess.run(["tar", "-x", "-C", str(wt)], input=archive, check=True)
-                before = measure(wt, tmp / "before", bot.base_url, bot.access_token, args.rate, args.seconds)
-                print(say(f"before ({args.before}), {args.rate:,.0f} events/s", before, args.rate), flush=True)
-            after = measure(ROOT, tmp / "after", bot.base_url, bot.access_token, args.rate, args.seconds)
-            print(say(f"this tree, {args.rate:,.0f} events/s", after, args.rate), flush=True)
+                trees.insert(0, (f"before ({args.before})", wt))
+            for name, tree in trees:
+                probe = measure(tree, tmp / f"probe-{len(name)}", bot.base_url, bot.access_token, -1, 5)
+                print(say(f"{name}, store held", probe, -1), flush=True)
+            for name, tree in trees:
+                after = measure(tree, tmp / f"load-{len(name)}", bot.base_url, bot.access_token, args.rate,
+                                args.seconds)
+                print(say(f"{name}, {args.rate:,.0f} events/s", after, args.rate), flush=True)
             print(f"worst stall under load: {after['worst_ms']:.1f} ms (target under 20 ms; no load: "
                   f"{idle['worst_ms']:.1f} ms)")
     finally:

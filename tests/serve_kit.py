@@ -86,15 +86,21 @@ def signed(body: bytes, secret: str = SECRET) -> dict[str, str]:
             "Content-Type": "application/json"}
 
 
-def serve_process(cfg: Path, *, tree: Path = ROOT, quiet: bool = True, extra_args: tuple[str, ...] = ()
-                  ) -> subprocess.Popen:
+def serve_process(cfg: Path, *, tree: Path = ROOT, quiet: bool = True, extra_args: tuple[str, ...] = (),
+                  stderr_to: Path | None = None) -> subprocess.Popen:
     """``shequn --config CFG serve`` in a process of its own, run from ``tree``'s files
-    (another revision's, for a benchmark's 'before'). Quiet: its output is dropped."""
+    (another revision's, for a benchmark's 'before'). Quiet: its output is dropped, or
+    its stderr appended to ``stderr_to`` (a loop of starts keeps every exit's reason)."""
     code = f"import sys; sys.path.insert(0, {str(tree)!r}); from console.cli import main; main()"
     out = subprocess.DEVNULL if quiet else subprocess.PIPE
-    return subprocess.Popen([sys.executable, "-c", code, "--config", str(cfg), "serve", *extra_args],
-                            cwd=str(cfg.parent), stdout=out, stderr=out, text=not quiet,
-                            env={**os.environ, "PYTHONPATH": str(tree)})
+    err = open(stderr_to, "ab") if stderr_to is not None else out  # noqa: SIM115 - the child holds it
+    try:
+        return subprocess.Popen([sys.executable, "-c", code, "--config", str(cfg), "serve", *extra_args],
+                                cwd=str(cfg.parent), stdout=out, stderr=err, text=not quiet,
+                                env={**os.environ, "PYTHONPATH": str(tree)})
+    finally:
+        if stderr_to is not None:
+            err.close()
 
 
 def wait_healthy(port: int, proc: subprocess.Popen | None = None, timeout: float = 60) -> None:

@@ -106,17 +106,18 @@ def crash_loop(tmp: Path, *, kills: int, seed: int = 16, clients: int = 3, ad_ev
 
     rnd = random.Random(seed)
     threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
-    proc = serve_process(cfg, tree=tree)
+    errors = tmp / "serve-stderr.txt"
+    proc = serve_process(cfg, tree=tree, stderr_to=errors)
     try:
         for t in threads:
             t.start()
+        _wait_up(port, proc, errors)
         for _ in range(kills):
-            _wait_up(port, proc)
             time.sleep(rnd.uniform(0.2, 1.0))  # when to kill: random, not a figure any assertion needs
             proc.send_signal(signal.SIGKILL)
             proc.wait()
-            proc = serve_process(cfg, tree=tree)
-        _wait_up(port, proc)
+            proc = serve_process(cfg, tree=tree, stderr_to=errors)
+            _wait_up(port, proc, errors)
         time.sleep(0.5)
         stop.set()
         for t in threads:
@@ -136,11 +137,12 @@ def crash_loop(tmp: Path, *, kills: int, seed: int = 16, clients: int = 3, ad_ev
     return _count(cfg, kills, acked, bot)
 
 
-def _wait_up(port: int, proc) -> None:
+def _wait_up(port: int, proc, errors: Path) -> None:
     deadline = time.monotonic() + 120  # a hang guard
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"serve exited ({proc.returncode}) instead of starting")
+            tail = errors.read_text(encoding="utf-8", errors="replace")[-3000:] if errors.exists() else ""
+            raise AssertionError(f"serve exited ({proc.returncode}) instead of starting:\n{tail}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
                 return
