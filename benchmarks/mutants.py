@@ -46,7 +46,7 @@ ENTRY = ["tests/plugins/entry_rules/test_entry_rules_nickname_sync.py",
          "tests/test_sync.py"]
 PAGES = ["tests/tui/test_page_sources.py", "tests/test_queues.py", "tests/test_cli_queues.py",
          "tests/plugins/moderation/test_moderation_cases_paging.py", "tests/plugins/moderation/test_moderation_door.py",
-         "tests/plugins/entry_rules/test_entry_rules_queue_pages.py", "tests/tui/test_tui_pilot.py"]
+         "tests/plugins/entry_rules/test_entry_rules_queue_pages.py"]
 CLI = ["tests/test_cli_bad_database.py", "tests/test_cli_core.py", "tests/test_cli_queues.py", "tests/test_config.py",
        "tests/test_deadletters.py"]
 
@@ -163,9 +163,9 @@ MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
     ("page-cases-offset-ignored", "plugins/moderation/cases.py", '"rows": stack.rows(offset, max(0, int(limit)))}',
      '"rows": stack.rows(0, max(0, int(limit)))}', PAGES),
     # --- a bad database ---
-    ("cli-store-error-exit-1", "console/cli/context.py", "    except StoreError as e:\n        fail(str(e))",
-     "    except StoreError as e:\n        fail(str(e), 1)", CLI),
-    ("cli-store-error-traceback", "console/cli/context.py", "    except StoreError as e:\n        fail(str(e))",
+    ("cli-store-error-exit-1", "console/cli/context.py", "    except StoreError as e:\n        fail(said(e))",
+     "    except StoreError as e:\n        fail(said(e), 1)", CLI),
+    ("cli-store-error-traceback", "console/cli/context.py", "    except StoreError as e:\n        fail(said(e))",
      "    except StoreError:\n        raise", CLI),
     ("cli-fail-default-exit-1", "console/cli/context.py", 'def fail(message: str, code: int = 2) -> "None":',
      'def fail(message: str, code: int = 1) -> "None":', CLI),

@@ -6,14 +6,21 @@ a burst of approvals must not overfill the group. Occupancy = members + requests
 approved (``approving`` while the approve action is in the outbox, ``approved`` after)
 in the last hour whose member has not arrived + invitations not yet carried out.
 
-Group o1: capacity 3, one member. Its sibling o2 (family 'ofam'): capacity 10.
+Group o1: capacity 3, one member. Its sibling o2 (family 'ofam'): capacity 10. An
+invitation under way (``running``) holds its seat as a pending one does.
 """
 
 from __future__ import annotations
 
+import asyncio
+
 from console.model import Kind
+from console.outbox import Executor
 from entry_kit import T0, actions, ev, feed, gid, join, pid, request
 from plugins.entry_rules.api import families, save_policy
+from plugins.sandbox.connector import SandboxConnector
+
+HANG_GUARD = 60  # seconds; only reached if the executor never calls the connector
 
 
 def _fill(ws, at: int) -> dict[str, float]:
@@ -62,3 +69,43 @@ def test_an_approval_whose_join_never_came_frees_its_seat_after_an_hour(ws):
     late = request(ws, "o1", "new4", T0 + 3602)  # the approvals at T0, T0 + 1 are over an hour old
     assert late["status"] == "approving" and late["group_id"] == gid(ws, "o1")
     assert actions(ws, "invite") == []
+
+
+class GatedSandbox(SandboxConnector):
+    """The sandbox, except that an invitation waits (under way) until the test lets it go."""
+
+    def __init__(self, *a, **k):
+        super().__init__(*a, **k)
+        self.started, self.release = asyncio.Event(), asyncio.Event()
+
+    async def act(self, request):
+        if request.kind == "invite" and not self.release.is_set():
+            self.started.set()
+            await self.release.wait()
+        return await super().act(request)
+
+
+async def test_an_invitation_under_way_still_holds_its_seat(ws):
+    """s1 (capacity 2) is full; x1 is routed to s2 (capacity 2, one member) with an
+    invitation. While the platform call of that invitation is under way (``running``), x2
+    asks: s2 has 1 member + 1 invitation = 2 of 2, so x2 waits for a new sibling."""
+    for u in ("a1", "a2"):
+        join(ws, "s1", u, T0 - 100)
+    join(ws, "s2", "b1", T0 - 100)
+    with ws.store.write() as c:
+        c.execute("UPDATE groups SET family = 'seats', capacity = 2 WHERE platform_group_id IN ('s1', 's2')")
+    save_policy(ws, "admission", {"modes": ["open"]}, scope="all")
+    x1 = request(ws, "s1", "x1", T0)
+    assert x1["status"] == "rejecting" and "s2" in x1["reason"]
+    conn = GatedSandbox("sandbox", ws.settings.connections["sandbox"].options)
+    conn.attach(ws)
+    with ws.clock_at(T0 + 1):
+        run = asyncio.create_task(Executor(ws, {"sandbox": conn}, pacing=False).run_once())
+        await asyncio.wait_for(conn.started.wait(), HANG_GUARD)
+    assert [a["status"] for a in actions(ws, "invite")] == ["running"]
+    x2 = request(ws, "s1", "x2", T0 + 2)
+    assert x2["status"] == "held" and "waiting for a new sibling" in x2["reason"]
+    assert [a["person_id"] for a in actions(ws, "invite")] == [pid(ws, "x1")]  # no second invitation into s2
+    conn.release.set()
+    with ws.clock_at(T0 + 3):
+        await asyncio.wait_for(run, HANG_GUARD)
