@@ -240,9 +240,8 @@ class CompiledRule:
             imgs = data.get("images") or ()
             if data.get("qr") or any(isinstance(i, dict) and i.get("qr") for i in imgs):
                 return Hit(self, "QR code", "[image with a QR code]")
-        if self.cfg["cards"]:
-            card = data.get("card")
-            if isinstance(card, dict):
+        if self.cfg["cards"]:  # the connector's cards (QQ: data.cards); a dict data.card from others
+            for card in [c for c in (data.get("cards") or [data.get("card")]) if isinstance(c, dict)]:
                 ctype = str(card.get("type") or "").lower()
                 if "mini" in ctype or ctype in ("app", "miniapp", "weapp"):
                     title = str(card.get("title") or "")
@@ -368,7 +367,8 @@ class RuleSet:
 def carries_data(data: dict[str, Any] | None) -> bool:
     """Does a message carry something a data rule looks at (an image, a QR flag, a
     mini-program card)? ``card`` as a string is the sender's group nickname, not a card."""
-    return bool(data) and bool(data.get("images") or data.get("qr") or isinstance(data.get("card"), dict))
+    return bool(data) and bool(data.get("images") or data.get("qr") or data.get("cards")
+                               or isinstance(data.get("card"), dict))
 
 
 _SEP = "\n\x00\n"
