@@ -96,6 +96,9 @@ class ConsoleSettings:
     """How often live views look for new events and action results."""
 
 
+from .member_text import MembersSettings  # noqa: E402  (the [members] section: what members read)
+
+
 @dataclass
 class PluginsSettings:
     disabled: list[str] = field(default_factory=list)
@@ -127,6 +130,7 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    members: MembersSettings = field(default_factory=MembersSettings)
     plugins: PluginsSettings = field(default_factory=PluginsSettings)
     connections: dict[str, ConnectionSettings] = field(default_factory=dict)
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -156,6 +160,7 @@ CORE_SECTIONS = {
     "database": DatabaseSettings,
     "serve": ServeSettings,
     "console": ConsoleSettings,
+    "members": MembersSettings,
     "plugins": PluginsSettings,
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from console.member_text import for_members
 from console.model import Proposal
 
 from .i18n import tr
@@ -64,7 +65,7 @@ def run(ws) -> list[Proposal]:
                 if due and _step(ws, c, g["id"], f"countdown:{min(due)}"):
                     for h in due:  # a late run covers the earlier marks without posting each
                         _step(ws, c, g["id"], f"countdown:{h}")
-                    text = tr(ws, "This group closes in {hours} hours. Make the most of it!",
+                    text = tr(for_members(ws, g), "This group closes in {hours} hours. Make the most of it!",
                               hours=max(1, round(left_h)))
                     proposals.append(Proposal(kind="send", reason=tr(ws, "Flash group countdown"), group_id=g["id"],
                                               params={"text": text}, rule="entry:flash",

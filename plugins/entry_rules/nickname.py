@@ -6,6 +6,11 @@ proposes ``set_card`` with a nickname built from what shequn knows (people.city,
 display name, tags named like the fields, their role, the policy's defaults), where
 the platform can set it; otherwise, or when a field has no known value, the group's
 owner gets a ``fix_nickname`` task.
+
+The reminder is for members, in their group's language (console.member_text): the
+format is shown in words (``{city}-{name}`` reads 城市-名字), its example is a nickname a
+person would write (上海-小明, or what shequn would set), and a sentence whose value is
+unknown (the member's name) is left out rather than sent with a hole.
 """
 
 from __future__ import annotations
@@ -13,15 +18,40 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from console.member_text import for_members
 from console.model import Capability, Proposal
 
 from .i18n import tr
 from .nickname_format import NicknameFormat, compile_format
 from .policies import policy_for
 from .settings import settings_of
-from .templates import render
+from .templates import render_for_members
 
 ROLE_WORDS = {"lead": "总负责人", "owner": "群主", "admin": "管理员", "kol": "KOL", "cheer": "气氛组"}
+#: A format's fields in words a member understands, and a sample value of each, per language.
+FIELD_WORDS = {
+    "zh-CN": {"city": ("城市", "上海"), "name": ("名字", "小明"), "nickname": ("昵称", "小明"),
+              "occupation": ("职业", "设计师"), "job": ("职业", "设计师"), "role": ("身份", "学员"),
+              "age": ("年龄", "25"), "gender": ("性别", "女"), "sex": ("性别", "女"), "school": ("学校", "复旦"),
+              "company": ("公司", "星辰科技"), "industry": ("行业", "教育"), "region": ("地区", "华东"),
+              "province": ("省份", "江苏"), "grade": ("年级", "大二"), "major": ("专业", "会计")},
+    "en": {"city": ("city", "Shanghai"), "name": ("name", "Ming"), "nickname": ("nickname", "Ming"),
+           "occupation": ("occupation", "designer"), "job": ("job", "designer"), "role": ("role", "student"),
+           "age": ("age", "25"), "gender": ("gender", "F"), "sex": ("sex", "F"), "school": ("school", "Fudan"),
+           "company": ("company", "Xingchen"), "industry": ("industry", "education"), "region": ("region", "East"),
+           "province": ("province", "Jiangsu"), "grade": ("grade", "sophomore"), "major": ("major", "accounting")},
+}
+
+
+def format_words(fmt: NicknameFormat, language: str) -> tuple[str, str]:
+    """The format in words (城市-名字) and an example a person would write (上海-小明) in
+    ``language``; the example falls back to the format's own when a field has no sample."""
+    words = FIELD_WORDS.get(language, FIELD_WORDS["zh-CN"])
+    shown = fmt.template
+    for name in fmt.names:
+        shown = shown.replace("{" + name + "}", words.get(name, (name, ""))[0])
+    sample = fmt.build({n: words[n][1] for n in fmt.names if n in words}) if all(n in words for n in fmt.names) else None
+    return shown, sample if sample and fmt.matches(sample) else fmt.example
 _cache: dict[tuple[str, str], NicknameFormat] = {}
 
 
@@ -90,9 +120,12 @@ def check_member(ws, group: dict[str, Any], person_id: int, nickname: str, ts: i
                  actor=f"rule:{pol['name']}")
     user = ws.store.scalar("SELECT platform_user_id FROM identities WHERE person_id = ? AND platform = ?"
                            " ORDER BY id LIMIT 1", (person_id, group["platform"]))
-    text = render(cfg.get("reminder", ""), {"nickname": nickname, "format": fmt.template,
-                                            "example": suggestion or fmt.example, "group": group["name"],
-                                            "grace_minutes": max(1, s.nickname_grace_seconds // 60)})
+    shown, example = format_words(fmt, for_members(ws, group).language)
+    text = render_for_members(cfg.get("reminder", ""), {
+        "nickname": "" if nickname == user and nickname.isdigit() else nickname, "format": shown, "example": suggestion or example,
+        "group": group["name"], "grace_minutes": max(1, s.nickname_grace_seconds // 60)})
+    if not text:
+        return []
     return [Proposal(kind="send", reason=tr(ws, "Nickname {nickname} does not follow {format}", nickname=nickname,
                                             format=fmt.template),
                      group_id=group["id"], person_id=person_id,

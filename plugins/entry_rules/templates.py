@@ -5,10 +5,16 @@ own parser, so what is checked is exactly what will be rendered): every field mu
 one of the allowed variables, with no attribute or index access (``{group.__class__}``
 would otherwise reach into Python objects), no conversion and no format spec. Rendering
 substitutes plain strings, so a nickname containing ``{`` cannot inject anything.
+
+Text for members (:func:`render_for_members`) never goes out with a hole where a value
+was missing: a sentence (up to 。！？!? ; or a line break) whose variable has no value is
+left out, so "欢迎 {nickname}！" without a known name drops that greeting rather than
+greeting nobody (or a QQ number); what is left may be nothing, and nothing is not sent.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Iterable
 
@@ -61,3 +67,20 @@ def render(template: str, values: dict[str, object]) -> str:
             v = values.get(name)
             out.append("" if v is None else str(v))
     return "".join(out)
+
+
+_SENTENCE = re.compile(r"(?<=[。！？!?；;\n])|(?<=\.)(?=\s)")
+
+
+def render_for_members(template: str, values: dict[str, object]) -> str:
+    """Fill a checked template for members: each sentence whose variable has no value
+    (None or blank) is left out. Returns the text stripped; "" when nothing is left."""
+    kept = []
+    for sentence in _SENTENCE.split(template):
+        if not sentence:
+            continue
+        names = [name for _literal, name, _spec, _conv in _F.parse(sentence) if name is not None]
+        if any(values.get(n) is None or not str(values.get(n)).strip() for n in names):
+            continue
+        kept.append(render(sentence, values))
+    return "".join(kept).strip()

@@ -6,6 +6,10 @@ than ``burst_count`` joins get one welcome each; a burst gets one merged welcome
 everyone (a group flooded with ten welcomes in a minute is what operators complain of).
 The policy is chosen per group type, group and audience (join scene, referred or not):
 the most specific scope wins, then the audience that matches most conditions.
+
+Names come from the join (the connector asks the platform: group nickname, then
+nickname), never a platform number; a welcome whose name is unknown leaves that
+sentence out (templates.render_for_members), and one left empty is not sent.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from console.store import rows_in
 from .i18n import tr
 from .policies import policies_at_best_scope
 from .settings import settings_of
-from .templates import MERGED_VARS, WELCOME_VARS, fields_of, render
+from .templates import MERGED_VARS, WELCOME_VARS, fields_of, render_for_members
 
 
 def choose(ws, group: dict[str, Any], scene: str, referred: bool) -> dict[str, Any] | None:
@@ -62,7 +66,9 @@ def note_joins(ws, joins: list[tuple[dict[str, Any], Event]]) -> None:
             rule = choose(ws, group, scene, inviter is not None)
             if rule is None:
                 continue
-            nickname = e.data.get("card") or m_nick or e.nickname or e.user or ""
+            # a name, never the platform number (a person first seen by number is named by it)
+            nickname = next((n for n in (e.data.get("card"), m_nick, e.nickname)
+                             if n and not (n == e.user and n.isdigit())), "")
             batches = open_batches.setdefault((group["id"], rule["name"]), [])
             bid = next((b for b, opened in batches if opened <= e.ts < opened + burst), None)
             if bid is None:
@@ -124,8 +130,8 @@ def flush_due(ws) -> list[Proposal]:
                     "group": group["name"], "theme": group["theme"], "rules": _rules_text(ws, group["id"], cfg),
                     "owner": ws.owner_of(group["id"])}
             if merged:
-                text = render(cfg.get("merged_template", ""), {**base, "count": len(joins),
-                                                                "nicknames": "、".join(j["nickname"] for j in joins)})
+                text = render_for_members(cfg.get("merged_template", ""), {
+                    **base, "count": len(joins), "nicknames": "、".join(j["nickname"] for j in joins if j["nickname"])})
                 proposals.append(Proposal(
                     kind="send", reason=tr(ws, "Merged welcome for {count} joins", count=len(joins)),
                     group_id=group["id"], params={"text": text, "mentions": _mentions(
@@ -135,7 +141,8 @@ def flush_due(ws) -> list[Proposal]:
                 for j in joins:
                     referrer = (ws.store.scalar("SELECT display_name FROM people WHERE id = ?",
                                                 (j["referrer_person_id"],), "") if j["referrer_person_id"] else "")
-                    text = render(cfg.get("template", ""), {**base, "nickname": j["nickname"], "referrer": referrer})
+                    text = render_for_members(cfg.get("template", ""), {**base, "nickname": j["nickname"],
+                                                                         "referrer": referrer})
                     proposals.append(Proposal(
                         kind="send", reason=tr(ws, "Welcome {nickname}", nickname=j["nickname"]), group_id=group["id"],
                         person_id=j["person_id"], params={"text": text, "mentions": _mentions(
@@ -146,7 +153,7 @@ def flush_due(ws) -> list[Proposal]:
     if sent:
         with ws.store.write() as c:
             c.executemany("UPDATE entry_welcome_batches SET status = 'sent', sent_at = ?, merged = ? WHERE id = ?", sent)
-    return proposals
+    return [p for p in proposals if p.params["text"]]  # a welcome with nothing left to say is not sent
 
 
 def preview_welcome(ws, template: str, sample: dict[str, Any] | None = None, *, merged: bool = False) -> str:
@@ -158,4 +165,4 @@ def preview_welcome(ws, template: str, sample: dict[str, Any] | None = None, *, 
     values = {"nickname": "小明", "group": tr(ws, "Sample group"), "rules": tr(ws, "(group rules)"),
               "referrer": "小红", "theme": "", "owner": "", "nicknames": "小明、小红、小刚", "count": 3}
     values.update(sample or {})
-    return render(template, values)
+    return render_for_members(template, values)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from console.jsonenc import dumps
+from console.member_text import for_members
 from console.model import Capability, Event, Proposal
 from console.store import rows_in
 
@@ -164,7 +165,8 @@ def penalize_all(ws, items: list[tuple[Hit, Event, dict[str, Any]]], settings=No
         if s in ("warn", "mute"):
             if s == "mute":
                 prop("mute", group["id"], {"duration": step["minutes"] * 60})
-            prop("send", group["id"], {"text": warning_text(ws, rule.kind, cfg, step, next_step, template),
+            prop("send", group["id"], {"text": warning_text(for_members(ws, group), rule.kind, cfg, step, next_step,
+                                                             template),  # in the group's language
                                        "mentions": [e.user] if e.user else []}, "warn")
         elif s in ("kick", "blacklist"):
             targets = member_groups(ws, e.person_id, scope_groups)

@@ -38,7 +38,7 @@ def test_flash_group_countdown_close_and_archive(ws):
     with ws.clock_at(closes - 23 * 3600):
         run(ws)
         run(ws)  # twice: posts once
-    assert len(sends()) == 1 and "23 hours" in sends()[0]
+    assert len(sends()) == 1 and "23 小时" in sends()[0]  # members read their group's language (zh-CN)
     with ws.clock_at(closes - 1800):
         run(ws)
     assert len(sends()) == 2

@@ -68,7 +68,7 @@ async def test_activity_entry_and_nickname_fix_on_qq(qws, bot):
         card = bot.members[1][50]["card"]
         assert card.startswith("北京-")
         sent = [json.loads(a["params"]) for a in ws.store.query("SELECT params FROM actions WHERE kind = 'send'")]
-        assert any("{city}-{name}" in s.get("text", "") and s.get("mentions") == ["50"] for s in sent)
+        assert any("城市-名字" in s.get("text", "") and s.get("mentions") == ["50"] for s in sent)  # in words
     finally:
         await conn.aclose()
 

@@ -99,7 +99,7 @@ async def test_misnamed_member_reminded_then_fixed(ws):
     with ws.store.write() as c:
         c.execute("UPDATE people SET city = '杭州', display_name = '米娅' WHERE id = ?", (p,))
     reminders = [a for a in actions(ws, "send") if a["person_id"] == p and "does not follow" in a["reason"]]
-    assert len(reminders) == 1 and "{city}-{name}-{role}" in json.loads(reminders[0]["params"])["text"]
+    assert len(reminders) == 1 and "「城市-名字-身份」的格式，例如「上海-小明-学员」" in json.loads(reminders[0]["params"])["text"]
     assert not [a for a in actions(ws, "send") if a["person_id"] == pid(ws, "ok") and "does not follow" in a["reason"]]
     # a second wrong nickname inside the grace period: no second reminder
     feed(ws, [ev(Kind.NICKNAME, "g3", "mia", T0 + 60, data={"old": "Mia", "new": "Mia2"})])
