@@ -4,12 +4,18 @@ Registers the ``qq`` connector; see docs/connectors/qq.md for pointing a bridge 
 shequn. The connection itself is in ``connector.py``; the bridge action for each
 request in ``actions.py``; what the bridge's answers mean in ``answers.py``; events
 coming in (HTTP POST or WebSocket) in ``intake.py``; message formats in ``cq.py``;
-event normalisation in ``normalize.py``.
+event normalisation in ``normalize.py`` (the notices each bridge says its own way in
+``dialects.py``, cards in ``cards.py``, names asked of the bridge in ``lookups.py``);
+invitations of the bot and the account pushed offline in ``hooks.py``; the ``[qq]``
+section in ``settings.py``.
 """
 
 from console.hookspecs import hookimpl
+from console.registry import Job
 
+from . import hooks
 from .connector import QQConnector
+from .settings import SECTION, QQSettings
 
 __version__ = "0.1.0"
 
@@ -17,6 +23,27 @@ __version__ = "0.1.0"
 @hookimpl
 def register_connectors(register):
     register(QQConnector)
+
+
+@hookimpl
+def register_settings(register):
+    register(SECTION, QQSettings)
+
+
+@hookimpl
+def register_jobs(register):
+    register(Job("qq.invitations", 3600, hooks.expire_invitations,
+                 "mark invitations of the bot that the platform has forgotten expired"))
+
+
+@hookimpl
+def process_events(events, ws):
+    hooks.process_events(events, ws)
+
+
+@hookimpl
+def action_done(action, result, ws):
+    hooks.action_done(action, result, ws)
 
 
 @hookimpl
@@ -33,4 +60,9 @@ def register_translations(register):
         "reconciled: no longer a member of the group": "核对：已不在群内",
         "reconciled: already muted": "核对：已禁言",
         "reconciled: already a member": "核对：已是群成员",
+        "QQ logged the account of connection {connection} out: {words}": "QQ 已将连接 {connection} 的账号下线：{words}",
+        "The bridge reported bot_offline; nothing is sent or received until the account logs in again on the bridge.":
+            "桥接端报告 bot_offline（账号被下线）；在账号重新登录桥接端之前，不会收发任何消息。",
+        "no reason given": "未说明原因",
+        "Invited by {person}, whom {rule} lists": "邀请人 {person} 在 {rule} 名单中",
     })
