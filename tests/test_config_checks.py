@@ -153,3 +153,13 @@ def test_masked_by_name_in_any_section():
     assert masked(value) == {"name": "shop", "api_key": "******", "nested": {"app_secret": "******", "port": 3},
                              "password": ["******", "******"], "keywords": ["x"], "aes_key": ""}
     assert masked("plain", frozenset({"token_x"}), "token_x") == "******"
+
+
+@pytest.mark.parametrize("key, value, span", [("timeout", -1.0, "from 0.1 to 600"), ("timeout", 0, "from 0.1 to 600"),
+                                              ("heartbeat_timeout", -5, "from 0.1 to 3600")])
+def test_a_connection_timeout_below_zero_is_refused(tmp_path, monkeypatch, key, value, span):
+    monkeypatch.setenv("QQ_SECRET_FOR_TEST", "s")
+    cfg = make_config(tmp_path, f'[connections.qq]\nplatform = "qq"\nenabled = true\nbase_url = "http://127.0.0.1:9"\n'
+                                f'secret = "env:QQ_SECRET_FOR_TEST"\n{key} = {value}\n')
+    r = run("--config", cfg, "config", "check")
+    assert r.exit_code == 2 and f"connections.qq.{key}: is {float(value)!r} (expected {span}" in r.output

@@ -48,11 +48,11 @@ class QQConnector(OneBotIntake, Connector):
                str),
         Option("self_id", "the bot's QQ number; events from another account are refused", str),
         Option("timeout", "seconds to wait for the bridge's answer (member lists of big groups are slow)", float,
-               default=15.0),
+               default=15.0, minimum=0.1, maximum=600.0),
         Option("rate_limited_suffix", "send messages with the bridge's _rate_limited queue (no message id back)",
                bool, default=False),
         Option("heartbeat_timeout", "seconds without events or heartbeats before the bridge counts as offline",
-               float, default=60.0),
+               float, default=60.0, minimum=0.1, maximum=3600.0),
     )
     capabilities = frozenset({
         Capability.SEND, Capability.KICK, Capability.MUTE, Capability.WHOLE_MUTE, Capability.SET_ADMIN,
