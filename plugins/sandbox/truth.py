@@ -33,7 +33,8 @@ def _case_messages(ws, connection: str, where: str = "") -> Iterator[tuple[str, 
         except ValueError:
             continue
         if isinstance(ev, dict) and ev.get("connection") == connection and ev.get("message_id"):
-            yield r["rule"], ev["message_id"]
+            # the second opinion's review requests are judged as the kind its model named
+            yield (f"second_opinion:{ev.get('model')}" if r["rule"] == "second_opinion" else r["rule"]), ev["message_id"]
 
 
 def rule_precision(ws, connection: str = "sandbox") -> list[dict[str, Any]]:
@@ -52,13 +53,13 @@ def rule_precision(ws, connection: str = "sandbox") -> list[dict[str, Any]]:
     totals["flood"] = len(set(bursts.values()))
     out = []
     for rule, labels in sorted(flagged.items()):
-        targets = TARGETS.get(kinds.get(rule, ""), ())
+        targets = TARGETS.get(kinds.get(rule, rule).removeprefix("second_opinion:"), ())
         n = sum(labels.values())
         hits = sum(labels[t] for t in targets)
         should = sum(totals[t] for t in targets)
         got = sum(1 for mid in caught[rule] if truth.get(mid) in targets and truth.get(mid) != "flood")
         got += len({bursts[mid] for mid in caught[rule] if mid in bursts and "flood" in targets})
-        out.append({"rule": rule, "kind": kinds.get(rule, ""), "cases": n,
+        out.append({"rule": rule, "kind": kinds.get(rule, rule.partition(":")[2]), "cases": n,
                     "precision": round(hits / n, 4) if targets and n else None,
                     "recall": round(got / should, 4) if targets and should else None,
                     "labels": dict(labels)})
@@ -116,8 +117,8 @@ def moderation_judgement(ws, connection: str = "sandbox") -> dict[str, Any]:
     by_kind: dict[str, Counter] = defaultdict(Counter)
     caught: set[str] = set()
     for rule, mid in _case_messages(ws, connection, " AND kind IN ('penalty', 'blacklist') AND actor LIKE 'rule:%'"):
-        kind = kinds.get(rule, "")
-        right = truth.get(mid, "chat") in TARGETS.get(kind, ())
+        kind = kinds.get(rule, rule)  # second_opinion:KIND for a review request
+        right = truth.get(mid, "chat") in TARGETS.get(kind.removeprefix("second_opinion:"), ())
         by_kind[kind]["cases"] += 1
         by_kind[kind]["right" if right else "wrong"] += 1
         caught.add(mid)
