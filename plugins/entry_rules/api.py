@@ -5,6 +5,7 @@ from .flash import countdown, set_closing
 from .overflow import families, family_rows, register_sibling, set_capacity
 from .policies import PolicyError, check_policies, policies, save_policy, set_enabled
 from .queue import decide, queue
+from .reasons import recent_reasons, reject_presets
 from .referrals import referral_tree
 from .templates import TemplateError
 from .welcome import preview_welcome
@@ -65,4 +66,4 @@ def add_campaign(ws, *, keywords: list[str] | tuple[str, ...] = (), codes: list[
 __all__ = ["add_campaign", "queue", "decide", "policies", "save_policy", "set_enabled", "check_policies", "preview_welcome",
            "referral_tree", "families", "family_rows", "register_sibling", "set_capacity", "set_closing", "countdown",
            "announcements", "draft_announcement", "publish_announcement", "add_participants", "PolicyError",
-           "TemplateError"]
+           "TemplateError", "reject_presets", "recent_reasons"]

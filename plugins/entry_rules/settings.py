@@ -37,6 +37,8 @@ class EntryRulesSettings:
     """Final message posted when a flash group closes."""
     nickname_max_length: int = 30
     """Longest group nickname the platform accepts; a format whose shortest form is longer cannot match."""
+    reject_reasons: dict[str, list[str]] = field(default_factory=dict)
+    """Preset reasons offered when rejecting join requests in the console, by group type (traffic, welfare, flash) and "*" for every type; the first of "*" is the default. The applicant sees the reason. Empty: the plugin's own presets."""
 
     def __post_init__(self) -> None:
         for name, (low, high, what) in RANGES.items():
@@ -46,6 +48,11 @@ class EntryRulesSettings:
         if not 0 < self.activity_close_ratio <= 1:
             raise ConfigError(None, f"{SECTION}.activity_close_ratio", f"is {self.activity_close_ratio}",
                               "a number above 0 and at most 1")
+        for gtype, reasons in self.reject_reasons.items():
+            if gtype not in ("*", "traffic", "welfare", "flash") or not isinstance(reasons, list) or not all(
+                    isinstance(r, str) and 0 < len(r.strip()) <= 200 for r in reasons):
+                raise ConfigError(None, f"{SECTION}.reject_reasons.{gtype}", f"is {reasons!r}",
+                                  'a list of texts of 1 to 200 characters, under "*", traffic, welfare or flash')
         if not self.flash_countdown_hours or any(isinstance(h, bool) or not isinstance(h, int) or not 1 <= h <= 720
                                                  for h in self.flash_countdown_hours):
             raise ConfigError(None, f"{SECTION}.flash_countdown_hours", f"is {self.flash_countdown_hours}",

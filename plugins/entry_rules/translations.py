@@ -117,3 +117,13 @@ ZH_CN = {
     "join request {id}: {status} ({reason})": "入群申请 {id}：{status}（{reason}）",
     "held": "暂缓", "approved": "已通过", "rejected": "已拒绝", "expired": "已过期",
 }
+
+# the console's preset reasons for rejecting join requests (reasons.py); the applicant reads them
+ZH_CN.update({
+    "Your request does not meet this group's entry rules": "你的申请不符合本群的入群规则",
+    "Please answer the entry question and apply again": "请回答入群问题后重新申请",
+    "This group admits by invitation or referral only": "本群仅限邀请或推荐入群",
+    "Please join through the channel in our official account": "请通过公众号里的入口申请入群",
+    "This group is for customers who have placed an order": "本群仅限已下单的顾客",
+    "This event is full or has ended": "本次活动名额已满或已结束",
+})
