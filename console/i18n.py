@@ -320,3 +320,8 @@ def translate(text: str, lang: str, extra: dict[str, dict[str, str]] | None = No
 
 
 CATALOGUES: dict[str, dict[str, str]] = {"zh-CN": ZH_CN}
+
+# the console's keys, marks, bulk acts, undo and Textual's own words; they win over the entries above
+from .i18n_console import ZH_CN_CONSOLE  # noqa: E402
+
+ZH_CN.update(ZH_CN_CONSOLE)

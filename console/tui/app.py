@@ -16,12 +16,14 @@ import importlib
 from functools import partial
 from typing import Any, Iterable
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
 from ..i18n import translate
 from ..registry import PanelSpec, ScreenSpec
+from .commands import ConsoleCommands
+from .keymap import bindings
 
 CORE_SCREENS = [
     ScreenSpec("dashboard", "Dashboard", "d", "console.tui.screens.dashboard:DashboardScreen", 10, "console"),
@@ -58,7 +60,7 @@ def load_target(target: str) -> Any:
     return getattr(importlib.import_module(module), attr)
 
 
-class ShequnApp(App):
+class ShequnApp(ConsoleCommands, App):
     """The console. Build it with :func:`build_app` (it adds one binding per mode)."""
 
     TITLE = "shequn"
@@ -66,11 +68,7 @@ class ShequnApp(App):
     Screen { layers: base overlay; }
     #modebar { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     """
-    BINDINGS = [
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("ctrl+t", "toggle_language", "中文/English", id="app.language", show=False),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
-    ]
+    BINDINGS = bindings("app.help", "app.undo", "app.language", "app.quit")
 
     def __init__(self, ws: Any, *, screens: list[ScreenSpec], panels: dict[str, PanelSpec] | None = None,
                  read_only: bool = False, engine_note: str = "", lang: str | None = None,
@@ -89,6 +87,10 @@ class ShequnApp(App):
         #: mode -> what its screen class's ``prefetch(ws)`` read while idle (see _prefetch)
         self.prefetched: dict[str, Any] = {}
         self._screen_classes: dict[str, type] = {}
+        from .undo import Journal
+
+        self.journal = Journal()  # the operator's decisions made here, for z (undo)
+        self.awaiting: dict[int, str] = {}  # join requests sent to the platform from here (check_answers)
         for spec in self.specs:
             self.add_mode(spec.id, partial(self._make_screen, spec))
         from .base import ZONE  # not from group_detail: that would import its widgets at start-up
@@ -137,6 +139,7 @@ class ShequnApp(App):
             self.set_interval(self.refresh_seconds, self.poll_changes)
         self.call_after_refresh(settle_memory)
         self.set_timer(0.3, self._prefetch)
+        self.call_later(self.warn_collisions)
 
     #: modes whose screen has a ``prefetch(ws)``: read while the first screen is shown
     PREFETCH = ("members",)
@@ -256,6 +259,16 @@ class ShequnApp(App):
         out = translate(text, self.lang, self.ws.registry.translations)
         return out.format(**kw) if kw else out
 
+    def shown(self, text: Any) -> str:
+        """Stored words (an alert, a task, a reason) in the console's language (console.tui.stored_text)."""
+        r = getattr(self, "_retranslator", None)
+        if r is None:
+            from ..i18n import ZH_CN
+            from .stored_text import Retranslator
+
+            r = self._retranslator = Retranslator({**ZH_CN, **self.ws.registry.translations.get("zh-CN", {})})
+        return r.shown(text, self.lang)
+
     def action_toggle_language(self) -> None:
         self.set_language("en" if self.lang == "zh-CN" else "zh-CN")
 
@@ -268,7 +281,7 @@ class ShequnApp(App):
         self.refresh_bindings()
 
     def status_line(self) -> str:
-        bits = [self.t("operator") + ": " + self.ws.operator]
+        bits = [self.t("operator") + self.t(": ") + self.ws.operator]
         if self.read_only:
             bits.append(self.t("read-only"))
         if self.engine_note:
@@ -295,6 +308,7 @@ class ShequnApp(App):
                 self.call_from_thread(self._changed)
 
     def _changed(self) -> None:
+        self.check_answers()
         live = getattr(self.screen, "live_changed", None)
         if live:
             live()
@@ -326,55 +340,6 @@ class ShequnApp(App):
         else:
             self.notify(self.t("That screen is not installed: {mode}", mode=mode), severity="warning")
 
-    # --- help and palette ---------------------------------------------------------------------------
-
-    def action_help(self) -> None:
-        from .dialogs import HelpScreen
-
-        screen = self.screen
-        title = self.t(getattr(screen, "TITLE_EN", "") or "shequn")
-        lines = [f"# {title}", "", self.t(getattr(screen, "HELP", "") or ""), "", f"## {self.t('Keys')}", ""]
-        lines += ["| " + self.t("key") + " | " + self.t("does") + " | id |", "|---|---|---|"]
-        seen = set()
-        for key, ab in screen.active_bindings.items():
-            b = ab.binding
-            if not b.description or (b.id or key) in seen:
-                continue
-            seen.add(b.id or key)
-            state = "" if ab.enabled else " (" + self.t("disabled") + ")"
-            lines.append(f"| `{self.get_key_display(b)}` | {b.description}{state} | {b.id or ''} |")
-        lines += ["", f"## {self.t('Screens')}", ""]
-        for spec in self.specs:
-            lines.append(f"- `{self.key_for('mode.' + spec.id) or spec.key}` {self.t(spec.title)}")
-        lines += ["", self.t("Ctrl+P opens the command palette; Ctrl+T switches 中文/English; Ctrl+Q quits.")]
-        self.push_screen(HelpScreen("\n".join(lines)))
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for spec in self.specs:
-            yield SystemCommand(self.t("Go to") + ": " + self.t(spec.title), self.t("Open this screen"),
-                                partial(self.switch_mode, spec.id))
-        yield SystemCommand("Language: English", "Show every string in English", partial(self.set_language, "en"))
-        yield SystemCommand("语言：中文", "界面使用简体中文", partial(self.set_language, "zh-CN"))
-        # Every screen's own commands (core and plugins'), usable from anywhere: the
-        # command switches to its screen first.
-        for spec in self.specs:
-            try:
-                cls = self.screen_class(spec)
-            except Exception:
-                continue
-            for title, action in getattr(cls, "PALETTE", ()):
-                yield SystemCommand(self.t(spec.title) + ": " + self.t(title), self.t(title),
-                                    partial(self._palette_action, spec.id, action))
-        yield from super().get_system_commands(screen)
-
-    def _palette_action(self, mode: str, action: str) -> None:
-        async def run() -> None:
-            await self.run_action(action, self.screen)
-
-        if self.current_mode != mode:
-            self.switch_mode(mode)
-        self.call_later(run)
-
 
 def build_app(ws: Any, *, plugin_screens: dict[str, ScreenSpec] | None = None,
               panels: dict[str, PanelSpec] | None = None, **kwargs: Any) -> ShequnApp:
@@ -386,5 +351,5 @@ def build_app(ws: Any, *, plugin_screens: dict[str, ScreenSpec] | None = None,
             specs.append(spec)
             taken.add(spec.id)
     binds = [Binding(s.key, f"app.mode('{s.id}')", s.title, show=False, id=f"mode.{s.id}") for s in specs]
-    cls = type("ShequnConsole", (ShequnApp,), {"BINDINGS": binds})
+    cls = type("ShequnConsole", (ShequnApp,), {"BINDINGS": binds})  # Textual adds ShequnApp's own
     return cls(ws, screens=specs, panels=panels, **kwargs)

@@ -16,6 +16,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from .keybar import KeyBar
+from .keymap import bindings
+from .screen_rows import TableKeys
 
 
 #: the operator's time zone for table cells (set by the app from ws.tz, not the machine's)
@@ -40,14 +42,18 @@ class ModeBar(Static):
             self.update(self.app.mode_bar(self.mode, width))
 
 
-class ShequnScreen(Screen):
-    """One mode of the console. Subclasses set MODE, TITLE_EN, HELP and write body()."""
+class ShequnScreen(TableKeys, Screen):
+    """One mode of the console. Subclasses set MODE, TITLE_EN, HELP and write body().
+    Tables, focus, Esc, marks and bulk acts: console.tui.screen_rows.TableKeys."""
 
     MODE = ""
     TITLE_EN = ""
     HELP = ""
     #: action name -> outbox kind (or "write") checked with ops.why_not for the footer
     GUARDED: dict[str, str] = {}
+    #: action name -> id of the table it acts on (it is disabled while that table is not shown)
+    ACTION_TABLES: dict[str, str] = {}
+    BINDINGS = bindings("screen.normal")
 
     DEFAULT_CSS = """
     ShequnScreen #why { height: auto; max-height: 2; color: $warning; padding: 0 1; }
@@ -108,6 +114,7 @@ class ShequnScreen(Screen):
         self._shequn_fresh = True
         self.title = self.t(self.TITLE_EN)
         self.sub_title = self.app.status_line()
+        self.focus_main()
         self.refresh_data()
 
     def on_screen_resume(self, event: Any = None) -> None:
@@ -136,6 +143,8 @@ class ShequnScreen(Screen):
             self.refresh_data()
         self._shequn_fresh = False
         self.sub_title = self.app.status_line()
+        if self.focused is None or not self.focused.display:
+            self.focus_main()
         self.call_later(self.paint_now)
 
     def paint_now(self) -> None:
@@ -161,6 +170,7 @@ class ShequnScreen(Screen):
 
         async def again() -> None:
             await self.recompose()
+            self.focus_main()  # never a hidden filter box: the table, as when the screen opened
             self.refresh_data()
 
         self.call_later(again)
@@ -212,6 +222,9 @@ class ShequnScreen(Screen):
         return []
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        wanted = self.ACTION_TABLES.get(action)
+        if wanted is not None and self.active_table(wanted) is None:
+            return False  # not offered (not even dimmed): it acts on a table of another tab
         kind = self.GUARDED.get(action)
         if kind is None:
             return True
@@ -256,3 +269,4 @@ class ShequnScreen(Screen):
                 ab = ab._replace(binding=replace(ab.binding, description=self.t(ab.binding.description)))
             out[key] = ab
         return out
+

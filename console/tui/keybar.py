@@ -7,13 +7,17 @@ event loop for each switch to a screen (more than everything else the switch doe
 This line shows the same thing (each shown binding's key and description, disabled
 ones dimmed, the command palette key on the right), draws it as one line of text, and
 redraws only when the list actually changed. A click on a key presses it.
+
+It is also the status line: while typing goes into a text box (a filter, a search) it
+says so on the left, "✎ filter · Esc back", instead of the keys (they type letters
+then), and on the right it shows how many rows are marked for a bulk action.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -24,12 +28,14 @@ Key = tuple[str, str, str, bool]  # key, key as shown, description, enabled
 
 class KeyBar(Widget, can_focus=False):
     ALLOW_SELECT = False
-    COMPONENT_CLASSES = {"keybar--key", "keybar--description", "keybar--separator"}
+    COMPONENT_CLASSES = {"keybar--key", "keybar--description", "keybar--separator", "keybar--mode", "keybar--marked"}
     DEFAULT_CSS = """
     KeyBar { dock: bottom; height: 1; background: $footer-background; color: $footer-foreground; }
     KeyBar > .keybar--key { color: $footer-key-foreground; background: $footer-key-background; text-style: bold; }
     KeyBar > .keybar--description { color: $footer-description-foreground; background: $footer-description-background; }
     KeyBar > .keybar--separator { color: $foreground 20%; }
+    KeyBar > .keybar--mode { color: $text; background: $warning-darken-1; text-style: bold; }
+    KeyBar > .keybar--marked { color: $warning; text-style: bold; }
     """
 
     def __init__(self, *, id: str | None = "keybar") -> None:
@@ -75,29 +81,66 @@ class KeyBar(Widget, can_focus=False):
         desc_style = self.get_component_rich_style("keybar--description")
         text = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
-        x = 0
+        screen = self.screen
+        t = getattr(self.app, "t", lambda s, **kw: s.format(**kw) if kw else s)
+        typing = getattr(screen, "typing_in", lambda: "")()
+        if typing:  # typing mode: the keys would type letters; say where typing goes and how out
+            text.append(" ✎ " + t("typing: {box}", box=t(typing)) + " ", self.get_component_rich_style("keybar--mode"))
+            text.append(" Esc ", key_style)
+            text.append(t("back to the keys") + " ", desc_style)
+            return text
+        marked = getattr(screen, "marked_count", lambda: 0)()
+        tail_marked = (" ● " + t("{n} marked", n=f"{marked:,}") + " ") if marked else ""
+        tail = f"▏{self.palette[1]} {self.palette[2]} " if self.palette is not None else ""
+        width = self.size.width or 80
+        room = width - cell_len(tail_marked) - cell_len(tail)
         dim = Style(dim=True)
-        for k in self.keys:
+        x = 0
+        for k, desc in self.fitted(room):
             start = x
             text.append(f" {k[1]} ", key_style if k[3] else key_style + dim)
             x += cell_len(k[1]) + 2
-            if k[2]:
-                part = f"{k[2]} "
-                text.append(part, desc_style if k[3] else desc_style + dim)
-                x += cell_len(part)
+            if desc:
+                text.append(f"{desc} ", desc_style if k[3] else desc_style + dim)
+                x += cell_len(desc) + 1
             self._spans.append((start, x, k))
+        text.append(" " * max(0, room - x))
+        x = max(x, room)
+        if tail_marked:
+            text.append(tail_marked, self.get_component_rich_style("keybar--marked"))
+            x += cell_len(tail_marked)
         if self.palette is not None:
-            tail = f"▏{self.palette[1]} {self.palette[2]} "
-            width = self.size.width
-            gap = width - x - cell_len(tail)
-            if gap >= 1:
-                text.append(" " * gap)
-                x += gap
-                self._spans.append((x, x + cell_len(tail), self.palette))
-                text.append("▏", self.get_component_rich_style("keybar--separator"))
-                text.append(f"{self.palette[1]} ", key_style)
-                text.append(f"{self.palette[2]} ", desc_style)
+            self._spans.append((x, x + cell_len(tail), self.palette))
+            text.append("▏", self.get_component_rich_style("keybar--separator"))
+            text.append(f"{self.palette[1]} ", key_style)
+            text.append(f"{self.palette[2]} ", desc_style)
         return text
+
+    def fitted(self, room: int) -> list[tuple[Key, str]]:
+        """The keys with their descriptions cut short enough that every key fits in ``room``
+        cells (``?`` help and the palette key are never pushed off an 80-column line); in
+        the narrowest terminals the keys alone."""
+        keys = self.keys
+
+        def cells(cut: int | None) -> tuple[int, list[tuple[Key, str]]]:
+            out, n = [], 0
+            for k in keys:
+                desc = k[2]
+                if cut is not None and cell_len(desc) > cut:
+                    desc = set_cell_size(desc, cut - 1).rstrip() + "…" if cut > 1 else ""
+                out.append((k, desc))
+                n += cell_len(k[1]) + 2 + (cell_len(desc) + 1 if desc else 0)
+            return n, out
+
+        n, out = cells(None)
+        if n <= room:
+            return out
+        longest = max((cell_len(k[2]) for k in keys), default=0)
+        for cut in range(longest, 0, -1):
+            n, out = cells(cut)
+            if n <= room:
+                return out
+        return cells(0)[1]
 
     def on_click(self, event: events.Click) -> None:
         for start, end, key in self._spans:

@@ -116,6 +116,14 @@ def decide_request(ws: Workspace, request_id: int, verdict: str, reason: str) ->
     return apply_decision(ws, req, Decision(verdict, reason, rule=""), operator(ws))
 
 
+def recent_reasons(ws: Workspace, limit: int = 5) -> list[str]:
+    """The reasons this operator gave for rejecting join requests, newest first, each once."""
+    rows = ws.store.query("SELECT reason, max(decided_at) AS at FROM join_requests WHERE decided_by = ? AND status IN"
+                          " ('rejected', 'rejecting') AND coalesce(reason, '') != '' GROUP BY reason ORDER BY at DESC"
+                          " LIMIT ?", (operator(ws), limit))
+    return [r["reason"] for r in rows]
+
+
 def resolve_alert(ws: Workspace, alert_id: int) -> None:
     """A person resolved it: snoozed until its cause changes (console.alerts)."""
     ws.resolve_alert_by_hand(alert_id, operator(ws))
@@ -129,7 +137,7 @@ def close_task(ws: Workspace, task_id: int, status: str = "done") -> None:
         ws.audit(f"task_{status}", "task", task_id)
 
 
-def retry_action(ws: Workspace, action_id: int) -> None:
+def retry_action(ws: Workspace, action_id: int) -> str:
     """Put a failed action back in the outbox (attempts reset); audited."""
     with ws.store.write() as c:
         row = c.execute("SELECT status FROM actions WHERE id = ?", (action_id,)).fetchone()
@@ -140,6 +148,7 @@ def retry_action(ws: Workspace, action_id: int) -> None:
         c.execute("UPDATE actions SET status = 'pending', attempts = 0, not_before = 0, updated_at = ? WHERE id = ?",
                   (ws.now(), action_id))
         ws.audit("action_retry", "action", action_id)
+    return ""
 
 
 def touched(ws: Workspace, targets: list[tuple[int, int | None]]) -> tuple[int, int]:

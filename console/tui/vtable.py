@@ -6,69 +6,25 @@ A page of 100 rows straight from SQLite takes well under a millisecond, so this
 widget keeps only a few pages in memory, fetches missing ones in a thread worker
 (the event loop never waits on SQLite) and redraws when they arrive.
 
-Cell widths use rich's ``cell_len``/``set_cell_size``, so Chinese (two cells per
-character) lines up with Latin text in the same column.
+Cells are fitted with rows.fit (CJK-aware); marks (space, ``*``) select rows for bulk actions.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events, work
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-PAGE = 100
-KEEP_PAGES = 12
-
-
-@dataclass
-class Column:
-    key: str
-    title: str
-    width: int = 0  # cells; 0 = share what is left
-    align: str = "left"
-    fmt: Callable[[Any], str] | None = None
-
-
-class TableSource(Protocol):
-    """Where rows come from. Both methods run in a thread worker, never on the event loop."""
-
-    def count(self) -> int: ...
-
-    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]: ...
-
-
-class ListSource:
-    """Rows already in memory (the 1,000 groups): filtering happened before."""
-
-    def __init__(self, rows: list[dict[str, Any]]):
-        self.data = rows
-
-    def count(self) -> int:
-        return len(self.data)
-
-    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
-        return self.data[offset:offset + limit]
-
-
-def fit(text: str, width: int, align: str = "left") -> str:
-    """``text`` cut or padded to exactly ``width`` terminal cells (CJK-aware)."""
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        text = set_cell_size(text, max(0, width - 1)) + "…"
-        return set_cell_size(text, width)
-    pad = width - cell_len(text)
-    return (" " * pad + text) if align == "right" else (text + " " * pad)
+from .keymap import bindings
+# the parts of a table that are not a widget live in rows.py; imported from here as before
+from .rows import KEEP_PAGES, MARK_LIMIT, PAGE, Column, ListSource, TableSource, all_rows, fit, one_line  # noqa: F401
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -83,13 +39,9 @@ class VirtualTable(ScrollView, can_focus=True):
     VirtualTable > .vtable--loading { color: $text-muted; }
     """
     COMPONENT_CLASSES = {"vtable--header", "vtable--cursor", "vtable--marked", "vtable--loading"}
-    BINDINGS = [
-        Binding("up", "cursor(-1)", show=False), Binding("down", "cursor(1)", show=False),
-        Binding("pageup", "page(-1)", show=False), Binding("pagedown", "page(1)", show=False),
-        Binding("home", "jump(0)", show=False), Binding("end", "jump(-1)", show=False),
-        Binding("enter", "open", show=False),
-        Binding("space", "mark", "Mark", show=False, id="table.mark"),
-    ]
+    # the same keys in every table (console.tui.keymap: table.*); no screen binds them
+    BINDINGS = bindings("table.up", "table.down", "table.page_up", "table.page_down", "table.first", "table.last",
+                        "table.open", "table.detail", "table.mark", "table.mark_all")
 
     class Opened(Message):
         """The operator opened a row (enter or a second click)."""
@@ -102,6 +54,20 @@ class VirtualTable(ScrollView, can_focus=True):
         def __init__(self, table: "VirtualTable", row: dict[str, Any] | None):
             super().__init__()
             self.table, self.row = table, row
+
+    class DetailAsked(Message):
+        """The operator asked for the row's detail view (``i``)."""
+
+        def __init__(self, table: "VirtualTable", row: dict[str, Any]):
+            super().__init__()
+            self.table, self.row = table, row
+
+    class Marked(Message):
+        """The marks changed (the screen shows their count in the key bar)."""
+
+        def __init__(self, table: "VirtualTable"):
+            super().__init__()
+            self.table = table
 
     class Loaded(Message):
         """Count known and first page drawn (tests and benchmarks wait for it)."""
@@ -252,7 +218,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     @property
     def chosen(self) -> list[dict[str, Any]]:
-        """Marked rows, or the cursor's row when none are marked (what a bulk action touches)."""
+        """Marked rows, or the cursor's row when none are marked (what an action touches)."""
         if self.marked:
             return list(self.marked.values())
         row = self.current_row
@@ -312,7 +278,7 @@ class VirtualTable(ScrollView, can_focus=True):
         cells = []
         for c in self.columns:
             v = row.get(c.key)
-            cells.append(c.fmt(v) if c.fmt else ("" if v is None else str(v)))
+            cells.append(one_line(c.fmt(v) if c.fmt else v))
         marked = row.get(self.key) in self.marked
         text = self._line(cells, widths, "●" if marked else " ")
         style = Style()
@@ -360,6 +326,20 @@ class VirtualTable(ScrollView, can_focus=True):
         if row is not None:
             self.post_message(self.Opened(self, row))
 
+    def action_detail(self) -> None:
+        row = self.current_row
+        if row is not None:
+            self.post_message(self.DetailAsked(self, row))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("mark", "mark_all") and not self.markable:
+            return False  # not offered in a table without bulk actions
+        return True
+
+    def _marks_changed(self) -> None:
+        self.refresh()
+        self.post_message(self.Marked(self))
+
     def action_mark(self) -> None:
         if not self.markable:
             return
@@ -371,7 +351,40 @@ class VirtualTable(ScrollView, can_focus=True):
             del self.marked[k]
         else:
             self.marked[k] = row
+        self._marks_changed()
         self._move_to(self.cursor + 1)
+
+    def clear_marks(self) -> bool:
+        """Drop every mark; True when there were some."""
+        had = bool(self.marked)
+        self.marked.clear()
+        if had:
+            self._marks_changed()
+        return had
+
+    def action_mark_all(self) -> None:
+        """Mark every row the table shows now (after a filter: every match), read in a
+        worker page by page; when all of them are marked already, clear the marks."""
+        if not self.markable or self.source is None:
+            return
+        if self.marked and len(self.marked) >= self.total:
+            self.clear_marks()
+            return
+        self._mark_all(self._gen, self.source)
+
+    @work(thread=True, group="vtable-mark-all", exclusive=True)
+    def _mark_all(self, gen: int, source: TableSource) -> None:
+        total, rows = all_rows(source)
+        self.app.call_from_thread(self._all_marked, gen, total, rows)
+
+    def _all_marked(self, gen: int, total: int, rows: list[dict[str, Any]]) -> None:
+        if gen != self._gen:
+            return  # the table shows something else now
+        self.marked = {r.get(self.key): r for r in rows}
+        if total > len(rows):
+            self.app.notify(self.app_t("Marked the first {n} of {total} rows").format(
+                n=f"{len(rows):,}", total=f"{total:,}"), severity="warning")
+        self._marks_changed()
 
     async def _on_click(self, event: events.Click) -> None:
         if event.y < 1:

@@ -1,9 +1,13 @@
 """The Workflows screen: the join queue, entry policies, welcome templates with a live
 preview, and announcements.
 
-Everything it changes goes through this plugin's functions (``queue.decide``,
+Everything it changes goes through this plugin's functions (``api.decide``,
 ``policies.set_enabled``, ``welcome.preview_welcome``), which check, audit and queue
-the platform side; the screen only reads and asks.
+the platform side; the screen only reads and asks. Decisions on the queue are the
+console's (console.tui.decide): on the marked requests or the one under the cursor,
+a rejection with a reason from the presets for the groups' types, the operator's recent
+reasons or typed, confirmed naming the groups and people, run with progress and a
+summary of failures, told when the platform answers, and undone with ``z``.
 """
 
 from __future__ import annotations
@@ -11,16 +15,29 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from rich.markup import escape as esc
 from textual.containers import Vertical
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from console.tui.base import ShequnScreen
-from console.tui.dialogs import PromptScreen
+from console.tui.decide import ask_and_decide
+from console.tui.detail import value_text
+from console.tui.keymap import bindings, define
 from console.tui.screens.group_detail import when
 from console.tui.vtable import PAGE, Column, ListSource, VirtualTable
+from console.tui.words import scope_text
 
 from .queue import QueueSource
+
+define({"workflows.approve": ("y", "approve", "Approve", True),
+        "workflows.reject": ("x", "reject", "Reject", True),
+        "workflows.hold": ("l", "hold", "Leave held", True),
+        "workflows.enable": ("e", "toggle_enabled", "Enable/disable", True),
+        "workflows.dry_run": ("D", "toggle_dry_run", "Dry-run", True),
+        "workflows.queue": ("1", "tab('tab-queue')", "join queue", False),
+        "workflows.policies": ("2", "tab('tab-policies')", "Policies", False),
+        "workflows.welcome": ("3", "tab('tab-welcome')", "welcome message", False),
+        "workflows.announcements": ("4", "tab('tab-announce')", "announcement", False)})
 
 
 def waited(seconds: Any) -> str:
@@ -39,27 +56,24 @@ class ShownQueue(QueueSource):
         for r in out:
             r["wait"] = ("⚑ " if r["flagged"] else "") + waited(r["waited"])
             r["left"] = waited(r["expires_in"]) if r["expires_in"] is not None else ""
-            r["say"] = f"{r['would_have'] or r['status']}: {r['reason'] or ''}".strip(": ")
+            r["say"] = (r["would_have"] or r["status"], r["reason"] or "")  # words on screen: WorkflowsScreen.say
         return out
 
 
 class WorkflowsScreen(ShequnScreen):
     MODE = "workflows"
     TITLE_EN = "Workflows"
-    HELP = ("The join queue (a approves, x rejects with a reason the applicant sees, l leaves it held for later), "
-            "entry policies per group type and group (e enables or disables, D toggles dry-run), welcome "
+    HELP = ("The join queue: space marks requests, * marks every one shown; y approves, x rejects with a reason "
+            "the applicant sees (a preset, a recent one or typed), l leaves them held; enter shows a request in full; "
+            "z undoes. Entry policies per group type and group (e enables or disables, D toggles dry-run), welcome "
             "templates with a live preview (type in the box), and announcements. 1-4 switch tabs.")
-    BINDINGS = [Binding("a", "approve", "Approve", id="workflows.approve"),
-                Binding("x", "reject", "Reject", id="workflows.reject"),
-                Binding("l", "hold", "Leave held", id="workflows.hold"),
-                Binding("e", "toggle_enabled", "Enable/disable", id="workflows.enable"),
-                Binding("D", "toggle_dry_run", "Dry-run", id="workflows.dry_run"),
-                Binding("1", "tab('tab-queue')", "join queue", show=False, id="workflows.queue"),
-                Binding("2", "tab('tab-policies')", "Policies", show=False, id="workflows.policies"),
-                Binding("3", "tab('tab-welcome')", "welcome message", show=False, id="workflows.welcome"),
-                Binding("4", "tab('tab-announce')", "announcement", show=False, id="workflows.announcements")]
+    BINDINGS = bindings("workflows.approve", "workflows.reject", "workflows.hold", "workflows.enable",
+                        "workflows.dry_run", "workflows.queue", "workflows.policies", "workflows.welcome",
+                        "workflows.announcements")
     GUARDED = {"approve": "approve_join", "reject": "reject_join", "hold": "write", "toggle_enabled": "write",
                "toggle_dry_run": "write"}
+    ACTION_TABLES = {"approve": "queue", "reject": "queue", "hold": "queue", "toggle_enabled": "policies",
+                     "toggle_dry_run": "policies"}
     PALETTE = [("Approve the selected join request", "screen.approve"),
                ("Reject the selected join request", "screen.reject"),
                ("Preview a welcome message", "screen.tab('tab-welcome')")]
@@ -72,7 +86,6 @@ class WorkflowsScreen(ShequnScreen):
     def __init__(self) -> None:
         super().__init__()
         self.welcome: list[dict[str, Any]] = []
-        self.sent: dict[int, str] = {}  # request id -> verdict sent from here, until the platform answers
 
     def body(self) -> ComposeResult:
         t = self.t
@@ -81,20 +94,20 @@ class WorkflowsScreen(ShequnScreen):
                 yield VirtualTable([Column("requested_at", "time", 11, fmt=when), Column("group_name", "group", 16),
                                     Column("person", "member", 12), Column("comment", "comment"),
                                     Column("wait", "waited", 9, "right"), Column("left", "expires in", 10, "right"),
-                                    Column("say", "rule says", 16)],
-                                   id="queue", empty="Nobody is waiting")
+                                    Column("say", "rule says", fmt=self.say)],
+                                   id="queue", markable=True, empty="Nobody is waiting")
             with TabPane(t("Policies"), id="tab-policies"):
                 yield VirtualTable([Column("name", "rule"), Column("kind", "kind", 10, fmt=t),
-                                    Column("scope", "scope", 14), Column("state", "state", 9, fmt=t),
-                                    Column("summary", "does")], key="name", id="policies",
+                                    Column("scope", "scope", 14, fmt=self.scope), Column("state", "state", 9, fmt=t),
+                                    Column("summary", "does", fmt=self.app.shown)], key="name", id="policies",
                                    empty="No entry policies")
                 yield Static("", id="policy-detail")
             with TabPane(t("welcome message"), id="tab-welcome"):
                 with Vertical():
                     yield Input(placeholder=t("welcome template, e.g. Welcome {nickname} to {group}! {rules}"),
-                                id="template")
+                                id="template", name="welcome template")
                     yield Static("", id="preview")
-                    yield VirtualTable([Column("name", "rule", 20), Column("scope", "scope", 14),
+                    yield VirtualTable([Column("name", "rule", 20), Column("scope", "scope", 14, fmt=self.scope),
                                         Column("template", "template")], key="name", id="welcomes",
                                        empty="No welcome policies")
             with TabPane(t("announcement"), id="tab-announce"):
@@ -113,29 +126,19 @@ class WorkflowsScreen(ShequnScreen):
         source = ShownQueue(self.ws)
         total = source.count()
         return {"queue": source, "first": (total, source.rows(0, PAGE)), "policies": policies(self.ws),
-                "announcements": announcements(self.ws), "answers": self._answers()}
+                "announcements": announcements(self.ws)}
 
-    def _answers(self) -> list[dict[str, Any]]:
-        """The platform's answers to decisions made on this screen, not yet told."""
-        if not self.sent:
-            return []
-        marks = ",".join("?" * len(self.sent))
-        return self.ws.store.query(f"SELECT id, status, reason, decided_at FROM join_requests WHERE id IN ({marks})"
-                                   " AND status NOT IN ('approving', 'rejecting')", list(self.sent))
+    def scope(self, value: Any) -> str:
+        return scope_text(self.t, value)
+
+    def say(self, value: Any) -> str:
+        """What the rule said about a request: its verdict and reason, in the console's words."""
+        verdict, reason = value if isinstance(value, tuple) else (value, "")
+        return self.t(verdict or "") + (self.t(": ") + self.app.shown(reason) if reason else "")
 
     def _show(self, d: dict[str, Any]) -> None:
         table = self.query_one("#queue", VirtualTable)
         table.set_source(d["queue"], keep_cursor=True, preloaded=d["first"])
-        for a in d["answers"]:
-            verdict = self.sent.pop(a["id"], None)
-            if a["status"] == "held":  # refused: back in the queue with the platform's words
-                self.app.notify(a["reason"] or "", severity="error",
-                                title=self.t("Join request {id}: not done", id=a["id"]))
-            elif a["status"] == "expired":
-                self.app.notify(self.t("The platform no longer keeps this request"), severity="warning",
-                                title=self.t("Join request {id}: expired", id=a["id"]))
-            elif verdict:
-                self.app.notify(self.t("Join request {id}: {status}", id=a["id"], status=self.t(a["status"])))
         for p in d["policies"]:
             p["state"] = "dry-run" if p["dry_run"] else ("enabled" if p["enabled"] else "disabled")
         self.query_one("#policies", VirtualTable).set_source(ListSource(d["policies"]), keep_cursor=True)
@@ -150,26 +153,27 @@ class WorkflowsScreen(ShequnScreen):
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
 
-    def _active(self) -> str:
-        return (self.query_one("#tabs", TabbedContent).active or "tab-queue").removeprefix("tab-")
-
     def group_ids_for_guard(self) -> list[int]:
         try:
-            row = self.query_one("#queue", VirtualTable).current_row
+            rows = self.query_one("#queue", VirtualTable).chosen
         except Exception:
             return []
-        return [row["group_id"]] if row and row.get("group_id") else []
+        return sorted({r["group_id"] for r in rows if r.get("group_id")})
 
     def on_virtual_table_moved(self, event: VirtualTable.Moved) -> None:
         if event.table.id == "policies" and event.row:
-            self.query_one("#policy-detail", Static).update(str(event.row.get("config", "")))
+            self.query_one("#policy-detail", Static).update(
+                esc(self.app.shown(event.row.get("summary") or "")) + "\n" + esc(value_text(event.row.get("config"))))
         elif event.table.id == "welcomes" and event.row:
             self.query_one("#template", Input).value = event.row.get("template", "")
         self.show_why()
 
-    def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
-        if event.table.id == "queue" and event.row.get("person_id"):
-            self.app.open_person(event.row["person_id"])
+    def describe(self, table_id: str, row: dict[str, Any]) -> dict[str, Any]:
+        if table_id == "queue":
+            from console.tui.detail_queries import join_request
+
+            return join_request(self.ws, row["id"], self.t, self.app.shown)
+        return super().describe(table_id, row)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "template":
@@ -182,50 +186,40 @@ class WorkflowsScreen(ShequnScreen):
             text = f"[red]{e}[/]"
         self.query_one("#preview", Static).update(text)
 
-    # --- the queue -----------------------------------------------------------------------
+    # --- the queue: on the marked requests, or the one under the cursor ---------------------------
 
-    def _request(self) -> dict[str, Any] | None:
-        if self._active() != "queue":
-            self.action_tab("tab-queue")
-            return None
-        row = self.query_one("#queue", VirtualTable).current_row
-        if row is None:
-            self.app.notify(self.t("Nobody is waiting"), severity="warning")
-        return row
+    def _requests(self, kind: str) -> list[dict[str, Any]]:
+        rows = self.chosen("queue")
+        if rows and self.guard(kind, sorted({r["group_id"] for r in rows if r.get("group_id")})):
+            return rows
+        return []
 
-    def _decide(self, row: dict[str, Any], verdict: str, reason: str) -> None:
-        from .queue import decide
+    def _decide(self, verdict: str, kind: str) -> None:
+        rows = self._requests(kind)
+        if not rows:
+            return
+        from .api import decide, recent_reasons, reject_presets
 
-        def sent(req: dict[str, Any]) -> None:
-            if req and req["status"] in ("approving", "rejecting"):
-                self.sent[req["id"]] = verdict  # told when the platform answers (live refresh)
-
-        done = self.t("Held") if verdict == "hold" else self.t("Sent to the platform; waiting for its answer")
-        self.do(decide, self.ws, row["id"], verdict, reason, done=done, then=sent)
+        types = [r["type"] for r in self.ws.store.query(
+            f"SELECT DISTINCT type FROM groups WHERE id IN ({','.join('?' * len(rows))})", [r["group_id"] for r in rows])]
+        ask_and_decide(self, rows, verdict, decide=lambda rid, v, reason: decide(self.ws, rid, v, reason),
+                       presets=reject_presets(self.ws, types) if verdict == "reject" else [],
+                       recent=lambda: recent_reasons(self.ws))
 
     def action_approve(self) -> None:
-        row = self._request()
-        if row and self.guard("approve_join", [row["group_id"]]):
-            self._decide(row, "approve", "")
+        self._decide("approve", "approve_join")
 
     def action_reject(self) -> None:
-        row = self._request()
-        if row and self.guard("reject_join", [row["group_id"]]):
-            self.app.push_screen(PromptScreen(self.t("Reason (shown to the applicant)")),
-                                 lambda reason: reason and self._decide(row, "reject", reason))
+        self._decide("reject", "reject_join")
 
     def action_hold(self) -> None:
-        row = self._request()
-        if row and self.guard("write", []):
-            self._decide(row, "hold", "")
+        self._decide("hold", "write")
 
     # --- policies ---------------------------------------------------------------------------
 
     def _policy(self) -> dict[str, Any] | None:
-        if self._active() != "policies":
-            self.action_tab("tab-policies")
-            return None
-        return self.query_one("#policies", VirtualTable).current_row
+        rows = self.chosen("policies")
+        return rows[0] if rows else None
 
     def action_toggle_enabled(self) -> None:
         p = self._policy()

@@ -8,9 +8,11 @@ from pathlib import Path
 from console.i18n import ZH_CN, translate
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = sorted((ROOT / "console" / "tui").rglob("*.py")) + [
-    ROOT / "plugins" / p / "screens.py" for p in ("roles", "entry_rules", "moderation")] + [
+SOURCES = sorted((ROOT / "console" / "tui").rglob("*.py")) + sorted(
+    f for p in ("roles", "entry_rules", "moderation") for f in (ROOT / "plugins" / p).glob("screens*.py")) + [
     ROOT / "plugins" / "kpi" / "panels.py"]
+#: module-level tables of words the console translates when it shows them
+WORD_TABLES = ("VERB", "WHAT")
 
 
 def shown_strings(path: Path) -> set[str]:
@@ -23,8 +25,11 @@ def shown_strings(path: Path) -> set[str]:
             fn = node.func
             name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
             args = node.args
-            if name == "t" and args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
+            if name in ("t", "tr", "record") and args and isinstance(args[0], ast.Constant) \
+                    and isinstance(args[0].value, str):
                 out.add(args[0].value)
+            elif name == "define" and args and isinstance(args[0], ast.Dict):  # a plugin screen's keys
+                out |= {v.elts[2].value for v in args[0].values if isinstance(v, ast.Tuple)}
             elif name == "Column" and len(args) >= 2 and isinstance(args[1], ast.Constant):
                 out.add(args[1].value)
             elif name == "Binding" and len(args) >= 3 and isinstance(args[2], ast.Constant):
@@ -41,6 +46,14 @@ def shown_strings(path: Path) -> set[str]:
             out.add(node.value.value)
         elif isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "PALETTE" for t in node.targets):
             out |= {el.elts[0].value for el in node.value.elts}
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Dict) and any(
+                getattr(t, "id", "") in WORD_TABLES + ("KEYS",)
+                for t in (node.targets if isinstance(node, ast.Assign) else [node.target])):
+            for v in node.value.values:  # KEYS: (keys, action, description, shown); VERB, WHAT: words
+                if isinstance(v, ast.Tuple) and len(v.elts) == 4:
+                    out.add(v.elts[2].value)
+                elif isinstance(v, ast.Constant) and isinstance(v.value, str):
+                    out.add(v.value)
     return {s for s in out if s}
 
 

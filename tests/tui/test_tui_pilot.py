@@ -91,7 +91,7 @@ async def test_group_detail_kick_is_confirmed_and_queued(tui_ws):
         members = app.screen.query_one("#members", VirtualTable)
         members.focus()
         person = members.current_row["id"]
-        await pilot.press("k")
+        await pilot.press("K")
         await pilot.pause()
         await pilot.press(*"ads", "enter")
         await pilot.pause()
@@ -111,10 +111,11 @@ async def test_roles_assign_cheer(tui_ws):
         table = app.screen.query_one("#matrix", VirtualTable)
         while table.current_row["group_id"] != gid:
             await pilot.press("down")
-        await pilot.press("a")
+        await pilot.press("plus")
         await pilot.pause()
         await pilot.press(*f"{pid} cheer", "enter")
-        await pilot.pause()
+        await settle(pilot)  # the name is resolved before the question
+        assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot)
     assert tui_ws.store.scalar("SELECT count(*) FROM roles WHERE person_id = ? AND group_id = ? AND role = 'cheer'",
@@ -128,8 +129,8 @@ async def test_workflows_approve_from_the_join_queue(tui_ws):
         table = app.screen.query_one("#queue", VirtualTable)
         assert table.total > 0
         rid = table.current_row["id"]
-        table.focus()
-        await pilot.press("a")
+        assert app.focused is table  # the queue opens focused
+        await pilot.press("y")
         await settle(pilot)
         said = [n.message for n in app._notifications]
         row = tui_ws.store.one("SELECT status, decided_by FROM join_requests WHERE id = ?", (rid,))
@@ -140,7 +141,7 @@ async def test_workflows_approve_from_the_join_queue(tui_ws):
 
         act = tui_ws.store.one("SELECT * FROM actions WHERE evidence = ?", (f"join_request:{rid}",))
         action_done(tui_ws, dict(act, status="failed"), ActionResult.failed("操作失败：群已满"))  # the outbox's report
-        app.screen.live_changed()
+        app._changed()  # what the live poll does when the workspace changed
         await settle(pilot)
         told = [(n.title, n.message) for n in app._notifications]
         assert (f"Join request {rid}: not done", "The platform refused to approve: 操作失败：群已满") in told
@@ -201,7 +202,7 @@ async def test_owner_queue_approves_a_request(tui_ws):
         while table.current_row["kind"] != "join request":
             table.action_cursor(1)
         rid = table.current_row["id"]
-        await pilot.press("a")
+        await pilot.press("y")
         await settle(pilot)
     assert tui_ws.store.scalar("SELECT status FROM join_requests WHERE id = ?", (rid,)) == "approving"
 

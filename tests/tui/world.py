@@ -19,7 +19,7 @@ path = "shequn.db"
 
 [console]
 owner = ""
-refresh_seconds = 0
+refresh_seconds = 1  # make_app turns the live poll off (0) for tests
 
 [connections.sandbox]
 platform = "sandbox"

@@ -1,8 +1,10 @@
 """Activity: the live event stream, the outbox (待执行操作) and the audit log (操作日志).
 
 Three tabs, each a paged newest-first table; ``f`` sets a filter (event kind, action
-status, audit actor), ``R`` retries a failed action. New rows appear as they arrive
-(the app's live poll) without moving the cursor.
+status, audit actor), ``R`` retries the failed actions marked (or the one under the
+cursor; ``z`` takes the retry back while they wait). Enter on an outbox row shows the
+action in full (its whole error, its parameters), on an event or audit row its detail.
+New rows appear as they arrive (the app's live poll) without moving the cursor.
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import TabbedContent, TabPane
 
 from .. import queries
 from ..base import ShequnScreen
 from ..dialogs import PromptScreen
+from ..keymap import bindings
 from ..vtable import Column, VirtualTable
 from .group_detail import when
 
@@ -25,13 +27,11 @@ class ActivityScreen(ShequnScreen):
     TITLE_EN = "Activity"
     HELP = ("Events as they arrive, the outbox (pending, done, failed with the reason) and the audit log. "
             "f filters the current tab (event kind; action status such as failed; audit actor such as rule: or "
-            "operator:), R retries a failed action, enter on an event opens its group.")
-    BINDINGS = [Binding("f", "filter", "Filter", id="activity.filter"),
-                Binding("R", "retry", "Retry", id="activity.retry"),
-                Binding("1", "tab('tab-events')", "Events", show=False, id="activity.events"),
-                Binding("2", "tab('tab-outbox')", "Outbox", show=False, id="activity.outbox"),
-                Binding("3", "tab('tab-audit')", "Audit log", show=False, id="activity.audit")]
+            "operator:), space marks and * marks every row shown, R retries the failed actions marked (z takes it "
+            "back), enter shows a row in full (an action's whole error and parameters).")
+    BINDINGS = bindings("activity.filter", "activity.retry", "activity.events", "activity.outbox", "activity.audit")
     GUARDED = {"retry": "write"}
+    ACTION_TABLES = {"retry": "outbox"}
     PALETTE = [("Show failed actions", "screen.show_failed"), ("Filter", "screen.filter")]
 
     def __init__(self) -> None:
@@ -49,7 +49,8 @@ class ActivityScreen(ShequnScreen):
                 yield VirtualTable([Column("ts", "time", 11, fmt=when), Column("kind", "action", 10, fmt=t),
                                     Column("status", "status", 9, fmt=t), Column("group_name", "group", 14),
                                     Column("person", "member", 10), Column("requested_by", "by", 14),
-                                    Column("why", "reason")], id="outbox", empty="The outbox is empty")
+                                    Column("why", "reason", fmt=self.app.shown)], id="outbox", markable=True,
+                                   empty="The outbox is empty")
             with TabPane(t("audit log"), id="tab-audit"):
                 yield VirtualTable([Column("ts", "time", 11, fmt=when), Column("actor", "by", 18),
                                     Column("action", "action", 20), Column("target", "target", 12),
@@ -70,7 +71,7 @@ class ActivityScreen(ShequnScreen):
     def _subtitle(self) -> None:
         active = self._active()
         f = self.filters.get(active, "")
-        self.sub_title = self.app.status_line() + (f" · {self.t('filter')}: {f}" if f else "")
+        self.sub_title = self.app.status_line() + (f" · {self.t('filter')}{self.t(': ')}{f}" if f else "")
 
     def _active(self) -> str:
         return (self.query_one("#tabs", TabbedContent).active or "tab-events").removeprefix("tab-")
@@ -106,23 +107,41 @@ class ActivityScreen(ShequnScreen):
         self.refresh_data()
 
     def action_retry(self) -> None:
-        if not self.guard("write", []):
+        rows = self.chosen("outbox")
+        if not rows or not self.guard("write", []):
             return
-        if self._active() != "outbox":
-            self.action_tab("tab-outbox")
-            return
-        row = self.query_one("#outbox", VirtualTable).current_row
-        if not row or row["status"] != "failed":
+        failed = [r for r in rows if r["status"] == "failed"]
+        if not failed:
             self.app.notify(self.t("Only failed actions are retried"), severity="warning")
             return
         from ..ops import retry_action
+        from ..undo import unretry_action
 
-        self.do(retry_action, self.ws, row["id"], done=self.t("Queued again"))
+        actor = f"operator:{self.ws.operator}"
 
-    def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
-        gid = event.row.get("group_id")
-        if gid:
-            self.app.open_group(gid)
+        def label(r: dict[str, Any]) -> str:
+            return f"#{r['id']} {self.t(r['kind'])} · {r.get('group_name') or '?'}"
+
+        def journal(result: Any) -> None:
+            self.app.record("retry {n} actions", [(label(r), r["id"]) for r in failed if r["id"] in result.done],
+                            lambda aid: unretry_action(self.ws, aid, actor))
+
+        if len(failed) == 1:
+            from ..bulk import BulkResult
+
+            aid = failed[0]["id"]
+            self.do(retry_action, self.ws, aid, done=self.t("Queued again"),
+                    then=lambda _: journal(BulkResult(done=[aid])))
+            return
+        self.bulk(self.t("Retry {n} failed actions", n=len(failed)), [(label(r), r["id"]) for r in failed],
+                  lambda aid: retry_action(self.ws, aid), done=self.t("Queued again: {n}"), then=journal)
+
+    def describe(self, table_id: str, row: dict[str, Any]) -> dict[str, Any]:
+        if table_id == "outbox":
+            from ..detail_queries import action
+
+            return action(self.ws, row["id"], self.t, self.app.shown)
+        return super().describe(table_id, row)
 
 
 class _Decorated:

@@ -1,7 +1,7 @@
 """Connections (连接 / 账号): state, last event, errors, capabilities; test and first sync.
 
 ``t`` tests the selected connection (the connector's ``check``: who we are logged in
-as), ``y`` runs a sync of its groups and members with a progress bar. Both run in a
+as), ``s`` runs a sync of its groups and members with a progress bar. Both run in a
 thread worker; the sync writes one group per transaction (console.sync), so stopping
 half-way leaves whole groups.
 """
@@ -13,12 +13,12 @@ from typing import Any
 
 from rich.markup import escape as esc
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import ProgressBar, Static
 
 from .. import queries
 from ..base import ShequnScreen
 from ..dialogs import ConfirmScreen
+from ..keymap import bindings
 from ..vtable import Column, ListSource, VirtualTable
 from .group_detail import when
 
@@ -27,10 +27,9 @@ class ConnectionsScreen(ShequnScreen):
     MODE = "connections"
     TITLE_EN = "Connections"
     HELP = ("Each connection (platform account): state, last event, last error, what its platform can do. "
-            "t tests it (reaches the platform once), y syncs its groups and members (first sync or after "
+            "t tests it (reaches the platform once), s syncs its groups and members (first sync or after "
             "shequn was offline).")
-    BINDINGS = [Binding("t", "test", "Test", id="connections.test"),
-                Binding("y", "sync", "Sync", id="connections.sync")]
+    BINDINGS = bindings("connections.test", "connections.sync")
     GUARDED = {"sync": "write"}
     PALETTE = [("Test the connection", "screen.test"), ("Sync groups and members", "screen.sync")]
     DEFAULT_CSS = """
@@ -47,11 +46,15 @@ class ConnectionsScreen(ShequnScreen):
     def body(self) -> ComposeResult:
         t = self.t
         yield VirtualTable([Column("id", "connection"), Column("platform", "platform", 9),
-                            Column("state", "state", 9, fmt=t), Column("last_event", "last event", 11),
+                            Column("state", "state", 9, fmt=self.state), Column("last_event", "last event", 11),
                             Column("groups", "groups", 6, "right"), Column("failed", "failed", 6, "right")],
                            id="conns", empty="No connections configured")
         yield ProgressBar(id="progress", show_eta=False)
         yield Static("", id="detail")
+
+    def state(self, value: str) -> str:
+        """A connection's state: a switched-off one is not "disabled" (an action's word: not available)."""
+        return self.t("switched off") if value == "disabled" else self.t(value or "")
 
     def refresh_data(self) -> None:
         self.load(queries.connections, self.ws, then=self._show)
@@ -71,13 +74,13 @@ class ConnectionsScreen(ShequnScreen):
         if r is None:
             self.query_one("#detail", Static).update("")
             return
-        lines = [f"[b]{esc(r['id'])}[/] ({r['platform']}) · {t(r['state'])}"
-                 + ("" if r["enabled"] else f" · {t('disabled in config.toml')}"),
-                 f"{t('account')}: {esc(r['account'] or '-')}",
-                 f"{t('last error')}: {esc(r['last_error'] or '-')} {when(r['last_error_at'])}",
-                 f"{t('platform can')}: {', '.join(r['capabilities']) or '-'}"]
+        lines = [f"[b]{esc(r['id'])}[/] ({r['platform']}) · {self.state(r['state'])}"
+                 + ("" if r["enabled"] else f" · {t('switched off in config.toml')}"),
+                 f"{t('account')}{t(': ')}{esc(r['account'] or '-')}",
+                 f"{t('last error')}{t(': ')}{esc(self.app.shown(r['last_error'] or '-'))} {when(r['last_error_at'])}",
+                 f"{t('platform can')}{t(': ')}{t(', ').join(t(c) for c in r['capabilities']) or '-'}"]
         if r["first_sync"]:
-            lines.append(t("Not synced yet: press y for the first sync."))
+            lines.append(t("Not synced yet: press s for the first sync."))
         self.query_one("#detail", Static).update("\n".join(lines))
         self.show_why()
 
@@ -123,7 +126,12 @@ class ConnectionsScreen(ShequnScreen):
 
         def run() -> str:
             conn = build_connector(self.ws, name)
-            return str(sync_connection_blocking(self.ws, conn, progress=progress))
+            s = sync_connection_blocking(self.ws, conn, progress=progress)
+            line = self.t("{groups} groups ({new} new)", groups=s.groups, new=s.groups_new)
+            if s.members_listed:
+                line += self.t(", {members} members ({new} new, {left} no longer listed)", members=s.members,
+                               new=s.members_new, left=s.members_left)
+            return line + "".join("\n✗ " + self.app.shown(e) for e in s.errors[:5])
 
         def finished(summary: str) -> None:
             bar.remove_class("shown")

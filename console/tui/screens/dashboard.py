@@ -12,22 +12,25 @@ from typing import Any
 
 from rich.markup import escape as esc
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from .. import queries
 from ..base import ShequnScreen
+from ..keymap import bindings
+from ..pickers import KeyList
+from ..words import step_text
 
 
 class DashboardScreen(ShequnScreen):
     MODE = "dashboard"
     TITLE_EN = "Dashboard"
     HELP = ("What happened in the last 24 hours, open alerts, and the KPIs by lifecycle stage. "
-            "Enter on a line opens what it is about; x resolves the selected alert.")
+            "Enter on a line opens what it is about, on an alert its cause (and from there its group); Tab moves "
+            "between the lists; x resolves the selected alert.")
     GUARDED = {"resolve_alert": "write"}
-    BINDINGS = [Binding("x", "resolve_alert", "Resolve alert", id="dashboard.resolve_alert")]
+    BINDINGS = bindings("dashboard.resolve_alert")
     PALETTE = [("Resolve alert", "screen.resolve_alert")]
 
     DEFAULT_CSS = """
@@ -50,9 +53,9 @@ class DashboardScreen(ShequnScreen):
             with VerticalScroll(id="left"):
                 yield Static("", id="empty")
                 yield Label(self.t("What happened (24 h)"), classes="section")
-                yield OptionList(id="happened")
+                yield KeyList(id="happened")
                 yield Label(self.t("Alerts"), classes="section", id="alerts-title")
-                yield OptionList(id="alerts")
+                yield KeyList(id="alerts")
             with VerticalScroll(id="right"):
                 yield Label(self.t("Trends (30 days)"), classes="section")
                 for key in ("messages", "speakers", "joins", "leaves"):
@@ -114,7 +117,7 @@ class DashboardScreen(ShequnScreen):
             happened.highlighted = keep
         total, self.alerts = data["alerts"]
         self.query_one("#alerts-title", Label).update(
-            self.t("Alerts") + (f" ({self.t('{n} open', n=total)})" if total else ""))
+            self.t("Alerts") + (self.t(" ({items})", items=self.t("{n} open", n=total)) if total else ""))
         alerts = self.query_one("#alerts", OptionList)
         keep = alerts.highlighted
         alerts.clear_options()
@@ -132,19 +135,24 @@ class DashboardScreen(ShequnScreen):
             values = series[key]
             self.query_one(f"#spark-{key}", Sparkline).data = values or [0]
             self.query_one(f"#label-{key}", Label).update(
-                f"{self.t(key)}: {self.t('today')} {values[-1] if values else 0}, "
-                f"{self.t('30 days')} {sum(values)}")
+                self.t("{what}: today {today}, 30 days {total}", what=self.t(key),
+                       today=f"{values[-1] if values else 0:,}", total=f"{sum(values):,}"))
         self.show_why()
 
-    def _step(self, step: str) -> str:
-        """A case's ladder step in words: "mute:10" (the ladder's short form) as "mute 10 min"."""
-        kind, _, minutes = step.partition(":")
-        if minutes.isdigit():
-            return self.t("{step} {n} min", step=self.t(kind), n=int(minutes))
-        return self.t(step)
+    def focus_main(self) -> None:
+        self.query_one("#happened").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resolve_alert" and (self.focused is None or self.focused.id != "alerts"):
+            return None  # dimmed: it acts on the alert list only, when that list has the focus
+        return super().check_action(action, parameters)
+
+    def on_descendant_focus(self, event) -> None:
+        self.refresh_bindings()
 
     def _say(self, line: dict[str, Any]) -> str:
-        kw = {k: (self._step(v) if k == "step" else v) for k, v in line.items() if k not in ("text", "mode", "arg")}
+        kw = {k: (step_text(self.t, v) if k == "step" else v) for k, v in line.items()
+              if k not in ("text", "mode", "arg")}
         kw = {k: esc(v) if isinstance(v, str) else v for k, v in kw.items()}
         return "• " + self.t(line["text"], **kw)
 
@@ -152,8 +160,8 @@ class DashboardScreen(ShequnScreen):
         name = a.get("group_name") or ""
         # alerts usually name their group already; say it once
         where = esc(f"[{name}] ") if name and name not in (a.get("message") or "") else ""
-        why = f" — {a['why']}" if a.get("why") else ""
-        return f"⚠ {where}{esc(self.t(a['message']))}{esc(why)}"
+        why = (self.t(" — ") + self.app.shown(a["why"])) if a.get("why") else ""
+        return f"⚠ {where}{esc(self.app.shown(a['message']))}{esc(why)}"
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         oid = event.option.id or ""
@@ -162,12 +170,12 @@ class DashboardScreen(ShequnScreen):
         elif oid.startswith("l"):
             line = self.lines[int(oid[1:])]
             self.app.goto(line["mode"], line.get("arg"))
-        elif oid.startswith("a"):
-            alert = next((a for a in self.alerts if a["id"] == int(oid[1:])), None)
-            if alert and alert.get("group_id"):
-                self.app.open_group(alert["group_id"])
-            elif alert:
-                self.app.goto("owner")
+        elif oid.startswith("a"):  # its cause in full, and from there its group
+            from ..detail import DetailScreen
+            from ..detail_queries import alert
+
+            self.load(alert, self.ws, int(oid[1:]), self.t, self.app.shown,
+                      then=lambda d: self.app.push_screen(DetailScreen(**d)), group="detail")
 
     def action_resolve_alert(self) -> None:
         if not self.guard("write", []):

@@ -1,9 +1,11 @@
 """A group's detail: members (paged), roles, policies, recent events, cases.
 
-Pushed over any screen (escape goes back). Kick and mute act on the member under the
-cursor or the marked ones, after a confirmation that says how many people; they are
-disabled with the reason when the group's platform cannot do them or the console is
-read-only.
+Pushed over any screen (escape goes back). Kick (``K``) and mute (``u``) act on the
+marked members, or the one under the cursor, of the Members tab only (on another tab
+they are dimmed: they never reach a row the operator cannot see), after a reason and a
+confirmation naming the people and the group; ``J`` marks everyone who joined in the
+last N minutes (a raid's newcomers). They are disabled with the reason when the group's
+platform cannot do them or the console is read-only.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from typing import Any
 
 from rich.markup import escape as esc
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static, TabbedContent, TabPane
 
 from .. import queries
 from ..base import ZONE, ShequnScreen  # ZONE: the operator's zone, set by the app from ws.tz
+from ..decide import names
 from ..dialogs import ConfirmScreen, PromptScreen
+from ..keymap import bindings
 from ..vtable import Column, ListSource, VirtualTable
+from ..words import scope_text, step_text
 
 
 def when(ts: Any) -> str:
@@ -31,14 +35,12 @@ def when(ts: Any) -> str:
 
 class GroupDetailScreen(ShequnScreen):
     TITLE_EN = "Group"
-    HELP = ("One group: its members (space marks, k kicks, u mutes, enter opens a person), roles, the policies "
-            "that apply to it, recent events and cases. Escape goes back.")
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="group.back"),
-        Binding("k", "kick", "Kick", id="group.kick"),
-        Binding("u", "mute", "Mute", id="group.mute"),
-    ]
+    HELP = ("One group: its members (space marks, * marks every one, J marks who joined in the last minutes you "
+            "give, K kicks, u mutes, enter opens a person), roles, the policies that apply to it, recent events and "
+            "cases. Kick and mute act on the Members tab only. Escape drops the marks, then goes back.")
+    BINDINGS = bindings("group.kick", "group.mute", "group.mark_recent")
     GUARDED = {"kick": "kick", "mute": "mute"}
+    ACTION_TABLES = {"kick": "members", "mute": "members", "mark_recent": "members"}
     DEFAULT_CSS = """
     GroupDetailScreen #info { height: auto; padding: 0 1; }
     GroupDetailScreen TabbedContent { height: 1fr; }
@@ -65,8 +67,10 @@ class GroupDetailScreen(ShequnScreen):
                                     Column("platform_state", "on platform", 12), Column("assigned_by", "by", 16)],
                                    id="roles", empty="No roles assigned")
             with TabPane(t("Policies"), id="tab-policies"):
-                yield VirtualTable([Column("name", "rule"), Column("kind", "kind", 12), Column("plugin", "plugin", 12),
-                                    Column("scope", "scope", 12), Column("state", "state", 10, fmt=t)],
+                yield VirtualTable([Column("name", "rule", fmt=t), Column("kind", "kind", 12, fmt=t),
+                                    Column("plugin", "plugin", 12),
+                                    Column("scope", "scope", 12, fmt=lambda v: scope_text(t, v)),
+                                    Column("state", "state", 10, fmt=t)],
                                    id="policies", empty="No rules apply")
             with TabPane(t("Events"), id="tab-events"):
                 yield VirtualTable([Column("ts", "time", 11, fmt=when), Column("kind", "kind", 9, fmt=t),
@@ -74,7 +78,7 @@ class GroupDetailScreen(ShequnScreen):
                                    id="events", empty="No events yet")
             with TabPane(t("Cases"), id="tab-cases"):
                 yield VirtualTable([Column("opened_at", "time", 11, fmt=when), Column("person", "member", 14),
-                                    Column("rule", "rule"), Column("step", "step", 8, fmt=t),
+                                    Column("rule", "rule", fmt=t), Column("step", "step", 8, fmt=lambda v: step_text(t, v)),
                                     Column("status", "status", 8, fmt=t)], id="cases", empty="No cases")
 
     def refresh_data(self) -> None:
@@ -90,19 +94,20 @@ class GroupDetailScreen(ShequnScreen):
         if not g:
             self.query_one("#info", Static).update(self.t("This group no longer exists"))
             return
-        self.title = f"{self.t('Group')}: {g['name']}"
+        self.title = f"{self.t('Group')}{self.t(': ')}{g['name']}"
+        self.group_name = g["name"]
         cap = f"/{g['capacity']}" if g.get("capacity") else ""
         # the group row is here already: no query on the event loop
         conn = g.get("connection_id")
-        caps = ", ".join(sorted(str(c) for c in (self.ws.capabilities(conn) if conn else ()))) or "-"
+        caps = self.t(", ").join(self.t(str(c)) for c in sorted(self.ws.capabilities(conn) if conn else ())) or "-"
         self.query_one("#info", Static).update(
             f"[b]{esc(g['name'])}[/]  {g['platform']} · {self.t(g['type'])} · {self.t('members')} {g['member_count']}{cap}"
-            f" · {self.t('theme')}: {esc(g['theme'] or '-')} · {self.t('tier')}: {g['tier'] or '-'}"
-            f" · {self.t('family')}: {g['family'] or '-'} · {self.t(g['status'])}\n"
-            f"[dim]{self.t('platform can')}: {caps}[/]")
+            f" · {self.t('theme')}{self.t(': ')}{esc(g['theme'] or '-')} · {self.t('tier')}{self.t(': ')}{g['tier'] or '-'}"
+            f" · {self.t('family')}{self.t(': ')}{g['family'] or '-'} · {self.t(g['status'])}\n"
+            f"[dim]{self.t('platform can')}{self.t(': ')}{caps}[/]")
         self.query_one("#roles", VirtualTable).set_source(ListSource(d["roles"]), keep_cursor=True)
         for p in d["policies"]:
-            p["scope"] = p["scope_type"] if p["scope_type"] == "all" else f"{p['scope_type']}:{p['scope_value']}"
+            p["scope"] = "all" if p["scope_type"] == "all" else f"{p['scope_type']}:{p['scope_value']}"
             p["state"] = "dry-run" if p["dry_run"] else ("enabled" if p["enabled"] else "disabled")
         self.query_one("#policies", VirtualTable).set_source(ListSource(d["policies"]), keep_cursor=True)
         for e in d["events"]:
@@ -114,20 +119,42 @@ class GroupDetailScreen(ShequnScreen):
     def group_ids_for_guard(self) -> list[int]:
         return [self.group_id]
 
-    def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
-        if event.table.id == "members":
-            self.app.open_person(event.row["id"])
-        elif event.table.id == "roles":
-            self.app.open_person(event.row["person_id"])
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
+    def open_row(self, table: VirtualTable, row: dict[str, Any]) -> None:
+        if table.id == "members":
+            self.app.open_person(row["id"])
+        elif table.id == "roles":
+            self.app.open_person(row["person_id"])
+        else:
+            self.show_detail(table, row)
 
     def _targets(self) -> list[dict[str, Any]]:
-        rows = self.query_one("#members", VirtualTable).chosen
-        if not rows:
-            self.app.notify(self.t("No member selected"), severity="warning")
-        return rows
+        return self.chosen("members")
+
+    def action_mark_recent(self) -> None:
+        """Mark the members who joined in the last N minutes (a selection for K or u)."""
+        table = self.active_table("members")
+        if table is None:
+            return
+
+        def got(text: str | None) -> None:
+            if not text:
+                return
+            if not text.strip().isdigit() or not 1 <= int(text) <= 7 * 24 * 60:
+                self.app.notify(self.t("Give a number of minutes from 1 to 10080"), severity="warning")
+                return
+            since = self.ws.now() - int(text) * 60
+
+            def marked(rows: list[dict[str, Any]]) -> None:
+                table.marked = {r["id"]: r for r in rows}
+                table._marks_changed()
+                self.app.notify(self.t("{n} members joined in the last {m} minutes", n=len(rows), m=int(text)))
+
+            self.load(lambda: self.ws.store.query(
+                "SELECT m.person_id AS id, p.display_name AS name, m.joined_at FROM memberships m JOIN people p ON"
+                " p.id = m.person_id WHERE m.group_id = ? AND m.status = 'member' AND m.joined_at >= ? ORDER BY m.id",
+                (self.group_id, since)), then=marked, group="mark-recent")
+
+        self.app.push_screen(PromptScreen(self.t("Mark who joined in the last how many minutes?")), got)
 
     def action_kick(self) -> None:
         self._penalise("kick", {})
@@ -143,13 +170,14 @@ class GroupDetailScreen(ShequnScreen):
         def got_reason(reason: str | None) -> None:
             if not reason:
                 return
-            names = ", ".join(r["name"] for r in rows[:5]) + ("…" if len(rows) > 5 else "")
-            q = self.t("{what} {people} people in {groups} groups?", what=self.t(kind), people=len(rows), groups=1)
+            who = names([r["name"] for r in rows])
+            q = self.t("{what} {people} people in {group}?", what=self.t(kind), people=len(rows), group=getattr(self, "group_name", f"#{self.group_id}"))
             from ..ops import act_on_members
 
             targets = [(self.group_id, r["id"]) for r in rows]
             self.app.push_screen(
-                ConfirmScreen(q, f"{names}\n{self.t('reason')}: {reason}", yes=self.t("Confirm"), no=self.t("Cancel")),
+                ConfirmScreen(q, f"{who}\n{self.t('reason')}{self.t(': ')}{reason}", yes=self.t(kind.capitalize()),
+                              no=self.t("Cancel")),
                 lambda ok: ok and self.do(act_on_members, self.ws, kind, targets, reason, params,
                                           done=self.t("{n} actions queued", n=len(targets))))
 

@@ -1,10 +1,12 @@
 """Groups (社群): every group across platforms; filter as you type, sort, act in bulk.
 
-``/`` focuses the filter (k9s-style: every word must match name, theme, type, platform,
-owner, tier or family); ``s`` cycles the sort column and ``S`` reverses it; space marks
-groups; bulk actions (send, announce, set type) ask for confirmation naming how many
-groups and members they touch, then run in a worker with a progress bar. Enter opens a
-group's detail (members, roles, policies, recent events, cases).
+``/`` opens the filter (k9s-style: every word must match name, theme, type, platform,
+owner, tier or family; the key bar says typing goes there, Esc or Enter goes back to
+the table); ``s`` cycles the sort column and ``S`` reverses it; space marks groups and
+``*`` marks every group shown (after a filter: every match); bulk actions (send,
+announce, set type) ask for confirmation naming the groups and how many members they
+touch, then run in a worker with a progress bar. Enter opens a group's detail
+(members, roles, policies, recent events, cases).
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Input, ProgressBar
 
 from .. import queries
 from ..base import ShequnScreen
+from ..decide import names
 from ..dialogs import ConfirmScreen, PromptScreen
+from ..keymap import bindings
 from ..vtable import Column, ListSource, VirtualTable
 
 SORTS = [("id", "added"), ("name", "name"), ("member_count", "members"), ("fill", "fill"),
@@ -31,20 +34,12 @@ def staffing(row: dict[str, Any]) -> str:
 class GroupsScreen(ShequnScreen):
     MODE = "groups"
     TITLE_EN = "Groups"
-    HELP = ("Every group across platforms. / filters as you type (all words must match), s sorts, S reverses, "
-            "space marks groups for a bulk action, enter opens a group. Bulk actions ask for confirmation and "
-            "show progress; actions a platform cannot do are disabled with the reason.")
-    BINDINGS = [
-        Binding("slash", "filter", "Filter", id="groups.filter"),
-        Binding("s", "sort", "Sort", id="groups.sort"),
-        Binding("S", "reverse", "Reverse", show=False, id="groups.reverse"),
-        Binding("space", "mark", "Mark", id="groups.mark"),
-        Binding("enter", "open", "Open", id="groups.open"),
-        Binding("n", "send", "Send message", id="groups.send"),
-        Binding("b", "announce", "Announce", id="groups.announce"),
-        Binding("t", "set_type", "Set type", id="groups.set_type"),
-        Binding("escape", "clear", "Clear", show=False, id="groups.clear"),
-    ]
+    HELP = ("Every group across platforms. / filters as you type (all words must match; Enter or Esc goes back to "
+            "the table), s sorts, S reverses, space marks groups for a bulk action and * marks every group shown, "
+            "enter opens a group. Bulk actions ask for confirmation naming the groups and show progress; actions a "
+            "platform cannot do are disabled with the reason. Esc drops the marks, then clears the filter.")
+    BINDINGS = bindings("groups.filter", "groups.sort", "groups.reverse", "groups.send", "groups.announce",
+                        "groups.set_type")
     GUARDED = {"send": "send", "announce": "announce", "set_type": "write"}
     PALETTE = [("Filter groups", "screen.filter"), ("Send a message to the marked groups", "screen.send"),
                ("Announce in the marked groups", "screen.announce"), ("Set the group type", "screen.set_type")]
@@ -64,7 +59,8 @@ class GroupsScreen(ShequnScreen):
 
     def body(self) -> ComposeResult:
         t = self.t
-        yield Input(self.text, placeholder=t("filter: words in name, theme, type, platform, owner"), id="filter")
+        yield Input(self.text, placeholder=t("filter: words in name, theme, type, platform, owner"), id="filter",
+                    name="filter")
         yield VirtualTable([
             Column("name", "group"), Column("platform", "platform", 9),
             Column("type", "type", 7, fmt=t),
@@ -73,10 +69,6 @@ class GroupsScreen(ShequnScreen):
             Column("today_messages", "today", 6, "right"), Column("today_speakers", "speakers", 8, "right"),
         ], markable=True, id="table", empty="No groups match")
         yield ProgressBar(id="progress", show_eta=False)
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#table").focus()
 
     def refresh_data(self) -> None:
         self.load(queries.groups, self.ws, then=self._loaded)
@@ -96,7 +88,7 @@ class GroupsScreen(ShequnScreen):
         table = self.query_one("#table", VirtualTable)
         table.set_source(ListSource(rows), keep_cursor=keep)
         self.sub_title = (f"{len(rows)}/{len(self.all)} · {self.t('sorted by')} {self.t(SORTS[self.sort_i][1])}"
-                          f"{' ↓' if self.desc else ''}" + (f" · {self.t('filter')}: {self.text}" if self.text else ""))
+                          f"{' ↓' if self.desc else ''}" + (f" · {self.t('filter')}{self.t(': ')}{self.text}" if self.text else ""))
         self.show_why()
 
     def group_ids_for_guard(self) -> list[int]:
@@ -108,8 +100,8 @@ class GroupsScreen(ShequnScreen):
     def on_virtual_table_moved(self, event: VirtualTable.Moved) -> None:
         self.show_why()
 
-    def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
-        self.app.open_group(event.row["id"])
+    def open_row(self, table: VirtualTable, row: dict[str, Any]) -> None:
+        self.app.open_group(row["id"])
 
     # --- filter and sort -----------------------------------------------------------------
 
@@ -127,12 +119,16 @@ class GroupsScreen(ShequnScreen):
         if event.input.id == "filter":
             self.query_one("#table").focus()
 
-    def action_clear(self) -> None:
+    def leave_input(self, box: Input) -> None:
+        if not box.value:
+            box.remove_class("shown")
+
+    def escape_more(self) -> None:
+        """Esc with nothing marked: clear the filter."""
         box = self.query_one("#filter", Input)
         if self.text:
             box.value = ""
         box.remove_class("shown")
-        self.query_one("#table").focus()
 
     def focus_on(self, text: Any) -> None:
         """Open the screen filtered (from the dashboard or palette)."""
@@ -147,13 +143,6 @@ class GroupsScreen(ShequnScreen):
     def action_reverse(self) -> None:
         self.desc = not self.desc
         self._apply()
-
-    def action_mark(self) -> None:
-        self.query_one("#table", VirtualTable).action_mark()
-        self.show_why()
-
-    def action_open(self) -> None:
-        self.query_one("#table", VirtualTable).action_open()
 
     # --- bulk actions ------------------------------------------------------------------------
 
@@ -180,7 +169,8 @@ class GroupsScreen(ShequnScreen):
             people = sum(r["member_count"] for r in rows)
             q = self.t("{what} in {groups} groups ({people} members)?", what=self.t(kind), groups=len(rows),
                        people=people)
-            self.app.push_screen(ConfirmScreen(q, text, yes=self.t("Confirm"), no=self.t("Cancel")),
+            detail = self.t("groups") + self.t(": ") + names([r["name"] for r in rows]) + "\n" + text
+            self.app.push_screen(ConfirmScreen(q, detail, yes=self.t("Confirm"), no=self.t("Cancel")),
                                  lambda ok: ok and self._run_bulk(kind, [r["id"] for r in rows], text))
 
         self.app.push_screen(PromptScreen(self.t(question)), got_text)
@@ -220,8 +210,17 @@ class GroupsScreen(ShequnScreen):
             from ..ops import set_group_fields
 
             q = self.t("Set {n} groups to {type}?", n=len(rows), type=self.t(kind))
-            self.app.push_screen(ConfirmScreen(q, yes=self.t("Confirm"), no=self.t("Cancel")),
-                                 lambda ok: ok and self.do(lambda: set_group_fields(self.ws, [r["id"] for r in rows],
-                                                                                    type=kind), done=self.t("Saved")))
+            was = {r["id"]: r["type"] for r in rows}
+
+            def run() -> None:
+                set_group_fields(self.ws, list(was), type=kind)
+                self.app.call_from_thread(self.app.record, "set the type of {n} groups",
+                                          [(r["name"], r["id"]) for r in rows],
+                                          lambda gid: set_group_fields(self.ws, [gid], type=was[gid]) and "")
+
+            self.app.push_screen(ConfirmScreen(q, self.t("groups") + self.t(": ") + names([r["name"] for r in rows]),
+                                               yes=self.t("Confirm"), no=self.t("Cancel")),
+                                 lambda ok: ok and self.do(run, done=self.t("{n} groups set to {type}", n=len(rows),
+                                                                            type=self.t(kind))))
 
         self.app.push_screen(PromptScreen(self.t("New group type (traffic, welfare, flash)")), got)

@@ -8,12 +8,14 @@ one search, not ten. Enter opens a person's profile.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Input
 
 from .. import queries
 from ..base import ShequnScreen
+from ..keymap import bindings
 from ..vtable import PAGE, Column, VirtualTable
 
 
@@ -22,10 +24,9 @@ class MembersScreen(ShequnScreen):
     TITLE_EN = "Members"
     HELP = ("Everyone in your groups, across platforms. / searches by name, nickname, group nickname, platform id "
             "(exact), tag (e.g. churned) or person id; enter opens the profile: identities, groups, roles, tags "
-            "with provenance, segment and why, orders, cases, referral tree.")
-    BINDINGS = [Binding("slash", "search", "Search", id="members.search"),
-                Binding("enter", "open", "Profile", id="members.open"),
-                Binding("escape", "clear", "Clear", show=False, id="members.clear")]
+            "with provenance, segment and why, orders, cases, referral tree. Esc leaves the search box, then clears "
+            "the search.")
+    BINDINGS = bindings("members.search")
     PALETTE = [("Search members", "screen.search")]
     DEFAULT_CSS = "MembersScreen #search { height: 3; }"
 
@@ -35,15 +36,12 @@ class MembersScreen(ShequnScreen):
         self._timer = None
 
     def body(self) -> ComposeResult:
-        yield Input(self.search, placeholder=self.t("search: name, nickname, platform id, tag"), id="search")
+        yield Input(self.search, placeholder=self.t("search: name, nickname, platform id, tag"), id="search",
+                    name="search")
         yield VirtualTable([Column("id", "id", 7, "right"), Column("name", "member"),
                             Column("identities", "platform ids"), Column("groups", "groups", 6, "right"),
                             Column("segment", "segment", 7, fmt=self.t), Column("city", "city", 8)],
                            id="table", empty="Nobody matches")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#table").focus()
 
     @staticmethod
     def prefetch(ws) -> tuple[int, list]:
@@ -88,17 +86,15 @@ class MembersScreen(ShequnScreen):
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
 
-    def action_clear(self) -> None:
-        self.query_one("#search", Input).value = ""
-        self._search("")
-        self.query_one("#table").focus()
+    def escape_more(self) -> None:
+        """Esc in the table with nothing marked: clear the search."""
+        if self.search or self.query_one("#search", Input).value:
+            self.query_one("#search", Input).value = ""
+            self._search("")
 
     def focus_on(self, text) -> None:
         self.query_one("#search", Input).value = str(text)
         self._search(str(text))
 
-    def action_open(self) -> None:
-        self.query_one("#table", VirtualTable).action_open()
-
-    def on_virtual_table_opened(self, event: VirtualTable.Opened) -> None:
-        self.app.open_person(event.row["id"])
+    def open_row(self, table: VirtualTable, row: dict[str, Any]) -> None:
+        self.app.open_person(row["id"])

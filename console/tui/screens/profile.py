@@ -8,7 +8,6 @@ from typing import Any
 
 from rich.markup import escape as esc
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -20,7 +19,6 @@ from .group_detail import when
 class ProfileScreen(ShequnScreen):
     TITLE_EN = "Profile"
     HELP = "One person across platforms and groups. Escape goes back."
-    BINDINGS = [Binding("escape", "back", "Back", id="profile.back")]
     DEFAULT_CSS = "ProfileScreen #profile { padding: 0 1; }"
 
     def __init__(self, person_id: int):
@@ -34,16 +32,13 @@ class ProfileScreen(ShequnScreen):
     def refresh_data(self) -> None:
         self.load(queries.profile, self.ws, self.person_id, then=self._show)
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
     def _show(self, d: dict[str, Any]) -> None:
         t = self.t
         p = d["person"]
         if not p:
             self.query_one("#profile", Static).update(t("This person does not exist"))
             return
-        self.title = f"{t('Profile')}: {p['display_name']}"
+        self.title = f"{t('Profile')}{t(': ')}{p['display_name']}"
         out: list[str] = []
         flags = [t("insider")] if p["is_insider"] else []
         out.append(f"[b]{esc(p['display_name'])}[/]  #{p['id']}  {esc(p['city'])}  {' '.join(flags)}")
@@ -54,7 +49,7 @@ class ProfileScreen(ShequnScreen):
         out.append(f"\n[b]{t('Groups')}[/]")
         for g in d["groups"]:
             state = t("member") if g["status"] == "member" else f"{t('left')} {when(g['left_at'])} ({t(g['leave_reason'] or '')})"
-            out.append(f"  {esc(g['name'])} · {t(g['type'])} · {state} · {t('group nickname')}: {esc(g['group_nickname'] or '-')}"
+            out.append(f"  {esc(g['name'])} · {t(g['type'])} · {state} · {t('group nickname')}{t(': ')}{esc(g['group_nickname'] or '-')}"
                        f" · {t('messages')} {g['message_count']}")
         if not d["groups"]:
             out.append("  -")

@@ -1,0 +1,32 @@
+"""Stored codes as words on screen: a ladder step (``mute:10``), a rule's scope
+(``all``, ``type:flash``, ``group:12``), in the console's language."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+
+def step_text(t: Callable[..., str], step: Any) -> str:
+    """A case's ladder step: "mute:10" (the ladder's short form) as "mute 10 min"."""
+    kind, _, minutes = str(step or "").partition(":")
+    if minutes.isdigit():
+        return t("{step} {n} min", step=t(kind), n=int(minutes))
+    return t(str(step or ""))
+
+
+def scope_text(t: Callable[..., str], scope: Any, names: dict[int, str] | None = None) -> str:
+    """A rule's scope: all groups, a group type, one group (by name when known)."""
+    kind, _, what = str(scope or "all").partition(":")
+    if kind == "all" or not what:
+        return t("all groups")
+    if kind == "group" and what.isdigit() and names and int(what) in names:
+        what = names[int(what)]
+    return t("{kind}: {what}", kind=t(kind), what=t(what))
+
+
+def actor_text(t: Callable[..., str], actor: Any) -> str:
+    """Who did it: "rule:ads" as the rule's name, "operator:NAME" as the operator, in words."""
+    kind, _, name = str(actor or "").partition(":")
+    if not name:
+        return t(kind)
+    return t(kind) + t(": ") + (t(name) if kind in ("rule", "plugin", "job") else name)
