@@ -12,7 +12,9 @@ about wrongly.
 2. The held-out part goes through the same engine, then the job ``moderation.second_look``. Printed per label: recall of the rules,
    of the second opinion's review requests, and of both; the benign messages each one flags,
    and the share of review requests a person would confirm.
-3. An upper bound, outside the product: the same model trained as if the person had also
+3. The same again, but members report half the messages the rules missed in the tune part
+   (``shequn cases report``; ``--report-share``), so the model learns what the rules lack.
+4. An upper bound, outside the product: the same model trained as if the person had also
    reported every message the rules missed in the tune part (all its labels), scored on the
    held-out part at the same threshold.
 
@@ -101,61 +103,93 @@ def upper_bound(tune: list[ml.Row], held: list[ml.Row], threshold: float) -> set
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--limit", type=int, default=None, help="at most N messages per label and part")
-    ap.add_argument("--threshold", type=float, default=None, help="second_opinion_threshold (default: the product's)")
-    args = ap.parse_args(argv)
-    if not ml.DATA.is_dir():
-        print(f"second_opinion_real: skipped, no labelled data at {ml.DATA} (it lives beside the project)")
-        return 0
-    tune, held = ml.corpus("tune", args.limit), ml.corpus("held", args.limit)
+def reported(tune: list[ml.Row], caught: dict[str, set[str]], share: float) -> list[ml.Row]:
+    """The tune messages the rules missed that members report: ``share`` of them, chosen by a
+    hash of the row id (the same rows on every run)."""
+    import hashlib
+
+    def picked(row_id: str) -> bool:
+        return int.from_bytes(hashlib.blake2b(f"report:{row_id}".encode(), digest_size=8).digest(), "big") / 2 ** 64 < share
+
+    return [r for r in tune if r.label in KIND_OF and not caught.get(r.id) and picked(r.id)]
+
+
+def run(tune: list[ml.Row], held: list[ml.Row], share: float, extra: str) -> tuple[dict, dict, Counter, int, float]:
+    """One workspace: tune part, the person's judgement and reports, learning, held part, job."""
+    from plugins.moderation.report import report_message
+    from plugins.moderation.second_opinion import learn, second_look
+    from plugins.moderation.settings import settings_of
+
     label_of = {r.id: r.label for r in tune + held}
-    extra = f"[moderation]\nsecond_opinion_threshold = {args.threshold}\n" if args.threshold else ""
     with tempfile.TemporaryDirectory() as tmp:
         cfg = Path(tmp) / "config.toml"
         cfg.write_text(CONFIG + extra, encoding="utf-8")
         ws = Workspace.open(cfg)
         try:
-            from plugins.moderation.second_opinion import RULE, learn, second_look
-            from plugins.moderation.settings import settings_of
-
             settings = settings_of(ws)
-            threshold = settings.second_opinion_threshold
             feed(ws, tune, 0)
             done = judge(ws, label_of)
+            reports = reported(tune, flagged(ws), share)
+            for r in reports:
+                report_message(ws, f"sandbox:{r.id}", KIND_OF[r.label], actor="operator:benchmark")
             with ws.clock_at(T0 + len(tune)):
                 learned = learn(ws)
                 second_look(ws, settings)  # the job's first look marks where it starts
             feed(ws, held, len(tune) + 10)
             with ws.clock_at(T0 + len(tune) + len(held) + 20):
                 second_look(ws, settings, limit=len(held) + 1)  # the job, over the held part
-            caught = flagged(ws)
+            return flagged(ws), learned, done, len(reports), settings.second_opinion_threshold
         finally:
             ws.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--limit", type=int, default=None, help="at most N messages per label and part")
+    ap.add_argument("--threshold", type=float, default=None, help="second_opinion_threshold (default: the product's)")
+    ap.add_argument("--report-share", type=float, default=0.5,
+                    help="share of the tune part's misses members report, for the second run (default 0.5)")
+    args = ap.parse_args(argv)
+    if not ml.DATA.is_dir():
+        print(f"second_opinion_real: skipped, no labelled data at {ml.DATA} (it lives beside the project)")
+        return 0
+    from plugins.moderation.second_opinion import RULE
+
+    tune, held = ml.corpus("tune", args.limit), ml.corpus("held", args.limit)
+    extra = f"[moderation]\nsecond_opinion_threshold = {args.threshold}\n" if args.threshold else ""
+    caught, learned, done, _, threshold = run(tune, held, 0.0, extra)
+    caught_r, learned_r, _, n_reports, _ = run(tune, held, args.report_share, extra)
     bound = upper_bound(tune, held, threshold)
-    print(f"tune part judged by the person: {dict(done)}; learned from: {learned}; threshold {threshold}")
-    n, rules, review, both, upper = Counter(), Counter(), Counter(), Counter(), Counter()
+    print(f"tune part judged by the person: {dict(done)}; threshold {threshold}")
+    print(f"learned without reports: {learned}")
+    print(f"learned with {n_reports} reports ({args.report_share:.0%} of the tune part's misses): {learned_r}")
+    cols = {"rules": Counter(), "+review": Counter(), "+reports": Counter(), "bound": Counter()}
+    asked, n = Counter(), Counter()
     for r in held:
-        got = caught.get(r.id, set())
+        got, got_r = caught.get(r.id, set()), caught_r.get(r.id, set())
         n[r.label] += 1
-        rules[r.label] += bool(got - {RULE})
-        review[r.label] += RULE in got
-        both[r.label] += bool(got)
-        upper[r.label] += bool(got - {RULE}) or r.id in bound
-    print(f"\n== held: {len(held):,} messages")
-    print(f"{'label':14} {'messages':>9} {'rules':>8} {'review':>8} {'both':>8} {'bound':>8}")
+        cols["rules"][r.label] += bool(got - {RULE})
+        cols["+review"][r.label] += bool(got)
+        cols["+reports"][r.label] += bool(got_r)
+        cols["bound"][r.label] += bool(got - {RULE}) or r.id in bound
+        asked["no reports"] += RULE in got
+        asked["reports"] += RULE in got_r
+        asked["no reports right"] += RULE in got and r.label != "benign"
+        asked["reports right"] += RULE in got_r and r.label != "benign"
+    print(f"\n== held: {len(held):,} messages (rules; rules or a review request, learned from the judged cases;"
+          " the same with members' reports; the upper bound: every tune message judged)")
+    print(f"{'label':14} {'messages':>9} " + " ".join(f"{c:>9}" for c in cols))
     for lab in ml.LABELS:
         if n[lab]:
-            print(f"{lab:14} {n[lab]:>9} " + " ".join(f"{c[lab] / n[lab]:>8.1%}" for c in (rules, review, both, upper)))
-    asked = sum(review.values())
-    right = asked - review["benign"]
-    print(f"review requests: {asked}, a person would confirm {right} ({right / asked:.0%})" if asked
-          else "review requests: none")
+            print(f"{lab:14} {n[lab]:>9} " + " ".join(f"{c[lab] / n[lab]:>9.1%}" for c in cols.values()))
+    for k in ("no reports", "reports"):
+        if asked[k]:
+            print(f"review requests ({k}): {asked[k]}, a person would confirm {asked[k + ' right'] / asked[k]:.0%}")
     print("\nsecond_opinion_real: held: " + ", ".join(
-        f"{k} {rules[k] / n[k]:.0%} -> {both[k] / n[k]:.0%}" for k in UNWANTED if n[k])
-        + f", benign flagged {rules['benign'] / n['benign']:.1%} -> {both['benign'] / n['benign']:.1%}"
-        + f" (upper bound: abuse {upper['abuse'] / n['abuse']:.0%}, benign {upper['benign'] / n['benign']:.1%})")
+        f"{k} {cols['rules'][k] / n[k]:.0%} -> {cols['+review'][k] / n[k]:.0%} -> {cols['+reports'][k] / n[k]:.0%}"
+        for k in UNWANTED if n[k])
+        + f"; benign flagged {cols['rules']['benign'] / n['benign']:.1%} -> {cols['+review']['benign'] / n['benign']:.1%}"
+        + f" -> {cols['+reports']['benign'] / n['benign']:.1%} (rules -> + review -> + {args.report_share:.0%} reported)")
     return 0
 
 

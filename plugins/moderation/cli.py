@@ -281,6 +281,23 @@ def register(cli: click.Group) -> None:
                 fail(str(e))
         click.echo(f"case {case_id}: reviewed")
 
+    @cases.command("report")
+    @click.argument("message")
+    @click.option("--kind", "kind", required=True, type=click.Choice(["ads", "scam", "abuse"]),
+                  help="What the message was.")
+    @click.option("--note", default="")
+    def cases_report(message: str, kind: str, note: str) -> None:
+        """Report a message the rules missed (举报), by its id or CONNECTION:PLATFORM_MSG_ID: recorded as a
+        case of yours (no action taken) and taught to the second opinion at its next learning."""
+        from .report import report_message
+
+        with workspace(read_only=False) as ws:
+            try:
+                c = report_message(ws, message, kind, note)
+            except ValueError as e:
+                fail(str(e))
+        click.echo(f"case {c['id']}: message reported as {kind}")
+
     from .cli_more import register as register_more
 
     register_more(cli, _group)

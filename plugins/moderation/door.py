@@ -31,7 +31,7 @@ def door_check(ws, person_id: int, group_id: int, settings) -> Decision | None:
         return None
     case = ws.store.one(
         "SELECT id, rule, step, group_id FROM cases WHERE person_id = ? AND kind = 'penalty'"
-        " AND status NOT IN ('undone', 'overturned') AND coalesce(step, '') != 'review'"  # a question, no penalty
+        " AND status NOT IN ('undone', 'overturned') AND coalesce(step, '') NOT IN ('review', 'report')"  # no penalty
         " AND opened_at >= ? ORDER BY id DESC LIMIT 1",
         (person_id, ws.now() - settings.door_days * 86400))
     if case is None:

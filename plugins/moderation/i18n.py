@@ -34,7 +34,8 @@ ZH_CN = {
     # abuse severities (plugins/moderation/abuse.py): the case's category and the ladders' names
     "profanity in passing": "顺口脏话", "insult aimed at a person": "针对他人的辱骂",
     "passing": "顺口脏话", "insult": "辱骂", "aimed": "针对他人", "built-in lexicon": "内置词库",
-    "second opinion": "第二意见", "second_opinion": "第二意见", "review": "请人工查看",
+    "second opinion": "第二意见", "second_opinion": "第二意见", "review": "请人工查看", "report": "举报",
+    "reported": "已举报",
     "same text repeated": "重复发送相同内容", "off-topic keyword": "跑题关键词", "custom pattern": "自定义规则",
     # screens, CLI and tasks
     "Conduct rules": "言行规则", "Penalty": "处罚", "Cases": "处理记录", "Case": "处理记录",

@@ -2,7 +2,8 @@
 may only ask a person to look at a message the rules let through. It never penalises.
 
 What it learns from, per text rule kind (ads, scam, abuse; flood is about rate, not text):
-the texts of that kind's cases a person confirmed or the rule settled (bad), the ones a
+the texts of that kind's cases a person confirmed or the rule settled, and of the messages
+a person reported as that kind (report.py: what the rules missed) (bad), the ones a
 person overturned (good), and the operation's most recent ordinary messages, the ones no
 case names (good: nearly all chat is fine). It learns again once a day (job
 ``moderation.learn``) or on ``shequn moderation learn``; until a kind has
@@ -50,6 +51,8 @@ _MODELS: "weakref.WeakKeyDictionary[Any, tuple[str, dict[str, Model]]]" = weakre
 
 
 def _kind_of(rule: str | None, evidence: dict[str, Any], kinds: dict[str, str]) -> str | None:
+    if evidence.get("reported"):  # a person's report (report.py) of what the rules missed
+        return evidence["reported"]
     if rule == RULE:
         return evidence.get("model")
     return kinds.get(rule or "")
