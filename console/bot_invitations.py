@@ -33,12 +33,11 @@ ZH_CN.update({
     TITLE: "邀请机器人加入群 {group}，邀请人 {person}",
     DETAIL: "{comment}接受：`shequn invitations accept {id}`；拒绝：`shequn invitations decline {id}`。在此之前机器人不会入群。",
     "Message: {comment}. ": "附言：{comment}。",
-    "Invitation {id}: the platform no longer knows it ({words})": "邀请 {id}：平台已不再保留该邀请（{words}）",
-    "Invitation {id} could not be {what}: {words}": "邀请 {id} 未能{what}：{words}",
-    "accepted": "接受", "declined": "拒绝",
-    "invitation": "条邀请", "invitations": "条邀请", "{total} {noun}; page {page} of {pages}": "共 {total} {noun}；第 {page}/{pages} 页",
-    "accepting": "正在接受", "declining": "正在拒绝",
-    "invitation {id}: {what}; the outbox carries it out": "邀请 {id}：{what}，由待执行操作完成",
+    "Invitation {id} could not be accepted: {words}": "邀请 {id} 未能接受：{words}",
+    "Invitation {id} could not be declined: {words}": "邀请 {id} 未能拒绝：{words}",
+    "invitation": "条邀请", "invitations": "条邀请",  # the page line itself is the host's (console/i18n.py)
+    "invitation {id}: accepting; the outbox carries it out": "邀请 {id}：正在接受，由待执行操作完成",
+    "invitation {id}: declining; the outbox carries it out": "邀请 {id}：正在拒绝，由待执行操作完成",
 })
 
 
@@ -133,9 +132,9 @@ def action_done(ws: "Workspace", action: dict[str, Any], result: Any) -> str | N
         ws.audit(f"bot_invitation_{status}", "bot_invitation", inv["id"], {"words": words},
                  actor=f"connection:{inv['connection_id']}")
     if status == "failed":
-        what = ws.t("accepted" if expected == "accepting" else "declined")
-        ws.add_task("bot_invitation", ws.tr("Invitation {id} could not be {what}: {words}", id=inv["id"], what=what,
-                                            words=words), person_id=inv["inviter_person_id"],
+        title = ("Invitation {id} could not be accepted: {words}" if expected == "accepting" else
+                 "Invitation {id} could not be declined: {words}")
+        ws.add_task("bot_invitation", ws.tr(title, id=inv["id"], words=words), person_id=inv["inviter_person_id"],
                     source=f"connection:{inv['connection_id']}",
                     dedupe_key=f"bot_invitation:{inv['id']}:failed:{action['id']}")
     return status

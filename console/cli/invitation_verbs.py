@@ -59,8 +59,8 @@ def _decide(inv_id: int, accept: bool, reason: str) -> None:
             decide(ws, inv_id, accept, actor=f"operator:{ws.settings.operator.name}", reason=reason)
         except InvitationError as e:
             fail(str(e))
-        word = ws.t("accepting") if accept else ws.t("declining")
-        click.echo(ws.tr("invitation {id}: {what}; the outbox carries it out", id=inv_id, what=word))
+        click.echo(ws.tr("invitation {id}: accepting; the outbox carries it out" if accept else
+                         "invitation {id}: declining; the outbox carries it out", id=inv_id))
 
 
 @invitations_group.command("accept")

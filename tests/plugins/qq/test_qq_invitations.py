@@ -132,6 +132,23 @@ async def test_declined_with_a_reason_and_a_refusal_can_be_decided_again(tmp_pat
         await b.close()
 
 
+async def test_an_invitation_napcat_no_longer_knows_is_expired(tmp_path):
+    b = bridge("napcat")
+    ws = qq_workspace(tmp_path)
+    try:
+        inv = await invite(b, ws)
+        b.bot.requests.clear()  # accepted in QQ's own app meanwhile: NapCat answers "No such request"
+        bot_invitations.decide(ws, inv["id"], True, actor="operator:tester")
+        await Executor(ws, {"qq1": b.conn}, pacing=False).drain()
+        assert ws.store.scalar("SELECT status FROM bot_invitations") == "expired"
+        assert ws.store.scalar("SELECT count(*) FROM tasks WHERE status = 'open'") == 0
+        with pytest.raises(bot_invitations.InvitationError, match="already expired"):
+            bot_invitations.decide(ws, inv["id"], True, actor="operator:tester")
+    finally:
+        ws.close()
+        await b.close()
+
+
 @pytest.mark.parametrize("listed,inviter,staff,accepted", [
     ('["40404"]', 40404, False, True), ('["40404"]', 51515, False, False), ('["staff"]', 51515, True, True),
     ('["staff"]', 51515, False, False), ("[]", 40404, True, False)])
