@@ -8,8 +8,9 @@ word is an ad. What marks the pitch is several *kinds* of selling move in one me
 discount AND a call to come, a gift AND a sales event, a business introducing itself AND
 what it sells. A message is a pitch when it makes at least two distinct moves of
 ``MARKERS``, at least one of them a strong one (``WEAK`` moves, a price, a deadline or a
-push to hurry, are too common alone). A short link (links.verdict "short") counts as a
-move: a short link with a call to act is the classic lure.
+push to hurry, are too common alone), or talks gambling (赌博), an ad by itself. A short
+link (links.verdict "short") counts as a move: a short link with a call to act is the
+classic lure.
 
 Every marker is a literal alternation or bounded pattern (linear), on normalised text.
 ``GATE`` (the strong moves) is the prefilter gate: without a strong move there is no pitch.
@@ -36,6 +37,9 @@ MARKERS = {
     "salesperson": r"我是.{1,15}(?:导购|销售顾问|客户经理|置业顾问|店长|业务员)",
     "contact": r"(?:电话|热线|地址|详询|咨询|订购|订餐|预定|预订)[:：]",
     "course": r"开班|小班|招生|招募|试听|名师",
+    # gambling (赌博) is an ad by itself in any group: its words, as spam disguises them
+    # (佰*佳*泺 for 百家乐, 龙唬斗 for 龙虎斗, 博采 for 博彩; not 博采众长, an idiom)
+    "gambling": r"[百佰][家佳嘉加榢][乐泺](?!园)|龙[虎唬]斗|[博搏][彩采](?!众)|娱乐场|赌场|真人荷官|网上赌",
     # weak moves: count only beside a strong one
     "price": r"原价|现价|仅需|低至|只需|\d+元起|元/",
     "deadline": r"即日起|限时|仅限|截止|活动时间|期间",
@@ -55,7 +59,9 @@ GATE_WORDS = ("折", "送", "赠", "礼", "满", "特价", "促销", "优惠活�
               "贷款", "理财产品", "收益率", "年化", "高回报", "稳定回报", "主营", "经营", "承接", "专业", "有限公司", "厂家",
               "我厂", "质优价廉", "价格优惠", "品牌保证", "竭诚为您", "致电", "三八", "妇女节", "女人节", "女神节", "女王节",
               "元宵", "新春", "春节", "周年", "店庆", "开学季", "换季", "活动", "酬宾", "征集样板", "抽奖", "我是", "电话",
-              "热线", "地址", "详询", "咨询", "订购", "订餐", "预定", "预订", "开班", "小班", "招生", "招募", "试听", "名师")
+              "热线", "地址", "详询", "咨询", "订购", "订餐", "预定", "预订", "开班", "小班", "招生", "招募", "试听", "名师",
+              "家乐", "佳乐", "嘉乐", "加乐", "榢乐", "家泺", "佳泺", "嘉泺", "加泺", "榢泺", "虎斗", "唬斗", "博彩", "博采",
+              "搏彩", "搏采", "娱乐场", "赌场", "真人荷官", "网上赌")
 GATE = "|".join(sorted(set(GATE_WORDS), key=len, reverse=True))
 
 
@@ -70,6 +76,6 @@ def pitch(norm: str, short_link: bool = False) -> tuple[list[str], list[str]] | 
         if m is not None:
             moves.append(name)
             spans.append(m.group(0))
-    if len(moves) >= 2 and any(m not in WEAK for m in moves):
+    if (len(moves) >= 2 and any(m not in WEAK for m in moves)) or "gambling" in moves:
         return moves, spans
     return None

@@ -123,7 +123,8 @@ def test_the_pitch_gate_covers_every_strong_move():
     gate = RuleSet.build([CompiledRule.build({"id": 1, "name": "ads", "kind": "ads"}, validate("ads", {}))]).gates
     samples = {"discount": "8折", "gift": "买二送一", "sale": "清仓", "call": "欢迎光临", "opt_out": "回td退订",
                "shop": "本店", "jobs": "诚聘", "finance": "年化", "business": "主营", "event": "三八活动",
-               "salesperson": "我是店里的导购", "contact": "电话:", "course": "开班"}
+               "salesperson": "我是店里的导购", "contact": "电话:", "course": "开班",
+               "gambling": "佰佳泺"}
     assert set(samples) == set(pitches.MARKERS) - pitches.WEAK
     for name, text in samples.items():
         norm = normalize(text)
