@@ -49,7 +49,7 @@ LABELS = ("ad_obvious", "ad_disguised", "scam", "abuse", "benign")
 HELD_SHARE = 0.5  # half of each stratum is held out: both parts stay large enough to read
 SEED = 15
 
-# --- heuristics over the text (documented in docs/moderation.md, "Measuring on real text") ---
+# --- heuristics over the text (documented in docs/moderation-text.md, "Measuring on real text") ---
 
 #: A disguised contact channel: a homophone or homoglyph of 微信/QQ/群 (not inside a Latin word)
 #: followed by an id (after a colon or 号, or at least 7 letters and digits: a satellite's

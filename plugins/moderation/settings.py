@@ -49,7 +49,7 @@ class ModerationSettings:
     raid_hold_minutes: int = 60
     """How long `shequn raid hold` mutes everyone who joined a group in the chosen last minutes."""
     second_opinion: bool = True
-    """Second opinion (第二意见): a model learned daily from the operation's confirmed and overturned cases asks a person to review messages the rules let through (it never penalises; see docs/moderation.md)."""
+    """Second opinion (第二意见): a model learned daily from the operation's confirmed and overturned cases asks a person to review messages the rules let through (it never penalises; see docs/moderation-text.md)."""
     second_opinion_threshold: float = 0.9
     """Second opinion: the score (0.5 to 0.999) a message needs before a person is asked; higher asks less often and misses more."""
     second_opinion_min_cases: int = 50
