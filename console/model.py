@@ -73,12 +73,14 @@ ACTION_CAPABILITY: dict[str, Capability] = {
     "recall": Capability.RECALL,
     "set_group_name": Capability.SET_GROUP_NAME,
     "invite": Capability.INVITE,
+    # the platform's own welcome for newcomers (Douyin's 入群欢迎语): params text ("" turns it off)
+    "set_welcome": Capability.WELCOME_TEMPLATE,
 }
 
 #: Kinds whose effect is the same when applied twice: safe to re-run after a crash.
 IDEMPOTENT_ACTIONS = frozenset(
     {"kick", "mute", "unmute", "whole_mute", "set_admin", "unset_admin", "set_card",
-     "approve_join", "reject_join", "recall", "set_group_name"}
+     "approve_join", "reject_join", "recall", "set_group_name", "set_welcome"}
 )
 
 
