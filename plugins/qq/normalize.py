@@ -41,7 +41,7 @@ class EventError(ValueError):
 
 def _digest(raw: dict[str, Any]) -> str:
     blob = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha1(blob.encode()).hexdigest()[:24]
+    return hashlib.sha1(blob.encode("utf-8", "surrogatepass")).hexdigest()[:24]  # JSON may carry "\ud800"
 
 
 def qq_id(value: Any, field: str = "id") -> str | None:
