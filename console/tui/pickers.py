@@ -33,6 +33,11 @@ class KeyList(OptionList):
     BINDINGS = [Binding("j", "cursor_down", show=False, id="list.down"),
                 Binding("k", "cursor_up", show=False, id="list.up")]
 
+    def on_focus(self) -> None:
+        """Focused with nothing highlighted: the first line is, so Enter and x act on what is seen."""
+        if self.highlighted is None and self.option_count:
+            self.highlighted = 0
+
 
 class ReasonScreen(ModalScreen[str | None]):
     """A reason for a rejection (shown to the applicant): the default first, then the

@@ -39,7 +39,8 @@ def wrap(text: str, width: int) -> list[str]:
         n = 0
         for u in UNIT.findall(para):
             w = _cells(u)
-            if n + w <= width or not line:
+            if n + w <= width or not line or (u in CLOSING and all(x in CLOSING for x in line[1:])):
+                # fits; or the first unit; or closing marks after a lone word as wide as the line: they hang
                 line.append(u)
                 n += w
                 continue
@@ -48,8 +49,11 @@ def wrap(text: str, width: int) -> list[str]:
                 line, n = [], 0
                 continue
             down = [u]
-            if u in CLOSING and len(line) > 1:  # never first on a line: take the unit before it along
-                down.insert(0, line.pop())
+            if u in CLOSING:  # never first on a line: the closing marks before it and one more unit go along
+                while len(line) > 1 and line[-1] in CLOSING:
+                    down.insert(0, line.pop())
+                if len(line) > 1:
+                    down.insert(0, line.pop())
             while len(line) > 1 and line[-1] in OPENING:  # an opening mark goes down with what it opens
                 down.insert(0, line.pop())
             lines.append("".join(line).rstrip())

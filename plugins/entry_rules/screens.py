@@ -134,6 +134,7 @@ class WorkflowsScreen(ShequnScreen):
     def say(self, value: Any) -> str:
         """What the rule said about a request: its verdict and reason, in the console's words."""
         verdict, reason = value if isinstance(value, tuple) else (value, "")
+        verdict = {"pending": "waiting"}.get(verdict, verdict)  # a request's pending, not an action's
         return self.t(verdict or "") + (self.t(": ") + self.app.shown(reason) if reason else "")
 
     def _show(self, d: dict[str, Any]) -> None:

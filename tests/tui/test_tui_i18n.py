@@ -75,3 +75,58 @@ def test_plugin_translation_wins_and_unknown_falls_back():
     assert translate("no such string", "zh-CN") == "no such string"
     assert translate("Roles", "en") == "Roles"
     assert translate("Roles", "fr") == "Roles"
+
+
+#: Latin words a Chinese screen may show: names of things, keys, what to type, ids
+ALLOWED = {"sandbox", "tester", "shequn", "KOL", "ROI", "ID", "SVG", "Esc", "Tab", "Ctrl", "Enter", "space", "home",
+           "end", "pgup", "pgdn", "esc", "alert", "join", "case", "task", "English", "config", "toml", "churned",
+           "admin", "cheer", "owner", "kol", "failed", "rule", "operator", "console"}
+
+
+def english_words(text: str) -> set[str]:
+    import re
+
+    text = re.sub(r"\b[\w-]+[._:][\w.:-]+\b", " ", text)  # ids, config keys, platform:id
+    return {w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in ALLOWED}
+
+
+async def test_chinese_screens_show_no_english(tui_ws):
+    """Every screen's chrome (title, mode bar, tabs, column titles, key bar, the why line),
+    its help and the command palette, in zh-CN: no English word left."""
+    from textual.widgets import Tab
+
+    from console.tui.keybar import KeyBar
+    from console.tui.vtable import VirtualTable
+
+    from .world import make_app, settle
+
+    app = make_app(tui_ws, lang="zh-CN")
+    seen: dict[str, set[str]] = {}
+    async with app.run_test(size=(100, 30)) as pilot:
+        for mode in ("dashboard", "groups", "members", "roles", "workflows", "moderation", "activity",
+                     "connections", "owner"):
+            app.switch_mode(mode)
+            await settle(pilot)
+            s = app.screen
+            parts = [s.title, s.sub_title, str(s.query_one("#modebar").render()), str(s.query_one(KeyBar).render()),
+                     str(s.query_one("#why").render())]
+            parts += [str(t.label) for t in s.query(Tab)]
+            parts += ["".join(seg.text for seg in v.render_line(0)) for v in s.query(VirtualTable)]
+            await pilot.press("question_mark")
+            await settle(pilot)
+            h = app.screen  # the help, as it shows: its title, text, keys' descriptions, screens, notes
+            parts += [h.title_text, h.text, *[k[1] for k in h.keys], *[x[1] for x in h.screens], *h.notes]
+            await pilot.press("escape")
+            await settle(pilot)
+            for p in parts:
+                if english_words(p):
+                    seen.setdefault(mode, set()).update(english_words(p))
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"主题")
+        await settle(pilot)
+        palette = app.screen
+        parts = [str(palette.query_one("Input").placeholder)]
+        parts += [str(o.prompt) for o in palette.query_one("CommandList")._options]
+        seen.update({"palette": set().union(*map(english_words, parts))} if any(map(english_words, parts)) else {})
+    assert not seen, f"English on Chinese screens: {seen}"
