@@ -22,8 +22,12 @@ def req(kind, group=None, user=None, key=None, **params):
 
 @pytest.fixture
 def conn():
+    """A world built at a fixed hour whose platform clock is the world's own: built at the
+    wall clock, the seeded world differed by the hour the suite ran, and one hour in some
+    made the first applicant already a member (approved without a join: the test failed)."""
     c = SandboxConnector("sandbox", {"seed": 3, "groups": 6, "members": 300})
-    c.world  # noqa: B018 - build it
+    c._world = c.make_world(T0)
+    c.now = lambda: c.world.clock
     return c
 
 
