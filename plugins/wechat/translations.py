@@ -1,0 +1,23 @@
+"""zh-CN words of the WeChat plugin (keys are the English text shown or stored)."""
+
+from .actions import BY_HAND
+
+ZH = {
+    "WeChat (WeCom customer groups)": "微信（企业微信客户群）",
+    "join_way": "群活码", "set_welcome": "入群欢迎语",
+    BY_HAND["kick"]: "请在企业微信中手动将 {person} 移出{group}",
+    BY_HAND["mute"]: "企业微信无法禁言：请手动提醒{group}中的 {person}，或将其移出",
+    BY_HAND["unmute"]: "企业微信无法禁言，{group}中的 {person} 从未被禁言：无需解除",
+    BY_HAND["whole_mute"]: "企业微信无法全员禁言：请手动在{group}发提醒",
+    BY_HAND["set_card"]: "请提醒 {person} 修改在{group}的群昵称：企业微信无法代改",
+    BY_HAND["approve_join"]: "企业微信客户群没有入群申请：请通过邀请或群活码让 {person} 入群",
+    BY_HAND["reject_join"]: "企业微信客户群没有入群申请：无需拒绝 {person}",
+    BY_HAND["recall"]: "请在企业微信中手动删除 {person} 在{group}的消息（企业微信无法撤回）",
+    BY_HAND["send"]: "请用群主的企业微信手动在{group}发送",
+    BY_HAND["announce"]: "请用群主的企业微信手动在{group}发布群公告",
+    BY_HAND["set_admin"]: "请在企业微信中手动将 {person} 设为{group}的管理员",
+    BY_HAND["unset_admin"]: "请在企业微信中手动取消 {person} 在{group}的管理员",
+    BY_HAND["set_group_name"]: "请在企业微信中手动修改{group}的群名",
+    BY_HAND["invite"]: "请在企业微信中手动邀请 {person} 加入{group}（或发给对方群活码）",
+    BY_HAND["create_group"]: "请在企业微信中手动建群（开启自动建群的群活码会自动建群）",
+}
