@@ -75,6 +75,9 @@ ACTION_CAPABILITY: dict[str, Capability] = {
     "invite": Capability.INVITE,
     # the platform's own welcome for newcomers (Douyin's 入群欢迎语): params text ("" turns it off)
     "set_welcome": Capability.WELCOME_TEMPLATE,
+    # a QR code over up to five sibling groups that opens the next one when they are full (WeCom's join ways):
+    # params chat_ids, room_base_name, auto_create, state, config_id (to update), op "delete"
+    "join_way": Capability.JOIN_WAY,
 }
 
 #: Kinds whose effect is the same when applied twice: safe to re-run after a crash.
