@@ -166,10 +166,13 @@ def second_look(ws, settings, limit: int = BATCH) -> int:
         (int(seen), MIN_CHARS, limit)) if ready_now else []
     last = rows[-1]["id"] if len(rows) == limit else top
     found = []
+    scored: dict[str, tuple[float, str]] = {}  # chat repeats itself (收到, 签到, +1): score a text once
     for m in rows:
-        norm = normalize(m["text"])
-        gs = grams(norm)
-        best = max((mod.score(norm, gs), k) for k, mod in ready_now.items())
+        best = scored.get(m["text"])
+        if best is None:
+            norm = normalize(m["text"])
+            gs = grams(norm)
+            best = scored[m["text"]] = max((mod.score(norm, gs), k) for k, mod in ready_now.items())
         if best[0] >= settings.second_opinion_threshold:
             found.append((m, best))
     opened = _open_reviews(ws, found, settings) if found else 0
