@@ -173,11 +173,15 @@ class Connector(ABC):
                 raise ConfigError(file, f"{where}.{key}", f"is not an option of the {cls.platform} connector",
                                   "one of " + ", ".join(sorted(known)) if known else "no options")
         out: dict[str, Any] = {}
+        # every missing required key is named at once, so one `config check` shows them all
+        missing = [o.name for o in cls.all_options() if o.required and raw.get(o.name, o.default) is None]
         for o in cls.all_options():
             value = raw.get(o.name, o.default)
             if value is None:
                 if o.required:
-                    raise ConfigError(file, f"{where}.{o.name}", "is missing", o.help)
+                    also = [m for m in missing if m != o.name]
+                    raise ConfigError(file, f"{where}.{o.name}", "is missing" + (f" (so are {', '.join(also)})"
+                                                                                 if also else ""), o.help)
                 out[o.name] = None
                 continue
             if o.secret:
