@@ -93,7 +93,9 @@ def enqueue_each(ws: Workspace, items: list[tuple[Proposal, str]]) -> list[int]:
                 tasks.append((p, by, aid, error))
         ws.audit_many(audits)
         for p, by, aid, error in tasks:
-            ws.add_task("do_by_hand", f"Do by hand: {p.kind.replace('_', ' ')}",
+            words = getattr(ws.connector_class(p.connection), "by_hand", None)  # the platform's own words, if any
+            ws.add_task("do_by_hand", (words and words(ws, p.kind, p.group_id, p.person_id))
+                        or f"Do by hand: {p.kind.replace('_', ' ')}",
                         detail=f"{error}. Asked by {by}: {p.reason}", group_id=p.group_id,
                         person_id=p.person_id, source=by, dedupe_key=f"action:{aid}")
     return ids
