@@ -1,0 +1,49 @@
+"""content: the operator's daily work, planned once and sent safely to every group
+(DOMAIN.md, Content 内容规划).
+
+- the library (素材库, library.py, transfer.py): texts and images tagged by purpose, group
+  type, product and season, imported and exported as CSV or Markdown;
+- scheduled posts (定时发送, schedules.py, planner.py, runs.py): recurring posts in the
+  workspace's time zone with exceptions, previewed, queued through the outbox paced per
+  account and group, with progress, failures and resume;
+- the calendar (内容日历, calendar.py, holidays.py): themes, planned topics, gaps,
+  collisions and the purpose mix;
+- check-in points (签到/打卡, checkin.py) and keyword replies (关键词回复, keywords.py).
+
+Console-facing functions are plain and take ``ws``; the CLI is ``shequn content``.
+"""
+
+from __future__ import annotations
+
+from console.hookspecs import hookimpl
+
+from .migrations import MIGRATIONS
+from .settings import SECTION, ContentSettings
+
+__version__ = "0.1.0"
+PLUGIN = "content"
+
+
+@hookimpl
+def register_settings(register):
+    register(SECTION, ContentSettings)
+
+
+@hookimpl
+def register_migrations(register):
+    for name, fn in MIGRATIONS:
+        register(name, fn)
+
+
+@hookimpl
+def register_commands(cli):
+    from .cli import content_group
+
+    cli.add_command(content_group)
+
+
+@hookimpl
+def register_translations(register):
+    from .translations import ZH_CN
+
+    register("zh-CN", ZH_CN)

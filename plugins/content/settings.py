@@ -1,0 +1,86 @@
+"""The ``[content]`` config section: pacing of scheduled posts, check-in replies, the
+calendar's checks, and platform limits that differ from the built-in ones (limits.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from console.config import ConfigError, load_section
+
+SECTION = "content"
+PURPOSES = ("activation", "conversion", "brand")
+
+
+@dataclass
+class ContentSettings:
+    lookahead_hours: int = 24
+    """How far ahead scheduled posts are put in the outbox (each with its time). A day lets the outbox show tomorrow's posts and lets `shequn demo` queue a simulated day at once; pausing a group or editing a schedule takes back what is queued and not yet sent."""
+    grace_minutes: int = 30
+    """A post whose time passed by more than this before it could be queued (the engine was stopped) is skipped as missed, not sent late."""
+    group_gap_seconds: int = 120
+    """Least time between two scheduled posts in one group: a greeting and a topic due at the same minute go out this far apart."""
+    account_spacing_seconds: float = 0.0
+    """Seconds between two posts of one account (connection) due at the same time. 0: one over the account's pacing rate (its `rate`, else the connector's), so a slot for 300 groups is spread, not fired at once."""
+    max_length: dict[str, int] = field(default_factory=dict)
+    """The longest post per platform, overriding the built-in figures (qq 4,500 characters, wechat 4,000 bytes, douyin 1,000 characters, sandbox 2,000 characters), e.g. { qq = 3000 }."""
+    daily_posts: dict[str, int] = field(default_factory=dict)
+    """Scheduled posts a group may receive per day, per platform, overriding the built-in caps (wechat 1: WeCom lets a customer group receive one mass send a day), e.g. { douyin = 5 }."""
+    reply_burst_seconds: int = 60
+    """Check-in replies wait this long after a group's first check-in, so a morning's check-ins get one merged reply."""
+    reply_burst_count: int = 3
+    """Check-ins in one burst that get one merged reply instead of one each."""
+    collision_days: int = 7
+    """The calendar flags the same library item planned twice in one family (or group type) within this many days."""
+    purpose_target: dict[str, float] = field(default_factory=lambda: {"activation": 0.6, "conversion": 0.3,
+                                                                        "brand": 0.1})
+    """The month's purpose mix to aim for (shares of planned topics, summing to 1): activation high, conversion medium, brand low."""
+    topic_time: str = "20:00"
+    """The time of day (HH:MM, workspace time zone) a calendar topic is posted when its entry names none."""
+
+    def __post_init__(self) -> None:
+        for name, (low, high, what) in RANGES.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+                raise ConfigError(None, f"{SECTION}.{name}", f"is {value!r}", f"{what} from {low:,.0f} to {high:,.0f}")
+        for key in ("max_length", "daily_posts"):
+            for platform, n in getattr(self, key).items():
+                if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 100_000:
+                    raise ConfigError(None, f"{SECTION}.{key}.{platform}", f"is {n!r}", "a whole number from 1 to 100,000")
+        t = self.purpose_target
+        if set(t) != set(PURPOSES) or any(isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0
+                                          for v in t.values()) or abs(sum(t.values()) - 1) > 0.001:
+            raise ConfigError(None, f"{SECTION}.purpose_target", f"is {t!r}",
+                              "shares of activation, conversion and brand, each 0 or more, summing to 1")
+        if not _hhmm(self.topic_time):
+            raise ConfigError(None, f"{SECTION}.topic_time", f"is {self.topic_time!r}", "a time of day HH:MM, 00:00 to 23:59")
+
+
+def _hhmm(text: str) -> bool:
+    parts = text.split(":")
+    return (len(parts) == 2 and all(p.isdigit() and len(p) == 2 for p in parts)
+            and int(parts[0]) < 24 and int(parts[1]) < 60)
+
+
+#: Each knob's workable range (lowest, highest, what): a lookahead under an hour misses the
+#: demo's daily job; a gap of a day would let one post a day through.
+RANGES: dict[str, tuple[float, float, str]] = {
+    "lookahead_hours": (1, 72, "whole hours"),
+    "grace_minutes": (1, 24 * 60, "whole minutes"),
+    "group_gap_seconds": (0, 3600, "whole seconds"),
+    "account_spacing_seconds": (0, 600, "seconds"),
+    "reply_burst_seconds": (1, 3600, "whole seconds"),
+    "reply_burst_count": (2, 1000, "a whole number of check-ins"),
+    "collision_days": (1, 90, "whole days"),
+}
+
+
+def settings_of(ws) -> ContentSettings:
+    """The section for this workspace (cached on the workspace: read per batch)."""
+    cached = getattr(ws, "_content_settings", None)
+    if cached is None:
+        cached = load_section(ContentSettings, ws.settings, SECTION)
+        try:
+            ws._content_settings = cached
+        except AttributeError:
+            pass
+    return cached

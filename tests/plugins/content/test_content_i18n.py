@@ -1,0 +1,60 @@
+"""Every string the content plugin shows has a zh-CN translation: its refusals (the first
+argument of every ContentError), its ws.t/ws.tr/t/tr texts (both sides of a conditional
+text), its screen's and panel's column titles, key descriptions, help and palette."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from console.i18n import ZH_CN
+from plugins.content.translations import ZH_CN as PLUGIN_ZH
+
+ROOT = Path(__file__).resolve().parents[3] / "plugins" / "content"
+
+
+def _texts(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _texts(node.body) + _texts(node.orelse)
+    return []
+
+
+def shown(path: Path) -> set[str]:
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and node.args:
+            fn = node.func
+            name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
+            if name in ("ContentError", "t", "tr", "notify_t"):
+                out.update(_texts(node.args[0]))
+            elif name == "Column" and len(node.args) >= 2:
+                out.update(_texts(node.args[1]))
+            elif name == "define" and isinstance(node.args[0], ast.Dict):
+                out |= {v.elts[2].value for v in node.args[0].values if isinstance(v, ast.Tuple)}
+        elif isinstance(node, ast.Assign) and any(getattr(t, "id", "") in ("TITLE_EN", "HELP") for t in node.targets):
+            out.update(_texts(node.value))
+        elif isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "PALETTE" for t in node.targets):
+            out |= {el.elts[0].value for el in node.value.elts}
+    return {s for s in out if s.strip()}
+
+
+def test_every_shown_string_of_the_plugin_has_zh_cn():
+    missing = sorted(f"{p.name}: {s!r}" for p in ROOT.glob("*.py") for s in shown(p)
+                     if s not in PLUGIN_ZH and s not in ZH_CN)
+    assert not missing, "no zh-CN for:\n" + "\n".join(missing)
+
+
+def test_translations_keep_their_placeholders():
+    import string
+
+    def names(s):
+        return sorted(n for _, n, _, _ in string.Formatter().parse(s) if n)
+
+    bad = [k for k, v in PLUGIN_ZH.items() if names(k) != names(v)]
+    assert not bad, bad
+
+
+def test_the_scan_sees_refusals():
+    assert "{field}: unknown placeholder {{{name}}}; allowed: {allowed}" in shown(ROOT / "texts.py")
