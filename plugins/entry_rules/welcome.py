@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from console.model import Event, Proposal
+from console.model import Capability, Event, Proposal
 from console.store import rows_in
 
 from .i18n import tr
@@ -123,7 +123,9 @@ def flush_due(ws) -> list[Proposal]:
             " WHERE m.group_id = ? AND m.person_id = j.person_id AND m.status = 'member') ORDER BY joined_at",
             (b["id"], b["group_id"]))
         merged = len(joins) >= s.burst_count
-        if rule and rule["enabled"] and group and group["status"] == "active" and joins:
+        # a platform that cannot post (WeCom customer groups) welcomes by its own template instead
+        if (rule and rule["enabled"] and group and group["status"] == "active" and joins
+                and Capability.SEND in ws.group_capabilities(group["id"])):
             base = bases.get((group["id"], b["rule"]))
             if base is None:
                 base = bases[(group["id"], b["rule"])] = {

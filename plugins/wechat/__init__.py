@@ -6,11 +6,13 @@ WeCom server API, changes pushed as encrypted callbacks (``callbacks.py``,
 (``actions.py``), WeCom's statistics kept beside shequn's own (``statistics.py``), and
 what ties them to the rest of shequn (``hooks.py``: the entry plugin's welcomes become
 WeCom templates, a group WeCom opened through a join way joins its family, notices go
-to the group robot). Setup: docs/connectors/wechat.md.
+to the group robot); ``shequn wechat`` in ``cli.py``. Setup: docs/connectors/wechat.md.
 """
 
 from console.hookspecs import hookimpl
+from console.registry import Job
 
+from . import hooks
 from .connector import WeChatConnector
 
 __version__ = "0.1.0"
@@ -19,6 +21,43 @@ __version__ = "0.1.0"
 @hookimpl
 def register_connectors(register):
     register(WeChatConnector)
+
+
+@hookimpl
+def register_migrations(register):
+    from .migrations import MIGRATIONS
+
+    for name, fn in MIGRATIONS:
+        register(name, fn)
+
+
+@hookimpl
+def register_jobs(register):
+    register(Job("wechat.welcomes", 300, hooks.sync_welcomes,
+                 "keep WeCom's welcome templates equal to the welcome policies"))
+    register(Job("wechat.notices", 60, hooks.send_notices, "send new alerts to each WeChat connection's group robot"))
+    register(Job("wechat.statistics", 6 * 3600, hooks.pull_statistics,
+                 "pull WeCom's daily customer-group statistics (the second source of shequn kpi crosscheck)"))
+
+
+@hookimpl
+def process_events(events, ws):
+    hooks.created_groups(ws, events)
+
+
+@hookimpl
+def action_done(action, result, ws):
+    if action.get("kind") == "set_welcome" and ws.connector_class(action["connection_id"]) is WeChatConnector:
+        hooks.welcome_done(ws, action, result)
+    elif action.get("kind") == "join_way":
+        hooks.join_way_done(ws, action, result)
+
+
+@hookimpl
+def register_commands(cli):
+    from .cli import wechat_group
+
+    cli.add_command(wechat_group)
 
 
 @hookimpl

@@ -235,3 +235,18 @@ class WeChatConnector(WeComCallbacks, Connector):
         if res.status == Status.DONE:
             self.robot_window.append(now)
         return res
+
+    @classmethod
+    def by_hand(cls, ws, kind: str, group_id: int | None, person_id: int | None) -> str | None:
+        """The task's title for an action WeCom cannot do, in the console's language, naming
+        the person and the group (the outbox calls this when it stores the action unsupported)."""
+        from .actions import BY_HAND
+
+        template = BY_HAND.get(kind)
+        if template is None:
+            return None
+        person = (ws.store.scalar("SELECT display_name FROM people WHERE id = ?", (person_id,), "") if person_id
+                  else "") or ws.t("a member")
+        group = (ws.store.scalar("SELECT name FROM groups WHERE id = ?", (group_id,), "") if group_id
+                 else "") or ws.t("the group")
+        return ws.tr(template, person=person, group=group)

@@ -4,7 +4,21 @@ from .actions import BY_HAND
 
 ZH = {
     "WeChat (WeCom customer groups)": "微信（企业微信客户群）",
-    "join_way": "群活码", "set_welcome": "入群欢迎语",
+    "join_way": "群活码", "a member": "一位群成员", "the group": "该群",
+    "Welcome template {rule} kept equal to the welcome policy": "入群欢迎语素材 {rule} 与欢迎语策略保持一致",
+    "Pick the welcome template of {rule} for its groups in WeCom": "请在企业微信中为 {rule} 的群选择入群欢迎语",
+    "WeCom keeps welcome template {template} ({connection}); the owner picks it in WeCom (客户群 > 入群欢迎语) for "
+    "the groups of policy {rule}, and WeCom then welcomes newcomers by name.":
+        "企业微信已保存入群欢迎语素材 {template}（{connection}）；请群主在企业微信（客户群 > 入群欢迎语）中为策略 {rule} "
+        "的群选用它，之后企业微信会按昵称欢迎新成员。",
+    "no active group of family {family} on connection {connection}": "连接 {connection} 上没有群矩阵 {family} 的可用群",
+    "Join way of family {family}": "群矩阵 {family} 的群活码",
+    "no WeChat connection named {connection}": "没有名为 {connection} 的微信连接",
+    "Join way of family {family} queued as action {id}; its QR code shows in `shequn wechat join-ways` once WeCom "
+    "has it": "群矩阵 {family} 的群活码已加入待执行操作 {id}；企业微信生成后，二维码见 `shequn wechat join-ways`",
+    "{n} template changes queued": "已加入 {n} 个欢迎语素材变更", "1 template change queued": "已加入 1 个欢迎语素材变更",
+    "{n} days of WeCom statistics stored": "已保存企业微信统计 {n} 天", "1 day of WeCom statistics stored":
+        "已保存企业微信统计 1 天",
     BY_HAND["kick"]: "请在企业微信中手动将 {person} 移出{group}",
     BY_HAND["mute"]: "企业微信无法禁言：请手动提醒{group}中的 {person}，或将其移出",
     BY_HAND["unmute"]: "企业微信无法禁言，{group}中的 {person} 从未被禁言：无需解除",
