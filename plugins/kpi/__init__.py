@@ -67,9 +67,10 @@ def register_commands(cli):
 
 @hookimpl
 def register_translations(register):
+    from .crosscheck import ZH as CROSSCHECK
     from .i18n import ZH
 
-    register("zh-CN", ZH)
+    register("zh-CN", {**ZH, **CROSSCHECK})
 
 
 @hookimpl

@@ -47,6 +47,9 @@ def _refresh(ws) -> None:
 
 
 def attach(cli: click.Group) -> None:
+    from .crosscheck import crosscheck  # the platform's own statistics held against ours (crosscheck.py)
+
+    kpi_group.add_command(crosscheck)
     cli.add_command(kpi_group)
     imp = cli.commands.get("import")
     if imp is None:

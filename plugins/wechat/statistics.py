@@ -93,6 +93,7 @@ def refresh(ws, first: date, last: date) -> list[str]:
     from console.sync import build_connector
 
     lines: list[str] = []
+    first -= timedelta(days=1)  # the day before too: its total gives the first day's leaves
     for name in connections(ws):
         async def go():
             c = build_connector(ws, name)
