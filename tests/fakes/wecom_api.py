@@ -17,7 +17,8 @@ from urllib.parse import parse_qs
 from .wecom_state import DAY, STAT_FIELDS, WeComError, midnight
 
 FAULTS = {"busy": (-1, "system busy"), "freq": (45009, "api freq out of limit"),
-          "concurrent": (45033, "api concurrent out of limit"), "denied": (48002, "api forbidden")}
+          "concurrent": (45033, "api concurrent out of limit"), "denied": (48002, "api forbidden"),
+          "expired": (42001, "access_token expired")}
 FAULT_KINDS = (*FAULTS, "slow", "reset", "http500")
 PREFIX = "/cgi-bin/"
 
