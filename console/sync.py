@@ -142,8 +142,10 @@ def _write_group(ws: Workspace, connector: Connector, info: GroupInfo, members: 
                       (info.name or "", info.name or "", info.capacity, now, group_id))
         summary.groups += 1
         if members is None:
-            if info.member_count is not None:
+            if info.member_count is not None:  # the platform's head count (Douyin): the day's members too
                 c.execute("UPDATE groups SET member_count = ? WHERE id = ?", (info.member_count, group_id))
+                c.execute("INSERT INTO rollups_daily(group_id, day, members_end) VALUES (?,?,?) ON CONFLICT(group_id, day)"
+                          " DO UPDATE SET members_end = excluded.members_end", (group_id, ws.day(now), info.member_count))
             return
         _write_members(ws, c, connector.platform, group_id, members, summary, now)
         count = c.execute("SELECT count(*) FROM memberships WHERE group_id = ? AND status = 'member'",
