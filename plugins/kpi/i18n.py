@@ -13,6 +13,7 @@ ZH = {
     "static": "静态", "dynamic": "动态", "churned": "已流失", "lurker": "潜水", "top talker": "活跃分子",
     "new": "新成员", "likely buyer": "潜在买家",
     "no data": "无数据", "missing input": "缺少数据",
+    "members from events since {date}": "成员数据仅来自 {date} 以来的事件（平台不提供成员列表）",
     "bargain-heavy: offer bundles": "羊毛型居多：推组合套餐",
     "loyal-heavy: offer higher-ticket items and better service": "忠实型居多：推高客单价商品并提升服务",
     "join week": "入群周", "joined": "入群人数", "left by themselves": "主动退群", "removed": "被踢出",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import cohorts as cohort_mod
+from . import coverage
 from . import segments as seg_mod
 from .facts import Series, by_group_from_rollups, from_rollups, merge, raw_by_group
 from .inputs import Inputs, read_inputs, read_inputs_by_group
@@ -198,7 +199,8 @@ def panel(ws, scope: Scope | str = Scope(), since: str | Window | None = None, u
         series = merge(raw_by_group(ws, scope, first, window.until, inc), first, window.until)
     else:
         series = from_rollups(ws, scope, first, window.until, inc)
-    return _results(_window_values(ws, scope, window, series, inc), _window_values(ws, scope, prev, series, inc))
+    rows = _results(_window_values(ws, scope, window, series, inc), _window_values(ws, scope, prev, series, inc))
+    return coverage.mark(ws, rows, scope.group_ids(ws))  # groups without a member list say so
 
 
 def by_group(ws, scope: Scope | str = Scope(), since: str | Window | None = None, until: str | None = None,
@@ -224,6 +226,8 @@ def by_group(ws, scope: Scope | str = Scope(), since: str | Window | None = None
         for k in KPIS:
             row[k.name] = vals[k.name]["value"]
         row["notes"] = {k: v["note"] for k, v in vals.items() if v["value"] is None}
+        if (partial := coverage.note_for(ws, gid)) is not None:  # no member list: "members from events since"
+            row["notes"] = {**{k: partial for k in coverage.MEMBER_KPIS}, **row["notes"]}
         out.append(row)
     return out
 

@@ -77,7 +77,7 @@ class KpiPanel(Vertical):
                     continue
                 value = r["shown"] if r["value"] is not None else "—"
                 # missing_input is a flag; the words (what is missing, how to add it) are the note
-                note = r["note"] if r.get("missing_input") or r["value"] is None else ""
+                note = r["note"] if r.get("missing_input") or r["value"] is None or r.get("partial_members") else ""
                 line = f"  {t(r['title'])}{t(': ')}[b]{esc(str(value))}[/]{arrow(r.get('change'))}"
                 if note:
                     line += f"  [dim]{esc(t(str(note)))}[/]"
