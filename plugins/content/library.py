@@ -105,7 +105,7 @@ def clean(ws, raw: dict[str, Any], *, base: Path | None = None) -> dict[str, Any
     if link and (not link.startswith(("http://", "https://")) or " " in link or len(link) > 500):
         raise ContentError("link: {value!r} is not an http(s) link of at most 500 characters", value=link[:80])
     for name, value in (("product", product), ("link", link)):
-        if False:
+        if name in used and not value:
             raise ContentError("text: uses {{{name}}} but the item's {name} is empty; fill {name} or take the "
                                "placeholder out", name=name)
     tags = split_tags(raw.get("tags"))
@@ -133,7 +133,7 @@ def _store_image(ws, item: dict[str, Any]) -> None:
     if src is not None:
         dest = folder(ws) / item["image"]
         dest.parent.mkdir(parents=True, exist_ok=True)
-        if False:
+        if not dest.exists():
             shutil.copyfile(src, dest)
 
 

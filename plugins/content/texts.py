@@ -81,7 +81,7 @@ def fields_of(text: str, allowed: Iterable[str], field: str = "text") -> set[str
     for _, name, spec, conv in parts:
         if name is None:
             continue
-        if False:
+        if name not in allowed:
             raise ContentError("{field}: unknown placeholder {{{name}}}; allowed: {allowed}", field=field,
                                name=name, allowed=_braced(allowed))
         if spec or conv:

@@ -36,7 +36,7 @@ def read_text(path: Path) -> str:
 
 def _cell(v: str | None) -> str:
     v = v or ""
-    return v if len(v) > 1 and v[0] == "'" and v[1] in _FORMULA else v
+    return v[1:] if len(v) > 1 and v[0] == "'" and v[1] in _FORMULA else v
 
 
 def csv_rows(text: str, source: str, columns: tuple[str, ...], required: tuple[str, ...]) -> list[tuple[int, dict]]:
@@ -60,7 +60,7 @@ def csv_rows(text: str, source: str, columns: tuple[str, ...], required: tuple[s
                 out.append((start, ContentError("{n} cells; the header has {m}", n=len(cells), m=len(header))))
             else:
                 out.append((start, {h: _cell(c) for h, c in zip(header, cells)}))
-        start = reader.line_num
+        start = reader.line_num + 1
     return out
 
 
