@@ -191,3 +191,9 @@ ZH_CN_CONSOLE["Mark {n} cases of {people} people in {groups} groups reviewed?"] 
 ZH_CN_CONSOLE.update({"list_groups": "列出群", "list_members": "列出成员", "job": "定时任务", "outbox": "待执行操作",
                       "platform": "平台"})
 ZH_CN_CONSOLE["waiting"] = "待审核"  # a join request no one decided yet (not an action's "pending")
+# the built-in rules' names (moderation) and entry policies' kinds, shown as words
+ZH_CN_CONSOLE.update({"flood": "刷屏", "abuse": "辱骂", "scam": "诈骗"})
+# confirmations' lists, as templates: a plugin translating "people" or "groups" for its own screen
+# (the sandbox: 人数) cannot change what a confirmation says
+ZH_CN_CONSOLE.update({"groups: {names}": "涉及的群：{names}", "people: {names}": "涉及的人：{names}",
+                      "reason: {reason}": "理由：{reason}"})

@@ -85,9 +85,9 @@ def _confirm(screen: Any, rows: list[dict[str, Any]], verdict: str, reason: str,
     else:
         question = t("{verb} {n} join requests in {groups} groups ({people} people)?", verb=t(VERB[verdict]),
                      n=len(rows), groups=len(groups), people=len({who_key(r) for r in rows}))
-    detail = (t("groups") + t(": ") + names([r.get("group_name") or "" for r in rows]) + "\n"
-              + t("people") + t(": ") + names([person_of(r) for r in rows])
-              + (("\n" + t("reason") + t(": ") + reason) if reason else ""))
+    detail = (t("groups: {names}", names=names([r.get("group_name") or "" for r in rows])) + "\n"
+              + t("people: {names}", names=names([person_of(r) for r in rows]))
+              + (("\n" + t("reason: {reason}", reason=reason)) if reason else ""))
     app.push_screen(ConfirmScreen(question, detail, yes=t(VERB[verdict]), no=t("Cancel")),
                     lambda ok: ok and _run(screen, rows, verdict, reason, decide))
 

@@ -30,3 +30,12 @@ def actor_text(t: Callable[..., str], actor: Any) -> str:
     if not name:
         return t(kind)
     return t(kind) + t(": ") + (t(name) if kind in ("rule", "plugin", "job") else name)
+
+
+def rule_text(t: Callable[..., str], name: Any) -> str:
+    """A rule's name in words: a built-in rule's (ads, flood) translated; an entry policy's
+    "kind:scope" ("admission:type:traffic") as its kind and scope."""
+    kind, _, scope = str(name or "").partition(":")
+    if not scope:
+        return t(kind)
+    return t(kind) + " · " + scope_text(t, scope)

@@ -25,7 +25,7 @@ from console.tui.detail import value_text
 from console.tui.keymap import bindings, define
 from console.tui.screens.group_detail import when
 from console.tui.vtable import PAGE, Column, ListSource, VirtualTable
-from console.tui.words import scope_text
+from console.tui.words import rule_text, scope_text
 
 from .queue import QueueSource
 
@@ -97,7 +97,7 @@ class WorkflowsScreen(ShequnScreen):
                                     Column("say", "rule says", fmt=self.say)],
                                    id="queue", markable=True, empty="Nobody is waiting")
             with TabPane(t("Policies"), id="tab-policies"):
-                yield VirtualTable([Column("name", "rule"), Column("kind", "kind", 10, fmt=t),
+                yield VirtualTable([Column("name", "rule", fmt=lambda v: rule_text(t, v)), Column("kind", "kind", 10, fmt=t),
                                     Column("scope", "scope", 14, fmt=self.scope), Column("state", "state", 9, fmt=t),
                                     Column("summary", "does", fmt=self.app.shown)], key="name", id="policies",
                                    empty="No entry policies")
@@ -107,7 +107,8 @@ class WorkflowsScreen(ShequnScreen):
                     yield Input(placeholder=t("welcome template, e.g. Welcome {nickname} to {group}! {rules}"),
                                 id="template", name="welcome template")
                     yield Static("", id="preview")
-                    yield VirtualTable([Column("name", "rule", 20), Column("scope", "scope", 14, fmt=self.scope),
+                    yield VirtualTable([Column("name", "rule", 20, fmt=lambda v: rule_text(t, v)),
+                                        Column("scope", "scope", 14, fmt=self.scope),
                                         Column("template", "template")], key="name", id="welcomes",
                                        empty="No welcome policies")
             with TabPane(t("announcement"), id="tab-announce"):

@@ -27,7 +27,7 @@ from console.tui.dialogs import ConfirmScreen, PromptScreen
 from console.tui.keymap import bindings, define
 from console.tui.screens.group_detail import when
 from console.tui.vtable import Column, ListSource, VirtualTable
-from console.tui.words import actor_text, scope_text, step_text
+from console.tui.words import actor_text, rule_text, scope_text, step_text
 
 from .screens_rules import PREVIEW_DAYS, RuleActions
 
@@ -110,7 +110,8 @@ class ModerationScreen(RuleActions, ShequnScreen):
                                     Column("text", "evidence")], id="cases", markable=True, empty="No cases")
                 yield Static("", id="case-detail")
             with TabPane(t("Rules"), id="tab-rules"):
-                yield VirtualTable([Column("name", "rule", 14, fmt=t), Column("kind", "kind", 8, fmt=t),
+                yield VirtualTable([Column("name", "rule", 14, fmt=lambda v: rule_text(t, v)),
+                                    Column("kind", "kind", 8, fmt=t),
                                     Column("mode", "state", 8, fmt=t), Column("open_cases", "open", 5, "right"),
                                     Column("settled", "settled", 7, "right"), Column("confirmed", "confirmed", 9, "right"),
                                     Column("overturned", "overturned", 10, "right"),
@@ -241,7 +242,7 @@ class ModerationScreen(RuleActions, ShequnScreen):
                                                          done=self.t("Reviewed: {n}"), then=journal))
 
     def _names(self, people: list[str], groups: list[str]) -> str:
-        return "\n".join((self.t("people") + self.t(": ") + names(people), self.t("groups") + self.t(": ") + names(groups)))
+        return "\n".join((self.t("people: {names}", names=names(people)), self.t("groups: {names}", names=names(groups))))
 
     def action_note(self) -> None:
         rows = self._cases()

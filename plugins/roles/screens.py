@@ -185,7 +185,7 @@ class RolesScreen(ShequnScreen):
         people = "、".join(f"{p['display_name']} (#{p['id']}) {t(role)}" for p, role in picked)
         names = "、".join(name for _, name in groups[:10]) + (" …" if len(groups) > 10 else "")
         q = t("{what} {people} in {n} groups?", what=t(what), people=people, n=len(groups))
-        self.app.push_screen(ConfirmScreen(q, t("groups") + t(": ") + names, yes=t("Confirm"), no=t("Cancel")),
+        self.app.push_screen(ConfirmScreen(q, t("groups: {names}", names=names), yes=t("Confirm"), no=t("Cancel")),
                              lambda ok: ok and self._run(what, picked, [g for g, _ in groups]))
 
     def _run(self, what: str, picked: list[tuple[dict[str, Any], str]], gids: list[int]) -> None:

@@ -23,7 +23,7 @@ from ..decide import names
 from ..dialogs import ConfirmScreen, PromptScreen
 from ..keymap import bindings
 from ..vtable import Column, ListSource, VirtualTable
-from ..words import scope_text, step_text
+from ..words import rule_text, scope_text, step_text
 
 
 def when(ts: Any) -> str:
@@ -67,7 +67,8 @@ class GroupDetailScreen(ShequnScreen):
                                     Column("platform_state", "on platform", 12), Column("assigned_by", "by", 16)],
                                    id="roles", empty="No roles assigned")
             with TabPane(t("Policies"), id="tab-policies"):
-                yield VirtualTable([Column("name", "rule", fmt=t), Column("kind", "kind", 12, fmt=t),
+                yield VirtualTable([Column("name", "rule", fmt=lambda v: rule_text(t, v)),
+                                    Column("kind", "kind", 12, fmt=t),
                                     Column("plugin", "plugin", 12),
                                     Column("scope", "scope", 12, fmt=lambda v: scope_text(t, v)),
                                     Column("state", "state", 10, fmt=t)],
@@ -176,7 +177,7 @@ class GroupDetailScreen(ShequnScreen):
 
             targets = [(self.group_id, r["id"]) for r in rows]
             self.app.push_screen(
-                ConfirmScreen(q, f"{who}\n{self.t('reason')}{self.t(': ')}{reason}", yes=self.t(kind.capitalize()),
+                ConfirmScreen(q, f"{who}\n" + self.t("reason: {reason}", reason=reason), yes=self.t(kind.capitalize()),
                               no=self.t("Cancel")),
                 lambda ok: ok and self.do(act_on_members, self.ws, kind, targets, reason, params,
                                           done=self.t("{n} actions queued", n=len(targets))))

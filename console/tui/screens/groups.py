@@ -169,7 +169,7 @@ class GroupsScreen(ShequnScreen):
             people = sum(r["member_count"] for r in rows)
             q = self.t("{what} in {groups} groups ({people} members)?", what=self.t(kind), groups=len(rows),
                        people=people)
-            detail = self.t("groups") + self.t(": ") + names([r["name"] for r in rows]) + "\n" + text
+            detail = self.t("groups: {names}", names=names([r["name"] for r in rows])) + "\n" + text
             self.app.push_screen(ConfirmScreen(q, detail, yes=self.t("Confirm"), no=self.t("Cancel")),
                                  lambda ok: ok and self._run_bulk(kind, [r["id"] for r in rows], text))
 
@@ -218,7 +218,7 @@ class GroupsScreen(ShequnScreen):
                                           [(r["name"], r["id"]) for r in rows],
                                           lambda gid: set_group_fields(self.ws, [gid], type=was[gid]) and "")
 
-            self.app.push_screen(ConfirmScreen(q, self.t("groups") + self.t(": ") + names([r["name"] for r in rows]),
+            self.app.push_screen(ConfirmScreen(q, self.t("groups: {names}", names=names([r["name"] for r in rows])),
                                                yes=self.t("Confirm"), no=self.t("Cancel")),
                                  lambda ok: ok and self.do(run, done=self.t("{n} groups set to {type}", n=len(rows),
                                                                             type=self.t(kind))))
