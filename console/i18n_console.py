@@ -197,3 +197,6 @@ ZH_CN_CONSOLE.update({"flood": "刷屏", "abuse": "辱骂", "scam": "诈骗"})
 # (the sandbox: 人数) cannot change what a confirmation says
 ZH_CN_CONSOLE.update({"groups: {names}": "涉及的群：{names}", "people: {names}": "涉及的人：{names}",
                       "reason: {reason}": "理由：{reason}"})
+# Textual's own toasts (App.deliver_screenshot), read back through the catalogue by ShequnApp.notify
+ZH_CN_CONSOLE.update({"Saved screenshot": "截图已保存", "Saved screenshot to [$text-success]{path}":
+                      "截图已保存到 [$text-success]{path}", "Failed to save screenshot": "截图保存失败"})

@@ -40,6 +40,15 @@ class ConsoleCommands:
         self.push_screen(HelpScreen(t(getattr(screen, "TITLE_EN", "") or "shequn"),
                                     t(getattr(screen, "HELP", "") or ""), keys, screens, notes))
 
+    def notify(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every toast in the console's language: ours are translated already (then this
+        changes nothing), Textual's own and a plugin's stored English are read back
+        through the catalogue (console.tui.stored_text)."""
+        message = self.shown(message) if isinstance(message, str) else message
+        title = self.shown(title) if title else title
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def action_help_quit(self) -> None:
         """ctrl+c does not quit (it copies in a text box): say which key does."""
         key = self.key_for("app.quit") or "ctrl+q"

@@ -130,3 +130,20 @@ async def test_chinese_screens_show_no_english(tui_ws):
         parts += [str(o.prompt) for o in palette.query_one("CommandList")._options]
         seen.update({"palette": set().union(*map(english_words, parts))} if any(map(english_words, parts)) else {})
     assert not seen, f"English on Chinese screens: {seen}"
+
+
+async def test_textual_toasts_and_stored_english_are_in_chinese(tui_ws):
+    """ctrl+c (Textual tells how to quit), a screenshot saved, a plugin's English error: all in zh-CN."""
+    from .world import make_app, settle
+
+    app = make_app(tui_ws, lang="zh-CN")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        app.notify("Saved screenshot", title="Screenshot")  # what Textual says after the palette's Screenshot
+        app.notify("1 join request waiting longer than 60 minutes")  # an alert stored in English
+        await settle(pilot)
+        said = [(n.title, n.message) for n in app._notifications]
+        assert ("要退出吗？", "按 ^q 退出") in said  # the key as the key bar shows it
+        assert ("截图", "截图已保存") in said and (None, "1 条入群申请等待超过 60 分钟") in [
+            (n.title or None, n.message) for n in app._notifications]
