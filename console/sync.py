@@ -242,6 +242,8 @@ def sync_cmd(connection: str, groups: tuple[str, ...], as_json: bool) -> None:
         def show(done: int, total: int, what: str) -> None:
             click.echo(f"\r[{done}/{total}] {what}"[:100].ljust(60), nl=False, err=True)
 
+        connector.sink.progress = show  # a connector's own steps show too (WeCom reads each group while listing)
+
         async def go() -> SyncSummary:
             try:
                 return await sync_connection(ws, connector, progress=show, groups=list(groups) or None)

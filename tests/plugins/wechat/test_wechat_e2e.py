@@ -66,6 +66,7 @@ def test_sync_imports_more_than_a_thousand_groups(tmp_path, monkeypatch):
         r = CliRunner().invoke(cli, ["--config", str(cfg), "sync", "wx1"], catch_exceptions=False)
         assert r.exit_code == 0, r.output
         assert "wx1: 1051 groups (1051 new), 2104 members (2104 new" in r.output
+        assert "[1051/1051] reading customer groups" in r.stderr and "listing customer groups" in r.stderr
         assert len(wc.routes_called("externalcontact/groupchat/list")) == 2 and wc.token_calls == 1
     finally:
         wc.stop()
