@@ -171,7 +171,11 @@ class ConsoleCommands:
         return collisions(app_bindings, VirtualTable.BINDINGS, classes, dict(self._keymap))
 
     def warn_collisions(self) -> None:
-        """A remapping in config.toml that breaks the rule is said once, at start-up."""
+        """A remapping in config.toml that breaks the rule is said once, at start-up. Only
+        then: the shipped map keeps it (tests/tui/test_tui_keys.py), and the check imports
+        every screen, which the cold start should not pay for."""
+        if not self.ws.settings.console.bindings:
+            return
         try:
             problems = self.collisions()
         except Exception:
