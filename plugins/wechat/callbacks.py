@@ -90,8 +90,10 @@ class WeComCallbacks:
             return refused
         try:
             plain = self.crypto.decrypt(encrypted)
-        except CryptoError as e:
-            return WebhookResult(400, b"cannot decrypt", error=f"{self.name}: WeCom callback: {e}")
+        except CryptoError as e:  # signed with our token, yet not readable: the key or corp id is wrong
+            words = f"{self.name}: WeCom callback: {e}"
+            self._state("error", f"{words}: does encoding_aes_key (and corp_id) match the admin console's?")
+            return WebhookResult(400, b"cannot decrypt", error=words)
         try:
             c = change(plain)
         except XmlError as e:
@@ -106,6 +108,9 @@ class WeComCallbacks:
 
     def mark_seen_callback(self) -> None:
         """A callback arrived signed and readable: the connection is online."""
+
+    def _state(self, state: str, error: str | None = None) -> None:
+        self.sink.state(state, error)
 
     # --- completing a change with groupchat/get -------------------------------------------------------
 

@@ -152,6 +152,13 @@ async def test_bad_callbacks_are_refused_naming_the_connection(pair, case):
     res = await c.handle(build(wc, wc.event("wrGroupA", "update", "del_member", members=["wmBob"])))
     assert res.status == status and not res.events
     assert res.error and __import__("re").match(words, res.error), res.error
+    if case in ("another key", "another corp"):  # signed, so ours, yet unreadable: the connection shows why
+        state, why = c.sink.states[-1]
+        assert state == "error" and why.startswith("wx1: WeCom callback:") and "encoding_aes_key" in why
+        await c.handle(post(wc, wc.event("wrGroupA", "update", "del_member", members=["wmAlice"])))
+        assert c.sink.states[-1] == ("online", None)  # a good callback: online again
+    else:
+        assert not any(s == "error" for s, _ in c.sink.states)
 
 
 async def test_an_event_for_a_group_never_seen_is_a_dead_letter(pair):
