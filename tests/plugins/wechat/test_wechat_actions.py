@@ -191,3 +191,24 @@ async def test_joins_are_not_welcomed_one_by_one_where_wecom_welcomes(world):
     with ws.clock_at(ws.now() + 3600):
         assert flush_due(ws) == []
     assert ws.store.scalar("SELECT count(*) FROM tasks WHERE kind = 'do_by_hand'") == 0
+
+
+async def test_the_roles_plugin_follows_a_new_owner(world):
+    wc, ws = world
+    c = await synced(wc, ws)
+    try:
+        from plugins.roles.platform import reconcile
+
+        reconcile(ws)  # the sync wrote state (owner, admin_list): the roles plugin reads roles from it
+        g = gid(ws, "wrGroupA")
+        roles = {(r["person_id"], r["role"]) for r in ws.store.query("SELECT person_id, role FROM roles WHERE group_id = ?",
+                                                                      (g,))}
+        assert (pid(ws, "zhangsan"), "owner") in roles and (pid(ws, "lisi"), "admin") in roles
+        wc.state.groups["wrGroupA"].owner = "lisi"
+        res = await c.handle(post(wc, wc.event("wrGroupA", "update", "change_owner")))
+        Engine(ws).ingest(res.events)
+    finally:
+        await c.aclose()
+    owners = [r["person_id"] for r in ws.store.query("SELECT person_id FROM roles WHERE group_id = ? AND role = 'owner'",
+                                                     (g,))]
+    assert owners == [pid(ws, "lisi")]
