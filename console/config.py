@@ -103,6 +103,8 @@ from .member_text import MembersSettings  # noqa: E402  (the [members] section: 
 class PluginsSettings:
     disabled: list[str] = field(default_factory=list)
     """Plugins that are not loaded, by name (see `shequn plugins`)."""
+    dirs: list[str] = field(default_factory=list)
+    """Folders whose .py files are loaded as one-file plugins, each named after its file (relative to config.toml's folder); see docs/plugins.md."""
 
 
 @dataclass

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from .config import ConfigError, Settings, build, load_settings
 from .jsonenc import dumps
 from .model import Capability, Proposal
-from .pluginmanager import PluginProblem, ShequnPluginManager, call_hook, get_plugin_manager
+from .pluginmanager import PluginProblem, ShequnPluginManager, call_hook, plugin_manager_for, traced_registration
 from .registry import Job, KpiSpec, PanelSpec, Registry, RuleKind, ScreenSpec
 from .store import Store, open_store
 
@@ -50,7 +50,7 @@ class Workspace:
              db_path: str | Path | None = None) -> "Workspace":
         """Read config, load plugins, open and migrate the store, gather registrations."""
         settings = settings or load_settings(config)
-        pm = pm or get_plugin_manager(settings.plugins.disabled)
+        pm = pm or plugin_manager_for(settings)
         registry = gather_registry(pm)
         check_plugin_sections(settings, registry)
         store = open_store(db_path or settings.db_path, plugin_migrations=registry.migrations, read_only=read_only,
@@ -324,7 +324,7 @@ def gather_registry(pm: ShequnPluginManager) -> Registry:
         caller = getattr(pm.hook, hook)
         for impl in reversed(caller.get_hookimpls()):
             try:
-                impl.function(registrar(impl.plugin_name, kind))
+                traced_registration(pm, hook, impl, registrar(impl.plugin_name, kind))
             except Exception as e:
                 pm.report(PluginProblem(impl.plugin_name, hook, f"{type(e).__name__}: {e}"))
     return reg
@@ -339,7 +339,7 @@ def gather_ui(pm: ShequnPluginManager) -> tuple[dict[str, ScreenSpec], dict[str,
             def register(spec: Any, _plugin: str = impl.plugin_name, _t: dict = target) -> None:
                 _t[spec.id] = _with_plugin(spec, _plugin)
             try:
-                impl.function(register)
+                traced_registration(pm, hook, impl, register)
             except Exception as e:
                 pm.report(PluginProblem(impl.plugin_name, hook, f"{type(e).__name__}: {e}"))
     return screens, panels

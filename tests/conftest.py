@@ -7,6 +7,7 @@ Tests never read the developer's config.toml or data/: every workspace lives in
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -16,7 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from console.pluginmanager import LOAD_ENV, own_plugin_names  # noqa: E402
 from console.workspace import Workspace  # noqa: E402
+
+# Only shequn's own plugins, not every `shequn` entry point installed in this environment
+# (a developer's third-party plugin must not change what the suite sees); CLI runs inherit it.
+os.environ[LOAD_ENV] = ",".join(own_plugin_names())
 
 BASE_CONFIG = """
 [operator]

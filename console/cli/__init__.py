@@ -13,7 +13,7 @@ import click
 
 from .. import __version__
 from ..config import ConfigError, load_settings
-from ..pluginmanager import call_hook, get_plugin_manager
+from ..pluginmanager import call_hook, get_plugin_manager, plugin_manager_for
 from .context import CliState, fail, friendly_errors, state
 from .core_verbs import config_group, db_group, plugins_cmd, serve_cmd
 
@@ -74,12 +74,10 @@ def build_cli(argv: list[str] | None = None) -> click.Group:
     if _registered:
         return cli
     argv = list(sys.argv[1:] if argv is None else argv)
-    disabled: list[str] = []
     try:
-        disabled = load_settings(_early_config(argv)).plugins.disabled
-    except ConfigError:
-        pass  # reported properly when the verb opens the workspace
-    pm = get_plugin_manager(disabled)
+        pm = plugin_manager_for(load_settings(_early_config(argv)))  # one-file plugins' verbs too
+    except ConfigError:  # reported properly when the verb opens the workspace
+        pm = get_plugin_manager()
     call_hook(pm, "register_commands", cli=cli)
     _registered = True
     return cli

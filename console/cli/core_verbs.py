@@ -12,7 +12,7 @@ import click
 
 from ..config import CORE_SECTIONS, field_docs, find_config
 from ..config_checks import masked, secret_options
-from ..pluginmanager import get_plugin_manager, hook_implementations
+from ..pluginmanager import LOAD_ENV, hook_implementations, plugin_manager_for
 from .context import fail, friendly_errors, said, state, workspace
 from .output import emit, json_option
 
@@ -20,22 +20,31 @@ from .output import emit, json_option
 @click.command("plugins")
 @json_option
 def plugins_cmd(as_json: bool) -> None:
-    """List installed plugins with their version and the hooks each implements."""
+    """List installed plugins with their version and the hooks each implements.
+
+    One-file plugins from [plugins] dirs show their file under path; a plugin that could
+    not be loaded shows the file (or entry point) and the reason."""
     with friendly_errors():
         settings = state().settings()
-    pm = get_plugin_manager(settings.plugins.disabled)
+    pm = plugin_manager_for(settings)
     impls = hook_implementations(pm)
-    rows = [{"name": name, "version": pm.versions.get(name, ""), "status": "loaded", "hooks": hooks}
-            for name, hooks in sorted(impls.items())]
-    rows += [{"name": n, "version": "", "status": "disabled in config", "hooks": []} for n in pm.blocked_names]
-    rows += [{"name": n, "version": "", "status": f"failed to load: {err}", "hooks": []}
+    rows = [{"name": name, "version": pm.versions.get(name, ""), "status": "loaded", "path": pm.paths.get(name, ""),
+             "hooks": hooks} for name, hooks in sorted(impls.items())]
+    rows += [{"name": n, "version": "", "status": "disabled in config", "path": "", "hooks": []}
+             for n in pm.blocked_names]
+    rows += [{"name": n, "version": "", "status": f"not in {LOAD_ENV}", "path": pm.paths.get(n, ""), "hooks": []}
+             for n in pm.not_selected]
+    rows += [{"name": n, "version": "", "status": f"failed to load: {err}", "path": pm.paths.get(n, ""), "hooks": []}
              for n, err in pm.load_errors.items()]
     if as_json:
         emit(rows, as_json=True)
     else:
-        emit(rows, ["name", "version", "status", "hooks"], headers={"hooks": "hooks implemented"}, max_width=400)
+        emit(rows, ["name", "version", "status", "path", "hooks"], headers={"hooks": "hooks implemented"},
+             max_width=400)
     for n in pm.unknown_disabled:
         click.echo(f"warning: {settings.where()}: plugins.disabled names {n!r}, which is not installed", err=True)
+    for n in pm.unknown_selected:
+        click.echo(f"warning: {LOAD_ENV} names {n!r}, which is not installed", err=True)
 
 
 # --- db -------------------------------------------------------------------------------
@@ -131,7 +140,7 @@ def config_check() -> None:
 
     with friendly_errors():
         settings = state().settings()
-        pm = get_plugin_manager(settings.plugins.disabled)
+        pm = plugin_manager_for(settings)
         reg = gather_registry(pm)
         check_plugin_sections(settings, reg)
         for name, conn in settings.connections.items():
@@ -195,7 +204,7 @@ def _connector_class(settings, platform: str):
     """The connector class serving ``platform`` (its Option(secret=True) are masked), or None."""
     from ..workspace import gather_registry
 
-    return gather_registry(get_plugin_manager(settings.plugins.disabled)).connectors.get(platform)
+    return gather_registry(plugin_manager_for(settings)).connectors.get(platform)
 
 
 @config_group.command("set")
