@@ -16,6 +16,7 @@ Console-facing functions are plain and take ``ws``; the CLI is ``shequn content`
 from __future__ import annotations
 
 from console.hookspecs import hookimpl
+from console.registry import Job
 
 from .migrations import MIGRATIONS
 from .settings import SECTION, ContentSettings
@@ -36,7 +37,33 @@ def register_migrations(register):
 
 
 @hookimpl
+def workspace_opened(ws):
+    from .holidays import seed
+
+    seed(ws)
+
+
+def _queue_job(ws):
+    from .queue import sync
+
+    return sync(ws)
+
+
+JOBS = (
+    Job("content.queue", 300, _queue_job, "put the next day's scheduled posts in the outbox, paced; take back what "
+                                          "the plan no longer wants"),
+)
+
+
+@hookimpl
+def register_jobs(register):
+    for job in JOBS:
+        register(job)
+
+
+@hookimpl
 def register_commands(cli):
+    from . import cli_posts  # noqa: F401  (its verbs join the group)
     from .cli import content_group
 
     cli.add_command(content_group)

@@ -32,6 +32,21 @@ def content_ws(read_only: bool = False) -> Iterator[Any]:
             sys.exit(2)
 
 
+#: every column the verbs print -> its title, said in the operator's language (heads)
+HEADERS = {"id": "id", "title": "title", "purpose": "purpose", "tags": "tags", "group_type": "group type",
+           "product": "product", "season": "season", "text": "text", "name": "name", "when": "when", "item": "item",
+           "to": "to", "skip_holidays": "skips holidays", "next": "next post", "state": "state",
+           "group_name": "group", "schedule": "schedule", "from": "starts", "until": "ends", "reason": "reason",
+           "time": "time", "group": "group", "note": "note", "groups": "groups", "states": "states",
+           "spread": "spread over", "notes": "held back", "progress": "sent", "waiting": "waiting to send",
+           "failed": "failed", "stopped": "stopped", "task": "task", "skipped": "skipped", "run_id": "run",
+           "attempts": "attempts", "error": "error", "day": "day", "kind": "kind"}
+
+
+def heads(ws, columns) -> dict[str, str]:
+    return {c: ws.t(HEADERS.get(c, c)) for c in columns}
+
+
 def short(text: str, width: int = 40) -> str:
     text = " ".join(str(text or "").split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -71,8 +86,8 @@ def library_list(purpose, tag, group_type, product, season, search, archived, as
         emit([{**r, "purpose": ws.t(r["purpose"]), "group_type": ws.t(r["group_type"]) if r["group_type"] else "",
                "text": short(r["text"])} for r in rows],
              ["id", "title", "purpose", "tags", "group_type", "product", "season", "text"],
-             headers={c: ws.t(c) for c in ("id", "title", "purpose", "tags", "group_type", "product", "season",
-                                           "text")})
+             headers=heads(ws, ("id", "title", "purpose", "tags", "group_type", "product", "season",
+                                           "text")))
 
 
 @library_group.command("show")

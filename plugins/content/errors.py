@@ -65,4 +65,4 @@ def said(ws, e: ContentError) -> str:
 
 
 #: values that are words (a unit, a purpose), said in the operator's language
-WORDS = ("unit", "purpose", "kind", "period")
+WORDS = ("unit", "purpose", "kind", "period", "example", "field_name")

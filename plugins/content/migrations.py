@@ -24,8 +24,75 @@ CREATE INDEX content_items_purpose ON content_items(purpose, archived);
 """
 
 
+M002 = r"""
+CREATE TABLE content_schedules (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    cron TEXT NOT NULL DEFAULT '',       -- minute hour day-of-month month day-of-week, workspace time zone
+    once_at INTEGER,                     -- a one-off post instead of a cron
+    until_day TEXT NOT NULL DEFAULT '',  -- last day it fires (YYYY-MM-DD), '' = no end
+    item_id INTEGER REFERENCES content_items(id),
+    pick_tag TEXT NOT NULL DEFAULT '',   -- or rotate through the items carrying this tag, one per post day
+    targets TEXT NOT NULL,               -- JSON list: all, type:welfare, family:NAME, group:ID
+    skip_holidays TEXT NOT NULL DEFAULT '' CHECK (skip_holidays IN ('', 'public', 'all')),
+    enabled INTEGER NOT NULL DEFAULT 1,
+    created_by TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    CHECK ((cron != '') + (once_at IS NOT NULL) = 1),
+    CHECK ((item_id IS NOT NULL) + (pick_tag != '') = 1)
+);
+
+CREATE TABLE content_pauses (
+    id INTEGER PRIMARY KEY,
+    group_id INTEGER NOT NULL REFERENCES groups(id),
+    schedule_id INTEGER REFERENCES content_schedules(id),   -- NULL: every scheduled post
+    starts_at INTEGER NOT NULL,
+    ends_at INTEGER,                                        -- NULL: until lifted
+    reason TEXT NOT NULL DEFAULT '',
+    created_by TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX content_pauses_group ON content_pauses(group_id);
+
+CREATE TABLE content_holidays (
+    day TEXT NOT NULL,                   -- YYYY-MM-DD
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('public', 'shopping', 'custom')),
+    PRIMARY KEY (day, name)
+);
+
+CREATE TABLE content_runs (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,                -- schedule:ID / calendar:ID
+    fire_at INTEGER NOT NULL,
+    seq INTEGER NOT NULL,                -- the source's post number: a tag rotation picks item seq mod n
+    created_at INTEGER NOT NULL,
+    UNIQUE (source, fire_at)
+);
+
+CREATE TABLE content_posts (
+    run_id INTEGER NOT NULL REFERENCES content_runs(id),
+    group_id INTEGER NOT NULL REFERENCES groups(id),
+    item_id INTEGER REFERENCES content_items(id),
+    status TEXT NOT NULL CHECK (status IN ('queued', 'task', 'skipped')),
+    note TEXT NOT NULL DEFAULT '',       -- why skipped, or the task's reason
+    action_id INTEGER REFERENCES actions(id),
+    task_id INTEGER REFERENCES tasks(id),
+    not_before INTEGER NOT NULL,
+    key TEXT NOT NULL DEFAULT '',        -- the outbox idempotency key (text and time in it)
+    PRIMARY KEY (run_id, group_id)
+);
+CREATE INDEX content_posts_action ON content_posts(action_id);
+"""
+
+
 def m001_library(store) -> None:
     run_script(store, M001)
 
 
-MIGRATIONS = [("m001_library", m001_library)]
+def m002_schedules(store) -> None:
+    run_script(store, M002)
+
+
+MIGRATIONS = [("m001_library", m001_library), ("m002_schedules", m002_schedules)]

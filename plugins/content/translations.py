@@ -58,4 +58,89 @@ ZH_CN: dict[str, str] = {
     "front matter: no closing ---": "前置信息：缺少结尾的 ---",
     "{source}: no such file": "{source}：文件不存在", "{source}: expected a .csv or .md file": "{source}：应为 .csv 或 .md 文件",
     "format: {fmt!r}; expected csv or md": "format：{fmt!r}，应为 csv 或 md",
+    # --- scheduled posts ------------------------------------------------------------------------------
+    "group type": "群类型", "when": "时间规则", "item": "素材", "to": "发送到", "skips holidays": "节假日跳过",
+    "next post": "下次发送", "state": "状态", "schedule": "定时任务", "starts": "开始", "ends": "结束", "time": "时间",
+    "note": "说明", "groups": "群数", "states": "状态", "spread over": "分散时长", "held back": "未发送原因",
+    "sent": "已发送", "waiting to send": "待发送", "sending": "发送中", "failed": "失败", "stopped": "已停止",
+    "withdrawn": "已撤回", "task": "任务", "skipped": "跳过", "planned": "已计划", "run": "批次", "attempts": "尝试次数",
+    "error": "出错", "day": "日期", "kind": "类型", "name": "名称", "reason": "理由", "on": "启用中",
+    "switched off": "已停用", "once": "单次", "public holiday": "法定节假日", "shopping festival": "购物节",
+    "the operation's own day": "自定义节日",
+    "minute": "分钟", "hour": "小时", "day-of-month": "日", "month": "月", "day-of-week": "星期",
+    "e.g. 30 7 * * * (07:30 every day) or 0 20 * * sun (Sundays 20:00)":
+        "例如 30 7 * * *（每天 07:30）或 0 20 * * sun（每周日 20:00）",
+    "cron: field {pos} ({field_name}) has step {step!r}; a step is a whole number of 1 or more; {example}":
+        "cron：第 {pos} 段（{field_name}）的步长 {step!r} 无效，步长应为 1 或以上的整数；{example}",
+    "cron: field {pos} ({field_name}) has the range {rng}, which runs backwards; {example}":
+        "cron：第 {pos} 段（{field_name}）的范围 {rng} 是倒序的；{example}",
+    "cron: field {pos} ({field_name}) has {n}, outside {lo}-{hi}; {example}":
+        "cron：第 {pos} 段（{field_name}）为 {n}，超出 {lo}-{hi}；{example}",
+    "cron: field {pos} ({field_name}) has {token!r}, not a number{names}; {example}":
+        "cron：第 {pos} 段（{field_name}）为 {token!r}，不是数字{names}；{example}",
+    "cron: {text!r} has {n} fields; expected 5 (minute hour day-of-month month day-of-week), {example}":
+        "cron：{text!r} 有 {n} 段，应为 5 段（分 时 日 月 星期），{example}",
+    "cron: {cron!r} never fires by {until}": "cron：{cron!r} 在 {until} 之前不会触发",
+    "cron: {cron!r} never fires in the next five years": "cron：{cron!r} 在未来五年内都不会触发",
+    "weekly: {day!r} is not a day; expected sun, mon, tue, wed, thu, fri or sat":
+        "weekly：{day!r} 不是星期几，应为 sun、mon、tue、wed、thu、fri 或 sat",
+    "weekly: {text!r}; expected days and a time, e.g. \"sun 20:00\" or \"mon,thu 21:00\"":
+        "weekly：{text!r} 无效，应为星期和时间，例如 \"sun 20:00\" 或 \"mon,thu 21:00\"",
+    "{field}: {text!r} is not a time of day; expected HH:MM from 00:00 to 23:59":
+        "{field}：{text!r} 不是时间，应为 00:00 到 23:59 之间的 HH:MM",
+    "{field}: {text!r} is not a time; expected YYYY-MM-DD HH:MM in {tz}": "{field}：{text!r} 不是时间，应为 {tz} 时区的 YYYY-MM-DD HH:MM",
+    "{field}: {value!r} is not a date; expected YYYY-MM-DD": "{field}：{value!r} 不是日期，应为 YYYY-MM-DD",
+    "when: give one of --cron, --daily, --weekly or --once": "when：--cron、--daily、--weekly、--once 只能选一个",
+    "when: give a cron (or --daily/--weekly) or a one-off time": "when：请给出 cron（或 --daily/--weekly）或单次时间",
+    "when: give a cron (or --daily/--weekly) or a one-off time, not both":
+        "when：cron（或 --daily/--weekly）和单次时间只能选一个",
+    "item: give a library item or a tag to rotate through": "item：请指定一条素材，或一个用于轮换的标签",
+    "item: give a library item or a tag to rotate through, not both": "item：素材和轮换标签只能选一个",
+    "item: library item {id} is archived": "item：素材 {id} 已归档",
+    "item: library item {id} is for {type} groups; {n} target groups are not ({names})":
+        "item：素材 {id} 只用于 {type} 类型的群，有 {n} 个目标群不是（{names}）",
+    "name: a schedule named {name!r} exists; edit it or choose another name": "name：已有名为 {name!r} 的定时任务，请修改它或换个名称",
+    "name: {n} characters; expected 1 to 60": "name：{n} 个字符，应为 1 到 60 个",
+    "name: {n} characters; expected 1 to 40": "name：{n} 个字符，应为 1 到 40 个",
+    "once: {when} is in the past; the schedule would never fire": "once：{when} 已经过去，这个定时任务不会发送",
+    "until: {day} is in the past; the schedule would never fire": "until：{day} 已经过去，这个定时任务不会发送",
+    "until: {when} is not after the pause starts and after now; the pause would hold nothing":
+        "until：{when} 不晚于暂停开始时间或当前时间，这个暂停不起作用",
+    "pause: no pause {id} in force": "pause：没有正在生效的暂停 {id}",
+    "pick: no library item carries the tag {tag!r}": "pick：没有带标签 {tag!r} 的素材",
+    "reason: {n} characters; the limit is {limit}": "reason：{n} 个字符，上限为 {limit}",
+    "schedule: no schedule {ref!r}": "schedule：没有定时任务 {ref!r}",
+    "skip_holidays: {value!r} is not one of public, all, or empty": "skip_holidays：{value!r} 应为 public、all 或留空",
+    "to: no group is in family {value!r}": "to：群矩阵 {value!r} 里没有群",
+    "to: no group {ref!r}; expected all, type:TYPE, family:NAME or a group":
+        "to：没有群 {ref!r}；应为 all、type:类型、family:群矩阵 或某个群",
+    "to: no targets; expected all, type:TYPE, family:NAME or groups": "to：没有发送目标；应为 all、type:类型、family:群矩阵 或群",
+    "to: unknown group type {value!r}; expected one of {choices}": "to：未知群类型 {value!r}，应为以下之一：{choices}",
+    "to: {ref!r} names {n} groups; give a group id (group:ID)": "to：{ref!r} 对应 {n} 个群，请用群编号（group:编号）",
+    "to: {targets} matches no active group": "to：{targets} 没有匹配到正在运营的群",
+    "run: no run {id}": "run：没有批次 {id}", "stopped by {name}": "由 {name} 停止",
+    "day: no holiday {name} on {day}": "day：{day} 没有节日 {name}",
+    "kind: {value!r} is not one of {choices}": "kind：{value!r} 不是以下之一：{choices}",
+    "the file has no rows": "文件里没有数据行",
+    "holiday: {value}": "节假日：{value}", "the group is paused": "该群已暂停",
+    "the platform's cap of {value} a day": "已达平台每天 {value} 条的上限", "too long: {value}": "超长：{value}",
+    "no library item fits (tag or item {value})": "没有合适的素材（标签或素材 {value}）",
+    "{value} cannot post: a task asks a person": "{value} 无法由程序发送，已生成人工任务",
+    "missed: its time passed while the engine was stopped": "已错过：引擎停止期间发送时间已过",
+    "withdrawn: the plan changed before it was sent": "已撤回：发送前计划有变",
+    "Scheduled post: {name}": "定时发送：{name}",
+    "Post by hand on {platform}: {name} at {time}": "请在 {platform} 手动发送：{name}（{time}）",
+    "Post this by hand in: {groups} ({n})\n\n{post}": "请在这些群里手动发送：{groups}（{n} 个）\n\n{post}",
+    "WeCom customer groups take no post from an app: send it as a customer-group mass send (客户群群发) from the "
+    "WeCom admin console; each group owner confirms it in the WeCom app, and a customer group receives at most {cap} "
+    "mass send a day.": "企业微信客户群不能由应用直接发消息：请在企业微信管理后台创建客户群群发，由各群群主在企业微信里确认发送；"
+                        "每个客户群每天最多接收 {cap} 条群发。",
+    "Saved schedule {id}: {name}": "已保存定时任务 {id}：{name}", "Enabled schedule {ref}": "已启用定时任务 {ref}",
+    "Disabled schedule {ref}": "已停用定时任务 {ref}", "Paused: pause {id}": "已暂停：暂停编号 {id}",
+    "Lifted pause {id}": "已解除暂停 {id}",
+    "Queued {queued}, withdrawn {withdrawn}, tasks {tasks}, skipped {skipped}, missed {missed}":
+        "排队 {queued}，撤回 {withdrawn}，任务 {tasks}，跳过 {skipped}，错过 {missed}",
+    "Resumed {n} posts of run {id}": "批次 {id} 已恢复 {n} 条", "Stopped {n} posts of run {id}": "批次 {id} 已停止 {n} 条",
+    "Saved holiday {name} on {day}": "已保存节日：{day} {name}", "Removed holiday {name} on {day}": "已删除节日：{day} {name}",
+    "Imported {n} holidays": "已导入 {n} 个节日",
 }

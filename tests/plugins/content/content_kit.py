@@ -21,3 +21,31 @@ def add_group(ws, gid: str, gtype: str = "traffic", family: str | None = None, n
 
 def cli(config_path, *args: str):
     return CliRunner().invoke(build_cli(), ["--config", str(config_path), *args])
+
+
+def local(ws, text: str) -> int:
+    """Unix time of 'YYYY-MM-DD HH:MM' in the workspace's zone."""
+    from datetime import datetime
+
+    return int(datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=ws.tz).timestamp())
+
+
+def item(ws, text="早安 {group}，今天是{date}", **kw) -> int:
+    from plugins.content import library
+
+    with ws.clock_at(T0):
+        return library.save(ws, {"title": kw.pop("title", text[:10]), "text": text,
+                                 "purpose": kw.pop("purpose", "activation"), **kw})
+
+
+def schedule(ws, name="早安", at=None, **kw) -> int:
+    from plugins.content import schedules
+
+    sched = {"name": name, "cron": "30 7 * * *", "targets": ["all"], **kw}
+    with ws.clock_at(at or T0):
+        return schedules.save(ws, sched)
+
+
+def owner(ws, group_id: int, name: str) -> None:
+    pid = ws.store.execute("INSERT INTO people(display_name) VALUES (?)", (name,)).lastrowid
+    ws.store.execute("INSERT INTO roles(person_id, group_id, role) VALUES (?, ?, 'owner')", (pid, group_id))

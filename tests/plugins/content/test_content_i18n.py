@@ -11,6 +11,8 @@ from console.i18n import ZH_CN
 from plugins.content.translations import ZH_CN as PLUGIN_ZH
 
 ROOT = Path(__file__).resolve().parents[3] / "plugins" / "content"
+#: module-level tables of words the plugin translates when it shows them (dict values, tuple items)
+WORD_TABLES = ("HEADERS", "NOTES", "STATE_WORDS", "KIND_WORDS", "WORDS_SHOWN")
 
 
 def _texts(node: ast.AST) -> list[str]:
@@ -35,6 +37,9 @@ def shown(path: Path) -> set[str]:
                 out |= {v.elts[2].value for v in node.args[0].values if isinstance(v, ast.Tuple)}
         elif isinstance(node, ast.Assign) and any(getattr(t, "id", "") in ("TITLE_EN", "HELP") for t in node.targets):
             out.update(_texts(node.value))
+        elif isinstance(node, ast.Assign) and any(getattr(t, "id", "") in WORD_TABLES for t in node.targets):
+            out |= {n.value for n in ast.walk(node.value) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                    and not (isinstance(node.value, ast.Dict) and n in node.value.keys)}
         elif isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "PALETTE" for t in node.targets):
             out |= {el.elts[0].value for el in node.value.elts}
     return {s for s in out if s.strip()}
@@ -56,5 +61,7 @@ def test_translations_keep_their_placeholders():
     assert not bad, bad
 
 
-def test_the_scan_sees_refusals():
+def test_the_scan_sees_refusals_and_tables():
     assert "{field}: unknown placeholder {{{name}}}; allowed: {allowed}" in shown(ROOT / "texts.py")
+    assert "the group is paused" in shown(ROOT / "preview.py") and "holiday" not in shown(ROOT / "preview.py")
+    assert "skips holidays" in shown(ROOT / "cli.py") and "skip_holidays" not in shown(ROOT / "cli.py")
