@@ -65,8 +65,9 @@ class ConsoleCommands:
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         t = self.t
         for spec in self.specs:
-            yield SystemCommand(t("Go to") + ": " + t(spec.title), t("Open this screen"),
+            yield SystemCommand(t("Go to") + t(": ") + t(spec.title), t("Open this screen"),
                                 partial(self.switch_mode, spec.id))
+        # each language names itself, so whoever cannot read the other finds the way back
         yield SystemCommand("Language: English", "Show every string in English", partial(self.set_language, "en"))
         yield SystemCommand("语言：中文", "界面使用简体中文", partial(self.set_language, "zh-CN"))
         # Every screen's own commands (core and plugins'), usable from anywhere: the
@@ -77,7 +78,7 @@ class ConsoleCommands:
             except Exception:
                 continue
             for title, action in getattr(cls, "PALETTE", ()):
-                yield SystemCommand(t(spec.title) + ": " + t(title), t(title),
+                yield SystemCommand(t(spec.title) + t(": ") + t(title), t(title),
                                     partial(self._palette_action, spec.id, action))
         # Textual's own, in the console's words
         yield SystemCommand(t("Undo"), t("Undo your last decision (z)"), self.action_undo)

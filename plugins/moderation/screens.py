@@ -158,7 +158,8 @@ class ModerationScreen(RuleActions, ShequnScreen):
         for name in ("blacklist", "newcomers"):
             self.query_one(f"#{name}", VirtualTable).set_source(d[name], keep_cursor=True)
         self.query_one("#raids", VirtualTable).set_source(ListSource(d["raids"]), keep_cursor=True)
-        self.sub_title = ((self.t("cases waiting") if self.only_open else self.t("all cases")) + f": {d['total']:,}"
+        self.sub_title = ((self.t("cases waiting") if self.only_open else self.t("all cases")) + self.t(": ")
+                          + f"{d['total']:,}"
                           + (" · " + self.t("opened today") if self.only_today else ""))
         self.show_why()
 
