@@ -3,7 +3,7 @@ the tests of its area: a mutant is *killed* when a test fails, *survived* when a
 
     .venv/bin/python benchmarks/mutants.py [--before] [--rev HEAD] [--only ID ...] [--list]
 
-The tree is ``git archive REV`` unpacked under /tmp/<user>-mutants/tree (never the
+The tree is ``git archive REV`` unpacked under /tmp/<user>-mutants/ (never the
 working tree: other people edit it while this runs). ``--before`` deletes the tests
 written for issue 16 item 9 (``NEW_TESTS``) from that copy first, so the two runs give
 the kill rate before and after them. Each mutant replaces one exact string (which must
@@ -110,7 +110,7 @@ MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
     ("mod-ladder-counts-overturned", "plugins/moderation/penalize.py", "\" WHERE status NOT IN ('undone', 'overturned')\"",
      "\" WHERE status != 'undone'\"", MOD),
     ("mod-door-counts-overturned", "plugins/moderation/door.py",
-     "\" AND status NOT IN ('undone', 'overturned') AND opened_at >= ?", "\" AND status != 'undone' AND opened_at >= ?",
+     "\" AND status NOT IN ('undone', 'overturned') AND coalesce(step", "\" AND status != 'undone' AND coalesce(step",
      MOD),
     ("mod-undo-skips-running", "plugins/moderation/cases.py", 'if st not in ("done", "running", "unsupported"):',
      'if st not in ("done", "unsupported"):', MOD),
@@ -149,7 +149,7 @@ MUTANTS: list[tuple[str, str, str, str, list[str]]] = [
      "(self.group_id, limit, 0))", PAGES),
     ("page-sqlsource-swapped", "console/tui/activity_sources.py", "self.params + (limit, offset))",
      "self.params + (offset, limit))", PAGES),
-    ("page-listsource-slice-end", "console/tui/vtable.py", "return self.data[offset:offset + limit]",
+    ("page-listsource-slice-end", "console/tui/rows.py", "return self.data[offset:offset + limit]",
      "return self.data[offset:limit]", PAGES),
     ("page-stacked-overlong", "console/queues.py", "out += s.rows(offset, limit - len(out))", "out += s.rows(offset, limit)",
      PAGES),
@@ -213,9 +213,11 @@ def main() -> None:
         for mid, f, *_ in chosen:
             print(f"{mid:40} {f}")
         return
-    tree = Path(f"/tmp/{getpass.getuser()}-mutants/tree")
+    tree = Path(f"/tmp/{getpass.getuser()}-mutants/tree-{'before' if args.before else 'after'}")
     unpack(args.rev, tree, args.before)
-    print(f"tree: {args.rev} unpacked in {tree}" + (" without the new tests" if args.before else ""), flush=True)
+    sha = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.rev], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    print(f"tree: {args.rev} ({sha}) unpacked in {tree}" + (" without the new tests" if args.before else ""), flush=True)
     if not args.no_baseline:  # a test that fails without a mutant would "kill" every mutant of its area
         for tests in {tuple(m[4]) for m in chosen}:
             rc, why = run_tests(tree, list(tests), args.timeout)
