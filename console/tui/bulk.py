@@ -102,15 +102,16 @@ class BulkScreen(ModalScreen[BulkResult]):
     def _finished(self, result: BulkResult) -> None:
         t = self.app.t
         self.result = result
-        lines = [t(self.done_words, n=f"{len(result.done):,}")]
+        # a row that left a note (a task, an invitation on its way) is counted under the notes, not as done
+        lines = [t(self.done_words, n=f"{len(result.done) - len(result.notes):,}")]
         if result.stopped:
             lines.append(t("Stopped: {n} not tried", n=f"{len(self.items) - len(result.done) - len(result.failed):,}"))
         if result.failed:
             lines += ["", "[b]" + t(self.failed_words, n=f"{len(result.failed):,}") + "[/]"]
-            lines += [f"  [red]✗[/] {esc(label)}: {esc(why)}" for label, why in result.failed]
+            lines += [f"  [red]✗[/] {esc(label)}{t(': ')}{esc(why)}" for label, why in result.failed]
         if result.notes:
             lines += ["", "[b]" + t(self.notes_words, n=f"{len(result.notes):,}") + "[/]"]
-            lines += [f"  • {esc(label)}: {esc(note)}" for label, note in result.notes]
+            lines += [f"  • {esc(label)}{t(': ')}{esc(note)}" for label, note in result.notes]
         self.query_one("#bulk-body", Static).update("\n".join(lines))
         self.query_one("#bulk-keys", Label).update(t("Enter or Esc closes"))
 

@@ -157,3 +157,20 @@ async def test_review_todays_cases_and_undo_one(tui_ws):
                                            " AND id != ?", [*shown, today[2]])} == {"reviewed"}
     assert ws.store.scalar("SELECT count(*) FROM cases WHERE status IN ('open', 'appealed')") == older
     assert counted == 14  # o t, j j j (to the third mute, after this morning's blacklisting), enter escape U y enter * v y enter
+
+
+def test_a_bulk_act_goes_on_past_a_failure_and_stops_when_asked():
+    import threading
+
+    from console.tui.bulk import run_items
+
+    def fn(arg):
+        if arg == 2:
+            raise ValueError("join request 2 was already approved by operator:li")
+        return "a task says what to do by hand" if arg == 3 else ""
+
+    stop, seen = threading.Event(), []
+    out = run_items([(f"r{i}", i) for i in range(1, 6)], fn, progress=lambda i: (seen.append(i), i == 3 and stop.set()),
+                    stop=stop)
+    assert out.done == [1, 3] and out.failed == [("r2", "join request 2 was already approved by operator:li")]
+    assert out.notes == [("r3", "a task says what to do by hand")] and out.stopped and seen == [1, 2, 3]
