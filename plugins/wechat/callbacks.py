@@ -5,8 +5,9 @@ with the connection's token and EncodingAESKey, is what the WeCom admin console 
 (docs/connectors/wechat.md).
 
 - GET: verify ``msg_signature`` over ``echostr``, decrypt it, answer the plaintext alone.
-- POST: verify the signature over ``<Encrypt>`` in constant time (missing: 401, wrong:
-  403; both counted as refused requests by the server, not stored), then decrypt (a
+- POST: verify the signature over ``<Encrypt>`` in constant time (missing: 401, wrong,
+  or a body whose ``<Encrypt>`` cannot be read: 403; counted as refused requests by the
+  server, not stored: anyone can call the URL), then decrypt (a
   ciphertext that does not decrypt, a bad padding, another corp's receive id: 400 and a
   dead letter naming the connection), parse the XML (400 and a dead letter), and answer
   200 with an empty body once the events are stored.
@@ -67,9 +68,7 @@ class WeComCallbacks:
 
     async def handle_get(self, req: WebhookRequest) -> WebhookResult:
         echo = req.query.get("echostr", "").replace(" ", "+")  # a '+' that arrived unescaped reads as a space
-        if not echo:
-            return WebhookResult(400, b"missing echostr", error=f"{self.name}: a WeCom URL check without echostr")
-        refused = self._signed(req, echo)
+        refused = self._signed(req, echo)  # first: what nobody signed is counted, never stored
         if refused:
             return refused
         try:
@@ -84,7 +83,10 @@ class WeComCallbacks:
         except XmlError as e:
             if not req.query.get("msg_signature"):
                 return self._signed(req, "")  # unsigned garbage: refused, not stored
-            return WebhookResult(400, b"bad body", error=f"{self.name}: WeCom callback body: {e}")
+            # the signature covers <Encrypt>, which cannot be read: nobody can be shown to have sent it,
+            # so it is refused and counted (with a sample), never stored
+            return WebhookResult(403, b"bad body", error=f"{self.name}: WeCom callback body: {e}; it cannot be "
+                                 "verified, so it was refused")
         refused = self._signed(req, encrypted)
         if refused:
             return refused

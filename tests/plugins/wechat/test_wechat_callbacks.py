@@ -29,6 +29,8 @@ async def test_the_url_check_answers_the_plaintext_alone(pair):
     assert (res.status, res.body, res.error) == (200, b"1616140317555161061", None)
     bad = await c.handle(WebhookRequest("GET", "", {**q, "msg_signature": "0" * 40}, {}, b""))
     assert bad.status == 403 and bad.error.startswith("wx1: forged")
+    bare = await c.handle(WebhookRequest("GET", "", {}, {}, b""))  # a stranger's GET: refused, never stored
+    assert bare.status == 401 and bare.error.startswith("wx1: unsigned")
 
 
 @pytest.mark.parametrize("shape", ["item", "comma", "repeated"])
@@ -129,7 +131,8 @@ BAD = {
     "another key": (lambda wc, xml: post(wc, xml, aes_key="A" * 43), 400, "wx1: WeCom callback: .*bad padding"),
     "another corp": (lambda wc, xml: post(wc, xml, receive_id="wwOTHERCORP"), 400,
                      "wx1: .*receive id 'wwOTHERCORP', not this connection's corp id"),
-    "body not XML": (lambda wc, xml: _body(post(wc, xml), b"<xml><Encrypt>"), 400, "wx1: WeCom callback body: .*not XML"),
+    "body not XML": (lambda wc, xml: _body(post(wc, xml), b"<xml><Encrypt>"), 403,
+                     "wx1: WeCom callback body: .*not XML.*cannot be verified"),
     "event not XML": (lambda wc, xml: post(wc, "<xml><ChatId>oops</xml>"), 400, "wx1: WeCom callback event: .*not XML"),
     "a DOCTYPE": (lambda wc, xml: post(wc, '<!DOCTYPE x [<!ENTITY a "b">]><xml/>'), 400, "wx1: .*DOCTYPE"),
 }
