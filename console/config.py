@@ -12,9 +12,7 @@ Plugins keep their own sections (``[moderation]``, ``[kpi]`` ...) and read them 
 
 from __future__ import annotations
 
-import ast
 import getpass
-import inspect
 import os
 import tomllib
 import types
@@ -40,6 +38,20 @@ class ConfigError(Exception):
         if expected:
             msg += f" (expected {expected})"
         super().__init__(msg)
+
+    def with_file(self, file: str | Path | None) -> "ConfigError":
+        """This error naming ``file`` when it was raised without one (a plugin's settings
+        check raises ConfigError(None, ...): it does not know which file it reads)."""
+        if not file or self.file != "config":
+            return self
+        self.file = str(file)
+        if self.template:
+            self.values = {**self.values, "file": self.file}
+            self.args = (self.template.format(**self.values),)
+        else:
+            self.args = (f"{self.file}: {self.key}: {self.problem}"
+                         + (f" (expected {self.expected})" if self.expected else ""),)
+        return self
 
 
 # --- the settings ------------------------------------------------------------------
@@ -136,6 +148,7 @@ class Settings:
     plugins: PluginsSettings = field(default_factory=PluginsSettings)
     connections: dict[str, ConnectionSettings] = field(default_factory=dict)
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    written: dict[str, dict[str, Any]] = field(default_factory=dict)  # the core tables as the file has them
 
     @property
     def root(self) -> Path:
@@ -208,6 +221,7 @@ def parse_settings(data: dict[str, Any], path: Path | None) -> Settings:
         if not isinstance(raw, dict):
             raise ConfigError(path, name, f"is {type(raw).__name__}", "a table [" + name + "]")
         setattr(s, name, build(cls, raw, path, name))
+        s.written[name] = raw
     if not s.operator.name:
         s.operator.name = _os_user()
     _check_timezone(s.operator.timezone, path)
@@ -267,7 +281,10 @@ def build(cls: type[T], data: dict[str, Any], file: str | Path | None, prefix: s
             kwargs[name] = check_value(data[name], hints[name], file, f"{prefix}.{name}")
         elif f.default is MISSING and f.default_factory is MISSING:  # type: ignore[misc]
             raise ConfigError(file, f"{prefix}.{name}", "is missing", describe_type(hints[name]))
-    return cls(**kwargs)
+    try:
+        return cls(**kwargs)
+    except ConfigError as e:  # a plugin's own checks (__post_init__) do not know the file
+        raise e.with_file(file) from None
 
 
 def load_section(cls: type[T], settings: Settings, name: str) -> T:
@@ -349,39 +366,24 @@ def check_value(value: Any, tp: Any, file: str | Path | None, key: str) -> Any:
 # --- secrets -------------------------------------------------------------------------
 
 
-def resolve_secret(value: Any, where: str) -> str | None:
+def resolve_secret(value: Any, where: str, file: str | Path | None = None) -> str | None:
     """Turn ``"env:NAME"`` into the environment variable's value; plain strings pass.
 
-    Raises ConfigError when the variable is not set, naming the key."""
+    Raises ConfigError when the variable is not set, naming the file and the key."""
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise ConfigError(None, where, f"is {value!r}", 'a string or "env:NAME"')
+        raise ConfigError(file, where, f"is {value!r}", 'a string or "env:NAME"')
     if value.startswith("env:"):
         var = value[4:]
         got = os.environ.get(var)
         if got is None:
-            raise ConfigError(None, where, f"refers to ${var}, which is not set", f"the environment variable {var}")
+            raise ConfigError(file, where, f"refers to ${var}, which is not set", f"the environment variable {var}")
         return got
     return value
 
 
-# --- docs of fields (for `config get`) -----------------------------------------------
-
-
-def field_docs(cls: type) -> dict[str, str]:
-    """The docstring under each field of a settings dataclass, read from its source."""
-    try:
-        tree = ast.parse(inspect.getsource(cls))
-    except (OSError, TypeError):
-        return {}
-    body = tree.body[0].body  # type: ignore[attr-defined]
-    out: dict[str, str] = {}
-    for a, b in zip(body, body[1:]):
-        if isinstance(a, ast.AnnAssign) and isinstance(a.target, ast.Name):
-            if isinstance(b, ast.Expr) and isinstance(getattr(b, "value", None), ast.Constant):
-                out[a.target.id] = str(b.value.value)
-    return out
+from .config_docs import field_docs  # noqa: E402,F401  (the docstring under each field; `config get`)
 
 
 def default_config_data() -> dict[str, Any]:

@@ -124,3 +124,56 @@ def port_in_use(file: Any, host: str, port: int) -> ConfigError | None:
                             "program, or another shequn serve, listens there. Stop it, or choose a free port: "
                             "shequn config set serve.port N", host=host, port=port, reason=e.strerror or str(e))
     return None
+
+
+# --- every connection, enabled or not ------------------------------------------------------
+
+STAND_IN = "(not set yet)"
+
+
+def check_connections(settings: Any, connectors: dict[str, type]) -> list[str]:
+    """Check every connection's options against its connector, disabled ones too (a typo
+    or a bad number in a disabled connection would otherwise surface only the day it is
+    enabled).
+
+    An enabled connection's error is raised, and so is a disabled one's, except what a
+    prepared, switched-off connection may lack: an ``env:`` secret whose variable is not
+    set, a required text left empty or out, a platform no loaded plugin serves. Those are
+    returned as warnings, each naming the file and the key."""
+    import os
+
+    file = settings.where()
+    warnings: list[str] = []
+    for name, conn in settings.connections.items():
+        where = f"connections.{name}"
+        cls = connectors.get(conn.platform)
+        if cls is None:
+            if not conn.enabled:
+                warnings.append(f"{file}: {where}.platform: no connector for platform {conn.platform!r} is "
+                                "installed, so its options are not checked (the connection is disabled)")
+            continue  # an enabled one is refused by workspace.check_plugin_sections
+        options = dict(conn.options)
+        stand_ins: set[str] = set()
+        if not conn.enabled:
+            for o in cls.all_options():
+                value = options.get(o.name, o.default)
+                if o.secret and isinstance(value, str) and value.startswith("env:") and value[4:] not in os.environ:
+                    warnings.append(f"{file}: {where}.{o.name}: refers to ${value[4:]}, which is not set "
+                                    "(the connection is disabled; set it before enabling)")
+                elif o.required and o.type is str and value in (None, ""):
+                    warnings.append(f"{file}: {where}.{o.name}: is empty (the connection is disabled; "
+                                    "fill it in before enabling)")
+                else:
+                    continue
+                options[o.name] = STAND_IN  # so the other options are still checked
+                stand_ins.add(f"{where}.{o.name}")
+        try:
+            cls.check_options(options, where, file)
+        except ConfigError as e:
+            if e.key in stand_ins:  # a connector's own check of a stand-in: already warned
+                continue
+            if not conn.enabled and e.problem.startswith("is missing"):
+                warnings.append(f"{e.with_file(file)} (the connection is disabled; fill it in before enabling)")
+                continue
+            raise e.with_file(file) from None
+    return warnings

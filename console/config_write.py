@@ -17,7 +17,7 @@ from typing import Any
 
 import tomli_w
 
-from .config import ConfigError, parse_settings
+from .config import ConfigError, build, parse_settings
 
 
 def parse_cli_value(text: str) -> Any:
@@ -35,10 +35,13 @@ def _dump_value(key: str, value: Any) -> str:
 _HEADER = re.compile(r"^\s*\[([^\[\]]+)\]\s*(#.*)?$")
 
 
-def set_key(path: Path, dotted: str, value: Any) -> str:
+def set_key(path: Path, dotted: str, value: Any, sections: dict[str, type] | None = None) -> str:
     """Set ``dotted`` (e.g. ``console.language``) to ``value`` in the file at ``path``.
 
-    Returns the new text. Raises ConfigError (and writes nothing) if the result is invalid.
+    ``sections`` are the plugins' registered settings dataclasses (section -> class): their
+    tables are validated too, so ``checkin.streak_cap = "five"`` is refused naming the key
+    and the type rather than written into a number field. Returns the new text. Raises
+    ConfigError (and writes nothing) if the result is invalid.
     """
     if "." not in dotted:
         raise ConfigError(path, dotted, "names no table", 'a dotted key such as "console.language"')
@@ -76,6 +79,10 @@ def set_key(path: Path, dotted: str, value: Any) -> str:
     except tomllib.TOMLDecodeError as e:  # a multi-line value we could not splice
         raise ConfigError(path, dotted, f"could not be written in place ({e})", "a simple key = value line") from None
     parse_settings(data, path)  # raises ConfigError with the key
+    for section, cls in (sections or {}).items():
+        table = data.get(section, {})
+        if isinstance(table, dict):  # not a table: parse_settings refused it already
+            build(cls, table, path, section)
     _atomic_write(path, new_text)
     return new_text
 

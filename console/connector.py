@@ -185,7 +185,7 @@ class Connector(ABC):
                 out[o.name] = None
                 continue
             if o.secret:
-                value = resolve_secret(value, f"{where}.{o.name}")
+                value = resolve_secret(value, f"{where}.{o.name}", file)
                 if value is None and o.required:
                     raise ConfigError(file, f"{where}.{o.name}", "is empty", o.help)
             elif o.type is float and isinstance(value, int) and not isinstance(value, bool):

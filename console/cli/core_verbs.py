@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..config import CORE_SECTIONS, field_docs, find_config
+from ..config import CORE_SECTIONS, find_config
 from ..config_checks import masked, secret_options
 from ..pluginmanager import LOAD_ENV, hook_implementations, plugin_manager_for
 from .context import fail, friendly_errors, said, state, workspace
@@ -135,7 +135,9 @@ def config_group() -> None:
 
 @config_group.command("check")
 def config_check() -> None:
-    """Validate config.toml, plugin sections and connection options; exit 2 on errors."""
+    """Validate config.toml, plugin sections and every connection's options (disabled ones
+    too: an unset env: secret of a disabled connection is a warning); exit 2 on errors."""
+    from ..config_checks import check_connections
     from ..workspace import check_plugin_sections, gather_registry
 
     with friendly_errors():
@@ -143,61 +145,75 @@ def config_check() -> None:
         pm = plugin_manager_for(settings)
         reg = gather_registry(pm)
         check_plugin_sections(settings, reg)
-        for name, conn in settings.connections.items():
-            cls = reg.connectors.get(conn.platform)
-            if cls is not None and conn.enabled:
-                cls.check_options(conn.options, f"connections.{name}", settings.where())
+        warnings = check_connections(settings, reg.connectors)
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
     unknown = [s for s in settings.sections if s not in reg.settings]
     for s in unknown:
         click.echo(f"warning: {settings.where()}: section [{s}] is not read by any loaded plugin", err=True)
     for n in pm.unknown_disabled:
         click.echo(f"warning: {settings.where()}: plugins.disabled names {n!r}, which is not installed", err=True)
+    for n, err in pm.load_errors.items():
+        click.echo(f"warning: plugin {n!r} could not be loaded: {err}", err=True)
     enabled = [n for n, c in settings.connections.items() if c.enabled]
     click.echo(f"{settings.where()}: ok ({len(settings.connections)} connections, enabled: {', '.join(enabled) or 'none'})")
 
 
 @config_group.command("get")
 @click.argument("key", required=False)
-def config_get(key: str | None) -> None:
-    """Show a setting's value and what it means (all core settings without KEY).
+@json_option
+def config_get(key: str | None, as_json: bool) -> None:
+    """Show a setting's value, its default and what it means: core settings and every
+    plugin's registered section alike (all of them without KEY; a whole section by its name).
 
-    Secrets (a connector's secret options, keys named token, secret, password, AES or API
-    key) show as set and their length; a value "env:NAME" shows as written."""
+    A plugin setting not yet written in the file shows its default. Secrets (a
+    connector's secret options, keys named token, secret, password, AES or API key) show
+    as set; a value "env:NAME" shows as written."""
+    from ..config import ConfigError, build
+    from ..config_docs import section_rows
+    from ..workspace import gather_registry
+
     with friendly_errors():
         settings = state().settings()
-    rows = []
-    for section, cls in CORE_SECTIONS.items():
-        obj = getattr(settings, section)
-        docs = field_docs(cls)
-        for f in fields(cls):
-            dotted = f"{section}.{f.name}"
-            if key and key != dotted and key != section:
+        reg = gather_registry(plugin_manager_for(settings))
+        rows = []
+        for section, cls in CORE_SECTIONS.items():
+            rows += section_rows(section, cls, getattr(settings, section), key, settings.written.get(section, {}))
+        for section, cls in sorted(reg.settings.items()):
+            if key and key.split(".")[0] != section:
                 continue
-            rows.append({"key": dotted, "value": json.dumps(masked(getattr(obj, f.name), key=f.name),
-                                                            ensure_ascii=False),
-                         "meaning": docs.get(f.name, "")})
+            written = settings.section(section)
+            rows += section_rows(section, cls, build(cls, written, settings.where(), section), key, written)
+            if key and not rows and "." in key:
+                raise ConfigError(settings.where(), key, "is not a known setting",
+                                  "one of " + ", ".join(f"{section}.{f.name}" for f in fields(cls)))
     if key and not rows:
-        parts = key.split(".")
-        cur = None
-        if parts[0] == "connections" and len(parts) >= 2 and parts[1] in settings.connections:
-            c = settings.connections[parts[1]]
-            cls = _connector_class(settings, c.platform)
-            secret = secret_options(cls)
-            if len(parts) == 2:
-                cur = masked(asdict(c), secret)
-            else:
-                cur = getattr(c, parts[2], None) if hasattr(c, parts[2]) else c.options.get(parts[2])
-                cur = masked(cur, secret, parts[2])
-        elif parts[0] in settings.sections:
-            cur = settings.sections[parts[0]]
-            for p in parts[1:]:
-                cur = cur.get(p) if isinstance(cur, dict) else None
-            cur = masked(cur, key=parts[-1])  # a plugin's secret, by its name (token, secret, password ...)
-        if cur is None:
-            fail(f"{settings.where()}: {key}: no such setting")
-        click.echo(json.dumps(cur, ensure_ascii=False, indent=2, default=str))
+        _show_raw(settings, key)
         return
-    emit(rows, ["key", "value", "meaning"], headers={}, )
+    emit(rows, ["key", "value", "default", "meaning"], as_json=as_json)
+
+
+def _show_raw(settings, key: str) -> None:
+    """A connection's table or key, or a section no loaded plugin registered, as JSON."""
+    parts = key.split(".")
+    cur = None
+    if parts[0] == "connections" and len(parts) >= 2 and parts[1] in settings.connections:
+        c = settings.connections[parts[1]]
+        cls = _connector_class(settings, c.platform)
+        secret = secret_options(cls)
+        if len(parts) == 2:
+            cur = masked(asdict(c), secret)
+        else:
+            cur = getattr(c, parts[2], None) if hasattr(c, parts[2]) else c.options.get(parts[2])
+            cur = masked(cur, secret, parts[2])
+    elif parts[0] in settings.sections:
+        cur = settings.sections[parts[0]]
+        for p in parts[1:]:
+            cur = cur.get(p) if isinstance(cur, dict) else None
+        cur = masked(cur, key=parts[-1])  # a plugin's secret, by its name (token, secret, password ...)
+    if cur is None:
+        fail(f"{settings.where()}: {key}: no such setting")
+    click.echo(json.dumps(cur, ensure_ascii=False, indent=2, default=str))
 
 
 def _connector_class(settings, platform: str):
@@ -207,19 +223,36 @@ def _connector_class(settings, platform: str):
     return gather_registry(plugin_manager_for(settings)).connectors.get(platform)
 
 
+def _plugin_sections(path: Path) -> dict[str, type]:
+    """The settings dataclasses the plugins of this config register (``config set``
+    validates their sections too); every installed plugin's when the file cannot be read."""
+    from ..config import ConfigError, load_settings
+    from ..pluginmanager import get_plugin_manager
+    from ..workspace import gather_registry
+
+    try:
+        pm = plugin_manager_for(load_settings(path, must_exist=True))
+    except ConfigError:
+        pm = get_plugin_manager()
+    return gather_registry(pm).settings
+
+
 @config_group.command("set")
 @click.argument("key")
 @click.argument("value")
 def config_set(key: str, value: str) -> None:
-    """Set KEY (dotted, e.g. console.language) to VALUE, keeping the file's comments.
+    """Set KEY (dotted, e.g. console.language or moderation.raid_joins) to VALUE, keeping
+    the file's comments.
 
-    VALUE is read as TOML when it can be (true, 3, 2.5, ["a"]), else as a string.
-    The whole file is validated first; nothing is written if it would be invalid."""
+    VALUE is read as TOML when it can be (true, 3, 2.5, ["a"]), else as a string. The
+    whole file is validated first, plugin sections against their registered settings
+    (`moderation.raid_joins five` is refused naming the key and the type); nothing is
+    written if it would be invalid."""
     from ..config_write import parse_cli_value, set_key
 
     path = find_config(state().config)
     with friendly_errors():
-        set_key(path, key, parse_cli_value(value))
+        set_key(path, key, parse_cli_value(value), sections=_plugin_sections(path))
     click.echo(f"{path}: {key} = {value}")
 
 
