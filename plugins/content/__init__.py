@@ -63,7 +63,7 @@ def register_jobs(register):
 
 @hookimpl
 def register_commands(cli):
-    from . import cli_posts  # noqa: F401  (its verbs join the group)
+    from . import cli_calendar, cli_posts  # noqa: F401  (their verbs join the group)
     from .cli import content_group
 
     cli.add_command(content_group)

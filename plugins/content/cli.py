@@ -40,7 +40,8 @@ HEADERS = {"id": "id", "title": "title", "purpose": "purpose", "tags": "tags", "
            "time": "time", "group": "group", "note": "note", "groups": "groups", "states": "states",
            "spread": "spread over", "notes": "held back", "progress": "sent", "waiting": "waiting to send",
            "failed": "failed", "stopped": "stopped", "task": "task", "skipped": "skipped", "run_id": "run",
-           "attempts": "attempts", "error": "error", "day": "day", "kind": "kind"}
+           "attempts": "attempts", "error": "error", "day": "day", "kind": "kind", "weekday": "weekday",
+           "holiday": "holiday", "scope": "scope", "time_of_day": "time"}
 
 
 def heads(ws, columns) -> dict[str, str]:
@@ -176,8 +177,8 @@ def library_import(path, dry_run) -> None:
 
     with content_ws() as ws:
         counts = import_library(ws, Path(path), dry_run=dry_run)
-        click.echo(ws.tr("Would add {added} and update {updated} library items" if dry_run else
-                         "Added {added} and updated {updated} library items", **counts))
+        click.echo(ws.tr("Library items that would be added: {added}, updated: {updated}" if dry_run else
+                         "Library items added: {added}, updated: {updated}", **counts))
 
 
 @library_group.command("export")

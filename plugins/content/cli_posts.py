@@ -272,7 +272,7 @@ def resume_cmd(run_id) -> None:
     from .runs import resume
 
     with content_ws() as ws:
-        click.echo(ws.tr("Resumed {n} posts of run {id}", n=resume(ws, run_id), id=run_id))
+        click.echo(ws.tr("Run {id}: resumed {n} of its posts", n=resume(ws, run_id), id=run_id))
 
 
 @content_group.command("stop")
@@ -282,7 +282,7 @@ def stop_cmd(run_id) -> None:
     from .runs import stop
 
     with content_ws() as ws:
-        click.echo(ws.tr("Stopped {n} posts of run {id}", n=stop(ws, run_id), id=run_id))
+        click.echo(ws.tr("Run {id}: stopped {n} of its posts", n=stop(ws, run_id), id=run_id))
 
 
 @content_group.group("holidays")
@@ -341,5 +341,5 @@ def holidays_import(path) -> None:
     with content_ws() as ws:
         n = import_csv(ws, Path(path))
         sync(ws)
-        click.echo(ws.tr("Imported {n} holidays", n=n))
+        click.echo(ws.tr("Holidays imported: {n}", n=n))
 

@@ -32,7 +32,7 @@ CREATE TABLE content_schedules (
     once_at INTEGER,                     -- a one-off post instead of a cron
     until_day TEXT NOT NULL DEFAULT '',  -- last day it fires (YYYY-MM-DD), '' = no end
     item_id INTEGER REFERENCES content_items(id),
-    pick_tag TEXT NOT NULL DEFAULT '',   -- or rotate through the items carrying this tag, one per post day
+    pick_tag TEXT NOT NULL DEFAULT '',   -- or rotate through the items carrying this tag, one per post
     targets TEXT NOT NULL,               -- JSON list: all, type:welfare, family:NAME, group:ID
     skip_holidays TEXT NOT NULL DEFAULT '' CHECK (skip_holidays IN ('', 'public', 'all')),
     enabled INTEGER NOT NULL DEFAULT 1,
@@ -87,6 +87,37 @@ CREATE INDEX content_posts_action ON content_posts(action_id);
 """
 
 
+M003 = r"""
+CREATE TABLE content_themes (
+    id INTEGER PRIMARY KEY,
+    period TEXT NOT NULL CHECK (period IN ('day', 'week', 'month')),
+    starts TEXT NOT NULL,                -- day: YYYY-MM-DD; week: its Monday; month: YYYY-MM
+    scope TEXT NOT NULL,                 -- all, type:TYPE, family:NAME
+    title TEXT NOT NULL,
+    purpose TEXT NOT NULL DEFAULT '' CHECK (purpose IN ('', 'activation', 'conversion', 'brand')),
+    updated_by TEXT NOT NULL DEFAULT '',
+    updated_at INTEGER NOT NULL,
+    UNIQUE (period, starts, scope)
+);
+
+CREATE TABLE content_calendar (
+    id INTEGER PRIMARY KEY,
+    day TEXT NOT NULL,                   -- YYYY-MM-DD
+    time TEXT NOT NULL DEFAULT '',       -- HH:MM it is posted; '' = [content] topic_time
+    scope TEXT NOT NULL,                 -- all, type:TYPE, family:NAME
+    item_id INTEGER REFERENCES content_items(id),   -- NULL: planned, no text yet (not posted)
+    title TEXT NOT NULL DEFAULT '',      -- '' = the item's title
+    purpose TEXT NOT NULL DEFAULT '' CHECK (purpose IN ('', 'activation', 'conversion', 'brand')),
+    holiday TEXT NOT NULL DEFAULT '',    -- the holiday this is the post of, if any
+    note TEXT NOT NULL DEFAULT '',
+    created_by TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX content_calendar_day ON content_calendar(day);
+"""
+
+
 def m001_library(store) -> None:
     run_script(store, M001)
 
@@ -95,4 +126,8 @@ def m002_schedules(store) -> None:
     run_script(store, M002)
 
 
-MIGRATIONS = [("m001_library", m001_library), ("m002_schedules", m002_schedules)]
+def m003_calendar(store) -> None:
+    run_script(store, M003)
+
+
+MIGRATIONS = [("m001_library", m001_library), ("m002_schedules", m002_schedules), ("m003_calendar", m003_calendar)]

@@ -84,7 +84,9 @@ def schedule_sources(ws, start: int, end: int) -> list[Source]:
 
 
 def sources(ws, start: int, end: int) -> list[Source]:
-    return schedule_sources(ws, start, end)
+    from .calendar import calendar_sources
+
+    return schedule_sources(ws, start, end) + calendar_sources(ws, start, end)
 
 
 def spacing(ws, connection: str) -> float:

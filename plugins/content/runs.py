@@ -36,7 +36,8 @@ def _name(ws, source: str) -> str:
     kind, _, ident = source.partition(":")
     if kind == "schedule":
         return ws.store.scalar("SELECT name FROM content_schedules WHERE id = ?", (int(ident),), source)
-    return source
+    return ws.store.scalar("SELECT coalesce(nullif(c.title, ''), i.title) FROM content_calendar c LEFT JOIN"
+                           " content_items i ON i.id = c.item_id WHERE c.id = ?", (int(ident),), source)
 
 
 def runs(ws, *, limit: int = 50, offset: int = 0, since: int | None = None) -> list[dict[str, Any]]:

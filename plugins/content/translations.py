@@ -43,8 +43,8 @@ ZH_CN: dict[str, str] = {
         "id：没有编号为 {id} 的素材；要新增素材请把 id 留空",
     "Saved library item {id}": "已保存素材 {id}", "Archived library item {id}": "已归档素材 {id}",
     "Restored library item {id}": "已恢复素材 {id}",
-    "Would add {added} and update {updated} library items": "将新增 {added} 条、更新 {updated} 条素材",
-    "Added {added} and updated {updated} library items": "已新增 {added} 条、更新 {updated} 条素材",
+    "Library items that would be added: {added}, updated: {updated}": "将新增素材 {added} 条，更新 {updated} 条",
+    "Library items added: {added}, updated: {updated}": "已新增素材 {added} 条，更新 {updated} 条",
     "Wrote {path}": "已写入 {path}",
     # --- import and export ------------------------------------------------------------------------
     "{source}: neither UTF-8 nor GB18030 text": "{source}：既不是 UTF-8 也不是 GB18030 文本",
@@ -140,7 +140,35 @@ ZH_CN: dict[str, str] = {
     "Lifted pause {id}": "已解除暂停 {id}",
     "Queued {queued}, withdrawn {withdrawn}, tasks {tasks}, skipped {skipped}, missed {missed}":
         "排队 {queued}，撤回 {withdrawn}，任务 {tasks}，跳过 {skipped}，错过 {missed}",
-    "Resumed {n} posts of run {id}": "批次 {id} 已恢复 {n} 条", "Stopped {n} posts of run {id}": "批次 {id} 已停止 {n} 条",
+    "Run {id}: resumed {n} of its posts": "批次 {id}：已恢复 {n} 条", "Run {id}: stopped {n} of its posts": "批次 {id}：已停止 {n} 条",
     "Saved holiday {name} on {day}": "已保存节日：{day} {name}", "Removed holiday {name} on {day}": "已删除节日：{day} {name}",
-    "Imported {n} holidays": "已导入 {n} 个节日",
+    "Holidays imported: {n}": "已导入节日 {n} 个",
+    # --- the calendar ---------------------------------------------------------------------------------
+    "weekday": "星期", "holiday": "节日", "scope": "范围", "all groups": "全部群", "— gap —": "— 空缺 —",
+    "Mon": "周一", "Tue": "周二", "Wed": "周三", "Thu": "周四", "Fri": "周五", "Sat": "周六", "Sun": "周日",
+    "week": "周",
+    "Gaps: {gaps}": "空缺天数：{gaps}", "Purpose mix: {mix}": "用途占比：{mix}",
+    "{purpose} {share} (target {target})": "{purpose} {share}（目标 {target}）",
+    "Collision in {scope}: {title} on {first} and {second} ({days} days apart)":
+        "{scope} 内容重复：{title} 在 {first} 和 {second} 各排了一次（相隔 {days} 天）",
+    "Planned topic {id} on {day}": "已在 {day} 排入话题 {id}", "Removed calendar entry {id}": "已删除日历条目 {id}",
+    "Removed the theme": "已删除主题", "Theme of {period} {starts}: {title}": "{period}主题（{starts}）：{title}",
+    "Topics planned: {n}": "已排入话题 {n} 个", "Topics that would be planned: {n}": "将排入话题 {n} 个",
+    "day: {day} is in the past; a topic planned there would never be posted": "day：{day} 已经过去，排在那天的话题不会发送",
+    "day: {value!r} is not a date; expected YYYY-MM-DD": "day：{value!r} 不是日期，应为 YYYY-MM-DD",
+    "entry: no calendar entry {id}": "entry：没有日历条目 {id}",
+    "item: give a library item or at least a title for the planned topic": "item：请指定素材，或至少给话题一个标题",
+    "item: library item {id} is for {type} groups, the entry is for {scope}":
+        "item：素材 {id} 只用于 {type} 类型的群，而这个条目面向 {scope}",
+    "item: no library item {ref!r} (an id or an exact title, not archived)":
+        "item：没有素材 {ref!r}（应为编号或完整标题，且未归档）",
+    "item: {ref!r} names {n} library items; give its id": "item：{ref!r} 对应 {n} 条素材，请写编号",
+    "note: {n} characters; the limit is {limit}": "note：{n} 个字符，上限为 {limit}",
+    "period: {value!r} is not one of day, week, month": "period：{value!r} 应为 day、week 或 month",
+    "scope: no group is in family {value!r}": "scope：群矩阵 {value!r} 里没有群",
+    "scope: {value!r}; expected all, type:traffic, type:welfare, type:flash or family:NAME":
+        "scope：{value!r} 无效，应为 all、type:traffic、type:welfare、type:flash 或 family:群矩阵",
+    "start: {value!r}; expected {form}": "start：{value!r} 无效，应为 {form}",
+    "theme: no {period} theme from {starts} for {scope}": "theme：{scope} 没有从 {starts} 开始的{period}主题",
+    "title: {n} characters; expected 1 to 60": "title：{n} 个字符，应为 1 到 60 个",
 }

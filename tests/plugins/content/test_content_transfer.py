@@ -155,7 +155,7 @@ def test_cli_import_lists_every_bad_row_and_exits_2(config_path, tmp_path):
     good = tmp_path / "good.csv"
     good.write_text(GOOD, encoding="utf-8")
     r = cli(config_path, "content", "library", "import", str(good))
-    assert r.exit_code == 0 and r.output.strip() == "Added 3 and updated 0 library items"
+    assert r.exit_code == 0 and r.output.strip() == "Library items added: 3, updated: 0"
     r = cli(config_path, "content", "library", "list", "--tag", "早安", "--json")
     assert [x["title"] for x in json.loads(r.output)] == ["早安问候"]
     r = cli(config_path, "content", "library", "add", "--title", "t", "--purpose", "brand", "--text", "{who}")
