@@ -343,6 +343,13 @@ class DouyinConnector(Connector):
 
     # --- acting ------------------------------------------------------------------------------------
 
+    @classmethod
+    def by_hand(cls, ws, kind: str, group_id: int | None, person_id: int | None) -> str | None:
+        """The task's title for what Douyin cannot do, naming the person and the fan group."""
+        from .by_hand import title
+
+        return title(ws, kind, group_id, person_id)
+
     async def act(self, request: ActionRequest) -> ActionResult:
         run = ACTIONS.get(request.kind)
         if run is None:

@@ -2,6 +2,7 @@
 action kind it brings and the connector's title. Keys are whole sentences (templates
 with named fields), translated before they are filled (``ws.tr``)."""
 
+from .by_hand import ZH as BY_HAND_ZH
 from .notices import STEPS
 
 STEPS_ZH = ("步骤：1. 在抖音 App 登录企业号 {open_id}。2. 打开授权链接（shequn douyin authorize {connection} 会给出）"
@@ -35,4 +36,5 @@ ZH: dict[str, str] = {
     "Greeting of {group} set by hand": "手动设置 {group} 的入群欢迎语",
     "New fan group {name}": "新建粉丝群 {name}",
     "Announcement of {group} turned off": "关闭 {group} 的群公告",
+    **BY_HAND_ZH,
 }

@@ -10,6 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from console.cli import build_cli, cli
+from plugins.douyin.by_hand import BY_HAND
 from plugins.douyin.connector import DouyinConnector
 from plugins.douyin.translations import ZH
 
@@ -43,7 +44,7 @@ def notice_sentences() -> set[str]:
 
 
 def test_every_shown_sentence_has_a_chinese_translation_with_the_same_fields():
-    shown = tr_strings() | notice_sentences() | {DouyinConnector.title, "set_welcome"}
+    shown = tr_strings() | notice_sentences() | set(BY_HAND.values()) | {DouyinConnector.title, "set_welcome"}
     assert len(shown) >= 15
     missing = sorted(s for s in shown if s not in ZH)
     assert not missing, "no zh-CN for:\n" + "\n".join(missing)
@@ -84,3 +85,29 @@ def test_the_cli_says_what_cannot_work(tmp_path, monkeypatch):
         assert both.exit_code == 2 and "give --text or --off, not both" in both.output
     finally:
         fake.stop()
+
+
+def test_what_douyin_cannot_do_becomes_a_task_in_its_words(tmp_path, monkeypatch):
+    from console.engine import Engine
+    from console.model import Event, Kind, Proposal
+    from tests.plugins.douyin.dyhelpers import make_fake, open_ws
+
+    fake = make_fake()
+    ws = open_ws(tmp_path, fake, monkeypatch)
+    try:
+        now = ws.now()
+        Engine(ws).ingest([Event("dy1", "m1", Kind.MESSAGE, now, group="@g==", user="ou-a", nickname="小明", text="广告")])
+        gid, pid = ws.store.one("SELECT group_id, person_id FROM memberships").values()
+        ws.store.execute("UPDATE groups SET name = '粉丝群 A' WHERE id = ?", (gid,))
+        (kick, rename) = ws.enqueue([Proposal("kick", "ads", group_id=gid, person_id=pid),
+                                     Proposal("set_group_name", "tidy", group_id=gid, params={"name": "B"})], "test")
+        assert ws.store.scalar("SELECT status FROM actions WHERE id = ?", (kick,)) == "unsupported"
+        titles = [r["title"] for r in ws.store.query("SELECT title FROM tasks WHERE kind = 'do_by_hand' ORDER BY id")]
+        assert titles == ["Remove 小明 from fan group 粉丝群 A in the Douyin app",
+                          "Rename fan group 粉丝群 A in the Douyin app"]
+        ws.settings.console.language = "zh-CN"
+        ws.enqueue([Proposal("mute", "flood", group_id=gid, person_id=pid, params={"duration": 60})], "test")
+        assert ws.store.scalar("SELECT title FROM tasks ORDER BY id DESC LIMIT 1") == "在抖音 App 中将粉丝群 粉丝群 A 的 小明 禁言"
+    finally:
+        fake.stop()
+        ws.close()
