@@ -15,7 +15,6 @@ task; 28003017 waits until the quota renews at midnight, Beijing time, with a ta
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from pathlib import Path
@@ -362,7 +361,3 @@ class DouyinConnector(Connector):
             return e.result
         finally:
             await self.notices.drain()
-
-    async def act_many(self, requests: list[ActionRequest]) -> list[ActionResult]:
-        """Several at once (tests of the shared refresh)."""
-        return list(await asyncio.gather(*(self.perform(r) for r in requests)))

@@ -34,6 +34,11 @@ def send(dy, n=1):
     return ActionRequest(n, "send", f"k{n}", group=dy.gid, params={"text": f"第 {n} 条"})
 
 
+async def act_many(c, requests):
+    """Several requests at once, as the outbox's connections run side by side."""
+    return list(await asyncio.gather(*(c.perform(r) for r in requests)))
+
+
 def tasks(ws):
     return ws.store.query("SELECT kind, title, detail, dedupe_key FROM tasks WHERE source LIKE 'connection:%' ORDER BY id")
 
@@ -57,17 +62,17 @@ async def test_the_access_token_is_refreshed_when_it_ends_not_per_call(dy):
 async def test_concurrent_calls_share_one_refresh(dy):
     c = make_connector(dy)
     try:
-        results = await c.act_many([send(dy, n) for n in range(6)])
+        results = await act_many(c, [send(dy, n) for n in range(6)])
         assert [r.status for r in results] == [Status.DONE] * 6
         assert dy.token_calls.count("/oauth/refresh_token/") == 1 and c.tokens.refreshes == 1
         # the platform says three calls' token expired at once: each asks, one refresh happens
         dy.fail_next(28001008, 3)
-        first = await c.act_many([send(dy, n) for n in range(10, 13)])
+        first = await act_many(c, [send(dy, n) for n in range(10, 13)])
         assert [r.status for r in first] == [Status.AUTH_EXPIRED] * 3
         assert "dy1" in first[0].message and "28001008" in first[0].message
         await asyncio.gather(c.refresh_auth(), c.refresh_auth(), c.refresh_auth())
         assert dy.token_calls.count("/oauth/refresh_token/") == 2
-        again = await c.act_many([send(dy, n) for n in range(10, 13)])
+        again = await act_many(c, [send(dy, n) for n in range(10, 13)])
         assert [r.status for r in again] == [Status.DONE] * 3
     finally:
         await c.aclose()
