@@ -23,6 +23,7 @@ from .settings import SECTION, ContentSettings
 
 __version__ = "0.1.0"
 PLUGIN = "content"
+REQUESTER = f"plugin:{PLUGIN}"
 
 
 @hookimpl
@@ -49,10 +50,26 @@ def _queue_job(ws):
     return sync(ws)
 
 
+def _replies_job(ws):
+    from .checkin import flush_replies
+
+    return ws.enqueue(flush_replies(ws), REQUESTER)
+
+
 JOBS = (
     Job("content.queue", 300, _queue_job, "put the next day's scheduled posts in the outbox, paced; take back what "
                                           "the plan no longer wants"),
+    Job("content.replies", 10, _replies_job, "reply to check-ins whose burst has closed"),
 )
+
+
+@hookimpl
+def process_events(events, ws):
+    """Check-ins of the batch (points, streaks), then replies whose burst has closed."""
+    from .checkin import flush_replies, note_checkins
+
+    note_checkins(ws, events)
+    return flush_replies(ws)
 
 
 @hookimpl
@@ -63,7 +80,7 @@ def register_jobs(register):
 
 @hookimpl
 def register_commands(cli):
-    from . import cli_calendar, cli_posts  # noqa: F401  (their verbs join the group)
+    from . import cli_calendar, cli_engage, cli_posts  # noqa: F401  (their verbs join the group)
     from .cli import content_group
 
     cli.add_command(content_group)

@@ -41,7 +41,9 @@ HEADERS = {"id": "id", "title": "title", "purpose": "purpose", "tags": "tags", "
            "spread": "spread over", "notes": "held back", "progress": "sent", "waiting": "waiting to send",
            "failed": "failed", "stopped": "stopped", "task": "task", "skipped": "skipped", "run_id": "run",
            "attempts": "attempts", "error": "error", "day": "day", "kind": "kind", "weekday": "weekday",
-           "holiday": "holiday", "scope": "scope", "time_of_day": "time"}
+           "holiday": "holiday", "scope": "scope", "keywords": "keywords", "points": "points",
+           "streak_bonus": "streak bonus", "cap": "cap", "reply": "reply", "enabled": "on", "replied": "replied",
+           "streak": "streak", "rank": "rank", "checkins": "check-ins", "delta": "change", "ref": "for", "by": "by"}
 
 
 def heads(ws, columns) -> dict[str, str]:

@@ -118,6 +118,51 @@ CREATE INDEX content_calendar_day ON content_calendar(day);
 """
 
 
+M004 = r"""
+CREATE TABLE content_checkin_rules (
+    id INTEGER PRIMARY KEY,
+    scope TEXT NOT NULL UNIQUE,          -- all, type:TYPE, family:NAME, group:ID (the most specific wins)
+    keywords TEXT NOT NULL,              -- comma-separated, e.g. 签到,打卡
+    points INTEGER NOT NULL,             -- points of a check-in
+    streak_bonus INTEGER NOT NULL,       -- more per day of an unbroken streak after the first
+    cap INTEGER NOT NULL,                -- the most one check-in earns
+    reply TEXT NOT NULL,                 -- {name} {streak} {points} {total} {group}
+    merged_reply TEXT NOT NULL,          -- a burst's one reply: {names} {count} {group}
+    enabled INTEGER NOT NULL DEFAULT 1,
+    updated_by TEXT NOT NULL DEFAULT '',
+    updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE content_checkins (
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    day TEXT NOT NULL,                   -- the workspace's day: once per day per person
+    group_id INTEGER NOT NULL REFERENCES groups(id),
+    rule_id INTEGER NOT NULL REFERENCES content_checkin_rules(id),
+    ts INTEGER NOT NULL,
+    streak INTEGER NOT NULL,             -- days in a row, this one included
+    points INTEGER NOT NULL,
+    name TEXT NOT NULL DEFAULT '',       -- as the reply names them
+    evidence TEXT,                       -- connection:event id of the message
+    replied INTEGER NOT NULL DEFAULT 0,  -- 0: waiting for its burst to close
+    reply_action INTEGER REFERENCES actions(id),
+    PRIMARY KEY (person_id, day)
+);
+CREATE INDEX content_checkins_waiting ON content_checkins(replied, group_id);
+
+CREATE TABLE content_points (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    delta INTEGER NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('checkin', 'spend', 'reset', 'adjust', 'campaign')),
+    note TEXT NOT NULL DEFAULT '',
+    ref TEXT NOT NULL DEFAULT '',        -- checkin:DAY, a campaign ...
+    by TEXT NOT NULL DEFAULT '',
+    ts INTEGER NOT NULL
+);
+CREATE INDEX content_points_person ON content_points(person_id);
+"""
+
+
 def m001_library(store) -> None:
     run_script(store, M001)
 
@@ -130,4 +175,9 @@ def m003_calendar(store) -> None:
     run_script(store, M003)
 
 
-MIGRATIONS = [("m001_library", m001_library), ("m002_schedules", m002_schedules), ("m003_calendar", m003_calendar)]
+def m004_checkins(store) -> None:
+    run_script(store, M004)
+
+
+MIGRATIONS = [("m001_library", m001_library), ("m002_schedules", m002_schedules), ("m003_calendar", m003_calendar),
+              ("m004_checkins", m004_checkins)]

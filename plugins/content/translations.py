@@ -171,4 +171,23 @@ ZH_CN: dict[str, str] = {
     "start: {value!r}; expected {form}": "start：{value!r} 无效，应为 {form}",
     "theme: no {period} theme from {starts} for {scope}": "theme：{scope} 没有从 {starts} 开始的{period}主题",
     "title: {n} characters; expected 1 to 60": "title：{n} 个字符，应为 1 到 60 个",
+    # --- check-in and points -------------------------------------------------------------------------
+    "keywords": "关键词", "points": "积分", "streak bonus": "连续奖励", "cap": "上限", "reply": "回复", "replied": "已回复",
+    "streak": "连续天数", "rank": "名次", "check-ins": "签到次数", "change": "变动", "for": "关联", "by": "操作人",
+    "Check-in reply": "签到回复", "Check-in reply for {count} members": "签到回复（{count} 人）",
+    "Saved check-in rule {id} for {scope}": "已保存 {scope} 的签到规则 {id}",
+    "{person} now has {points} points": "{person} 现在有 {points} 积分",
+    "person: {ref!r} names {n} people; give the person's id": "person：{ref!r} 对应 {n} 个人，请写编号",
+    "person: nobody is {ref!r} (an id, a name or a platform id)": "person：找不到 {ref!r}（应为编号、名字或平台号）",
+    "points: adjusting {name}'s {balance} points by {n} would leave {left}; expected a change that leaves 0 or more":
+        "points：{name} 有 {balance} 积分，变动 {n} 后为 {left}；变动后应不少于 0",
+    "cap: {cap} is below points {points}; a check-in would earn less than its points":
+        "cap：{cap} 小于每次积分 {points}，签到得到的分会比设定的少",
+    "keywords: {n} keywords; expected 1 or more of at most 10 characters each":
+        "keywords：{n} 个关键词；应至少 1 个，每个最多 10 个字符",
+    "points: spend {n}; expected a whole number above 0": "points：消耗 {n}，应为大于 0 的整数",
+    "points: {name} has {balance} points, fewer than {n} to spend": "points：{name} 只有 {balance} 积分，不够消耗 {n}",
+    "{field}: {n} characters; expected 1 to 300": "{field}：{n} 个字符，应为 1 到 300 个",
+    "{field}: {value}; expected a whole number from {low} to {high}": "{field}：{value}，应为 {low} 到 {high} 之间的整数",
+    "scope: unknown group type {value!r}; expected one of {choices}": "scope：未知群类型 {value!r}，应为以下之一：{choices}",
 }
