@@ -10,7 +10,7 @@ from __future__ import annotations
 from console.model import ActionRequest
 from console.testing import ConnectorConformance
 from plugins.douyin.connector import DouyinConnector
-from tests.plugins.douyin.dyhelpers import hook_request, make_connector, make_fake
+from tests.plugins.douyin.dyhelpers import hook_request, make_connector, make_fake, raw_request
 
 
 class TestDouyinConformance(ConnectorConformance):
@@ -52,6 +52,24 @@ class TestDouyinConformance(ConnectorConformance):
     def gone_requests(self):
         return {"recall": ActionRequest(1, "recall", "gone-recall", group=self.group,
                                         params={"message_id": "@no-such-message=="})}
+
+    def forged_requests(self):
+        f = self.fake
+        content = f.message_content(self.group, "伪造")
+        altered = hook_request(f, "im_group_receive_msg", content, from_user="ou-fan-1")
+        altered.body = altered.body.replace("伪造".encode(), "篡改".encode())
+        return {"unsigned": hook_request(f, "im_group_receive_msg", content, from_user="ou-fan-1", sign=False),
+                "forged": hook_request(f, "im_group_receive_msg", content, from_user="ou-fan-1", secret="guess"),
+                "altered body": altered,
+                "another app": hook_request(f, "verify_webhook", {"challenge": 1}, stringify=False, client_key="x")}
+
+    def malformed_requests(self):
+        f = self.fake
+        no_ids = {"conversation_short_id": self.group, "create_time": 1_700_000_000_000, "text": "没有消息 id"}
+        return {"not JSON": raw_request(f, b"{not json"), "not an object": raw_request(f, b"[1, 2]"),
+                "content that does not parse": raw_request(
+                    f, b'{"event": "enter_group_audit_change", "client_key": "", "content": "{broken"}'),
+                "a message without its id": hook_request(f, "im_group_receive_msg", no_ids, from_user="ou-fan-1")}
 
     async def produce_events(self, connector, sink):
         n = len(sink.received)
