@@ -65,11 +65,12 @@ JOBS = (
 
 @hookimpl
 def process_events(events, ws):
-    """Check-ins of the batch (points, streaks), then replies whose burst has closed."""
+    """Check-ins of the batch (points, streaks), replies whose burst has closed, keyword replies."""
     from .checkin import flush_replies, note_checkins
+    from .keywords import answer
 
     note_checkins(ws, events)
-    return flush_replies(ws)
+    return flush_replies(ws) + answer(ws, events)
 
 
 @hookimpl

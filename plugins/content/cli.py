@@ -43,7 +43,9 @@ HEADERS = {"id": "id", "title": "title", "purpose": "purpose", "tags": "tags", "
            "attempts": "attempts", "error": "error", "day": "day", "kind": "kind", "weekday": "weekday",
            "holiday": "holiday", "scope": "scope", "keywords": "keywords", "points": "points",
            "streak_bonus": "streak bonus", "cap": "cap", "reply": "reply", "enabled": "on", "replied": "replied",
-           "streak": "streak", "rank": "rank", "checkins": "check-ins", "delta": "change", "ref": "for", "by": "by"}
+           "streak": "streak", "rank": "rank", "checkins": "check-ins", "delta": "change", "ref": "for", "by": "by",
+           "match": "match", "keyword": "keyword", "cooldown_seconds": "cooldown (s)", "priority": "priority",
+           "replies": "replies", "held": "held by cooldown"}
 
 
 def heads(ws, columns) -> dict[str, str]:

@@ -127,3 +127,73 @@ def points_adjust(person, n, note) -> None:
 def points_reset(person, note) -> None:
     """Set a person's points to 0."""
     _change(person, 0, "reset", note)
+
+
+@content_group.group("keywords")
+def keywords_group() -> None:
+    """Keyword replies (关键词回复, 群助手): exact, contains or pattern rules with a cooldown per group."""
+
+
+@keywords_group.command("set")
+@click.argument("name")
+@click.option("--match", type=click.Choice(["exact", "contains", "pattern"]), required=True)
+@click.option("--keyword", required=True, help="Words (comma-separated) or, for pattern, a regular expression.")
+@click.option("--reply", required=True, help="The answer; {group} {owner} {date} {name} are filled in.")
+@click.option("--scope", default="all", show_default=True, help="all, type:TYPE, family:NAME or a group.")
+@click.option("--cooldown", type=int, default=300, show_default=True, help="Seconds per group between two replies.")
+@click.option("--priority", type=int, default=100, show_default=True, help="Lower answers first.")
+@click.option("--timeout-ms", type=int, default=20, show_default=True, help="A pattern's limit per message.")
+@click.option("--disabled", is_flag=True)
+def keywords_set(name, match, keyword, reply, scope, cooldown, priority, timeout_ms, disabled) -> None:
+    """Add or change a keyword reply (checked: placeholders, the pattern's safety, ranges)."""
+    from .keywords import save
+
+    with content_ws() as ws:
+        rid = save(ws, name, match=match, keyword=keyword, reply=reply, scope=scope, cooldown_seconds=cooldown,
+                   priority=priority, timeout_ms=timeout_ms, enabled=not disabled)
+        click.echo(ws.tr("Saved keyword rule {id}: {name}", id=rid, name=name))
+
+
+@keywords_group.command("list")
+@json_option
+def keywords_list(as_json) -> None:
+    """Rules with how often each replied and was held by its cooldown."""
+    from .keywords import rules
+
+    with content_ws(read_only=True) as ws:
+        cols = ["id", "name", "match", "keyword", "scope", "cooldown_seconds", "priority", "enabled", "replies", "held",
+                "reply"]
+        emit(rules(ws), cols, as_json=as_json, headers=heads(ws, cols))
+
+
+@keywords_group.command("enable")
+@click.argument("name")
+def keywords_enable(name) -> None:
+    from .keywords import set_enabled
+
+    with content_ws() as ws:
+        set_enabled(ws, name, True)
+        click.echo(ws.tr("Enabled keyword rule {name}", name=name))
+
+
+@keywords_group.command("disable")
+@click.argument("name")
+def keywords_disable(name) -> None:
+    from .keywords import set_enabled
+
+    with content_ws() as ws:
+        set_enabled(ws, name, False)
+        click.echo(ws.tr("Disabled keyword rule {name}", name=name))
+
+
+@keywords_group.command("test")
+@click.argument("text")
+@click.option("--group", help="As if said in this group (its scope); default any group.")
+def keywords_test(text, group) -> None:
+    """Which rule would answer TEXT, and with what (cooldowns aside)."""
+    from .keywords import test_text
+
+    with content_ws(read_only=True) as ws:
+        hit = test_text(ws, text, group)
+        click.echo(ws.tr("{rule} ({match}) answers: {reply}", rule=hit["rule"], match=hit["match"], reply=hit["reply"])
+                   if hit else ws.tr("No rule answers this"))

@@ -163,6 +163,33 @@ CREATE INDEX content_points_person ON content_points(person_id);
 """
 
 
+M005 = r"""
+CREATE TABLE content_keyword_rules (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    match TEXT NOT NULL CHECK (match IN ('exact', 'contains', 'pattern')),
+    keyword TEXT NOT NULL,               -- exact / contains: comma-separated words; pattern: a regular expression
+    reply TEXT NOT NULL,                 -- {group} {owner} {date} {name}
+    scope TEXT NOT NULL DEFAULT 'all',   -- all, type:TYPE, family:NAME, group:ID
+    cooldown_seconds INTEGER NOT NULL,   -- per group: no second reply of this rule there within it
+    priority INTEGER NOT NULL DEFAULT 100,  -- lower first when several rules match a message
+    timeout_ms INTEGER NOT NULL DEFAULT 20, -- a pattern's limit per message
+    enabled INTEGER NOT NULL DEFAULT 1,
+    updated_by TEXT NOT NULL DEFAULT '',
+    updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE content_keyword_fires (
+    rule_id INTEGER NOT NULL REFERENCES content_keyword_rules(id),
+    group_id INTEGER NOT NULL REFERENCES groups(id),
+    last_at INTEGER NOT NULL,            -- the last reply's message time
+    replies INTEGER NOT NULL DEFAULT 0,
+    held INTEGER NOT NULL DEFAULT 0,     -- matches not answered because of the cooldown
+    PRIMARY KEY (rule_id, group_id)
+);
+"""
+
+
 def m001_library(store) -> None:
     run_script(store, M001)
 
@@ -179,5 +206,9 @@ def m004_checkins(store) -> None:
     run_script(store, M004)
 
 
+def m005_keywords(store) -> None:
+    run_script(store, M005)
+
+
 MIGRATIONS = [("m001_library", m001_library), ("m002_schedules", m002_schedules), ("m003_calendar", m003_calendar),
-              ("m004_checkins", m004_checkins)]
+              ("m004_checkins", m004_checkins), ("m005_keywords", m005_keywords)]

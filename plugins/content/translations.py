@@ -190,4 +190,23 @@ ZH_CN: dict[str, str] = {
     "{field}: {n} characters; expected 1 to 300": "{field}：{n} 个字符，应为 1 到 300 个",
     "{field}: {value}; expected a whole number from {low} to {high}": "{field}：{value}，应为 {low} 到 {high} 之间的整数",
     "scope: unknown group type {value!r}; expected one of {choices}": "scope：未知群类型 {value!r}，应为以下之一：{choices}",
+    # --- keyword replies -------------------------------------------------------------------------------
+    "cooldown (s)": "冷却（秒）", "held by cooldown": "冷却中未回复", "keyword": "关键词", "match": "匹配方式",
+    "priority": "优先级", "replies": "已回复",
+    "Saved keyword rule {id}: {name}": "已保存关键词回复 {id}：{name}", "Enabled keyword rule {name}": "已启用关键词回复 {name}",
+    "Disabled keyword rule {name}": "已停用关键词回复 {name}", "No rule answers this": "没有规则会回复这句话",
+    "{rule} ({match}) answers: {reply}": "{rule}（{match}）回复：{reply}", "Keyword reply: {rule}": "关键词回复：{rule}",
+    "Keyword rule {rule}'s pattern ran out of its time on a message; that message got no reply from it":
+        "关键词回复 {rule} 的正则在一条消息上超时，这条消息没有得到它的回复",
+    "keyword: the pattern {pattern!r} does not compile: {problem}": "keyword：正则 {pattern!r} 无法编译：{problem}",
+    "keyword: the pattern {pattern!r} matches an empty message, so it would answer every message":
+        "keyword：正则 {pattern!r} 能匹配空消息，会回复每一条消息",
+    "keyword: the pattern {pattern!r} took longer than {ms} ms on a 3,000-character message (nested repetition such "
+    "as (a+)+ backtracks); rewrite it without nested repeats":
+        "keyword：正则 {pattern!r} 在 3,000 字的消息上超过 {ms} 毫秒（(a+)+ 这类嵌套重复会回溯爆炸），请改写成不含嵌套重复的写法",
+    "keyword: {value!r}; expected comma-separated words, none empty, 200 characters in all":
+        "keyword：{value!r} 无效，应为逗号分隔的词，不能有空词，总共不超过 200 个字符",
+    "match: {value!r} is not one of exact, contains, pattern": "match：{value!r} 应为 exact、contains 或 pattern",
+    "reply: {n} characters; expected 1 to 1000": "reply：{n} 个字符，应为 1 到 1000 个",
+    "rule: no keyword rule {name!r}": "rule：没有关键词回复 {name!r}",
 }
