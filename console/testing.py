@@ -32,7 +32,13 @@ What it checks (the invariants the engine and the outbox rely on):
 - a kick, mute or recall whose target is already gone (the person left, the message was
   recalled) is DONE: the wanted state holds, so the outbox never retries it nor hands it
   to a person (``gone_requests``; skipped where the fake cannot show it);
-- after the fake drops the connection, events arrive again without help.
+- after the fake drops the connection, events arrive again without help;
+- webhook refusals, malformed bodies, ``check()``, ``list_groups`` and declared-option
+  honesty (console/testing_extra.py).
+
+The tests are plain functions running their coroutines through ``run_async``, so the
+suite needs no asyncio plugin or mode (shequn's pytest plugin, console/pytest_plugin.py,
+runs an author's own async tests of the class the same way).
 
 Parts a fake cannot simulate are listed in ``faults`` / ``supports_reconnect`` /
 ``deliver_twice``, and their tests are skipped with the reason, never passed blindly.
@@ -50,6 +56,7 @@ import pytest
 from .config import ConfigError
 from .connector import Connector, NotSupported, NullSink
 from .engine import Engine
+from .testing_extra import ConformanceExtras
 from .model import ACTION_CAPABILITY, ActionRequest, Capability, Event, Kind, Status
 
 FAULT_KINDS = ("auth", "rate_limit", "transient", "permanent", "down")
@@ -108,7 +115,7 @@ def check_event(event: Event, connection: str) -> list[str]:
     return bad
 
 
-class ConnectorConformance:
+class ConnectorConformance(ConformanceExtras):
     """Base class of a connector's conformance suite (see the module docstring)."""
 
     connector_class: type[Connector]
@@ -182,6 +189,12 @@ class ConnectorConformance:
         finally:
             self.stop_fake()
 
+    def run_async(self, coro: Any) -> Any:
+        """Run one of the kit's coroutines in an event loop of its own. The kit's tests are
+        plain functions, so they pass under pytest-asyncio's strict mode (no marks needed),
+        its auto mode, and without it; the fakes' threads do not care which loop calls them."""
+        return asyncio.run(coro)
+
     async def _close(self, connector: Connector) -> None:
         await connector.stop()
         close = getattr(connector, "aclose", None)
@@ -220,7 +233,10 @@ class ConnectorConformance:
         missing = declared - set(self.sample_requests())
         assert not missing, f"declared but without a sample request: {sorted(missing)}"
 
-    async def test_declared_actions_succeed(self):
+    def test_declared_actions_succeed(self):
+        self.run_async(self._declared_actions_succeed())
+
+    async def _declared_actions_succeed(self):
         c = self.make_connector(self.connection, NullSink())
         try:
             for kind, req in self.sample_requests().items():
@@ -229,7 +245,10 @@ class ConnectorConformance:
         finally:
             await self._close(c)
 
-    async def test_undeclared_actions_raise_before_any_network_call(self):
+    def test_undeclared_actions_raise_before_any_network_call(self):
+        self.run_async(self._undeclared_actions_raise_before_any_network_call())
+
+    async def _undeclared_actions_raise_before_any_network_call(self):
         c = self.make_connector(self.connection, NullSink())
         try:
             before = self.network_calls()
@@ -242,7 +261,10 @@ class ConnectorConformance:
         finally:
             await self._close(c)
 
-    async def test_events_normalise_and_ingest(self):
+    def test_events_normalise_and_ingest(self):
+        self.run_async(self._events_normalise_and_ingest())
+
+    async def _events_normalise_and_ingest(self):
         sink = NullSink()
         c = self.make_connector(self.connection, sink)
         try:
@@ -262,7 +284,10 @@ class ConnectorConformance:
         finally:
             ws.close()
 
-    async def test_duplicate_deliveries_dedupe(self):
+    def test_duplicate_deliveries_dedupe(self):
+        self.run_async(self._duplicate_deliveries_dedupe())
+
+    async def _duplicate_deliveries_dedupe(self):
         sink = NullSink()
         c = self.make_connector(self.connection, sink)
         try:
@@ -281,7 +306,10 @@ class ConnectorConformance:
             ws.close()
 
     @pytest.mark.parametrize("fault", FAULT_KINDS)
-    async def test_faults_map_to_typed_results(self, fault):
+    def test_faults_map_to_typed_results(self, fault):
+        self.run_async(self._faults_map_to_typed_results(fault))
+
+    async def _faults_map_to_typed_results(self, fault):
         if fault not in self.faults:
             pytest.skip(f"{type(self).__name__}: the fake cannot simulate {fault!r}")
         c = self.make_connector(self.connection, NullSink())
@@ -294,7 +322,10 @@ class ConnectorConformance:
             self.clear_fault(fault)
             await self._close(c)
 
-    async def test_a_target_already_gone_is_done(self):
+    def test_a_target_already_gone_is_done(self):
+        self.run_async(self._a_target_already_gone_is_done())
+
+    async def _a_target_already_gone_is_done(self):
         gone = self.gone_requests()
         if gone is None:
             pytest.skip(f"{type(self).__name__}: the fake cannot show a target that is already gone")
@@ -311,7 +342,10 @@ class ConnectorConformance:
         finally:
             await self._close(c)
 
-    async def test_reconnects_after_the_fake_drops_the_connection(self):
+    def test_reconnects_after_the_fake_drops_the_connection(self):
+        self.run_async(self._reconnects_after_the_fake_drops_the_connection())
+
+    async def _reconnects_after_the_fake_drops_the_connection(self):
         if not self.supports_reconnect:
             pytest.skip(f"{type(self).__name__}: the connector keeps no connection to drop")
         sink = NullSink()

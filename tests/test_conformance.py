@@ -20,6 +20,10 @@ from plugins.sandbox.connector import SandboxConnector
 from tests.plugins.qq.qqhelpers import make_bot
 
 
+def _sign(body: bytes) -> str:
+    return "sha1=" + hmac.new(b"sec", body, hashlib.sha1).hexdigest()
+
+
 class TestQQConformance(ConnectorConformance):
     connector_class = QQConnector
     connection = "qqc"
@@ -90,6 +94,22 @@ class TestQQConformance(ConnectorConformance):
         first, second = await connector.handle_post(req), await connector.handle_post(req)
         return first.events, second.events
 
+    def forged_requests(self):
+        body = json.dumps({"time": 1_700_000_000, "self_id": 10001, "post_type": "notice",
+                           "notice_type": "group_increase", "sub_type": "approve", "group_id": 1,
+                           "user_id": 90, "operator_id": 10001}).encode()
+        return {"unsigned": WebhookRequest("POST", "", {}, {}, body),
+                "forged": WebhookRequest("POST", "", {}, {"x-signature": "sha1=" + "0" * 40}, body),
+                "altered body": WebhookRequest("POST", "", {}, {"x-signature": _sign(body)}, body.replace(b"90", b"91"))}
+
+    def malformed_requests(self):
+        bodies = {"not JSON": b"{not json", "not an object": b"[1, 2]", "not UTF-8": "中文".encode("gbk")}
+        return {what: WebhookRequest("POST", "", {}, {"x-signature": _sign(body)}, body) for what, body in bodies.items()}
+
+    def make_webhook_connector(self, name, sink):
+        return QQConnector(name, {"base_url": self.bot.base_url, "access_token": "tok", "secret": "sec",
+                                  "intake": "http_post"}, sink=sink)
+
     def inject_fault(self, kind):
         b = self.bot
         if kind == "auth":
@@ -118,6 +138,7 @@ class TestSandboxConformance(ConnectorConformance):
     connector_class = SandboxConnector
     connection = "sbc"
     faults = frozenset({"auth", "rate_limit", "transient", "permanent", "down"})
+    check_while_down = False  # "down" fails the next action; the simulation itself never stops
 
     def start_fake(self):
         self.conn = SandboxConnector(self.connection, {"seed": 3, "groups": 3, "members": 60})
