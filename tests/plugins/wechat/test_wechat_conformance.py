@@ -2,7 +2,9 @@
 
 WeCom cannot kick, mute or recall in customer groups, so the kit's gone-target test has
 nothing to check; callbacks are webhooks, so there is no connection to drop: both are
-skipped by the kit with that reason. Every fault kind is simulated."""
+skipped by the kit with that reason. Every fault kind is simulated; forged callbacks
+(unsigned, another token, an altered ciphertext) and signed ones that cannot be read
+(another key, another corp, an event that is not XML) are refused."""
 
 from __future__ import annotations
 
@@ -54,6 +56,23 @@ class TestWeChatConformance(ConnectorConformance):
         req = post(self.wc, self.wc.event("wrGroupA", "update", "del_member", members=["wmAlice"], quit_scene=0))
         first, second = await connector.handle(req), await connector.handle(req)
         return first.events, second.events
+
+    def forged_requests(self):
+        wc = self.wc
+        xml = wc.event("wrGroupA", "update", "del_member", members=["wmBob"])
+        unsigned = post(wc, xml)
+        unsigned.query.pop("msg_signature")
+        altered = post(wc, xml)
+        altered.body = altered.body.replace(b"<Encrypt><![CDATA[", b"<Encrypt><![CDATA[AAAA")
+        return {"unsigned": unsigned, "forged": post(wc, xml, token="guessed"), "altered body": altered}
+
+    def malformed_requests(self):
+        wc = self.wc
+        xml = wc.event("wrGroupA", "update", "del_member", members=["wmBob"])
+        return {"another EncodingAESKey": post(wc, xml, aes_key="A" * 43),
+                "another corp's receive id": post(wc, xml, receive_id="wwOTHERCORP"),
+                "an event that is not XML": post(wc, "<xml><ChatId>"),
+                "an event with a DOCTYPE": post(wc, '<!DOCTYPE x [<!ENTITY a "b">]><xml/>')}
 
     def inject_fault(self, kind):
         wc = self.wc
