@@ -24,8 +24,10 @@ RANGES: dict[tuple[str, str], tuple[float, float, str]] = {
     ("database", "open_check_seconds"): (0, 600, "seconds (0: no limit)"),
     ("serve", "port"): (1, 65_535, "(a TCP port)"),
     ("serve", "max_body_bytes"): (1_024, 64 * 1_048_576, "bytes"),
-    ("console", "refresh_seconds"): (0.1, 3_600, "seconds"),
+    ("console", "refresh_seconds"): (0.1, 3_600, "seconds (0: never)"),
 }
+#: settings whose 0 means "off", allowed beside their range (the console never polls)
+ZERO_IS_OFF = {("console", "refresh_seconds")}
 
 RANGE_TEMPLATE = "{file}: {key}: is {value} (expected {low} to {high} {unit})"
 
@@ -47,6 +49,8 @@ def check_ranges(settings: Any, file: Path | None) -> None:
     """Refuse a core setting outside its range, naming the key and the range."""
     for (section, name), (low, high, unit) in RANGES.items():
         value = getattr(getattr(settings, section), name)
+        if value == 0 and (section, name) in ZERO_IS_OFF:
+            continue
         if not low <= value <= high:
             shown = f"{value:g}" if isinstance(value, float) else value
             raise config_error(file, f"{section}.{name}", RANGE_TEMPLATE, value=shown, low=_num(low), high=_num(high),

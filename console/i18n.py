@@ -271,7 +271,7 @@ ZH_CN.update({
     "no version": "无", "read-only file: looking only": "文件只读：仅可查看",
     "{file}: {key}: is {value} (expected {low} to {high} {unit})": "{file}：{key}：当前为 {value}（应为 {low} 到 {high} {unit}）",
     "milliseconds": "毫秒", "days (0 keeps text forever)": "天（0 表示永久保留消息内容）",
-    "seconds (0: no limit)": "秒（0 表示不限）", "(a TCP port)": "（TCP 端口号）", "bytes": "字节", "seconds": "秒",
+    "seconds (0: no limit)": "秒（0 表示不限）", "(a TCP port)": "（TCP 端口号）", "bytes": "字节", "seconds": "秒", "seconds (0: never)": "秒（0 表示从不）",
     "{file}: no such config file. Give the path of an existing config.toml, or leave out --config and "
     "$SHEQUN_CONFIG to use ./config.toml":
         "{file}：配置文件不存在。请给出已有 config.toml 的路径，或去掉 --config 和 $SHEQUN_CONFIG 以使用 ./config.toml",
