@@ -149,6 +149,14 @@ def test_a_malformed_body_must_be_refused_with_a_reason_and_never_raise():
     kit.malformed_requests = lambda: {"not JSON": _req(b"{")}
     with pytest.raises(AssertionError, match="no reason given"):
         kit.test_malformed_bodies_are_refused_with_the_reason()
+    _Sloppy.answer = WebhookResult(500, error="cannot read it")
+    try:
+        with pytest.raises(AssertionError, match="answered 500; a platform retries a 5xx"):
+            kit.test_malformed_bodies_are_refused_with_the_reason()
+        _Sloppy.answer = WebhookResult(400, error="not JSON")
+        kit.test_malformed_bodies_are_refused_with_the_reason()
+    finally:
+        _Sloppy.answer = WebhookResult(204)
 
 
 def test_declared_options_are_held_to_their_bounds_and_types():
@@ -164,3 +172,33 @@ def test_declared_options_are_held_to_their_bounds_and_types():
     kit.connector_class = Lax
     with pytest.raises(pytest.fail.Exception, match="DID NOT RAISE"):
         kit.test_declared_options_are_enforced()
+
+
+def test_check_that_says_ok_with_the_platform_down_fails_the_kit():
+    class Blind(_Sloppy):
+        async def check(self):
+            from console.connector import ConnectionCheck
+
+            return ConnectionCheck(True, "bot", "fine")  # never looks
+
+    kit = _Kit()
+    kit.connector_class, kit.faults = Blind, frozenset({"down"})
+    kit.make_connector = lambda name, sink: Blind(name, {"seed": 1, "groups": 1, "members": 5}, sink=sink)
+    kit.inject_fault = kit.clear_fault = lambda kind: None
+    kit.test_check_says_who_and_never_raises()
+    with pytest.raises(AssertionError, match="with the platform down said ok"):
+        kit.test_check_with_the_platform_down_says_why()
+
+
+def test_list_groups_naming_a_group_twice_fails_the_kit():
+    from console.model import GroupInfo
+
+    class Twice(_Sloppy):
+        async def list_groups(self):
+            return [GroupInfo("g1", "一群"), GroupInfo("g1", "一群")]
+
+    kit = _Kit()
+    kit.connector_class = Twice
+    kit.make_connector = lambda name, sink: Twice(name, {"seed": 1, "groups": 1, "members": 5}, sink=sink)
+    with pytest.raises(AssertionError, match="named a group twice"):
+        kit.test_list_groups_matches_the_capability()
