@@ -76,6 +76,8 @@ def test_get_a_whole_plugin_section_and_everything(tmp_path, monkeypatch):
     assert every["moderation.raid_joins"]["default"] == "20" and "Raid guard" in every["moderation.raid_joins"]["meaning"]
     assert every["serve.port"]["value"] == "8765" and every["database.path"]["in_file"]
     assert "checkin.streak_cap" in every and "tok-literal-123" not in json.dumps(every)
+    text = run("--config", cfg, "config", "get", "moderation.rule_budget_ms").output
+    assert "is suspended for rule_suspend_minutes with an alert, and the batch goes on without it." in text
 
 
 def test_get_an_unknown_plugin_field_names_the_file_and_the_fields(tmp_path, monkeypatch):

@@ -190,7 +190,8 @@ def config_get(key: str | None, as_json: bool) -> None:
     if key and not rows:
         _show_raw(settings, key)
         return
-    emit(rows, ["key", "value", "default", "meaning"], as_json=as_json)
+    # one key or section: its meaning whole (the listing of everything keeps lines short)
+    emit(rows, ["key", "value", "default", "meaning"], as_json=as_json, max_width=400 if key else 48)
 
 
 def _show_raw(settings, key: str) -> None:
