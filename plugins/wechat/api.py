@@ -51,7 +51,8 @@ class WeComApi:
                  backoff: float = 60.0, transport: httpx.AsyncBaseTransport | None = None, on_state=None):
         self.name, self.base_url, self.corp_id, self._secret = name, base_url.rstrip("/"), corp_id, secret
         self.timeout, self.backoff, self._transport = timeout, backoff, transport
-        self.on_state = on_state or (lambda state, error=None: None)
+        self.on_state = self._noting(on_state or (lambda state, error=None: None))
+        self._down = False  # an offline or error state was reported: the next answer brings it back
         self._client: httpx.AsyncClient | None = None
         self._token: str | None = None
         self._expires = 0.0
@@ -72,6 +73,12 @@ class WeComApi:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+    def _noting(self, report):
+        def state(state: str, error: str | None = None) -> None:
+            self._down = state != "online"
+            report(state, error)
+        return state
 
     def _refresh_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
@@ -150,6 +157,8 @@ class WeComApi:
                                     idempotent=idempotent)
             code = _code(data)
             if code == 0:
+                if self._down:  # WeCom answers again (reachable, the secret fixed): say so
+                    self.on_state("online")
                 return data
             if code in AUTH_CODES and not refreshed:
                 refreshed = True

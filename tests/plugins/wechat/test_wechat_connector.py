@@ -77,6 +77,9 @@ async def test_a_token_that_cannot_be_fetched_names_the_connection_and_the_fix(w
         assert res.status == Status.FAILED and words in res.message
         with pytest.raises(ConnectorError, match=f"wx1: could not list customer groups: wx1: .*{words}"):
             await c.list_groups()
+        c.api.corp_id, c.api._secret = wc.corp_id, "appSecret"  # the operator fixes the config
+        await c.list_groups()
+        assert sink.states[-1] == ("online", None)
     finally:
         await c.aclose()
 
