@@ -4,8 +4,8 @@ QQ's signed OneBot POSTs (benchmarks/webhook.py) measured in the same run.
 Each WeCom callback is what WeCom sends: an XML envelope whose ``<Encrypt>`` holds an
 AES-256-CBC ciphertext, signed with ``msg_signature``; the connector checks the
 signature, decrypts, parses and normalises it, and a join also asks WeCom (the fake, on
-loopback) for the group's details once per join (``groupchat/get``: the inviter and the
-newcomer's name), as it does in production. Half the callbacks are joins, half leaves,
+loopback, in a process of its own) for the group's details once per join
+(``groupchat/get``: the inviter and the newcomer's name), as it does in production. Half the callbacks are joins, half leaves,
 over 20 groups. The client runs in its own process on raw asyncio streams. Run:
 
     .venv/bin/python benchmarks/webhook_wecom.py [COUNT] [CLIENTS]
@@ -103,8 +103,33 @@ def requests(wc: FakeWeCom, n: int, path: str, host: str, leaves_only: bool) -> 
     return out
 
 
+FAKE = r"""
+# The fake WeCom in a process of its own (as WeCom is): its Python does not share serve's GIL.
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from tests.fakes.wecom import FakeWeCom
+n, leaves_only, port = int(sys.argv[2]), sys.argv[3] == "1", int(sys.argv[4])
+wc = FakeWeCom(port=port)
+for g in range(20):
+    wc.add_group(f"wrBench{g:02d}", f"压测群 {g}", "zhangsan", capacity=100_000)
+for i in range(0, n, 2):
+    if not leaves_only:
+        wc.add_member(f"wrBench{i % 20:02d}", f"wmUser{i // 2:06d}", scene=3, name=f"用户{i // 2}")
+wc.start()
+print("ready", flush=True)
+sys.stdin.read()  # until the benchmark closes it
+print(len(wc.routes_called("externalcontact/groupchat/get")), flush=True)
+wc.stop()
+"""
+
+
 async def wecom_through_serve(tmp: Path, n: int, clients: int, leaves_only: bool = False) -> float:
-    wc = FakeWeCom().start()
+    fake_port = free_port()
+    fake = await asyncio.create_subprocess_exec(sys.executable, "-c", FAKE, str(ROOT), str(n), str(int(leaves_only)),
+                                                str(fake_port), stdin=asyncio.subprocess.PIPE,
+                                                stdout=asyncio.subprocess.PIPE)
+    assert (await fake.stdout.readline()).strip() == b"ready"
+    wc = FakeWeCom(port=fake_port)  # not started: the same corp, token and key, to encrypt and sign with
     for g in range(20):
         wc.add_group(f"wrBench{g:02d}", f"压测群 {g}", "zhangsan", capacity=100_000)
     port = free_port()
@@ -128,10 +153,11 @@ async def wecom_through_serve(tmp: Path, n: int, clients: int, leaves_only: bool
                 await asyncio.sleep(0.01)
             elapsed = time.perf_counter() - t0
         dead = ws.store.scalar("SELECT count(*) FROM dead_letters")
-        gets = len(wc.routes_called("externalcontact/groupchat/get"))
     finally:
         ws.close()
-        wc.stop()
+        fake.stdin.close()
+        gets = int((await fake.stdout.readline()).strip() or 0)
+        await fake.wait()
     print(f"(all {n} WeCom callbacks answered after {answered:.2f} s; stored after {elapsed:.2f} s; "
           f"{gets} groupchat/get calls; {dead} dead letters)")
     return elapsed
@@ -150,7 +176,7 @@ def main() -> None:
         qq = asyncio.run(through_webhooks(tmp, payloads(n), clients))
     print(f"events: {n}, concurrent clients: {clients}")
     print(f"WeCom encrypted callbacks -> store: {n / wecom:,.0f} events/s ({wecom:.2f} s; half joins, each read back "
-          "with groupchat/get from the fake)")
+          "with groupchat/get from the fake WeCom)")
     print(f"WeCom encrypted leaves -> store:    {n / leaves:,.0f} events/s ({leaves:.2f} s; no call back to WeCom)")
     print(f"QQ signed POSTs -> store:           {n / qq:,.0f} events/s ({qq:.2f} s; messages)")
 
