@@ -180,3 +180,15 @@ async def test_a_group_of_another_owner_is_a_dead_letter():
         await c.aclose()
         wc.stop()
     assert not res.events and "owned by zhangsan, who is not among this connection's owners (wangwu)" in res.error
+
+
+def test_scene_scales_and_the_third_party_variant():
+    from plugins.wechat.normalize import callback_scene, change, events_of
+
+    assert [callback_scene(x) for x in (0, 3, 1, None)] == ["invite", "qr", "unknown", "unknown"]
+    xml = ("<xml><SuiteId>ww4asffe9</SuiteId><AuthCorpId>wxf8b4f85f3a794e77</AuthCorpId>"
+           "<InfoType>change_external_chat</InfoType><TimeStamp>1403610513</TimeStamp><ChatId>wrX</ChatId>"
+           "<ChangeType>update</ChangeType><UpdateDetail>del_member</UpdateDetail><QuitScene>1</QuitScene>"
+           "<MemChangeCnt>1</MemChangeCnt><MemChangeList><Item>wmY</Item></MemChangeList></xml>")
+    (e,) = events_of("wx1", change(xml), None)
+    assert (e.kind, e.group, e.user, e.ts, e.data["reason"]) == ("leave", "wrX", "wmY", 1403610513, "kick")
