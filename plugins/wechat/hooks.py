@@ -52,9 +52,10 @@ def _applies(ws, policy: dict[str, Any], connection: str) -> bool:
     scope = policy["scope"]
     if scope.startswith("group:"):
         return ws.store.scalar("SELECT connection_id FROM groups WHERE id = ?", (int(scope[6:]),)) == connection
-    if scope.startswith("platform:"):
-        return scope[9:] == "wechat"
-    return True  # all, or a group type: WeCom's template serves every group the owner picks it for
+    if scope.startswith("type:"):  # only where the connection has such groups: no template nobody can pick
+        return bool(ws.store.scalar("SELECT 1 FROM groups WHERE connection_id = ? AND type = ? LIMIT 1",
+                                    (connection, scope[5:])))
+    return True  # all: WeCom's template serves every group the owner picks it for
 
 
 def sync_welcomes(ws) -> int:

@@ -86,7 +86,8 @@ async def test_welcome_policies_become_wecom_templates(world):
                     name="welcome:wx")
         with ws.store.write() as conn:  # the seeded policies left out: one template to follow
             conn.execute("DELETE FROM rules WHERE kind = 'welcome' AND name != 'welcome:wx'")
-        assert hooks.sync_welcomes(ws) == 1 and hooks.sync_welcomes(ws) == 0  # queued once
+        save_policy(ws, "welcome", {"template": "快闪群欢迎 {nickname}"}, scope="type:flash", name="welcome:flash")
+        assert hooks.sync_welcomes(ws) == 1 and hooks.sync_welcomes(ws) == 0  # queued once; no flash group here
         ex = Executor(ws, {"wx1": c}, pacing=False)
         await ex.drain()
         (tid, tpl), = wc.state.templates.items()
