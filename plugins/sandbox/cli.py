@@ -48,6 +48,9 @@ def demo_cmd(days: int, reset: bool, seed: int | None, connection: str | None) -
             if done % 24 == 0 or done == total:
                 click.echo(f"\r{tr(ws, 'simulating')} {done * 100 // total}%", nl=False, err=True)
 
+        from .content_reactions import starter_content
+
+        starter_content(ws)  # the content plugin's starter set, when it is installed (issue 21)
         try:
             s = backfill(ws, name, days=days, seed=seed, progress=show)
         except DemoError as e:

@@ -8,7 +8,7 @@ from typing import Any
 
 from console.model import Event, Kind
 
-from . import texts
+from . import content_reactions, texts
 from .model import (ABUSE_PER_ABUSER, DAY, DIURNAL, FLOODS_PER_FLOODER, ADS_PER_POSTER, JOINS_PER_GROUP, LEAVE_PER_MEMBER,
                     MSGS_PER_MEMBER, NICK_PER_MEMBER, REQUESTS_PER_GROUP, TALKER_SHARE_OF_MESSAGES, Group, poisson)
 
@@ -48,6 +48,7 @@ class Traffic:
             t = end
         self.clock = max(self.clock, now)
         self._expire_requests(now)
+        out.extend(content_reactions.react(self, out, now))  # members answer greetings, topics, replies (issue 21)
         out.sort(key=lambda e: e.ts)
         return out
 

@@ -1,0 +1,101 @@
+"""How the sandbox's members answer the content plugin's posts, so greetings, topics,
+check-ins and keyword replies show live in the demo (issue 21).
+
+The world calls :func:`react` once per tick with the tick's events. A message of the bot
+(``BOT``) that is a morning greeting gets members checking in (签到/打卡), greeting back and
+now and then asking where the link is (which a keyword reply answers); an evening greeting
+gets a few good-nights; a topic (今日话题) gets a discussion over the next hour, fastest at
+first; a keyword reply gets a thank-you. Reactions come minutes after the post, so they are
+kept in the world (``_content_pending``, not saved: a restart forgets what was about to be
+said) and released by later ticks.
+
+Nothing here draws from the world's own random generator or its event counter: each post's
+reactions come from a generator seeded by the world's seed and the post's id, and their ids
+have their own counter, so a world without content posts makes exactly the events it made
+before.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from typing import Any
+
+from console.model import Event, Kind
+
+from .model import BOT
+
+MORNING = ("早安", "早上好")
+EVENING = ("晚安",)
+TOPIC = ("今日话题", "话题：")
+KEYWORD_REPLY = ("群公告", "客服在线")
+CHECKINS = ("签到", "签到", "打卡")
+MORNING_BACK = ("早安～", "早上好呀", "早！今天也加油", "早安☀️")
+EVENING_BACK = ("晚安～", "晚安好梦", "晚安晚安", "明天见🌙")
+ASKS = ("今天的链接在哪", "这个怎么买？", "链接发一下呗", "怎么下单啊")
+TOPIC_BACK = ("我先来：每天记账，月底一看省了不少", "上周买的空气炸锅，真香", "学到了学到了", "哈哈同感",
+              "晒一下我的，性价比超高", "这个话题好，收藏了", "我一般等会员日再买", "蹲一个推荐")
+THANKS = ("谢谢～", "收到，谢谢群主", "好的谢谢")
+
+
+def _members(world, gid: str) -> list[str]:
+    g = world.groups[gid]
+    return [u for u in g.members if u != BOT and (world.people.get(u) is None or not world.people[u].staff)]
+
+
+def _plan(world, e: Event) -> list[tuple[int, str, str]]:
+    """(time, member, text) of the reactions to one post of the bot."""
+    text = e.text or ""
+    members = _members(world, e.group)
+    if not members:
+        return []
+    rng = random.Random(f"{world.seed}:{e.id}")
+    out: list[tuple[int, str, str]] = []
+    if any(w in text for w in MORNING):
+        for u in rng.sample(members, min(len(members), max(2, len(members) // 12))):
+            roll = rng.random()
+            said = rng.choice(CHECKINS) if roll < 0.6 else rng.choice(MORNING_BACK)
+            out.append((e.ts + rng.randint(20, 1500), u, said))
+        if rng.random() < 0.4:
+            out.append((e.ts + rng.randint(300, 2400), rng.choice(members), rng.choice(ASKS)))
+    elif any(w in text for w in EVENING):
+        for u in rng.sample(members, min(len(members), max(1, len(members) // 25))):
+            out.append((e.ts + rng.randint(20, 900), u, rng.choice(EVENING_BACK)))
+    elif any(w in text for w in TOPIC):
+        for u in rng.sample(members, min(len(members), max(3, len(members) // 10))):
+            out.append((e.ts + int(rng.expovariate(1 / 900)) + 15, u, rng.choice(TOPIC_BACK)))
+    elif any(w in text for w in KEYWORD_REPLY):
+        out.append((e.ts + rng.randint(30, 300), rng.choice(members), rng.choice(THANKS)))
+    return out
+
+
+def react(world, events: list[Event], now: int) -> list[Event]:
+    """The members' reactions due before ``now``, after noting the bot's new posts in ``events``."""
+    state: dict[str, Any] = world.__dict__.setdefault("_content_pending", {"heap": [], "n": 0})
+    heap = state["heap"]
+    for e in events:
+        if e.kind == Kind.MESSAGE and e.user == BOT and e.group in world.groups:
+            for ts, uid, text in _plan(world, e):
+                state["n"] += 1
+                heapq.heappush(heap, (ts, state["n"], e.group, uid, text))
+    out: list[Event] = []
+    while heap and heap[0][0] < now:
+        ts, n, gid, uid, text = heapq.heappop(heap)
+        g = world.groups.get(gid)
+        if g is None or g.dismissed or not world._can_speak(g, uid, ts):
+            continue  # left, muted or the group is gone since
+        p = world.people.get(uid)
+        card = g.members[uid][1]
+        out.append(Event(world.connection, f"sb-m{world.epoch}-cr{n}", Kind.MESSAGE, ts, gid, uid,
+                         p.nick if p else uid, text, {"card": card} if card else {}))
+    return out
+
+
+def starter_content(ws) -> bool:
+    """Give a demo workspace the content plugin's starter set (greetings, a nightly class, a
+    recap, topics, check-in, keyword replies) when that plugin is installed and enabled."""
+    if ws.pm.get_plugin("content") is None:
+        return False
+    from plugins.content.starter import seed_starter
+
+    return seed_starter(ws)
