@@ -38,7 +38,7 @@ def run(*args):
     ("database", "busy_timeout_ms", -1, "expected 0 to 600,000 milliseconds"),
     ("database", "message_retention_days", -30, "expected 0 to 36,500 days"),
     ("database", "open_check_seconds", -0.5, "expected 0 to 600 seconds"),
-    ("console", "refresh_seconds", 0, "expected 0.1 to 3,600 seconds"),
+    ("console", "refresh_seconds", 0.05, "expected 0.1 to 3,600 seconds"),  # 0 means never (test_config_refresh.py)
 ])
 def test_out_of_range_values_are_refused_naming_key_and_range(tmp_path, section, key, value, expected):
     cfg = config_with(tmp_path, section, f"{key} = {value}")
