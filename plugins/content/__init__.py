@@ -92,3 +92,20 @@ def register_translations(register):
     from .translations import ZH_CN
 
     register("zh-CN", ZH_CN)
+
+
+@hookimpl
+def register_screens(register):
+    # The console imports the screen only when it opens it (Textual stays out of headless runs).
+    from console.registry import ScreenSpec
+
+    register(ScreenSpec(id="content", title="Content", key="C", target="plugins.content.screens:ContentScreen",
+                        order=65))
+
+
+@hookimpl
+def register_panels(register):
+    from console.registry import PanelSpec
+
+    register(PanelSpec(id="content", title="Content today", screen="dashboard",
+                       target="plugins.content.panels:ContentPanel", order=20))

@@ -16,7 +16,7 @@ import click
 from console.cli.context import workspace
 from console.cli.output import emit, json_option
 
-from .errors import ContentError, said
+from .errors import ContentError, purpose_word, said
 
 
 @contextmanager
@@ -37,13 +37,13 @@ HEADERS = {"id": "id", "title": "title", "purpose": "purpose", "tags": "tags", "
            "product": "product", "season": "season", "text": "text", "name": "name", "when": "when", "item": "item",
            "to": "to", "skip_holidays": "skips holidays", "next": "next post", "state": "state",
            "group_name": "group", "schedule": "schedule", "from": "starts", "until": "ends", "reason": "reason",
-           "time": "time", "group": "group", "note": "note", "groups": "groups", "states": "states",
+           "time": "time", "group": "group", "note": "note", "groups": "number of groups", "states": "states",
            "spread": "spread over", "notes": "held back", "progress": "sent", "waiting": "waiting to send",
            "failed": "failed", "stopped": "stopped", "task": "task", "skipped": "skipped", "run_id": "run",
            "attempts": "attempts", "error": "error", "day": "day", "kind": "kind", "weekday": "weekday",
            "holiday": "holiday", "scope": "scope", "keywords": "keywords", "points": "points",
            "streak_bonus": "streak bonus", "cap": "cap", "reply": "reply", "enabled": "on", "replied": "replied",
-           "streak": "streak", "rank": "rank", "checkins": "check-ins", "delta": "change", "ref": "for", "by": "by",
+           "streak": "streak", "rank": "rank", "checkins": "check-ins", "delta": "change", "ref": "about", "by": "by",
            "match": "match", "keyword": "keyword", "cooldown_seconds": "cooldown (s)", "priority": "priority",
            "replies": "replies", "held": "held by cooldown"}
 
@@ -88,7 +88,7 @@ def library_list(purpose, tag, group_type, product, season, search, archived, as
         if as_json:
             emit(rows, as_json=True)
             return
-        emit([{**r, "purpose": ws.t(r["purpose"]), "group_type": ws.t(r["group_type"]) if r["group_type"] else "",
+        emit([{**r, "purpose": purpose_word(ws.t, ws.settings.console.language, r["purpose"]), "group_type": ws.t(r["group_type"]) if r["group_type"] else "",
                "text": short(r["text"])} for r in rows],
              ["id", "title", "purpose", "tags", "group_type", "product", "season", "text"],
              headers=heads(ws, ("id", "title", "purpose", "tags", "group_type", "product", "season",

@@ -10,7 +10,7 @@ import click
 from console.cli.output import emit, json_option, render_csv
 
 from .cli import content_group, content_ws, heads
-from .errors import ContentError
+from .errors import ContentError, purpose_word
 
 WEEKDAYS = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
 CSV_COLUMNS = ("day", "time", "scope", "item", "title", "purpose", "note")
@@ -58,13 +58,13 @@ def calendar_month(month, scope_list, as_json) -> None:
                              days=c["days"]))
         mix = view["mix"]
         click.echo(ws.tr("Purpose mix: {mix}", mix="; ".join(
-            ws.tr("{purpose} {share} (target {target})", purpose=ws.t(p), share=f"{mix['share'][p]:.0%}",
+            ws.tr("{purpose} {share} (target {target})", purpose=purpose_word(ws.t, ws.settings.console.language, p), share=f"{mix['share'][p]:.0%}",
                   target=f"{mix['target'][p]:.0%}") for p in mix["share"])))
 
 
 def scope_words(ws, scope: str) -> str:
     if scope == "all":
-        return ws.t("all groups")
+        return ws.t("all groups")  # the host's words
     kind, _, value = scope.partition(":")
     return ws.t(value) if kind == "type" else value
 

@@ -60,8 +60,17 @@ def _shown(v: Any) -> str:
 def said(ws, e: ContentError) -> str:
     """``e`` in the workspace's language (its place, then the refusal)."""
     prefix, pv = e.where()
-    values = {k: ws.t(v) if k in WORDS and isinstance(v, str) else _shown(v) for k, v in e.values.items()}
+    values = {k: (purpose_word(ws.t, ws.settings.console.language, v) if k == "purpose" else ws.t(v))
+              if k in WORDS and isinstance(v, str) else _shown(v) for k, v in e.values.items()}
     return ws.tr(prefix, **pv) + ws.tr(e.template, **values)
+
+
+def purpose_word(t, lang: str, purpose: str) -> str:
+    """A purpose in the operator's words: activation, or 促活. Its catalogue key says "(purpose)"
+    because the host's "activation" is a lifecycle stage (激活期); English shows the plain word."""
+    if lang == "en" or purpose not in ("activation", "conversion", "brand"):
+        return purpose
+    return t(f"{purpose} (purpose)")
 
 
 #: values that are words (a unit, a purpose), said in the operator's language

@@ -4,9 +4,9 @@ is missing. Words follow shared/DOMAIN.md (素材库, 内容日历, 定时发送
 
 ZH_CN: dict[str, str] = {
     # --- words ------------------------------------------------------------------------------
-    "activation": "促活", "conversion": "转化", "brand": "品宣", "characters": "个字符", "bytes": "字节",
+    "activation (purpose)": "促活", "conversion (purpose)": "转化", "brand (purpose)": "品宣", "characters": "个字符", "bytes": "字节",
     "purpose": "用途", "tags": "标签", "group_type": "群类型", "product": "商品", "season": "季节", "title": "标题",
-    "text": "内容", "link": "链接", "image": "图片", "id": "编号", ": ": "：",
+    "link": "链接", "image": "图片",
     "spring": "春季", "summer": "夏季", "autumn": "秋季", "winter": "冬季",
     # --- places of a refusal --------------------------------------------------------------------
     "{source}: ": "{source}：", "{source} line {line}: ": "{source} 第 {line} 行：", "line {line}: ": "第 {line} 行：",
@@ -61,7 +61,7 @@ ZH_CN: dict[str, str] = {
     # --- scheduled posts ------------------------------------------------------------------------------
     "group type": "群类型", "when": "时间规则", "item": "素材", "to": "发送到", "skips holidays": "节假日跳过",
     "next post": "下次发送", "state": "状态", "schedule": "定时任务", "starts": "开始", "ends": "结束", "time": "时间",
-    "note": "说明", "groups": "群数", "states": "状态", "spread over": "分散时长", "held back": "未发送原因",
+    "number of groups": "群数", "states": "状态", "spread over": "分散时长", "held back": "未发送原因",
     "sent": "已发送", "waiting to send": "待发送", "sending": "发送中", "failed": "失败", "stopped": "已停止",
     "withdrawn": "已撤回", "task": "任务", "skipped": "跳过", "planned": "已计划", "run": "批次", "attempts": "尝试次数",
     "error": "出错", "day": "日期", "kind": "类型", "name": "名称", "reason": "理由", "on": "启用中",
@@ -144,7 +144,7 @@ ZH_CN: dict[str, str] = {
     "Saved holiday {name} on {day}": "已保存节日：{day} {name}", "Removed holiday {name} on {day}": "已删除节日：{day} {name}",
     "Holidays imported: {n}": "已导入节日 {n} 个",
     # --- the calendar ---------------------------------------------------------------------------------
-    "weekday": "星期", "holiday": "节日", "scope": "范围", "all groups": "全部群", "— gap —": "— 空缺 —",
+    "weekday": "星期", "holiday": "节日", "scope": "范围", "— gap —": "— 空缺 —",
     "Mon": "周一", "Tue": "周二", "Wed": "周三", "Thu": "周四", "Fri": "周五", "Sat": "周六", "Sun": "周日",
     "week": "周",
     "Gaps: {gaps}": "空缺天数：{gaps}", "Purpose mix: {mix}": "用途占比：{mix}",
@@ -173,7 +173,7 @@ ZH_CN: dict[str, str] = {
     "title: {n} characters; expected 1 to 60": "title：{n} 个字符，应为 1 到 60 个",
     # --- check-in and points -------------------------------------------------------------------------
     "keywords": "关键词", "points": "积分", "streak bonus": "连续奖励", "cap": "上限", "reply": "回复", "replied": "已回复",
-    "streak": "连续天数", "rank": "名次", "check-ins": "签到次数", "change": "变动", "for": "关联", "by": "操作人",
+    "streak": "连续天数", "rank": "名次", "check-ins": "签到次数", "about": "关联", "by": "操作人",
     "Check-in reply": "签到回复", "Check-in reply for {count} members": "签到回复（{count} 人）",
     "Saved check-in rule {id} for {scope}": "已保存 {scope} 的签到规则 {id}",
     "{person} now has {points} points": "{person} 现在有 {points} 积分",
@@ -209,4 +209,25 @@ ZH_CN: dict[str, str] = {
     "match: {value!r} is not one of exact, contains, pattern": "match：{value!r} 应为 exact、contains 或 pattern",
     "reply: {n} characters; expected 1 to 1000": "reply：{n} 个字符，应为 1 到 1000 个",
     "rule: no keyword rule {name!r}": "rule：没有关键词回复 {name!r}",
+    # --- the console: the Content screen and the dashboard's panel ---------------------------------------
+    "Content": "内容", "calendar": "内容日历", "next 24 hours": "未来 24 小时", "runs": "发送批次", "families": "群矩阵",
+    "Gaps": "空缺", "Purpose mix": "用途占比", "Previous month": "上个月", "Next month": "下个月", "Resume": "恢复",
+    "Resumed": "已恢复", "Stopped": "已停止", "No groups yet": "还没有群",
+    "No scheduled post has run yet": "还没有执行过定时发送", "Nothing is scheduled in the next 24 hours": "未来 24 小时没有定时发送",
+    "Show the content calendar": "查看内容日历", "Show the next 24 hours of scheduled posts": "查看未来 24 小时的定时发送",
+    "{month}: {gaps} gaps; {posts} posts in the next 24 hours": "{month}：空缺 {gaps} 处；未来 24 小时发送 {posts} 条",
+    "The content calendar of a month per group type and family: each day's topics, gaps (—, no topic planned) and "
+    "collisions (⚠, the same library item twice within a few days), holidays and the purpose mix against its target; "
+    "[ and ] change the month. The next 24 hours of scheduled posts, one line per schedule and time, with why posts "
+    "are held back. Runs with their progress: S stops what has not been sent, R resumes failed and stopped posts. "
+    "1-3 switch tabs; enter opens a row.":
+        "按群类型和群矩阵查看一个月的内容日历：每天的话题、空缺（—，没有排话题）和重复（⚠，同一素材几天内排了两次）、"
+        "节假日，以及用途占比与目标的对比；[ 和 ] 切换月份。未来 24 小时的定时发送，每个定时任务和时间一行，并说明哪些没有发送及原因。"
+        "发送批次及进度：S 停止尚未发送的，R 恢复失败和已停止的。1-3 切换标签页；回车打开一行。",
+    "Content today": "今日内容", "none planned": "未安排",
+    "Scheduled posts: {sent} sent, {waiting} waiting, {failed} failed": "定时发送：已发送 {sent}，待发送 {waiting}，失败 {failed}",
+    "; next: {name} at {time}, groups: {groups}": "；下一条：{time} {name}，群数 {groups}",
+    "Topics today: {topics}": "今日话题：{topics}", "; gaps in the next 7 days: {gaps}": "；未来 7 天空缺 {gaps} 处",
+    "Check-ins today: {n}": "今日签到：{n}", "; leaders: {who}": "；领先：{who}",
+    "; keyword replies today: {n}": "；今日关键词回复：{n}",
 }

@@ -2,10 +2,11 @@
 check-ins and keyword replies show live in the demo (issue 21).
 
 The world calls :func:`react` once per tick with the tick's events. A message of the bot
-(``BOT``) that is a morning greeting gets members checking in (签到/打卡), greeting back and
+(``BOT``) that begins as a morning greeting gets members checking in (签到/打卡), greeting back and
 now and then asking where the link is (which a keyword reply answers); an evening greeting
 gets a few good-nights; a topic (今日话题) gets a discussion over the next hour, fastest at
-first; a keyword reply gets a thank-you. Reactions come minutes after the post, so they are
+first; a keyword reply of the starter set gets a thank-you. Welcomes, warnings and other
+posts of the bot get nothing: they begin otherwise. Reactions come minutes after the post, so they are
 kept in the world (``_content_pending``, not saved: a restart forgets what was about to be
 said) and released by later ticks.
 
@@ -25,10 +26,11 @@ from console.model import Event, Kind
 
 from .model import BOT
 
+#: how a content post begins (a welcome or a warning never does), and the starter set's keyword replies
 MORNING = ("早安", "早上好")
 EVENING = ("晚安",)
-TOPIC = ("今日话题", "话题：")
-KEYWORD_REPLY = ("群公告", "客服在线")
+TOPIC = ("今日话题",)
+KEYWORD_REPLY = ("下单链接在群公告里", "客服在线时间")
 CHECKINS = ("签到", "签到", "打卡")
 MORNING_BACK = ("早安～", "早上好呀", "早！今天也加油", "早安☀️")
 EVENING_BACK = ("晚安～", "晚安好梦", "晚安晚安", "明天见🌙")
@@ -51,17 +53,17 @@ def _plan(world, e: Event) -> list[tuple[int, str, str]]:
         return []
     rng = random.Random(f"{world.seed}:{e.id}")
     out: list[tuple[int, str, str]] = []
-    if any(w in text for w in MORNING):
+    if text.startswith(MORNING):
         for u in rng.sample(members, min(len(members), max(2, len(members) // 12))):
             roll = rng.random()
             said = rng.choice(CHECKINS) if roll < 0.6 else rng.choice(MORNING_BACK)
             out.append((e.ts + rng.randint(20, 1500), u, said))
         if rng.random() < 0.4:
             out.append((e.ts + rng.randint(300, 2400), rng.choice(members), rng.choice(ASKS)))
-    elif any(w in text for w in EVENING):
+    elif text.startswith(EVENING):
         for u in rng.sample(members, min(len(members), max(1, len(members) // 25))):
             out.append((e.ts + rng.randint(20, 900), u, rng.choice(EVENING_BACK)))
-    elif any(w in text for w in TOPIC):
+    elif text.startswith(TOPIC):
         for u in rng.sample(members, min(len(members), max(3, len(members) // 10))):
             out.append((e.ts + int(rng.expovariate(1 / 900)) + 15, u, rng.choice(TOPIC_BACK)))
     elif any(w in text for w in KEYWORD_REPLY):

@@ -1,0 +1,85 @@
+"""The Content screen and the dashboard's Content panel, with Pilot: the month's calendar
+with its gaps and collisions, the next 24 hours, runs with stop and resume, in English and
+Chinese; and the panel's data read headless."""
+
+from __future__ import annotations
+
+import pytest
+
+from content_kit import T0, add_group, item, local, schedule
+from console.workspace import Workspace
+from plugins.content import calendar, checkin, runs
+from plugins.content.today import today
+from tests.tui.world import make_app, settle
+
+
+@pytest.fixture
+def sws(config_path):
+    w = Workspace.open(config_path, clock=lambda: T0)
+    add_group(w, "引流A", "traffic")
+    add_group(w, "福利1", "welfare", "会员福利")
+    a = item(w, "早安 {group}", title="早安")
+    b = item(w, "今日话题：省钱", title="省钱话题")
+    schedule(w, item_id=a)
+    calendar.plan_topic(w, {"day": "2025-06-16", "item": str(b)})
+    calendar.plan_topic(w, {"day": "2025-06-19", "item": str(b), "scope": "type:welfare"})
+    yield w
+    w.close()
+
+
+async def test_the_calendar_the_next_day_and_runs(sws):
+    app = make_app(sws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("C")
+        await settle(pilot)
+        s = app.screen
+        assert app.current_mode == "content"
+        cal = s.query_one("#calendar")
+        rows = [cal.source.rows(0, 40)][0]
+        d16, d18, d19 = rows[15], rows[17], rows[18]
+        assert (d16["traffic"], d16["welfare"], d16["families"]) == ("省钱话题", "⚠ 省钱话题", "会员福利: ⚠ 省钱话题")
+        assert (d18["holiday"], d18["traffic"]) == ("618", "—")
+        assert d19["welfare"] == "⚠ 省钱话题" and d19["traffic"] == "—"
+        summary = str(s.query_one("#calendar-summary").render())
+        assert "Collision in welfare: 省钱话题 on 2025-06-16 and 2025-06-19 (3 days apart)" in summary
+        assert s.sub_title == "2025-06: 85 gaps; 4 posts in the next 24 hours"  # 3 scopes x 30 days - 3 - 2
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert s.month == "2025-07" and s.query_one("#calendar").source.count() == 31
+        await pilot.press("2")
+        await settle(pilot)
+        nxt = s.query_one("#next").source.rows(0, 10)
+        assert [(r["time"], r["name"], r["groups"]) for r in nxt] == [("2025-06-16 07:30", "早安", 2),
+                                                                       ("2025-06-16 20:00", "省钱话题", 2)]
+        await pilot.press("3")
+        await settle(pilot)
+        table = s.query_one("#runs")
+        assert [r["name"] for r in table.source.rows(0, 10)] == ["省钱话题", "早安"]
+        await pilot.press("j", "S")
+        await settle(pilot)
+        (run,) = [r for r in runs.runs(sws) if r["name"] == "早安"]
+        assert run["stopped"] == 2
+        await pilot.press("R")
+        await settle(pilot)
+        assert [r for r in runs.runs(sws) if r["name"] == "早安"][0]["waiting"] == 2
+
+
+async def test_in_chinese(sws):
+    app = make_app(sws, lang="zh-CN")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("C")
+        await settle(pilot)
+        s = app.screen
+        assert s.title == "内容" and s.sub_title == "2025-06：空缺 85 处；未来 24 小时发送 4 条"
+        assert "用途占比" in str(s.query_one("#calendar-summary").render())
+        assert " C 内容 " in str(s.query_one("#modebar").render())
+
+
+def test_the_panels_day(sws):
+    checkin.save_rule(sws, "all")
+    with sws.clock_at(local(sws, "2025-06-16 12:00")):
+        d = today(sws)
+    assert d["posts"] == {"waiting": 4} and d["topics"] == ["省钱话题"]  # 07:30 and 20:00 in two groups
+    assert d["next"] == {"time": "20:00", "name": "省钱话题", "groups": 2}  # 07:30's are waiting, not next
+    assert d["gaps_7d"] == 7 * 3 - 3 - 2  # three scopes a day; the 16th covered for all, the 19th for welfare and its family
+    assert d["checkins"] == 0 and d["leaders"] == [] and d["keyword_replies"] == 0
