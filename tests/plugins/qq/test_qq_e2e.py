@@ -102,8 +102,12 @@ self_id = "10001"
         # the bridge handled it; the outbox commits that result a moment later (with its next claim)
         await until(lambda: ws.store.scalar("SELECT count(*) FROM actions WHERE status = 'done'") == 2,
                     what="both results committed")
-        reqs = {r["comment"]: r["status"] for r in ws.store.query("SELECT comment, status FROM join_requests")}
-        assert reqs == {"答案是 42": "approved", "我是来发广告的": "rejected"}
+        # ... and the requests' outcomes follow those results (a step of their own under load)
+        def reqs():
+            return {r["comment"]: r["status"] for r in ws.store.query("SELECT comment, status FROM join_requests")}
+
+        await until(lambda: reqs() == {"答案是 42": "approved", "我是来发广告的": "rejected"},
+                    what="the requests' outcomes")
         msg = ws.store.one("SELECT text, meta FROM messages")
         assert msg["text"].startswith("欢迎 @50") and json.loads(msg["meta"])["mentions"] == ["50"]
         acts = ws.store.query("SELECT kind, status FROM actions ORDER BY id")
