@@ -19,6 +19,12 @@ Figures (medians of --runs, the machine is shared and noisy):
 - sync (again): the job's run five minutes later, when nothing changed.
 
 Target: plan < 1 s for 1,000 groups; ratios say what the plan adds to its floors.
+
+``--ingest`` measures what participation tracking adds to ingest: the same sandbox events
+(12 groups, 3,000 people, a day) through ``Engine.ingest`` in batches of 500 into two copies
+of one workspace, taking turns: with a topic tracked in every group the whole day (messages
+per minute and speakers counted, besides the per-hour counts every batch keeps), and with
+the plugin's message counting switched off. Target: under 10% of ingest.
 """
 
 from __future__ import annotations
@@ -117,11 +123,97 @@ def floor(ws, start: int, end: int) -> int:
     return n
 
 
+INGEST_CONFIG = """[operator]
+name = "bench"
+timezone = "Asia/Shanghai"
+[database]
+path = "bench.db"
+[content]
+topic_window_minutes = 1440
+link_fallback_minutes = 1440
+[connections.sandbox]
+platform = "sandbox"
+enabled = true
+seed = 42
+groups = 12
+members = 3000
+"""
+
+
+def ingest(runs: int) -> None:
+    import asyncio
+    import shutil
+
+    from console.engine import Engine
+    from console.model import Event
+    from plugins.content import topics
+    from plugins.sandbox.connector import SandboxConnector
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "base"
+        base.mkdir()
+        (base / "config.toml").write_text(INGEST_CONFIG, encoding="utf-8")
+        ws = Workspace.open(base / "config.toml", clock=lambda: T0)
+        conn = SandboxConnector("sandbox", {"seed": 42, "groups": 12, "members": 3000})
+        conn.attach(ws, start=T0)
+        asyncio.run(conn.first_sync())
+        events = conn.world.tick(T0 + 3 * 86400, 3 * 86400)
+        gids = [r[0] for r in ws.store.execute("SELECT id FROM groups")]
+        with ws.store.write() as c:  # a topic tracked in every group for the first day
+            c.execute("INSERT INTO content_runs(source, fire_at, seq, created_at) VALUES ('calendar:0', ?, 1, ?)",
+                      (T0, T0))
+            c.executemany("INSERT INTO content_topics(run_id, group_id, posted_at, baseline) VALUES (1, ?, ?, 1)",
+                          [(g, T0) for g in gids])
+        ws.close()
+        fields = ("connection", "id", "kind", "ts", "group", "user", "nickname", "text", "data")
+        on: list[float] = []
+        off: list[float] = []
+        share: list[float] = []
+        counted = 0
+        real = topics.note_messages
+        try:
+            for r in range(runs):
+                for mode in (("on", "off") if r % 2 == 0 else ("off", "on")):  # turns alternate: no order favoured
+                    folder = Path(tmp) / f"{mode}{r}"
+                    shutil.copytree(base, folder)
+                    w = Workspace.open(folder / "config.toml", clock=lambda: T0 + 3 * 86400)
+                    spent = [0.0]
+
+                    def counting(ws, events, _spent=spent):
+                        t0 = time.perf_counter()
+                        real(ws, events)
+                        _spent[0] += time.perf_counter() - t0
+
+                    topics.note_messages = counting if mode == "on" else (lambda ws, events: None)
+                    evs = [Event(**{f: getattr(e, f) for f in fields}) for e in events]
+                    eng = Engine(w)
+                    t = time.perf_counter()
+                    for i in range(0, len(evs), 500):
+                        eng.ingest(evs[i:i + 500])
+                    took = time.perf_counter() - t
+                    (on if mode == "on" else off).append(took)
+                    if mode == "on":
+                        share.append(spent[0] / took)
+                        counted = w.store.scalar("SELECT coalesce(sum(messages), 0) FROM content_topic_minutes")
+                    w.close()
+        finally:
+            topics.note_messages = real
+    a, b = statistics.median(on), statistics.median(off)
+    print(f"ingest of {len(events):,} events in batches of 500, medians of {runs}: with participation tracking "
+          f"{a * 1000:.0f} ms, without {b * 1000:.0f} ms: {(a - b) / b:+.1%} (two runs apart: noisy here); the "
+          f"tracking's own time {statistics.median(share):.1%} of the ingest it ran in (target under 10%; "
+          f"{counted:,} messages counted per minute after a topic, in {len(gids)} groups)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--groups", type=int, default=1000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--ingest", action="store_true", help="What participation tracking adds to ingest instead.")
     a = ap.parse_args()
+    if a.ingest:
+        ingest(a.runs)
+        return
     from plugins.content.planner import plan
     from plugins.content.queue import sync
 

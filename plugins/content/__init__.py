@@ -56,21 +56,42 @@ def _replies_job(ws):
     return ws.enqueue(flush_replies(ws), REQUESTER)
 
 
+def _topics_job(ws):
+    from .topics import check
+
+    return check(ws)
+
+
 JOBS = (
     Job("content.queue", 300, _queue_job, "put the next day's scheduled posts in the outbox, paced; take back what "
                                           "the plan no longer wants"),
     Job("content.replies", 10, _replies_job, "reply to check-ins whose burst has closed"),
+    Job("content.topics", 60, _topics_job, "track topics' participation; post the product link at the peak"),
 )
 
 
 @hookimpl
 def process_events(events, ws):
-    """Check-ins of the batch (points, streaks), replies whose burst has closed, keyword replies."""
+    """Check-ins of the batch (points, streaks), replies whose burst has closed, keyword replies;
+    messages counted per hour and, after a topic, per minute."""
     from .checkin import flush_replies, note_checkins
     from .keywords import answer
+    from .topics import note_messages
 
     note_checkins(ws, events)
+    note_messages(ws, events)
     return flush_replies(ws) + answer(ws, events)
+
+
+@hookimpl
+def action_done(action, result, ws):
+    """A calendar topic the platform took starts being tracked."""
+    if action["kind"] == "send" and action["status"] == "done" and action["requested_by"] == REQUESTER \
+            and (action.get("evidence") or "").startswith("content:calendar:"):
+        from .topics import started
+
+        started(ws, action)
+    return None
 
 
 @hookimpl

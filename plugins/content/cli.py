@@ -45,7 +45,9 @@ HEADERS = {"id": "id", "title": "title", "purpose": "purpose", "tags": "tags", "
            "streak_bonus": "streak bonus", "cap": "cap", "reply": "reply", "enabled": "on", "replied": "replied",
            "streak": "streak", "rank": "rank", "checkins": "check-ins", "delta": "change", "ref": "about", "by": "by",
            "match": "match", "keyword": "keyword", "cooldown_seconds": "cooldown (s)", "priority": "priority",
-           "replies": "replies", "held": "held by cooldown"}
+           "replies": "replies", "held": "held by cooldown", "posted": "posted", "messages": "messages",
+           "speakers": "speakers", "vs_usual": "× usual", "peak": "peak", "link_sent": "link", "orders": "orders",
+           "topics": "topics", "revenue": "revenue"}
 
 
 def heads(ws, columns) -> dict[str, str]:

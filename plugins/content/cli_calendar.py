@@ -177,3 +177,57 @@ def calendar_export(first, last) -> None:
         rows = [{**r, "title": r["title"]} for r in entries(ws, first, last)]
         click.echo(render_csv(rows, CSV_COLUMNS), nl=False)
 
+
+
+@content_group.group("topics")
+def topics_group() -> None:
+    """Daily topics (群话题): participation after each, the link at the peak, results per product."""
+
+
+@topics_group.command("list")
+@click.option("--limit", type=click.IntRange(1, 1000), default=30, show_default=True)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@json_option
+def topics_list(limit, page, as_json) -> None:
+    """Topics newest first: messages, speakers, against the usual level, the peak, the link, orders in 24 h."""
+    from .schedules import when_text
+    from .topics import results
+
+    with content_ws(read_only=True) as ws:
+        rows = results(ws, limit=limit, offset=(page - 1) * limit)
+        for r in rows:
+            r["posted"] = when_text(ws, r["posted_at"])
+            r["peak"] = when_text(ws, r["peak_at"])[11:] if r["peak_at"] else ""
+            r["link_sent"] = (ws.t(LINK_WORDS[r["link_how"]]) + (" " + when_text(ws, r["link_at"])[11:]
+                                                                   if r["link_at"] else "")) if r["link_how"] else ""
+        cols = ["posted", "group_name", "title", "messages", "speakers", "vs_usual", "peak", "link_sent", "orders"]
+        emit(rows, cols, as_json=as_json, headers=heads(ws, cols))
+
+
+#: how a topic's link went, in words
+LINK_WORDS = {"peak": "at the peak", "fallback": "at the latest time", "asked": "asked a person", "none": "no link"}
+
+
+@topics_group.command("products")
+@json_option
+def topics_products(as_json) -> None:
+    """Topic results per product: topics, messages, speakers, orders and revenue in the 24 h after."""
+    from .topics import by_product
+
+    with content_ws(read_only=True) as ws:
+        cols = ["product", "topics", "messages", "speakers", "orders", "revenue"]
+        emit(by_product(ws), cols, as_json=as_json, headers=heads(ws, cols))
+
+
+@topics_group.command("ask-first")
+@click.argument("group")
+@click.option("--off", is_flag=True, help="Post the link at the peak again without asking.")
+def topics_ask_first(group, off) -> None:
+    """In GROUP, ask a person (a task) before a topic's link goes out, instead of posting it."""
+    from .schedules import find_group
+    from .topics import set_mode
+
+    with content_ws() as ws:
+        set_mode(ws, find_group(ws, group), not off)
+        click.echo(ws.tr("Links in {group} are posted at the peak" if off else
+                         "Links in {group} wait for a person", group=group))

@@ -190,6 +190,57 @@ CREATE TABLE content_keyword_fires (
 """
 
 
+M006 = r"""
+CREATE TABLE content_hours (
+    group_id INTEGER NOT NULL REFERENCES groups(id),
+    hour INTEGER NOT NULL,               -- unix time of the hour's start
+    messages INTEGER NOT NULL,
+    PRIMARY KEY (group_id, hour)
+);
+
+CREATE TABLE content_topics (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES content_runs(id),
+    group_id INTEGER NOT NULL REFERENCES groups(id),
+    item_id INTEGER REFERENCES content_items(id),
+    product TEXT NOT NULL DEFAULT '',
+    link TEXT NOT NULL DEFAULT '',
+    posted_at INTEGER NOT NULL,          -- when the platform took the topic
+    baseline REAL NOT NULL,              -- the group's usual messages per minute at that hour (the 7 days before)
+    messages INTEGER NOT NULL DEFAULT 0, -- after the topic, in the tracking window
+    speakers INTEGER NOT NULL DEFAULT 0,
+    peak_at INTEGER,                     -- the end of the busiest 5 minutes
+    peak_rate REAL,                      -- its messages per minute
+    link_how TEXT NOT NULL DEFAULT '' CHECK (link_how IN ('', 'peak', 'fallback', 'asked', 'none')),
+    link_at INTEGER,
+    link_action INTEGER REFERENCES actions(id),
+    link_task INTEGER REFERENCES tasks(id),
+    status TEXT NOT NULL DEFAULT 'tracking' CHECK (status IN ('tracking', 'done')),
+    UNIQUE (run_id, group_id)
+);
+CREATE INDEX content_topics_tracking ON content_topics(status);
+
+CREATE TABLE content_topic_minutes (
+    topic_id INTEGER NOT NULL REFERENCES content_topics(id),
+    minute INTEGER NOT NULL,             -- minutes after posted_at
+    messages INTEGER NOT NULL,
+    PRIMARY KEY (topic_id, minute)
+);
+
+CREATE TABLE content_topic_speakers (
+    topic_id INTEGER NOT NULL REFERENCES content_topics(id),
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    first_at INTEGER NOT NULL,
+    PRIMARY KEY (topic_id, person_id)
+);
+
+CREATE TABLE content_link_modes (
+    group_id INTEGER PRIMARY KEY REFERENCES groups(id),
+    mode TEXT NOT NULL CHECK (mode IN ('post', 'ask'))   -- ask: the link at the peak is a task for a person
+);
+"""
+
+
 def m001_library(store) -> None:
     run_script(store, M001)
 
@@ -210,5 +261,9 @@ def m005_keywords(store) -> None:
     run_script(store, M005)
 
 
+def m006_topics(store) -> None:
+    run_script(store, M006)
+
+
 MIGRATIONS = [("m001_library", m001_library), ("m002_schedules", m002_schedules), ("m003_calendar", m003_calendar),
-              ("m004_checkins", m004_checkins), ("m005_keywords", m005_keywords)]
+              ("m004_checkins", m004_checkins), ("m005_keywords", m005_keywords), ("m006_topics", m006_topics)]

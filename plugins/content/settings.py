@@ -34,6 +34,12 @@ class ContentSettings:
     purpose_target: dict[str, float] = field(default_factory=lambda: {"activation": 0.6, "conversion": 0.3,
                                                                         "brand": 0.1})
     """The month's purpose mix to aim for (shares of planned topics, summing to 1): activation high, conversion medium, brand low."""
+    topic_window_minutes: int = 120
+    """How long a posted topic's participation is tracked (messages and distinct speakers per minute)."""
+    link_fallback_minutes: int = 60
+    """A topic's product link goes out at the peak of participation, or this many minutes after the topic at the latest."""
+    link_template: str = "{product} 戳这里 👉 {link}"
+    """The post that carries a topic's product link: {product} {link}."""
     topic_time: str = "20:00"
     """The time of day (HH:MM, workspace time zone) a calendar topic is posted when its entry names none."""
 
@@ -51,6 +57,19 @@ class ContentSettings:
                                           for v in t.values()) or abs(sum(t.values()) - 1) > 0.001:
             raise ConfigError(None, f"{SECTION}.purpose_target", f"is {t!r}",
                               "shares of activation, conversion and brand, each 0 or more, summing to 1")
+        if self.link_fallback_minutes > self.topic_window_minutes:
+            raise ConfigError(None, f"{SECTION}.link_fallback_minutes", f"is {self.link_fallback_minutes}",
+                              f"at most topic_window_minutes ({self.topic_window_minutes}): the link goes out while "
+                              "the topic is tracked")
+        import string
+
+        try:
+            names = {n for _, n, _, _ in string.Formatter().parse(self.link_template) if n is not None}
+        except ValueError:
+            names = {"?"}
+        if "link" not in names or names - {"link", "product"} or len(self.link_template) > 300:
+            raise ConfigError(None, f"{SECTION}.link_template", f"is {self.link_template!r}",
+                              "a text of at most 300 characters with {link} in it ({product} may be used too)")
         if not _hhmm(self.topic_time):
             raise ConfigError(None, f"{SECTION}.topic_time", f"is {self.topic_time!r}", "a time of day HH:MM, 00:00 to 23:59")
 
@@ -71,6 +90,8 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "reply_burst_seconds": (1, 3600, "whole seconds"),
     "reply_burst_count": (2, 1000, "a whole number of check-ins"),
     "collision_days": (1, 90, "whole days"),
+    "topic_window_minutes": (10, 24 * 60, "whole minutes"),
+    "link_fallback_minutes": (5, 24 * 60, "whole minutes"),
 }
 
 

@@ -230,4 +230,13 @@ ZH_CN: dict[str, str] = {
     "Topics today: {topics}": "今日话题：{topics}", "; gaps in the next 7 days: {gaps}": "；未来 7 天空缺 {gaps} 处",
     "Check-ins today: {n}": "今日签到：{n}", "; leaders: {who}": "；领先：{who}",
     "; keyword replies today: {n}": "；今日关键词回复：{n}",
+    # --- daily topics ----------------------------------------------------------------------------------
+    "peak": "高峰", "revenue": "销售额", "topics": "话题数", "× usual": "× 平时",
+    "at the peak": "高峰时", "at the latest time": "最晚时间", "asked a person": "已请人确认", "no link": "无链接",
+    "Links in {group} are posted at the peak": "{group} 的商品链接将在高峰时自动发送",
+    "Links in {group} wait for a person": "{group} 的商品链接将先请人确认再发送",
+    "Participation peaked: {n} messages in 5 minutes (usual {usual:.1f}).": "参与达到高峰：5 分钟内 {n} 条消息（平时 {usual:.1f} 条）。",
+    "Post the link of {product} in {group} now?": "现在在 {group} 发 {product} 的链接吗？",
+    "The topic has run for a while without a clear peak.": "话题已进行一段时间，没有明显高峰。",
+    "Topic link: {product}": "话题链接：{product}", "limit: {n}; expected 1 or more": "limit：{n}，应为 1 或以上",
 }

@@ -12,7 +12,7 @@ from plugins.content.translations import ZH_CN as PLUGIN_ZH
 
 ROOT = Path(__file__).resolve().parents[3] / "plugins" / "content"
 #: module-level tables of words the plugin translates when it shows them (dict values, tuple items)
-WORD_TABLES = ("HEADERS", "NOTES", "STATE_WORDS", "KIND_WORDS", "WEEKDAYS", "WORDS_SHOWN")
+WORD_TABLES = ("HEADERS", "NOTES", "STATE_WORDS", "KIND_WORDS", "WEEKDAYS", "LINK_WORDS", "WORDS_SHOWN")
 
 
 def _texts(node: ast.AST) -> list[str]:
