@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from . import checkin, keywords, library
 from .cron import parse
 
-ITEMS = [  # title, text, purpose, tags, group type
+ITEMS = [  # title, text, purpose, tags, group type (and a topic's product and link, posted at its peak)
     ("早安·元气", "早安☀️ {group}的朋友们，新的一天开始啦！回复「签到」领今日积分～", "activation", "早安", ""),
     ("早安·福利", "早上好！{date}，{group}今天10点有福利，记得来签到打卡哦", "activation", "早安", ""),
     ("早安·话题", "早安～ 今天也要好好吃早餐！签到的朋友说说早餐吃了啥", "activation", "早安", ""),
@@ -24,9 +24,11 @@ ITEMS = [  # title, text, purpose, tags, group type
     ("夜课", "22:00 夜课开始：今晚聊聊怎么挑会员专享好物，有问题直接在群里问～", "conversion", "夜课", "welfare"),
     ("周回顾", "本周回顾：{group}这周最热的讨论和大家的晒单，下周继续！", "brand", "周回顾", ""),
     ("话题·省钱", "今日话题：分享一个你的省钱小妙招？", "activation", "话题", ""),
-    ("话题·好物", "今日话题：你最近买过最值的东西是什么？", "activation", "话题", ""),
-    ("话题·晒单", "今日话题：晒出你最近的好物，抽三位送小礼品", "conversion", "话题", ""),
-    ("话题·早餐", "今日话题：你的早餐一般吃什么？", "activation", "话题", ""),
+    ("话题·好物", "今日话题：你最近买过最值的东西是什么？", "activation", "话题", "", "空气炸锅",
+     "https://shop.example/air-fryer"),
+    ("话题·晒单", "今日话题：晒出你最近的好物，抽三位送小礼品", "conversion", "话题", "", "坚果礼盒",
+     "https://shop.example/nuts"),
+    ("话题·早餐", "今日话题：你的早餐一般吃什么？", "activation", "话题", "", "咖啡豆", "https://shop.example/coffee"),
     ("话题·周末", "今日话题：周末有什么好去处推荐？", "activation", "话题", ""),
     ("话题·宝藏店", "今日话题：分享一家你私藏的宝藏小店", "activation", "话题", ""),
     ("话题·新人", "今日话题：新来的朋友说说是怎么找到我们的？", "activation", "话题", ""),
@@ -45,9 +47,10 @@ def seed_starter(ws) -> bool:
     if ws.read_only or ws.store.get_meta("content.starter_seeded"):
         return False
     ids = {}
-    for title, text, purpose, tags, gtype in ITEMS:
+    for title, text, purpose, tags, gtype, *shop in ITEMS:
+        product, link = shop or ("", "")
         ids[title] = library.save(ws, {"title": title, "text": text, "purpose": purpose, "tags": tags,
-                                       "group_type": gtype})
+                                       "group_type": gtype, "product": product, "link": link})
     now = ws.now()
     with ws.store.write() as c:
         for name, cron, tag, targets, skip in SCHEDULES:

@@ -78,6 +78,8 @@ def test_the_starter_set_and_a_demo_day(ws):
     assert q("SELECT count(*) FROM tags WHERE tag = 'points' AND source = 'content'") > 10
     assert q("SELECT count(*) FROM actions WHERE rule = 'content:keyword:下单链接' AND status = 'done'") >= 1
     assert q("SELECT count(*) FROM actions WHERE reason LIKE 'Check-in reply%' AND status = 'done'") >= 1
+    topic = ws.store.one("SELECT * FROM content_topics ORDER BY id LIMIT 1")  # 06-14's topic, tracked in each group
+    assert topic["messages"] > 0 and topic["link_how"] in ("peak", "fallback") and topic["link_action"]
 
 
 def test_only_members_answer_never_the_bot_or_staff():
