@@ -115,6 +115,10 @@ class DashboardScreen(ShequnScreen):
         happened.add_options([Option(self._say(line), id=f"l{i}") for i, line in enumerate(self.lines)])
         if keep is not None and keep < len(self.lines):
             happened.highlighted = keep
+        elif self.lines:
+            # the first line, whether its rows or the focus (KeyList.on_focus) came first:
+            # the list opens with the focus, so Enter acts on what is seen
+            happened.highlighted = 0
         total, self.alerts = data["alerts"]
         self.query_one("#alerts-title", Label).update(
             self.t("Alerts") + (self.t(" ({items})", items=self.t("{n} open", n=total)) if total else ""))
