@@ -35,7 +35,6 @@ over them) and ``onebot_dialects.py`` (what each bridge sends beyond the common 
 from __future__ import annotations
 
 import asyncio
-import errno
 import queue
 import socket
 import threading
@@ -52,6 +51,7 @@ from .onebot_dialects import OneBotDialects
 from .onebot_http import OneBotHttp
 from .onebot_state import ActionError, OneBotState
 from .onebot_ws import _CLOSE, OneBotWebSocket, _WsConn
+from .server_kit import bind_loopback, stop_server, wait_started
 
 __all__ = [
     "FakeOneBot", "ActionError", "cq_escape", "cq_unescape", "to_cq_string", "parse_cq_string",
@@ -138,12 +138,7 @@ class FakeOneBot(OneBotApi, OneBotHttp, OneBotWebSocket, OneBotDelivery, OneBotD
                 thread = threading.Thread(target=self._serve_thread, args=(server, sock), daemon=True,
                                           name=f"fake-onebot-{self.port}")
                 thread.start()
-                deadline = time.monotonic() + 5
-                while not server.started:
-                    if not thread.is_alive() or time.monotonic() > deadline:
-                        server.should_exit = True
-                        raise RuntimeError("fake OneBot server failed to start")
-                    time.sleep(0.01)
+                wait_started(server, thread, "fake OneBot server")
                 self._server, self._thread = server, thread
             if self._post_thread is None or not self._post_thread.is_alive():
                 self._post_stop = threading.Event()
@@ -153,21 +148,9 @@ class FakeOneBot(OneBotApi, OneBotHttp, OneBotWebSocket, OneBotDelivery, OneBotD
         return self
 
     def _bind(self) -> socket.socket:
-        deadline = time.monotonic() + 3
-        while True:
-            # proto must be explicit: asyncio only sets TCP_NODELAY when sock.proto == IPPROTO_TCP
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                sock.bind(("127.0.0.1", self.port))
-            except OSError as exc:
-                sock.close()
-                if exc.errno != errno.EADDRINUSE or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-                continue
-            self.port = sock.getsockname()[1]
-            return sock
+        sock = bind_loopback(self.port)
+        self.port = sock.getsockname()[1]
+        return sock
 
     def _serve_thread(self, server: uvicorn.Server, sock: socket.socket) -> None:
         async def main() -> None:
@@ -201,11 +184,7 @@ class FakeOneBot(OneBotApi, OneBotHttp, OneBotWebSocket, OneBotDelivery, OneBotD
                         loop.call_soon_threadsafe(stopping.set)
                     except RuntimeError:
                         pass
-                server.should_exit = True
-                thread.join(2.0)
-                if thread.is_alive():
-                    server.force_exit = True
-                    thread.join(1.0)
+            stop_server(server, thread)
             self._server = self._thread = None
             with self._lock:
                 self._ws_conns.clear()

@@ -25,9 +25,7 @@ robot's window and "yesterday" for statistics follow it, never the wall clock.
 from __future__ import annotations
 
 import asyncio
-import errno
 import random
-import socket
 import threading
 import time
 from typing import Any, Callable
@@ -36,6 +34,7 @@ import httpx
 import uvicorn
 
 from . import wecom_crypto
+from .server_kit import bind_loopback, stop_server, wait_started
 from .wecom_api import FAULT_KINDS, WeComApi
 from .wecom_state import Group, WeComError, WeComState
 
@@ -123,46 +122,20 @@ class FakeWeCom(WeComApi):
     def start(self) -> "FakeWeCom":
         if self._thread is not None:
             return self
-        sock = self._bind()
-        config = uvicorn.Config(self._asgi, http="httptools", lifespan="off", interface="asgi3", log_config=None, log_level="warning",
-                                access_log=False, timeout_graceful_shutdown=1)
+        sock = bind_loopback(self.port)  # the same port again after a stop
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(self._asgi, http="httptools", lifespan="off", interface="asgi3", log_config=None,
+                                log_level="warning", access_log=False, timeout_graceful_shutdown=1)
         server = uvicorn.Server(config)
         thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True,
                                   name=f"fake-wecom-{self.port}")
         thread.start()
-        deadline = time.monotonic() + 5
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                raise RuntimeError("fake WeCom failed to start")
-            time.sleep(0.01)
+        wait_started(server, thread, "fake WeCom")
         self._server, self._thread = server, thread
         return self
 
-    def _bind(self) -> socket.socket:
-        deadline = time.monotonic() + 3
-        while True:
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                sock.bind(("127.0.0.1", self.port))
-            except OSError as exc:
-                sock.close()
-                if exc.errno != errno.EADDRINUSE or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-                continue
-            self.port = sock.getsockname()[1]
-            return sock
-
     def stop(self) -> None:
-        server, thread = self._server, self._thread
-        if server is not None and thread is not None:
-            server.should_exit = True
-            thread.join(2.0)
-            if thread.is_alive():
-                server.force_exit = True
-                thread.join(1.0)
+        stop_server(self._server, self._thread)
         self._server = self._thread = None
 
     async def _asgi(self, scope: dict, receive: Callable, send: Callable) -> None:
