@@ -131,10 +131,26 @@ class WebhookResult:
     error: str | None = None
 
 
+@dataclass
+class WebSocketRequest:
+    """A WebSocket the platform opens to shequn (QQ's reverse WebSocket), on a route whose
+    methods are ``("WEBSOCKET",)``. The handler refuses it by returning a WebhookResult
+    (the server answers the handshake with its status and counts a 401/403), or accepts
+    it (``send({"type": "websocket.accept"})``), owns it until it closes and returns
+    None. ``unavailable`` says why events cannot be stored now (None: they can)."""
+
+    path: str  # the part after /hooks/<platform>/<connection>
+    query: dict[str, str]
+    headers: dict[str, str]  # lower-case names
+    receive: Callable[[], Awaitable[dict]]
+    send: Callable[[dict], Awaitable[None]]
+    unavailable: Callable[[], str | None] = lambda: None
+
+
 @dataclass(frozen=True)
 class Route:
     path: str  # "" for the connection's base URL, or "/something"
-    methods: tuple[str, ...]
+    methods: tuple[str, ...]  # ("WEBSOCKET",): the handler takes a WebSocketRequest
     handler: Callable[[WebhookRequest], Awaitable[WebhookResult]]
 
 

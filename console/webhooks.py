@@ -30,7 +30,7 @@ import logging
 from typing import Awaitable, Callable
 from urllib.parse import parse_qsl
 
-from .connector import Connector, Route, WebhookRequest
+from .connector import Connector, Route, WebhookRequest, WebSocketRequest
 from .model import DeadLetter
 from .refusals import Refusals
 
@@ -94,6 +94,9 @@ class WebhookApp:
                 elif msg["type"] == "lifespan.shutdown":
                     await send({"type": "lifespan.shutdown.complete"})
                     return
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             return
         self.requests += 1
@@ -161,6 +164,42 @@ class WebhookApp:
             self.accepted += len(result.events)
         await _respond(send, result.status, result.body, result.content_type)
 
+    async def _websocket(self, scope: dict, receive: Receive, send: Send) -> None:
+        """A platform that dials shequn (QQ's reverse WebSocket) on a route declared with the
+        method ``WEBSOCKET``. Refused at the handshake with an HTTP status (so the bridge
+        logs why): 404 for an unknown URL, 503 while the store cannot take events (nothing
+        would be stored, so nothing is accepted), the handler's 401/403/400; a 401/403
+        or 404 is counted like a refused webhook."""
+        if (await receive())["type"] != "websocket.connect":
+            return
+        self.requests += 1
+        path = scope["path"]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        connector, name, route = self.find(path)
+        if route is None or "WEBSOCKET" not in route.methods:
+            self._refused("404 unknown route", name, "WEBSOCKET", path, f"not found: no WebSocket at {path!r}", b"")
+            await _deny(scope, send, 404, b"not found")
+            return
+        assert connector is not None
+        why = self.unavailable()
+        if why is not None:
+            await _deny(scope, send, 503, why.encode())
+            return
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+        req = WebSocketRequest(path[len(f"/hooks/{connector.platform}/{name}"):], query, headers, receive, send,
+                               self.unavailable)
+        try:
+            result = await route.handler(req)  # type: ignore[arg-type]
+        except Exception:  # a connector bug must not take the server down
+            log.exception("WebSocket handler of %s failed", name)
+            return
+        if result is not None:
+            if result.status in (401, 403):
+                self.refused += 1
+                self._refused(f"{result.status} refused by the connector", name, "WEBSOCKET", path,
+                              result.error or "refused", b"")
+            await _deny(scope, send, result.status, result.body)
+
     def _refused(self, cause: str, name: str | None, method: str, path: str, error: str, body: bytes) -> None:
         if self.refusals.note(cause, name, method, path, error, body):
             log.warning("webhook request refused (%s): %s; further ones are counted in refused_requests", cause, error)
@@ -174,6 +213,17 @@ class WebhookApp:
             connector.sink.dead_letter(letter)
         elif self.fallback_dead_letter is not None:
             self.fallback_dead_letter(letter)
+
+
+async def _deny(scope: dict, send: Send, status: int, body: bytes) -> None:
+    """Refuse a WebSocket handshake with an HTTP status (a bare close when the server
+    cannot answer one)."""
+    if "websocket.http.response" in scope.get("extensions", {}):
+        await send({"type": "websocket.http.response.start", "status": status,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+        await send({"type": "websocket.http.response.body", "body": body})
+    else:
+        await send({"type": "websocket.close", "code": 1013 if status == 503 else 1008})
 
 
 async def _read(receive: Receive, limit: int) -> tuple[bytes, bool]:

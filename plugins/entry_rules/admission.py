@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from console.member_text import for_members
 from console.model import Decision
 
 from . import answer_match, overflow, referrals, reroute
@@ -44,15 +45,18 @@ def decide_request(req: dict[str, Any], ws) -> Decision | None:
     if group is None or req.get("person_id") is None:
         return None
     pid = req["person_id"]
+    # a rejection's reason goes to the applicant, so it is in the group's language ([members]);
+    # a hold's is read by the person, in the console's
+    mws = for_members(ws, group)
     if group["status"] != "active":
-        return Decision("reject", tr(ws, "This group is closed and no longer takes new members"),
+        return Decision("reject", tr(mws, "This group is closed and no longer takes new members"),
                         rule="entry:closed")
     ov = policy_for(ws, group, "overflow")
     ov_rule = ov["name"] if ov else "entry:family"
     ov_dry = bool(ov and ov["dry_run"])
     twin = overflow.sibling_member_of(ws, group, pid)
     if twin is not None:
-        return Decision("reject", tr(ws, "Already a member of {group}, a group of the same family",
+        return Decision("reject", tr(mws, "Already a member of {group}, a group of the same family",
                                      group=twin["name"]), rule=ov_rule, dry_run=ov_dry)
     if overflow.is_full(ws, group, ov):
         return route(ws, req, group, ov)
@@ -60,6 +64,8 @@ def decide_request(req: dict[str, Any], ws) -> Decision | None:
     if adm is None:
         return None
     verdict, reason, legal = evaluate(ws, req, group, adm["config"])
+    if verdict == "reject":  # the same checks (reads only), their reasons in the applicant's language
+        verdict, reason, legal = evaluate(mws, req, group, adm["config"])
     if legal:  # the law's line, not the operator's policy, turned them away: say so in the rule
         return Decision("reject", reason, rule=LEGAL_LINE, dry_run=bool(adm["dry_run"]))
     if verdict == "approve" and not adm["dry_run"] and _within_line(ws, req.get("referrer_person_id")):
@@ -83,19 +89,20 @@ def route(ws, req: dict[str, Any], group: dict[str, Any], ov: dict[str, Any] | N
     if ov is not None and not group.get("family"):
         group = reroute.start_family(ws, group, ov) or group
     if ov is None or not group.get("family"):
-        return Decision("reject", tr(ws, "This group is full"), rule=ov["name"] if ov else "entry:capacity",
+        return Decision("reject", tr(for_members(ws, group), "This group is full"), rule=ov["name"] if ov else "entry:capacity",
                         dry_run=bool(ov and ov["dry_run"]))
     dry = bool(ov["dry_run"])
     evidence = f"join_request:{req['id']}"
     target = overflow.next_with_room(ws, group)
     if target is not None:
-        reason = tr(ws, "This group is full; please join {group} instead", group=target["name"])
+        mws = for_members(ws, group)  # the applicant reads it
+        reason = tr(mws, "This group is full; please join {group} instead", group=target["name"])
         prop = overflow.invite_proposal(ws, target, req["person_id"],
                                         tr(ws, "Routed from full group {group}", group=group["name"]),
                                         ov["name"], evidence, dry)
         if prop is not None:
             ws.enqueue([prop], f"rule:{ov['name']}")
-            reason = tr(ws, "This group is full; you have been invited to {group} instead", group=target["name"])
+            reason = tr(mws, "This group is full; you have been invited to {group} instead", group=target["name"])
         return Decision("reject", reason, rule=ov["name"], dry_run=dry)
     overflow.ensure_sibling(ws, group, ov, evidence=evidence)
     return Decision("hold", tr(ws, reroute.WAITING, family=group["family"]), rule=ov["name"], dry_run=dry)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.member_text import for_members
 from console.model import Decision, Proposal
 
 from .i18n import tr
@@ -23,10 +24,14 @@ from .scope import blacklist_entry, groups_in_scope, member_groups
 
 
 def door_check(ws, person_id: int, group_id: int, settings) -> Decision | None:
-    """The door check's answer for a join request, or None to let entry_rules decide."""
+    """The door check's answer for a join request, or None to let entry_rules decide.
+
+    A rejection's reason is what the applicant reads, so it is in their group's language
+    (``[members]``); a hold's is the person's, in the console's."""
     entry = blacklist_entry(ws, person_id, group_id)
     if entry is not None:
-        return Decision(settings.door_blacklist, tr(ws, "This group is not open to you."), rule="blacklist")
+        return Decision(settings.door_blacklist, tr(_words(ws, group_id, settings.door_blacklist),
+                                                    "This group is not open to you."), rule="blacklist")
     if settings.door_days <= 0:
         return None
     case = ws.store.one(
@@ -36,8 +41,16 @@ def door_check(ws, person_id: int, group_id: int, settings) -> Decision | None:
         (person_id, ws.now() - settings.door_days * 86400))
     if case is None:
         return None
-    return Decision(settings.door_recent, tr(ws, "Your request could not be accepted because of a recent breach of "
-                                                 "the group rules."), rule="door_check")
+    return Decision(settings.door_recent, tr(_words(ws, group_id, settings.door_recent),
+                                             "Your request could not be accepted because of a recent breach of "
+                                             "the group rules."), rule="door_check")
+
+
+def _words(ws, group_id: int, verdict: str):
+    """Who reads the reason: the applicant (a rejection, in the group's language) or the person."""
+    if verdict != "reject":
+        return ws
+    return for_members(ws, ws.store.one("SELECT * FROM groups WHERE id = ?", (group_id,)))
 
 
 def add_to_blacklist(ws, person_id: int, reason: str, *, scope: str = "all", actor: str | None = None) -> dict[str, Any]:

@@ -27,22 +27,27 @@ from console.model import ActionRequest, ActionResult, Capability, GroupInfo, Me
 from .actions import IDEMPOTENT, RECONCILABLE, bridge_call, int_or_none, reconciled
 from .answers import BridgeError, already_gone, rate_limited_or_plain, read_answer, refused_suffix, unsupported
 from .intake import OneBotIntake
+from .reverse_ws import ReverseWsIntake
+
+INTAKES = ("http_post", "websocket", "reverse_ws")
 
 __all__ = ["QQConnector", "BridgeError"]
 
 log = logging.getLogger("shequn.qq")
 
 
-class QQConnector(OneBotIntake, Connector):
+class QQConnector(OneBotIntake, ReverseWsIntake, Connector):
     platform = "qq"
     title = "QQ (OneBot v11 bridge: NapCat, Lagrange, go-cqhttp)"
     options = (
-        Option("base_url", "HTTP API address of the bridge, e.g. http://127.0.0.1:3000", str, required=True),
+        Option("base_url", "HTTP API address of the bridge, e.g. http://127.0.0.1:3000 (with intake = reverse_ws: "
+               "only used while no API socket is connected)", str),
         Option("access_token", "the bridge's access token (sent as Authorization: Bearer); use \"env:NAME\"",
                secret=True),
         Option("secret", "HMAC secret the bridge signs HTTP POST events with (X-Signature); NapCat uses its token",
                secret=True),
-        Option("intake", "how events arrive: http_post (the bridge posts to shequn) or websocket (shequn connects)",
+        Option("intake", "how events arrive: http_post (the bridge posts to shequn), websocket (shequn connects) "
+               "or reverse_ws (the bridge connects to shequn; actions go back over its socket)",
                str, default="http_post"),
         Option("ws_url", "forward WebSocket address of the bridge for intake = websocket, e.g. ws://127.0.0.1:3001",
                str),
@@ -59,7 +64,7 @@ class QQConnector(OneBotIntake, Connector):
         Capability.SET_CARD, Capability.APPROVE_JOIN, Capability.ANNOUNCE, Capability.RECALL,
         Capability.LIST_GROUPS, Capability.LIST_MEMBERS, Capability.SET_GROUP_NAME,
     })
-    intake = frozenset({"webhook", "websocket"})
+    intake = frozenset({"webhook", "websocket"})  # reverse_ws arrives on the webhook server too
     # QQ's risk control punishes bursts from a personal account: half an action per second.
     pacing = Pacing(rate=0.5, burst=2)
     join_request_lifetime = 7 * 86400  # no bridge documents one (NapCat searches the last 100 notices): a cautious week; join_request_hours overrides
@@ -69,15 +74,21 @@ class QQConnector(OneBotIntake, Connector):
         """The declared options, then how they go together (so ``shequn config check`` and
         the runtime catch these too, naming the file)."""
         cfg = super().check_options(raw, where, file)
-        if cfg["intake"] not in ("http_post", "websocket"):
-            raise ConfigError(file, f"{where}.intake", f"is {cfg['intake']!r}", "http_post or websocket")
+        if cfg["intake"] not in INTAKES:
+            raise ConfigError(file, f"{where}.intake", f"is {cfg['intake']!r}", "http_post, websocket or reverse_ws")
         if cfg["intake"] == "websocket" and not cfg["ws_url"]:
             raise ConfigError(file, f"{where}.ws_url", "is missing", "the bridge's forward WebSocket URL when "
                               "intake = websocket")
         if cfg["intake"] == "http_post" and not (cfg["secret"] or cfg["access_token"]):
             raise ConfigError(file, f"{where}.secret", "is missing",
                               "the HMAC secret the bridge signs events with: unsigned events are refused")
-        if not str(cfg["base_url"]).startswith(("http://", "https://")):
+        if cfg["intake"] == "reverse_ws" and not cfg["access_token"]:
+            raise ConfigError(file, f"{where}.access_token", "is missing", "the token the bridge sends when it "
+                              "connects (Authorization: Bearer): a socket nobody authenticated is refused")
+        if cfg["base_url"] is None and cfg["intake"] != "reverse_ws":
+            raise ConfigError(file, f"{where}.base_url", "is missing", "the bridge's HTTP API address, e.g. "
+                              "http://127.0.0.1:3000 (only intake = reverse_ws does without it)")
+        if cfg["base_url"] is not None and not str(cfg["base_url"]).startswith(("http://", "https://")):
             raise ConfigError(file, f"{where}.base_url", f"is {cfg['base_url']!r}", "an http:// or https:// URL")
         return cfg
 
@@ -85,7 +96,7 @@ class QQConnector(OneBotIntake, Connector):
                  transport: httpx.AsyncBaseTransport | None = None):
         super().__init__(name, options, sink=sink)
         cfg = self.config
-        self.base_url = str(cfg["base_url"]).rstrip("/")
+        self.base_url = str(cfg["base_url"] or "").rstrip("/")
         self.self_id: str | None = str(cfg["self_id"]) if cfg["self_id"] else None
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
@@ -97,6 +108,7 @@ class QQConnector(OneBotIntake, Connector):
         self._ws_task: asyncio.Task | None = None
         self._stopping = asyncio.Event()
         self._bulk_next = 0.0
+        self._reverse: list = []  # the bridge's open reverse WebSockets (reverse_ws.ReverseSocket)
 
     # --- HTTP ------------------------------------------------------------------------------
 
@@ -116,6 +128,12 @@ class QQConnector(OneBotIntake, Connector):
     async def call(self, action: str, params: dict[str, Any] | None = None, *, idempotent: bool = True) -> Any:
         """Call one bridge action; return its ``data`` or raise BridgeError with a typed result."""
         where = f"{self.name}: {action}"
+        sock = self.api_socket() if self.config["intake"] == "reverse_ws" else None
+        if sock is not None:
+            return self._answer(action, await self.reverse_call(sock, action, params or {}, idempotent))
+        if not self.base_url:
+            raise BridgeError(f"{where}: not connected", ActionResult.retry(
+                "the bridge has not connected its reverse WebSocket (and no base_url is set)"))
         try:
             resp = await self.client().post(f"/{action}", json=params or {})
         except httpx.ConnectError as e:
@@ -180,6 +198,13 @@ class QQConnector(OneBotIntake, Connector):
         return self.bridge
 
     async def check(self) -> ConnectionCheck:
+        if self.config["intake"] == "reverse_ws" and not self.base_url:
+            for _ in range(100):  # the bridge dials in its own time (go-cqhttp: every 3 s); 10 s at most here
+                if self.api_socket() is not None:
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                return ConnectionCheck(True, detail="waiting for the bridge to connect its reverse WebSocket")
         try:
             me = await self.call("get_login_info")
         except BridgeError as e:
@@ -200,6 +225,7 @@ class QQConnector(OneBotIntake, Connector):
 
     async def stop(self) -> None:
         self._stopping.set()
+        await self.close_reverse()
         if self._ws_task is not None:
             self._ws_task.cancel()
             await asyncio.gather(self._ws_task, return_exceptions=True)

@@ -111,7 +111,9 @@ class OneBotIntake:
                                          {k: v for k, v in (headers or {}).items() if k != "authorization"}))
 
     def routes(self) -> list[Route]:
-        # only mounted for HTTP POST intake: a websocket connection has no URL to attack
+        # only what the intake needs is mounted: a forward websocket connection has no URL to attack
+        if self.config["intake"] == "reverse_ws":
+            return self.reverse_routes()  # reverse_ws.py
         return [Route("", ("POST",), self.handle_post)] if self.config["intake"] == "http_post" else []
 
     async def handle_post(self, req: WebhookRequest) -> WebhookResult:

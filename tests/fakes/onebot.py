@@ -84,6 +84,9 @@ class FakeOneBot(OneBotApi, OneBotHttp, OneBotWebSocket, OneBotDelivery, OneBotD
         self.reverse_ws_url = reverse_ws_url  # 1.1(d): the fake dials the console, role Universal
         self.reverse_ws_reconnect_interval = 3.0
         self.reverse_ws_connects = 0
+        self.reverse_ws_roles = ("Universal",)  # ("Event", "API"): go-cqhttp's two sockets
+        self.reverse_ws_refusals: list = []  # the HTTP status of each refused handshake
+        self.reverse_ws_closes: list = []  # the close code of each socket that ended
         self.port = port
         # fault injection knobs
         self.slow_seconds = 0.3  # "slow": answer late but within a normal client timeout
@@ -161,7 +164,7 @@ class FakeOneBot(OneBotApi, OneBotHttp, OneBotWebSocket, OneBotDelivery, OneBotD
             if self.heartbeat_interval:
                 tasks.append(asyncio.create_task(self._heartbeat_loop()))
             if self.reverse_ws_url:
-                tasks.append(asyncio.create_task(self._reverse_ws_loop()))
+                tasks.extend(asyncio.create_task(self._reverse_ws_loop(role)) for role in self.reverse_ws_roles)
             try:
                 await server.serve(sockets=[sock])
             finally:
@@ -248,6 +251,12 @@ class FakeOneBot(OneBotApi, OneBotHttp, OneBotWebSocket, OneBotDelivery, OneBotD
             if not self._delivered_cond.wait_for(lambda: len(self.delivered) >= n, timeout):
                 raise TimeoutError(f"only {len(self.delivered)} of {n} POST deliveries after {timeout}s")
             return list(self.delivered)
+
+    @property
+    def reverse_clients(self) -> int:
+        """Number of connected reverse-WebSocket sockets (the fake dialled the console)."""
+        with self._lock:
+            return sum(1 for c in self._ws_conns if c.reverse)
 
     @property
     def ws_clients(self) -> int:

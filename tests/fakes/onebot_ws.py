@@ -117,19 +117,25 @@ class OneBotWebSocket:
             self._emit(self._event("meta_event", meta_event_type="heartbeat", status=status,
                                    interval=int(self.heartbeat_interval * 1000)))
 
-    async def _reverse_ws_loop(self) -> None:
-        """Reverse WS (1.1(d)): dial the console as a Universal client, reconnect on loss."""
+    async def _reverse_ws_loop(self, role: str = "Universal") -> None:
+        """Reverse WS (1.1(d)): dial the console in ``role``, reconnect on loss. A ``Universal``
+        client dials ``reverse_ws_url``; go-cqhttp's separate ``Event`` and ``API`` clients dial
+        it with ``/event`` and ``/api`` appended. go-cqhttp writes its token ``Token <t>``,
+        NapCat and Lagrange ``Bearer <t>``; an API socket carries no events."""
         from websockets.asyncio.client import connect
 
-        headers = {"X-Self-ID": str(self.self_id), "X-Client-Role": "Universal"}
+        url = self.reverse_ws_url if role == "Universal" else f"{self.reverse_ws_url}/{role.lower()}"
+        headers = {"X-Self-ID": str(self.self_id), "X-Client-Role": role}
         if self.access_token:
-            headers["Authorization"] = f"Bearer {self.access_token}"
+            scheme = "Token" if self.dialect == "gocq" else "Bearer"
+            headers["Authorization"] = f"{scheme} {self.access_token}"
         while True:
             try:
-                async with connect(self.reverse_ws_url, additional_headers=headers, open_timeout=3,
+                async with connect(url, additional_headers=headers, open_timeout=3,
                                    close_timeout=1, ping_interval=None) as ws:
-                    conn = _WsConn("reverse", reverse=True)
-                    conn.queue.put_nowait(self._lifecycle_connect())
+                    conn = _WsConn("reverse", reverse=True, events=role != "API")
+                    if conn.events:
+                        conn.queue.put_nowait(self._lifecycle_connect())
                     with self._lock:
                         self._ws_conns.append(conn)
                         self.reverse_ws_connects += 1
@@ -142,14 +148,18 @@ class OneBotWebSocket:
                     sender = asyncio.create_task(pump())
                     try:
                         async for text in ws:
-                            conn.queue.put_nowait(self._ws_reply(text if isinstance(text, str) else text.decode()))
+                            if role != "Event":  # go-cqhttp does not read an event socket
+                                conn.queue.put_nowait(self._ws_reply(text if isinstance(text, str)
+                                                                     else text.decode()))
                     finally:
                         sender.cancel()
                         with self._lock:
                             if conn in self._ws_conns:
                                 self._ws_conns.remove(conn)
+                        self.reverse_ws_closes.append(ws.close_code)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                pass
+            except Exception as e:  # noqa: BLE001 - refused handshakes are kept for tests to read
+                status = getattr(getattr(e, "response", None), "status_code", None)
+                self.reverse_ws_refusals.append(status or type(e).__name__)
             await asyncio.sleep(self.reverse_ws_reconnect_interval)

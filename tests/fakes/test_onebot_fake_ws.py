@@ -92,4 +92,4 @@ def test_reverse_ws_universal_client():
             assert done.wait(HANG_GUARD)  # the first dial; a failed one is retried 3 s later
         server.shutdown()
     assert seen[0]["X-Client-Role"] == "Universal" and seen[0]["X-Self-ID"] == "10001"
-    assert seen[0]["Authorization"] == "Bearer tok" and seen[1]["data"]["user_id"] == 10001
+    assert seen[0]["Authorization"] == "Token tok" and seen[1]["data"]["user_id"] == 10001

@@ -37,12 +37,12 @@ async def test_full_group_overflows_without_admitting_anyone_twice(ws):
     conn = connector(ws)
 
     routed = request(ws, "fa1", "new1", T0)
-    assert routed["status"] == "rejecting" and "fa2" in routed["reason"] and "invited" in routed["reason"]
+    assert routed["status"] == "rejecting" and "fa2" in routed["reason"] and "已邀请你加入" in routed["reason"]
     (inv,) = actions(ws, "invite")
     assert inv["group_id"] == gid(ws, "fa2") and inv["person_id"] == pid(ws, "new1")
 
     twice = request(ws, "fa1", "dup", T0 + 1)
-    assert twice["status"] == "rejecting" and "Already a member of fa2" in twice["reason"]
+    assert twice["status"] == "rejecting" and "你已在同一群矩阵的「fa2」中" in twice["reason"]
 
     await run_outbox(ws, conn, T0 + 2)
     assert ws.store.scalar("SELECT status FROM memberships WHERE person_id = ? AND group_id = ?",
@@ -145,7 +145,7 @@ async def test_full_group_without_family_starts_one_and_held_requests_move_on(ws
     moved = ws.store.query("SELECT status, reason FROM join_requests WHERE id IN (?, ?) ORDER BY id",
                            (first["id"], second["id"]))
     assert [m["status"] for m in moved] == ["rejected", "rejected"]  # the platform answered within the same drain
-    assert all(sibling["name"] in m["reason"] and "invited" in m["reason"] for m in moved)
+    assert all(sibling["name"] in m["reason"] and "已邀请你加入" in m["reason"] for m in moved)
     invites = actions(ws, "invite")
     assert {i["person_id"] for i in invites} == {pid(ws, "n1"), pid(ws, "n2")}
     assert {i["group_id"] for i in invites} == {sibling["id"]} and {i["status"] for i in invites} == {"done"}
@@ -160,7 +160,7 @@ def test_full_group_without_family_and_no_sibling_creation_is_rejected(ws):
     save_policy(ws, "overflow", {"threshold": 1.0, "auto_create": False}, scope="all")
     save_policy(ws, "admission", {"modes": ["open"]}, scope="all")
     r = request(ws, "solo2", "x", T0)
-    assert r["status"] == "rejecting" and r["reason"] == "This group is full"
+    assert r["status"] == "rejecting" and r["reason"] == "本群已满（已达群上限）"  # the applicant reads it: the group's language
     assert ws.store.scalar("SELECT family FROM groups WHERE platform_group_id = 'solo2'") is None
 
 

@@ -55,7 +55,7 @@ async def test_activity_entry_and_nickname_fix_on_qq(qws, bot):
         await Executor(ws, {"qq1": conn}, pacing=False).drain()
         handled = {h["user_id"]: h for h in bot.handled_requests}
         assert handled[50]["approve"] is True
-        assert handled[51]["approve"] is False and "does not match" in handled[51]["reason"]
+        assert handled[51]["approve"] is False and "回答与活动不符" in handled[51]["reason"]
         assert 50 in bot.members[1] and 51 not in bot.members[1]
         # the bridge's own group_increase comes back; the empty card breaks the format: reminder, then the fix
         increases = [e for e in bot.events if e.get("notice_type") == "group_increase" and e.get("user_id") == 50]

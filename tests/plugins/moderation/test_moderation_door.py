@@ -34,7 +34,7 @@ def test_a_recent_case_elsewhere_in_the_operation_is_refused_at_the_door(mws):
     feed(ws, [msg("g1", "alice", "加我私聊，微信 abc12345 低价出", T0)], T0)  # a warning in g1
     req = _request(ws, "g3", "alice", T0 + 5 * DAY)  # g3 is another family: only the operation links them
     assert req["status"] in ("rejecting", "rejected") and req["rule"] == "door_check"
-    assert "breach of the group rules" in req["reason"]
+    assert "违反群规" in req["reason"]
     req = _request(ws, "g3", "dave", T0 + 5 * DAY)  # a stranger with no record is admitted by entry_rules
     assert req["status"] in ("approving", "approved") and req["rule"] != "door_check"
 
