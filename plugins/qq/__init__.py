@@ -3,7 +3,8 @@
 Registers the ``qq`` connector; see docs/connectors/qq.md for pointing a bridge at
 shequn. The connection itself is in ``connector.py``; the bridge action for each
 request in ``actions.py``; what the bridge's answers mean in ``answers.py``; events
-coming in (HTTP POST or WebSocket) in ``intake.py``; message formats in ``cq.py``;
+coming in (HTTP POST or WebSocket) in ``intake.py``, the bridge dialling shequn
+(reverse WebSocket) in ``reverse_ws.py``; message formats in ``cq.py``;
 event normalisation in ``normalize.py`` (the notices each bridge says its own way in
 ``dialects.py``, cards in ``cards.py``, names asked of the bridge in ``lookups.py``);
 invitations of the bot and the account pushed offline in ``hooks.py``; the ``[qq]``
@@ -65,4 +66,11 @@ def register_translations(register):
             "桥接端报告 bot_offline（账号被下线）；在账号重新登录桥接端之前，不会收发任何消息。",
         "no reason given": "未说明原因",
         "Invited by {person}, whom {rule} lists": "邀请人 {person} 在 {rule} 名单中",
+        "events from the bridge could not be stored ({why})": "桥接端发来的事件无法入库（{why}）",
+        "the reverse WebSocket was closed so the bridge reconnects": "已关闭反向 WebSocket，桥接端会重新连接",
+        "the bridge closed its reverse WebSocket ({role})": "桥接端关闭了反向 WebSocket（{role}）",
+        "the bridge has not connected its reverse WebSocket (and no base_url is set)":
+            "桥接端尚未连接反向 WebSocket（且未设置 base_url）",
+        "waiting for the bridge to connect its reverse WebSocket": "等待桥接端连接反向 WebSocket",
+        "the bridge's reverse WebSocket closed before the request was sent": "请求发出前桥接端的反向 WebSocket 已关闭",
     })
