@@ -3,7 +3,7 @@
 Plugins are registered through the ``shequn`` entry-point group (built-ins too) and
 mark implementations with :data:`hookimpl`::
 
-    from console.hookspecs import hookimpl
+    from shequn import hookimpl
 
     @hookimpl
     def register_connectors(register):

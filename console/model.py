@@ -54,6 +54,9 @@ class Capability(StrEnum):
     WELCOME_TEMPLATE = "welcome_template"
     JOIN_WAY = "join_way"
     STATISTICS = "statistics"
+    # not an action: the applicant sees reject_join's params.reason (QQ's 拒绝理由); where it
+    # is missing the reason is kept in shequn only, and the console says so
+    REJECT_REASON = "reject_reason"
 
 
 #: Every action kind the outbox knows, and the capability it needs.
@@ -79,6 +82,56 @@ ACTION_CAPABILITY: dict[str, Capability] = {
     # params chat_ids, room_base_name, auto_create, state, config_id (to update), op "delete"
     "join_way": Capability.JOIN_WAY,
 }
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """What an action kind acts on and the parameters it carries (``ActionRequest.params``).
+
+    ``target``: ``group`` (``request.group``), ``member`` (``group`` and ``user``),
+    ``request`` (a join request, by ``params.flag``), ``message`` (by ``params.message_id``)
+    or ``none``. ``params``: name -> meaning; ``required`` are the ones a connector may
+    refuse the request without (``ActionResult.failed`` naming it). docs/plugins.md's table
+    of action kinds is pinned to this by tests/test_hook_docs.py."""
+
+    target: str
+    params: dict[str, str] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+
+
+#: Every action kind's target and parameters: the vocabulary plugins propose in and
+#: connectors read (a connector may accept more, platform-specific ones, beside these).
+ACTION_PARAMS: dict[str, ActionSpec] = {
+    "send": ActionSpec("group", {
+        "text": "the message text", "mentions": "platform user ids to @", "reply_to": "a platform message id to quote",
+        "images": "image files or URLs", "message": "the platform's own message body (used as is)"}),
+    "kick": ActionSpec("member", {"reject_add_request": "also refuse their later join requests (true/false)"}),
+    "mute": ActionSpec("member", {"duration": "seconds (default 1800)"}),
+    "unmute": ActionSpec("member"),
+    "whole_mute": ActionSpec("group", {"enable": "true mutes everyone, false lifts it (default true)"}),
+    "set_admin": ActionSpec("member"),
+    "unset_admin": ActionSpec("member"),
+    "set_card": ActionSpec("member", {"card": "the group nickname (群名片); empty clears it"}),
+    "approve_join": ActionSpec("request", {"flag": "the request's flag from its join_request event",
+                                           "sub_type": "add (asked to join) or invite (invited by a member)"},
+                               ("flag",)),
+    "reject_join": ActionSpec("request", {"flag": "the request's flag from its join_request event",
+                                          "sub_type": "add or invite, as for approve_join",
+                                          "reason": "shown to the applicant where the platform can "
+                                                    "(capability reject_reason)"}, ("flag",)),
+    "announce": ActionSpec("group", {"content": "the announcement (群公告) text", "image": "an image file or URL"},
+                           ("content",)),
+    "create_group": ActionSpec("none", {"name": "the new group's name", "template": "a platform group id to copy",
+                                        "description": "the group's description"}, ("name",)),
+    "recall": ActionSpec("message", {"message_id": "the platform message id (an event's id)"}, ("message_id",)),
+    "set_group_name": ActionSpec("group", {"name": "the new name"}, ("name",)),
+    "invite": ActionSpec("member", {"inviter": "the platform user id inviting, where the platform asks"}),
+    "set_welcome": ActionSpec("group", {"text": "the platform's welcome for newcomers; empty turns it off"}),
+    "join_way": ActionSpec("none", {
+        "chat_ids": "up to five platform group ids", "room_base_name": "the name new groups are given",
+        "auto_create": "open a new group when the last is full (default true)", "state": "a tag for joins through it",
+        "config_id": "the join way to update", "op": "delete removes config_id's join way"}),
+}
+
 
 #: Kinds whose effect is the same when applied twice: safe to re-run after a crash.
 IDEMPOTENT_ACTIONS = frozenset(

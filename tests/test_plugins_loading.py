@@ -16,6 +16,11 @@ from console.workspace import Workspace, gather_registry
 from tests.conftest import make_config
 
 
+# the CLI registers plugin verbs once per process: do it now, under the suite's plugin set, so
+# a test below that narrows SHEQUN_LOAD_PLUGINS cannot leave later modules without `rules`
+build_cli([])
+
+
 def run(*args):
     build_cli([])
     return CliRunner().invoke(cli, [str(a) for a in args])

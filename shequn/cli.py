@@ -1,0 +1,14 @@
+"""What a plugin's CLI verbs use (public API, see docs/plugins.md "The public API").
+
+``with workspace() as ws:`` opens the workspace for the ``--config`` in force (read-only
+when the command was started with ``--read-only``); ``fail(message)`` ends the verb with
+the message and exit code 2; ``emit(rows, columns, as_json=...)`` prints a table or JSON,
+``json_option`` adds the usual ``--json`` flag.
+"""
+
+from __future__ import annotations
+
+from console.cli.context import fail, workspace
+from console.cli.output import emit, json_option, render_csv, render_table
+
+__all__ = ["workspace", "fail", "emit", "json_option", "render_table", "render_csv"]
