@@ -325,3 +325,8 @@ CATALOGUES: dict[str, dict[str, str]] = {"zh-CN": ZH_CN}
 from .i18n_console import ZH_CN_CONSOLE  # noqa: E402
 
 ZH_CN.update(ZH_CN_CONSOLE)
+
+# export, the KPI table, scheduling, a group's fields, editing rules (console/i18n_ops.py)
+from .i18n_ops import ZH_CN_OPS  # noqa: E402
+
+ZH_CN.update(ZH_CN_OPS)

@@ -53,7 +53,7 @@ class ShequnScreen(TableKeys, Screen):
     GUARDED: dict[str, str] = {}
     #: action name -> id of the table it acts on (it is disabled while that table is not shown)
     ACTION_TABLES: dict[str, str] = {}
-    BINDINGS = bindings("screen.normal")
+    BINDINGS = bindings("screen.normal", "screen.export")  # Esc and ctrl+e on every screen (keymap.py)
 
     DEFAULT_CSS = """
     ShequnScreen #why { height: auto; max-height: 2; color: $warning; padding: 0 1; }

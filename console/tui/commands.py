@@ -82,6 +82,9 @@ class ConsoleCommands:
                                     partial(self._palette_action, spec.id, action))
         # Textual's own, in the console's words
         yield SystemCommand(t("Undo"), t("Undo your last decision (z)"), self.action_undo)
+        from .ops_palette import ops_commands  # export, KPI table, schedule, group fields, rule edit
+
+        yield from ops_commands(self, screen)
         yield SystemCommand(t("Keys and help"), t("What this screen is for and its keys (?)"), self.action_help)
         yield SystemCommand(t("Theme"), t("Change the colours"), self.action_change_theme)
         if screen.maximized is not None:

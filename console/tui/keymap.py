@@ -43,6 +43,8 @@ KEYS: dict[str, tuple[str, str, str, bool]] = {
     "table.mark_all": ("asterisk", "mark_all", "Mark all shown", False),
     # --- every screen: Esc leaves a text box, drops the marks, then clears a filter or goes back
     "screen.normal": ("escape", "normal", "Back", False),
+    # every screen: export the table shown to CSV, JSON or Markdown (ctrl+e, as in Harlequin)
+    "screen.export": ("ctrl+e", "export", "Export", False),
     # --- core screens --------------------------------------------------------------------------
     "dashboard.resolve_alert": ("x", "resolve_alert", "Resolve alert", True),
     "groups.filter": ("slash", "filter", "Filter", True),
@@ -51,10 +53,16 @@ KEYS: dict[str, tuple[str, str, str, bool]] = {
     "groups.send": ("n", "send", "Send message", True),
     "groups.announce": ("b", "announce", "Announce", True),
     "groups.set_type": ("t", "set_type", "Set type", True),
+    "groups.edit": ("e", "edit_group", "Theme, tier, capacity", True),
+    "groups.schedule": ("B", "schedule", "Schedule announcement", False),
     "members.search": ("slash", "search", "Search", True),
     "group.kick": ("K", "kick", "Kick", True),
     "group.mute": ("u", "mute", "Mute", True),
     "group.mark_recent": ("J", "mark_recent", "Mark recent joiners", False),
+    "group.edit": ("e", "edit_group", "Theme, tier, capacity", True),
+    "group.schedule": ("B", "schedule", "Schedule announcement", False),
+    "group.edit_rule": ("E", "edit_rule", "Edit rule", True),
+    "kpis.period": ("p", "period", "Window", True),
     "activity.filter": ("f", "filter", "Filter", True),
     "activity.retry": ("R", "retry", "Retry", True),
     "activity.events": ("1", "tab('tab-events')", "Events", False),
@@ -72,7 +80,7 @@ KEYS: dict[str, tuple[str, str, str, bool]] = {
 
 #: where each binding id lives: its prefix names the screen (``app``: the app itself,
 #: ``table``: every VirtualTable); the rest are a screen's own
-GLOBAL_PREFIXES = ("app", "mode", "table")
+GLOBAL_PREFIXES = ("app", "mode", "table", "screen")
 
 
 def define(entries: dict[str, tuple[str, str, str, bool]]) -> None:
@@ -112,7 +120,10 @@ def collisions(app_bindings: Iterable[Binding], table_bindings: Iterable[Binding
     """Every screen key that shadows a global or table key, or another key of its screen,
     in words ("roles.assign: a is also mode.activity"). Empty means the map keeps the rule."""
     taken: dict[str, str] = {}
-    for b in [*app_bindings, *table_bindings]:
+    # the keys every screen has from its base class (screen.*: Esc, export) are global too
+    every = [b for cls in screens.values() for base in getattr(cls, "__mro__", ())[1:]
+             for b in base.__dict__.get("BINDINGS", ()) if isinstance(b, Binding) and (b.id or "").startswith("screen.")]
+    for b in [*app_bindings, *table_bindings, *every]:
         for k in keys_of(b, keymap):
             taken.setdefault(_normal(k), b.id or b.action)
     problems = []
@@ -123,7 +134,7 @@ def collisions(app_bindings: Iterable[Binding], table_bindings: Iterable[Binding
                 continue
             for k in keys_of(b, keymap):
                 k = _normal(k)
-                if k in taken:
+                if k in taken and taken[k] != b.id:
                     problems.append(f"{b.id or name + '.' + b.action}: {k} is also {taken[k]}")
                 if k in own and own[k] != (b.id or b.action):
                     problems.append(f"{b.id or name + '.' + b.action}: {k} is also {own[k]}")

@@ -115,6 +115,21 @@ class TableKeys:
 
         return {"title": self.t(self.TITLE_EN), "body": field_lines(row, self.t), "links": _links(row)}
 
+    def action_export(self) -> None:
+        """ctrl+e: the table shown, every row its filter keeps, to CSV, JSON or Markdown (console.tui.export)."""
+        from .export import export_table
+
+        table = self.main_table()
+        export_table(self, table, self.export_columns(table) if table is not None else None, self.export_name())
+
+    def export_name(self) -> str:
+        """The file's name before its date (default: the screen and the table)."""
+        return ""
+
+    def export_columns(self, table: VirtualTable) -> list[Any] | None:
+        """The columns an export of ``table`` writes (override: raw fields instead of a combined cell); None: the table's."""
+        return None
+
     def marked_count(self) -> int:
         table = self.main_table()
         return len(table.marked) if table is not None else 0

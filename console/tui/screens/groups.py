@@ -103,6 +103,15 @@ class GroupsScreen(ShequnScreen):
     def open_row(self, table: VirtualTable, row: dict[str, Any]) -> None:
         self.app.open_group(row["id"])
 
+    def export_columns(self, table: VirtualTable) -> list[Column]:
+        """An export has the numbers apart (members, capacity, fill as a fraction), not "180/200"."""
+        t = self.t
+        return [Column("id", "id"), Column("name", "group"), Column("platform", "platform"),
+                Column("type", "type", fmt=t), Column("theme", "theme"), Column("tier", "tier"),
+                Column("family", "family"), Column("member_count", "members"), Column("capacity", "capacity"),
+                Column("fill", "fill"), Column("owner", "owner"), Column("admins", "admin"),
+                Column("cheer", "cheer"), Column("today_messages", "today"), Column("today_speakers", "speakers")]
+
     # --- filter and sort -----------------------------------------------------------------
 
     def action_filter(self) -> None:

@@ -1,0 +1,48 @@
+"""zh-CN of the console's day-to-day operations: export (ctrl+e), the KPI table, scheduling
+an announcement, a group's theme/tier/capacity, editing a rule with its dry-run preview
+(merged into console.i18n.ZH_CN; only words it does not have yet). Chinese typography as in console/i18n_console.py."""
+
+ZH_CN_OPS: dict[str, str] = {
+    # --- keys ----------------------------------------------------------------------------------
+    "Export": "导出", "Theme, tier, capacity": "主题、分级、群上限", "Schedule announcement": "定时群公告",
+    "Edit rule": "编辑规则", "Window": "时间范围",
+    # --- export (console.tui.export) -------------------------------------------------------------
+    "CSV (a spreadsheet: numbers as numbers)": "CSV（电子表格：数字保持为数字）", "JSON (for tools)": "JSON（供程序读取）",
+    "Markdown (a table to paste in a note)": "Markdown（可贴进笔记的表格）", "File": "文件",
+    "Enter picks the format, then Enter in the file box exports · Esc cancels":
+        "回车选择格式，再在文件框中回车即导出 · Esc 取消",
+    "Export the {n} rows shown ({what})": "导出当前显示的 {n} 行（{what}）",
+    "Export the 1 row shown ({what})": "导出当前显示的 1 行（{what}）",
+    "Exported {n} rows to {path}": "已导出 {n} 行到 {path}", "Exported 1 row to {path}": "已导出 1 行到 {path}",
+    "Exporting…": "正在导出…", "Not exported": "未导出", "Replace {path}?": "覆盖 {path}？", "Replace": "覆盖",
+    "Could not write {path}: {why}": "无法写入 {path}：{why}",
+    "Nothing to export here: this screen shows no table": "此处没有可导出的内容：本界面没有表格",
+    "file: give a path to write to": "文件：请给出要写入的路径",
+    "file: {path} is a folder; give a file name in it": "文件：{path} 是文件夹，请给出其中的文件名",
+    "file: {path} is not a folder": "文件：{path} 不是文件夹",
+    # --- the KPI table (console.tui.kpi_table) ---------------------------------------------------
+    "KPI table": "KPI 表", "KPI": "KPI", "KPI id": "KPI 标识", "stage": "阶段", "value": "数值", "before": "上期",
+    "unit": "单位",
+    "Every KPI the plugins register, for a window (the last 7 days until you change it with p), against the window "
+    "before it. ctrl+e exports the table to CSV, JSON or Markdown: the values themselves, not as shown. Esc goes "
+    "back.": "插件登记的每个 KPI，按时间范围（默认最近 7 天，按 p 修改）与上一个同长时段对比。ctrl+e 把表格导出为 "
+             "CSV、JSON 或 Markdown：导出的是数值本身，而非显示的文字。Esc 返回。",
+    "Give a window: 7d, 30d, one day YYYY-MM-DD, or two days (from and to)":
+        "请给出时间范围：7d、30d、某一天 YYYY-MM-DD，或两天（起止）",
+    "Window: 7d, 30d, one day YYYY-MM-DD, or two days (from and to)":
+        "时间范围：7d、30d、某一天 YYYY-MM-DD，或两天（起止）",
+    "Window not changed": "时间范围未更改", "from {since} to {until}": "{since} 至 {until}",
+    "the last 7 days, against the 7 before": "最近 7 天，对比之前 7 天",
+    "computed by its plugin elsewhere": "由其插件在别处计算",
+    "ratio": "比例", "share": "占比", "messages/member": "条/人", "yuan/buyer": "元/买家",
+    # --- the palette (console.tui.ops_palette) -----------------------------------------------------
+    "Save the table shown as CSV, JSON or Markdown (ctrl+e)": "把当前表格保存为 CSV、JSON 或 Markdown（ctrl+e）",
+    "Every KPI for a window, to read row by row and export": "某一时间范围的全部 KPI，逐行查看并可导出",
+    "Publish an announcement later, in the marked groups or the group shown (B)":
+        "在已标记的群或当前群定时发布群公告（B）",
+    "Set a group's theme, tier and capacity (e)": "设置群的社群主题、分级和群上限（e）",
+    "Edit a rule or policy": "编辑规则或策略", "Change its config, see the dry-run preview, then save":
+        "修改配置，先看试运行预览，再保存",
+    "Scheduling works on Groups or a group's page: mark groups there first": "定时群公告在社群界面或群详情中使用：请先在那里标记群",
+    "Theme, tier and capacity are set on Groups or a group's page": "社群主题、分级和群上限在社群界面或群详情中设置",
+}

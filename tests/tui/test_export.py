@@ -1,0 +1,176 @@
+"""Export the table shown (ctrl+e or "Export" in the palette) to CSV, JSON or Markdown:
+every row the filter keeps, every page; numbers as numbers, times ISO, formulas
+neutralised; the KPI table's week exported with its keys counted (docs/console.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from console.tui.export import ExportScreen, number, typed
+from console.tui.kpi_table import KpiTableScreen, amount
+from console.tui.rows import Column
+
+from .test_tui_bulk import Keys
+from .world import make_app, settle
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    text = path.read_text(encoding="utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def toasts(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def test_cells_written_for_people_become_numbers():
+    assert number("11,981") == 11981 and number("12.5%") == 0.125 and number("-3") == -3
+    assert number("0.0%") == 0 and number("1,2") is None and number("3/10") is None and number("A1") is None
+    col = Column("shown", "value")
+    assert typed(col, {"shown": "—"}, None) is None
+    assert typed(col, {"shown": "27.1%"}, None) == 0.271
+    assert typed(Column("opened_at", "time"), {"opened_at": 1731902400}, __import__("zoneinfo").ZoneInfo(
+        "Asia/Shanghai")) == "2024-11-18T12:00:00+08:00"
+    assert typed(Column("n", "n"), {"n": 7}, None) == 7
+    # a share is shown with the precision its size needs
+    assert amount(0.000416, "ratio") == "0.042%" and amount(0.2708, "ratio") == "27.1%" and amount(11981, "n") == "11,981"
+
+
+async def test_export_a_week_of_kpis_from_the_keyboard(tui_ws):
+    ws = tui_ws
+    want = {k: s.compute(ws, "all", None, None) for k, s in ws.registry.kpis.items()}
+    app = make_app(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = Keys(pilot)
+        await keys("ctrl+p", "k", "p", "i")
+        await pilot.pause(0.3)
+        await keys("enter")
+        assert isinstance(app.screen, KpiTableScreen)
+        await keys("ctrl+e")
+        assert isinstance(app.screen, ExportScreen)
+        await keys("enter", "enter")  # CSV, the default file beside the workspace
+        assert keys.n == 8
+        path = ws.settings.root / "exports" / "kpis-20241118-1200.csv"
+        assert any(f"Exported 10 rows to {path}" == m for m in toasts(app))
+    rows = {r["KPI id"]: r for r in read_csv(path)}
+    assert set(rows) == set(want)
+    churn = rows["churn_rate"]
+    assert float(churn["value"]) == want["churn_rate"]["value"] and "%" not in churn["value"]  # 0.2708…, not 27.1%
+    assert churn["stage"] == "acquisition" and churn["note"] == "26 left, 16 of them removed"
+    vol = rows["message_volume"]
+    assert vol["value"] == str(want["message_volume"]["value"]) and "," not in vol["value"] and vol["before"] == "0"
+    assert rows["join_rate"]["change"] == ""  # no value before: an empty cell, not "—"
+    assert all("—" not in v for r in rows.values() for v in r.values())
+    mix = json.loads(rows["segment_mix"]["value"])  # a mapping stays data
+    assert set(mix) == {"loyal", "bargain", "need", "low_need", "unknown"}
+
+
+async def test_the_kpi_window_is_checked_before_it_changes(tui_ws):
+    app = make_app(tui_ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(KpiTableScreen())
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("p")
+        await settle(pilot)
+        app.screen.query_one("#answer").value = "2024-11-18 2024-11-15"  # from after to
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.since is None and any("2024-11-18" in m and "after" in m for m in toasts(app))
+        await pilot.press("p")
+        await settle(pilot)
+        app.screen.query_one("#answer").value = "2024-11-16 2024-11-17"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (screen.since, screen.until) == ("2024-11-16", "2024-11-17")
+        vol = next(r for r in screen.query_one("#kpis").source.data if r["name"] == "message_volume")
+        assert vol["value"] == tui_ws.registry.kpis["message_volume"].compute(tui_ws, "all", "2024-11-16",
+                                                                               "2024-11-17")["value"]
+
+
+async def test_the_groups_filter_is_what_is_exported_and_numbers_stay_numbers(tui_ws):
+    ws = tui_ws
+    with ws.store.write() as c:  # a name a spreadsheet would run as a formula, on a full group
+        c.execute("UPDATE groups SET name = '=HYPERLINK(\"http://x\")福利', capacity = 139 WHERE id = 2")
+    app = make_app(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("g", "slash", *"welfare", "enter")
+        await settle(pilot)
+        assert app.screen.query_one("#table").total == 3
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+    path = ws.settings.root / "exports" / "groups-table-20241118-1200.csv"
+    rows = read_csv(path)
+    assert [r["id"] for r in rows] == ["2", "4", "6"]  # the three welfare groups, not all six
+    assert rows[0]["group"] == "'=HYPERLINK(\"http://x\")福利"  # neutralised as the CLI's CSV does
+    assert rows[0]["members"] == "139" and rows[0]["capacity"] == "139" and rows[0]["fill"] == "1.0"
+    assert rows[1]["type"] == "welfare" and rows[1]["tier"] == "高消费" and rows[2]["tier"] == "低消费"
+
+
+async def test_every_page_is_exported_as_json_with_iso_times(tui_ws):
+    ws = tui_ws
+    app = make_app(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        table = app.screen.query_one("#events")
+        assert table.total > 100  # more than one page (the table holds 100 rows a page)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press("j", "enter")  # JSON: the path's extension follows
+        await settle(pilot)
+        box = app.screen.query_one("#path")
+        assert box.value.endswith("activity-events-20241118-1200.json")
+        box.value = "out/events.json"  # beside the workspace; the folder is made
+        await pilot.press("enter")
+        await settle(pilot)
+        total = table.total
+    data = json.loads((ws.settings.root / "out" / "events.json").read_text(encoding="utf-8"))
+    assert len(data) == total
+    newest = ws.store.one("SELECT ts FROM events ORDER BY ts DESC, id DESC LIMIT 1")["ts"]
+    from datetime import datetime
+
+    assert data[0]["ts"] == datetime.fromtimestamp(newest, ws.tz).isoformat(timespec="seconds")
+    assert data[0]["ts"].endswith("+08:00") and isinstance(data[-1]["ts"], str)
+
+
+async def test_a_folder_or_an_existing_file_is_not_written_over_unasked(tui_ws):
+    ws = tui_ws
+    app = make_app(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("g", "ctrl+e")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")  # Markdown
+        await settle(pilot)
+        app.screen.query_one("#path").value = str(ws.settings.root)  # a folder
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("is a folder" in m for m in toasts(app))
+        target = ws.settings.root / "groups.md"
+        target.write_text("keep me", encoding="utf-8")
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")
+        app.screen.query_one("#path").value = "groups.md"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "ConfirmScreen" and "Replace" in app.screen.question
+        await pilot.press("n")
+        await settle(pilot)
+        assert target.read_text(encoding="utf-8") == "keep me"
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")
+        app.screen.query_one("#path").value = "groups.md"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("| id | group | platform |") and "| 145 | 500 |" in text
+    assert text.count("\n") == 2 + 6
