@@ -123,9 +123,11 @@ def flush_due(ws) -> list[Proposal]:
             " WHERE m.group_id = ? AND m.person_id = j.person_id AND m.status = 'member') ORDER BY joined_at",
             (b["id"], b["group_id"]))
         merged = len(joins) >= s.burst_count
-        # a platform that cannot post (WeCom customer groups) welcomes by its own template instead
+        # a platform that cannot post, or whose posts its owner confirms (WeCom customer groups: one mass send
+        # a day), welcomes by its own template instead (the connector's ``welcomes_newcomers``)
         if (rule and rule["enabled"] and group and group["status"] == "active" and joins
-                and Capability.SEND in ws.group_capabilities(group["id"])):
+                and Capability.SEND in ws.group_capabilities(group["id"])
+                and not getattr(ws.connector_class(group["connection_id"]), "welcomes_newcomers", False)):
             base = bases.get((group["id"], b["rule"]))
             if base is None:
                 base = bases[(group["id"], b["rule"])] = {

@@ -4,8 +4,9 @@ WeCom lets a customer group's app keep welcome templates (``welcome_template``: 
 text WeCom sends newcomers, ``%NICKNAME%`` standing for their name) and join ways
 (``join_way``: a QR code over up to five groups that opens the next group itself when
 they are full, ``auto_create_room``). Notices for the operator go through a group robot
-(``robot_send``). Kick, mute, approve, card and recall do not exist for customer groups:
-``by_hand`` gives the task an owner reads in WeCom's words.
+(``robot_send``). Messages and announcements go out as customer-group mass sends the
+owner confirms in WeCom (``groupmsg.py``). Kick, mute, approve, card and recall do not
+exist for customer groups: ``by_hand`` gives the task an owner reads in WeCom's words.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ async def act(c: "WeChatConnector", req: ActionRequest) -> ActionResult:
             return await _welcome(c, req.params)
         if req.kind == "join_way":
             return await _join_way(c, req.params)
+        if req.kind in ("send", "announce"):
+            from .groupmsg import mass_send
+
+            return await mass_send(c, req)
     except ApiError as e:
         return e.result
     except ValueError as e:
@@ -148,8 +153,6 @@ BY_HAND = {
     "approve_join": "WeCom groups have no join requests: let {person} in through an invitation or a join way",
     "reject_join": "WeCom groups have no join requests: nothing to reject for {person}",
     "recall": "Delete the message of {person} in {group} in WeCom by hand (WeCom cannot recall it)",
-    "send": "Post in {group} from the owner's WeCom by hand",
-    "announce": "Post the announcement in {group} from the owner's WeCom by hand",
     "set_admin": "Make {person} an admin of {group} in WeCom by hand",
     "unset_admin": "Remove {person} as admin of {group} in WeCom by hand",
     "set_group_name": "Rename {group} in WeCom by hand",

@@ -78,3 +78,17 @@ def stats_cmd(since: str) -> None:
             click.echo(line, err=True)
         n = ws.store.scalar("SELECT count(*) FROM wechat_stats_daily WHERE day BETWEEN ? AND ?", (w.since, w.until))
         click.echo(ws.tr("{n} days of WeCom statistics stored", n=n) if n != 1 else ws.t("1 day of WeCom statistics stored"))
+
+
+@wechat_group.command("mass-sends")
+@click.option("--poll", is_flag=True, help="Read WeCom's progress first (the job wechat.mass_sends does every 5 minutes).")
+@click.option("--json", "as_json", is_flag=True)
+def mass_sends_cmd(poll: bool, as_json: bool) -> None:
+    """Messages to WeChat groups: WeCom mass sends awaiting the owner's confirmation, sent, or not delivered."""
+    from .mass_sends import listing, poll as read_progress
+
+    with workspace(read_only=not poll) as ws:
+        if poll:
+            n = read_progress(ws)
+            click.echo(ws.tr("{n} mass sends settled", n=n) if n != 1 else ws.t("1 mass send settled"), err=True)
+        emit(listing(ws), ["connection", "msgid", "group", "owner", "day", "status", "action_id"], as_json=as_json)

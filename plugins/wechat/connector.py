@@ -57,9 +57,13 @@ class WeChatConnector(WeComCallbacks, Connector):
         Option("backoff_seconds", "seconds to wait after WeCom's rate limit (45009) before trying again", float,
                default=60.0, minimum=1.0, maximum=3600.0),
     )
+    # send and announce: through the customer-group mass send, which the owner confirms in WeCom (groupmsg.py)
     capabilities = frozenset({Capability.LIST_GROUPS, Capability.LIST_MEMBERS, Capability.WELCOME_TEMPLATE,
-                              Capability.JOIN_WAY, Capability.STATISTICS})
+                              Capability.JOIN_WAY, Capability.STATISTICS, Capability.SEND, Capability.ANNOUNCE})
     intake = frozenset({"webhook"})
+    # WeCom welcomes each newcomer itself with the template the owner picked (hooks.sync_welcomes keeps it equal
+    # to the welcome policy): the entry plugin sends no per-join welcome, which would be a mass send a day
+    welcomes_newcomers = True
     # No published table of WeCom's current limits (PROTOCOLS.md 2.10): a modest pace, and
     # 45009/45033 answered with a back-off.
     pacing = Pacing(rate=2.0, burst=5)
@@ -96,6 +100,21 @@ class WeChatConnector(WeComCallbacks, Connector):
         self._details: dict[str, dict[str, Any]] = {}  # group details read by list_groups, for list_members
         self._state_now: str | None = None
         self.robot_window: list[float] = []
+        self.mass_days: set[tuple[str, str]] = set()  # (chat_id, China day) mass sends made by this process
+        self.ws = None  # the workspace, once attached: WeCom's daily limit and the template journal live there
+
+    def attach(self, ws) -> None:
+        self.ws = ws
+
+    def now(self) -> float:
+        return float(self.ws.now()) if self.ws is not None else time.time()
+
+    async def mass_sent_on(self, chat: str, day: str) -> int:
+        """Mass sends to ``chat`` on a China day: recorded ones, or this process's own."""
+        from .groupmsg import sent_on
+
+        stored = await sent_on(self.ws, self.name, chat, day) if self.ws is not None else 0
+        return max(stored, int((chat, day) in self.mass_days))
 
     def _state(self, state: str, error: str | None = None) -> None:
         self._state_now = state
@@ -221,6 +240,24 @@ class WeChatConnector(WeComCallbacks, Connector):
 
     async def act(self, request: ActionRequest) -> ActionResult:
         return await act_on(self, request)
+
+    async def reconcile(self, request: ActionRequest) -> ActionResult | None:
+        """A mass send in doubt after a crash: WeCom's list of mass sends tells whether it
+        was made (groupmsg.reconcile); other kinds are idempotent or re-checked in ``act``."""
+        if request.kind not in ("send", "announce"):
+            return None
+        from .groupmsg import reconcile
+
+        since = self.now() - 86400
+        if self.ws is not None:
+            since = float(await asyncio.to_thread(self.ws.store.scalar, "SELECT created_at FROM actions WHERE id = ?",
+                                                  (request.action_id,), since))
+        try:
+            return await reconcile(self, request, since)
+        except ApiError as e:
+            return e.result
+        except ValueError as e:
+            return ActionResult.failed(f"{self.name}: {e}")
 
     async def notify(self, text: str, mentions: list[str] | None = None) -> ActionResult:
         """A notice for the operator through the group robot (``robot_key``), 20 a minute."""

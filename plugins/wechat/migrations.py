@@ -45,4 +45,26 @@ CREATE TABLE wechat_stats_daily (
 """)
 
 
-MIGRATIONS = [("m001_wechat", m001_wechat)]
+def m002_wechat_mass_sends(store) -> None:
+    run_script(store, """
+CREATE TABLE wechat_mass_sends (
+    id INTEGER PRIMARY KEY,
+    connection_id TEXT NOT NULL,
+    msgid TEXT NOT NULL,                -- WeCom's id of the mass-send task (add_msg_template)
+    chat_id TEXT NOT NULL,              -- the customer group it is for
+    group_id INTEGER REFERENCES groups(id),
+    action_id INTEGER,                  -- the send or announce action that made it
+    sender TEXT NOT NULL,               -- the group's owner, who confirms it in WeCom
+    day TEXT NOT NULL,                  -- YYYY-MM-DD, China time: WeCom's one mass send a day per group
+    status TEXT NOT NULL DEFAULT 'awaiting'
+        CHECK (status IN ('awaiting', 'sent', 'over_limit', 'not_delivered')),
+    task_id INTEGER,                    -- the owner's task: confirm it in WeCom
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER,
+    UNIQUE (connection_id, msgid, chat_id)
+);
+CREATE INDEX wechat_mass_sends_day ON wechat_mass_sends(connection_id, chat_id, day);
+""")
+
+
+MIGRATIONS = [("m001_wechat", m001_wechat), ("m002_wechat_mass_sends", m002_wechat_mass_sends)]

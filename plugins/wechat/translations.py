@@ -19,6 +19,21 @@ ZH = {
     "{n} template changes queued": "已加入 {n} 个欢迎语素材变更", "1 template change queued": "已加入 1 个欢迎语素材变更",
     "{n} days of WeCom statistics stored": "已保存企业微信统计 {n} 天", "1 day of WeCom statistics stored":
         "已保存企业微信统计 1 天",
+    "Confirm the mass send to {group} in WeCom: it is awaiting the owner's confirmation":
+        "请在企业微信中确认发往{group}的群发：正在等待群主确认",
+    "WeCom lets an app post into a customer group only as a mass send its owner confirms: {owner} opens WeCom > "
+    "客户联系 > 群发助手 and presses send for task {msgid} ({connection}). WeCom delivers one mass send a day to a "
+    "customer group (China time). shequn marks it sent once WeCom reports it.":
+        "企业微信只允许应用以群主确认的群发形式向客户群发消息：请 {owner} 打开企业微信 > 客户联系 > 群发助手，"
+        "发送群发任务 {msgid}（{connection}）。每个客户群每天只能收到一条群发（北京时间）。企业微信报告已发送后，"
+        "shequn 会标记为已发送。",
+    "WeCom did not deliver the mass send to {group}: it is no longer a customer group of {owner}":
+        "企业微信未将群发送达{group}：该群已不是 {owner} 的客户群",
+    "WeCom did not deliver the mass send to {group}: the group had already received its one mass send of the day":
+        "企业微信未将群发送达{group}：该群当天已收到过一条群发",
+    "Mass send {msgid} ({connection}); post it again on another day if it still matters.":
+        "群发 {msgid}（{connection}）；如仍需要，请改日再发。",
+    "{n} mass sends settled": "已确认 {n} 条群发的结果", "1 mass send settled": "已确认 1 条群发的结果",
     BY_HAND["kick"]: "请在企业微信中手动将 {person} 移出{group}",
     BY_HAND["mute"]: "企业微信无法禁言：请手动提醒{group}中的 {person}，或将其移出",
     BY_HAND["unmute"]: "企业微信无法禁言，{group}中的 {person} 从未被禁言：无需解除",
@@ -27,8 +42,6 @@ ZH = {
     BY_HAND["approve_join"]: "企业微信客户群没有入群申请：请通过邀请或群活码让 {person} 入群",
     BY_HAND["reject_join"]: "企业微信客户群没有入群申请：无需拒绝 {person}",
     BY_HAND["recall"]: "请在企业微信中手动删除 {person} 在{group}的消息（企业微信无法撤回）",
-    BY_HAND["send"]: "请用群主的企业微信手动在{group}发送",
-    BY_HAND["announce"]: "请用群主的企业微信手动在{group}发布群公告",
     BY_HAND["set_admin"]: "请在企业微信中手动将 {person} 设为{group}的管理员",
     BY_HAND["unset_admin"]: "请在企业微信中手动取消 {person} 在{group}的管理员",
     BY_HAND["set_group_name"]: "请在企业微信中手动修改{group}的群名",

@@ -36,6 +36,7 @@ import uvicorn
 from . import wecom_crypto
 from .server_kit import bind_loopback, stop_server, wait_started
 from .wecom_api import FAULT_KINDS, WeComApi
+from .wecom_groupmsg import MassSends
 from .wecom_state import Group, WeComError, WeComState
 
 __all__ = ["FakeWeCom", "FAULT_KINDS", "WeComError", "event_xml"]
@@ -85,6 +86,8 @@ class FakeWeCom(WeComApi):
         self.corp_id, self.secrets, self.callback_token, self.aes_key = corp_id, {secret}, token, aes_key
         self.callback_url = callback_url
         self.state = WeComState(corp_id)
+        self.mass = MassSends(self)  # customer-group mass sends (wecom_groupmsg.py)
+        self.dispatch_pending = False  # True: a new mass send answers 41063 until the owner confirms it
         self._lock = self.state._lock
         self.clock: Callable[[], float] = time.time
         self.token_ttl = token_ttl

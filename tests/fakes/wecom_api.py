@@ -263,6 +263,10 @@ ROUTES: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "externalcontact/groupchat/get_join_way": WeComApi._jw_get,
     "externalcontact/groupchat/update_join_way": WeComApi._jw_update,
     "externalcontact/groupchat/del_join_way": WeComApi._jw_del,
+    "externalcontact/add_msg_template": lambda fake, p: fake.mass.add(p),
+    "externalcontact/get_groupmsg_list_v2": lambda fake, p: fake.mass.list_v2(p),
+    "externalcontact/get_groupmsg_task": lambda fake, p: fake.mass.task(p),
+    "externalcontact/get_groupmsg_send_result": lambda fake, p: fake.mass.result(p),
 }
 
 

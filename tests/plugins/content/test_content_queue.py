@@ -48,23 +48,21 @@ def sandbox(ws):
     return conn
 
 
-def test_queued_once_with_time_evidence_and_a_task_for_wecom(qws):
+def test_queued_once_with_time_evidence_wecom_too(qws):
     i = item(qws, "早安 {group}")
     schedule(qws, item_id=i)  # saving syncs at T0
     fire = local(qws, "2025-06-16 07:30")
     got = sends(qws)
+    # WeChat posts are queued too: the connector makes each a mass send its owner confirms (plugins/wechat)
     assert [(json.loads(a["params"])["text"], a["not_before"], a["status"]) for a in got] == [
-        ("早安 群0", fire, "pending"), ("早安 群1", fire + 10, "pending"), ("早安 群2", fire + 20, "pending")]
+        ("早安 群0", fire, "pending"), ("早安 群1", fire + 10, "pending"), ("早安 群2", fire + 20, "pending"),
+        ("早安 企微群", fire, "pending")]
     assert got[0]["requested_by"] == "plugin:content" and got[0]["evidence"] == f"content:schedule:1:{fire}"
     assert got[0]["reason"] == "Scheduled post: 早安"
     assert sync_at(qws, T0 + 60) == {"queued": 0, "withdrawn": 0, "tasks": 0, "skipped": 0, "missed": 0}
-    assert len(sends(qws)) == 3  # planning again never posts twice
-    task = qws.store.one("SELECT * FROM tasks WHERE kind = 'content_post_by_hand'")
-    assert task["title"] == "Post by hand on wechat: 早安 at 2025-06-16 07:30"
-    assert "customer-group mass send (客户群群发)" in task["detail"] and "at most 1 mass send a day" in task["detail"]
-    assert task["detail"].startswith("Post this by hand in: 企微群 (1)\n\n早安 企微群")
+    assert len(sends(qws)) == 4  # planning again never posts twice
     sync_at(qws, T0 + 120)
-    assert qws.store.scalar("SELECT count(*) FROM tasks") == 1
+    assert qws.store.scalar("SELECT count(*) FROM tasks") == 0
 
 
 def test_an_edit_or_a_pause_takes_back_what_is_unsent(qws):
@@ -72,18 +70,18 @@ def test_an_edit_or_a_pause_takes_back_what_is_unsent(qws):
     schedule(qws, item_id=i)
     with qws.clock_at(T0 + 60):
         library.save(qws, {"text": "早上好 {group}"}, i)
-    assert sync_at(qws, T0 + 60)["withdrawn"] == 3
-    assert [a["status"] for a in sends(qws)] == ["cancelled"] * 3 + ["pending"] * 3
+    assert sync_at(qws, T0 + 60)["withdrawn"] == 4
+    assert [a["status"] for a in sends(qws)] == ["cancelled"] * 4 + ["pending"] * 4
     assert json.loads(sends(qws, "pending")[0]["params"])["text"] == "早上好 群0"
     with qws.clock_at(T0 + 120):
         pid = schedules.pause(qws, qws.g[1], reason="换群主")
     pending = sends(qws, "pending")
-    assert [a["group_id"] for a in pending] == [qws.g[0], qws.g[2]]
+    assert [a["group_id"] for a in pending] == [qws.g[0], qws.g[2], qws.wecom]
     assert qws.store.scalar("SELECT note FROM content_posts WHERE group_id = ?", (qws.g[1],)) == "paused"
     with qws.clock_at(T0 + 180):
         schedules.lift(qws, pid)
     back = sends(qws, "pending")
-    assert sorted(a["group_id"] for a in back) == qws.g  # asked again under a new key
+    assert sorted(a["group_id"] for a in back) == [*qws.g, qws.wecom]  # asked again under a new key
     assert next(a for a in back if a["group_id"] == qws.g[1])["idempotency_key"].endswith(f":{T0 + 180}")
 
 
@@ -146,10 +144,10 @@ def test_preview_of_the_next_day(qws):
         slots = preview.slots(qws, 24)
     assert [(r["group"], r["state"], r["note"]) for r in rows] == [  # by time, then group
         ("群0", "waiting", ""), ("群2", "skipped", "the group is paused"),
-        ("企微群", "task", "wechat cannot post: a task asks a person"), ("群1", "waiting", "")]
+        ("企微群", "waiting", ""), ("群1", "waiting", "")]
     (s,) = slots
     assert (s["time"], s["groups"], s["states"], s["spread"]) == ("2025-06-16 07:30", 4,
-                                                                   {"waiting": 2, "task": 1, "skipped": 1}, "0m10s")
+                                                                   {"waiting": 3, "skipped": 1}, "0m10s")
 
 
 def test_cli_schedule_preview_runs(qws):

@@ -74,10 +74,10 @@ def test_the_plan_fills_in_each_group_and_paces_each_account(pws):
     fire = local(pws, "2025-06-16 07:30")
     assert [(p.group, p.fire_at, p.not_before, p.status) for p in posts] == [
         ("引流A", fire, fire, "queued"), ("引流B", fire, fire + 30, "queued"), ("福利1", fire, fire + 60, "queued"),
-        ("福利2", fire, fire + 90, "queued"), ("企微群", fire, fire, "task")]  # another account: its own pace
+        ("福利2", fire, fire + 90, "queued"), ("企微群", fire, fire, "queued")]  # another account: its own pace
     assert posts[0].text == "早安 引流A！小美提醒：今天是6月16日"
     assert posts[1].text == "早安 引流B！群主提醒：今天是6月16日"  # no owner: the word for one
-    assert posts[4].note == "cannot_send:wechat"
+    assert posts[4].note == ""  # WeChat: queued, a mass send the owner confirms (plugins/wechat)
 
 
 def test_a_group_gets_two_posts_of_one_minute_apart_by_the_gap(pws):
@@ -108,7 +108,7 @@ def test_holidays_pauses_and_the_wecom_daily_cap(pws):
     assert got[("早安", "2025-06-16", "引流B")] == ("queued", "")
     assert got[("晚安", "2025-06-17", "引流B")] == ("queued", "")
     # WeCom lets a customer group receive one mass send a day: the evening one is held back
-    assert got[("早安", "2025-06-16", "企微群")] == ("task", "cannot_send:wechat")
+    assert got[("早安", "2025-06-16", "企微群")] == ("queued", "")
     assert got[("晚安", "2025-06-16", "企微群")] == ("skipped", "cap:1")
 
 

@@ -1,6 +1,7 @@
 """The conformance kit (console/testing.py) for the WeChat connector against the fake WeCom.
 
-WeCom cannot kick, mute or recall in customer groups, so the kit's gone-target test has
+WeCom cannot kick, mute or recall in customer groups (messages and announcements go out
+as mass sends the owner confirms), so the kit's gone-target test has
 nothing to check; callbacks are webhooks, so there is no connection to drop: both are
 skipped by the kit with that reason. Every fault kind is simulated; forged callbacks
 (unsigned, another token, an altered ciphertext) and signed ones that cannot be read
@@ -21,6 +22,7 @@ class TestWeChatConformance(ConnectorConformance):
 
     def start_fake(self):
         self.wc = make_fake()
+        self.wc.add_group("wrGroupB", "福利群 B", "zhangsan")  # a second group: one mass send a day each
 
     def stop_fake(self):
         self.wc.stop()
@@ -33,7 +35,14 @@ class TestWeChatConformance(ConnectorConformance):
     def sample_requests(self):
         return {"set_welcome": ActionRequest(1, "set_welcome", "conf-welcome", params={"text": "欢迎 %NICKNAME%"}),
                 "join_way": ActionRequest(2, "join_way", "conf-join-way",
-                                          params={"chat_ids": ["wrGroupA"], "room_base_name": "福利群"})}
+                                          params={"chat_ids": ["wrGroupA"], "room_base_name": "福利群"}),
+                "send": ActionRequest(3, "send", "conf-send", group="wrGroupA", params={"text": "今晚八点直播"}),
+                "announce": ActionRequest(4, "announce", "conf-announce", group="wrGroupB",
+                                          params={"title": "群规", "text": "不发广告"})}
+
+    def fault_request(self):
+        # a mass send is not repeated blindly and a group takes one a day: faults use the welcome template
+        return self.sample_requests()["set_welcome"]
 
     async def produce_events(self, connector, sink):
         wc = self.wc
