@@ -11,6 +11,7 @@ exist for customer groups: ``by_hand`` gives the task an owner reads in WeCom's 
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -30,7 +31,7 @@ JOIN_WAY_LIMITS = (("remark", 30), ("room_base_name", 40), ("state", 30))
 async def act(c: "WeChatConnector", req: ActionRequest) -> ActionResult:
     try:
         if req.kind == "set_welcome":
-            return await _welcome(c, req.params)
+            return await _welcome(c, req.params, req.key)
         if req.kind == "join_way":
             return await _join_way(c, req.params)
         if req.kind in ("send", "announce"):
@@ -50,7 +51,29 @@ def _agent(c: "WeChatConnector", body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-async def _welcome(c: "WeChatConnector", p: dict[str, Any]) -> ActionResult:
+async def _added_before(c: "WeChatConnector", key: str) -> str | None:
+    """The template an earlier run of this action added (WeCom lists no templates, so the
+    journal is the only way to find it again after a crash)."""
+    if c.ws is None or not key:
+        return None
+    return await asyncio.to_thread(c.ws.store.scalar, "SELECT template_id FROM wechat_template_adds WHERE"
+                                   " connection_id = ? AND action_key = ?", (c.name, key))
+
+
+async def _journal(c: "WeChatConnector", key: str, tid: str) -> None:
+    """Written the moment WeCom answers, before the outbox records the result."""
+    if c.ws is None or not key:
+        return
+
+    def write() -> None:
+        with c.ws.store.write() as conn:
+            conn.execute("INSERT OR REPLACE INTO wechat_template_adds(connection_id, action_key, template_id, added_at)"
+                         " VALUES (?,?,?,?)", (c.name, key, tid, c.ws.now()))
+
+    await asyncio.to_thread(write)
+
+
+async def _welcome(c: "WeChatConnector", p: dict[str, Any], key: str = "") -> ActionResult:
     tid = str(p.get("template_id") or "")
     if p.get("op") == "delete":
         if not tid:
@@ -68,6 +91,16 @@ async def _welcome(c: "WeChatConnector", p: dict[str, Any]) -> ActionResult:
     if len(text.encode()) > TEMPLATE_BYTES:
         raise ValueError(f"the welcome template is {len(text.encode())} bytes; WeCom takes at most {TEMPLATE_BYTES}")
     body = _agent(c, {"text": {"content": text}, "notify": 0})
+    earlier = None if tid else await _added_before(c, key)
+    if earlier:  # this action added it before shequn stopped: make it equal, never add a second
+        try:
+            await c.api.call("externalcontact/group_welcome_template/edit", {**body, "template_id": earlier},
+                             idempotent=True)
+            return ActionResult.done("welcome template added (found again after a restart; not added twice)",
+                                     template_id=earlier)
+        except ApiError as e:
+            if e.errcode != 40058:  # deleted in the admin console since: add it again below
+                raise
     if tid:
         try:
             await c.api.call("externalcontact/group_welcome_template/edit", {**body, "template_id": tid},
@@ -79,6 +112,7 @@ async def _welcome(c: "WeChatConnector", p: dict[str, Any]) -> ActionResult:
     data = await c.api.call("externalcontact/group_welcome_template/add", body, idempotent=False)
     if not data.get("template_id"):
         return ActionResult.failed(f"{c.name}: WeCom added the welcome template but gave no template_id")
+    await _journal(c, key, str(data["template_id"]))
     return ActionResult.done("welcome template added", template_id=str(data["template_id"]))
 
 

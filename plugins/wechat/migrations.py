@@ -67,4 +67,17 @@ CREATE INDEX wechat_mass_sends_day ON wechat_mass_sends(connection_id, chat_id, 
 """)
 
 
-MIGRATIONS = [("m001_wechat", m001_wechat), ("m002_wechat_mass_sends", m002_wechat_mass_sends)]
+def m003_wechat_template_adds(store) -> None:
+    run_script(store, """
+CREATE TABLE wechat_template_adds (
+    connection_id TEXT NOT NULL,
+    action_key TEXT NOT NULL,           -- the set_welcome action's idempotency key
+    template_id TEXT NOT NULL,          -- what WeCom's group_welcome_template/add answered
+    added_at INTEGER NOT NULL,
+    PRIMARY KEY (connection_id, action_key)
+) WITHOUT ROWID;
+""")
+
+
+MIGRATIONS = [("m001_wechat", m001_wechat), ("m002_wechat_mass_sends", m002_wechat_mass_sends),
+              ("m003_wechat_template_adds", m003_wechat_template_adds)]
