@@ -78,8 +78,21 @@ def register_rule_kinds(register):
 def register_kpis(register):
     """Provide KPIs for reports and the dashboard.
 
-    Fires: when the workspace opens. ``register(kpi: console.registry.KpiSpec)``.
+    Fires: when the workspace opens. ``register(kpi: console.registry.KpiSpec)``; its
+    ``compute(ws, scope="all", since="YYYY-MM-DD", until="YYYY-MM-DD")`` returns a number,
+    None (no data) or ``{"value": ..., "note": "..."}``; ``shequn kpi`` and the dashboard
+    show it with the previous window of the same length (``console.kpis``).
     Returns: nothing.
+    """
+
+
+@hookspec
+def register_labels(register):
+    """Provide per-person labels (segments, predicted tags) kept in the plugin's own tables.
+
+    Fires: when the workspace opens. ``register(source: console.registry.LabelSource)``:
+    Members and profiles read them through ``console.labels.labels(ws, person_ids)``
+    beside the core ``tags`` table, never from the plugin's tables. Returns: nothing.
     """
 
 

@@ -330,3 +330,8 @@ ZH_CN.update(ZH_CN_CONSOLE)
 from .i18n_ops import ZH_CN_OPS  # noqa: E402
 
 ZH_CN.update(ZH_CN_OPS)
+
+# people's screens and verbs (labels, linked accounts, numbers)
+from .i18n_people import ZH_CN_PEOPLE  # noqa: E402
+
+ZH_CN.update(ZH_CN_PEOPLE)

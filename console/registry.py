@@ -36,6 +36,24 @@ class KpiSpec:
 
 
 @dataclass(frozen=True)
+class LabelSource:
+    """Per-person labels a plugin computes and keeps in its own tables (the kpi plugin's
+    segment): the host reads them through ``console.labels`` for Members and profiles,
+    so no screen reads another plugin's tables.
+
+    ``read(ws, person_ids) -> {person_id: console.labels.Label}`` for one page of people
+    (about 100 ids: one query, not one per person); ``find(ws, value) -> list[int]``
+    (optional) the people whose label has this value (``""``: any value), for the Members
+    search ``NAME:VALUE``."""
+
+    name: str
+    title: str
+    read: Callable[[Any, list[int]], dict[int, Any]]
+    find: Callable[[Any, str], list[int]] | None = None
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
 class Job:
     """A scheduled job: ``run(ws)`` every ``every`` seconds."""
 
@@ -78,6 +96,7 @@ class Registry:
     connector_plugin: dict[str, str] = field(default_factory=dict)
     rule_kinds: dict[str, RuleKind] = field(default_factory=dict)
     kpis: dict[str, KpiSpec] = field(default_factory=dict)
+    labels: dict[str, LabelSource] = field(default_factory=dict)
     jobs: dict[str, Job] = field(default_factory=dict)
     screens: dict[str, ScreenSpec] = field(default_factory=dict)
     panels: dict[str, PanelSpec] = field(default_factory=dict)

@@ -19,7 +19,7 @@ from .config import ConfigError, Settings, build, load_settings
 from .jsonenc import dumps
 from .model import Capability, Proposal
 from .pluginmanager import PluginProblem, ShequnPluginManager, call_hook, plugin_manager_for, traced_registration
-from .registry import Job, KpiSpec, PanelSpec, Registry, RuleKind, ScreenSpec
+from .registry import Job, KpiSpec, LabelSource, PanelSpec, Registry, RuleKind, ScreenSpec
 from .store import Store, open_store
 
 _QUARTER = 900  # seconds: every zone's offset is a whole number of quarter hours, so a day never splits one
@@ -317,6 +317,11 @@ def gather_registry(pm: ShequnPluginManager) -> Registry:
                 reg.translations.setdefault(lang, {}).update(strings)
         return register
 
+            elif kind == "label":
+                (src,) = args
+                if not isinstance(src, LabelSource):
+                    raise TypeError("register_labels wants a LabelSource")
+                reg.labels[src.name] = _with_plugin(src, plugin)
     hooks = {"register_connectors": "connector", "register_settings": "settings",
              "register_migrations": "migration", "register_rule_kinds": "rule_kind", "register_kpis": "kpi",
              "register_jobs": "job", "register_translations": "translation"}
@@ -329,6 +334,7 @@ def gather_registry(pm: ShequnPluginManager) -> Registry:
                 pm.report(PluginProblem(impl.plugin_name, hook, f"{type(e).__name__}: {e}"))
     return reg
 
+             "register_labels": "label",
 
 def gather_ui(pm: ShequnPluginManager) -> tuple[dict[str, ScreenSpec], dict[str, PanelSpec]]:
     """Screens and panels (only the console asks)."""

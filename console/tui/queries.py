@@ -223,111 +223,11 @@ class GroupMembersSource:
             (self.group_id, limit, offset))
 
 
-# --- members -----------------------------------------------------------------------------------
+# --- members ---------------------------------------------------------------------------------
 
 
-class MembersSource:
-    """People, one page at a time, optionally searched by name, nickname, platform id or tag.
-
-    Without a search the page is a rowid range scan (LIMIT/OFFSET on the primary key).
-    A search builds the matching id list once (in the worker) and pages over it, so a
-    page-down after a search costs one ``IN (...)`` of 100 ids, not a second scan."""
-
-    def __init__(self, ws: Workspace, search: str = ""):
-        self.ws = ws
-        self.search = search.strip()
-        self._ids: list[int] | None = None
-
-    def _match(self) -> list[int]:
-        if self._ids is None:
-            q = self.search
-            like = f"%{q}%"
-            sql = ("SELECT id FROM people WHERE display_name LIKE ?1"
-                   " UNION SELECT person_id FROM identities WHERE nickname LIKE ?1 OR platform_user_id = ?2"
-                   " UNION SELECT person_id FROM tags WHERE tag = ?2 OR tag || ':' || value = ?2"
-                   " UNION SELECT person_id FROM memberships WHERE group_nickname LIKE ?1"
-                   " ORDER BY 1 LIMIT 100000")
-            if q.isdigit():
-                sql = sql.replace("ORDER BY 1", "UNION SELECT id FROM people WHERE id = ?3 ORDER BY 1")
-                params: tuple = (like, q, int(q))
-            else:
-                params = (like, q)
-            self._ids = [r[0] for r in self.ws.store.execute(sql, params).fetchall()]
-        return self._ids
-
-    def count(self) -> int:
-        if self.search:
-            return len(self._match())
-        return self.ws.store.scalar("SELECT count(*) FROM people", (), 0)
-
-    def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
-        if self.search:
-            ids = self._match()[offset:offset + limit]
-            if not ids:
-                return []
-            marks = ",".join("?" * len(ids))
-            base = self.ws.store.query(f"SELECT id, display_name AS name, city, is_insider FROM people"
-                                       f" WHERE id IN ({marks}) ORDER BY id", ids)
-        else:
-            base = self.ws.store.query("SELECT id, display_name AS name, city, is_insider FROM people"
-                                       " ORDER BY id LIMIT ? OFFSET ?", (limit, offset))
-        return _decorate_people(self.ws, base)
-
-
-def _decorate_people(ws: Workspace, base: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add identities, group count and segment to one page of people (three indexed queries)."""
-    if not base:
-        return base
-    ids = [r["id"] for r in base]
-    marks = ",".join("?" * len(ids))
-    idents: dict[int, list[str]] = {}
-    for r in ws.store.query(f"SELECT person_id, platform, platform_user_id, nickname FROM identities"
-                            f" WHERE person_id IN ({marks})", ids):
-        idents.setdefault(r["person_id"], []).append(f"{r['platform']}:{r['platform_user_id']}")
-    groups_n = {r["person_id"]: r["n"] for r in ws.store.query(
-        f"SELECT person_id, count(*) AS n FROM memberships WHERE person_id IN ({marks}) AND status = 'member'"
-        f" GROUP BY person_id", ids)}
-    segs = {r["person_id"]: r["value"] for r in ws.store.query(
-        f"SELECT person_id, value FROM tags WHERE person_id IN ({marks}) AND tag = 'segment'", ids)}
-    for r in base:
-        r["identities"] = " ".join(idents.get(r["id"], []))
-        r["groups"] = groups_n.get(r["id"], 0)
-        r["segment"] = segs.get(r["id"], "")
-    return base
-
-
-def profile(ws: Workspace, person_id: int) -> dict[str, Any]:
-    s = ws.store
-    p = s.one("SELECT * FROM people WHERE id = ?", (person_id,)) or {}
-    seg = s.one("SELECT value, provenance, source, method, confidence FROM tags WHERE person_id = ? AND tag = 'segment'",
-                (person_id,))
-    referrer = s.one("SELECT id, display_name FROM people WHERE id = ?", (p.get("referred_by"),)) if p.get(
-        "referred_by") else None
-    upline = s.one("SELECT id, display_name FROM people WHERE id = ?", (referrer and s.scalar(
-        "SELECT referred_by FROM people WHERE id = ?", (referrer["id"],)),)) if referrer else None
-    invited = s.query("SELECT id, display_name, (SELECT count(*) FROM people q WHERE q.referred_by = c.id) AS invited"
-                      " FROM people c WHERE referred_by = ? ORDER BY id LIMIT 50", (person_id,))
-    return {
-        "person": p,
-        "identities": s.query("SELECT platform, platform_user_id, nickname FROM identities WHERE person_id = ?",
-                              (person_id,)),
-        "groups": s.query("SELECT m.group_id, g.name, g.type, m.status, m.group_nickname, m.platform_role, m.joined_at,"
-                          " m.left_at, m.leave_reason, m.message_count FROM memberships m JOIN groups g ON"
-                          " g.id = m.group_id WHERE m.person_id = ? ORDER BY m.status, g.name", (person_id,)),
-        "roles": s.query("SELECT r.role, r.group_id, g.name FROM roles r LEFT JOIN groups g ON g.id = r.group_id"
-                         " WHERE r.person_id = ?", (person_id,)),
-        "tags": s.query("SELECT tag, value, kind, provenance, source, confidence, method FROM tags WHERE person_id = ?"
-                        " ORDER BY tag", (person_id,)),
-        "segment": seg,
-        "orders": s.query("SELECT order_id, amount, ordered_at, product, source FROM orders WHERE person_id = ?"
-                          " ORDER BY ordered_at DESC LIMIT 20", (person_id,)),
-        "cases": s.query("SELECT c.id, c.rule, c.step, c.status, c.opened_at, g.name AS group_name FROM cases c"
-                         " LEFT JOIN groups g ON g.id = c.group_id WHERE c.person_id = ? ORDER BY c.id DESC LIMIT 20",
-                         (person_id,)),
-        "referrer": referrer,
-        "upline": upline,
-        "invited": invited,
-    }
+# Members and profiles (their labels through console.labels, linked accounts) live in people_queries
+from .people_queries import MembersSource, decorate_people, profile  # noqa: E402,F401
 
 
 # --- connections -----------------------------------------------------------------------------------

@@ -47,6 +47,16 @@ def _one(name):
 
 
 @hookimpl
+def register_labels(register):
+    # a person's segment, read by Members and profiles through console.labels
+    from console.registry import LabelSource
+
+    from .segments import labels_for, people_with
+
+    register(LabelSource(name="segment", title="segment", read=labels_for, find=people_with))
+
+
+@hookimpl
 def register_jobs(register):
     from . import jobs
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from console.cli.context import fail, workspace
-from console.cli.output import emit
+from console.cli.output import emit, json_option
 
 from .window import KpiInputError, Window, make_window, scope_from
 
@@ -62,13 +62,17 @@ def attach(cli: click.Group) -> None:
 @click.group("kpi", invoke_without_command=True)
 @_scope_options
 @click.option("--by-group", is_flag=True, help="One row per group instead of one row per KPI.")
+@json_option
 @click.pass_context
-def kpi_group(ctx, group, type_, owner, platform, family, since, until, period, with_insiders, fmt_name, by_group):
+def kpi_group(ctx, group, type_, owner, platform, family, since, until, period, with_insiders, fmt_name, by_group,
+              as_json):
     """The KPI panel: every KPI of the domain for a scope and window, with the previous
-    window and the change. Sub-commands: cohorts, segments, member, tags, leaves, alerts, refresh."""
+    window and the change, and the KPIs other plugins register. Sub-commands: cohorts,
+    segments, member, tags, leaves, alerts, refresh."""
     if ctx.invoked_subcommand is not None:
         return
-    from .metrics import KPIS, by_group as by_group_fn, panel
+    fmt_name = "json" if as_json else fmt_name
+    from .metrics import KPIS, STAGES, by_group as by_group_fn, others, panel
 
     with workspace() as ws:
         scope, window = _context(ws, group, type_, owner, platform, family, since, until, period)
@@ -84,17 +88,21 @@ def kpi_group(ctx, group, type_, owner, platform, family, since, until, period, 
                     r.pop("notes")
             emit(rows, fmt_name=fmt_name)
             return
-        rows = panel(ws, scope, window, include_insiders=inc)
+        # other plugins' KPIs (console.kpis) each in its lifecycle stage among ours
+        rows = panel(ws, scope, window, include_insiders=inc) + others(ws, scope, window)
+        rows.sort(key=lambda r: STAGES.index(r["stage"]) if r["stage"] in STAGES else len(STAGES))
         if fmt_name == "json":
             emit(rows, fmt_name="json")
             return
-        from .metrics import format_value
+        from console.kpis import shown
+
+        from .metrics import BY_NAME, format_value
 
         out = []
         for r in rows:
             prev = r["previous"]
             out.append({"stage": ws.t(r["stage"]), "KPI": ws.t(r["title"]), "value": r["shown"],
-                        "previous": format_value(r["name"], prev),
+                        "previous": format_value(r["name"], prev) if r["name"] in BY_NAME else shown(prev, r["unit"]),
                         "change": "" if r["change"] is None else f"{r['change']:+.0%}",
                         "note": r["note"] or ""})
         if fmt_name in ("md", "table"):

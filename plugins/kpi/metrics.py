@@ -203,6 +203,18 @@ def panel(ws, scope: Scope | str = Scope(), since: str | Window | None = None, u
     return coverage.mark(ws, rows, scope.group_ids(ws))  # groups without a member list say so
 
 
+def others(ws, scope: Scope | str = Scope(), since: str | Window | None = None, until: str | None = None,
+           period: str | None = None) -> list[dict]:
+    """The KPIs other plugins registered (``register_kpis``), for the same scope and
+    window, through the host (``console.kpis``): rows shaped as :func:`panel`'s, with
+    ``plugin``. This plugin's own KPIs are left out (``panel`` computes them together)."""
+    from console.kpis import results
+
+    scope, window, _ = _resolve(ws, scope, since, until, period, False)
+    text = "all" if scope.kind == "all" else f"{scope.kind}:{scope.value}"
+    return results(ws, text, window.since, window.until, skip=set(BY_NAME))
+
+
 def by_group(ws, scope: Scope | str = Scope(), since: str | Window | None = None, until: str | None = None,
              period: str | None = None, include_insiders: bool | None = None, source: str = "rollups") -> list[dict]:
     """One row per group of the scope: the group, then each KPI's value (None with a

@@ -1,6 +1,6 @@
 """The dashboard's KPI panel: every KPI by lifecycle stage (acquisition, activation,
 retention, monetisation, spread) for the last 7 days against the 7 before, and the
-segment mix as bars.
+segment mix as bars; the KPIs other plugins register (``register_kpis``) in their stage.
 
 Reads ``metrics.panel`` (rollups, not the message log) in a thread worker; the
 dashboard asks it to read again when the workspace changes.
@@ -49,10 +49,10 @@ class KpiPanel(Vertical):
         self.run_worker(self._read, thread=True, group="kpi-panel", exclusive=True)
 
     def _read(self) -> None:
-        from .metrics import panel
+        from .metrics import others, panel
 
-        try:
-            rows = panel(self.app.ws, "all", since="7d")
+        try:  # the KPIs other plugins register sit in their stage beside ours (console.kpis)
+            rows = panel(self.app.ws, "all", since="7d") + others(self.app.ws, "all", since="7d")
         except Exception as e:
             self.app.call_from_thread(self._show_error, f"{type(e).__name__}: {e}")
             return

@@ -210,3 +210,27 @@ def member_segment(ws, person_id: int) -> dict | None:
     s = sig[person_id]
     seg, why = classify(s, b, cfg)
     return {"person_id": person_id, "segment": seg, "title": TITLES[seg], "why": why_text(why, ws.tr), "signals": s}
+
+
+def labels_for(ws, person_ids: list[int]) -> dict:
+    """The segment of these people as host labels (``register_labels``): Members and
+    profiles read it through ``console.labels``, never from ``kpi_segments``. Insiders get
+    none: they are not the audience (as for rule tags)."""
+    from console.labels import Label
+    from console.store import rows_in
+
+    return {r[0]: Label("segment", TITLES[r[1]], "dynamic", "rule", "kpi", r[2] or "")
+            for r in rows_in(ws.store, "SELECT s.person_id, s.segment, s.why FROM kpi_segments s JOIN people p"
+                             " ON p.id = s.person_id WHERE p.is_insider = 0 AND s.person_id IN ({marks})", person_ids)}
+
+
+def people_with(ws, value: str) -> list[int]:
+    """People in a segment, named by its code or its title (``low_need``, ``low-need``);
+    an empty value: everyone with a segment. Insiders left out, as in :func:`labels_for`."""
+    codes = [s for s in SEGMENTS if value in (s, TITLES[s])] if value else list(SEGMENTS)
+    if not codes:
+        return []
+    marks = ",".join("?" * len(codes))
+    return [r[0] for r in ws.store.execute(
+        f"SELECT s.person_id FROM kpi_segments s JOIN people p ON p.id = s.person_id WHERE p.is_insider = 0"
+        f" AND s.segment IN ({marks}) ORDER BY s.person_id", codes)]

@@ -2,9 +2,8 @@
 
 - fact tags (source ``kpi``): taken from data as it is: city and first seen (static),
   order count, money spent and number of groups (dynamic);
-- rule tags (source ``kpi.rule``, dynamic), recomputed by the tags job: segment (with its
-  why, for the console's member screens), churned, new, and top talker and lurker by the
-  domain's 20/80 split of messages: in each group, the most active members who together
+- rule tags (source ``kpi.rule``, dynamic), recomputed by the tags job: churned, new, and
+  top talker and lurker by the domain's 20/80 split of messages: in each group, the most active members who together
   sent ``talker_message_share`` (80%) of its members' messages over ``talk_period_days``
   are top talkers; the rest who were members for the whole period are lurkers;
 - predicted tags (source ``kpi.predict``): likely buyer, its confidence the observed rate
@@ -78,9 +77,8 @@ def rebuild(ws) -> dict[str, int]:
                                     " WHERE person_id IS NOT NULL GROUP BY person_id"):
         add(pid, "orders", n, "dynamic", "fact", "kpi")
         add(pid, "spent", round(spent, 2), "dynamic", "fact", "kpi")
-    for pid, seg, why in _tuples(st, "SELECT person_id, segment, why FROM kpi_segments ORDER BY person_id"):
-        if pid not in insiders:
-            add(pid, "segment", seg, "dynamic", "rule", "kpi.rule", method=why)
+    # a person's segment is not copied here: it reaches Members and profiles as a host
+    # label (register_labels, segments.labels_for), from kpi_segments, the one copy
     members: list[tuple] = list(_tuples(st, "SELECT person_id, group_id, status, joined_at, left_at, last_spoke_at"
                                            " FROM memberships"))
     anchor = max((t for m in members for t in m[3:] if t), default=None)

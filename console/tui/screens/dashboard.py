@@ -61,9 +61,39 @@ class DashboardScreen(ShequnScreen):
                 for key in ("messages", "speakers", "joins", "leaves"):
                     yield Label(self.t(key), classes="trend-label", id=f"label-{key}")
                     yield Sparkline([0], id=f"spark-{key}")
+                if not self._kpi_panel():  # the kpi plugin's panel shows plugins' KPIs by stage; else here
+                    yield Label(self.t("KPIs of plugins (7 days, change against the 7 before)"), classes="section",
+                                id="plugin-kpis-title")
+                    yield Static("", id="plugin-kpis")
                 for panel in sorted((p for p in self.app.panels.values() if p.screen == "dashboard"),
                                     key=lambda p: (p.order, p.id)):
                     yield from self._panel(panel)
+
+    def _kpi_panel(self) -> bool:
+        return any(p.screen == "dashboard" and p.id == "kpi" for p in self.app.panels.values())
+
+    def _plugin_kpis(self) -> list[dict[str, Any]]:
+        """KPIs plugins registered (console.kpis), last 7 days, when no KPI panel shows them."""
+        if self._kpi_panel() or not self.ws.registry.kpis:
+            return []
+        from datetime import date, timedelta
+
+        from ...kpis import results
+
+        today = self.ws.day(self.ws.now())
+        return results(self.ws, "all", (date.fromisoformat(today) - timedelta(days=6)).isoformat(), today)
+
+    def _show_plugin_kpis(self, rows: list[dict[str, Any]]) -> None:
+        from ...numbers import change
+
+        lines = []
+        for r in rows:
+            note = f"  [dim]{esc(self.t(r['note']))}[/]" if r["note"] else ""
+            arrow = f"  {change(r['change'])}" if r["change"] is not None else ""
+            lines.append(f"{esc(self.t(r['title']))}{self.t(': ')}[b]{esc(r['shown'])}[/]{arrow}{note}")
+        self.query_one("#plugin-kpis", Static).update("\n".join(lines))
+        for wid in ("#plugin-kpis", "#plugin-kpis-title"):  # nothing registered: no empty section
+            self.query_one(wid).display = bool(lines)
 
     def _panel(self, spec) -> ComposeResult:
         from ..app import load_target
@@ -101,7 +131,8 @@ class DashboardScreen(ShequnScreen):
             moves = queries.membership_moves(ws, ws.now() - 24 * 3600)
             self._moves = (moves, time.monotonic())
         return {"empty": queries.workspace_is_empty(ws), "lines": queries.overnight(ws, moves=moves),
-                "alerts": queries.open_alerts(ws, self.ALERTS_SHOWN), "series": queries.daily_series(ws)}
+                "alerts": queries.open_alerts(ws, self.ALERTS_SHOWN), "series": queries.daily_series(ws),
+                "plugin_kpis": self._plugin_kpis()}
 
     def _show(self, data: dict[str, Any]) -> None:
         self.query_one("#empty", Static).update(
@@ -141,6 +172,8 @@ class DashboardScreen(ShequnScreen):
             self.query_one(f"#label-{key}", Label).update(
                 self.t("{what}: today {today}, 30 days {total}", what=self.t(key),
                        today=f"{values[-1] if values else 0:,}", total=f"{sum(values):,}"))
+        if not self._kpi_panel():
+            self._show_plugin_kpis(data["plugin_kpis"])
         self.show_why()
 
     def focus_main(self) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from .. import queries
+from .. import people_queries as queries
 from ..base import ShequnScreen
 from ..keymap import bindings
 from ..vtable import PAGE, Column, VirtualTable

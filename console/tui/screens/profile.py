@@ -11,7 +11,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from .. import queries
+from .. import people_queries as queries
+from ...numbers import one_line, percent
 from ..base import ShequnScreen
 from .group_detail import when
 
@@ -58,17 +59,19 @@ class ProfileScreen(ShequnScreen):
         out.append(f"\n[b]{t('segment')}[/]")
         seg = d["segment"]
         if seg:
-            why = seg.get("method") or seg.get("source") or ""
-            out.append(f"  {t(seg['value'])} ({t(seg['provenance'])}{', ' + why if why else ''})")
+            why = seg.why or seg.source
+            out.append(f"  {t(seg.value)} ({t(seg.provenance)}{t(', ') + esc(why) if why else ''})")
+        elif "segment" in self.ws.registry.labels:
+            out.append("  " + t("not computed yet"))
         else:
-            out.append("  " + t("not computed yet (the kpi plugin computes segments)"))
+            out.append("  " + t("no plugin computes segments (the kpi plugin does)"))
         out.append(f"\n[b]{t('Tags')}[/]")
         for tg in d["tags"]:
-            if tg["tag"] == "segment":
-                continue
-            conf = f" {tg['confidence']:.0%}" if tg.get("confidence") is not None else ""
-            out.append(f"  {t(tg['tag'])}{'=' + tg['value'] if tg['value'] else ''} · {t(tg['kind'])} · "
-                       f"{t(tg['provenance'])}{conf} · {tg['source']}")
+            conf = f" {percent(tg.confidence)}" if tg.confidence is not None else ""
+            out.append(f"  {t(tg.name)}{'=' + esc(one_line(tg.value)) if tg.value else ''} · {t(tg.kind)} · "
+                       f"{t(tg.provenance)}{conf} · {tg.source}")
+        if not d["tags"]:
+            out.append("  -")
         out.append(f"\n[b]{t('orders')}[/]")
         out += [f"  {when(o['ordered_at'])}  {o['amount']:.2f}  {esc(o['product'])}  ({o['order_id']})" for o in d["orders"]] \
             or ["  -"]
