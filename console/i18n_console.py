@@ -38,7 +38,7 @@ ZH_CN_CONSOLE: dict[str, str] = {
     "That acts on another tab's rows: switch to it first": "该操作针对另一个标签页中的行：请先切换过去",
     "Nothing selected: move to a row or mark some with space": "未选择：请移到某一行，或用空格标记",
     "Marked the first {n} of {total} rows": "已标记前 {n} 行（共 {total} 行）",
-    "people": "人", "{kind}: {what}": "{kind}：{what}", " — ": "——", "; ": "；", ": ": "：",
+    "people": "人数", "{kind}: {what}": "{kind}：{what}", " — ": "——", "; ": "；", ": ": "：",
     # detail views' fields
     "referrer": "推荐人", "requested": "申请时间", "decided by": "决定人", "decided": "决定时间",
     "platform id": "平台编号", "attempts": "尝试次数", "in doubt since": "结果未知自", "created": "创建时间",

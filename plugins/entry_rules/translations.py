@@ -102,7 +102,6 @@ ZH_CN = {
     "Join request {id}: expired": "入群申请 {id}：已过期",
     "Join request {id}: {status}": "入群申请 {id}：{status}",
     "The platform no longer keeps this request": "平台已不再保留这条申请",
-    "Sent to the platform; waiting for its answer": "已发送到平台，等待平台答复",
     "Held": "已暂缓",
     "expires in": "剩余有效期",
     "approving": "通过中（等待平台）",

@@ -120,7 +120,7 @@ def cohorts(ws, scope: Scope = Scope(), window: Window | None = None, include_in
     rows = []
     for wk in sorted(weeks):
         v = weeks[wk]
-        row = {"join_week": wk, "joined": v[0]}
+        row = {"join_week": wk, "new_members": v[0]}
         for i, n in enumerate(HORIZONS):
             elig, kept = v[1 + 2 * i], v[2 + 2 * i]
             row[f"day_{n}"] = round(kept / elig, 4) if elig else None

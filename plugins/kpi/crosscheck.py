@@ -41,7 +41,7 @@ WHY = {
 }
 
 ZH = {
-    "day": "日期", "joins": "入群", "leaves": "退群", "messages": "消息", "active": "发言人数", "differs": "差异",
+    "day": "日期", "joins": "入群", "leaves": "退群", "messages": "消息", "differs": "差异",
     "platform": "平台", "why": "原因", "no second source for platform {platform}; known: {known}":
         "平台 {platform} 没有第二数据源；可用：{known}",
     "No figures from the platform for these days (pull them first, or the platform keeps none).":

@@ -26,7 +26,7 @@ ZH_CN = {
     "Joins are on manual approval for now; an admin will look at your request.": "当前入群需人工审核，管理员会尽快处理你的申请。",
     # steps, statuses, categories
     "warn": "警告", "mute": "禁言", "kick": "踢出", "recall": "撤回",
-    "open": "待复核", "reviewed": "已复核", "undone": "已撤销", "appealed": "申诉中",
+    "reviewed": "已复核", "undone": "已撤销",  # open, appealed: the host's words
     "link": "链接", "phone number": "手机号", "WeChat id": "微信号", "promotional keyword": "推广关键词",
     "QQ number": "QQ号", "QQ group number": "QQ群号", "bank card": "银行卡号",
     "sales pitch": "推销话术",

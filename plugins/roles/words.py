@@ -130,7 +130,7 @@ ZH_CN = {
     # headers
     "person id": "成员编号", "person": "成员", "group id": "群编号", "group": "群", "role": "角色", "source": "来源",
     "on platform": "平台状态", "assigned by": "分配人", "assigned at": "分配时间", "admins": "管理员",
-    "KOLs": "KOL", "insiders": "自己人", "members": "群成员", "status": "状态", "why": "原因", "groups run": "负责群数",
+    "KOLs": "KOL", "insiders": "自己人", "status": "状态", "why": "原因", "groups run": "负责群数",
     "group names": "群名", "cheer squad who spoke": "发言的气氛组", "cheer squad messages": "气氛组消息数",
     "covered": "已覆盖", "time": "时间", "change": "变更", "by": "操作人", "reason": "理由", "result": "结果",
     "insider": "自己人", "day": "日期", "new group": "新群",

@@ -7,9 +7,7 @@ ZH_CN = {
     "simulating": "正在模拟",
     "{path}: {days} days of history from {connection} (seed {seed}) in {seconds:.1f} s":
         "{path}：已生成 {connection} 的 {days} 天历史（种子 {seed}），用时 {seconds:.1f} 秒",
-    "groups": "社群",
-    "people": "人数",
-    "messages": "消息总量",
+    # groups, people, messages: the host's words (群数, 人数, 消息)
     "joins": "入群",
     "leaves": "退群",
     "join requests": "入群申请",
