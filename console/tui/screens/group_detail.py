@@ -38,8 +38,8 @@ class GroupDetailScreen(ShequnScreen):
     HELP = ("One group: its members (space marks, * marks every one, J marks who joined in the last minutes you "
             "give, K kicks, u mutes, enter opens a person), roles, the policies that apply to it, recent events and "
             "cases. Kick and mute act on the Members tab only. Escape drops the marks, then goes back.")
-    BINDINGS = bindings("group.kick", "group.mute", "group.mark_recent")
-    GUARDED = {"kick": "kick", "mute": "mute"}
+    BINDINGS = bindings("group.kick", "group.mute", "group.mark_recent", "group.schedule")
+    GUARDED = {"kick": "kick", "mute": "mute", "schedule": "write"}
     ACTION_TABLES = {"kick": "members", "mute": "members", "mark_recent": "members"}
     DEFAULT_CSS = """
     GroupDetailScreen #info { height: auto; padding: 0 1; }
@@ -127,6 +127,13 @@ class GroupDetailScreen(ShequnScreen):
             self.app.open_person(row["person_id"])
         else:
             self.show_detail(table, row)
+
+    def action_schedule(self) -> None:
+        """B: an announcement in this group at a time (console.tui.schedule_dialog)."""
+        from ..schedule_dialog import schedule
+
+        if self.guard("write", []):
+            schedule(self, [{"id": self.group_id, "name": getattr(self, "group_name", f"#{self.group_id}")}])
 
     def _targets(self) -> list[dict[str, Any]]:
         return self.chosen("members")

@@ -39,8 +39,8 @@ class GroupsScreen(ShequnScreen):
             "enter opens a group. Bulk actions ask for confirmation naming the groups and show progress; actions a "
             "platform cannot do are disabled with the reason. Esc drops the marks, then clears the filter.")
     BINDINGS = bindings("groups.filter", "groups.sort", "groups.reverse", "groups.send", "groups.announce",
-                        "groups.set_type")
-    GUARDED = {"send": "send", "announce": "announce", "set_type": "write"}
+                        "groups.set_type", "groups.edit", "groups.schedule")
+    GUARDED = {"send": "send", "announce": "announce", "set_type": "write", "edit_group": "write", "schedule": "write"}
     PALETTE = [("Filter groups", "screen.filter"), ("Send a message to the marked groups", "screen.send"),
                ("Announce in the marked groups", "screen.announce"), ("Set the group type", "screen.set_type")]
     DEFAULT_CSS = """
@@ -154,6 +154,14 @@ class GroupsScreen(ShequnScreen):
         self._apply()
 
     # --- bulk actions ------------------------------------------------------------------------
+
+    def action_schedule(self) -> None:
+        """B: an announcement at a time, in the marked groups or the one under the cursor (schedule_dialog)."""
+        from ..schedule_dialog import schedule
+
+        rows = self._chosen()
+        if rows and self.guard("write", []):
+            schedule(self, rows)
 
     def _chosen(self) -> list[dict[str, Any]]:
         rows = self.query_one("#table", VirtualTable).chosen
