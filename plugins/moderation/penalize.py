@@ -15,6 +15,7 @@ ad first thing goes straight to the rule's removal step, with the message recall
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from console.jsonenc import dumps
@@ -58,6 +59,18 @@ def evidence_of(e: Event, group: dict[str, Any], hit: Hit) -> dict[str, Any]:
             "group": group.get("name"), "person_id": e.person_id, "nickname": e.nickname, "text": e.text,
             "data": e.data or None, "category": hit.category, "matched": hit.matched,
             **({"severity": hit.severity} if hit.severity else {})}
+
+
+def evidence_of_row(m: dict[str, Any], group: dict[str, Any] | None, nickname: str | None,
+                    category: str, **extra: Any) -> dict[str, Any]:
+    """A case's evidence from a stored ``messages`` row (a case opened after ingest: a
+    second look, a person's report), in the shape :func:`evidence_of` gives at ingest, so
+    every reader of evidence (undo, the second opinion's learning, the console) reads one shape."""
+    meta = json.loads(m["meta"]) if m.get("meta") else None
+    ev = {"connection": m["connection_id"], "message_id": m["platform_msg_id"], "ts": m["ts"],
+          "group_id": m["group_id"], "group": (group or {}).get("name"), "person_id": m["person_id"],
+          "nickname": nickname, "text": m["text"], "data": meta or None, "category": category}
+    return {**ev, **extra}
 
 
 def link_actions(ws, c, case_id: int, purpose: str, kinds: list[tuple[str, int | None]], ids: list[int]) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .penalize import evidence_of_row
 from .second_opinion import KINDS
 
 
@@ -50,10 +51,9 @@ def report_message(ws, ref: str, kind: str, note: str = "", actor: str | None = 
                 and c["status"] not in ("undone", "overturned")):
             raise ValueError(f"message {ref!r} already has case {c['id']} ({c['rule'] or 'report'}, {c['status']})")
     actor = actor or f"operator:{ws.operator}"
-    meta = json.loads(m["meta"]) if m["meta"] else None
-    evidence = {"connection": m["connection_id"], "message_id": m["platform_msg_id"], "ts": m["ts"],
-                "group_id": m["group_id"], "person_id": m["person_id"], "text": m["text"], "data": meta,
-                "category": "reported", "reported": kind}
+    group = ws.store.one("SELECT name FROM groups WHERE id = ?", (m["group_id"],))
+    nick = ws.store.scalar("SELECT display_name FROM people WHERE id = ?", (m["person_id"],), None)
+    evidence = evidence_of_row(m, group, nick, "reported", reported=kind)
     now = ws.now()
     with ws.store.write() as c:
         cid = c.execute("INSERT INTO cases(kind, rule, group_id, person_id, actor, step, evidence, status, opened_at,"

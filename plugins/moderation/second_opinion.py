@@ -34,6 +34,7 @@ from typing import Any
 from .bayes import Model, count, grams, train
 from .normalize import normalize
 from .outcomes import rule_outcomes
+from .penalize import evidence_of_row
 
 RULE = "second_opinion"
 KINDS = ("ads", "scam", "abuse")
@@ -203,10 +204,7 @@ def _open_reviews(ws, found: list[tuple[dict[str, Any], tuple[float, str]]], set
         if group is None or look.exempt({}, m["group_id"], m["person_id"], None):
             continue
         nick = ws.store.scalar("SELECT display_name FROM people WHERE id = ?", (m["person_id"],), "")
-        ev = {"connection": m["connection_id"], "message_id": m["platform_msg_id"], "ts": m["ts"],
-              "group_id": m["group_id"], "group": group.get("name"), "person_id": m["person_id"], "nickname": nick,
-              "text": m["text"], "data": meta or None, "category": "second opinion", "model": kind,
-              "score": round(score, 4)}
+        ev = evidence_of_row(m, group, nick, "second opinion", model=kind, score=round(score, 4))
         rows.append((RULE, m["group_id"], m["person_id"], f"rule:{RULE}", "review",
                      json.dumps(ev, ensure_ascii=False), ws.now()))
     if not rows:
