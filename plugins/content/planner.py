@@ -31,6 +31,7 @@ from console.model import Capability
 
 from . import cron as cronmod
 from .holidays import between
+from .scripts import swap, swaps as script_swaps
 from .schedules import active_groups, owners_of, select, values
 from .settings import settings_of
 from .texts import daily_cap, limit_of, render
@@ -122,6 +123,7 @@ def plan(ws, start: int, end: int) -> list[Post]:
                                            " WHERE starts_at < ? AND (ends_at IS NULL OR ends_at > ?)", (end, start)):
         paused.setdefault(gid, []).append((sid, a, b if b is not None else math.inf))
     items = {r["id"]: r for r in ws.store.query("SELECT * FROM content_items")}
+    swapped = script_swaps(ws)  # a post script's items: each group gets its own version
     rotations: dict[str, list[dict[str, Any]]] = {}
     for s in srcs:
         if s.pick_tag and s.pick_tag not in rotations:
@@ -159,6 +161,8 @@ def plan(ws, start: int, end: int) -> list[Post]:
             else:
                 fit = [i for i in rotations[s.pick_tag] if i["group_type"] in ("", g["type"])]
                 item = fit[seq % len(fit)] if fit else None
+            if item is not None and item["id"] in swapped:
+                item = items.get(swap(swapped, item["id"], gid))
             status, note, text, image = "queued", "", "", ""
             if item is None or item["archived"]:
                 status, note = "skipped", f"no_item:{s.pick_tag or s.item_id}"

@@ -24,6 +24,8 @@ from .errors import purpose_word
 define({"content.calendar": ("1", "tab('tab-calendar')", "calendar", False),
         "content.next": ("2", "tab('tab-next')", "next 24 hours", False),
         "content.runs": ("3", "tab('tab-runs')", "runs", False),
+        "content.scripts": ("4", "tab('tab-scripts')", "scripts", False),
+        "content.campaigns": ("5", "tab('tab-campaigns')", "invite campaigns", False),
         "content.previous_month": ("left_square_bracket", "month(-1)", "Previous month", True),
         "content.next_month": ("right_square_bracket", "month(1)", "Next month", True),
         "content.resume": ("R", "resume", "Resume", True),
@@ -79,8 +81,11 @@ class ContentScreen(ShequnScreen):
             "planned) and collisions (⚠, the same library item twice within a few days), holidays and the purpose "
             "mix against its target; [ and ] change the month. The next 24 hours of scheduled posts, one line per "
             "schedule and time, with why posts are held back. Runs with their progress: S stops what has not been "
-            "sent, R resumes failed and stopped posts. 1-3 switch tabs; enter opens a row.")
-    BINDINGS = bindings("content.calendar", "content.next", "content.runs", "content.previous_month",
+            "sent, R resumes failed and stopped posts. Scripts tested against each other: each version's posts, trials and "
+            "rate, and whether the difference is more than chance. Invite campaigns: progress per member towards the "
+            "goal. 1-5 switch tabs; enter opens a row.")
+    BINDINGS = bindings("content.calendar", "content.next", "content.runs", "content.scripts", "content.campaigns",
+                        "content.previous_month",
                         "content.next_month", "content.resume", "content.stop")
     GUARDED = {"resume": "write", "stop": "write"}
     ACTION_TABLES = {"resume": "runs", "stop": "runs"}
@@ -89,6 +94,7 @@ class ContentScreen(ShequnScreen):
     DEFAULT_CSS = """
     ContentScreen #calendar-summary { height: auto; max-height: 5; padding: 0 1; }
     ContentScreen #slot-notes { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    ContentScreen #script-statement { height: auto; max-height: 5; padding: 0 1; }
     """
 
     def __init__(self) -> None:
@@ -117,6 +123,18 @@ class ContentScreen(ShequnScreen):
                                     Column("failed", "failed", 7, "right"), Column("stopped", "stopped", 7, "right"),
                                     Column("task", "task", 6, "right"), Column("skipped", "skipped", 7, "right")],
                                    id="runs", empty="No scheduled post has run yet")
+            with TabPane(t("scripts"), id="tab-scripts"):
+                yield VirtualTable([Column("script", "script", 12), Column("label", "version", 7), Column("what", "text"),
+                                    Column("exposures", "sent", 6, "right"), Column("trials", "trials", 8, "right"),
+                                    Column("rate", "rate", 7, "right")], key="key", id="scripts",
+                                   empty="No script is tested yet")
+                yield Static("", id="script-statement")
+            with TabPane(t("invite campaigns"), id="tab-campaigns"):
+                yield VirtualTable([Column("campaign", "invite campaign", 22), Column("rank", "rank", 5, "right"),
+                                    Column("name", "name", 16), Column("progress", "progress", 9, "right"),
+                                    Column("points", "points", 7, "right"),
+                                    Column("not_counted", "not counted", 8, "right")], key="key", id="campaigns",
+                                   empty="No invite campaign yet")
 
     def refresh_data(self) -> None:
         self.load(self._read, self.month, then=self._show)
@@ -133,7 +151,10 @@ class ContentScreen(ShequnScreen):
         for s in nxt:
             s["key"] = f"{s['source']}:{s['fire_at']}"
             s["shown_states"] = "  ".join(f"{state_text(ws, k)} {v:,}" for k, v in s["states"].items())
-        return {"month": month, "view": view, "next": nxt, "runs": runs(ws, limit=200)}
+        from .screen_data import campaign_rows, script_rows
+
+        return {"month": month, "view": view, "next": nxt, "runs": runs(ws, limit=200), "scripts": script_rows(ws),
+                "campaigns": campaign_rows(ws)}
 
     def _show(self, d: dict[str, Any]) -> None:
         t = self.t
@@ -143,6 +164,10 @@ class ContentScreen(ShequnScreen):
         self.query_one("#calendar-summary", Static).update(summary(t, d["view"], self.app.lang))
         self.query_one("#next", VirtualTable).set_source(ListSource(d["next"]), keep_cursor=True)
         self.query_one("#runs", VirtualTable).set_source(ListSource(d["runs"]), keep_cursor=True)
+        self.query_one("#scripts", VirtualTable).set_source(ListSource(d["scripts"]), keep_cursor=True)
+        self.query_one("#campaigns", VirtualTable).set_source(ListSource(d["campaigns"]), keep_cursor=True)
+        if d["scripts"]:
+            self.query_one("#script-statement", Static).update(esc(d["scripts"][0]["statement"]))
         posts = sum(s["groups"] for s in d["next"])
         gaps = sum(d["view"]["gaps"].values())
         self.sub_title = t("{month}: {gaps} gaps; {posts} posts in the next 24 hours", month=d["month"], gaps=f"{gaps:,}",
@@ -164,6 +189,8 @@ class ContentScreen(ShequnScreen):
 
             notes = event.row.get("notes") or {}
             self.query_one("#slot-notes", Static).update(esc("; ".join(f"{k} ({v:,})" for k, v in notes.items())))
+        if event.table.id == "scripts" and event.row:
+            self.query_one("#script-statement", Static).update(esc(event.row.get("statement") or ""))
         self.show_why()
 
     def describe(self, table_id: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -185,6 +212,9 @@ class ContentScreen(ShequnScreen):
             lines = [f"{p['time']}  {esc(p['group'])}  {esc(self.t(p['state']))}  {esc(p['text'][:60])}"
                      for p in posts(self.ws, 24) if f"{p['source']}:{p['fire_at']}" == row["key"]]
             return {"title": f"{row['time']} {row['name']}", "body": lines, "links": {}}
+        if table_id == "scripts":
+            return {"title": f"{row['name']} {row['label']}", "body": [esc(row["what"]), "", esc(row["statement"])],
+                    "links": {}}
         return {"title": t("calendar"), "body": field_lines(row, t), "links": {}}
 
     def _run(self) -> dict[str, Any] | None:

@@ -42,6 +42,20 @@ class ContentSettings:
     """The post that carries a topic's product link: {product} {link}."""
     topic_time: str = "20:00"
     """The time of day (HH:MM, workspace time zone) a calendar topic is posted when its entry names none."""
+    script_window_minutes: int = 60
+    """How long after a script's post (or welcome) members' replies count towards its version: replies within an hour."""
+    intro_prompt: str = "欢迎新朋友 {names} 加入{group}！来做个自我介绍吧：城市-职业-爱好，让大家认识你～"
+    """The self-introduction prompt (自我介绍) posted after the welcome, naming the newcomers due together: {names} {group}. Empty: no prompt (introductions are still tracked)."""
+    intro_delay_seconds: int = 180
+    """The prompt waits this long after a join, so it follows the welcome (which waits for its burst) and names a burst's newcomers once."""
+    intro_hours: int = 24
+    """A newcomer's first message within this many hours of joining that reads as an introduction (intro_min_chars characters or more, with a word such as 我是, 来自, 坐标, 爱好) counts as their self-introduction."""
+    intro_min_chars: int = 6
+    """The shortest message that counts as a self-introduction (a "hi" does not)."""
+    question_minutes: int = 10
+    """A member's question that no insider (or keyword reply) answered within this many minutes goes to the owner's queue."""
+    question_stale_hours: int = 24
+    """A question still unanswered after this many hours leaves the queue as stale (the task is dismissed)."""
 
     def __post_init__(self) -> None:
         for name, (low, high, what) in RANGES.items():
@@ -70,6 +84,14 @@ class ContentSettings:
         if "link" not in names or names - {"link", "product"} or len(self.link_template) > 300:
             raise ConfigError(None, f"{SECTION}.link_template", f"is {self.link_template!r}",
                               "a text of at most 300 characters with {link} in it ({product} may be used too)")
+        if self.intro_prompt:
+            try:
+                names = {n for _, n, _, _ in string.Formatter().parse(self.intro_prompt) if n is not None}
+            except ValueError:
+                names = {"?"}
+            if names - {"names", "group"} or len(self.intro_prompt) > 500:
+                raise ConfigError(None, f"{SECTION}.intro_prompt", f"is {self.intro_prompt!r}",
+                                  "a text of at most 500 characters using only {names} and {group}, or empty")
         if not _hhmm(self.topic_time):
             raise ConfigError(None, f"{SECTION}.topic_time", f"is {self.topic_time!r}", "a time of day HH:MM, 00:00 to 23:59")
 
@@ -92,6 +114,12 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "collision_days": (1, 90, "whole days"),
     "topic_window_minutes": (10, 24 * 60, "whole minutes"),
     "link_fallback_minutes": (5, 24 * 60, "whole minutes"),
+    "script_window_minutes": (5, 24 * 60, "whole minutes"),
+    "intro_delay_seconds": (0, 3600, "whole seconds"),
+    "intro_hours": (1, 7 * 24, "whole hours"),
+    "intro_min_chars": (1, 100, "whole characters"),
+    "question_minutes": (1, 24 * 60, "whole minutes"),
+    "question_stale_hours": (1, 30 * 24, "whole hours"),
 }
 
 

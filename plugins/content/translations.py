@@ -216,14 +216,6 @@ ZH_CN: dict[str, str] = {
     "No scheduled post has run yet": "还没有执行过定时发送", "Nothing is scheduled in the next 24 hours": "未来 24 小时没有定时发送",
     "Show the content calendar": "查看内容日历", "Show the next 24 hours of scheduled posts": "查看未来 24 小时的定时发送",
     "{month}: {gaps} gaps; {posts} posts in the next 24 hours": "{month}：空缺 {gaps} 处；未来 24 小时发送 {posts} 条",
-    "The content calendar of a month per group type and family: each day's topics, gaps (—, no topic planned) and "
-    "collisions (⚠, the same library item twice within a few days), holidays and the purpose mix against its target; "
-    "[ and ] change the month. The next 24 hours of scheduled posts, one line per schedule and time, with why posts "
-    "are held back. Runs with their progress: S stops what has not been sent, R resumes failed and stopped posts. "
-    "1-3 switch tabs; enter opens a row.":
-        "按群类型和群矩阵查看一个月的内容日历：每天的话题、空缺（—，没有排话题）和重复（⚠，同一素材几天内排了两次）、"
-        "节假日，以及用途占比与目标的对比；[ 和 ] 切换月份。未来 24 小时的定时发送，每个定时任务和时间一行，并说明哪些没有发送及原因。"
-        "发送批次及进度：S 停止尚未发送的，R 恢复失败和已停止的。1-3 切换标签页；回车打开一行。",
     "Content today": "今日内容", "none planned": "未安排",
     "Scheduled posts: {sent} sent, {waiting} waiting, {failed} failed": "定时发送：已发送 {sent}，待发送 {waiting}，失败 {failed}",
     "; next: {name} at {time}, groups: {groups}": "；下一条：{time} {name}，群数 {groups}",
@@ -240,3 +232,7 @@ ZH_CN: dict[str, str] = {
     "The topic has run for a while without a clear peak.": "话题已进行一段时间，没有明显高峰。",
     "Topic link: {product}": "话题链接：{product}", "limit: {n}; expected 1 or more": "limit：{n}，应为 1 或以上",
 }
+
+from .translations_more import ZH_CN_MORE  # noqa: E402  (scripts, the entry ritual, questions, campaigns)
+
+ZH_CN.update(ZH_CN_MORE)

@@ -25,6 +25,11 @@ from .policies import policies_at_best_scope
 from .settings import settings_of
 from .templates import MERGED_VARS, WELCOME_VARS, fields_of, render_for_members
 
+#: Functions another plugin adds to vary a single welcome's template per newcomer (the content
+#: plugin's scripts tested against each other): ``fn(ws, group=, person_id=, rule=, template=,
+#: dry_run=, evidence=) -> template``, called in order for each single welcome.
+TEMPLATE_CHOOSERS: list = []
+
 
 def choose(ws, group: dict[str, Any], scene: str, referred: bool) -> dict[str, Any] | None:
     best, best_score = None, -1
@@ -145,8 +150,11 @@ def flush_due(ws) -> list[Proposal]:
                 for j in joins:
                     referrer = (ws.store.scalar("SELECT display_name FROM people WHERE id = ?",
                                                 (j["referrer_person_id"],), "") if j["referrer_person_id"] else "")
-                    text = render_for_members(cfg.get("template", ""), {**base, "nickname": j["nickname"],
-                                                                         "referrer": referrer})
+                    template = cfg.get("template", "")
+                    for chooser in TEMPLATE_CHOOSERS:
+                        template = chooser(ws, group=group, person_id=j["person_id"], rule=b["rule"], template=template,
+                                          dry_run=bool(b["dry_run"]), evidence=j["evidence"] or "")
+                    text = render_for_members(template, {**base, "nickname": j["nickname"], "referrer": referrer})
                     proposals.append(Proposal(
                         kind="send", reason=tr(ws, "Welcome {nickname}", nickname=j["nickname"]), group_id=group["id"],
                         person_id=j["person_id"], params={"text": text, "mentions": _mentions(

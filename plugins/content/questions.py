@@ -1,0 +1,150 @@
+"""Members' questions (未回复提问) that no insider answered reach the owner's queue.
+
+A member's message is a question when it ends with a question mark (？ or ?) or holds a
+question word (``WORDS``: 请问, 怎么, 为什么, 多少钱, 有没有 ..., or ends in 吗/呢). An insider
+(staff, owner, admin, KOL, cheer squad) answers it with a message in the same group that
+replies to it, mentions the asker, or comes within ``question_minutes`` of it (they were in
+the conversation); a keyword reply to that very message answers it too.
+
+Questions still open after ``question_minutes`` go to the owner's queue as one task per group
+(kind ``content_unanswered_question``, the owner as assignee) listing them; each later one
+joins the open task. When an insider answers, the question is resolved and a task with no
+open question left is done by itself; a question open for ``question_stale_hours`` is stale
+and a task holding only stale ones is dismissed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from console.model import messages_of
+from console.store import rows_in
+
+from .settings import settings_of
+
+WORDS = ("请问", "怎么", "如何", "为什么", "为啥", "什么时候", "哪里", "哪儿", "在哪", "哪个", "多少钱", "几点", "能不能",
+         "可不可以", "有没有", "是不是", "咋")
+ENDINGS = ("吗", "么", "呢")
+KIND = "content_unanswered_question"
+
+
+def is_question(text: str | None) -> bool:
+    t = (text or "").strip().rstrip("~～。.!！ ")
+    if len(t) < 3:
+        return False
+    return t.endswith(("？", "?")) or t.endswith(ENDINGS) or any(w in t for w in WORDS)
+
+
+def note(ws, events, replies: list[Any] = ()) -> int:
+    """Record the batch's questions and the answers to open ones (insiders' messages, and the
+    keyword ``replies`` proposed for this batch); returns how many were answered."""
+    msgs = [e for e in messages_of(events) if e.group_id is not None and e.person_id is not None and e.text
+            and not (e.data and e.data.get("from_self"))]
+    answered: dict[int, tuple[int, str]] = {}
+    if msgs:
+        insiders = {r[0] for r in rows_in(ws.store, "SELECT id FROM people WHERE is_insider = 1 AND id IN ({marks})",
+                                          sorted({e.person_id for e in msgs}))}
+        asked = [(e.group_id, e.person_id, f"{e.connection}:{e.id}", e.id, e.user or "", e.text.strip()[:500], e.ts)
+                 for e in msgs if e.person_id not in insiders and is_question(e.text)]
+        if asked:
+            with ws.store.write() as c:
+                c.executemany("INSERT OR IGNORE INTO content_questions(group_id, person_id, evidence, message_id, asker,"
+                              " text, asked_at) VALUES (?,?,?,?,?,?,?)", asked)
+        answers = [e for e in msgs if e.person_id in insiders]
+        if answers:
+            window = settings_of(ws).question_minutes * 60
+            open_: dict[int, list[dict[str, Any]]] = {}
+            for q in rows_in(ws.store, "SELECT id, group_id, message_id, asker, asked_at FROM content_questions WHERE"
+                                       " status = 'open' AND group_id IN ({marks})", sorted({e.group_id for e in answers})):
+                open_.setdefault(q[1], []).append({"id": q[0], "message_id": q[2], "asker": q[3], "asked_at": q[4]})
+            for e in answers:
+                data = e.data or {}
+                mentions = {str(m) for m in data.get("mentions") or ()}
+                for q in open_.get(e.group_id, ()):
+                    if q["id"] in answered or q["asked_at"] > e.ts:
+                        continue
+                    if (e.ts - q["asked_at"] <= window or str(data.get("reply_to") or "") == q["message_id"]
+                            or (q["asker"] and q["asker"] in mentions)):
+                        answered[q["id"]] = (e.ts, f"person:{e.person_id}")
+    by_rule = {p.evidence: p.rule for p in replies if (p.rule or "").startswith("content:keyword:") and p.evidence}
+    if by_rule:
+        for qid, ev in rows_in(ws.store, "SELECT id, evidence FROM content_questions WHERE status = 'open' AND evidence"
+                                         " IN ({marks})", sorted(by_rule)):
+            answered.setdefault(qid, (ws.now(), by_rule[ev].replace("content:keyword:", "rule:")))
+    if answered:
+        with ws.store.write() as c:
+            c.executemany("UPDATE content_questions SET status = 'answered', answered_at = ?, answered_by = ? WHERE"
+                          " id = ? AND status = 'open'", [(ts, by, q) for q, (ts, by) in answered.items()])
+        settle_tasks(ws, sorted({t for (t,) in rows_in(ws.store, "SELECT task_id FROM content_questions WHERE task_id IS"
+                                                                 " NOT NULL AND id IN ({marks})", sorted(answered))}))
+    return len(answered)
+
+
+def settle_tasks(ws, task_ids: list[int]) -> None:
+    """Close tasks with no open question left (done, or dismissed when only stale ones were
+    left unanswered); retitle the others with their open count."""
+    if not task_ids:
+        return
+    now = ws.now()
+    with ws.store.write() as c:
+        for tid in task_ids:
+            counts = dict(c.execute("SELECT status, count(*) FROM content_questions WHERE task_id = ? GROUP BY status",
+                                    (tid,)).fetchall())
+            if counts.get("open"):
+                _retitle(ws, c, tid)
+            else:
+                status = "done" if counts.get("answered") else "dismissed"
+                c.execute("UPDATE tasks SET status = ?, done_at = ? WHERE id = ? AND status = 'open'", (status, now, tid))
+
+
+def _retitle(ws, c, task_id: int) -> None:
+    qs = c.execute("SELECT q.text, q.asked_at, p.display_name, g.name FROM content_questions q JOIN people p ON p.id ="
+                   " q.person_id JOIN groups g ON g.id = q.group_id WHERE q.task_id = ? AND q.status = 'open'"
+                   " ORDER BY q.asked_at", (task_id,)).fetchall()
+    if not qs:
+        return
+    from .schedules import when_text
+
+    title = ws.tr("{count} unanswered questions in {group}" if len(qs) > 1 else "1 unanswered question in {group}",
+                  count=len(qs), group=qs[0][3])
+    detail = "\n".join(f"{when_text(ws, at)}  {name or '群友'}: {text}" for text, at, name, _ in qs)
+    c.execute("UPDATE tasks SET title = ?, detail = ? WHERE id = ?", (title, detail, task_id))
+
+
+def check(ws) -> int:
+    """The job: overdue questions into their group's task; stale ones out. Returns the
+    number of questions put in the queue."""
+    cfg = settings_of(ws)
+    now = ws.now()
+    stale = ws.store.query("SELECT id, task_id FROM content_questions WHERE status = 'open' AND asked_at <= ?",
+                           (now - cfg.question_stale_hours * 3600,))
+    if stale:
+        with ws.store.write() as c:
+            c.executemany("UPDATE content_questions SET status = 'stale' WHERE id = ?", [(q["id"],) for q in stale])
+        settle_tasks(ws, sorted({q["task_id"] for q in stale if q["task_id"]}))
+    due = ws.store.query("SELECT id, group_id FROM content_questions WHERE status = 'open' AND task_id IS NULL AND"
+                         " asked_at <= ? ORDER BY group_id, asked_at", (now - cfg.question_minutes * 60,))
+    if not due:
+        return 0
+    by_group: dict[int, list[int]] = {}
+    for q in due:
+        by_group.setdefault(q["group_id"], []).append(q["id"])
+    for gid, qids in by_group.items():
+        tid = ws.store.scalar("SELECT t.id FROM tasks t WHERE t.kind = ? AND t.group_id = ? AND t.status = 'open'"
+                              " ORDER BY t.id DESC LIMIT 1", (KIND, gid))
+        if tid is None:
+            group = ws.store.scalar("SELECT name FROM groups WHERE id = ?", (gid,), "")
+            tid = ws.add_task(KIND, ws.tr("1 unanswered question in {group}", group=group), group_id=gid,
+                              source="plugin:content", dedupe_key=f"content:questions:{gid}:{qids[0]}")
+        with ws.store.write() as c:
+            c.executemany("UPDATE content_questions SET task_id = ? WHERE id = ?", [(tid, q) for q in qids])
+            _retitle(ws, c, tid)
+    return len(due)
+
+
+def listing(ws, *, status: str = "open", limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    where, params = ("WHERE q.status = ?", [status]) if status != "all" else ("", [])
+    return ws.store.query(
+        "SELECT q.*, g.name AS group_name, p.display_name AS name FROM content_questions q JOIN groups g ON g.id ="
+        f" q.group_id JOIN people p ON p.id = q.person_id {where} ORDER BY q.asked_at DESC, q.id DESC LIMIT ? OFFSET ?",
+        [*params, limit, offset])
