@@ -77,10 +77,12 @@ cfg, port, rate, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), fl
 from console.serve import serve_workspace
 from console.workspace import Workspace
 ws = Workspace.open(cfg)
+import inspect
+AS_CLI = {"freeze": True} if "freeze" in inspect.signature(serve_workspace).parameters else {}  # as shequn serve runs it
 lates = []
 async def main():
     stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(serve_workspace(ws, host="127.0.0.1", port=port, stop=stop, ready=ready))
+    task = asyncio.create_task(serve_workspace(ws, host="127.0.0.1", port=port, stop=stop, ready=ready, **AS_CLI))
     await ready.wait()
     await asyncio.sleep(1.0)  # start-up work (jobs, checks) settles
     done = asyncio.Event()

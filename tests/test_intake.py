@@ -199,3 +199,68 @@ async def test_a_dead_letter_that_cannot_be_written_is_logged_kept_and_written_l
         await until(lambda: rt.intake.unavailable() is None, "the store writing again")
         assert not task.done()
     ws.close()
+
+
+async def test_a_batch_wakes_the_loop_once_and_every_waiting_delivery_gets_its_answer():
+    """A batch's receipts are woken by one loop callback, not one self-pipe write and GIL
+    hand-over each (benchmarks/loop_stall.py); each waiter still gets its own outcome, and
+    one that starts waiting after its batch settled is answered at once."""
+    from console.intake import Intake, StoreUnavailable
+    from console.model import Event, Kind
+
+    full = [False]
+
+    def ingest(events):
+        if full[0]:
+            raise sqlite3.OperationalError("database or disk is full")
+        return len(events), 0
+
+    loop = asyncio.get_running_loop()
+    intake = Intake(ingest, lambda letter: None)
+    intake.bind(loop)
+    receipts = [intake.put([Event("c", f"e{i}", Kind.MESSAGE, i), Event("c", f"f{i}", Kind.MESSAGE, i)])
+                for i in range(40)]
+    waits = [asyncio.create_task(r.wait()) for r in receipts]
+    await asyncio.sleep(0)  # every waiter is parked on the loop
+    calls = []
+    real = loop.call_soon_threadsafe
+    loop.call_soon_threadsafe = lambda *a, **k: (calls.append(a[0]), real(*a, **k))[1]
+    try:
+        await asyncio.to_thread(intake.ingest, intake.take())
+        wake_ups = [c for c in calls if getattr(c, "__name__", "") == "_wake"]
+        assert len(wake_ups) == 1
+        await asyncio.wait_for(asyncio.gather(*waits), 60)  # all 40 answered (the bound is a hang guard)
+        late = intake.put([Event("c", "late", Kind.MESSAGE, 99)])
+        await asyncio.to_thread(intake.ingest, intake.take())
+        await late.wait()  # settled before it was awaited: no waiter, no wake-up needed
+        # settled between wait()'s first look and the waiter it publishes (the ingest thread
+        # can run in that gap): the second look answers it
+        racing = intake.put([Event("c", "racing", Kind.MESSAGE, 98)])
+        items = intake.take()
+        real_create = loop.create_future
+
+        def create_then_settle():
+            loop.create_future = real_create
+            intake.ingest(items)  # settles ``racing``, before its waiter exists
+            return real_create()
+
+        loop.create_future = create_then_settle
+        task = asyncio.ensure_future(racing.wait())
+        await asyncio.sleep(0)
+        loop.create_future = real_create
+        await asyncio.wait_for(task, 10)  # never needs the bound, unless the second look is gone
+        full[0] = True
+        bad = [intake.put([Event("c", f"x{i}", Kind.MESSAGE, i)]) for i in range(3)]
+        bad_waits = [asyncio.create_task(r.wait()) for r in bad]
+        await asyncio.sleep(0)
+        await asyncio.to_thread(intake.ingest, intake.take())
+        for w in bad_waits:
+            try:
+                await asyncio.wait_for(w, 60)
+            except StoreUnavailable as e:
+                assert "disk is full" in str(e)
+            else:
+                raise AssertionError("a delivery that was not stored was answered as stored")
+    finally:
+        loop.call_soon_threadsafe = real
+    assert len([c for c in calls if getattr(c, "__name__", "") == "_wake"]) == 2  # one per batch with waiters
