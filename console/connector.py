@@ -172,10 +172,33 @@ class Connector(ABC):
     poll_interval: ClassVar[float] = 5.0
     join_request_lifetime: ClassVar[int | None] = None  # seconds a join request lives; None: forever
 
+    group_pacing: ClassVar[Pacing | None] = None  # the platform's limit per group besides ``pacing`` (Telegram's)
+    ws: Any = None  # the workspace, once attach() ran (a bare instance in a test has none)
+
     def __init__(self, name: str, options: dict[str, Any] | None = None, *, sink: EventSink | None = None):
         self.name = name
         self.config = self.check_options(options or {}, f"connections.{name}")
         self.sink: EventSink = sink or NullSink()
+
+    def attach(self, ws: Any) -> None:
+        """Hand the connector the workspace it runs in: called once, before ``start()``, by
+        the runtime (``serve``, the console's engine) and one-off verbs (``shequn sync``).
+
+        Override it to load what the connection keeps in the store (the sandbox's world,
+        Douyin's token file beside config.toml), calling ``super().attach(ws)`` first. Keep
+        a connection's state on the instance; what the plugin shares across its hooks goes
+        in ``ws.plugin_state(plugin)``, never in attributes set on the workspace."""
+        self.ws = ws
+
+    def intake_in_force(self) -> frozenset[str]:
+        """How this connection's events arrive, as configured: an option ``intake`` naming
+        one of ``webhook``/``websocket``/``poll`` chooses it, else every intake the class
+        declares. The runtime polls only when ``poll`` is in force; a connector whose
+        option has other values (QQ's ``http_post``/``reverse_ws``) overrides this."""
+        chosen = self.config.get("intake")
+        if isinstance(chosen, str) and chosen in ("webhook", "websocket", "poll"):
+            return frozenset({chosen})
+        return frozenset(self.intake)
 
     # --- declared options ------------------------------------------------------------
 
@@ -265,6 +288,16 @@ class Connector(ABC):
 
     async def list_members(self, group: str) -> list[MemberInfo]:
         raise NotSupported(f"{self.name}: the {self.platform} platform does not list group members")
+
+    async def group_info(self, group: str) -> GroupInfo:
+        """One group as the platform shows it now (name, head count, capacity): the host's
+        ``refresh_group`` keeps the group's row up to date with it after a rename, without
+        listing every group. Default: found in ``list_groups()``; override where the
+        platform answers for one group (OneBot's ``get_group_info``)."""
+        for info in await self.list_groups():
+            if str(info.id) == str(group):
+                return info
+        raise ConnectorError(f"{self.name}: the platform does not list group {group}")
 
     async def poll(self) -> list[Event]:
         """For ``poll`` intake: events since the last call."""

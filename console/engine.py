@@ -28,6 +28,7 @@ from typing import Iterable
 
 from . import deadletters
 from .event_effects import apply_events
+from .headcount import counted_by_head
 from .join_requests import apply_decision, decide_by_plugins  # noqa: F401  (apply_decision: re-exported)
 from .jsonenc import compact as encode_json  # one C encoder built once: ~1 us a message less than json.dumps
 from .model import DeadLetter, Event, EventBatch, Kind, Proposal
@@ -288,7 +289,8 @@ class Engine:
                 g = key[0]
                 conn.execute("INSERT INTO memberships(group_id, person_id, status, join_scene, joined_at)"
                              " VALUES (?,?,?,?,?)", (g, key[1], "member", "unknown", None))
-                conn.execute("UPDATE groups SET member_count = member_count + 1 WHERE id = ?", (g,))
+                if not counted_by_head(self.ws, conn, g):  # the platform's head count has them
+                    conn.execute("UPDATE groups SET member_count = member_count + 1 WHERE id = ?", (g,))
                 grown[g] = max(last_ts[key], grown.get(g, 0))
             self.note_member(*key)
         return grown

@@ -123,6 +123,18 @@ class Executor:
             b = self.buckets[connection] = TokenBucket(rate, burst, self.monotonic)
         return b
 
+    def group_bucket(self, connection: str, group_id: int | None) -> TokenBucket | None:
+        """The pace of one group's actions where the platform limits groups one by one
+        (the connector's ``group_pacing``); None where it does not, or for no group."""
+        pace = self.connectors[connection].group_pacing
+        if pace is None or group_id is None:
+            return None
+        key = f"{connection}/{group_id}"
+        b = self.buckets.get(key)
+        if b is None:
+            b = self.buckets[key] = TokenBucket(pace.rate, pace.burst, self.monotonic)
+        return b
+
     def recover(self) -> list[int]:
         """Actions left ``running`` by a crash: pending again, and in doubt until they end."""
         ws = self.ws
@@ -157,12 +169,20 @@ class Executor:
         n = 0
         held: _Outcome | None = None  # the last action's result, committed with the next claim
         try:
+            waiting: set[int] = set()  # groups whose own pace holds their actions this round
             for row in rows:
                 if self.stop is not None and self.stop.is_set():
                     break
+                group = self.group_bucket(connection, row["group_id"]) if self.pacing else None
+                if group is not None and (row["group_id"] in waiting or group.wait_time() > 0):
+                    waiting.add(row["group_id"])  # keep order within the group; other groups go on
+                    self.stats.skipped += 1
+                    continue
                 if self.pacing and not self.bucket(connection).take():
                     self.stats.skipped += 1
                     break  # keep order: later actions of this connection wait too
+                if group is not None:
+                    group.take()
                 last, held = held, None
                 req = await asyncio.to_thread(self._claim, row, last)
                 if req is None:

@@ -125,11 +125,15 @@ ACTION_PARAMS: dict[str, ActionSpec] = {
     "recall": ActionSpec("message", {"message_id": "the platform message id (an event's id)"}, ("message_id",)),
     "set_group_name": ActionSpec("group", {"name": "the new name"}, ("name",)),
     "invite": ActionSpec("member", {"inviter": "the platform user id inviting, where the platform asks"}),
-    "set_welcome": ActionSpec("group", {"text": "the platform's welcome for newcomers; empty turns it off"}),
+    "set_welcome": ActionSpec("group", {"text": "the platform's welcome for newcomers; empty turns it off",
+                                        "template_id": "the template to change (WeCom)",
+                                        "op": "delete removes template_id's template"}),
     "join_way": ActionSpec("none", {
-        "chat_ids": "up to five platform group ids", "room_base_name": "the name new groups are given",
-        "auto_create": "open a new group when the last is full (default true)", "state": "a tag for joins through it",
-        "config_id": "the join way to update", "op": "delete removes config_id's join way"}),
+        "chat_ids": "one to five platform group ids", "scene": "1 mini-program or 2 QR code (default 2)",
+        "auto_create": "open a new group when the last is full (default true)",
+        "room_base_name": "the name new groups are given", "room_base_id": "the number new names start from",
+        "state": "a tag for joins through it", "config_id": "the join way to update",
+        "op": "delete removes config_id's join way"}),
 }
 
 

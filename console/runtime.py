@@ -118,8 +118,7 @@ class Runtime:
                 # mark the connection, so the Connections screen says why it is not running
                 self._state(name, "error", f"not started: {e}")
                 raise
-            if hasattr(out[name], "attach"):
-                out[name].attach(self.ws)  # connectors that keep state in the workspace (the sandbox)
+            out[name].attach(self.ws)  # declared by the base: the workspace, before start()
         return out
 
     # --- what the webhook server asks ---------------------------------------------------
@@ -158,6 +157,9 @@ class Runtime:
             await self.stop_event.wait()
         finally:
             await sup.wait("outbox", 5)  # the action under way ends and its result is committed
+            # intake loops end before their connectors stop: a poll under way when its client
+            # closes would fail and leave a cleanly stopped connection in 'error'
+            await sup.cancel_matching("intake:")
             for c in self.connectors.values():
                 try:
                     await asyncio.wait_for(c.stop(), timeout=5)
@@ -188,7 +190,7 @@ class Runtime:
                 raise  # the supervisor logs it and starts the connection again after a pause
             self._started.add(name)
             await self._record_account(name, c)
-        if "poll" in c.intake:
+        if "poll" in c.intake_in_force():  # as configured, not every intake the class could use
             await self._poll_loop(name, c)
         else:
             await self.stop_event.wait()  # nothing more to run: a restart must not start it twice

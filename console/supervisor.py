@@ -93,6 +93,13 @@ class Supervisor:
         if task is not None and not task.done():
             await asyncio.wait({task}, timeout=timeout)
 
+    async def cancel_matching(self, prefix: str) -> None:
+        """Cancel the loops whose name starts with ``prefix`` and wait until they end."""
+        tasks = [t for name, t in self.tasks.items() if name.startswith(prefix)]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     async def cancel_all(self) -> None:
         for t in self.tasks.values():
             t.cancel()

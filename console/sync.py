@@ -105,6 +105,19 @@ async def sync_connection(ws: Workspace, connector: Connector, *, progress: Prog
     return summary
 
 
+async def refresh_group(ws: Workspace, connector: Connector, group: str) -> GroupInfo:
+    """Bring one group's row up to date with the platform (``Connector.group_info``): its
+    name, capacity and, where the connector lists no members, the platform's head count.
+    For a rename seen in an event, or a group whose numbers look stale, without listing
+    every group; a group shequn does not know yet is added as a sync would."""
+    _ensure_connection(ws, connector.name, connector.platform)
+    info = await connector.group_info(str(group))
+    if Capability.LIST_MEMBERS in connector.capabilities:
+        info = GroupInfo(info.id, info.name, None, info.capacity, info.data)  # memberships keep the count
+    await asyncio.to_thread(_write_group, ws, connector, info, None, SyncSummary(connection=connector.name))
+    return info
+
+
 def sync_connection_blocking(ws: Workspace, connector: Connector, **kwargs: Any) -> SyncSummary:
     """:func:`sync_connection` for code without an event loop (CLI, back-fills)."""
     return asyncio.run(sync_connection(ws, connector, **kwargs))
@@ -216,8 +229,7 @@ def build_connector(ws: Workspace, connection: str) -> Connector:
         raise ConfigError(ws.settings.where(), f"connections.{connection}.platform",
                           f"no connector for {cs.platform!r} is installed")
     conn = cls(connection, cs.options)
-    if hasattr(conn, "attach"):
-        conn.attach(ws)
+    conn.attach(ws)
     return conn
 
 

@@ -229,6 +229,9 @@ class ConnectorConformance(ConformanceExtras):
         assert all(isinstance(c, Capability) for c in cls.capabilities)
         assert set(cls.intake) <= {"webhook", "websocket", "poll"}, cls.intake
         assert cls.pacing.rate > 0 and cls.pacing.burst >= 1
+        assert cls.group_pacing is None or (cls.group_pacing.rate > 0 and cls.group_pacing.burst >= 1)
+        assert Capability.REJECT_REASON not in cls.capabilities or Capability.APPROVE_JOIN in cls.capabilities, \
+            "reject_reason without approve_join: the connector cannot reject a request at all"
         declared = {k for k, cap in ACTION_CAPABILITY.items() if cap in cls.capabilities}
         missing = declared - set(self.sample_requests())
         assert not missing, f"declared but without a sample request: {sorted(missing)}"

@@ -258,6 +258,12 @@ class Workspace:
         finally:
             self.clock = old
 
+    def plugin_state(self, plugin: str) -> dict[str, Any]:
+        """``plugin``'s own slot for what it keeps between hooks (parsed settings, a compiled
+        rule set): a dict that lives as long as this workspace, so no plugin sets attributes
+        on the workspace object (where two plugins' names could meet)."""
+        return self.__dict__.setdefault("_plugin_state", {}).setdefault(plugin, {})
+
     def t(self, text: str) -> str:
         """``text`` in the configured language (plugins' translations included)."""
         lang = self.settings.console.language
@@ -289,6 +295,10 @@ def gather_registry(pm: ShequnPluginManager) -> Registry:
                 platform = getattr(cls, "platform", None)
                 if not platform:
                     raise TypeError(f"{cls!r} has no platform name")
+                if platform in reg.connectors and reg.connector_plugin[platform] != plugin:
+                    # two plugins claim one platform name: the first keeps it, the second is told
+                    raise ValueError(f"platform {platform!r} is already registered by plugin "
+                                     f"{reg.connector_plugin[platform]!r}; choose another platform name")
                 reg.connectors[platform] = cls
                 reg.connector_plugin[platform] = plugin
             elif kind == "settings":

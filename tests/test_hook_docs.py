@@ -30,3 +30,22 @@ def test_hook_documented_with_signature(hook):
 def test_hook_has_a_test(hook):
     text = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").rglob("test_*.py"))
     assert f"def test_hook_{hook}(" in text, f"no test_hook_{hook} test"
+
+
+def test_action_kinds_documented_with_their_parameters():
+    """docs/plugins.md's table of action kinds is ACTION_PARAMS and ACTION_CAPABILITY, row for
+    row: kind, capability, target, each parameter (required ones in bold) and its meaning."""
+    from console.model import ACTION_CAPABILITY, ACTION_PARAMS
+
+    doc = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    section = doc.split("### Action kinds and their parameters", 1)[1].split("\n### ", 1)[0]
+    rows = re.findall(r"^\| `(\w+)` \| `(\w+)` \| (\w+) \| (.*) \|$", section, re.M)
+    assert set(ACTION_PARAMS) == set(ACTION_CAPABILITY), "every action kind has an ActionSpec"
+    documented = {kind: (cap, target, params) for kind, cap, target, params in rows}
+    assert sorted(documented) == sorted(ACTION_PARAMS)
+    for kind, spec in ACTION_PARAMS.items():
+        cap, target, params = documented[kind]
+        assert (cap, target) == (ACTION_CAPABILITY[kind], spec.target), kind
+        shown = "; ".join((f"**`{n}`**" if n in spec.required else f"`{n}`") + f": {m}"
+                          for n, m in spec.params.items()) or "none"
+        assert params == shown, f"{kind}: the docs say {params!r}"

@@ -4,8 +4,8 @@ Registers the ``douyin`` connector (``connector.py``; see docs/connectors/douyin
 the account types that may use it, authorising it and what the platform cannot do). Its
 parts: OAuth tokens in ``oauth.py``, the platform's answers in ``answers.py``, actions in
 ``actions.py``, webhooks in ``webhook.py`` and ``normalize.py``, tasks for a person in
-``notices.py``; what the plugin does with a batch (members first seen speaking, the
-greeting kept in step with the entry plugin's welcome) in ``hooks.py``; the ``shequn
+``notices.py``; the greeting kept in step with the entry plugin's welcome in ``hooks.py``
+(members first seen speaking are counted by the host: console/headcount.py); the ``shequn
 douyin`` verbs in ``cli.py``; zh-CN words in ``translations.py``.
 """
 
@@ -28,11 +28,6 @@ def register_connectors(register):
 def register_migrations(register):
     register("m001_seen_speaking", hooks.m001_seen_speaking)
     register("m002_greetings", hooks.m002_greetings)
-
-
-@hookimpl
-def process_events(events, ws):
-    hooks.process_events(events, ws)
 
 
 @hookimpl

@@ -1,12 +1,9 @@
 """What the Douyin plugin does with a batch and on its schedule.
 
-- **Members first seen speaking.** Douyin lists no members: a group's count is the
-  platform's ``exist_num`` at the last sync, moved by the joins and leaves seen since.
-  Someone shequn first meets by a message was already counted in ``exist_num``, yet the
-  engine adds every new speaker to the count; for a Douyin group synced before, that one
-  is taken back (once per person and group, remembered in ``douyin_seen_speaking``), and
-  the day's ``members_end`` follows. A person who joined after the sync and whose join
-  webhook was lost is then missing from the count until the next sync, the lesser error.
+- **Members first seen speaking.** Douyin lists no members; the host counts such groups
+  (console/headcount.py): the platform's ``exist_num`` at the last sync, moved by joins and
+  leaves, a first-time speaker not added. ``douyin_seen_speaking`` (m001) kept this
+  plugin's own correction before the host did it and is no longer written.
 - **The greeting (入群欢迎语).** The hourly job keeps each Douyin group's greeting equal to
   its welcome policy's template (the entry plugin's, chosen as for an approved applicant),
   rendered without a nickname since the platform shows one text to everyone: sentences
@@ -20,8 +17,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from console.model import Kind, Proposal, messages_of
-from console.store import rows_in, run_script
+from console.model import Proposal
+from console.store import run_script
 
 PLATFORM = "douyin"
 
@@ -51,35 +48,6 @@ def m002_greetings(store) -> None:
 
 def douyin_connections(ws) -> set[str]:
     return {name for name, cs in ws.settings.connections.items() if cs.platform == PLATFORM}
-
-
-def process_events(events: list, ws) -> None:
-    mine = douyin_connections(ws)
-    if not mine:
-        return
-    pairs = {(e.group_id, e.person_id): e.ts for e in messages_of(events)
-             if e.connection in mine and e.group_id and e.person_id and e.kind == Kind.MESSAGE}
-    if pairs:
-        _first_seen(ws, pairs)
-
-
-def _first_seen(ws, pairs: dict[tuple[int, int], int]) -> None:
-    rows = rows_in(ws.store, "SELECT m.group_id, m.person_id FROM memberships m JOIN groups g ON g.id = m.group_id"
-                             " WHERE m.person_id IN ({marks}) AND m.join_scene = 'unknown' AND m.joined_at IS NULL"
-                             " AND m.status = 'member' AND g.synced_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
-                             " douyin_seen_speaking s WHERE s.group_id = m.group_id AND s.person_id = m.person_id)",
-                   sorted({p for _, p in pairs}))
-    found = [(g, p) for g, p in rows if (g, p) in pairs]
-    if not found:
-        return
-    now = ws.now()
-    with ws.store.write() as c:
-        c.executemany("INSERT OR IGNORE INTO douyin_seen_speaking(group_id, person_id, seen_at) VALUES (?,?,?)",
-                      [(g, p, now) for g, p in found])
-        c.executemany("UPDATE groups SET member_count = max(member_count - 1, 0) WHERE id = ?", [(g,) for g, _ in found])
-        days = {(g, ws.day(pairs[(g, p)])) for g, p in found}
-        c.executemany("UPDATE rollups_daily SET members_end = (SELECT member_count FROM groups WHERE id = ?)"
-                      " WHERE group_id = ? AND day = ?", [(g, g, d) for g, d in days])
 
 
 # --- the greeting ---------------------------------------------------------------------------------

@@ -30,6 +30,28 @@ def add_participants(ws, activity: str, person_ids: list[int], *, source: str = 
     return n
 
 
+def judge_join(ws, group_id: int, person_id: int, *, referrer: int | None = None, answer: str = "") -> dict | None:
+    """A join no request came before (WeCom customer groups: people come in by a member's
+    invitation or a join way's QR code) judged by the group's admission policy as its
+    request would have been: the inviter is the referrer, the join way's campaign the
+    answer. A referral past the legal depth is taken off the record (the engine recorded
+    the inviter). The platform keeps the member whatever the verdict: the caller says so to
+    a person. {verdict, reason, rule, dry_run}, or None when no admission policy applies."""
+    from .admission import LEGAL_LINE, _within_line, evaluate
+    from .policies import group_row, policy_for
+
+    if referrer and not _within_line(ws, referrer):
+        ws.store.execute("UPDATE people SET referred_by = NULL WHERE id = ? AND referred_by = ?", (person_id, referrer))
+    group = group_row(ws, group_id)
+    adm = policy_for(ws, group, "admission") if group else None
+    if adm is None:
+        return None
+    req = {"id": 0, "group_id": group_id, "person_id": person_id, "referrer_person_id": referrer, "comment": answer}
+    verdict, reason, legal = evaluate(ws, req, group, adm["config"])
+    return {"verdict": verdict, "reason": reason, "rule": LEGAL_LINE if legal else adm["name"],
+            "dry_run": bool(adm["dry_run"])}
+
+
 def add_campaign(ws, *, keywords: list[str] | tuple[str, ...] = (), codes: list[str] | tuple[str, ...] = (),
                  policy: str = "admission:all", actor: str | None = None) -> dict:
     """Let an admission policy admit an invite campaign (拉新任务): switch on activity entry
@@ -63,7 +85,7 @@ def add_campaign(ws, *, keywords: list[str] | tuple[str, ...] = (), codes: list[
                        dry_run=current["dry_run"], actor=actor)
 
 
-__all__ = ["add_campaign", "queue", "decide", "policies", "save_policy", "set_enabled", "check_policies", "preview_welcome",
+__all__ = ["add_campaign", "judge_join", "queue", "decide", "policies", "save_policy", "set_enabled", "check_policies", "preview_welcome",
            "referral_tree", "families", "family_rows", "register_sibling", "set_capacity", "set_closing", "countdown",
            "announcements", "draft_announcement", "publish_announcement", "add_participants", "PolicyError",
            "TemplateError", "reject_presets", "recent_reasons"]

@@ -63,6 +63,7 @@ class QQConnector(OneBotIntake, ReverseWsIntake, Connector):
         Capability.SEND, Capability.KICK, Capability.MUTE, Capability.WHOLE_MUTE, Capability.SET_ADMIN,
         Capability.SET_CARD, Capability.APPROVE_JOIN, Capability.ANNOUNCE, Capability.RECALL,
         Capability.LIST_GROUPS, Capability.LIST_MEMBERS, Capability.SET_GROUP_NAME,
+        Capability.REJECT_REASON,  # set_group_add_request's reason reaches the applicant
     })
     intake = frozenset({"webhook", "websocket"})  # reverse_ws arrives on the webhook server too
     # QQ's risk control punishes bursts from a personal account: half an action per second.

@@ -13,7 +13,7 @@ to the group robot); ``shequn wechat`` in ``cli.py``. Setup: docs/connectors/wec
 from console.hookspecs import hookimpl
 from console.registry import Job
 
-from . import hooks, mass_sends
+from . import admission, hooks, mass_sends
 from .connector import WeChatConnector
 
 __version__ = "0.1.0"
@@ -46,6 +46,7 @@ def register_jobs(register):
 @hookimpl
 def process_events(events, ws):
     hooks.created_groups(ws, events)
+    admission.judge_joins(ws, events)  # join scenes and inviters as admission evidence
 
 
 @hookimpl

@@ -34,6 +34,12 @@ ZH = {
     "Mass send {msgid} ({connection}); post it again on another day if it still matters.":
         "群发 {msgid}（{connection}）；如仍需要，请改日再发。",
     "{n} mass sends settled": "已确认 {n} 条群发的结果", "1 mass send settled": "已确认 1 条群发的结果",
+    "invited by {inviter}": "由 {inviter} 邀请", "through an invite link of {inviter}": "通过 {inviter} 的邀请链接",
+    "through the group's QR code": "通过群二维码", "through the QR code of campaign {campaign}": "通过活动 {campaign} 的二维码",
+    "{name} joined {group} {how} without meeting its admission policy: remove them in WeCom by hand if they should not "
+    "stay": "{name} {how}加入了{group}，但不符合入群策略：如不应留在群内，请在企业微信中手动移出",
+    "{rule}: {reason}. WeCom customer groups take no join requests, and WeCom cannot remove a member for an app.":
+        "{rule}：{reason}。企业微信客户群没有入群申请，应用也无法移出群成员。",
     BY_HAND["kick"]: "请在企业微信中手动将 {person} 移出{group}",
     BY_HAND["mute"]: "企业微信无法禁言：请手动提醒{group}中的 {person}，或将其移出",
     BY_HAND["unmute"]: "企业微信无法禁言，{group}中的 {person} 从未被禁言：无需解除",
