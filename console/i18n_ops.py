@@ -63,4 +63,33 @@ ZH_CN_OPS: dict[str, str] = {
     "time: {typed!r} is not a time; expected {forms}": "时间：{typed!r} 不是时间，应为 {forms}",
     "time: {when} has passed (it is {now} now)": "时间：{when} 已过（现在是 {now}）",
     "time: {when} is more than {days} days ahead": "时间：{when} 超过 {days} 天以后",
+    # --- a group's theme, tier, capacity (console.tui.group_edit) --------------------------------------
+    "Every group across platforms. / filters as you type (all words must match; Enter or Esc goes back to the "
+    "table), s sorts, S reverses, space marks groups for a bulk action and * marks every group shown, e sets their "
+    "theme, tier and capacity, B schedules an announcement, enter opens a group. Bulk actions ask for confirmation "
+    "naming the groups and show progress; actions a platform cannot do are disabled with the reason. Esc drops the "
+    "marks, then clears the filter.":
+        "各平台的所有群。/ 边输入边筛选（所有词都要匹配；回车或 Esc 回到表格），s 排序，S 倒序，空格标记群以批量操作，"
+        "* 标记全部显示的群，e 设置社群主题、分级和群上限，B 定时发布群公告，回车打开群。批量操作会先列出群名请你确认，"
+        "并显示进度；平台不支持的操作显示为不可用并说明原因。Esc 先取消标记，再清除筛选。",
+    "One group: its members (space marks, * marks every one, J marks who joined in the last minutes you give, K "
+    "kicks, u mutes, enter opens a person), roles, the policies that apply to it, recent events and cases. Kick "
+    "and mute act on the Members tab only. e sets the group's theme, tier and capacity, B schedules an "
+    "announcement, E on the Policies tab edits the rule with its dry-run preview. Escape drops the marks, then "
+    "goes back.":
+        "单个群：成员（空格标记，* 全部标记，J 标记最近若干分钟内入群的人，K 踢出，u 禁言，回车打开成员档案）、角色、"
+        "适用的规则、最近事件和处理记录。踢出和禁言只作用于“群成员”标签页。e 设置本群的社群主题、分级和群上限，"
+        "B 定时发布群公告，在“规则”标签页按 E 编辑规则并先看试运行预览。Esc 先取消标记，再返回。",
+    "Theme, tier and capacity of {group}": "{group} 的社群主题、分级和群上限",
+    "Theme, tier and capacity of {n} groups": "{n} 个群的社群主题、分级和群上限",
+    "several: {values}": "各不相同：{values}", "Nothing changed": "没有改动", "(none)": "（无）",
+    "A box left as it was changes nothing; - clears · Enter: next, then check · Esc cancels":
+        "未改动的输入框不会修改；输入 - 清空 · 回车：下一个，最后一个回车即检查 · Esc 取消",
+    "Set {changes} in {group}?": "在 {group} 设置 {changes}？", "Set {changes} in {n} groups?": "在 {n} 个群设置 {changes}？",
+    "{group}: {changes}": "{group}：{changes}", "{n} groups: {changes}": "{n} 个群：{changes}",
+    "set the theme, tier or capacity of {n} groups": "设置 {n} 个群的社群主题、分级或群上限",
+    "{field}: {n} characters; expected at most {max}": "{field}：{n} 个字符，最多 {max} 个",
+    "capacity: {value!r} is not a whole number from 1 to {max}": "群上限：{value!r} 不是 1 到 {max} 之间的整数",
+    "capacity: {cap} is below the {n} members of {group}; expected {n} to {max}":
+        "群上限：{cap} 低于 {group} 现有的 {n} 名成员，应为 {n} 到 {max}",
 }

@@ -37,9 +37,11 @@ class GroupDetailScreen(ShequnScreen):
     TITLE_EN = "Group"
     HELP = ("One group: its members (space marks, * marks every one, J marks who joined in the last minutes you "
             "give, K kicks, u mutes, enter opens a person), roles, the policies that apply to it, recent events and "
-            "cases. Kick and mute act on the Members tab only. Escape drops the marks, then goes back.")
-    BINDINGS = bindings("group.kick", "group.mute", "group.mark_recent", "group.schedule")
-    GUARDED = {"kick": "kick", "mute": "mute", "schedule": "write"}
+            "cases. Kick and mute act on the Members tab only. e sets the group's theme, tier and capacity, B schedules "
+            "an announcement, E on the Policies tab edits the rule with its dry-run preview. Escape drops the marks, "
+            "then goes back.")
+    BINDINGS = bindings("group.kick", "group.mute", "group.mark_recent", "group.schedule", "group.edit")
+    GUARDED = {"kick": "kick", "mute": "mute", "schedule": "write", "edit_group": "write"}
     ACTION_TABLES = {"kick": "members", "mute": "members", "mark_recent": "members"}
     DEFAULT_CSS = """
     GroupDetailScreen #info { height: auto; padding: 0 1; }
@@ -97,6 +99,7 @@ class GroupDetailScreen(ShequnScreen):
             return
         self.title = f"{self.t('Group')}{self.t(': ')}{g['name']}"
         self.group_name = g["name"]
+        self.group_row = g  # what e (theme, tier, capacity) starts from
         cap = f"/{g['capacity']}" if g.get("capacity") else ""
         # the group row is here already: no query on the event loop
         conn = g.get("connection_id")
@@ -134,6 +137,13 @@ class GroupDetailScreen(ShequnScreen):
 
         if self.guard("write", []):
             schedule(self, [{"id": self.group_id, "name": getattr(self, "group_name", f"#{self.group_id}")}])
+
+    def action_edit_group(self) -> None:
+        """e: this group's theme, tier and capacity (console.tui.group_edit)."""
+        from ..group_edit import edit_groups
+
+        if getattr(self, "group_row", None) and self.guard("write", []):
+            edit_groups(self, [self.group_row])
 
     def _targets(self) -> list[dict[str, Any]]:
         return self.chosen("members")

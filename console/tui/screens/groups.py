@@ -36,8 +36,9 @@ class GroupsScreen(ShequnScreen):
     TITLE_EN = "Groups"
     HELP = ("Every group across platforms. / filters as you type (all words must match; Enter or Esc goes back to "
             "the table), s sorts, S reverses, space marks groups for a bulk action and * marks every group shown, "
-            "enter opens a group. Bulk actions ask for confirmation naming the groups and show progress; actions a "
-            "platform cannot do are disabled with the reason. Esc drops the marks, then clears the filter.")
+            "e sets their theme, tier and capacity, B schedules an announcement, enter opens a group. Bulk actions ask "
+            "for confirmation naming the groups and show progress; actions a platform cannot do are disabled with the "
+            "reason. Esc drops the marks, then clears the filter.")
     BINDINGS = bindings("groups.filter", "groups.sort", "groups.reverse", "groups.send", "groups.announce",
                         "groups.set_type", "groups.edit", "groups.schedule")
     GUARDED = {"send": "send", "announce": "announce", "set_type": "write", "edit_group": "write", "schedule": "write"}
@@ -154,6 +155,14 @@ class GroupsScreen(ShequnScreen):
         self._apply()
 
     # --- bulk actions ------------------------------------------------------------------------
+
+    def action_edit_group(self) -> None:
+        """e: theme, tier and capacity of the marked groups or the one under the cursor (console.tui.group_edit)."""
+        from ..group_edit import edit_groups
+
+        rows = self._chosen()
+        if rows and self.guard("write", []):
+            edit_groups(self, rows)
 
     def action_schedule(self) -> None:
         """B: an announcement at a time, in the marked groups or the one under the cursor (schedule_dialog)."""
