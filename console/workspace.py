@@ -317,6 +317,11 @@ def gather_registry(pm: ShequnPluginManager) -> Registry:
                 if not isinstance(k, KpiSpec):
                     raise TypeError("register_kpis wants a KpiSpec")
                 reg.kpis[k.name] = _with_plugin(k, plugin)
+            elif kind == "label":
+                (src,) = args
+                if not isinstance(src, LabelSource):
+                    raise TypeError("register_labels wants a LabelSource")
+                reg.labels[src.name] = _with_plugin(src, plugin)
             elif kind == "job":
                 (j,) = args
                 if not isinstance(j, Job):
@@ -327,13 +332,9 @@ def gather_registry(pm: ShequnPluginManager) -> Registry:
                 reg.translations.setdefault(lang, {}).update(strings)
         return register
 
-            elif kind == "label":
-                (src,) = args
-                if not isinstance(src, LabelSource):
-                    raise TypeError("register_labels wants a LabelSource")
-                reg.labels[src.name] = _with_plugin(src, plugin)
     hooks = {"register_connectors": "connector", "register_settings": "settings",
              "register_migrations": "migration", "register_rule_kinds": "rule_kind", "register_kpis": "kpi",
+             "register_labels": "label",
              "register_jobs": "job", "register_translations": "translation"}
     for hook, kind in hooks.items():
         caller = getattr(pm.hook, hook)
@@ -344,7 +345,6 @@ def gather_registry(pm: ShequnPluginManager) -> Registry:
                 pm.report(PluginProblem(impl.plugin_name, hook, f"{type(e).__name__}: {e}"))
     return reg
 
-             "register_labels": "label",
 
 def gather_ui(pm: ShequnPluginManager) -> tuple[dict[str, ScreenSpec], dict[str, PanelSpec]]:
     """Screens and panels (only the console asks)."""

@@ -18,6 +18,7 @@ CORE_TABLES = {
     "migrations", "meta", "connections", "groups", "people", "identities", "memberships", "roles", "messages",
     "events", "speaker_days", "rollups_daily", "join_requests", "rules", "cases", "actions", "tasks", "alerts",
     "audit_log", "tags", "orders", "costs", "exposure", "dead_letters", "refused_requests", "bot_invitations",
+    "account_health", "account_sends",
 }
 
 
@@ -73,6 +74,12 @@ def test_core_schema_pinned(tmp_path):
         with pytest.raises(sqlite3.IntegrityError):
             c.execute("INSERT INTO bot_invitations(connection_id, platform_request_id, requested_at, status)"
                       " VALUES ('q', 'g', 1, 'approved')")
+    # m013_account_health: a bot account's back-off, forced logouts and heartbeat; its sends per group and hour
+    assert [c.name for c in s.db["account_health"].columns] == [
+        "connection_id", "backoff_level", "backoff_reason", "backoff_since", "forced_offline", "forced_offline_at",
+        "forced_offline_words", "last_heartbeat_at", "updated_at"]
+    assert [c.name for c in s.db["account_sends"].columns] == [
+        "connection_id", "group_id", "hour", "sent", "refused", "timed_out"]
     assert s.scalar("PRAGMA integrity_check") == "ok"
 
 

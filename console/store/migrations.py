@@ -174,6 +174,34 @@ def m009_bot_invitations(store) -> None:
     """)
 
 
+def m013_account_health(store) -> None:
+    # Issue 17 item 6. A bot account's health (风控): its back-off level and why, how often the
+    # platform pushed it offline, its last heartbeat (one row per connection), and messages sent,
+    # refused and timed out per group and hour (console/account_health.py).
+    run_script(store, """
+        CREATE TABLE account_health (
+            connection_id TEXT PRIMARY KEY,
+            backoff_level INTEGER NOT NULL DEFAULT 0 CHECK (backoff_level >= 0),
+            backoff_reason TEXT NOT NULL DEFAULT '',
+            backoff_since INTEGER,
+            forced_offline INTEGER NOT NULL DEFAULT 0,
+            forced_offline_at INTEGER,
+            forced_offline_words TEXT,
+            last_heartbeat_at INTEGER,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE account_sends (
+            connection_id TEXT NOT NULL,
+            group_id INTEGER NOT NULL,
+            hour INTEGER NOT NULL,
+            sent INTEGER NOT NULL DEFAULT 0,
+            refused INTEGER NOT NULL DEFAULT 0,
+            timed_out INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (connection_id, hour, group_id)
+        ) WITHOUT ROWID;
+    """)
+
+
 CORE_MIGRATIONS = [("m001_core", m001_core), ("m002_people_insiders", m002_people_insiders),
                    ("m003_rules_version", m003_rules_version),
                    ("m004_join_requests_by_group", m004_join_requests_by_group),
@@ -182,4 +210,5 @@ CORE_MIGRATIONS = [("m001_core", m001_core), ("m002_people_insiders", m002_peopl
                    ("m006_alert_snooze", m006_alert_snooze),
                    ("m008_ingest_faults", m008_ingest_faults),
                    ("m011_in_doubt", m011_in_doubt),
-                   ("m009_bot_invitations", m009_bot_invitations)]
+                   ("m009_bot_invitations", m009_bot_invitations),
+                   ("m013_account_health", m013_account_health)]

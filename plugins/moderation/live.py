@@ -94,8 +94,7 @@ def find_hits(rs: RuleSet, events: list[Event], look: BatchLookups, budget=UNBOU
             budget.charge(r, clock() - t0)
     candidates: dict[int, list[CompiledRule]] = {}
     if rs.text_rules:
-        for i in rs.prefiltered(msgs):
-            candidates[i] = list(rs.text_rules)
+        candidates.update(rs.candidates(msgs))
     if rs.custom_rules:
         for i, e in enumerate(msgs):
             if e.text:

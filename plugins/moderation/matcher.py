@@ -308,6 +308,10 @@ class RuleSet:
     flood_rules: list[CompiledRule]
     gates: list[re.Pattern] = field(default_factory=list)  # searched one by one on lowered text
     residue: re.Pattern | None = None  # exact, IGNORECASE, on the text as it is
+    #: for each gate, the text rules it stands for: a message a gate finds is matched by
+    #: those rules only (most candidates are one rule's: a price for the ads rule is no
+    #: reason to run the abuse and scam rules on it)
+    gate_rules: list[list[CompiledRule]] = field(default_factory=list)
 
     @classmethod
     def build(cls, compiled: list[CompiledRule]) -> "RuleSet":
@@ -316,8 +320,10 @@ class RuleSet:
         gates = list(dict.fromkeys(g for r in compiled for g in r.gates))  # one search per distinct gate
         residue = [p for r in compiled for p in r.residue]
         residue += [p for r in compiled if r.pieces and not (r.gates or r.residue) for p in r.pieces]  # no gate: exact
-        return cls(rules=compiled, prefilter=pre,
-                   text_rules=[r for r in compiled if r.pieces],
+        text_rules = [r for r in compiled if r.pieces]
+        gate_rules = [[r for r in text_rules if g in r.gates] for g in gates]
+        return cls(rules=compiled, prefilter=pre, gate_rules=gate_rules,
+                   text_rules=text_rules,
                    custom_rules=[r for r in compiled if r.kind == "custom"],
                    data_rules=[r for r in compiled if r.kind == "ads" and (r.cfg["qr"] or r.cfg["cards"])],
                    flood_rules=[r for r in compiled if r.kind == "flood"],
@@ -325,6 +331,10 @@ class RuleSet:
                    residue=re.compile("|".join(f"(?:{p})" for p in residue), re.IGNORECASE) if residue else None)
 
     def prefiltered(self, msgs: list) -> list[int]:
+        """Positions of the messages any rule's prefilter finds anything in (see candidates)."""
+        return sorted(self.candidates(msgs))
+
+    def candidates(self, msgs: list) -> dict[int, list[CompiledRule]]:
         """Positions of the messages the prefilter finds anything in: one search over the
         batch's texts joined and normalised (in one pass: the separator has no word
         character on either side, so normalisation never joins two texts), not one per message.
@@ -340,9 +350,9 @@ class RuleSet:
         straddles two texts can only add a candidate, never hide one."""
         pre = self.prefilter
         if pre is None or not msgs:
-            return []
-        if pre.match("") or any(g.match("") for g in self.gates):
-            return list(range(len(msgs)))  # a pattern that matches nothing-at-all: everyone is a candidate
+            return {}
+        if pre.match("") or any(g.match("") for g in self.gates):  # a pattern that matches nothing-at-all
+            return {i: list(self.text_rules) for i in range(len(msgs))}
         texts = [e.text or "" for e in msgs]
         joined = normalize(_SEP.join(texts))
         parts = joined.split(_SEP)
@@ -350,18 +360,21 @@ class RuleSet:
             parts = [normalized(t) for t in texts]
             joined = _SEP.join(parts)
         starts = list(accumulate([len(t) + len(_SEP) for t in parts], initial=0))
+        every = self.text_rules
         if _CASE_ODD.search(joined):
-            spans = [m.span() for m in pre.finditer(joined)]
+            spans = [(m.span(), every) for m in pre.finditer(joined)]
         else:
-            spans = [m.span() for g in self.gates for m in g.finditer(joined)]
-            if self.residue is not None:
-                spans += [m.span() for m in self.residue.finditer(joined)]
-        found: set[int] = set()
-        for a, b in spans:
+            spans = [(m.span(), rules) for g, rules in zip(self.gates, self.gate_rules) for m in g.finditer(joined)]
+            if self.residue is not None:  # the exact path names no rule: every text rule looks
+                spans += [(m.span(), every) for m in self.residue.finditer(joined)]
+        found: dict[int, set[int]] = {}
+        for (a, b), rules in spans:
             first = bisect_right(starts, a) - 1
             last = bisect_right(starts, max(a, b - 1)) - 1
-            found.update(range(first, last + 1))
-        return sorted(found)
+            for i in range(first, last + 1):
+                found.setdefault(i, set()).update(id(r) for r in rules)
+        # in the rule set's order, as the rules are listed (a message's hits keep that order)
+        return {i: [r for r in every if id(r) in ids] for i, ids in sorted(found.items())}
 
 
 def carries_data(data: dict[str, Any] | None) -> bool:

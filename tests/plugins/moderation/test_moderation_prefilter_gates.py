@@ -57,3 +57,24 @@ def test_case_odd_characters_are_all_that_lowering_misses():
     for t in set(letters.findall(everything)):
         same = [a for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(a, t, re.IGNORECASE)]
         assert all(t.lower() == a for a in same) or _CASE_ODD.match(t), (hex(ord(t)), same)
+
+
+def test_a_candidate_is_matched_by_the_rules_whose_gate_found_it_and_every_rule_still_sees_its_own():
+    """A gate stands for the rules it came from: a message only the ads rule's gate finds
+    is not run through the abuse and topic rules (most candidates are one rule's), and a
+    rule never loses a message its own pattern matches (the random batches above, per rule)."""
+    rs = _rules()
+    ads, abuse, topic = rs.text_rules
+    msgs = [_msg(0, "早上好"), _msg(1, "加我私聊"), _msg(2, "你个傻逼"), _msg(3, "股票 加我私聊"), _msg(4, "ДУРАК")]
+    got = {i: [r.name for r in rules] for i, rules in rs.candidates(msgs).items()}
+    assert got[1] == ["ads"] and got[2] == ["abuse"] and got[3] == ["ads", "topic"]
+    assert 0 not in got and "abuse" in got[4]  # the cased Cyrillic word took the exact path: every rule looks
+    rng = random.Random(5)
+    for _ in range(300):
+        batch = [_msg(i, "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 5)))) for i in range(25)]
+        cand = rs.candidates(batch)
+        for rule in (ads, abuse, topic):
+            own = re.compile("|".join(f"(?:{p})" for p in rule.pieces), re.IGNORECASE)
+            for i, e in enumerate(batch):
+                if e.text and own.search(e.text):
+                    assert rule in cand.get(i, []), (rule.name, e.text)
