@@ -32,6 +32,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .account_health import AccountHealth
 from .connector import Connector, NotSupported
 from .model import IDEMPOTENT_ACTIONS, ActionRequest, ActionResult, Status
 from .workspace import Workspace
@@ -110,6 +111,7 @@ class Executor:
         self.max_backoff = max_backoff
         self.monotonic = monotonic
         self.buckets: dict[str, TokenBucket] = {}
+        self.health = AccountHealth(ws, connectors, monotonic)  # messages paced per group, back-off (风控)
         self.stats = ExecutorStats()
         self.stop: asyncio.Event | None = None  # set: take no further action (the current one ends)
 
@@ -173,6 +175,9 @@ class Executor:
             for row in rows:
                 if self.stop is not None and self.stop.is_set():
                     break
+                if self.pacing and self.health.hold(connection, row)[0] > 0:
+                    self.stats.skipped += 1  # account health (console/account_health.py): this message waits,
+                    continue  # later ones of its group and account too, other groups' and moderation go on
                 group = self.group_bucket(connection, row["group_id"]) if self.pacing else None
                 if group is not None and (row["group_id"] in waiting or group.wait_time() > 0):
                     waiting.add(row["group_id"])  # keep order within the group; other groups go on
@@ -304,6 +309,7 @@ class Executor:
             delay *= random.uniform(1.0, 1.25)  # jitter: retries from many actions do not align
             if status == Status.RATE_LIMITED and self.pacing and row["connection_id"] in self.connectors:
                 self.bucket(row["connection_id"]).pause(delay)
+        self.health.note(row["connection_id"], row, result)
         return _Outcome(row, result, status, attempts, self.ws.now(), delay)
 
     def _record(self, out: "_Outcome") -> None:
@@ -313,6 +319,7 @@ class Executor:
     def _write(self, c, out: "_Outcome") -> None:
         """The action's row and its audit entry, inside the caller's transaction."""
         ws, row, result, status, now, aid = self.ws, out.row, out.result, out.status, out.now, out.row["id"]
+        self.health.write(c, row["connection_id"])
         if status == Status.DONE:
             c.execute("UPDATE actions SET status = 'done', result = ?, last_error = NULL, updated_at = ? WHERE id = ?",
                       (json.dumps(result.data, ensure_ascii=False, default=str) if result.data else None, now, aid))

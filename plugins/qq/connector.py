@@ -21,12 +21,14 @@ from typing import Any
 import httpx
 
 from console.config import ConfigError
+from console.account_health import HealthPolicy
 from console.connector import ConnectionCheck, Connector, ConnectorError, Option, Pacing
 from console.model import ActionRequest, ActionResult, Capability, GroupInfo, MemberInfo, Status
 
 from .actions import IDEMPOTENT, RECONCILABLE, bridge_call, int_or_none, reconciled
 from .answers import BridgeError, already_gone, rate_limited_or_plain, read_answer, refused_suffix, unsupported
 from .intake import OneBotIntake
+from .health import HEALTH_OPTIONS, health_policy, timed_out
 from .reverse_ws import ReverseWsIntake
 
 INTAKES = ("http_post", "websocket", "reverse_ws")
@@ -58,6 +60,7 @@ class QQConnector(OneBotIntake, ReverseWsIntake, Connector):
                bool, default=False),
         Option("heartbeat_timeout", "seconds without events or heartbeats before the bridge counts as offline",
                float, default=60.0, minimum=0.1, maximum=3600.0),
+        *HEALTH_OPTIONS,  # pacing per group and back-off (health.py)
     )
     capabilities = frozenset({
         Capability.SEND, Capability.KICK, Capability.MUTE, Capability.WHOLE_MUTE, Capability.SET_ADMIN,
@@ -146,13 +149,7 @@ class QQConnector(OneBotIntake, ReverseWsIntake, Connector):
             raise BridgeError(f"{where}: connect timeout", ActionResult.retry("the bridge did not answer the "
                                                                               "connection in time")) from None
         except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as e:
-            what = "timed out" if isinstance(e, httpx.TimeoutException) else "dropped the connection"
-            if idempotent:
-                raise BridgeError(f"{where}: {what}", ActionResult.retry(f"the bridge {what}")) from None
-            # the request reached the bridge: it may have been carried out; repeating a post is worse
-            raise BridgeError(f"{where}: {what}", ActionResult.failed(
-                f"the bridge {what} after receiving the request; it may have been carried out, so it was "
-                "not repeated")) from None
+            raise timed_out(where, isinstance(e, httpx.TimeoutException), idempotent) from None
         except httpx.HTTPError as e:
             raise BridgeError(f"{where}: {e}", ActionResult.retry(f"{type(e).__name__}: {e}")) from None
         return self._answer(action, resp)
@@ -266,6 +263,10 @@ class QQConnector(OneBotIntake, ReverseWsIntake, Connector):
         return out
 
     # --- acting -------------------------------------------------------------------------------
+
+    def health_policy(self) -> HealthPolicy:
+        """How this account's messages are paced per group and when it backs off (health.py)."""
+        return health_policy(self.config)
 
     def request_call(self, req: ActionRequest) -> tuple[str, dict[str, Any]]:
         """The bridge action and params for a request (``actions.bridge_call``). Raises ValueError

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console import bot_invitations
+from console import account_health, bot_invitations
 from console.model import Kind, messages_of, others_of
 
 from .settings import settings_of
@@ -41,6 +41,7 @@ def process_events(events: list, ws) -> None:
                                      "logs in again on the bridge."),
                            severity="error", dedupe_key=key, cause=str(e.ts))
             offline.add(key)
+            account_health.forced_offline(ws, e.connection, int(e.ts), str(e.data.get("words") or ""))
         elif e.data.get("sub_type") != "disable" and key in offline:
             _back(ws, offline, key)
     if offline:

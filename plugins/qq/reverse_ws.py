@@ -41,6 +41,7 @@ from console.connector import Route, WebhookResult, WebSocketRequest
 from console.model import ActionResult
 
 from .answers import BridgeError
+from .health import timed_out
 from .lookups import complete
 
 log = logging.getLogger("shequn.qq")
@@ -245,12 +246,7 @@ class ReverseWsIntake:
             try:
                 env = await asyncio.wait_for(fut, float(self.config["timeout"]))
             except (asyncio.TimeoutError, SocketClosed) as e:
-                what = "timed out" if isinstance(e, asyncio.TimeoutError) else "dropped the connection"
-                if idempotent:
-                    raise BridgeError(f"{where}: {what}", ActionResult.retry(f"the bridge {what}")) from None
-                raise BridgeError(f"{where}: {what}", ActionResult.failed(
-                    f"the bridge {what} after receiving the request; it may have been carried out, so it was "
-                    "not repeated")) from None
+                raise timed_out(where, isinstance(e, asyncio.TimeoutError), idempotent) from None
         finally:
             sock.pending.pop(echo, None)
         return httpx.Response(200, json=env)

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.widgets import ProgressBar, Static
 
 from .. import queries
+from ... import account_health
 from ..base import ShequnScreen
 from ..dialogs import ConfirmScreen
 from ..keymap import bindings
@@ -57,7 +58,7 @@ class ConnectionsScreen(ShequnScreen):
         return self.t("switched off") if value == "disabled" else self.t(value or "")
 
     def refresh_data(self) -> None:
-        self.load(queries.connections, self.ws, then=self._show)
+        self.load(lambda ws: account_health.with_health(ws, queries.connections(ws)), self.ws, then=self._show)
 
     def _show(self, rows: list[dict[str, Any]]) -> None:
         for r in rows:
@@ -78,7 +79,8 @@ class ConnectionsScreen(ShequnScreen):
                  + ("" if r["enabled"] else f" · {t('switched off in config.toml')}"),
                  f"{t('account')}{t(': ')}{esc(r['account'] or '-')}",
                  f"{t('last error')}{t(': ')}{esc(self.app.shown(r['last_error'] or '-'))} {when(r['last_error_at'])}",
-                 f"{t('platform can')}{t(': ')}{t(', ').join(t(c) for c in r['capabilities']) or '-'}"]
+                 f"{t('platform can')}{t(': ')}{t(', ').join(t(c) for c in r['capabilities']) or '-'}",
+                 *(esc(x) for x in account_health.health_lines(r.get("health"), t, when))]  # 风控
         if r["first_sync"]:
             lines.append(t("Not synced yet: press s for the first sync."))
         self.query_one("#detail", Static).update("\n".join(lines))
