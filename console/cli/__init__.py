@@ -54,9 +54,6 @@ cli.add_command(invitations_group)
 from .connection_verbs import connections_cmd  # noqa: E402
 
 cli.add_command(connections_cmd)
-from .people_verbs import people_group  # noqa: E402
-
-cli.add_command(people_group)
 from ..sync import sync_cmd  # noqa: E402
 
 cli.add_command(sync_cmd)
