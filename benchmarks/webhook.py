@@ -25,41 +25,7 @@ from console.workspace import Workspace  # noqa: E402
 from plugins.qq.normalize import normalize  # noqa: E402
 from tests.serve_kit import free_port, qq_workspace, serving  # noqa: E402
 
-
-CLIENT = r"""
-# A minimal HTTP/1.1 keep-alive client on raw asyncio streams: httpx's own Python cost
-# (about 1 ms a request here) would otherwise be what this benchmark measures.
-import asyncio, hashlib, hmac, sys
-from urllib.parse import urlsplit
-url, path, clients = sys.argv[1], sys.argv[2], int(sys.argv[3])
-u = urlsplit(url)
-bodies = open(path, "rb").read().split(b"\n")
-def request(body):
-    sig = "sha1=" + hmac.new(b"sec", body, hashlib.sha1).hexdigest()
-    head = (f"POST {u.path} HTTP/1.1\r\nHost: {u.netloc}\r\nContent-Type: application/json\r\n"
-            f"X-Signature: {sig}\r\nContent-Length: {len(body)}\r\n\r\n")
-    return head.encode() + body
-reqs = [request(b) for b in bodies]
-async def worker():
-    r, w = await asyncio.open_connection(u.hostname, u.port)
-    while reqs:
-        w.write(reqs.pop())
-        status = await r.readline()
-        assert b" 204 " in status, status
-        length = 0
-        while True:
-            line = await r.readline()
-            if line in (b"\r\n", b""):
-                break
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-        if length:
-            await r.readexactly(length)
-    w.close()
-async def main():
-    await asyncio.gather(*(worker() for _ in range(clients)))
-asyncio.run(main())
-"""
+import http_load  # noqa: E402  (benchmarks/ is on sys.path: the load client, in a process of its own)
 
 
 def payloads(n: int) -> list[bytes]:
@@ -73,14 +39,11 @@ def payloads(n: int) -> list[bytes]:
 async def through_webhooks(tmp: Path, bodies: list[bytes], clients: int) -> float:
     cfg, port = qq_workspace(tmp / "w", db="bench.db", port=free_port())
     ws = Workspace.open(cfg)
-    url = f"http://127.0.0.1:{port}/hooks/qq/qq1"
     # the client runs in its own process, so its Python cost is not charged to the server
-    data = tmp / "bodies.jsonl"
-    data.write_bytes(b"\n".join(bodies))
+    data = http_load.write_requests(tmp / "qq.requests", [http_load.qq_post("/hooks/qq/qq1", b) for b in bodies])
     async with serving(ws, port):
         t0 = time.perf_counter()
-        proc = await asyncio.create_subprocess_exec(sys.executable, "-c", CLIENT, url, str(data), str(clients))
-        assert await proc.wait() == 0
+        await http_load.run(data, port, clients, expect=204)
         answered = time.perf_counter() - t0
         while ws.store.scalar("SELECT count(*) FROM messages") < len(bodies):
             await asyncio.sleep(0.01)

@@ -30,32 +30,7 @@ from tests.fakes.wecom import AES_KEY, TOKEN, FakeWeCom  # noqa: E402
 from tests.serve_kit import free_port, serving  # noqa: E402
 from webhook import payloads, through_webhooks  # noqa: E402  (QQ's figure, the same code as its own benchmark)
 
-CLIENT = r"""
-import asyncio, sys
-from urllib.parse import urlsplit
-url, path, clients = sys.argv[1], sys.argv[2], int(sys.argv[3])
-u = urlsplit(url)
-reqs = [r for r in open(path, "rb").read().split(b"\0\n") if r]
-async def worker():
-    r, w = await asyncio.open_connection(u.hostname, u.port)
-    while reqs:
-        w.write(reqs.pop())
-        status = await r.readline()
-        assert b" 200 " in status, status
-        length = 0
-        while True:
-            line = await r.readline()
-            if line in (b"\r\n", b""):
-                break
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-        if length:
-            await r.readexactly(length)
-    w.close()
-async def main():
-    await asyncio.gather(*(worker() for _ in range(clients)))
-asyncio.run(main())
-"""
+import http_load  # noqa: E402  (the load client, in a process of its own)
 
 CONFIG = """
 [operator]
@@ -97,9 +72,7 @@ def requests(wc: FakeWeCom, n: int, path: str, host: str, leaves_only: bool) -> 
             chat = f"wrBench{(i - 1) % 20:02d}"
             xml = wc.event(chat, "update", "del_member", members=[user], quit_scene=0, create_time=1_700_000_000 + i)
         query, body = wc.envelope(xml, timestamp=str(1_700_000_000 + i), nonce=str(100000 + i))
-        head = (f"POST {path}?{urlencode(query)} HTTP/1.1\r\nHost: {host}\r\nContent-Type: text/xml\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n")
-        out.append(head.encode() + body)
+        out.append(http_load.http_request(f"{path}?{urlencode(query)}", body, {"Content-Type": "text/xml"}, host=host))
     return out
 
 
@@ -138,16 +111,13 @@ async def wecom_through_serve(tmp: Path, n: int, clients: int, leaves_only: bool
     cfg = folder / "config.toml"
     cfg.write_text(CONFIG.format(port=port, corp=wc.corp_id, token=TOKEN, key=AES_KEY, base=wc.base_url),
                    encoding="utf-8")
-    data = folder / "wecom.requests"
-    data.write_bytes(b"\0\n".join(requests(wc, n, "/hooks/wechat/wx1", f"127.0.0.1:{port}", leaves_only)))
+    data = http_load.write_requests(folder / "wecom.requests",
+                                    requests(wc, n, "/hooks/wechat/wx1", f"127.0.0.1:{port}", leaves_only))
     ws = Workspace.open(cfg)
     try:
         async with serving(ws, port):
             t0 = time.perf_counter()
-            proc = await asyncio.create_subprocess_exec(sys.executable, "-c", CLIENT,
-                                                        f"http://127.0.0.1:{port}/hooks/wechat/wx1", str(data),
-                                                        str(clients))
-            assert await proc.wait() == 0
+            await http_load.run(data, port, clients, expect=200)
             answered = time.perf_counter() - t0
             while ws.store.scalar("SELECT count(*) FROM events WHERE connection_id = 'wx1'") < n:
                 await asyncio.sleep(0.01)

@@ -9,78 +9,12 @@ that crashes is logged, alerted, restarted, and /healthz names it while it is do
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hashlib
-import hmac
-import json
 import logging
 
-import httpx
-
-from console.runtime import Runtime
 from console.supervisor import Supervisor
-from console.webhooks import build_app
-from console.workspace import Workspace
-from tests.conftest import make_config
+from tests.intake_kit import body_of, post, running, setup, until
 
-CONFIG = """
-[operator]
-name = "tester"
-timezone = "Asia/Shanghai"
-
-[console]
-language = "zh-CN"
-
-[database]
-path = "f.db"
-
-[connections.qq1]
-platform = "qq"
-enabled = true
-base_url = "http://127.0.0.1:9"
-secret = "sec"
-"""
-
-
-def body_of(i: int, size: int = 20) -> bytes:
-    return json.dumps({"time": 1_700_000_000 + i, "self_id": 10001, "post_type": "message", "message_type": "group",
-                       "message_id": i, "group_id": 1, "user_id": 40 + i, "message": "字" * size,
-                       "sender": {"nickname": f"u{i}"}}, ensure_ascii=False).encode()
-
-
-async def post(client: httpx.AsyncClient, body: bytes) -> httpx.Response:
-    sig = "sha1=" + hmac.new(b"sec", body, hashlib.sha1).hexdigest()
-    return await asyncio.wait_for(client.post("/hooks/qq/qq1", content=body, headers={
-        "X-Signature": sig, "Content-Type": "application/json"}), 60)  # the bound is a hang guard
-
-
-def setup(tmp_path, **kw):
-    ws = Workspace.open(make_config(tmp_path, base=CONFIG))
-    rt = Runtime(ws, **kw)
-    app = build_app(rt.connectors, dead_letter=rt.dead.put, unavailable=rt.unavailable, health=rt.health,
-                    refusals=rt.refusals)
-    return ws, rt, httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
-
-
-@contextlib.asynccontextmanager
-async def running(rt: Runtime):
-    stop = asyncio.Event()
-    task = asyncio.create_task(rt.run(stop))
-    await until(lambda: rt.intake.ready, "the ingest loop")
-    try:
-        yield task
-    finally:
-        stop.set()
-        await task
-
-
-async def until(cond, what: str, rounds: int = 4000) -> None:
-    """Yield to the loop until ``cond()`` holds (bounded by rounds: a hang guard only)."""
-    for _ in range(rounds):
-        if cond():
-            return
-        await asyncio.sleep(0.005)
-    raise AssertionError(f"never happened: {what}")
+ZH = '[console]\nlanguage = "zh-CN"\n'  # the operator reads Chinese: the 503s and alerts say so
 
 
 def count(ws, sql: str) -> int:
@@ -88,19 +22,19 @@ def count(ws, sql: str) -> int:
 
 
 async def test_a_full_disk_is_loud_in_chinese_and_loses_nothing(tmp_path, caplog):
-    ws, rt, client = setup(tmp_path)
+    ws, rt, client = setup(tmp_path, sections=ZH)
     rt.fault_retry = 0.01
     caplog.set_level(logging.INFO, "shequn")
     async with running(rt) as task:
         assert (await post(client, body_of(1))).status_code == 204
         pages = ws.store.scalar("PRAGMA page_count")
         ws.store.execute(f"PRAGMA max_page_count = {pages}")  # the file may not grow: SQLite says the disk is full
-        r = await post(client, body_of(2, size=20_000))
+        r = await post(client, body_of(2, "字" * 20_000))
         assert r.status_code == 503 and r.headers["retry-after"] == "5"
         assert "存储无法写入" in r.text and "database or disk is full" in r.text
         health = await client.get("/healthz")
         assert health.status_code == 503 and "存储无法写入" in health.text
-        r = await post(client, body_of(3, size=20_000))  # refused at once while the fault lasts
+        r = await post(client, body_of(3, "字" * 20_000))  # refused at once while the fault lasts
         assert r.status_code == 503 and "存储无法写入" in r.text
         assert any("cannot write" in m for m in caplog.messages)
         # the alert is written as soon as it can be: now if it fits in the file's free pages, else after
@@ -112,7 +46,7 @@ async def test_a_full_disk_is_loud_in_chinese_and_loses_nothing(tmp_path, caplog
         # was refused before it was queued, so it is the bridge's to send again
         assert count(ws, "SELECT count(*) FROM messages") == 2
         for i in (2, 3):  # the bridge's retries: each stored once
-            assert (await post(client, body_of(i, size=20_000))).status_code == 204
+            assert (await post(client, body_of(i, "字" * 20_000))).status_code == 204
         assert count(ws, "SELECT count(*) FROM messages") == 3 and not task.done()
     alert = ws.store.one("SELECT severity, message, resolved_at FROM alerts WHERE kind = 'store_fault'")
     assert alert["severity"] == "error" and alert["resolved_at"] is None
@@ -121,7 +55,7 @@ async def test_a_full_disk_is_loud_in_chinese_and_loses_nothing(tmp_path, caplog
 
 
 async def test_a_crashed_ingest_loop_is_logged_alerted_and_restarted(tmp_path, caplog):
-    ws, rt, client = setup(tmp_path, first_restart_pause=0)
+    ws, rt, client = setup(tmp_path, sections=ZH, first_restart_pause=0)
     caplog.set_level(logging.INFO, "shequn")
     real_wait, crashes = rt.intake.wait, []
 
@@ -146,7 +80,7 @@ async def test_a_crashed_ingest_loop_is_logged_alerted_and_restarted(tmp_path, c
 
 
 async def test_healthz_names_a_loop_that_is_down_while_webhooks_still_store(tmp_path):
-    ws, rt, client = setup(tmp_path, first_restart_pause=3600)  # it stays down for the test
+    ws, rt, client = setup(tmp_path, sections=ZH, first_restart_pause=3600)  # it stays down for the test
 
     async def broken(stop):
         raise RuntimeError("outbox bug")

@@ -4,47 +4,10 @@ takes events, and while it cannot write, webhooks answer 503 and /healthz fails.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import hashlib
-import hmac
-import json
 import logging
 import sqlite3
 
-import httpx
-
-from console.runtime import Runtime
-from console.webhooks import build_app
-from console.workspace import Workspace
-from tests.conftest import make_config
-
-CONFIG = """
-[operator]
-name = "tester"
-timezone = "Asia/Shanghai"
-
-[database]
-path = "i.db"
-
-[connections.qq1]
-platform = "qq"
-enabled = true
-base_url = "http://127.0.0.1:9"
-secret = "sec"
-"""
-
-
-def body_of(i: int, text: str = "hi") -> bytes:
-    return json.dumps({"time": 1_700_000_000 + i, "self_id": 10001, "post_type": "message", "message_type": "group",
-                       "message_id": i, "group_id": 1, "user_id": 40 + i, "message": text,
-                       "sender": {"nickname": f"u{i}"}}).encode()
-
-
-async def post(client: httpx.AsyncClient, body: bytes) -> httpx.Response:
-    sig = "sha1=" + hmac.new(b"sec", body, hashlib.sha1).hexdigest()
-    # the bound only turns a hang (an answer that never comes) into a failure
-    return await asyncio.wait_for(client.post("/hooks/qq/qq1", content=body, headers={
-        "X-Signature": sig, "Content-Type": "application/json"}), 60)
+from tests.intake_kit import body_of, post, running, setup, until
 
 
 class FullDisk:
@@ -62,35 +25,6 @@ class FullDisk:
             return execute(sql, *args)
 
         store.conn.execute = guarded
-
-
-def setup(tmp_path, **kw):
-    ws = Workspace.open(make_config(tmp_path, base=CONFIG))
-    rt = Runtime(ws, **kw)
-    app = build_app(rt.connectors, dead_letter=rt.dead.put, unavailable=rt.intake.unavailable)
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
-    return ws, rt, client
-
-
-@contextlib.asynccontextmanager
-async def running(rt: Runtime):
-    stop = asyncio.Event()
-    task = asyncio.create_task(rt.run(stop))
-    await until(lambda: rt.intake.ready, "the ingest loop")
-    try:
-        yield task
-    finally:
-        stop.set()
-        await task
-
-
-async def until(cond, what: str, rounds: int = 2000) -> None:
-    """Yield to the loop until ``cond()`` holds (bounded by rounds, not by a clock)."""
-    for _ in range(rounds):
-        if cond():
-            return
-        await asyncio.sleep(0.005)
-    raise AssertionError(f"never happened: {what}")
 
 
 def messages(ws) -> int:
