@@ -54,15 +54,19 @@ def judge_joins(ws, events) -> None:
 
     from .connector import WeChatConnector
 
+    wechat: dict[str, bool] = {}
+    audits: list[tuple] = []
     for e in others_of(events):
         if e.kind != Kind.JOIN or not e.group_id or not e.person_id:
             continue
-        if ws.connector_class(e.connection) is not WeChatConnector:
+        if e.connection not in wechat:
+            wechat[e.connection] = ws.connector_class(e.connection) is WeChatConnector
+        if not wechat[e.connection]:
             continue
-        if ws.store.scalar("SELECT is_insider FROM people WHERE id = ?", (e.person_id,), 0):
+        m = ws.store.one("SELECT p.is_insider, m.inviter_person_id, m.join_scene FROM people p LEFT JOIN memberships m"
+                         " ON m.person_id = p.id AND m.group_id = ? WHERE p.id = ?", (e.group_id, e.person_id)) or {}
+        if m.get("is_insider"):
             continue  # the owner, admins, staff: not newcomers
-        m = ws.store.one("SELECT inviter_person_id, join_scene FROM memberships WHERE group_id = ? AND person_id = ?",
-                         (e.group_id, e.person_id)) or {}
         inviter = m.get("inviter_person_id")
         scene = str(e.data.get("scene") or m.get("join_scene") or "unknown")
         state = str(e.data.get("state") or "")
@@ -70,11 +74,12 @@ def judge_joins(ws, events) -> None:
         if campaign:
             add_participants(ws, campaign, [e.person_id], source=f"{ACTOR}:{e.connection}:join_way")
         verdict = judge_join(ws, e.group_id, e.person_id, referrer=inviter, answer=state)
-        evidence = {"group_id": e.group_id, "scene": scene, "inviter": inviter, "campaign": campaign,
-                    "event": f"{e.connection}:{e.id}", **(verdict or {"verdict": "no policy"})}
-        ws.audit("wechat_join_judged", "person", e.person_id, evidence, actor=ACTOR)
+        audits.append(("wechat_join_judged", "person", e.person_id,
+                       {"group_id": e.group_id, "scene": scene, "inviter": inviter, "campaign": campaign,
+                        "event": f"{e.connection}:{e.id}", **(verdict or {"verdict": "no policy"})}, ACTOR))
         if verdict and verdict["verdict"] == "reject" and not verdict["dry_run"]:
             _tell_owner(ws, e, scene, inviter, campaign, verdict)
+    ws.audit_many(audits)  # one write for the batch: a busy hour brings many joins
 
 
 def _tell_owner(ws, e, scene: str, inviter: int | None, campaign: str, verdict: dict[str, Any]) -> None:
