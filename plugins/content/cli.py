@@ -46,7 +46,7 @@ HEADERS = {"id": "id", "title": "title", "purpose": "purpose", "tags": "tags", "
            "streak": "streak", "rank": "rank", "checkins": "check-ins", "delta": "change", "ref": "about", "by": "by",
            "match": "match", "keyword": "keyword", "cooldown_seconds": "cooldown (s)", "priority": "priority",
            "replies": "replies", "held": "held by cooldown", "posted": "posted", "messages": "messages",
-           "speakers": "speakers", "vs_usual": "× usual", "peak": "peak", "link_sent": "link", "orders": "orders",
+           "speakers": "speakers", "vs_usual": "× usual", "peak": "peak", "link_sent": "link (URL)", "orders": "orders",
            "topics": "topics", "revenue": "revenue"}
 
 
@@ -110,7 +110,7 @@ def library_show(item_id, as_json) -> None:
             emit([row], as_json=True)
             return
         for k in ("id", "title", "purpose", "tags", "group_type", "product", "link", "season", "image"):
-            click.echo(f"{ws.t(k)}{ws.t(': ')}{row[k]}")
+            click.echo(f"{ws.t('link (URL)' if k == 'link' else k)}{ws.t(': ')}{row[k]}")
         click.echo("")
         click.echo(row["text"])
 

@@ -26,6 +26,7 @@ WORDS = ("请问", "怎么", "如何", "为什么", "为啥", "什么时候", "�
          "可不可以", "有没有", "是不是", "咋")
 ENDINGS = ("吗", "么", "呢")
 KIND = "content_unanswered_question"
+DETAIL = 20  # questions listed in a task's detail
 
 
 def is_question(text: str | None) -> bool:
@@ -107,7 +108,9 @@ def _retitle(ws, c, task_id: int) -> None:
 
     title = ws.tr("{count} unanswered questions in {group}" if len(qs) > 1 else "1 unanswered question in {group}",
                   count=len(qs), group=qs[0][3])
-    detail = "\n".join(f"{when_text(ws, at)}  {name or '群友'}: {text}" for text, at, name, _ in qs)
+    detail = "\n".join(f"{when_text(ws, at)}  {name or '群友'}: {text}" for text, at, name, _ in qs[-DETAIL:])
+    if len(qs) > DETAIL:  # the newest are listed; the count in the title is all of them
+        detail = ws.tr("… and {n} earlier", n=len(qs) - DETAIL) + "\n" + detail
     c.execute("UPDATE tasks SET title = ?, detail = ? WHERE id = ?", (title, detail, task_id))
 
 

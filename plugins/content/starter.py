@@ -1,8 +1,9 @@
 """A starter set for a new operation (``shequn demo`` calls it on the sandbox): library items
 for greetings, a nightly class, a weekly recap and daily topics; schedules for morning and
 evening greetings, the class at 22:00 and the recap; a check-in rule; two keyword replies;
-and a month of planned topics with a gap or two and one collision, so every part of the
-Content screen has something to show. Written once (meta ``content.starter_seeded``);
+a month of planned topics with a gap or two and one collision; a morning greeting and a
+welcome each tested in two versions; an invite campaign of the last six days, so every part
+of the Content screen has something to show. Written once (meta ``content.starter_seeded``);
 an operator's later edits are never overwritten. Schedules target ``all`` or a group type,
 resolved when the planner runs, so the set can be written before the groups are listed.
 """
@@ -33,7 +34,13 @@ ITEMS = [  # title, text, purpose, tags, group type (and a topic's product and l
     ("话题·宝藏店", "今日话题：分享一家你私藏的宝藏小店", "activation", "话题", ""),
     ("话题·新人", "今日话题：新来的朋友说说是怎么找到我们的？", "activation", "话题", ""),
     ("品牌故事", "我们的故事：从一家小店到今天，感谢{group}每一位朋友的支持", "brand", "品宣", ""),
+    ("早安·接龙", "早安☀️ {group}的朋友们！今天来接龙：回复「签到+今天的小目标」，看看谁最早～", "activation", "早安接龙", ""),
 ]
+#: two welcomes tested against each other in traffic groups: B asks for the self-introduction itself
+#: (no {rules}: a sentence whose placeholder has no value is left out, and the group rules are often unset)
+WELCOMES = ["欢迎 {nickname} 加入「{group}」！先看看群公告，有问题随时问～",
+            "欢迎 {nickname} 加入「{group}」！先做个自我介绍吧：城市-职业-爱好，群友都很友好～"]
+SEED = 2026  # the scripts' assignment seed, fixed so every demo splits the groups the same way
 SCHEDULES = [  # name, cron, tag, targets, skip holidays
     ("早安", "30 7 * * *", "早安", ["all"], ""),
     ("晚安", "30 21 * * *", "晚安", ["all"], ""),
@@ -76,6 +83,13 @@ def seed_starter(ws) -> bool:
                   "有问题随时问群主哦", cooldown_seconds=900)
     keywords.save(ws, "客服", match="exact", keyword="客服,人工", reply="客服在线时间 9:00-21:00，{owner}会尽快回复你",
                   cooldown_seconds=600)
+    from . import campaigns, scripts
+
+    # the morning greeting 早安·元气 against a chain call (接龙) in every group it goes to; welcomes per newcomer
+    scripts.create(ws, "早安话术", "post", [str(ids["早安·元气"]), str(ids["早安·接龙"])], seed=SEED)
+    scripts.create(ws, "欢迎语·自我介绍", "welcome", WELCOMES, scope="type:traffic", seed=SEED)
+    campaigns.create(ws, "邀请3位好友", goal=3, days=7, start=(date.fromisoformat(ws.day(now)) - timedelta(days=6))
+                     .isoformat(), reward=50, per_invite=5)
     ws.audit("content_starter_seeded", "plugin", "content", {"items": len(ITEMS), "schedules": len(SCHEDULES)},
              actor="plugin:content")
     return True

@@ -6,7 +6,7 @@ ZH_CN: dict[str, str] = {
     # --- words ------------------------------------------------------------------------------
     "activation (purpose)": "促活", "conversion (purpose)": "转化", "brand (purpose)": "品宣", "characters": "个字符", "bytes": "字节",
     "purpose": "用途", "tags": "标签", "group_type": "群类型", "product": "商品", "season": "季节", "title": "标题",
-    "link": "链接", "image": "图片",
+    "link (URL)": "链接", "image": "图片",
     "spring": "春季", "summer": "夏季", "autumn": "秋季", "winter": "冬季",
     # --- places of a refusal --------------------------------------------------------------------
     "{source}: ": "{source}：", "{source} line {line}: ": "{source} 第 {line} 行：", "line {line}: ": "第 {line} 行：",

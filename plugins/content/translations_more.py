@@ -64,6 +64,7 @@ ZH_CN_MORE: dict[str, str] = {
     "Self-introduction prompt for {count} newcomers": "提示 {count} 位新人自我介绍",
     "1 unanswered question in {group}": "{group} 有 1 条未回复提问",
     "{count} unanswered questions in {group}": "{group} 有 {count} 条未回复提问",
+    "… and {n} earlier": "……及更早的 {n} 条",
     # --- invite campaigns --------------------------------------------------------------------------
     "campaign: no campaign named {name!r}": "campaign：没有名为 {name!r} 的拉新任务",
     "name: a campaign named {name!r} exists already": "name：已有名为 {name!r} 的拉新任务",

@@ -38,6 +38,36 @@ ASKS = ("今天的链接在哪", "这个怎么买？", "链接发一下呗", "�
 TOPIC_BACK = ("我先来：每天记账，月底一看省了不少", "上周买的空气炸锅，真香", "学到了学到了", "哈哈同感",
               "晒一下我的，性价比超高", "这个话题好，收藏了", "我一般等会员日再买", "蹲一个推荐")
 THANKS = ("谢谢～", "收到，谢谢群主", "好的谢谢")
+#: a morning greeting calling for a chain (接龙) draws more members than a plain one (a script's B version)
+CHAIN = ("接龙",)
+#: a post asking for a self-introduction (the content plugin's prompt begins 欢迎新朋友); a newcomer
+#: asked in their own welcome (a welcome script's B version) answers more often
+INTRO = ("自我介绍",)
+HOBBIES = ("烘焙", "跑步", "看书", "旅行", "追剧", "做饭", "摄影", "养花")
+
+
+def _introductions(world, e: Event, rng: random.Random) -> list[tuple[int, str, str]]:
+    """Newcomers (joined in the last two hours, named in the post when it names any) introduce
+    themselves: 30% when the group's prompt asks them, 60% when their own welcome does; each
+    kind of ask is answered once, and someone who introduced themselves does not again (so
+    the order a welcome and a prompt arrive in does not matter: 72% of those asked both ways)."""
+    g = world.groups[e.group]
+    state = world.__dict__.setdefault("_content_pending", {"heap": [], "n": 0})
+    prompt = (e.text or "").startswith("欢迎新朋友")
+    asked: set = state.setdefault("intro_prompted" if prompt else "intro_welcomed", set())
+    done: set = state.setdefault("intro_done", set())
+    fresh = [u for u, m in g.members.items() if u != BOT and m[0] >= e.ts - 7200 and (e.group, u) not in asked
+             and (e.group, u) not in done and (world.people.get(u) is None or not world.people[u].staff)]
+    named = [u for u in fresh if any(n and n in (e.text or "") for n in (g.members[u][1],
+                                                                        getattr(world.people.get(u), "nick", "")))]
+    out = []
+    for u in sorted(named or fresh):
+        asked.add((e.group, u))
+        p = world.people.get(u)
+        if p is not None and rng.random() < (0.3 if prompt else 0.6):
+            done.add((e.group, u))
+            out.append((e.ts + rng.randint(60, 1800), u, f"大家好，我是{p.city}的{p.job}，平时喜欢{rng.choice(HOBBIES)}～"))
+    return out
 
 
 def _members(world, gid: str) -> list[str]:
@@ -53,8 +83,11 @@ def _plan(world, e: Event) -> list[tuple[int, str, str]]:
         return []
     rng = random.Random(f"{world.seed}:{e.id}")
     out: list[tuple[int, str, str]] = []
+    if any(w in text for w in INTRO):
+        return _introductions(world, e, rng)
     if text.startswith(MORNING):
-        for u in rng.sample(members, min(len(members), max(2, len(members) // 12))):
+        many = max(2, len(members) // 12) * (5 if any(w in text for w in CHAIN) else 2) // 2
+        for u in rng.sample(members, min(len(members), many)):
             roll = rng.random()
             said = rng.choice(CHECKINS) if roll < 0.6 else rng.choice(MORNING_BACK)
             out.append((e.ts + rng.randint(20, 1500), u, said))

@@ -192,3 +192,13 @@ def test_the_cli_lists_questions_and_intros(qws, config_path):
     assert out.exit_code == 0
     out = cli(config_path, "content", "intros", "--json")
     assert out.exit_code == 0 and json.loads(out.output) == []
+
+
+def test_a_task_lists_the_newest_twenty_and_counts_them_all(qws):
+    for k in range(25):
+        feed(qws, Kind.MESSAGE, "g", f"m{k}", T0 + k, f"第{k}个问题怎么办")
+    assert run_check(qws, T0 + 900) == 25
+    (task,) = qws.store.query("SELECT * FROM tasks WHERE kind = 'content_unanswered_question'")
+    lines = task["detail"].split("\n")
+    assert task["title"] == "25 unanswered questions in g"
+    assert lines[0] == "… and 5 earlier" and len(lines) == 21 and lines[1].endswith("第5个问题怎么办")

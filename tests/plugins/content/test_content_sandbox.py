@@ -89,3 +89,43 @@ def test_only_members_answer_never_the_bot_or_staff():
         staff = {u for u in g.members if u in w.people and w.people[u].staff}
         assert BOT in g.members and staff and who
         assert BOT not in who and not staff & set(who)
+
+
+def _morning_answers(text: str) -> int:
+    w = world()
+    w.tick(T0, 0)
+    gid = next(iter(w.groups))
+    w.apply("send", gid, None, {"text": text}, T0)
+    w.tick(T0 + 10, 10)
+    return len(texts_after(w, gid, T0, T0 + 3600))
+
+
+def test_a_chain_call_draws_more_members_than_a_plain_greeting():
+    plain, chain = _morning_answers("早安☀️ 回复「签到」领积分"), _morning_answers("早安☀️ 今天来接龙：回复「签到」")
+    members = len(next(iter(world().groups.values())).members)
+    assert plain >= 2 and chain >= 2 * plain, (plain, chain, members)
+
+
+def test_newcomers_introduce_themselves_more_when_their_own_welcome_asks():
+    """Newcomers asked by the group's prompt introduce themselves about 30% of the time, those
+    asked in their own welcome 60%, each asked once per kind: counted over 200 newcomers each."""
+    def share(welcome: bool) -> float:
+        w = world()
+        w.tick(T0, 0)
+        gid = next(iter(w.groups))
+        g = w.groups[gid]
+        pool = [u for u, p in w.people.items() if u not in g.members and not p.staff][:200]
+        intros = 0
+        for k, u in enumerate(pool):
+            at = T0 + k * 7300  # one newcomer at a time: nobody else is fresh
+            g.members[u] = [at, "", "member", None]
+            name = w.people[u].nick
+            text = (f"欢迎 {name} 加入！先做个自我介绍吧" if welcome else f"欢迎新朋友 {name} 加入！来做个自我介绍吧")
+            w.apply("send", gid, None, {"text": text}, at + 60)
+            out = w.tick(at + 7200, 7140)
+            intros += any(e.user == u and (e.text or "").startswith("大家好，我是") for e in out)
+            g.members.pop(u)
+        return intros / len(pool)
+
+    prompt, own = share(False), share(True)
+    assert 0.2 <= prompt <= 0.4 and 0.5 <= own <= 0.7, (prompt, own)

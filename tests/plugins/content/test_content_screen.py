@@ -83,3 +83,32 @@ def test_the_panels_day(sws):
     assert d["next"] == {"time": "20:00", "name": "省钱话题", "groups": 2}  # 07:30's are waiting, not next
     assert d["gaps_7d"] == 7 * 3 - 3 - 2  # three scopes a day; the 16th covered for all, the 19th for welfare and its family
     assert d["checkins"] == 0 and d["leaders"] == [] and d["keyword_replies"] == 0
+
+
+async def test_the_scripts_and_campaigns_tabs(sws):
+    from plugins.content import campaigns, scripts
+
+    c = item(sws, "早安 {group}！今天来接龙", title="早安接龙")
+    scripts.create(sws, "早安话术", "post", ["1", str(c)], seed=11)
+    g = sws.store.scalar("SELECT id FROM groups WHERE platform_group_id = '引流A'")
+    v = {r["label"]: r["id"] for r in scripts.get(sws, "早安话术")["versions"]}
+    for label, audience, speakers in (("A", 300, 90), ("B", 300, 135)):
+        sws.store.execute("INSERT INTO content_script_exposures(script_id, version_id, group_id, at, audience, speakers,"
+                          " status, key) VALUES (1, ?, ?, ?, ?, ?, 'done', ?)", (v[label], g, T0, audience, speakers,
+                                                                                   f"k{label}"))
+    campaigns.create(sws, "邀请3位好友", goal=3, start="2025-06-16", reward=50)
+    app = make_app(sws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("C")
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        s = app.screen
+        rows = s.query_one("#scripts").source.rows(0, 10)
+        assert [(r["script"], r["label"], r["trials"], r["rate"]) for r in rows] == [("早安话术", "A", 300, "30.0%"),
+                                                                                      ("", "B", 300, "45.0%")]
+        assert str(s.query_one("#script-statement").render()).startswith("B beats A: participation 45.0% against 30.0%")
+        await pilot.press("5")
+        await settle(pilot)
+        (row,) = s.query_one("#campaigns").source.rows(0, 10)
+        assert (row["campaign"], row["progress"]) == ("邀请3位好友 (2025-06-22)", "0/3")
