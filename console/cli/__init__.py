@@ -54,6 +54,9 @@ cli.add_command(invitations_group)
 from .connection_verbs import connections_cmd  # noqa: E402
 
 cli.add_command(connections_cmd)
+from .group_verbs import groups_group  # noqa: E402
+
+cli.add_command(groups_group)
 from ..sync import sync_cmd  # noqa: E402
 
 cli.add_command(sync_cmd)

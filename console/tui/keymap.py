@@ -62,6 +62,8 @@ KEYS: dict[str, tuple[str, str, str, bool]] = {
     "group.edit": ("e", "edit_group", "Theme, tier, capacity", False),
     "group.schedule": ("B", "schedule", "Schedule announcement", False),
     "group.edit_rule": ("E", "edit_rule", "Edit rule", False),
+    "group.mute_all": ("M", "mute_all", "Mute all", False),
+    "group.rename": ("R", "rename_group", "Rename group", False),
     "kpis.period": ("p", "period", "Window", True),
     "activity.filter": ("f", "filter", "Filter", True),
     "activity.retry": ("R", "retry", "Retry", True),

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from console import account_health, bot_invitations
@@ -96,6 +97,12 @@ def _allowed(ws, listed: list[str], user: Any, person_id: int | None) -> bool:
 
 def action_done(action: dict[str, Any], result: Any, ws) -> None:
     bot_invitations.action_done(ws, action, result)
+    if action["kind"] == "set_group_name" and action["status"] == "done" and action.get("group_id"):
+        # the bridges do not all report a rename the bot made (go-cqhttp sends no notice): take the name now
+        name = str(json.loads(action.get("params") or "{}").get("name") or "").strip()
+        if name and ws.store.scalar("SELECT platform FROM connections WHERE id = ?", (action["connection_id"],)) == "qq":
+            with ws.store.write() as c:
+                c.execute("UPDATE groups SET name = ? WHERE id = ?", (name, action["group_id"]))
 
 
 def expire_invitations(ws) -> int:

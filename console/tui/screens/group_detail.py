@@ -20,6 +20,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from .. import queries
 from ..base import ZONE, ShequnScreen  # ZONE: the operator's zone, set by the app from ws.tz
 from ..decide import names
+from .. import group_switches as switches
 from ..dialogs import ConfirmScreen, PromptScreen
 from ..keymap import bindings
 from ..vtable import Column, ListSource, VirtualTable
@@ -40,8 +41,10 @@ class GroupDetailScreen(ShequnScreen):
             "cases. Kick and mute act on the Members tab only. e sets the group's theme, tier and capacity, B schedules "
             "an announcement, E on the Policies tab edits the rule with its dry-run preview. Escape drops the marks, "
             "then goes back.")
-    BINDINGS = bindings("group.kick", "group.mute", "group.mark_recent", "group.schedule", "group.edit")
-    GUARDED = {"kick": "kick", "mute": "mute", "schedule": "write", "edit_group": "write"}
+    BINDINGS = bindings("group.kick", "group.mute", "group.mark_recent", "group.schedule", "group.edit",
+                        "group.mute_all", "group.rename")
+    GUARDED = {"kick": "kick", "mute": "mute", "schedule": "write", "edit_group": "write",
+               "mute_all": "whole_mute", "rename_group": "set_group_name"}
     ACTION_TABLES = {"kick": "members", "mute": "members", "mark_recent": "members"}
     DEFAULT_CSS = """
     GroupDetailScreen #info { height: auto; padding: 0 1; }
@@ -144,6 +147,12 @@ class GroupDetailScreen(ShequnScreen):
 
         if getattr(self, "group_row", None) and self.guard("write", []):
             edit_groups(self, [self.group_row])
+
+    def action_mute_all(self) -> None:
+        switches.mute_all(self)  # M: whole-group mute on or off, confirmed naming the group
+
+    def action_rename_group(self) -> None:
+        switches.rename(self)  # R: a new name, confirmed naming the group
 
     def _targets(self) -> list[dict[str, Any]]:
         return self.chosen("members")
