@@ -92,4 +92,23 @@ ZH_CN_OPS: dict[str, str] = {
     "capacity: {value!r} is not a whole number from 1 to {max}": "群上限：{value!r} 不是 1 到 {max} 之间的整数",
     "capacity: {cap} is below the {n} members of {group}; expected {n} to {max}":
         "群上限：{cap} 低于 {group} 现有的 {n} 名成员，应为 {n} 到 {max}",
+    # --- editing a rule or policy (console.tui.rule_edit) ---------------------------------------------
+    "Edit rule": "编辑规则", "Dry-run preview": "试运行预览", "Save": "保存", "Not saved": "未保存",
+    "Saved {rule}": "已保存 {rule}", "Save {rule} (scope: {scope})?": "保存 {rule}（范围：{scope}）？",
+    "Which rule or policy?": "编辑哪条规则或策略？", "No rules or policies yet": "还没有规则或策略",
+    "scope (all, type:welfare, group:ID)": "范围（all、type:welfare、group:群编号）",
+    "ctrl+r dry-run preview · ctrl+s save (after its preview) · Esc cancels":
+        "ctrl+r 试运行预览 · ctrl+s 保存（先预览再保存）· Esc 取消",
+    "Checking and replaying the last {days} days…": "正在检查并回放最近 {days} 天…", "note: {note}": "注意：{note}",
+    "read-only: rules cannot be changed here": "只读：此处不能修改规则",
+    "Last {days} days: {messages} of {people} in {groups} (saved config: {old})":
+        "最近 {days} 天：{groups}中 {people}的 {messages}（已保存的配置：{old}）",
+    "Last {days} days' join requests: approve {a}, hold {h}, reject {r} (saved config: {a0}, {h0}, {r0})":
+        "最近 {days} 天的入群申请：通过 {a}，暂缓 {h}，拒绝 {r}（已保存的配置：{a0}，{h0}，{r0}）",
+    "1 message": "1 条消息", "{n} messages": "{n} 条消息", "1 person": "1 人",
+    "1 group": "1 个群", "{n} groups": "{n} 个群", "edit a rule or policy": "编辑规则或策略",
+    "config: not valid JSON (line {line}, column {col}): {why}": "配置：不是有效的 JSON（第 {line} 行第 {col} 列）：{why}",
+    "config: expected a JSON object {{…}} of the rule's settings": "配置：应为包含规则设置的 JSON 对象 {{…}}",
+    "rules of the {plugin} plugin are changed with its own commands": "{plugin} 插件的规则请用它自己的命令修改",
+    "no rule named {name}": "没有名为 {name} 的规则",
 }

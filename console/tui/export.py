@@ -28,7 +28,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Static
 from textual.widgets.option_list import Option
 
 from .pickers import CSS, KeyList
@@ -199,7 +199,8 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
             yield KeyList(*[Option(esc(t(label)), id=f"f-{key}") for key, label in FORMATS], id="formats")
             yield Label(t("File"))
             yield Input(str(self.path_for(self.fmt)), id="path", name="file")
-            yield Label(t("Enter picks the format, then Enter in the file box exports · Esc cancels"), classes="hint")
+            yield Static(t("Enter picks the format, then Enter in the file box exports · Esc cancels"), classes="hint",
+                         markup=False)
 
     def on_mount(self) -> None:
         box = self.query_one("#formats", KeyList)

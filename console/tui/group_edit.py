@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Static
 
 from .dialogs import MODAL_CSS
 
@@ -122,8 +122,8 @@ class GroupEditScreen(ModalScreen[dict[str, Any] | None]):
                 yield Label(t(field))
                 yield Input(common(self.groups, field), placeholder=hint, id=field, name=field)
             yield Label("", id="problem")
-            yield Label("✎ " + t("A box left as it was changes nothing; - clears · Enter: next, then check · Esc "
-                                 "cancels"), classes="muted")
+            yield Static("✎ " + t("A box left as it was changes nothing; - clears · Enter: next, then check · Esc "
+                                  "cancels"), classes="muted", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#theme", Input).focus()

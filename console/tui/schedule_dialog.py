@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Static
 
 from .dialogs import MODAL_CSS
 
@@ -155,7 +155,7 @@ class ScheduleScreen(ModalScreen[tuple[str, str, int] | None]):
             yield Input(placeholder=t("announcement text"), id="text", name="text")
             yield Input(placeholder=t("time: 21:30, 11-19 09:00, tomorrow 09:00, +2h"), id="when", name="time")
             yield Label("", id="problem")
-            yield Label("✎ " + t("Enter: next box, then check · Esc cancels"), classes="muted")
+            yield Static("✎ " + t("Enter: next box, then check · Esc cancels"), classes="muted", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()

@@ -42,10 +42,11 @@ class GroupDetailScreen(ShequnScreen):
             "an announcement, E on the Policies tab edits the rule with its dry-run preview. Escape drops the marks, "
             "then goes back.")
     BINDINGS = bindings("group.kick", "group.mute", "group.mark_recent", "group.schedule", "group.edit",
-                        "group.mute_all", "group.rename")
+                        "group.mute_all", "group.rename",
+                        "group.edit_rule")
     GUARDED = {"kick": "kick", "mute": "mute", "schedule": "write", "edit_group": "write",
-               "mute_all": "whole_mute", "rename_group": "set_group_name"}
-    ACTION_TABLES = {"kick": "members", "mute": "members", "mark_recent": "members"}
+               "mute_all": "whole_mute", "rename_group": "set_group_name", "edit_rule": "write"}
+    ACTION_TABLES = {"kick": "members", "mute": "members", "mark_recent": "members", "edit_rule": "policies"}
     DEFAULT_CSS = """
     GroupDetailScreen #info { height: auto; padding: 0 1; }
     GroupDetailScreen TabbedContent { height: 1fr; }
@@ -147,6 +148,14 @@ class GroupDetailScreen(ShequnScreen):
 
         if getattr(self, "group_row", None) and self.guard("write", []):
             edit_groups(self, [self.group_row])
+
+    def action_edit_rule(self) -> None:
+        """E on the Policies tab: the rule under the cursor, with its dry-run preview before saving (rule_edit)."""
+        from ..rule_edit import edit_rule
+
+        rows = self.chosen("policies")
+        if rows and self.guard("write", []):
+            edit_rule(self.app, rows[0]["name"])
 
     def action_mute_all(self) -> None:
         switches.mute_all(self)  # M: whole-group mute on or off, confirmed naming the group
