@@ -18,6 +18,7 @@ CORE_TABLES = {
     "migrations", "meta", "connections", "groups", "people", "identities", "memberships", "roles", "messages",
     "events", "speaker_days", "rollups_daily", "join_requests", "rules", "cases", "actions", "tasks", "alerts",
     "audit_log", "tags", "orders", "costs", "exposure", "dead_letters", "refused_requests", "bot_invitations",
+    "identity_link_ops", "person_links",
     "account_health", "account_sends",
 }
 
@@ -74,6 +75,20 @@ def test_core_schema_pinned(tmp_path):
         with pytest.raises(sqlite3.IntegrityError):
             c.execute("INSERT INTO bot_invitations(connection_id, platform_request_id, requested_at, status)"
                       " VALUES ('q', 'g', 1, 'approved')")
+    # m012_identity_links: one person's accounts linked (acts and links, ended not deleted); orders' phone
+    assert [c.name for c in s.db["identity_link_ops"].columns] == [
+        "id", "kind", "person_id", "other_id", "reason", "actor", "at", "undone_at", "undone_by"]
+    assert [c.name for c in s.db["person_links"].columns] == [
+        "id", "person_id", "into_id", "op_id", "ended_at", "ended_op_id"]
+    assert [c.name for c in s.db["orders"].columns][-1] == "phone"
+    with s.write() as c:
+        c.execute("INSERT INTO people(id) VALUES (1), (2), (3)")
+        c.execute("INSERT INTO identity_link_ops(id, kind, person_id, other_id, actor, at) VALUES (1, 'link', 1, 2, 'o', 1)")
+        c.execute("INSERT INTO person_links(person_id, into_id, op_id) VALUES (2, 1, 1)")
+        with pytest.raises(sqlite3.IntegrityError):  # one link in force per person
+            c.execute("INSERT INTO person_links(person_id, into_id, op_id) VALUES (2, 3, 1)")
+        c.execute("UPDATE person_links SET ended_at = 5")
+        c.execute("INSERT INTO person_links(person_id, into_id, op_id) VALUES (2, 3, 1)")  # an ended one does not count
     # m013_account_health: a bot account's back-off, forced logouts and heartbeat; its sends per group and hour
     assert [c.name for c in s.db["account_health"].columns] == [
         "connection_id", "backoff_level", "backoff_reason", "backoff_since", "forced_offline", "forced_offline_at",

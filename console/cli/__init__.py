@@ -57,6 +57,9 @@ cli.add_command(connections_cmd)
 from .group_verbs import groups_group  # noqa: E402
 
 cli.add_command(groups_group)
+from .people_verbs import people_group  # noqa: E402
+
+cli.add_command(people_group)
 from ..sync import sync_cmd  # noqa: E402
 
 cli.add_command(sync_cmd)

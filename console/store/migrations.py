@@ -202,6 +202,39 @@ def m013_account_health(store) -> None:
     """)
 
 
+def m012_identity_links(store) -> None:
+    # Issue 18 item 5. One person's accounts across platforms, linked and undone by a person
+    # (console/identity.py): the acts (link / unlink, who, why, undone) and the links they
+    # made, ended rather than deleted so an undo restores them. Orders may carry the buyer's
+    # phone, the strongest suggestion that two accounts are one person.
+    run_script(store, """
+        CREATE TABLE identity_link_ops (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('link', 'unlink')),
+            person_id INTEGER NOT NULL REFERENCES people(id),
+            other_id INTEGER REFERENCES people(id),
+            reason TEXT NOT NULL DEFAULT '',
+            actor TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            undone_at INTEGER,
+            undone_by TEXT
+        );
+        CREATE TABLE person_links (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id),
+            into_id INTEGER NOT NULL REFERENCES people(id),
+            op_id INTEGER NOT NULL REFERENCES identity_link_ops(id),
+            ended_at INTEGER,
+            ended_op_id INTEGER REFERENCES identity_link_ops(id),
+            CHECK (person_id != into_id)
+        );
+        CREATE UNIQUE INDEX person_links_live ON person_links(person_id) WHERE ended_at IS NULL;
+        CREATE INDEX person_links_into ON person_links(into_id) WHERE ended_at IS NULL;
+        ALTER TABLE orders ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+        CREATE INDEX orders_phone ON orders(phone) WHERE phone != '';
+    """)
+
+
 CORE_MIGRATIONS = [("m001_core", m001_core), ("m002_people_insiders", m002_people_insiders),
                    ("m003_rules_version", m003_rules_version),
                    ("m004_join_requests_by_group", m004_join_requests_by_group),
@@ -211,4 +244,5 @@ CORE_MIGRATIONS = [("m001_core", m001_core), ("m002_people_insiders", m002_peopl
                    ("m008_ingest_faults", m008_ingest_faults),
                    ("m011_in_doubt", m011_in_doubt),
                    ("m009_bot_invitations", m009_bot_invitations),
-                   ("m013_account_health", m013_account_health)]
+                   ("m013_account_health", m013_account_health),
+                   ("m012_identity_links", m012_identity_links)]

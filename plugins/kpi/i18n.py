@@ -132,3 +132,6 @@ ZH.update({
     "imported 1 row of {kind}": "已导入{kind} 1 行", "imported {n} rows of {kind}": "已导入{kind} {n} 行",
     ", skipped 1 bad row": "，跳过 1 行有误的数据", ", skipped {n} bad rows": "，跳过 {n} 行有误的数据",
 })
+ZH.update({
+    "phone: {value} is not a phone number (5 to 15 digits)": "phone：{value} 不是电话号码（5 到 15 位数字）",
+})

@@ -16,7 +16,8 @@ from typing import Any
 
 KINDS = {
     "orders": {"required": ["order_id", "amount", "ordered_at"],
-               "optional": ["person_id", "platform", "platform_user_id", "group_id", "platform_group_id", "product"]},
+               "optional": ["person_id", "platform", "platform_user_id", "group_id", "platform_group_id", "product",
+                            "phone"]},
     "costs": {"required": ["day", "amount"],
               "optional": ["group_id", "platform_group_id", "platform", "category", "note"]},
     "exposure": {"required": ["day", "channel", "impressions"],
@@ -132,6 +133,18 @@ def _time(ws, v: Any, name: str) -> tuple[int | None, str | None]:
                        name=name, value=shown(v))
 
 
+def _phone(ws, v: Any) -> tuple[str | None, str | None]:
+    """The buyer's phone as digits (spaces, dashes and a +86 / 0086 prefix dropped): the same
+    phone on two people's orders suggests one person (console/identity.py)."""
+    text = "".join(ch for ch in str(v or "") if ch not in " -()")
+    for prefix in ("+86", "0086"):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    if text and not (text.isdigit() and 5 <= len(text) <= 15):
+        return None, ws.tr("phone: {value} is not a phone number (5 to 15 digits)", value=shown(v))
+    return text, None
+
+
 def check_row(ws, kind: str, row: dict, res: _Resolver, seen: set[str]) -> tuple[dict | None, list[str]]:
     """A row ready to store, or the list of what is wrong with it."""
     errs: list[str] = []
@@ -158,7 +171,7 @@ def check_row(ws, kind: str, row: dict, res: _Resolver, seen: set[str]) -> tuple
         out.update(order_id=oid, amount=take(_amount(ws, row["amount"], "amount")),
                    ordered_at=take(_time(ws, row["ordered_at"], "ordered_at")),
                    person_id=take(res.person(row)), group_id=take(res.group(row)),
-                   product=str(row.get("product") or ""))
+                   product=str(row.get("product") or ""), phone=take(_phone(ws, row.get("phone"))))
     elif kind == "costs":
         out.update(day=take(_day(ws, row["day"], "day")), amount=take(_amount(ws, row["amount"], "amount")),
                    group_id=take(res.group(row)), category=str(row.get("category") or ""),
@@ -221,10 +234,10 @@ def store_rows(ws, kind: str, rows: list[dict], source: str) -> int:
     with ws.store.write() as c:
         if kind == "orders":
             cur = c.executemany(
-                "INSERT OR IGNORE INTO orders(order_id, person_id, group_id, amount, ordered_at, product, source)"
-                " VALUES (?,?,?,?,?,?,?)",
-                [(r["order_id"], r["person_id"], r["group_id"], r["amount"], r["ordered_at"], r["product"], source)
-                 for r in rows])
+                "INSERT OR IGNORE INTO orders(order_id, person_id, group_id, amount, ordered_at, product, source, phone)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                [(r["order_id"], r["person_id"], r["group_id"], r["amount"], r["ordered_at"], r["product"], source,
+                  r.get("phone") or "") for r in rows])
         elif kind == "costs":
             cur = c.executemany("INSERT INTO costs(day, group_id, amount, category, note, source) VALUES (?,?,?,?,?,?)",
                                 [(r["day"], r["group_id"], r["amount"], r["category"], r["note"], source) for r in rows])

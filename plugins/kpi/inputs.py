@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console.identity import root_sql
+
 from .window import Scope, Window, shift
+
+#: a buyer is a person: two linked accounts of one person (console/identity.py) buy as one
+BUYER = root_sql("orders.person_id")
 
 
 @dataclass
@@ -46,7 +51,7 @@ def read_inputs(ws, scope: Scope, window: Window) -> Inputs:
     i.has_orders = st.scalar("SELECT 1 FROM orders WHERE ordered_at >= ? AND ordered_at < ? LIMIT 1",
                              (start, end)) is not None
     row = st.one(f"SELECT count(*) AS n, coalesce(sum(amount), 0) AS revenue,"
-                 f" count(DISTINCT person_id) + sum(person_id IS NULL) AS buyers"
+                 f" count(DISTINCT {BUYER}) + sum(person_id IS NULL) AS buyers"
                  f" FROM orders WHERE ordered_at >= ? AND ordered_at < ?{gf}", [start, end, *gp])
     i.orders, i.revenue, i.buyers = row["n"], float(row["revenue"]), row["buyers"] or 0
     return i
@@ -69,7 +74,7 @@ def read_inputs_by_group(ws, scope: Scope, window: Window) -> dict[int, Inputs]:
                            f" AND group_id IN ({sub}) GROUP BY group_id", [*day_args, *params]):
         out[g].cost = float(a or 0)
     for g, n, rev, buyers in st.execute(
-            f"SELECT group_id, count(*), coalesce(sum(amount), 0), count(DISTINCT person_id) + sum(person_id IS NULL)"
+            f"SELECT group_id, count(*), coalesce(sum(amount), 0), count(DISTINCT {BUYER}) + sum(person_id IS NULL)"
             f" FROM orders WHERE ordered_at >= ? AND ordered_at < ? AND group_id IN ({sub}) GROUP BY group_id",
             [start, end, *params]):
         out[g].orders, out[g].revenue, out[g].buyers = n, float(rev), buyers or 0

@@ -24,6 +24,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+from console.identity import roots
+
 from .basis import DAY, MONTH_DAYS, Basis, basis, median
 from .settings import KpiSettings, kpi_settings
 from .window import Scope
@@ -107,19 +109,32 @@ def read(ws, cfg: KpiSettings, person_ids: list[int] | None = None) -> tuple[Bas
     st = ws.store
     all_orders = st.execute("SELECT person_id, ordered_at, amount FROM orders WHERE person_id IS NOT NULL").fetchall()
     b = basis([(t, a) for _, t, a in all_orders], cfg)
-    wanted = set(person_ids) if person_ids is not None else None
+    # one person's linked accounts (console/identity.py) are one buyer and one referrer:
+    # their orders and referrals are read as their root's, and each account gets its signals
+    link = roots(ws)
+
+    def root(p):
+        return link.get(p, p)
+
+    wanted = {root(p) for p in person_ids} if person_ids is not None else None
     orders: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for pid, ts, amount in all_orders:  # one read serves the basis and the people asked for
-        if wanted is None or pid in wanted:
-            orders[pid].append((ts, amount))
+        if wanted is None or root(pid) in wanted:
+            orders[root(pid)].append((ts, amount))
     refs: dict[int, set[int]] = defaultdict(set)
     for ref, pid in st.execute("SELECT referred_by, id FROM people WHERE referred_by IS NOT NULL"):
-        refs[ref].add(pid)
+        if root(ref) != root(pid):  # one's own second account is not a referral
+            refs[root(ref)].add(root(pid))
     for ref, pid in st.execute("SELECT inviter_person_id, person_id FROM memberships WHERE inviter_person_id IS NOT NULL"):
-        refs[ref].add(pid)
+        if root(ref) != root(pid):
+            refs[root(ref)].add(root(pid))
     first_seen = dict(st.execute("SELECT id, created_at FROM people"))
+    for pid, r in link.items():  # known since the first of the accounts was seen
+        seen = [t for t in (first_seen.get(pid), first_seen.get(r)) if t is not None]
+        first_seen[r] = min(seen) if seen else None
     ids = person_ids if person_ids is not None else sorted(first_seen)
-    return b, {pid: person_signals(orders.get(pid, []), len(refs.get(pid, ())), first_seen.get(pid), b) for pid in ids}
+    return b, {pid: person_signals(orders.get(root(pid), []), len(refs.get(root(pid), ())), first_seen.get(root(pid)), b)
+               for pid in ids}
 
 
 def rebuild(ws) -> dict[str, int]:
@@ -143,6 +158,8 @@ def rebuild(ws) -> dict[str, int]:
                   " WHERE m.status = 'member' GROUP BY m.group_id, s.segment", (now,))
     ws.store.set_meta("kpi.segments_at", str(now))
     return dict(counts)
+
+
 def computed_at(ws) -> int | None:
     v = ws.store.get_meta("kpi.segments_at")
     return int(v) if v else None

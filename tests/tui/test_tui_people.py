@@ -74,3 +74,60 @@ async def test_members_and_profile_show_the_segment_through_the_host(tui_ws):
         await settle(pilot)
         text = str(app.screen.query_one("#profile").render())
         assert f"need (rule, {why[:20]}" in text and "not computed yet" not in text
+
+
+async def test_link_two_accounts_of_one_person_and_undo_it_from_the_keyboard(tui_ws):
+    """The done-when of issue 18: link two accounts of one person and undo it, keys counted
+    (docs/console.md): m / sb-u179 (an account) Enter L Enter y, then z y Enter."""
+    from console.identity import suggestions
+
+    from console.tui.bulk import BulkScreen
+    from console.tui.dialogs import ConfirmScreen
+    from console.tui.pickers import ChoiceScreen
+
+    first = suggestions(tui_ws)[0]  # the seeded world's first: the same nickname in one family
+    a, b, name = first["a"], first["b"], first["a_name"]
+    assert first["a_name"] == first["b_name"] and "same nickname" in first["why"]
+    account = first["a_accounts"].split(":", 1)[1]
+    people = tui_ws.store.scalar("SELECT count(*) FROM people")
+    app = make_app(tui_ws)
+    keys = 0
+
+    async def press(*k):
+        nonlocal keys
+        keys += len(k)
+        await pilot.press(*k)
+        await settle(pilot)
+
+    async with app.run_test(size=(140, 45)) as pilot:
+        await press("m", "slash", *account, "enter")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        table = app.screen.query_one("#table", VirtualTable)
+        assert table.total == 1 and table.current_row["id"] == a
+        await press("L")
+        assert isinstance(app.screen, ChoiceScreen)
+        offered = app.screen.options[0][0]
+        assert offered.startswith(f"#{b} {name}") and f"same nickname {name} in family 会员福利" in offered
+        await press("enter")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert f"#{a} {name}" in app.screen.question and f"#{b} {name}" in app.screen.question
+        await press("y")
+        assert tui_ws.store.scalar("SELECT into_id FROM person_links WHERE person_id = ? AND ended_at IS NULL",
+                                   (b,)) == a
+        assert table.current_row["identities"] == f"{first['a_accounts']} {first['b_accounts']}"  # one row, both
+        assert keys == 6 + len(account)  # m / the account Enter L Enter y
+        app.screen.query_one("#search").value = ""
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert table.total == people - 1  # one person fewer in the list, nobody deleted
+        await press("z")
+        assert isinstance(app.screen, ConfirmScreen) and "Undo link 1 accounts" in app.screen.question
+        await press("y")
+        assert isinstance(app.screen, BulkScreen) and "Undone: 1" in str(app.screen.query_one("#bulk-body").render())
+        await press("enter")
+        assert table.total == people
+        assert keys == 9 + len(account)  # and z y Enter to undo
+    assert tui_ws.store.scalar("SELECT count(*) FROM person_links WHERE ended_at IS NULL") == 0
+    assert tui_ws.store.scalar("SELECT undone_by FROM identity_link_ops") == "operator:tester"
+    assert tui_ws.store.scalar("SELECT count(*) FROM people") == people  # nothing merged away

@@ -16,6 +16,7 @@ from textual.widgets import Input
 from .. import people_queries as queries
 from ..base import ShequnScreen
 from ..keymap import bindings
+from ..link_flow import start_link, start_unlink
 from ..vtable import PAGE, Column, VirtualTable
 
 
@@ -24,10 +25,12 @@ class MembersScreen(ShequnScreen):
     TITLE_EN = "Members"
     HELP = ("Everyone in your groups, across platforms. / searches by name, nickname, group nickname, platform id "
             "(exact), tag (e.g. churned) or person id; enter opens the profile: identities, groups, roles, tags "
-            "with provenance, segment and why, orders, cases, referral tree. Esc leaves the search box, then clears "
-            "the search.")
-    BINDINGS = bindings("members.search")
-    PALETTE = [("Search members", "screen.search")]
+            "with provenance, segment and why, orders, cases, referral tree. L links the person with another account "
+            "of theirs (suggestions: the same phone in orders, the same nickname in one family), U unlinks one, z "
+            "undoes. Esc leaves the search box, then clears the search.")
+    BINDINGS = bindings("members.search", "members.link", "members.unlink")
+    GUARDED = {"link": "write", "unlink": "write"}
+    PALETTE = [("Search members", "screen.search"), ("Link accounts", "screen.link"), ("Unlink account", "screen.unlink")]
     DEFAULT_CSS = "MembersScreen #search { height: 3; }"
 
     def __init__(self) -> None:
@@ -98,3 +101,17 @@ class MembersScreen(ShequnScreen):
 
     def open_row(self, table: VirtualTable, row: dict[str, Any]) -> None:
         self.app.open_person(row["id"])
+
+    def _person(self) -> int | None:
+        row = self.query_one("#table", VirtualTable).current_row
+        if row is None:
+            self.app.notify(self.t("Select a person first"), severity="warning")
+        return row["id"] if row else None
+
+    def action_link(self) -> None:
+        if (pid := self._person()) is not None:
+            start_link(self, pid)
+
+    def action_unlink(self) -> None:
+        if (pid := self._person()) is not None:
+            start_unlink(self, pid)

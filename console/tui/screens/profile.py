@@ -14,12 +14,17 @@ from textual.widgets import Static
 from .. import people_queries as queries
 from ...numbers import one_line, percent
 from ..base import ShequnScreen
+from ..keymap import bindings
+from ..link_flow import start_link, start_unlink
 from .group_detail import when
 
 
 class ProfileScreen(ShequnScreen):
     TITLE_EN = "Profile"
-    HELP = "One person across platforms and groups. Escape goes back."
+    HELP = ("One person across platforms and groups. L links another account of theirs, U unlinks one, z undoes. "
+            "Escape goes back.")
+    BINDINGS = bindings("members.link", "members.unlink")
+    GUARDED = {"link": "write", "unlink": "write"}
     DEFAULT_CSS = "ProfileScreen #profile { padding: 0 1; }"
 
     def __init__(self, person_id: int):
@@ -45,8 +50,20 @@ class ProfileScreen(ShequnScreen):
         out.append(f"[b]{esc(p['display_name'])}[/]  #{p['id']}  {esc(p['city'])}  {' '.join(flags)}")
         if p.get("note"):
             out.append(esc(p["note"]))
+        if d["asked"] != p["id"]:
+            out.append(t("#{id} is linked to this person", id=d["asked"]))
         out.append(f"\n[b]{t('Identities')}[/]")
-        out += [f"  {i['platform']}:{esc(i['platform_user_id'])}  {esc(i['nickname'])}" for i in d["identities"]] or ["  -"]
+        linked = {r["person_id"]: r for r in d["links"]}
+        for i in d["identities"]:
+            via = linked.get(i["person_id"])
+            note = ""
+            if via:  # a linked account: who linked it, when and why
+                said = t("linked #{id} by {who} on {day}: {reason}", id=i["person_id"], who=via["actor"],
+                         day=when(via["at"]), reason=via["reason"])
+                note = f"  [dim]{esc(said)}[/]"
+            out.append(f"  {i['platform']}:{esc(i['platform_user_id'])}  {esc(i['nickname'])}{note}")
+        if not d["identities"]:
+            out.append("  -")
         out.append(f"\n[b]{t('Groups')}[/]")
         for g in d["groups"]:
             state = t("member") if g["status"] == "member" else f"{t('left')} {when(g['left_at'])} ({t(g['leave_reason'] or '')})"
@@ -88,3 +105,9 @@ class ProfileScreen(ShequnScreen):
             deep = f"  [red]{t('invited {n} more: a third level', n=c['invited'])}[/]" if c["invited"] else ""
             out.append(f"      ↳ {esc(c['display_name'])}{deep}")
         self.query_one("#profile", Static).update("\n".join(out))
+
+    def action_link(self) -> None:
+        start_link(self, self.person_id)
+
+    def action_unlink(self) -> None:
+        start_unlink(self, self.person_id)
