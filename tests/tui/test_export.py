@@ -174,3 +174,18 @@ async def test_a_folder_or_an_existing_file_is_not_written_over_unasked(tui_ws):
     text = target.read_text(encoding="utf-8")
     assert text.startswith("| id | group | platform |") and "| 145 | 500 |" in text
     assert text.count("\n") == 2 + 6
+
+
+async def test_the_kpi_table_keeps_the_key_map_rule(tui_ws):
+    from console.tui.keymap import collisions
+    from console.tui.vtable import VirtualTable
+
+    app = make_app(tui_ws)
+    async with app.run_test(size=(100, 30)):
+        app_bindings = [b for _, b in app._bindings if not b.system]
+        assert collisions(app_bindings, VirtualTable.BINDINGS, {"kpis": KpiTableScreen}) == []
+        # ctrl+e is every screen's: a screen that took it would be named
+        from textual.binding import Binding
+
+        bad = type("Bad", (KpiTableScreen,), {"BINDINGS": [Binding("ctrl+e", "period", "x", id="kpis.bad")]})
+        assert collisions(app_bindings, VirtualTable.BINDINGS, {"bad": bad}) == ["kpis.bad: ctrl+e is also screen.export"]
