@@ -74,6 +74,7 @@ def _ritual_job(ws):
 
     close(ws)
     check(ws)
+    ws._content_prompt_due = None  # read again: another process may have noted newcomers
     return ws.enqueue(flush_prompts(ws), REQUESTER)
 
 

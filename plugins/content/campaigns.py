@@ -130,6 +130,13 @@ def note_joins(ws, events) -> int:
     groups = {r[0]: {"id": r[0], "type": r[1], "family": r[2]} for r in rows_in(
         ws.store, "SELECT id, type, family FROM groups WHERE id IN ({marks})", sorted({e.group_id for e, _ in cands}))}
     limit = limit_of(ws)
+    newcomers = sorted({e.person_id for e, _ in cands})
+    first_seen = dict(rows_in(ws.store, "SELECT id, created_at FROM people WHERE id IN ({marks})", newcomers))
+    memberships: dict[int, list[tuple[int, int, int | None]]] = {}
+    for p, g, joins, joined in rows_in(ws.store, "SELECT person_id, group_id, joins, joined_at FROM memberships WHERE"
+                                                 " person_id IN ({marks})", newcomers):
+        memberships.setdefault(p, []).append((g, joins, joined))
+    levels: dict[int, int] = {}
     rows, touched = [], set()
     for camp in running:
         for e, inviter in cands:
@@ -138,12 +145,14 @@ def note_joins(ws, events) -> int:
             note = ""
             if inviter in insiders or e.person_id in insiders or inviter in bots:
                 note = "insider"
-            elif ws.store.scalar("SELECT 1 FROM people WHERE id = ? AND created_at < ?", (e.person_id, camp["starts_at"])) \
-                    or ws.store.scalar("SELECT 1 FROM memberships WHERE person_id = ? AND (joins > 1 OR (group_id != ?"
-                                       " AND coalesce(joined_at, 0) < ?))", (e.person_id, e.group_id, camp["starts_at"])):
+            elif (first_seen.get(e.person_id) or 0) < camp["starts_at"] or any(
+                    joins > 1 or (g != e.group_id and (joined or 0) < camp["starts_at"])
+                    for g, joins, joined in memberships.get(e.person_id, ())):
                 note = "rejoin"  # known to the operation before the campaign: not a new friend
             else:
-                lvl = level(ws, inviter) + 1
+                if inviter not in levels:
+                    levels[inviter] = level(ws, inviter)
+                lvl = levels[inviter] + 1
                 if lvl > limit:
                     note = f"level:{lvl}"
             rows.append((camp["id"], e.person_id, inviter, e.group_id, e.ts, int(not note), note))

@@ -12,16 +12,19 @@ read per group and, for a welcome script, per version (script_results.py).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from console.model import Capability, Kind, Proposal, messages_of, others_of
 from console.store import rows_in
 
+from .batch import insiders as batch_insiders
 from .settings import settings_of
 from .texts import render
 
 #: words an introduction uses ("我是杭州的设计师", "坐标成都", "爱好跑步"); a "谢谢" or a question is none
 CUES = ("我是", "我叫", "来自", "坐标", "从事", "职业", "工作", "爱好", "喜欢", "自我介绍", "城市")
+_CUE = re.compile("|".join(CUES))  # one pass per message: a batch has hundreds
 
 
 def _name(e) -> str:
@@ -33,21 +36,37 @@ def note_joins(ws, events) -> int:
              and e.person_id is not None and not (e.data and e.data.get("from_self"))]
     if not joins:
         return 0
-    insiders = {r[0] for r in rows_in(ws.store, "SELECT id FROM people WHERE is_insider = 1 AND id IN ({marks})",
-                                      sorted({e.person_id for e in joins}))}
+    insiders = batch_insiders(ws, events)
     delay = settings_of(ws).intro_delay_seconds
     rows = [(e.group_id, e.person_id, e.ts, _name(e), e.ts + delay) for e in joins if e.person_id not in insiders]
     with ws.store.write() as c:
         c.executemany("INSERT OR IGNORE INTO content_newcomers(group_id, person_id, joined_at, name, prompt_due)"
                       " VALUES (?,?,?,?,?)", rows)
+    if rows:
+        _next_due(ws, min(r[4] for r in rows))
     return len(rows)
+
+
+def _next_due(ws, due: int | None = None) -> int | None:
+    """The earliest prompt still to send as this process knows it (None: not read yet), so a
+    batch with nothing due asks nothing. Only ingest adds newcomers, and it runs in one process
+    at a time; a prompt another process sent leaves this figure early, which costs one read."""
+    known = getattr(ws, "_content_prompt_due", None)
+    if due is not None:
+        known = due if known is None or known is False else min(known, due)
+        try:
+            ws._content_prompt_due = known
+        except AttributeError:
+            pass
+    return known
 
 
 def note_messages(ws, events) -> int:
     """Mark the newcomers whose message of the batch introduces them."""
     cfg = settings_of(ws)
-    msgs = [e for e in messages_of(events) if e.group_id is not None and e.person_id is not None and e.text
-            and len(e.text.strip()) >= cfg.intro_min_chars and not (e.data and e.data.get("from_self"))]
+    msgs = [e for e in messages_of(events) if e.text and _CUE.search(e.text) and e.group_id is not None
+            and e.person_id is not None and len(e.text.strip()) >= cfg.intro_min_chars
+            and not (e.data and e.data.get("from_self"))]
     if not msgs:
         return 0
     oldest = min(e.ts for e in msgs) - cfg.intro_hours * 3600
@@ -64,7 +83,7 @@ def note_messages(ws, events) -> int:
         j = waiting.get((e.group_id, e.person_id))
         if j is None or (e.group_id, e.person_id) in done or not j <= e.ts < j + cfg.intro_hours * 3600:
             continue
-        if normal(e.text) in ("签到", "打卡") or not any(c in e.text for c in CUES):
+        if normal(e.text) in ("签到", "打卡"):
             continue
         done[(e.group_id, e.person_id)] = (e.ts, e.text.strip()[:500])
     with ws.store.write() as c:
@@ -77,9 +96,18 @@ def note_messages(ws, events) -> int:
 def flush_prompts(ws) -> list[Proposal]:
     """One prompt per group for its newcomers due now (still members, not yet introduced)."""
     cfg = settings_of(ws)
+    known = _next_due(ws)
+    if known is False or (known is not None and known > ws.now()):
+        return []  # nothing is due yet (False: nothing at all is waiting)
     due = ws.store.query("SELECT n.*, g.name AS group_name, g.status AS group_status FROM content_newcomers n JOIN"
                          " groups g ON g.id = n.group_id WHERE n.prompted = 0 AND n.prompt_due <= ? ORDER BY"
                          " n.group_id, n.joined_at", (ws.now(),))
+    later = ws.store.scalar("SELECT min(prompt_due) FROM content_newcomers WHERE prompted = 0 AND prompt_due > ?",
+                            (ws.now(),))
+    try:
+        ws._content_prompt_due = later if later is not None else False
+    except AttributeError:
+        pass
     if not due:
         return []
     by_group: dict[int, list[dict[str, Any]]] = {}

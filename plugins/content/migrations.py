@@ -351,6 +351,12 @@ CREATE INDEX content_campaign_invites_inviter ON content_campaign_invites(campai
 """
 
 
+def m010_newcomers_due(store) -> None:
+    """Batches ask for the prompts due and for their speakers' open introductions: indexes for both."""
+    run_script(store, "CREATE INDEX content_newcomers_due ON content_newcomers(prompted, prompt_due);\n"
+                      "CREATE INDEX content_newcomers_person ON content_newcomers(person_id, joined_at);\n")
+
+
 def m001_library(store) -> None:
     run_script(store, M001)
 
@@ -390,4 +396,4 @@ def m009_campaigns(store) -> None:
 MIGRATIONS = [("m001_library", m001_library), ("m002_schedules", m002_schedules), ("m003_calendar", m003_calendar),
               ("m004_checkins", m004_checkins), ("m005_keywords", m005_keywords), ("m006_topics", m006_topics),
               ("m007_scripts", m007_scripts), ("m008_entry_ritual", m008_entry_ritual),
-              ("m009_campaigns", m009_campaigns)]
+              ("m009_campaigns", m009_campaigns), ("m010_newcomers_due", m010_newcomers_due)]

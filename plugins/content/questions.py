@@ -15,11 +15,13 @@ and a task holding only stale ones is dismissed.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from console.model import messages_of
 from console.store import rows_in
 
+from .batch import insiders as batch_insiders
 from .settings import settings_of
 
 WORDS = ("请问", "怎么", "如何", "为什么", "为啥", "什么时候", "哪里", "哪儿", "在哪", "哪个", "多少钱", "几点", "能不能",
@@ -29,11 +31,13 @@ KIND = "content_unanswered_question"
 DETAIL = 20  # questions listed in a task's detail
 
 
+#: one pass over a message (a batch has hundreds): a question mark or 吗/么/呢 at the end, or a question word
+_QUESTION = re.compile("[？?" + "".join(ENDINGS) + "][~～。.!！ ]*$|" + "|".join(map(re.escape, WORDS)))
+
+
 def is_question(text: str | None) -> bool:
-    t = (text or "").strip().rstrip("~～。.!！ ")
-    if len(t) < 3:
-        return False
-    return t.endswith(("？", "?")) or t.endswith(ENDINGS) or any(w in t for w in WORDS)
+    t = (text or "").strip()
+    return len(t.rstrip("~～。.!！ ")) >= 3 and _QUESTION.search(t) is not None
 
 
 def note(ws, events, replies: list[Any] = ()) -> int:
@@ -43,8 +47,7 @@ def note(ws, events, replies: list[Any] = ()) -> int:
             and not (e.data and e.data.get("from_self"))]
     answered: dict[int, tuple[int, str]] = {}
     if msgs:
-        insiders = {r[0] for r in rows_in(ws.store, "SELECT id FROM people WHERE is_insider = 1 AND id IN ({marks})",
-                                          sorted({e.person_id for e in msgs}))}
+        insiders = batch_insiders(ws, events)
         asked = [(e.group_id, e.person_id, f"{e.connection}:{e.id}", e.id, e.user or "", e.text.strip()[:500], e.ts)
                  for e in msgs if e.person_id not in insiders and is_question(e.text)]
         if asked:
@@ -55,8 +58,20 @@ def note(ws, events, replies: list[Any] = ()) -> int:
         if answers:
             window = settings_of(ws).question_minutes * 60
             open_: dict[int, list[dict[str, Any]]] = {}
-            for q in rows_in(ws.store, "SELECT id, group_id, message_id, asker, asked_at FROM content_questions WHERE"
-                                       " status = 'open' AND group_id IN ({marks})", sorted({e.group_id for e in answers})):
+            # only what these answers can answer: recent questions, or the ones they reply to or mention the asker of
+            refs = sorted({str((e.data or {}).get("reply_to")) for e in answers if (e.data or {}).get("reply_to")})
+            who = sorted({str(m) for e in answers for m in (e.data or {}).get("mentions") or ()})
+            since = min(e.ts for e in answers) - window
+            found = {q[0]: q for q in rows_in(ws.store, "SELECT id, group_id, message_id, asker, asked_at FROM"
+                                                        " content_questions WHERE status = 'open' AND asked_at >= ? AND"
+                                                        " group_id IN ({marks})", sorted({e.group_id for e in answers}),
+                                              before=(since,))}
+            for col, values in (("message_id", refs), ("asker", who)):
+                if values:
+                    found.update((q[0], q) for q in rows_in(ws.store, "SELECT id, group_id, message_id, asker, asked_at"
+                                                                      f" FROM content_questions WHERE status = 'open'"
+                                                                      f" AND {col} IN ({{marks}})", values))
+            for q in sorted(found.values()):
                 open_.setdefault(q[1], []).append({"id": q[0], "message_id": q[2], "asker": q[3], "asked_at": q[4]})
             for e in answers:
                 data = e.data or {}

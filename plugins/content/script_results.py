@@ -24,6 +24,7 @@ from console.model import messages_of
 from console.store import rows_in
 
 from . import abstats
+from .batch import insiders as batch_insiders
 from .scripts import get
 from .settings import settings_of
 
@@ -43,8 +44,7 @@ def note_messages(ws, events) -> None:
     if not open_:
         return
     mine = [e for e in msgs if e.group_id in open_]
-    insiders = {r[0] for r in rows_in(ws.store, "SELECT id FROM people WHERE is_insider = 1 AND id IN ({marks})",
-                                      sorted({e.person_id for e in mine}))}
+    insiders = batch_insiders(ws, events)
     replies: dict[int, int] = {}
     speakers: set[tuple[int, int]] = set()
     for e in mine:
