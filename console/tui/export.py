@@ -21,7 +21,7 @@ import json
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from rich.markup import escape as esc
 from textual.app import ComposeResult
@@ -96,32 +96,39 @@ def shown(col: Column, row: dict[str, Any]) -> str:
     return one_line(text)
 
 
-def read_all(source: TableSource, limit: int = EXPORT_LIMIT, page: int = 1000) -> list[dict[str, Any]]:
-    """Every row of a source, page by page (in a worker): what the filter shows, not the pages loaded."""
-    out: list[dict[str, Any]] = []
-    total = min(source.count(), limit)
-    while len(out) < total:
-        got = source.rows(len(out), min(page, total - len(out)))
+def pages(source: TableSource, limit: int = EXPORT_LIMIT, page: int = 5000) -> Iterator[list[dict[str, Any]]]:
+    """Every row of a source, a page at a time (in a worker): what the filter shows, not the
+    pages loaded; never all of a 500,000-row table in memory at once."""
+    total, done = min(source.count(), limit), 0
+    while done < total:
+        got = source.rows(done, min(page, total - done))
         if not got:
             break
-        out += got
-    return out
+        done += len(got)
+        yield got
 
 
-def render(fmt: str, columns: list[Column], rows: list[dict[str, Any]], t: Callable[[str], str], tz: Any) -> str:
-    """The file's text: CSV (titles as the header, typed values, formulas neutralised), JSON
-    (a list of objects keyed by column key) or Markdown (the cells as shown)."""
+def titles_of(columns: list[Column], t: Callable[[str], str]) -> list[str]:
+    titles = [t(c.title) for c in columns]
+    return titles if len(set(titles)) == len(titles) else [c.key for c in columns]  # two alike: the keys
+
+
+def render(fmt: str, columns: list[Column], rows: list[dict[str, Any]], t: Callable[[str], str], tz: Any,
+           first: bool = True) -> str:
+    """One page of the file: CSV (titles as the header, typed values, formulas neutralised by the
+    CLI's ``render_csv``), JSON (objects keyed by column key, one a line) or Markdown (the cells
+    as shown, by the CLI's ``render_markdown``). The header only on the ``first`` page."""
     from console.cli.output import render_csv, render_markdown
 
-    titles = [t(c.title) for c in columns]
-    if len(set(titles)) < len(titles):  # two columns with one title: the keys tell them apart
-        titles = [c.key for c in columns]
+    titles = titles_of(columns, t)
     if fmt == "json":
-        data = [{c.key: typed(c, r, tz) for c in columns} for r in rows]
-        return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+        return ",\n".join(json.dumps({c.key: typed(c, r, tz) for c in columns}, ensure_ascii=False, default=str)
+                          for r in rows)
     if fmt == "md":
-        cells = [{title: shown(c, r) for title, c in zip(titles, columns)} for r in rows]
-        return render_markdown(cells, titles) + "\n" if cells else "| " + " | ".join(titles) + " |\n"
+        if not rows:
+            return ("| " + " | ".join(titles) + " |\n| " + " | ".join("---" for _ in titles) + " |\n") if first else ""
+        text = render_markdown([{title: shown(c, r) for title, c in zip(titles, columns)} for r in rows], titles)
+        return (text if first else text.split("\n", 2)[2]) + "\n"
     cells = []
     for r in rows:
         line = {}
@@ -130,7 +137,8 @@ def render(fmt: str, columns: list[Column], rows: list[dict[str, Any]], t: Calla
             line[title] = json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else (
                 str(v).lower() if isinstance(v, bool) else v)
         cells.append(line)
-    return render_csv(cells, titles)
+    text = render_csv(cells, titles)
+    return text if first else text.split("\n", 1)[1]
 
 
 def default_path(ws: Any, name: str, fmt: str) -> Path:
@@ -164,18 +172,29 @@ def check_path(ws: Any, text: str) -> Path:
     return path
 
 
-def write(path: Path, fmt: str, text: str) -> None:
-    """Write the file (its folder made when missing); CSV with a BOM, so Excel and WPS read Chinese right."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
-
-
 def export(ws: Any, source: TableSource, columns: list[Column], fmt: str, path: Path,
-           t: Callable[[str], str]) -> int:
-    """Read every row of ``source`` and write them to ``path`` (in a worker); the row count."""
-    rows = read_all(source)
-    write(path, fmt, render(fmt, columns, rows, t, ws.tz))
-    return len(rows)
+           t: Callable[[str], str], page: int = 5000) -> int:
+    """Read every row of ``source`` page by page and write them to ``path`` (in a worker); the
+    row count. Written to a file beside it first and moved over it at the end, so a failed
+    export never leaves half a file (nor spoils the one it was to replace). CSV has a BOM, so
+    Excel and WPS read Chinese right."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(path.name + ".part")
+    n = 0
+    try:
+        with open(part, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as f:
+            f.write("[\n" if fmt == "json" else "")
+            for rows in pages(source, page=page):
+                text = render(fmt, columns, rows, t, ws.tz, first=n == 0)
+                f.write((",\n" if fmt == "json" and n else "") + text)
+                n += len(rows)
+            if n == 0 and fmt != "json":
+                f.write(render(fmt, columns, [], t, ws.tz))
+            f.write("\n]\n" if fmt == "json" else "")
+        part.replace(path)
+    finally:
+        part.unlink(missing_ok=True)
+    return n
 
 
 class ExportScreen(ModalScreen[tuple[str, str] | None]):

@@ -39,6 +39,32 @@ def test_cells_written_for_people_become_numbers():
     assert amount(0.000416, "ratio") == "0.042%" and amount(0.2708, "ratio") == "27.1%" and amount(11981, "n") == "11,981"
 
 
+def test_page_after_page_makes_one_file_in_every_format(tui_ws, tmp_path):
+    from console.tui.export import export
+    from console.tui.rows import ListSource
+
+    rows = [{"id": i, "name": f"=n{i}" if i == 11 else f"名{i}", "sent_at": 1731902400 + i, "share": "12.5%"}
+            for i in range(1, 13)]
+    cols = [Column("id", "id"), Column("name", "name"), Column("sent_at", "time"), Column("share", "share")]
+    for fmt in ("csv", "json", "md"):
+        path = tmp_path / f"x.{fmt}"
+        assert export(tui_ws, ListSource(rows), cols, fmt, path, str, page=5) == 12  # pages of 5, 5 and 2
+        text = path.read_text(encoding="utf-8-sig")
+        if fmt == "csv":
+            got = list(csv.DictReader(io.StringIO(text)))
+            assert [r["id"] for r in got] == [str(i) for i in range(1, 13)] and got[10]["name"] == "'=n11"
+            assert got[0]["time"] == "2024-11-18T12:00:01+08:00" and got[0]["share"] == "0.125"
+        elif fmt == "json":
+            got = json.loads(text)
+            assert [r["id"] for r in got] == list(range(1, 13)) and got[-1]["share"] == 0.125
+        else:
+            lines = text.strip().split("\n")
+            assert len(lines) == 2 + 12 and lines[0] == "| id | name | time | share |" and lines[2].startswith("| 1 | 名1 |")
+    assert not list(tmp_path.glob("*.part"))  # nothing left beside them
+    assert export(tui_ws, ListSource([]), cols, "json", tmp_path / "e.json", str) == 0
+    assert json.loads((tmp_path / "e.json").read_text(encoding="utf-8")) == []
+
+
 async def test_export_a_week_of_kpis_from_the_keyboard(tui_ws):
     ws = tui_ws
     want = {k: s.compute(ws, "all", None, None) for k, s in ws.registry.kpis.items()}
