@@ -137,6 +137,7 @@ def _modules(node: ast.Import | ast.ImportFrom) -> list[str]:
 
 # --- a real wheel in a fresh venv --------------------------------------------------------------
 
+@pytest.mark.venv
 def test_a_wheel_installs_shequn_and_nothing_else(shequn_venv, tmp_path):
     import zipfile
 
@@ -153,6 +154,7 @@ def test_a_wheel_installs_shequn_and_nothing_else(shequn_venv, tmp_path):
     assert out.returncode == 0 and "Usage: shequn" in out.stdout, out.stderr
 
 
+@pytest.mark.venv
 def test_the_installed_host_loads_every_builtin_and_its_screens(shequn_venv, tmp_path):
     out = shequn_venv.run("shequn", "plugins", "--json", cwd=tmp_path)
     assert out.returncode == 0, out.stderr

@@ -63,6 +63,11 @@ cli.add_command(people_group)
 from ..sync import sync_cmd  # noqa: E402
 
 cli.add_command(sync_cmd)
+from ..docs_shipped import docs_cmd  # noqa: E402
+from ..scaffold import plugin_group  # noqa: E402
+
+cli.add_command(docs_cmd)
+cli.add_command(plugin_group)
 
 
 def _early_config(argv: list[str]) -> str | None:
