@@ -1,7 +1,7 @@
 """``kill -9`` of ``shequn serve`` 100 times under signed-POST load, with the outbox busy:
 acknowledged versus stored events, integrity, and actions run twice.
 
-    .venv/bin/python benchmarks/crash.py [--kills 100] [--clients 3] [--seed 16]
+    .venv/bin/python benchmarks/crash.py [--kills 100] [--clients 3] [--seed 16] [--tree FOLDER]
 
 The long version of tests/reliability/test_kill_serve.py (tests/reliability/crash_kit.py
 says what the world is and what is counted): serve in its own process with a QQ
@@ -31,10 +31,12 @@ def main() -> None:
     ap.add_argument("--kills", type=int, default=100)
     ap.add_argument("--clients", type=int, default=3, help="threads posting signed events")
     ap.add_argument("--seed", type=int, default=16, help="seeds when each kill lands")
+    ap.add_argument("--tree", type=Path, default=ROOT, help="run serve from the checkout in this folder (a before)")
     args = ap.parse_args()
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="crash-") as d:
-        r = crash_loop(Path(d) / "w", kills=args.kills, seed=args.seed, clients=args.clients, settle_timeout=600)
+        r = crash_loop(Path(d) / "w", kills=args.kills, seed=args.seed, clients=args.clients, settle_timeout=600,
+                       tree=args.tree.resolve())
     print(r.line())
     print(f"lost: {r.lost / max(1, r.acknowledged):.2%} of acknowledged; {time.perf_counter() - t0:.0f} s in all")
 

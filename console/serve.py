@@ -102,8 +102,6 @@ async def serve_workspace(ws: Workspace, *, host: str, port: int, stop: asyncio.
             for url, name, _route in app.routes():
                 log.info("webhook for %s: http://%s:%s%s", name, host, port, url)
             log.info("shequn serve: %d connections, webhooks on http://%s:%s", len(rt.connectors), host, port)
-            if freeze:
-                freeze_heap()
             if ready is not None:
                 ready.set()
 
@@ -112,7 +110,20 @@ async def serve_workspace(ws: Workspace, *, host: str, port: int, stop: asyncio.
         for server in servers:
             server.should_exit = True
 
-    await rt.run(stop, extra_tasks=[announce(), stopper()], loops={"webhooks": web})
+    async def refreeze() -> None:
+        # the first batches import the plugins' and the HTTP client's lazy modules (~8,000
+        # objects more): frozen too once stored, after a young-generation collection (~1 ms)
+        while rt.intake.batches == 0:
+            await asyncio.sleep(0.25)
+        await asyncio.sleep(1.0)
+        gc.collect(1)
+        gc.freeze()
+
+    extra = [announce(), stopper()]
+    if freeze:
+        freeze_heap()  # before the server listens: no request waits on this collection
+        extra.append(refreeze())
+    await rt.run(stop, extra_tasks=extra, loops={"webhooks": web})
     if failed:
         raise ConfigError(ws.settings.where(), "serve.port", f"the webhook server could not listen on {host}:{port} "
                           f"({failed[0]})", "a free port (see the log above)")
@@ -120,12 +131,12 @@ async def serve_workspace(ws: Workspace, *, host: str, port: int, stop: asyncio.
 
 
 def freeze_heap() -> None:
-    """Once serve is up: collect, then move what start-up built (modules, plugins, the
-    registry: ~54,000 objects) out of the garbage collector's sight (``gc.freeze``).
+    """Before serve listens: collect, then move what start-up built (modules, plugins,
+    the registry: ~54,000 objects) out of the garbage collector's sight (``gc.freeze``).
     A full collection walks every tracked object with the GIL held, so it stalls the
     event loop from whichever thread triggers it: 38-55 ms each, three times in 8 s at
     1,000 POSTs/s (benchmarks/loop_stall.py); after the freeze 2 ms. The frozen objects
-    live as long as serve anyway; the one collection here costs ~60 ms at start-up."""
+    live as long as serve anyway; the one collection here costs ~60 ms of start-up."""
     gc.collect()
     gc.freeze()
 

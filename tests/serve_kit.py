@@ -120,14 +120,15 @@ def wait_healthy(port: int, proc: subprocess.Popen | None = None, timeout: float
 
 
 @contextlib.asynccontextmanager
-async def serving(ws, port: int, *, runtime=None) -> AsyncIterator:
+async def serving(ws, port: int, *, runtime=None, freeze: bool = False) -> AsyncIterator:
     """``serve`` of ``ws`` on the caller's event loop, ready (listening and storing) when
-    the block starts, stopped cleanly when it ends; yields the runtime."""
+    the block starts, stopped cleanly when it ends; yields the runtime. ``freeze`` as
+    ``shequn serve`` does (the caller unfreezes: it is the test process's heap)."""
     from console.serve import serve_workspace
 
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(serve_workspace(ws, host="127.0.0.1", port=port, stop=stop, ready=ready,
-                                               runtime=runtime))
+                                               runtime=runtime, freeze=freeze))
     waiter = asyncio.ensure_future(ready.wait())
     await asyncio.wait({waiter, task}, return_when=asyncio.FIRST_COMPLETED)
     if task.done():

@@ -7,7 +7,9 @@ import asyncio
 import logging
 import sqlite3
 
-from tests.intake_kit import body_of, post, running, setup, until
+from console.workspace import Workspace
+from tests.conftest import make_config
+from tests.intake_kit import QQ_CONFIG, body_of, post, running, setup, until
 
 
 class FullDisk:
@@ -198,3 +200,52 @@ async def test_a_batch_wakes_the_loop_once_and_every_waiting_delivery_gets_its_a
     finally:
         loop.call_soon_threadsafe = real
     assert len([c for c in calls if getattr(c, "__name__", "") == "_wake"]) == 2  # one per batch with waiters
+
+
+async def test_shequn_serve_freezes_its_start_up_heap_and_what_the_first_batches_import(tmp_path):
+    """A full garbage collection of serve's start-up objects held the GIL 38-55 ms, a stall
+    of the loop wherever it ran (benchmarks/loop_stall.py): serve freezes them before it
+    listens, and once more after its first stored events (lazy imports, caches)."""
+    import gc
+
+    import httpx as hx
+
+    from tests.serve_kit import free_port, qq_message, serving, signed
+
+    port = free_port()
+    ws = Workspace.open(make_config(tmp_path, base=QQ_CONFIG.format(sections="")))
+    gc.unfreeze()
+    try:
+        async with serving(ws, port, freeze=True) as task:
+            first = gc.get_freeze_count()
+            assert first > 1000  # modules, plugins, the registry
+            junk = [[i] for i in range(5000)]  # tracked objects made after the start-up freeze
+            async with hx.AsyncClient() as c:
+                body = qq_message(1)
+                r = await c.post(f"http://127.0.0.1:{port}/hooks/qq/qq1", content=body, headers=signed(body))
+            assert r.status_code == 204
+            await until(lambda: gc.get_freeze_count() >= first + 5000, "the second freeze")
+            assert not task.done() and len(junk) == 5000
+    finally:
+        gc.unfreeze()
+        ws.close()
+
+
+async def test_the_shequn_serve_command_runs_serve_with_its_heap_frozen(monkeypatch, tmp_path):
+    import types
+
+    import console.serve
+
+    seen = {}
+
+    async def fake_serve_workspace(ws, **kw):
+        seen.update(kw)
+        return types.SimpleNamespace(stats=types.SimpleNamespace(ingested=0, duplicates=0, dead_letters=0))
+
+    monkeypatch.setattr(console.serve, "serve_workspace", fake_serve_workspace)
+    ws = Workspace.open(make_config(tmp_path, base=QQ_CONFIG.format(sections="")))
+    try:
+        await console.serve._main(ws, "127.0.0.1", 1)
+    finally:
+        ws.close()
+    assert seen["freeze"] is True
