@@ -189,7 +189,7 @@ def _award(ws, c, camps: dict[int, dict[str, Any]], touched: set[tuple[int, int]
 
 
 def board(ws, name: str, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
-    """The leaderboard (insiders apart): inviters by counted invites (first to reach them
+    """The leaderboard (insiders and the bot apart): inviters by counted invites (first to reach them
     first), with the goal, points earned and invites not counted."""
     camp = get(ws, name)
     rows = ws.store.query(
@@ -197,7 +197,9 @@ def board(ws, name: str, *, limit: int = 20, offset: int = 0) -> list[dict[str, 
         " sum(1 - i.counted) AS not_counted, max(CASE WHEN i.counted THEN i.joined_at END) AS last_at,"
         " (SELECT coalesce(sum(delta), 0) FROM content_points pt WHERE pt.person_id = i.inviter_id AND"
         " pt.reason = 'campaign' AND pt.ref LIKE ?) AS points FROM content_campaign_invites i JOIN people p ON"
-        " p.id = i.inviter_id WHERE i.campaign_id = ? AND p.is_insider = 0 GROUP BY i.inviter_id"
+        " p.id = i.inviter_id WHERE i.campaign_id = ? AND p.is_insider = 0 AND NOT EXISTS (SELECT 1 FROM identities x"
+        " JOIN connections c ON c.account = x.platform_user_id AND c.platform = x.platform WHERE x.person_id ="
+        " i.inviter_id) GROUP BY i.inviter_id"
         " ORDER BY invites DESC, last_at, i.inviter_id LIMIT ? OFFSET ?",
         (f"campaign:{camp['id']}:%", camp["id"], limit, offset))
     for k, r in enumerate(rows, start=offset + 1):

@@ -76,14 +76,10 @@ def note_messages(ws, events) -> int:
         sorted({e.person_id for e in msgs}), before=(oldest,))}
     if not waiting:
         return 0
-    from .checkin import normal
-
     done: dict[tuple[int, int], tuple[int, str]] = {}
     for e in msgs:
         j = waiting.get((e.group_id, e.person_id))
         if j is None or (e.group_id, e.person_id) in done or not j <= e.ts < j + cfg.intro_hours * 3600:
-            continue
-        if normal(e.text) in ("签到", "打卡"):
             continue
         done[(e.group_id, e.person_id)] = (e.ts, e.text.strip()[:500])
     with ws.store.write() as c:

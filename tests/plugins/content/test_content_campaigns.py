@@ -77,14 +77,19 @@ def test_progress_points_and_the_two_level_limit(cws):
     join(cws, "c1", "b1", "2025-06-17 10:00")  # level 3: beyond the limit
     join(cws, "d1", "owner", "2025-06-17 11:00")  # an insider's invite
     join(cws, "late", "r0", "2025-06-23 00:00")  # the campaign ended at midnight
+    cws.store.execute("UPDATE connections SET account = 'bot' WHERE id = 'sandbox'")
+    join(cws, "e1", "bot", "2025-06-17 12:00")  # the bot's own invite
+    feed(cws, Kind.JOIN_REQUEST, "g", "asked", local(cws, "2025-06-15 20:00"), flag="f1", comment="")
+    join(cws, "asked", "r0", "2025-06-17 13:00")  # first seen (asking to join) before the campaign
     rows = {r["name"]: r for r in campaigns.board(cws, "邀请3位好友")}
     assert [(r["rank"], n, r["progress"], r["invites"], r["not_counted"], r["points"], r["reached"])
             for n, r in rows.items()] == [
-        (1, "昵称r0", "3/3", 3, 1, 65, True),  # 3 x 5 per invite + 50 for the goal
+        (1, "昵称r0", "3/3", 3, 2, 65, True),  # 3 x 5 per invite + 50 for the goal
         (2, "昵称a1", "1/3", 1, 0, 5, False),
         (3, "昵称b1", "0/3", 0, 1, 0, False)]  # the insider who invited d1 is not on the board
     skipped = {r["invitee"]: r["note"] for r in campaigns.not_counted(cws, "邀请3位好友")}
-    assert skipped == {"昵称old": "rejoin", "昵称c1": "level:3", "昵称d1": "insider"}
+    assert skipped == {"昵称old": "rejoin", "昵称c1": "level:3", "昵称d1": "insider", "昵称e1": "insider",
+                       "昵称asked": "rejoin"}
     assert checkin.balances(cws, [pid(cws, "r0")]) == {pid(cws, "r0"): 65}
     assert cws.store.scalar("SELECT value FROM tags WHERE tag = 'points' AND person_id = ?", (pid(cws, "r0"),)) == "65"
     # a fourth invite earns nothing more: points per invite stop at the goal, the reward is once
