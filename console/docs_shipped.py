@@ -13,7 +13,6 @@ from pathlib import Path
 
 import click
 
-from .cli.context import fail, language
 
 ZH_CN = {
     "No page {name!r}; the pages: {names}": "没有页面 {name!r}；现有页面：{names}",
@@ -23,6 +22,8 @@ ZH_CN = {
 
 
 def _t(template: str, **values: object) -> str:
+    from .cli.context import language  # here: console.cli imports this module
+
     text = ZH_CN.get(template, template) if language() == "zh-CN" else template
     return text.format(**values)
 
@@ -50,6 +51,8 @@ def docs_cmd(name: str | None) -> None:
     """Print the page NAME of shequn's documentation (plugins, conformance, console...), or list them."""
     found = pages()
     if not found:
+        from .cli.context import fail
+
         fail(_t("The documentation is not installed (no {path})", path=docs_dir()))
         return
     if name is None:
@@ -60,6 +63,8 @@ def docs_cmd(name: str | None) -> None:
         return
     key = name.removesuffix(".md").removeprefix("docs/")
     if key not in found:
+        from .cli.context import fail
+
         fail(_t("No page {name!r}; the pages: {names}", name=name, names=", ".join(found)))
         return
     click.echo(found[key].read_text(encoding="utf-8"), nl=False)

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import click
 
-from .cli.context import fail, language
 
 KINDS = ("connector", "workflow")
 NAME = re.compile(r"[a-z][a-z0-9_]{1,30}")
@@ -47,12 +46,27 @@ class ScaffoldError(ValueError):
 
 
 def _t(template: str, **values: object) -> str:
+    from .cli.context import language  # here: console.cli imports this module
+
     text = ZH_CN.get(template, template) if language() == "zh-CN" else template
     return text.format(**values)
 
 
-def files_for(name: str, kind: str) -> dict[str, str]:
-    """Relative path -> text of every file of the new package."""
+KEYS = tuple(f"f{n}" for n in range(2, 10))  # function keys: the console's letters are taken
+
+
+def free_key() -> str:
+    """The first function key no installed screen uses (the console binds one key per screen)."""
+    from .pluginmanager import get_plugin_manager
+    from .workspace import gather_ui
+
+    screens, _ = gather_ui(get_plugin_manager())
+    used = {s.key.lower() for s in screens.values()}
+    return next((k for k in KEYS if k not in used), KEYS[-1])
+
+
+def files_for(name: str, kind: str, key: str = KEYS[0]) -> dict[str, str]:
+    """Relative path -> text of every file of the new package (its screen on ``key``)."""
     from . import scaffold_common, scaffold_connector, scaffold_workflow
 
     if not NAME.fullmatch(name):
@@ -65,15 +79,15 @@ def files_for(name: str, kind: str) -> dict[str, str]:
     title = name.replace("_", " ").title().replace(" ", "")
     out = {}
     for path, text in files.items():
-        for token, value in (("__NAME__", name), ("__Title__", title), ("__KIND__", kind)):
+        for token, value in (("__NAME__", name), ("__Title__", title), ("__KIND__", kind), ("__KEY__", key)):
             path, text = path.replace(token, value), text.replace(token, value)
         out[path] = text.lstrip("\n")
     return out
 
 
-def write_plugin(name: str, kind: str, into: Path) -> Path:
+def write_plugin(name: str, kind: str, into: Path, key: str = KEYS[0]) -> Path:
     """Write the package into ``into/shequn-NAME`` (which must not exist); its folder."""
-    files = files_for(name, kind)
+    files = files_for(name, kind, key)
     root = Path(into) / f"shequn-{name.replace('_', '-')}"
     if root.exists():
         raise ScaffoldError("{root} already exists; choose another name or folder", root=root)
@@ -101,8 +115,10 @@ def plugin_new(name: str, kind: str, into: str) -> None:
     Then: pip install -e ./shequn-NAME and pytest ./shequn-NAME (shequn plugins lists it).
     """
     try:
-        root = write_plugin(name, kind, Path(into))
+        root = write_plugin(name, kind, Path(into), free_key())
     except ScaffoldError as e:
+        from .cli.context import fail
+
         fail(e.words())
         return
     click.echo(_t("wrote {root} ({kind}, module {module}, entry point {name})", root=root, kind=kind,

@@ -103,7 +103,8 @@ def register_commands(cli):
 @hookimpl
 def register_screens(register):
     # the target is a module path the console alone imports (Textual stays out of the engine)
-    register(ScreenSpec("__NAME__", "__Title__", "f6", f"{__name__}.screens:__Title__Screen", 200))
+    # "__KEY__" was free when the package was written; change it if another plugin takes it
+    register(ScreenSpec("__NAME__", "__Title__", "__KEY__", f"{__name__}.screens:__Title__Screen", 200))
 
 
 @hookimpl

@@ -49,6 +49,16 @@ def test_names_differ_per_plugin():
     assert "class StreaksScreen" in b["shequn_streaks/screens.py"]
 
 
+def test_the_screen_gets_a_key_no_installed_screen_uses(monkeypatch):
+    from console import scaffold
+    from console.registry import ScreenSpec
+
+    monkeypatch.setattr("console.workspace.gather_ui", lambda pm: (
+        {"a": ScreenSpec("a", "A", "F2", "x:y"), "b": ScreenSpec("b", "B", "f3", "x:y")}, {}))
+    assert scaffold.free_key() == "f4"
+    assert '"f4", f"{__name__}.screens:' in files_for("checkin", "workflow", "f4")["shequn_checkin/__init__.py"]
+
+
 def test_plugin_new_writes_the_folder_and_refuses_bad_input(tmp_path):
     r = run("plugin", "new", "checkin", "--kind", "workflow", "--into", tmp_path)
     assert r.exit_code == 0, r.output
