@@ -49,7 +49,7 @@ def register_migrations(register):
     ``register(name: str, fn: Callable[[Store], None])``: ``name`` is recorded as
     ``<plugin>.<name>`` in the ``migrations`` table, so it runs exactly once; keep names
     append-only (``m001_...``, ``m002_...``). ``fn`` runs inside a write transaction;
-    use ``console.store.run_script(store, sql)`` for several statements. Returns: nothing.
+    use ``shequn.run_script(store, sql)`` for several statements. Returns: nothing.
     """
 
 
@@ -57,7 +57,7 @@ def register_migrations(register):
 def register_connectors(register):
     """Provide platform connectors.
 
-    Fires: when the workspace opens. ``register(cls: type[console.connector.Connector])``:
+    Fires: when the workspace opens. ``register(cls: type[shequn.Connector])``:
     one class per platform name (``cls.platform``); config connections name it in
     ``platform = "..."``. Returns: nothing. Not firstresult.
     """
@@ -67,7 +67,7 @@ def register_connectors(register):
 def register_rule_kinds(register):
     """Provide kinds of rules (conduct rules, entry policies) kept in the ``rules`` table.
 
-    Fires: when the workspace opens. ``register(kind: console.registry.RuleKind)``: the
+    Fires: when the workspace opens. ``register(kind: shequn.RuleKind)``: the
     kind's ``validate(config) -> config`` is called when a rule is saved and raises
     ``ValueError`` with the reason, so a bad rule is refused before it is stored.
     Returns: nothing.
@@ -78,7 +78,7 @@ def register_rule_kinds(register):
 def register_kpis(register):
     """Provide KPIs for reports and the dashboard.
 
-    Fires: when the workspace opens. ``register(kpi: console.registry.KpiSpec)``; its
+    Fires: when the workspace opens. ``register(kpi: shequn.KpiSpec)``; its
     ``compute(ws, scope="all", since="YYYY-MM-DD", until="YYYY-MM-DD")`` returns a number,
     None (no data) or ``{"value": ..., "note": "..."}``; ``shequn kpi`` and the dashboard
     show it with the previous window of the same length (``console.kpis``).
@@ -90,7 +90,7 @@ def register_kpis(register):
 def register_labels(register):
     """Provide per-person labels (segments, predicted tags) kept in the plugin's own tables.
 
-    Fires: when the workspace opens. ``register(source: console.registry.LabelSource)``:
+    Fires: when the workspace opens. ``register(source: shequn.LabelSource)``:
     Members and profiles read them through ``console.labels.labels(ws, person_ids)``
     beside the core ``tags`` table, never from the plugin's tables. Returns: nothing.
     """
@@ -100,7 +100,7 @@ def register_labels(register):
 def register_jobs(register):
     """Provide scheduled jobs (rule tags, alerts, flash-group closing, retention...).
 
-    Fires: when the workspace opens. ``register(job: console.registry.Job)``; the
+    Fires: when the workspace opens. ``register(job: shequn.Job)``; the
     scheduler in ``shequn serve`` (and the console's in-process engine) runs each job
     every ``job.every`` seconds, in a write-safe thread, and records its last run.
     Returns: nothing.
@@ -112,7 +112,7 @@ def register_commands(cli):
     """Add CLI verbs.
 
     Fires: when the ``shequn`` command starts. ``cli`` is the root ``click.Group``; add
-    commands or groups to it. Inside a command, ``console.cli.context.open_workspace()``
+    commands or groups to it. Inside a command, ``shequn.cli.workspace()``
     gives the workspace for the ``--config`` in force. Returns: nothing.
     """
 
@@ -122,7 +122,7 @@ def register_screens(register):
     """Add console screens (Textual modes).
 
     Fires: when the console starts (never in headless runs).
-    ``register(screen: console.registry.ScreenSpec)``: the spec names a module path
+    ``register(screen: shequn.ScreenSpec)``: the spec names a module path
     (``"plugins.x.screens:MyScreen"``) that only the console imports, so the plugin's
     core stays free of Textual. Returns: nothing.
     """
@@ -132,7 +132,7 @@ def register_screens(register):
 def register_panels(register):
     """Add panels to a console screen (the dashboard, a group's detail).
 
-    Fires: when the console starts. ``register(panel: console.registry.PanelSpec)``,
+    Fires: when the console starts. ``register(panel: shequn.PanelSpec)``,
     with a module path the console imports lazily. Returns: nothing.
     """
 
@@ -156,12 +156,12 @@ def process_events(events, ws):
 
     Fires: once per ingest batch, inside the batch's write transaction, after events
     are deduplicated and stored and memberships and rollups updated. ``events`` is a
-    ``console.model.EventBatch``: a list of ``console.model.Event`` in arrival order,
+    ``shequn.EventBatch``: a list of ``shequn.Event`` in arrival order,
     with ``group_id``/``person_id`` resolved and duplicates left out, that also keeps the
     engine's split (``.messages``; ``.others``, every other event in time order: read
     through ``others_of``/``messages_of``, which accept a plain list too). ``ws`` is
     the ``console.workspace.Workspace`` (store, settings, clock, ``audit``, ``add_task``). A plugin may write its own tables here (same
-    transaction). Returns: a list of ``console.model.Proposal`` (or None); the host stores
+    transaction). Returns: a list of ``shequn.Proposal`` (or None); the host stores
     them in the outbox with the plugin's name as requester. Not firstresult.
     """
 
@@ -172,7 +172,7 @@ def decide_join_request(request, ws):
 
     Fires: once for each new join request, after ``process_events`` for its batch.
     ``request`` is a dict of the ``join_requests`` row (plus ``connection_id``,
-    ``platform_group_id``). Returns: a ``console.model.Decision`` or None to let the next
+    ``platform_group_id``). Returns: a ``shequn.Decision`` or None to let the next
     plugin decide. firstresult: the first non-None answer wins, so a blacklist check
     should be ``tryfirst``. With no answer the request stays pending for a person.
     """
@@ -184,7 +184,7 @@ def action_done(action, result, ws):
 
     Fires: when an action reaches a final state (done, failed, unsupported), outside
     the ingest transaction. ``action`` is the ``actions`` row as a dict, ``result`` a
-    ``console.model.ActionResult``. Returns: a list of ``Proposal`` for follow-ups (or None).
+    ``shequn.ActionResult``. Returns: a list of ``Proposal`` for follow-ups (or None).
     Not firstresult.
     """
 

@@ -53,7 +53,7 @@ from console.model import (
     messages_of,
     others_of,
 )
-from console.registry import Job, KpiSpec, PanelSpec, RuleKind, ScreenSpec
+from console.registry import Job, KpiSpec, LabelSource, PanelSpec, RuleKind, ScreenSpec
 from console.store import rows_in, run_script
 
 #: The API's version: the major number changes only when a name of ``__all__`` is removed
@@ -72,7 +72,7 @@ __all__ = [
     "Capability", "ACTION_CAPABILITY", "ACTION_PARAMS", "IDEMPOTENT_ACTIONS",
     "Proposal", "Decision", "ActionRequest", "ActionResult", "Status", "GroupInfo", "MemberInfo",
     # what registration hooks hand in
-    "RuleKind", "KpiSpec", "Job", "ScreenSpec", "PanelSpec",
+    "RuleKind", "KpiSpec", "LabelSource", "Job", "ScreenSpec", "PanelSpec",
     # settings and the store
     "ConfigError", "load_section", "rows_in", "run_script",
 ]
