@@ -32,6 +32,7 @@ from console.connector import (
     Route,
     WebhookRequest,
     WebhookResult,
+    WebSocketRequest,
 )
 from console.hookspecs import hookimpl
 from console.model import (
@@ -66,7 +67,7 @@ __all__ = [
     "hookimpl",
     # connectors
     "Connector", "Option", "Pacing", "ConnectionCheck", "ConnectorError", "NotSupported",
-    "EventSink", "NullSink", "Route", "WebhookRequest", "WebhookResult",
+    "EventSink", "NullSink", "Route", "WebhookRequest", "WebhookResult", "WebSocketRequest",
     # events in, actions out
     "Event", "EventBatch", "Kind", "messages_of", "others_of", "DeadLetter",
     "Capability", "ACTION_CAPABILITY", "ACTION_PARAMS", "IDEMPOTENT_ACTIONS",
