@@ -124,13 +124,13 @@ class ContentScreen(ShequnScreen):
                                     Column("task", "task", 6, "right"), Column("skipped", "skipped", 7, "right")],
                                    id="runs", empty="No scheduled post has run yet")
             with TabPane(t("scripts"), id="tab-scripts"):
-                yield VirtualTable([Column("script", "script", 12), Column("label", "version", 7), Column("what", "text"),
+                yield VirtualTable([Column("script", "script", 12), Column("label", "version", 9), Column("what", "text"),
                                     Column("exposures", "sent", 6, "right"), Column("trials", "trials", 8, "right"),
                                     Column("rate", "rate", 7, "right")], key="key", id="scripts",
                                    empty="No script is tested yet")
                 yield Static("", id="script-statement")
             with TabPane(t("invite campaigns"), id="tab-campaigns"):
-                yield VirtualTable([Column("campaign", "invite campaign", 22), Column("rank", "rank", 5, "right"),
+                yield VirtualTable([Column("campaign", "invite campaign", 26), Column("rank", "rank", 5, "right"),
                                     Column("name", "name", 16), Column("progress", "progress", 9, "right"),
                                     Column("points", "points", 7, "right"),
                                     Column("not_counted", "not counted", 8, "right")], key="key", id="campaigns",
