@@ -71,7 +71,7 @@ def note(ws, events, replies: list[Any] = ()) -> int:
                     found.update((q[0], q) for q in rows_in(ws.store, "SELECT id, group_id, message_id, asker, asked_at"
                                                                       f" FROM content_questions WHERE status = 'open'"
                                                                       f" AND {col} IN ({{marks}})", values))
-            for q in sorted(found.values()):
+            for q in sorted(found.values(), key=lambda q: q[0]):
                 open_.setdefault(q[1], []).append({"id": q[0], "message_id": q[2], "asker": q[3], "asked_at": q[4]})
             for e in answers:
                 data = e.data or {}

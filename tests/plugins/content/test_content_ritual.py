@@ -177,10 +177,12 @@ def test_an_insider_in_the_conversation_or_a_keyword_reply_answers_before_the_qu
         keywords.save(qws, "链接", match="contains", keyword="链接", reply="链接在公告")
     feed(qws, Kind.MESSAGE, "g", "m1", T0, "有没有链接？")
     feed(qws, Kind.MESSAGE, "g", "m2", T0 + 10, "什么时候发货")
-    feed(qws, Kind.MESSAGE, "g", "owner", T0 + 300, "明天发货哦")  # within 10 minutes: in the conversation
+    feed(qws, Kind.MESSAGE, "g", "m3", T0 + 20, "今天几点发货")
+    feed(qws, Kind.MESSAGE, "g", "owner", T0 + 300, "明天发货哦")  # within 10 minutes: in the conversation, both
     assert run_check(qws, T0 + 3600) == 0
     assert {r["text"]: r["answered_by"] for r in questions.listing(qws, status="answered")} == {
-        "有没有链接？": "rule:链接", "什么时候发货": f"person:{pid(qws, 'owner')}"}
+        "有没有链接？": "rule:链接", "什么时候发货": f"person:{pid(qws, 'owner')}",
+        "今天几点发货": f"person:{pid(qws, 'owner')}"}
     assert qws.store.scalar("SELECT count(*) FROM tasks") == 0
 
 
