@@ -130,7 +130,7 @@ class AccountHealth:
         """A send went out with ``result``: count it, and raise the level when failures rise."""
         if row["kind"] not in SEND_KINDS:
             return
-        p = self.policy(connection) or HealthPolicy()
+        p = self.policy(connection)  # None: counted only (a platform that declares no pacing never backs off)
         now = self.clock()
         what = outcome(result)
         with self._lock:
@@ -144,6 +144,8 @@ class AccountHealth:
             if what is None:
                 return
             c[1 if what == "refused" else 2] += 1
+            if p is None:
+                return
             acc.failures.append((now, what))
             acc.last_failure = now
             _prune(acc.failures, now - p.window, key=lambda f: f[0])
@@ -164,6 +166,19 @@ class AccountHealth:
             if acc.level == 0:
                 acc.reason = ""
                 acc.failures.clear()
+
+    def flush(self) -> None:
+        """Store each account whose level stepped down with nothing sent since (the outbox
+        calls this when idle), so a recovered account's alert does not wait for a message."""
+        for connection, acc in list(self.accounts.items()):
+            p = self.policy(connection)
+            with self._lock:
+                if p is not None:
+                    self._step_down(acc, p, self.clock())
+                due = acc.state_dirty or acc.counts
+            if due:
+                with self.ws.store.write() as c:
+                    self.write(c, connection)
 
     def write(self, c: Any, connection: str) -> None:
         """Store what was noted for ``connection`` inside the caller's transaction (``c``), and

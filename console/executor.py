@@ -219,6 +219,8 @@ class Executor:
         while not stop.is_set():
             try:
                 n = await self.run_once()
+                if n == 0 and self.health.accounts:  # idle: a recovered account's state without a message
+                    await asyncio.to_thread(self.health.flush)
             except Exception as e:  # noqa: BLE001 - a round's error (a store fault): the next round retries
                 self.stats.errors[:] = [*self.stats.errors[-99:], f"{type(e).__name__}: {e}"]
                 n = 0

@@ -200,3 +200,52 @@ async def test_connections_json_shows_the_accounts_health(tmp_path, monkeypatch)
     assert (h["sent_1h"], h["refused_1h"], h["timed_out_1h"], h["backoff_level"]) == (2, 1, 0, 0)
     assert (h["forced_offline"], h["forced_offline_words"]) == (1, "你的账号在另一台设备登录")
     assert sorted((g["number"], g["sent"]) for g in h["groups_this_hour"]) == [("1", 1), ("2", 1)]
+
+
+async def test_a_connector_without_a_policy_is_counted_but_never_slowed(tmp_path):
+    b, ws, clock, groups, ex = await setup(tmp_path)
+    b.conn.health_policy = lambda: None  # as the sandbox or a platform that declares no pacing
+    try:
+        b.bot.fail_next("failed", None)
+        queue(ws, groups, 1, 1, 2, 3)
+        for _ in range(3):
+            await ex.run_once()
+            clock.t += 2
+        assert sends(b) == [1, 1, 2, 3]  # no group interval either
+        row = ws.store.one("SELECT sum(sent) AS s, sum(refused) AS r FROM account_sends")
+        assert (row["s"], row["r"]) == (4, 4)
+        assert health(ws) is None and ws.store.scalar("SELECT count(*) FROM alerts WHERE kind = 'account_backoff'") == 0
+    finally:
+        ws.close()
+        await b.close()
+
+
+async def test_an_account_that_sends_nothing_more_recovers_in_the_idle_outbox(tmp_path):
+    import asyncio
+
+    b, ws, clock, groups, ex = await setup(tmp_path)
+    try:
+        b.bot.fail_next("failed", None)
+        queue(ws, groups, 1, 2, 3)
+        await ex.run_once()
+        clock.t += 2
+        await ex.run_once()
+        assert health(ws)["backoff_level"] == 1
+        b.bot.clear_faults()
+        clock.t += 899
+        stop = asyncio.Event()
+        loop = asyncio.create_task(ex.run_forever(stop, idle=0.01))
+        await asyncio.sleep(0.1)  # idle rounds: nothing to send
+        assert health(ws)["backoff_level"] == 1  # 899 s quiet: not yet
+        clock.t += 1
+        for _ in range(200):
+            if health(ws)["backoff_level"] == 0:
+                break
+            await asyncio.sleep(0.01)
+        stop.set()
+        await loop
+        assert health(ws)["backoff_level"] == 0
+        assert ws.store.scalar("SELECT count(*) FROM alerts WHERE kind = 'account_backoff' AND resolved_at IS NULL") == 0
+    finally:
+        ws.close()
+        await b.close()
