@@ -101,10 +101,7 @@ class WeChatConnector(WeComCallbacks, Connector):
         self._state_now: str | None = None
         self.robot_window: list[float] = []
         self.mass_days: set[tuple[str, str]] = set()  # (chat_id, China day) mass sends made by this process
-        self.ws = None  # the workspace, once attached: WeCom's daily limit and the template journal live there
-
-    def attach(self, ws) -> None:
-        self.ws = ws
+        # self.ws, once attach() ran (the base's): WeCom's daily limit and the template journal live there
 
     def now(self) -> float:
         return float(self.ws.now()) if self.ws is not None else time.time()
