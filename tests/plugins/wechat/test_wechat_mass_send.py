@@ -251,3 +251,23 @@ async def test_the_owner_task_reads_in_the_console_language(world, lang):
         await c.aclose()
     title = ws.store.scalar("SELECT title FROM tasks WHERE kind = 'wechat_mass_send'")
     assert title == (TITLE if lang == "en" else "请在企业微信中确认发往福利群 A的群发：正在等待群主确认")
+
+
+async def test_a_scheduled_post_of_the_content_plugin_goes_out_as_a_mass_send(world):
+    from tests.plugins.content.content_kit import item, local, schedule
+
+    wc, ws = world
+    c = await attached(wc, ws)
+    try:
+        i = item(ws, "早安 {group}")
+        schedule(ws, item_id=i, targets=[f"group:{gid(ws, 'wrGroupA')}"])  # saving plans and queues at T0
+        fire = local(ws, "2025-06-16 07:30")
+        (post,) = ws.store.query("SELECT id, status, not_before FROM actions WHERE kind = 'send'")
+        assert (post["status"], post["not_before"]) == ("pending", fire)
+        with ws.clock_at(fire):
+            await Executor(ws, {"wx1": c}, pacing=False).drain()
+        (sent,) = wc.mass.sends.values()
+        assert (sent["text"], sent["chats"], sent["sender"]) == ("早安 福利群 A", ["wrGroupA"], "zhangsan")
+        assert [(m["day"], m["status"]) for m in mass(ws)] == [("2025-06-16", "awaiting")]
+    finally:
+        await c.aclose()
