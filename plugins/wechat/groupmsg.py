@@ -116,7 +116,7 @@ async def reconcile(c: "WeChatConnector", req: ActionRequest, since: float) -> A
         for m in data.get("group_msg_list") or []:
             if str((m.get("text") or {}).get("content") or "").strip() != text:
                 continue
-            if await _sender_of(c, str(m.get("msgid"))) == sender:
+            if await _sender_of(c, str(m.get("msgid"))) == sender and await _covers(c, str(m["msgid"]), sender, chat):
                 day = china_day(float(m.get("create_time") or now)).isoformat()
                 c.mass_days.add((chat, day))
                 return _created(str(m["msgid"]), sender, chat, day, in_doubt=True)
@@ -134,6 +134,27 @@ async def _sender_of(c: "WeChatConnector", msgid: str) -> str | None:
         raise
     users = [str(t.get("userid")) for t in data.get("task_list") or []]
     return users[0] if users else None
+
+
+async def _covers(c: "WeChatConnector", msgid: str, sender: str, chat: str) -> bool:
+    """Whether a mass send is for ``chat`` (the same text may have gone to another group of
+    the same owner): its send results list the groups it is for."""
+    cursor = ""
+    while True:
+        body: dict[str, Any] = {"msgid": msgid, "userid": sender, "limit": 1000}
+        if cursor:
+            body["cursor"] = cursor
+        try:
+            data = await c.api.call("externalcontact/get_groupmsg_send_result", body)
+        except ApiError as e:
+            if e.errcode == DISPATCHING:
+                return False
+            raise
+        if any(str(r.get("chat_id")) == chat for r in data.get("send_list") or []):
+            return True
+        cursor = str(data.get("next_cursor") or "")
+        if not cursor:
+            return False
 
 
 async def progress(c: "WeChatConnector", msgid: str) -> dict[str, tuple[int, int]] | None:

@@ -271,3 +271,22 @@ async def test_a_scheduled_post_of_the_content_plugin_goes_out_as_a_mass_send(wo
         assert [(m["day"], m["status"]) for m in mass(ws)] == [("2025-06-16", "awaiting")]
     finally:
         await c.aclose()
+
+
+async def test_the_same_text_to_another_group_of_the_owner_is_not_taken_for_ours_after_a_crash(world):
+    wc, ws = world
+    wc.add_group("wrGroupB", "福利群 B", "zhangsan")
+    c = await attached(wc, ws)
+    try:
+        with ws.clock_at(NOON):
+            ex = Executor(ws, {"wx1": c}, pacing=False)
+            ws.enqueue([Proposal("send", "a", group_id=gid(ws, "wrGroupA"), params={"text": "同一句"})], "x")
+            await ex.drain()
+            (b,) = ws.enqueue([Proposal("send", "b", group_id=gid(ws, "wrGroupB"), params={"text": "同一句"})], "x")
+            ex._claim(ws.store.one("SELECT * FROM actions WHERE id = ?", (b,)))  # stopped before WeCom was called
+            ex.recover()
+            await ex.drain()
+        assert sorted(s["chats"][0] for s in wc.mass.sends.values()) == ["wrGroupA", "wrGroupB"]
+        assert [m["chat_id"] for m in mass(ws)] == ["wrGroupA", "wrGroupB"]
+    finally:
+        await c.aclose()
