@@ -110,7 +110,8 @@ class Receipt:
         return False
 
     async def wait(self) -> None:
-        """Await the outcome on an asyncio loop (raises :class:`StoreUnavailable`).
+        """Await the outcome on an asyncio loop (raises :class:`StoreUnavailable`); one
+        awaiter per receipt, the delivery's answerer (others may block on ``future``).
 
         The waiter is published before ``future`` is checked again, and the ingest
         thread sets ``future`` before it reads the waiter: whichever runs second sees
