@@ -12,6 +12,7 @@ from console.tui.dialogs import ConfirmScreen
 from console.tui.pickers import ChoiceScreen
 from console.tui.rule_edit import RuleEditScreen, edit_rule
 
+from .test_tui_bulk import Keys
 from .world import NOW, make_app, settle
 
 
@@ -94,22 +95,20 @@ async def test_an_admission_policy_from_a_group_page_replays_its_week_of_request
     a_known_week(ws)
     app = make_app(ws)
     async with app.run_test(size=(120, 40)) as pilot:
-        app.open_group(1)  # a traffic group: admission:type:traffic (open) applies
-        await settle(pilot)
+        keys = Keys(pilot)
+        await keys("g", "enter")  # 好物分享引流①群, a traffic group: admission:type:traffic (open) applies
         await pilot.press("E")  # not offered on the Members tab: nothing opens
         await settle(pilot)
         assert not isinstance(app.screen, RuleEditScreen)
-        app.screen.query_one(TabbedContent).active = "tab-policies"
-        await settle(pilot)
+        await keys("shift+tab", "right", "shift+tab", "right")  # the tabs, Roles; the tabs, Policies
+        assert app.screen.query_one(TabbedContent).active == "tab-policies"
         table = app.screen.query_one("#policies")
         names = [table.row_at(i)["name"] for i in range(table.total)]
-        await pilot.press(*["j"] * names.index("admission:type:traffic"), "E")
-        await settle(pilot)
+        await keys(*["j"] * names.index("admission:type:traffic"), "E")
         assert isinstance(app.screen, RuleEditScreen) and app.screen.row["name"] == "admission:type:traffic"
         app.screen.query_one("#config").text = json.dumps(
             {"modes": ["activity"], "keywords": ["双11", "活动"], "on_fail": "reject"}, ensure_ascii=False)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
+        await keys("ctrl+r")
         # the 8 requests of the traffic groups 1 and 5 this week, all let in by "open"; 5 answers mention 双11 or 活动
         # (活动码：HB1111 too; the flash group 3's request is outside the scope)
         assert preview(app).startswith("Last 7 days' join requests: approve 5, hold 0, reject 3 (saved config: 8, 0, 0)")
@@ -118,12 +117,11 @@ async def test_an_admission_policy_from_a_group_page_replays_its_week_of_request
         # edited after its preview: ctrl+s previews the text as it is now before asking
         app.screen.query_one("#config").text = json.dumps(
             {"modes": ["activity"], "keywords": ["双11"], "on_fail": "reject"}, ensure_ascii=False)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await keys("ctrl+s")
         assert isinstance(app.screen, ConfirmScreen)
         assert app.screen.detail == "Last 7 days' join requests: approve 3, hold 0, reject 5 (saved config: 8, 0, 0)"
-        await pilot.press("y")
-        await settle(pilot)
+        await keys("y")
+        assert keys.n == 10 + names.index("admission:type:traffic")  # the docs: 10 keys and j to the policy
     saved = json.loads(ws.store.scalar("SELECT config FROM rules WHERE name = 'admission:type:traffic'"))
     assert saved["modes"] == ["activity"] and saved["keywords"] == ["双11"] and saved["on_fail"] == "reject"
 
