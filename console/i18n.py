@@ -230,6 +230,7 @@ ZH_CN.update({
     "set_admin": "设管理员", "unset_admin": "取消管理员", "whole_mute": "全员禁言", "unmute": "解除禁言",
     "set_group_name": "改群名", "penalty": "处罚", "admission": "入群审核", "welcome": "欢迎语", "overflow": "满员分流",
     "low_need": "低需求",
+    "reject_reason": "拒绝理由可见",  # the capability: the applicant sees why a join request was rejected
 })
 
 #: ``shequn deadletters`` (console/cli/deadletter_verbs.py).
