@@ -46,7 +46,8 @@ def demo_cmd(days: int, reset: bool, seed: int | None, connection: str | None) -
 
         def show(done: int, total: int) -> None:
             if done % 24 == 0 or done == total:
-                click.echo(f"\r{tr(ws, 'simulating')} {done * 100 // total}%", nl=False, err=True)
+                # \r redraws one line on a terminal; the last one ends it, so what follows starts a line
+                click.echo(f"\r{tr(ws, 'simulating')} {done * 100 // total}%", nl=done == total, err=True)
 
         from .content_reactions import starter_content
 
