@@ -164,7 +164,7 @@ def questions_cmd(state, limit, page, as_json) -> None:
         rows = listing(ws, status=state, limit=limit, offset=(page - 1) * limit)
         for r in rows:
             r["asked"] = when_text(ws, r["asked_at"])
-            r["answer"] = r["answered_by"]
+            r["answer"] = r["answerer"]  # the insider's name, or rule:NAME for a keyword reply
             r["text"] = short(r["text"], 40)
             r["state"] = word(ws, r["status"])
         cols = ["asked", "group_name", "name", "text", "state", "answer", "task"]

@@ -163,6 +163,8 @@ def check(ws) -> int:
 def listing(ws, *, status: str = "open", limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     where, params = ("WHERE q.status = ?", [status]) if status != "all" else ("", [])
     return ws.store.query(
-        "SELECT q.*, g.name AS group_name, p.display_name AS name FROM content_questions q JOIN groups g ON g.id ="
-        f" q.group_id JOIN people p ON p.id = q.person_id {where} ORDER BY q.asked_at DESC, q.id DESC LIMIT ? OFFSET ?",
+        "SELECT q.*, g.name AS group_name, p.display_name AS name, coalesce(a.display_name, q.answered_by) AS answerer"
+        " FROM content_questions q JOIN groups g ON g.id = q.group_id JOIN people p ON p.id = q.person_id LEFT JOIN"
+        " people a ON q.answered_by = 'person:' || a.id"
+        f" {where} ORDER BY q.asked_at DESC, q.id DESC LIMIT ? OFFSET ?",
         [*params, limit, offset])

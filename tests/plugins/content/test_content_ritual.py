@@ -190,8 +190,11 @@ def test_the_cli_lists_questions_and_intros(qws, config_path):
     feed(qws, Kind.MESSAGE, "g", "m1", T0, "这个怎么买？")
     out = cli(config_path, "content", "questions", "--json")
     assert out.exit_code == 0 and json.loads(out.output)[0]["text"] == "这个怎么买？"
+    feed(qws, Kind.MESSAGE, "g", "owner", T0 + 60, "公告里有")
+    out = cli(config_path, "content", "questions", "--state", "answered", "--json")
+    assert out.exit_code == 0 and json.loads(out.output)[0]["answerer"] == "昵称owner"
     out = cli(config_path, "content", "questions", "--state", "answered")
-    assert out.exit_code == 0
+    assert out.exit_code == 0 and "昵称owner" in out.output
     out = cli(config_path, "content", "intros", "--json")
     assert out.exit_code == 0 and json.loads(out.output) == []
 
