@@ -58,4 +58,5 @@ ZH_CN_PEOPLE: dict[str, str] = {
         "（建议：订单中电话相同、同一群矩阵中昵称相同），U 解除其中一个，z 撤销。Esc 先离开搜索框，再清除搜索。",
     "One person across platforms and groups. L links another account of theirs, U unlinks one, z undoes. "
     "Escape goes back.": "一个人在各平台、各群的情况。L 关联其另一个账号，U 解除其中一个，z 撤销。Esc 返回。",
+    "{name}: {fill} of capacity": "{name}：已达群上限 {fill}",
 }

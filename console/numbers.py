@@ -24,8 +24,8 @@ def percent(share: float | None, empty: str = "—") -> str:
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return empty
     pct = share * 100
-    if pct == 0:
-        return "0%"
+    if pct in (0, 100):  # exact: a full group is 100%, but 99.95% is not
+        return f"{pct:.0f}%"
     digits = max(1, 1 - math.floor(math.log10(abs(pct))))
     return f"{pct:.{digits}f}%"
 
@@ -92,5 +92,7 @@ def one_line(text: Any) -> str:
     row keeps its height and the reader still sees where the lines were."""
     if text is None:
         return ""
-    s = str(text).replace("\r\n", "\n").replace("\r", "\n").strip("\n")
-    return LINE_MARK.join(part.strip() for part in s.split("\n")) if "\n" in s else s
+    s = str(text)
+    if "\n" in s or "\r" in s:  # the console's tables do the same (console.tui.rows.one_line)
+        s = LINE_MARK.join(p.strip() for p in s.replace("\r\n", "\n").replace("\r", "\n").split("\n") if p.strip())
+    return s.replace("\t", " ")

@@ -108,6 +108,9 @@ def open_workspace(*, read_only: bool | None = None):
 @contextmanager
 def workspace(*, read_only: bool | None = None) -> Iterator["object"]:
     ws = open_workspace(read_only=read_only)
+    from . import output
+
+    output.ZONE[0] = ws.tz  # times in tables read in the operator's zone
     try:
         with friendly_errors():
             yield ws

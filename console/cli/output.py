@@ -37,14 +37,30 @@ def clip(text: str, width: int) -> str:
     return out + "…"
 
 
-def fmt(value: Any) -> str:
+#: the operator's time zone for times in tables (set when a verb opens the workspace)
+ZONE: list[Any] = [None]
+
+
+def fmt(value: Any, column: str = "") -> str:
+    """A cell as people read it: unix seconds in a time column (``ts``, ``*_at``) as the
+    operator's clock (``2026-11-26 12:16``, never ``1795625678``), text of several lines
+    on one line with a marker (``问题：… ⏎ 答案：…``), whole numbers with separators."""
+    from ..numbers import clock, is_time_column, one_line
+
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return str(value)
+    if column and is_time_column(column) and isinstance(value, int) and value > 10 ** 8:
+        return clock(value, ZONE[0])
     if isinstance(value, float):
         return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, int):  # a count reads 11,981; an id or a number stays as typed
+        plain = column == "id" or column.endswith(("_id", "id")) or column in ("act", "op", "pid", "port", "hour", "year")
+        return str(value) if plain or abs(value) < 1000 else f"{value:,}"
     if isinstance(value, (list, tuple)):
         return ", ".join(fmt(v) for v in value)
-    return str(value).replace("\n", " ")
+    return one_line(value)
 
 
 def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
@@ -53,7 +69,7 @@ def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None =
         return "(none)"
     columns = list(columns or rows[0].keys())
     headers = headers or {}
-    cells = [[clip(fmt(r.get(c)), max_width) for c in columns] for r in rows]
+    cells = [[clip(fmt(r.get(c), c), max_width) for c in columns] for r in rows]
     heads = [headers.get(c, c) for c in columns]
     widths = [max(cell_width(h), *(cell_width(row[i]) for row in cells)) for i, h in enumerate(heads)]
     lines = ["  ".join(pad(h, w) for h, w in zip(heads, widths)).rstrip(),
@@ -71,7 +87,7 @@ def render_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str] | Non
     out = ["| " + " | ".join(headers.get(c, c) for c in columns) + " |",
            "| " + " | ".join("---" for _ in columns) + " |"]
     for r in rows:
-        out.append("| " + " | ".join(fmt(r.get(c)).replace("|", "\\|") for c in columns) + " |")
+        out.append("| " + " | ".join(fmt(r.get(c), c).replace("|", "\\|") for c in columns) + " |")
     return "\n".join(out)
 
 

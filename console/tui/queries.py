@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import queues as host_queues
+from ..numbers import capacity
 from ..workspace import Workspace
 # the Activity screen's sources live in activity_sources.py; screens read them as queries.X
 from .activity_sources import SqlSource, actions_source, audit_source, events_source, short_data  # noqa: F401
@@ -88,8 +89,9 @@ def overnight(ws: Workspace, hours: int = 24, moves: tuple[int, int, int] | None
                       "mode": "activity", "arg": "failed"})
     for g in s.query("SELECT id, name, member_count, capacity FROM groups WHERE status = 'active' AND capacity > 0"
                      " AND member_count * 100 >= capacity * 90 ORDER BY member_count * 1.0 / capacity DESC LIMIT 5"):
-        lines.append({"text": "{name} at {pct}% of capacity", "name": g["name"],
-                      "pct": int(100 * g["member_count"] / g["capacity"]), "mode": "group", "arg": g["id"]})
+        # the one capacity figure (console.numbers.capacity): 199/200 (99.5%), as the kpi task says it
+        lines.append({"text": "{name}: {fill} of capacity", "name": g["name"],
+                      "fill": capacity(g["member_count"], g["capacity"]), "mode": "group", "arg": g["id"]})
     for g in silent_groups(ws, days=3)[:5]:
         lines.append({"text": "{name} silent for {days} days", "name": g["name"], "days": g["days"],
                       "mode": "group", "arg": g["id"]})

@@ -27,13 +27,10 @@ def _run(fn, *args, **kwargs):
 
 
 def _ago(seconds: int | None) -> str:
-    if seconds is None:
-        return ""
-    if seconds < 3600:
-        return f"{seconds // 60}m"
-    if seconds < 86400:
-        return f"{seconds // 3600}h{(seconds % 3600) // 60:02d}m"
-    return f"{seconds // 86400}d{(seconds % 86400) // 3600}h"
+    """One duration format for console and CLI (console.numbers.duration: 12m, 5h05m, 29d16h)."""
+    from console.numbers import duration
+
+    return duration(seconds)
 
 
 def _parse_time(ws, text: str) -> int:

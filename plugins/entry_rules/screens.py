@@ -41,8 +41,10 @@ define({"workflows.approve": ("y", "approve", "Approve", True),
 
 
 def waited(seconds: Any) -> str:
-    s = int(seconds or 0)
-    return f"{s // 3600}h{(s % 3600) // 60:02d}m" if s >= 3600 else f"{s // 60}m"
+    """The CLI's format too (console.numbers.duration): 29d16h, not 712h05m."""
+    from console.numbers import duration
+
+    return duration(seconds or 0)
 
 
 class ShownQueue(QueueSource):

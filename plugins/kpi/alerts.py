@@ -125,9 +125,11 @@ def near_capacity_task(ws, g: dict, warn_share: float) -> int | None:
     before = ws.store.scalar("SELECT id FROM tasks WHERE dedupe_key = ?", (f"kpi.near_capacity:{g['id']}:{band}",))
     if before:
         return None  # a person already settled this band
-    return ws.add_task("near_capacity", ws.tr("{name}: {count}/{capacity} members ({share}); give it a family or create"
-                                              " a sibling", name=g["name"], count=count, capacity=cap,
-                                              share=f"{count / cap:.0%}"),
+    from console.numbers import capacity, percent
+
+    # the one capacity figure (console.numbers.capacity): 199/200 (99.5%) here and on the dashboard
+    return ws.add_task("near_capacity", ws.tr("{name}: {fill} members; give it a family or create a sibling",
+                                              name=g["name"], fill=capacity(count, cap)),
                        detail=ws.tr("at or above {share} of capacity and in no family, so no overflow can take its"
-                                    " newcomers", share=f"{warn_share:.0%}"),
+                                    " newcomers", share=percent(warn_share)),
                        group_id=g["id"], source="kpi", dedupe_key=f"kpi.near_capacity:{g['id']}:{band}")

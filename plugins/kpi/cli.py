@@ -73,6 +73,7 @@ def kpi_group(ctx, group, type_, owner, platform, family, since, until, period, 
         return
     fmt_name = "json" if as_json else fmt_name
     from .metrics import KPIS, STAGES, by_group as by_group_fn, others, panel
+    from .segments import SEGMENTS
 
     with workspace() as ws:
         scope, window = _context(ws, group, type_, owner, platform, family, since, until, period)
@@ -80,7 +81,12 @@ def kpi_group(ctx, group, type_, owner, platform, family, since, until, period, 
         inc = True if with_insiders else None
         if by_group:
             rows = by_group_fn(ws, scope, window, include_insiders=inc)
-            if fmt_name != "json":
+            if fmt_name == "csv":  # numbers as numbers for a spreadsheet; no data: an empty cell
+                for r in rows:
+                    mix = r.pop("segment_mix") or {}
+                    r.update({f"segment_mix_{s}": mix.get(s) for s in SEGMENTS})
+                    r.pop("notes")
+            elif fmt_name != "json":
                 from .metrics import format_value
                 for r in rows:
                     for k in KPIS:
@@ -94,7 +100,11 @@ def kpi_group(ctx, group, type_, owner, platform, family, since, until, period, 
         if fmt_name == "json":
             emit(rows, fmt_name="json")
             return
+        if fmt_name == "csv":
+            emit(_csv_rows(rows), fmt_name="csv")
+            return
         from console.kpis import shown
+        from console.numbers import signed_change
 
         from .metrics import BY_NAME, format_value
 
@@ -103,12 +113,25 @@ def kpi_group(ctx, group, type_, owner, platform, family, since, until, period, 
             prev = r["previous"]
             out.append({"stage": ws.t(r["stage"]), "KPI": ws.t(r["title"]), "value": r["shown"],
                         "previous": format_value(r["name"], prev) if r["name"] in BY_NAME else shown(prev, r["unit"]),
-                        "change": "" if r["change"] is None else f"{r['change']:+.0%}",
-                        "note": r["note"] or ""})
+                        "change": signed_change(r["change"]), "note": r["note"] or ""})
         if fmt_name in ("md", "table"):
             head = f"{ws.t('KPIs')}: {scope}, {window} ({ws.t('previous')}: {window.previous()})"
             click.echo(f"## {head}\n" if fmt_name == "md" else head)
         emit(out, fmt_name=fmt_name)
+
+
+def _csv_rows(rows: list[dict]) -> list[dict]:
+    """The panel for a spreadsheet: numbers as numbers (a rate as its fraction, 0.000416;
+    no data as an empty cell, never "—" or "0.0%"), the segment mix one row per segment."""
+    out = []
+    for r in rows:
+        base = {"stage": r["stage"], "name": r["name"], "title": r["title"], "unit": r["unit"], "note": r["note"] or ""}
+        if isinstance(r["value"], dict):
+            out += [{**base, "name": f"{r['name']}.{k}", "value": v, "previous": None, "change": None}
+                    for k, v in r["value"].items()]
+        else:
+            out.append({**base, "value": r["value"], "previous": r["previous"], "change": r["change"]})
+    return [{k: row[k] for k in ("stage", "name", "title", "value", "previous", "change", "unit", "note")} for row in out]
 
 
 @kpi_group.command("cohorts")
@@ -123,10 +146,12 @@ def kpi_cohorts(group, type_, owner, platform, family, since, until, period, wit
         _refresh(ws)
         inc = with_insiders or kpi_settings(ws).include_insiders
         rows = cohorts(ws, scope, window, inc)
-        if fmt_name != "json":
+        if fmt_name not in ("json", "csv"):  # CSV keeps the fractions (no data: empty)
+            from console.numbers import percent
+
             for r in rows:
                 for n in (1, 7, 30):
-                    r[f"day_{n}"] = "no data" if r[f"day_{n}"] is None else f"{r[f'day_{n}']:.0%}"
+                    r[f"day_{n}"] = percent(r[f"day_{n}"], ws.t("no data"))
                     r.pop(f"eligible_{n}")
         emit(rows, fmt_name=fmt_name)
 
@@ -142,10 +167,12 @@ def kpi_segments(group_id, with_insiders, fmt_name):
     with workspace() as ws:
         _refresh(ws)
         rows = segments(ws, group_id, with_insiders)
-        if fmt_name != "json":
+        if fmt_name not in ("json", "csv"):
+            from console.numbers import percent
+
             for r in rows:
                 for s in SEGMENTS:
-                    r[s] = ws.t("no data") if r[s] is None else f"{r[s]:.0%}"
+                    r[s] = percent(r[s], ws.t("no data"))
                 r["advice"] = ws.t(r["advice"]) if r["advice"] else ""
         emit(rows, fmt_name=fmt_name)
 

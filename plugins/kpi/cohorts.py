@@ -4,7 +4,9 @@ and 30 days later.
 ``rebuild`` recounts ``kpi_cohorts`` from ``memberships`` (one pass; the cohorts job
 runs it hourly and ``shequn kpi`` before a report when it is older than an hour), so
 the panel and the cohort table read a few thousand rows. Someone who left and came
-back counts from their latest join (memberships keep the latest join only).
+back counts from their latest join (memberships keep the latest join only). Joins
+before a group's first recorded event are counted as new members but not judged (no
+data): nobody recorded who of them left.
 """
 
 from __future__ import annotations
@@ -29,11 +31,16 @@ def rebuild(ws) -> int:
 
         dx = day_expr(ws, "m.joined_at", ws.day(span[0]), ws.day(span[1]))
         kept = " OR ".join(("m.status = 'member'", "(m.left_at IS NOT NULL AND m.left_at >= m.joined_at + {s})"))
-        cols = ", ".join(f"sum(m.joined_at + {n * DAY} <= :now), sum(m.joined_at + {n * DAY} <= :now AND ("
+        # judged only from the group's recorded history on: of those who joined before its
+        # first recorded event we know only the ones still there (a sync lists members, not
+        # who left), so their cohorts would read 100% kept; they are "no data" instead
+        judged = "m.joined_at >= coalesce(h.first, :now + 1) AND m.joined_at + {s} <= :now"  # no events: none
+        cols = ", ".join(f"sum({judged.format(s=n * DAY)}), sum({judged.format(s=n * DAY)} AND ("
                          + kept.format(s=n * DAY) + "))" for n in HORIZONS)
         rows = [(*r, now) for r in ws.store.execute(
             f"SELECT m.group_id, {dx} AS d, p.is_insider, count(*), {cols} FROM memberships m"
-            " JOIN people p ON p.id = m.person_id WHERE m.joined_at IS NOT NULL"
+            " JOIN people p ON p.id = m.person_id LEFT JOIN (SELECT group_id, min(ts) AS first FROM events"
+            " GROUP BY group_id) h ON h.group_id = m.group_id WHERE m.joined_at IS NOT NULL"
             " GROUP BY m.group_id, d, p.is_insider", {"now": now})]
     with ws.store.write() as c:
         c.execute("DELETE FROM kpi_cohorts")

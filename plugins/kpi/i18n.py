@@ -135,3 +135,7 @@ ZH.update({
 ZH.update({
     "phone: {value} is not a phone number (5 to 15 digits)": "phone：{value} 不是电话号码（5 到 15 位数字）",
 })
+ZH.update({  # the one capacity figure (console.numbers.capacity)
+    "{name}: {fill} members; give it a family or create a sibling":
+        "{name}：{fill} 人；请把它加入群矩阵或新建一个兄弟群",
+})

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from console.numbers import percent
+
 from . import cohorts as cohort_mod
 from . import coverage
 from . import segments as seg_mod
@@ -134,13 +136,15 @@ def compute(act: dict, inp: Inputs, retention: tuple[int, int] | None, seg: dict
 
 
 def format_value(name: str, value) -> str:
+    """A KPI's value in words (console.numbers): a rate with the precision its size needs
+    (a join rate of 0.000416 is 0.042%, not 0.0%), counts with thousands separators."""
     if value is None:
         return "—"
     if name == "segment_mix":
-        return " / ".join(f"{seg_mod.TITLES[s]} {value[s]:.0%}" for s in seg_mod.SEGMENTS)
+        return " / ".join(f"{seg_mod.TITLES[s]} {percent(value[s])}" for s in seg_mod.SEGMENTS)
     unit = BY_NAME[name].unit
     if unit == "ratio" and name != "roi":
-        return f"{value:.1%}"
+        return percent(value)
     if unit == "messages":
         return f"{int(value):,}"
     return f"{value:,.2f}"

@@ -19,12 +19,11 @@ STAGES = ("acquisition", "activation", "retention", "monetisation", "spread")
 SEGMENTS = ("loyal", "bargain", "need", "low_need", "unknown")  # unknown: data cannot show a segment yet
 
 
-def arrow(change: float | None) -> str:
-    if change is None:
-        return ""
-    if abs(change) < 0.005:
-        return "  ="
-    return f"  {'▲' if change > 0 else '▼'}{abs(change):.0%}"
+def arrow(rel: float | None) -> str:
+    """The change against the previous window (console.numbers.change: ▲12%, ▼0.42%, =)."""
+    from console.numbers import change
+
+    return f"  {change(rel)}" if rel is not None else ""
 
 
 def bar(share: float, width: int = 16) -> str:
@@ -62,6 +61,8 @@ class KpiPanel(Vertical):
         self.query_one("#kpi-body", Static).update(esc(text))
 
     def _show(self, rows: list[dict[str, Any]]) -> None:
+        from console.numbers import percent
+
         t = self.app.t
         out: list[str] = []
         for stage in STAGES:
@@ -73,7 +74,7 @@ class KpiPanel(Vertical):
                 if r["name"] == "segment_mix" and isinstance(r["value"], dict):
                     for seg in SEGMENTS:
                         share = float(r["value"].get(seg, 0.0))
-                        out.append(f"  {t(seg.replace('_', '-')):<8} {bar(share)} {share:.0%}")
+                        out.append(f"  {t(seg.replace('_', '-')):<8} {bar(share)} {percent(share)}")
                     continue
                 value = r["shown"] if r["value"] is not None else "—"
                 # missing_input is a flag; the words (what is missing, how to add it) are the note

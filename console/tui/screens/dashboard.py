@@ -17,6 +17,7 @@ from textual.widgets import Label, OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from .. import queries
+from ...numbers import one_line
 from ..base import ShequnScreen
 from ..keymap import bindings
 from ..pickers import KeyList
@@ -198,7 +199,7 @@ class DashboardScreen(ShequnScreen):
         # alerts usually name their group already; say it once
         where = esc(f"[{name}] ") if name and name not in (a.get("message") or "") else ""
         why = (self.t(" — ") + self.app.shown(a["why"])) if a.get("why") else ""
-        return f"⚠ {where}{esc(self.app.shown(a['message']))}{esc(why)}"
+        return f"⚠ {where}{esc(one_line(self.app.shown(a['message'])))}{esc(one_line(why))}"  # one line each
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         oid = event.option.id or ""

@@ -76,7 +76,7 @@ def test_near_capacity_without_a_family_is_one_task(gen_ws):
     tasks = ws.store.query("SELECT group_id, kind, title, dedupe_key, status FROM tasks WHERE kind = 'near_capacity'")
     assert tasks == [{"group_id": 1, "kind": "near_capacity", "dedupe_key": "kpi.near_capacity:1:near",
                       "status": "open", "title": tasks[0]["title"]}]
-    assert "46/50 members (92%)" in tasks[0]["title"] and "family" in tasks[0]["title"]
+    assert "46/50 (92.0%) members" in tasks[0]["title"] and "family" in tasks[0]["title"]  # console.numbers.capacity
     assert ws.store.scalar("SELECT count(*) FROM alerts WHERE kind = 'near_capacity'") == 0
     # while that task is open, filling up adds nothing; once done, a full group is a new band
     with ws.store.write() as c:
