@@ -33,8 +33,11 @@ def test_what_the_boxes_change_and_what_is_refused():
 
 async def test_two_marked_groups_get_a_tier_and_capacity_after_a_refusal_and_z_puts_them_back(tui_ws):
     ws = tui_ws
-    with ws.store.write() as c:
-        c.execute("UPDATE groups SET member_count = 181 WHERE id = 4")
+    with ws.store.write() as c:  # the groups as the seeded world has them, pinned here (the sandbox may change)
+        c.executemany("UPDATE groups SET type = ?, theme = ?, tier = ?, capacity = 500, member_count = ? WHERE id = ?",
+                      [("traffic", "每日好物", "", 145, 1), ("welfare", "会员专享低价 · 复购返券", "高消费", 139, 2),
+                       ("flash", "双11大促", "", 141, 3), ("welfare", "会员专享低价 · 复购返券", "高消费", 181, 4),
+                       ("traffic", "育儿经验", "", 152, 5), ("welfare", "每天10点秒杀", "低消费", 138, 6)])
     app = make_app(ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("g", "slash", *"welfare", "enter")
