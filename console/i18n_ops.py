@@ -60,6 +60,7 @@ ZH_CN_OPS: dict[str, str] = {
     "title: give the announcement a title": "标题：请给群公告一个标题", "text: the announcement has no text": "内容：群公告没有内容",
     "text: {n} characters; the limit is {max}": "内容：{n} 个字符，上限为 {max}",
     "time: give a time ({forms})": "时间：请给出时间（{forms}）",
+    "HH:MM, MM-DD HH:MM, YYYY-MM-DD HH:MM, +30m, +2h or +1d": "HH:MM、MM-DD HH:MM、YYYY-MM-DD HH:MM、+30m、+2h 或 +1d",
     "time: {typed!r} is not a time; expected {forms}": "时间：{typed!r} 不是时间，应为 {forms}",
     "time: {when} has passed (it is {now} now)": "时间：{when} 已过（现在是 {now}）",
     "time: {when} is more than {days} days ahead": "时间：{when} 超过 {days} 天以后",

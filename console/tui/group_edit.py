@@ -121,7 +121,7 @@ class GroupEditScreen(ModalScreen[dict[str, Any] | None]):
                 hint = t("several: {values}", values=", ".join(values[:4])) if len(values) > 1 else t(field)
                 yield Label(t(field))
                 yield Input(common(self.groups, field), placeholder=hint, id=field, name=field)
-            yield Label("", id="problem")
+            yield Static("", id="problem")
             yield Static("✎ " + t("A box left as it was changes nothing; - clears · Enter: next, then check · Esc "
                                   "cancels"), classes="muted", markup=False)
 
@@ -138,11 +138,11 @@ class GroupEditScreen(ModalScreen[dict[str, Any] | None]):
             change = changes(self.groups, typed)
         except FieldProblem as e:
             values = {**e.values, "field": self.app.t(e.values.get("field", ""))} if "field" in e.values else e.values
-            self.query_one("#problem", Label).update(escape(self.app.t(e.template, **values)))
+            self.query_one("#problem", Static).update(escape(self.app.t(e.template, **values)))
             self.query_one(f"#{e.box}", Input).focus()
             return
         if not change:
-            self.query_one("#problem", Label).update(self.app.t("Nothing changed"))
+            self.query_one("#problem", Static).update(self.app.t("Nothing changed"))
             return
         self.dismiss(change)
 

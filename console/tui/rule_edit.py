@@ -83,7 +83,7 @@ class RuleEditScreen(ModalScreen[None]):
             yield Label(t("scope (all, type:welfare, group:ID)"))
             yield Input(rp.scope_of(r), id="scope", name="scope")
             yield TextArea(rp.config_text(r["config"]), id="config", language=None, soft_wrap=True)
-            yield Label("", id="problem")
+            yield Static("", id="problem")
             yield Static("", id="preview", markup=False)
             yield Static("✎ " + t("ctrl+r dry-run preview · ctrl+s save (after its preview) · Esc cancels"),
                          classes="muted", markup=False)
@@ -110,21 +110,21 @@ class RuleEditScreen(ModalScreen[None]):
                 return
             self.app.call_from_thread(self._previewed, (scope, text), checked, result)
 
-        self.query_one("#problem", Label).update(self.app.t("Checking and replaying the last {days} days…",
+        self.query_one("#problem", Static).update(self.app.t("Checking and replaying the last {days} days…",
                                                             days=rp.PREVIEW_DAYS))
         self.run_worker(work, thread=True, group="rule-preview", exclusive=True)
 
     def _problem(self, words: str) -> None:
         self.save_after = False
         self.previewed = self.checked = self.result = None
-        self.query_one("#problem", Label).update(escape(words))
+        self.query_one("#problem", Static).update(escape(words))
         self.query_one("#preview", Static).update("")
 
     def _previewed(self, typed: tuple[str, str], checked: dict[str, Any], result: dict[str, Any]) -> None:
         t = self.app.t
         self.previewed, self.checked, self.result = typed, checked, result
         notes = [t("note: {note}", note=self.app.shown(n)) for n in checked.get("notes", [])]
-        self.query_one("#problem", Label).update("")
+        self.query_one("#problem", Static).update("")
         self.query_one("#preview", Static).update("\n".join([figures(t, result), *result["lines"], *notes]))
         if self.save_after:
             self.save_after = False

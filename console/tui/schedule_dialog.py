@@ -154,7 +154,7 @@ class ScheduleScreen(ModalScreen[tuple[str, str, int] | None]):
             yield Input(placeholder=t("title"), id="title", name="title")
             yield Input(placeholder=t("announcement text"), id="text", name="text")
             yield Input(placeholder=t("time: 21:30, 11-19 09:00, tomorrow 09:00, +2h"), id="when", name="time")
-            yield Label("", id="problem")
+            yield Static("", id="problem")
             yield Static("✎ " + t("Enter: next box, then check · Esc cancels"), classes="muted", markup=False)
 
     def on_mount(self) -> None:
@@ -170,7 +170,8 @@ class ScheduleScreen(ModalScreen[tuple[str, str, int] | None]):
         try:
             at = check(self.ws, title, text, when)
         except WhenProblem as e:
-            self.query_one("#problem", Label).update(escape(self.app.t(e.template, **e.values)))
+            values = {k: (self.app.t(v) if k == "forms" else v) for k, v in e.values.items()}
+            self.query_one("#problem", Static).update(escape(self.app.t(e.template, **values)))
             field = e.template.split(":", 1)[0]
             self.query_one("#" + {"title": "title", "text": "text"}.get(field, "when"), Input).focus()
             return
