@@ -16,9 +16,8 @@ ZH_CN_PEOPLE: dict[str, str] = {
     "#{id} is not linked to anyone": "#{id} 没有关联任何人",
     "nothing to undo: no link or unlink": "没有可撤销的操作：没有关联或解除关联",
     "no link or unlink {op}": "没有编号为 {op} 的关联或解除关联",
-    "{kind} {op} was already undone by {who}": "{kind} {op} 已由 {who} 撤销",
-    "{kind} {op} changed these people since: undo it first": "此后 {kind} {op} 又改动了这些人：请先撤销它",
-    "link": "关联", "unlink": "解除关联",
+    "act {op} was already undone by {who}": "操作 {op} 已由 {who} 撤销",
+    "act {op} changed these people since: undo it first": "此后操作 {op} 又改动了这些人：请先撤销它",
     "{name} (#{id}) is a person of their own again": "{name}（#{id}）重新成为独立的人",
     "{name} (#{id}) is linked to #{root} again": "{name}（#{id}）重新关联到 #{root}",
     "same phone {phone} in orders": "订单中电话相同：{phone}",
@@ -28,7 +27,6 @@ ZH_CN_PEOPLE: dict[str, str] = {
     "unlinked (act {op}): #{person} is a person of their own; undo: shequn people undo {op}":
         "已解除关联（操作 {op}）：#{person} 成为独立的人；撤销：shequn people undo {op}",
     "suggestion": "条建议", "suggestions": "条建议",
-    "{total} {noun}; page {page} of {pages}": "共 {total} {noun}；第 {page}/{pages} 页",
     " (--page {next} for more)": "（--page {next} 查看更多）",
     "#{person}: {accounts}": "#{person}：{accounts}",
     "by hand": "手动",
@@ -59,4 +57,5 @@ ZH_CN_PEOPLE: dict[str, str] = {
     "One person across platforms and groups. L links another account of theirs, U unlinks one, z undoes. "
     "Escape goes back.": "一个人在各平台、各群的情况。L 关联其另一个账号，U 解除其中一个，z 撤销。Esc 返回。",
     "{name}: {fill} of capacity": "{name}：已达群上限 {fill}",
+    "1 person": "1 人",
 }

@@ -140,12 +140,12 @@ def undo(ws, op_id: int | None, actor: str) -> tuple[str, dict[str, Any]]:
         if op is None:
             raise LinkError("no link or unlink {op}", op=op_id)
         if op["undone_at"] is not None:
-            raise LinkError("{kind} {op} was already undone by {who}", kind=op["kind"], op=op_id, who=op["undone_by"])
+            raise LinkError("act {op} was already undone by {who}", op=op_id, who=op["undone_by"])
         mine = _touched(ws, op_id)
         for later in ws.store.query("SELECT id, kind FROM identity_link_ops WHERE id > ? AND undone_at IS NULL"
                                     " ORDER BY id", (op_id,)):
             if _touched(ws, later["id"]) & mine:
-                raise LinkError("{kind} {op} changed these people since: undo it first", kind=later["kind"], op=later["id"])
+                raise LinkError("act {op} changed these people since: undo it first", op=later["id"])
         now = ws.now()
         if op["kind"] == "link":
             c.execute("UPDATE person_links SET ended_at = ?, ended_op_id = ? WHERE op_id = ? AND ended_at IS NULL",

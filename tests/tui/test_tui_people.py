@@ -105,6 +105,7 @@ async def test_link_two_accounts_of_one_person_and_undo_it_from_the_keyboard(tui
         await settle(pilot)
         table = app.screen.query_one("#table", VirtualTable)
         assert table.total == 1 and table.current_row["id"] == a
+        assert app.screen.sub_title == f"1 person · “{account}”"  # not "1 people"
         await press("L")
         assert isinstance(app.screen, ChoiceScreen)
         offered = app.screen.options[0][0]

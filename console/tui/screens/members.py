@@ -43,7 +43,7 @@ class MembersScreen(ShequnScreen):
                     name="search")
         yield VirtualTable([Column("id", "id", 7, "right"), Column("name", "member"),
                             Column("identities", "platform ids"), Column("groups", "groups", 6, "right"),
-                            Column("segment", "segment", 7, fmt=self.t), Column("city", "city", 8)],
+                            Column("segment", "segment", 9, fmt=self.t), Column("city", "city", 8)],
                            id="table", empty="Nobody matches")
 
     @staticmethod
@@ -69,7 +69,8 @@ class MembersScreen(ShequnScreen):
         self.refresh_data()
 
     def on_virtual_table_loaded(self, event: VirtualTable.Loaded) -> None:
-        self.sub_title = self.t("{n} people", n=event.total) + (f" · “{self.search}”" if self.search else "")
+        count = self.t("1 person") if event.total == 1 else self.t("{n} people", n=f"{event.total:,}")
+        self.sub_title = count + (f" · “{self.search}”" if self.search else "")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._timer is not None:
