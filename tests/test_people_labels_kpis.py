@@ -13,7 +13,7 @@ from console.hookspecs import hookimpl
 from console.kpis import previous, results
 from console.labels import Label, find, labels
 from console.pluginmanager import LOAD_ENV, get_plugin_manager, own_plugin_names
-from console.registry import KpiSpec, LabelSource
+from console.registry import LabelSource
 from console.tui.people_queries import MembersSource, profile
 from console.workspace import Workspace
 
