@@ -46,6 +46,27 @@ class ListSource:
         return self.data[offset:offset + limit]
 
 
+def column_widths(columns: list, titles: list[str], width: int) -> list[int]:
+    """Each column's cells in a line of ``width``: fixed columns as declared, the others
+    sharing the rest; no column narrower than its (translated) title, since what a column is
+    may not be cut while what it holds may (Enter opens a row in full). The room comes from
+    the widest fixed columns, down to their title or 8 cells; past that the line is cut at
+    the right edge."""
+    lens = [cell_len(t) for t in titles]
+    out = [max(c.width, n) if c.width else 0 for c, n in zip(columns, lens)]
+    flex = [i for i, c in enumerate(columns) if not c.width]
+    seps = len(columns) + 1
+    share = max(6, (width - sum(out) - seps) // len(flex)) if flex else 0
+    for i in flex:
+        out[i] = max(share, lens[i])
+    while sum(out) + seps > width:
+        room = [i for i, c in enumerate(columns) if c.width and out[i] > max(lens[i], 8)]
+        if not room:
+            break
+        out[max(room, key=lambda i: out[i])] -= 1
+    return out
+
+
 def fit(text: str, width: int, align: str = "left") -> str:
     """``text`` cut or padded to exactly ``width`` terminal cells (CJK-aware)."""
     if width <= 0:

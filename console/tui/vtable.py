@@ -24,7 +24,7 @@ from textual.strip import Strip
 
 from .keymap import bindings
 # the parts of a table that are not a widget live in rows.py; imported from here as before
-from .rows import KEEP_PAGES, MARK_LIMIT, PAGE, Column, ListSource, TableSource, all_rows, fit, one_line  # noqa: F401
+from .rows import KEEP_PAGES, MARK_LIMIT, PAGE, Column, ListSource, TableSource, all_rows, column_widths, fit, one_line  # noqa: F401,E501
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -226,11 +226,11 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # --- drawing ---------------------------------------------------------------------------
 
-    def _widths(self, width: int) -> list[int]:
-        fixed = sum(c.width for c in self.columns if c.width) + len(self.columns) + 1
-        flex = [c for c in self.columns if not c.width]
-        share = max(6, (width - fixed) // len(flex)) if flex else 0
-        return [c.width or share for c in self.columns]
+    def _widths(self, width: int) -> list[int]:  # rows.column_widths, kept per width and language
+        key = (width, getattr(self.app, "lang", None))
+        if getattr(self, "_widths_for", (None,))[0] != key:
+            self._widths_for = (key, column_widths(self.columns, [self.app_t(c.title) for c in self.columns], width))
+        return self._widths_for[1]
 
     def _line(self, cells: list[str], widths: list[int], mark: str) -> str:
         parts = [fit(text, w, col.align) for text, w, col in zip(cells, widths, self.columns)]

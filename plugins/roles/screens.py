@@ -67,9 +67,9 @@ class RolesScreen(ShequnScreen):
     def body(self) -> ComposeResult:
         t = self.t
         yield VirtualTable([Column("group", "group"), Column("type", "type", 7, fmt=t),
-                            Column("owner", "owner", 10), Column("admins", "admin", 5, "right"),
+                            Column("owner", "owner", 10), Column("admins", "admin", 6, "right"),
                             Column("cheer", "cheer", 6, "right"), Column("kols", "KOL", 4, "right"),
-                            Column("insiders", "insider", 6, "right"), Column("state", "state", 15, fmt=t)],
+                            Column("insiders", "insider", 7, "right"), Column("state", "state", 15, fmt=t)],
                            key="group_id", markable=True, id="matrix", empty="No groups")
         yield Static("", id="reasons")
 
