@@ -100,6 +100,7 @@ class Runtime:
         self.errors: list[str] = []
         self._job_last: dict[str, float] = {}
         self._started: set[str] = set()  # connections whose start() ran (a restarted intake loop skips it)
+        self._accounts_later: dict[str, Any] = {}  # platform checks the store could not record yet
         self._data_version: int | None = None
 
     def build_connectors(self) -> dict[str, Connector]:
@@ -214,7 +215,12 @@ class Runtime:
         except Exception as e:
             await asyncio.to_thread(self._state, name, "error", f"check failed: {type(e).__name__}: {e}")
             return
-        await asyncio.to_thread(self._checked, name, check)
+        try:
+            await asyncio.to_thread(self._checked, name, check)
+        except Exception as e:  # noqa: BLE001 - a store that cannot write now (a full disk) is the intake's fault
+            # to report; the connection runs on, and its account is recorded with the next side writes
+            log.warning("could not record the account of %s yet: %s: %s", name, type(e).__name__, e)
+            self._accounts_later[name] = check
 
     def _checked(self, name: str, check: Any) -> None:
         if check.account:
@@ -279,6 +285,9 @@ class Runtime:
             except queue.Empty:
                 break
             self._state(name, state, error)
+        for name, check in list(self._accounts_later.items()):
+            self._checked(name, check)
+            del self._accounts_later[name]
 
     def _state(self, name: str, state: str, error: str | None) -> None:
         self.ws.set_connection_state(name, state, error)
