@@ -7,8 +7,10 @@ replies to it, mentions the asker, or comes within ``question_minutes`` of it (t
 the conversation); a keyword reply to that very message answers it too.
 
 Questions still open after ``question_minutes`` go to the owner's queue as one task per group
-(kind ``content_unanswered_question``, the owner as assignee) listing them; each later one
-joins the open task. When an insider answers, the question is resolved and a task with no
+(kind ``content_unanswered_question``, the owner as assignee) listing them, once
+``question_task_min`` of them wait at once (one person runs 100 groups: a question or two
+the staff missed in every group every day would be 100 tasks a day, and says nothing about
+which group is unattended); each later one joins the open task. When an insider answers, the question is resolved and a task with no
 open question left is done by itself; a question open for ``question_stale_hours`` is stale
 and a task holding only stale ones is dismissed.
 """
@@ -147,9 +149,13 @@ def check(ws) -> int:
     by_group: dict[int, list[int]] = {}
     for q in due:
         by_group.setdefault(q["group_id"], []).append(q["id"])
+    put = 0
     for gid, qids in by_group.items():
         tid = ws.store.scalar("SELECT t.id FROM tasks t WHERE t.kind = ? AND t.group_id = ? AND t.status = 'open'"
                               " ORDER BY t.id DESC LIMIT 1", (KIND, gid))
+        if tid is None and len(qids) < cfg.question_task_min:
+            continue  # a few the staff missed wait for them; the owner hears when the group is unattended
+        put += len(qids)
         if tid is None:
             group = ws.store.scalar("SELECT name FROM groups WHERE id = ?", (gid,), "")
             tid = ws.add_task(KIND, ws.tr("1 unanswered question in {group}", group=group), group_id=gid,
@@ -157,7 +163,7 @@ def check(ws) -> int:
         with ws.store.write() as c:
             c.executemany("UPDATE content_questions SET task_id = ? WHERE id = ?", [(tid, q) for q in qids])
             _retitle(ws, c, tid)
-    return len(due)
+    return put
 
 
 def listing(ws, *, status: str = "open", limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:

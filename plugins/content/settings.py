@@ -56,6 +56,8 @@ class ContentSettings:
     """A member's question that no insider (or keyword reply) answered within this many minutes goes to the owner's queue."""
     question_stale_hours: int = 24
     """A question still unanswered after this many hours leaves the queue as stale (the task is dismissed)."""
+    question_task_min: int = 5
+    """A group's unanswered questions reach the owner's queue once this many wait at once (each later one joins the task): a question or two the staff missed is the staff's to pick up; five waiting says the group is unattended. 1 puts every unanswered question there."""
 
     def __post_init__(self) -> None:
         for name, (low, high, what) in RANGES.items():
@@ -120,6 +122,7 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "intro_min_chars": (1, 100, "whole characters"),
     "question_minutes": (1, 24 * 60, "whole minutes"),
     "question_stale_hours": (1, 30 * 24, "whole hours"),
+    "question_task_min": (1, 1000, "whole questions"),
 }
 
 

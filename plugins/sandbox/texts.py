@@ -10,6 +10,8 @@ codes, referrals, vague ones), and the staff's greetings and topics.
 
 from __future__ import annotations
 
+import re
+
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英",
          "霞", "平", "刚", "桂英", "小红", "晓东", "佳怡", "子涵", "欣怡", "梓萱", "浩然", "宇轩", "思远", "雨桐",
@@ -92,3 +94,11 @@ PRODUCTS = [("纸巾12卷装", 29.9), ("洗衣液2kg", 39.9), ("坚果礼盒", 1
             ("扫地机器人", 1699.0), ("按摩仪", 899.0), ("咖啡豆", 69.0), ("面膜10片", 49.0)]
 #: channels whose exposure the join rate divides by; QR joins name one of them
 CHANNELS = [("朋友圈海报", 2000, 5000), ("公众号推文", 3000, 8000), ("抖音直播", 5000, 20000), ("门店二维码", 300, 800)]
+
+#: a member asking something (a question mark, 吗/呢 at the end, or a question word)
+ASKS = re.compile(r"[？?吗呢][~～。.!！ ]*$|请问|怎么|几点|有没有|多少|能不能|哪里|哪个|哪家|什么时候|为什么|有人")
+#: the share of members' questions the group's staff answer (the rest reach the owner's queue)
+ANSWERED_SHARE = 0.97
+#: what staff answer, as a reply to the question
+STAFF_ANSWERS = ["在的，我帮你看一下", "稍等，我查一下哈", "群公告里有，置顶看一下哦", "今晚8点开始～", "有的，私信你了",
+                 "可以的，按公告操作就行", "已经帮你登记了", "这个问题我来答：看群公告第二条", "还有的，抓紧哈", "我问一下客服再回你"]

@@ -164,7 +164,32 @@ class Traffic:
             text = rng.choice(texts.CHAT[g.theme_key])
         else:
             text = rng.choice(texts.CHAT["any"])
-        self._message(g, uid, self._rand_ts(t0, t1), text, label, out)
+        e = self._message(g, uid, self._rand_ts(t0, t1), text, label, out)
+        if e is not None and label is None and texts.ASKS.search(text):
+            self._staff_answer(g, e, t1, out)
+
+    def _staff_answer(self, g: Group, q: Event, t1: int, out: list[Event]) -> None:
+        """A group's staff answer most members' questions within minutes (that is what an
+        owner, admin or cheer squad is for), replying to the question. Drawn from a generator
+        of the question's own id, so the world's other events stay as they were."""
+        import random
+
+        rng = random.Random(f"answer:{q.id}")
+        if rng.random() >= texts.ANSWERED_SHARE:
+            return  # left for the owner's queue (content's unanswered questions)
+        # the platform's owner and admins: shequn knows them as insiders from the member list
+        staff = [u for u, m in g.members.items() if m[2] in ("owner", "admin") and u != q.user]
+        if not staff:
+            return
+        uid = rng.choice(sorted(staff))
+        if not self._can_speak(g, uid, q.ts):
+            return
+        ts = min(t1, q.ts + rng.randint(30, 420))
+        m = g.members[uid]
+        p = self.people.get(uid)
+        out.append(self._event(Kind.MESSAGE, ts, g.gid, uid, nickname=p.nick if p else uid,
+                               text=rng.choice(texts.STAFF_ANSWERS),
+                               data={**({"card": m[1]} if m[1] else {}), "reply_to": q.id}))
 
     def _rogue(self, g: Group, uid: str, t0: int, t1: int, frac: float, out: list[Event]) -> None:
         rng = self.rng

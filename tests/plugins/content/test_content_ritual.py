@@ -129,12 +129,41 @@ def test_what_is_a_question(text, yes):
     assert questions.is_question(text) is yes
 
 
-@pytest.fixture
-def qws(ws):
+def _insider_owner(ws):
     feed(ws, Kind.MESSAGE, "g", "owner", T0 - 3600, "大家好")
     feed(ws, Kind.MESSAGE, "h", "owner", T0 - 3600, "大家好")
     ws.store.execute("UPDATE people SET is_insider = 1 WHERE id = ?", (pid(ws, "owner"),))
     return ws
+
+
+@pytest.fixture
+def qws(ws):
+    """Every unanswered question to the queue (question_task_min = 1), to follow each one."""
+    from dataclasses import replace
+
+    from plugins.content.settings import settings_of
+
+    ws._content_settings = replace(settings_of(ws), question_task_min=1)  # the section as settings_of caches it
+    return _insider_owner(ws)
+
+
+def test_a_groups_questions_reach_the_queue_only_once_five_wait_at_once(ws):
+    """The default: a question or two the staff missed is theirs; five waiting at once says
+    the group is unattended, and one task (joined by each later one) tells the owner."""
+    _insider_owner(ws)
+    for i in range(4):
+        feed(ws, Kind.MESSAGE, "g", f"m{i}", T0 + i, f"第{i}个问题怎么办？")
+    feed(ws, Kind.MESSAGE, "h", "x1", T0, "有优惠券吗")
+    assert run_check(ws, T0 + 700) == 0
+    assert ws.store.scalar("SELECT count(*) FROM tasks WHERE kind = 'content_unanswered_question'") == 0
+    feed(ws, Kind.MESSAGE, "g", "m4", T0 + 100, "还有库存吗")
+    assert run_check(ws, T0 + 800) == 5
+    (task,) = ws.store.query("SELECT * FROM tasks WHERE kind = 'content_unanswered_question'")
+    assert task["title"] == "5 unanswered questions in g" and task["group_id"] == ws.store.scalar(
+        "SELECT id FROM groups WHERE platform_group_id = 'g'")
+    feed(ws, Kind.MESSAGE, "g", "m5", T0 + 900, "几点开抢")
+    assert run_check(ws, T0 + 1600) == 1  # a later one joins the open task, alone
+    assert ws.store.scalar("SELECT title FROM tasks WHERE id = ?", (task["id"],)) == "6 unanswered questions in g"
 
 
 def run_check(ws, ts):

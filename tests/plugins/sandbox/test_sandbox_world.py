@@ -121,12 +121,34 @@ def test_stream_of_a_seed_is_pinned():
     """A refactor of the world (it is split over model, building, traffic, membership,
     applicants, commerce, answers) must not change what a seed generates. The split kept
     the single-file world's values; they changed once on purpose since, when abusers and
-    spam applicants joined the traffic. Change them only with the traffic, and say so."""
+    spam applicants joined the traffic, and when the groups' owners and admins began answering
+    members' questions (262 more messages here; joins, requests and leaves as they were).
+    Change them only with the traffic, and say so."""
     w = World(5, 6, 400, T0)
     events = run(w, 24)
-    assert len(events) == 1043
-    assert Counter(e.kind for e in events) == {Kind.MESSAGE: 1009, Kind.JOIN: 20, Kind.JOIN_REQUEST: 11,
+    assert len(events) == 1305
+    assert Counter(e.kind for e in events) == {Kind.MESSAGE: 1271, Kind.JOIN: 20, Kind.JOIN_REQUEST: 11,
                                                Kind.LEAVE: 3}
     first = [(e.id, e.ts, e.group, e.user, e.text) for e in events if e.kind == Kind.MESSAGE][:2]
-    assert first == [("sb-m0-13", 1699999279, "sb-g6", "sb-u183", "还有库存吗"),
-                     ("sb-m0-9", 1699999620, "sb-g5", "sb-u274", "辅食大家都怎么做")]
+    assert first == [("sb-m0-17", 1699999279, "sb-g6", "sb-u183", "还有库存吗"),
+                     ("sb-m0-18", 1699999469, "sb-g6", "sb-u91", "已经帮你登记了")]  # an admin answers
+
+
+def test_the_groups_staff_answer_most_questions_as_replies_within_minutes():
+    """Owners and admins answer members' questions (content's unanswered-question queue
+    then holds what they missed, not every question of every group): each answer replies
+    to a question of someone else in its group, from the group's owner or an admin, 30 s to
+    7 minutes later; of this seed's 270 questions in a day, 262 are answered (97%)."""
+    from plugins.sandbox import texts
+
+    w = World(5, 6, 400, T0)
+    msgs = [e for e in run(w, 24) if e.kind == Kind.MESSAGE]
+    by_id = {e.id: e for e in msgs}
+    answers = [e for e in msgs if (e.data or {}).get("reply_to")]
+    asked = [e for e in msgs if texts.ASKS.search(e.text or "") and not (e.data or {}).get("reply_to")]
+    assert (len(asked), len(answers)) == (270, 262)
+    for a in answers:
+        q = by_id[a.data["reply_to"]]
+        assert q.group == a.group and q.user != a.user and texts.ASKS.search(q.text)
+        assert 30 <= a.ts - q.ts <= 420 and a.text in texts.STAFF_ANSWERS
+        assert w.groups[a.group].members[a.user][2] in ("owner", "admin")
