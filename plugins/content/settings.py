@@ -57,7 +57,7 @@ class ContentSettings:
     question_stale_hours: int = 24
     """A question still unanswered after this many hours leaves the queue as stale (the task is dismissed)."""
     question_task_min: int = 5
-    """A group's unanswered questions reach the owner's queue once this many wait at once (each later one joins the task): a question or two the staff missed is the staff's to pick up; five waiting says the group is unattended. 1 puts every unanswered question there."""
+    """A group's unanswered questions reach the owner's queue once this many asked within an hour wait at once (each later one joins the task): a question or two the staff missed is the staff's to pick up; five waiting says the group is unattended. 1 puts every unanswered question there."""
 
     def __post_init__(self) -> None:
         for name, (low, high, what) in RANGES.items():

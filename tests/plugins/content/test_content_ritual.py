@@ -236,3 +236,15 @@ def test_a_task_lists_the_newest_twenty_and_counts_them_all(qws):
     lines = task["detail"].split("\n")
     assert task["title"] == "25 unanswered questions in g"
     assert lines[0] == "… and 5 earlier" and len(lines) == 21 and lines[1].endswith("第5个问题怎么办")
+
+
+def test_five_questions_missed_over_a_day_are_not_an_unattended_group(ws):
+    """Five unanswered questions one every 20 minutes never wait five at once within an
+    hour: the staff missed a few, nobody is missing; the next five within an hour are."""
+    _insider_owner(ws)
+    for i in range(5):
+        feed(ws, Kind.MESSAGE, "g", f"m{i}", T0 + i * 1200, f"第{i}个问题怎么办？")
+    assert run_check(ws, T0 + 4 * 1200 + 600) == 0
+    for i in range(5, 10):
+        feed(ws, Kind.MESSAGE, "g", f"m{i}", T0 + 6000 + i, f"第{i}个问题怎么办？")
+    assert run_check(ws, T0 + 6700) == 10  # five asked within the hour: the task takes all ten open
