@@ -108,6 +108,7 @@ class Answers:
         if g.members[uid][2] == "owner":
             return Outcome(False, "设置管理员失败：对方是群主 (the target is the group owner)")
         g.members[uid][2] = "admin" if enable else "member"
+        self._staff.pop(g.gid, None)
         self.queue.append(self._event(Kind.ADMIN, now, g.gid, uid, data={"enable": enable, "role": "admin"}))
         return Outcome(True, "已设为管理员" if enable else "已取消管理员")
 

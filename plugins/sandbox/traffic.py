@@ -3,6 +3,7 @@ join requests, leaves, nickname changes), following the hour of day."""
 
 from __future__ import annotations
 
+import random
 from datetime import datetime
 from typing import Any
 
@@ -106,11 +107,21 @@ class Traffic:
 
     def _changed(self, g: Group) -> None:
         self._lists.pop(g.gid, None)
+        self._staff.pop(g.gid, None)
+
+    def _staff_of(self, g: Group) -> list[str]:
+        """The group's owner and admins, sorted (cached: a question looks them up, and a
+        busy group asks hundreds a day; a join, leave or role change forgets the list)."""
+        hit = self._staff.get(g.gid)
+        if hit is None:
+            hit = self._staff[g.gid] = sorted(u for u, m in g.members.items() if m[2] in ("owner", "admin"))
+        return hit
 
     def _moved(self, g: Group, uid: str, joined: bool) -> None:
         """``uid`` joined (at the end of ``g.members``) or left ``g``: the cached lists are
         replaced by new ones equal to a fresh build (never changed in place: a caller may be
         walking the old ones), without looking every member up again."""
+        self._staff.pop(g.gid, None)
         hit = self._lists.get(g.gid)
         p = self.people.get(uid)
         if hit is None or p is None:
@@ -172,16 +183,14 @@ class Traffic:
         """A group's staff answer most members' questions within minutes (that is what an
         owner, admin or cheer squad is for), replying to the question. Drawn from a generator
         of the question's own id, so the world's other events stay as they were."""
-        import random
-
         rng = random.Random(f"answer:{q.id}")
         if rng.random() >= texts.ANSWERED_SHARE:
             return  # left for the owner's queue (content's unanswered questions)
         # the platform's owner and admins: shequn knows them as insiders from the member list
-        staff = [u for u, m in g.members.items() if m[2] in ("owner", "admin") and u != q.user]
+        staff = [u for u in self._staff_of(g) if u != q.user]
         if not staff:
             return
-        uid = rng.choice(sorted(staff))
+        uid = rng.choice(staff)
         if not self._can_speak(g, uid, q.ts):
             return
         ts = min(t1, q.ts + rng.randint(30, 420))

@@ -64,6 +64,7 @@ class World(Building, Traffic, Membership, Applicants, Commerce, Answers):
         self.order_heap: list[tuple[int, str]] = []
         self._hour_cache: dict[int, tuple[int, str]] = {}
         self._lists: dict[str, tuple[list[str], list[str], list[str]]] = {}
+        self._staff: dict[str, list[str]] = {}  # group id -> its owner and admins (Traffic._staff_of)
         self._build(groups, members, int(start), int(anchor if anchor is not None else start))
 
     # --- listing ----------------------------------------------------------------------------------
@@ -110,5 +111,5 @@ class World(Building, Traffic, Membership, Applicants, Commerce, Answers):
         heapq.heapify(w.order_heap)
         w.queue = [Event(**e) for e in state["queue"]]
         w.records = {k: [tuple(x) if k == "truth" else x for x in v] for k, v in state["records"].items()}
-        w._hour_cache, w._lists = {}, {}
+        w._hour_cache, w._lists, w._staff = {}, {}, {}
         return w

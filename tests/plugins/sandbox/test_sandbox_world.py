@@ -152,3 +152,25 @@ def test_the_groups_staff_answer_most_questions_as_replies_within_minutes():
         assert q.group == a.group and q.user != a.user and texts.ASKS.search(q.text)
         assert 30 <= a.ts - q.ts <= 420 and a.text in texts.STAFF_ANSWERS
         assert w.groups[a.group].members[a.user][2] in ("owner", "admin")
+
+
+def test_answers_come_from_whoever_is_staff_when_asked():
+    """The world keeps each group's staff list between questions; a role change through
+    the platform's set_admin/unset_admin must reach it at once: after every admin but the
+    bot is unset and one member is made admin, that member and the owner answer, nobody
+    who lost the role does."""
+    w = World(5, 6, 400, T0)
+    run(w, 2)
+    g = w.groups["sb-g4"]
+    was = sorted(u for u, m in g.members.items() if m[2] == "admin" and u != BOT)
+    assert was  # the seed's group has admins to unset
+    for uid in was:
+        assert w.apply("unset_admin", g.gid, uid, {}, T0 + 2 * 3600).ok
+    new = sorted(u for u, m in g.members.items() if m[2] == "member")[0]
+    assert w.apply("set_admin", g.gid, new, {}, T0 + 2 * 3600).ok
+    events = [e for e in run(w, 24, T0 + 2 * 3600) if e.group == g.gid]
+    # until someone joins or leaves (which also forgets the list), only the role change can
+    moved = next(i for i, e in enumerate(events) if e.kind in (Kind.JOIN, Kind.LEAVE))
+    answerers = [e.user for e in events[:moved] if (e.data or {}).get("reply_to")]
+    assert len(answerers) >= 5 and new in answerers and not set(answerers) & set(was)
+    assert set(answerers) <= {new, g.owner, BOT}
