@@ -138,3 +138,24 @@ def test_it_leaves_alone_what_a_rule_has_a_case_for_and_what_an_exempt_member_sa
     assert look(ws) == 1
     (case,) = ws.store.query("SELECT group_id, person_id FROM cases WHERE rule = ?", (RULE,))
     assert case == {"group_id": gid(ws, "g1"), "person_id": pid(ws, "newbie")}
+
+
+def test_a_burst_is_one_question_and_repetition_is_left_to_the_flood_rule(sws):
+    """One member's three insults in a look are one review (repeats 3), not three; a text of
+    one or two different characters is never scored, though its character leans "bad":
+    here 啊 ends every confirmed insult and no ordinary message."""
+    ws = sws
+    feed(ws, [msg("g1", f"u{i}", f"你个傻逼臭水沟里的蟑螂啊{i}", T0 - 2 * DAY + i) for i in range(12)], T0 - 2 * DAY + 12)
+    feed(ws, [msg("g2", f"u{i}", t, T0 - DAY + i) for i, t in enumerate(ORDINARY)], T0 - DAY + 10)
+    for c in ws.store.query("SELECT id FROM cases WHERE rule = 'abuse' AND status = 'open'"):
+        review_case(ws, c["id"])
+    with ws.clock_at(T0):
+        learn(ws)
+    feed(ws, [msg("g2", "fan", "你就是臭水沟里的蟑螂", T0 + 10 + i) for i in range(3)]
+         + [msg("g1", "fan", "你就是臭水沟里的蟑螂", T0 + 20)]  # another group: its own question
+         + [msg("g2", "newbie", "啊啊啊啊啊啊啊", T0 + 30 + i) for i in range(4)]
+         + [msg("g2", "u3", "啊啊啊啊啊啊哦", T0 + 40)], T0 + 41)
+    assert look(ws) == 2
+    got = sorted((c["group_id"], c["person_id"], json.loads(c["evidence"])["repeats"])
+                 for c in ws.store.query("SELECT group_id, person_id, evidence FROM cases WHERE rule = ?", (RULE,)))
+    assert got == sorted([(gid(ws, "g2"), pid(ws, "fan"), 3), (gid(ws, "g1"), pid(ws, "fan"), 1)])
