@@ -41,8 +41,10 @@ TRANSFER = r"转账|汇款|打款|转到|汇到|汇入|转入|打到|打钱|转�
 _CARD = r"(?<!\d)[3-6]\d{3}(?:[ -]?\d{4}){3}(?:[ -]?\d{1,3})?(?!\d)"
 BANK_CARD = rf"(?:{TRANSFER})[^\d\n]{{0,12}}{_CARD}|{_CARD}[^\d\n]{{0,12}}(?:转账|汇款|打款)"
 
-#: a member giving the group their own new number (own_number_ok)
-OWN_NUMBER = re.compile(r"我的?新(?:手机)?号|我换(?:手机)?号|我的?(?:手机)?号码?换了|换新号了|这是我的?新?(?:手机)?号")
+#: a member giving the group their own number, or a number in a personal appeal (a lost
+#: item, a missing person, a call for help to pass on): not an ad (own_number_ok)
+OWN_NUMBER = re.compile(r"我的?新(?:手机)?号|我换(?:手机)?号|我的?(?:手机)?号码?换了|换新号了|这是我的?新?(?:手机)?号|"
+                        r"我的手机号|求扩散|请扩散|帮忙扩散|拾到|捡到|失主|寻人|走失|求助电话|爱心接力")
 
 #: prefilter gates: lower case, literal-led, each matches inside every match of its shape
 GATES = {

@@ -85,7 +85,10 @@ def test_look_alikes_are_not_ads(text):
 
 
 @pytest.mark.parametrize("text", ["我换号了，新号码13812345678", "我的新号 139 1234 5678 大家存一下",
-                                  "这是我的新手机号15012345678"])
+                                  "这是我的新手机号15012345678",
+                                  # a personal appeal: a lost item, a missing person, a call for help
+                                  "请拾到者与13812345678联系，谢谢", "老人走失，见到请打13912345678，求扩散",
+                                  "求助电话15012345678"])
 def test_a_members_own_new_number_passes_unless_the_setting_is_off(text):
     assert _hit(text) is None
     assert _hit(text, own_number_ok=False)[0] == "phone number"

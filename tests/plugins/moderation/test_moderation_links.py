@@ -104,6 +104,9 @@ def test_the_shipped_allow_list_loads_and_holds_the_well_known():
     "本店新到春装，买一送一",  # shop + gift
     "小班开班啦，名额有限",  # course + call
     "诚聘销售，底薪4000，有限公司直招",  # jobs + business
+    "您好！我是链家地产新天地店的小王，您的房子还考虑出租吗",  # salesperson + property
+    "海王星辰周年店庆，全场新品买赠",  # event + sale (+ hype, weak)
+    "今晚六肖看准，杀两肖",  # lottery tips: gambling, an ad alone
 ])
 def test_sales_pitches_without_a_channel(text):
     assert _hit(text)[0] == "sales pitch"
@@ -114,6 +117,10 @@ def test_sales_pitches_without_a_channel(text):
     "活动时间是周六下午",  # a deadline alone is weak
     "报名截止到周五，别错过",  # weak moves only
     "我妈说超市鸡蛋特价",  # one move
+    "小区附近有房子出租吗",  # one move
+    "好消息，新品到了，快来看看",  # weak moves only (hype, hurry)
+    "你属什么生肖",  # a zodiac sign is no lottery tip
+    "欢迎新朋友 木子 加入低价秒杀福利群！来做个自我介绍吧",  # a welcome: the group's name sells, the call is no call
 ])
 def test_talk_with_one_selling_word_is_not_a_pitch(text):
     assert _hit(text) is None
@@ -121,12 +128,15 @@ def test_talk_with_one_selling_word_is_not_a_pitch(text):
 
 def test_the_pitch_gate_covers_every_strong_move():
     gate = RuleSet.build([CompiledRule.build({"id": 1, "name": "ads", "kind": "ads"}, validate("ads", {}))]).gates
-    samples = {"discount": "8折", "gift": "买二送一", "sale": "清仓", "call": "欢迎光临", "opt_out": "回td退订",
-               "shop": "本店", "jobs": "诚聘", "finance": "年化", "business": "主营", "event": "三八活动",
-               "salesperson": "我是店里的导购", "contact": "电话:", "course": "开班",
-               "gambling": "佰佳泺"}
+    samples = {"discount": ["8折"], "gift": ["买二送一"],
+               "sale": ["清仓", "福利大放送", "优惠多多", "推出优惠活动", "买赠", "抄底价"], "call": ["欢迎光临", "有意者", "欢迎您的到来",
+               "咨询热线", "诚邀"], "opt_out": ["回td退订"], "shop": ["本店"], "jobs": ["诚聘", "招男工", "急招"],
+               "finance": ["年化", "资金周转", "放歀"], "property": ["开盘", "急租", "一手楼"], "business": ["主营"],
+               "event": ["三八活动"], "salesperson": ["我是店里的导购", "我是链家地产的"], "contact": ["电话:"],
+               "course": ["开班", "春季班", "新学期"], "gambling": ["佰佳泺", "杀三肖", "特码"]}
     assert set(samples) == set(pitches.MARKERS) - pitches.WEAK
-    for name, text in samples.items():
-        norm = normalize(text)
-        assert pitches._COMPILED[name].search(norm), name
-        assert any(g.search(norm) for g in gate if g.pattern == pitches.GATE), name
+    for name, texts in samples.items():
+        for text in texts:
+            norm = normalize(text)
+            assert pitches._COMPILED[name].search(norm), text
+            assert any(g.search(norm) for g in gate if g.pattern == pitches.GATE), text
