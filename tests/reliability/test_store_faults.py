@@ -116,3 +116,32 @@ async def test_full_disk_and_io_errors_under_load_lose_nothing_acknowledged(tmp_
     (alert,) = ws.store.query("SELECT severity, message FROM alerts WHERE kind = 'store_fault'")
     assert alert["severity"] == "error" and "disk I/O error" in alert["message"]
     ws.close()
+
+
+async def test_an_account_the_full_store_could_not_record_is_recorded_with_the_next_side_writes(tmp_path):
+    """At start the platform says who the bot is; when the store cannot write at that moment
+    (a full disk), the answer is kept and written with the next side writes, not lost: until
+    then the connection has no account, after it is online as that account."""
+    from console.connector import ConnectionCheck
+
+    cfg, _ = qq_workspace(tmp_path / "w")
+    ws = Workspace.open(cfg)
+    try:
+        rt = Runtime(ws)
+        io = IOErrors(ws.store)
+
+        class Answers:
+            async def check(self):
+                return ConnectionCheck(True, "10001", "ok")
+
+        row = "SELECT account, state FROM connections WHERE id = 'qq1'"
+        io.armed = True
+        await rt._record_account("qq1", Answers())
+        io.armed = False
+        assert ws.store.one(row)["account"] in (None, "")
+        assert set(rt._accounts_later) == {"qq1"}
+        rt._drain_side_queues()
+        assert ws.store.one(row) == {"account": "10001", "state": "online"}
+        assert rt._accounts_later == {}
+    finally:
+        ws.close()
