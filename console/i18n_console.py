@@ -43,7 +43,7 @@ ZH_CN_CONSOLE: dict[str, str] = {
     "referrer": "推荐人", "requested": "申请时间", "decided by": "决定人", "decided": "决定时间",
     "platform id": "平台编号", "attempts": "尝试次数", "in doubt since": "结果未知自", "created": "创建时间",
     "updated": "更新时间", "cause": "原因", "severity": "级别", "opened": "出现时间", "resolved": "处理时间",
-    "what to do": "要做什么", "for": "负责人", "from": "来源", "category": "类别", "matched": "命中内容",
+    "what to do": "要做什么", "for": "负责人", "from": "来源", "category": "类别", "matched": "命中内容", "model score": "模型与得分",
     "note": "备注", "warning": "警告", "critical": "紧急", "info": "提示",
     # --- undo ---------------------------------------------------------------------------------------
     "Undo {what} (made at {time})?": "撤销 {time} 的操作：{what}？", "Undo {what}": "撤销：{what}",

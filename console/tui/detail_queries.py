@@ -110,6 +110,10 @@ def case(ws: Any, cid: int, t: Callable[..., str], shown: Callable[[Any], str] =
              ("status", t(c["status"])), ("by", actor_text(t, c["actor"])), ("opened", _when(ws, c["opened_at"])),
              ("evidence", ev.get("text") or ""), ("category", t(ev.get("category") or "")),
              ("matched", ev.get("matched") or ""), ("note", c["note"])]
+    if ev.get("model"):  # the second opinion's question: which kind, how sure, how many messages
+        pairs.insert(-1, ("model score", f"{t(ev['model'])} {float(ev.get('score') or 0):.2f}"))
+        if int(ev.get("repeats") or 1) > 1:
+            pairs.insert(-1, ("messages", f"{int(ev['repeats']):,}"))
     acts = ws.store.query("SELECT id, kind, status, last_error FROM actions WHERE case_id = ? ORDER BY id", (cid,))
     pairs += [(t("action") + f" #{a['id']}", f"{t(a['kind'])} · {t(a['status'])}"
                + (f" · {a['last_error']}" if a["last_error"] else "")) for a in acts]

@@ -159,3 +159,14 @@ def test_a_burst_is_one_question_and_repetition_is_left_to_the_flood_rule(sws):
     got = sorted((c["group_id"], c["person_id"], json.loads(c["evidence"])["repeats"])
                  for c in ws.store.query("SELECT group_id, person_id, evidence FROM cases WHERE rule = ?", (RULE,)))
     assert got == sorted([(gid(ws, "g2"), pid(ws, "fan"), 3), (gid(ws, "g1"), pid(ws, "fan"), 1)])
+    # the case's detail says which kind, how sure and how many messages, in either language
+    from console.i18n import translate
+    from console.tui.detail_queries import case as case_detail
+
+    (cid,) = [c["id"] for c in ws.store.query("SELECT id, person_id, group_id FROM cases WHERE rule = ?", (RULE,))
+              if c["group_id"] == gid(ws, "g2")]
+    score = json.loads(ws.store.scalar("SELECT evidence FROM cases WHERE id = ?", (cid,)))["score"]
+    body = case_detail(ws, cid, lambda s, **kw: s)["body"]
+    assert f"[b]model score[/]: abuse {score:.2f}" in body and "[b]messages[/]: 3" in body
+    zh = case_detail(ws, cid, lambda s, **kw: translate(s, "zh-CN"))["body"]
+    assert f"[b]模型与得分[/]: 辱骂 {score:.2f}" in zh and "[b]消息[/]: 3" in zh
