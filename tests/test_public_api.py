@@ -18,7 +18,8 @@ from tests.plugin_venv import ROOT, shequn_venv  # noqa: F401  (a session fixtur
 sys.path.insert(0, str(ROOT))
 from setup import rewrite_source  # noqa: E402
 
-PUBLIC_MODULES = ("shequn", "shequn.cli", "shequn.testing", "shequn.tui")
+PUBLIC_MODULES = ("shequn", "shequn.cli", "shequn.testing", "shequn.tui", "shequn.numbers", "shequn.people",
+                  "shequn.joins", "shequn.queues", "shequn.kpis", "shequn.connections")
 
 
 # --- the facade --------------------------------------------------------------------------------
@@ -47,9 +48,10 @@ def test_the_top_level_names_an_author_needs():
 
 
 def test_importing_shequn_loads_no_textual_and_no_engine():
-    """A headless plugin imports ``shequn`` (and its verbs ``shequn.cli``); only the console's screens
-    import ``shequn.tui`` and only tests ``shequn.testing``."""
-    code = ("import sys, shequn, shequn.cli; "
+    """A headless plugin imports ``shequn`` (its verbs ``shequn.cli``, and the small modules beside it);
+    only the console's screens import ``shequn.tui`` and only tests ``shequn.testing``."""
+    code = ("import sys, shequn, shequn.cli, shequn.numbers, shequn.people, shequn.joins, shequn.queues, shequn.kpis, "
+            "shequn.connections; "
             "print(sorted(m for m in sys.modules if m.startswith(('textual', 'console.engine', 'console.tui'))))")
     import subprocess
 

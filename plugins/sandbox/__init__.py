@@ -9,7 +9,7 @@
 - ``truth``: precision of rules and accuracy of segments measured against the truth.
 """
 
-from console.hookspecs import hookimpl
+from shequn import hookimpl
 
 from .connector import SandboxConnector
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.model import Kind
+from shequn import Kind
 
 from . import texts
 from .model import BOT, MSGS_PER_MEMBER, Group, Outcome, Person

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.model import Event, Kind
+from shequn import Event, Kind
 
 from . import texts
 from .model import REQUEST_TTL, SPAM_PENALISED_FIRST, SPAM_SHARE_OF_REQUESTS, Group

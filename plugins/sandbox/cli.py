@@ -21,7 +21,7 @@ def demo_cmd(days: int, reset: bool, seed: int | None, connection: str | None) -
     """Fill the workspace with simulated history so every screen has something to show.
 
     The sandbox connection then keeps it live when the console or `shequn serve` runs."""
-    from console.cli.context import fail, workspace
+    from shequn.cli import fail, workspace
 
     from .demo import DemoError, backfill, delete_workspace_file, foreign_groups, has_history, sandbox_connection
 
@@ -75,8 +75,7 @@ def truth_cmd(connection: str | None, as_json: bool) -> None:
     """How well conduct rules and segments did, measured against what the sandbox generated."""
     import json
 
-    from console.cli.context import fail, workspace
-    from console.cli.output import emit
+    from shequn.cli import emit, fail, workspace
 
     from .demo import DemoError, sandbox_connection
     from .truth import rule_precision, segment_accuracy

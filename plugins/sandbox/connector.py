@@ -13,8 +13,8 @@ import random
 import time
 from typing import TYPE_CHECKING, Any
 
-from console.connector import ConnectionCheck, Connector, ConnectorError, Option, Pacing
-from console.model import ActionRequest, ActionResult, Capability, Event, GroupInfo, MemberInfo, Status
+from shequn import (ActionRequest, ActionResult, Capability, ConnectionCheck, Connector, ConnectorError, Event,
+                    GroupInfo, MemberInfo, Option, Pacing, Status)
 
 from . import store as sbstore
 
@@ -120,7 +120,7 @@ class SandboxConnector(Connector):
 
     async def first_sync(self) -> None:
         """List the world's groups and members into the workspace (once, for a new world)."""
-        from console.sync import sync_connection
+        from shequn.connections import sync_connection
 
         await sync_connection(self.ws, self)
         self.flush_records()
@@ -248,7 +248,7 @@ class SandboxConnector(Connector):
             sbstore.record_result(self.ws, self.name, request.key, request.kind, result.status.value, result.message,
                                   result.data)
             if request.kind == "create_group" and outcome.ok:
-                from console.sync import sync_connection
+                from shequn.connections import sync_connection
 
                 await sync_connection(self.ws, self, groups=[outcome.data["group"]])
         return result

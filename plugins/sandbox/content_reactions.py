@@ -22,7 +22,7 @@ import heapq
 import random
 from typing import Any
 
-from console.model import Event, Kind
+from shequn import Event, Kind
 
 from .model import BOT
 

@@ -1,8 +1,9 @@
 """``shequn demo``: back-fill a workspace with days of simulated history, fast.
 
 The back-fill goes through the same doors as live traffic: the world's events go into
-``Engine(ws).ingest`` hour by hour with the workspace clock set to that hour, and the
-outbox is drained after each hour through the sandbox connector, so whatever the
+the engine hour by hour with the workspace clock set to that hour, and the outbox is
+drained after each hour through the sandbox connector (both through the host's
+``shequn.connections.Backfill``), so whatever the
 installed plugins decide (kick an ad poster, approve a request, open a sibling group)
 reaches the world and its consequences come back as events. Scheduled jobs run once
 per simulated day at that day's end, so alerts and tags carry the right dates.
@@ -23,9 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from console.engine import Engine
-from console.outbox import Executor
-from console.pluginmanager import PluginProblem
+from shequn.connections import Backfill
 
 from .connector import SandboxConnector
 
@@ -147,8 +146,7 @@ async def _simulate(ws, conn: SandboxConnector, start: int, end: int,
                     progress: Callable[[int, int], None] | None,
                     on_day: Callable[[object, str], None] | None = None,
                     job_every_days: dict[str, int] | None = None) -> None:
-    engine = Engine(ws)
-    executor = Executor(ws, {conn.name: conn}, pacing=False)
+    run = Backfill(ws, conn)
     with ws.clock_at(start):
         await conn.first_sync()
     world = conn.world
@@ -157,13 +155,13 @@ async def _simulate(ws, conn: SandboxConnector, start: int, end: int,
     while t < end:
         nxt = min(end, (t // HOUR + 1) * HOUR)
         with ws.clock_at(nxt):
-            engine.ingest(world.tick(nxt, nxt - t))
-            await executor.drain()
+            run.ingest(world.tick(nxt, nxt - t))
+            await run.drain()
             conn.flush_records()
             if ws.day(nxt) != day or nxt == end:
                 ended, day, n_day = day, ws.day(nxt), n_day + 1
                 every = job_every_days or {}
-                run_jobs(ws, skip={name for name, n in every.items() if n_day % max(1, n) and nxt != end})
+                run.run_jobs(skip={name for name, n in every.items() if n_day % max(1, n) and nxt != end})
                 if on_day is not None:
                     on_day(ws, ended)
         t, step = nxt, step + 1
@@ -174,22 +172,10 @@ async def _simulate(ws, conn: SandboxConnector, start: int, end: int,
             queued = world.tick(end, 0)
             if not queued:
                 break
-            engine.ingest(queued)
-            await executor.drain()
+            run.ingest(queued)
+            await run.drain()
         conn.flush_records()
         conn.save()
-
-
-def run_jobs(ws, skip: set[str] = frozenset()) -> None:
-    """Every registered job once (but those in ``skip``), at the workspace clock (a failing
-    job is reported, not fatal)."""
-    for job in list(ws.registry.jobs.values()):
-        if job.name in skip:
-            continue
-        try:
-            job.run(ws)
-        except Exception as e:
-            ws.pm.report(PluginProblem(job.plugin or "?", f"job {job.name}", f"{type(e).__name__}: {e}"))
 
 
 def counts(ws, connection: str) -> dict[str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.model import Event, Kind
+from shequn import Event, Kind
 
 from . import texts
 from .model import BOT, Group

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from console.store import run_script
+from shequn import run_script
 
 M001 = """
 CREATE TABLE sandbox_state (

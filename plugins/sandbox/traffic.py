@@ -7,7 +7,7 @@ import random
 from datetime import datetime
 from typing import Any
 
-from console.model import Event, Kind
+from shequn import Event, Kind
 
 from . import content_reactions, texts
 from .model import (ABUSE_PER_ABUSER, DAY, DIURNAL, FLOODS_PER_FLOODER, ADS_PER_POSTER, JOINS_PER_GROUP, LEAVE_PER_MEMBER,

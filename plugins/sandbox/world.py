@@ -26,7 +26,7 @@ from dataclasses import fields
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from console.model import Event
+from shequn import Event
 
 from .answers import Answers
 from .applicants import Applicants
