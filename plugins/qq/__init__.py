@@ -11,8 +11,7 @@ invitations of the bot and the account pushed offline in ``hooks.py``; the ``[qq
 section in ``settings.py``.
 """
 
-from console.hookspecs import hookimpl
-from console.registry import Job
+from shequn import Job, hookimpl
 
 from . import hooks
 from .connector import QQConnector
@@ -33,7 +32,7 @@ def register_settings(register):
 
 @hookimpl
 def register_jobs(register):
-    register(Job("qq.invitations", 3600, hooks.expire_invitations,
+    register(Job("qq.invitations", 3600, hooks.expire_held_invitations,
                  "mark invitations of the bot that the platform has forgotten expired"))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from console.model import ActionRequest, ActionResult
+from shequn import ActionRequest, ActionResult
 
 #: Action kinds whose repetition has one effect (a read timeout may be retried).
 IDEMPOTENT = {"kick", "mute", "unmute", "whole_mute", "set_admin", "unset_admin", "set_card", "approve_join",

@@ -22,8 +22,7 @@ from typing import Any
 
 import httpx
 
-from console.connector import ConnectorError
-from console.model import ActionRequest, ActionResult, Status
+from shequn import ActionRequest, ActionResult, ConnectorError, Status
 
 #: Words bridges use when QQ's risk control throttles the account (no code is shared).
 RATE_WORDS = ("风控", "频率", "太频繁", "rate limit", "too fast", "too many")

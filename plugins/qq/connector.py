@@ -20,10 +20,8 @@ from typing import Any
 
 import httpx
 
-from console.config import ConfigError
-from console.account_health import HealthPolicy
-from console.connector import ConnectionCheck, Connector, ConnectorError, Option, Pacing
-from console.model import ActionRequest, ActionResult, Capability, GroupInfo, MemberInfo, Status
+from shequn import (ActionRequest, ActionResult, Capability, ConfigError, ConnectionCheck, Connector, ConnectorError,
+                    GroupInfo, HealthPolicy, MemberInfo, Option, Pacing, Status)
 
 from .actions import IDEMPOTENT, RECONCILABLE, bridge_call, int_or_none, reconciled
 from .answers import BridgeError, already_gone, rate_limited_or_plain, read_answer, refused_suffix, unsupported

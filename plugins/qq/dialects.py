@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.model import Event, Kind
+from shequn import Event, Kind
 
 from .normalize import _digest, qq_id, whole
 

@@ -1,6 +1,6 @@
 """A QQ account's pacing per group and its back-off (风控), as connection options.
 
-The outbox does the pacing and counting for every platform (console/account_health.py);
+The outbox does the pacing and counting for every platform (the host's account health);
 QQ declares its figures here, conservative because a banned or restricted personal
 account is the operator's worst day. Reports of NapCat, Lagrange and go-cqhttp users:
 after a burst to about 20 groups at once, later sends time out; group sending can be
@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.account_health import HealthPolicy
-from console.connector import Option
-from console.model import ActionResult
+from shequn import ActionResult, HealthPolicy, Option
 
 from .answers import BridgeError
 

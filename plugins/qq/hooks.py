@@ -1,6 +1,7 @@
 """What the QQ plugin does with a batch: invitations of the bot, and the account pushed offline.
 
-- An invitation of the bot into a group is held for a person (console.bot_invitations);
+- An invitation of the bot into a group is held for a person (the host files it;
+  ``shequn.joins`` decides it);
   an invitation from someone ``[qq] accept_invitations_from`` lists (a QQ number, or
   "staff": people marked staff or holding the lead, owner or admin role) is accepted here,
   audited as that rule's decision.
@@ -15,8 +16,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from console import account_health, bot_invitations
-from console.model import Kind, messages_of, others_of
+from shequn.connections import forced_offline
+from shequn.joins import decide_invitation, expire_invitations, invitation_done
+from shequn import Kind, messages_of, others_of
 
 from .settings import settings_of
 
@@ -42,7 +44,7 @@ def process_events(events: list, ws) -> None:
                                      "logs in again on the bridge."),
                            severity="error", dedupe_key=key, cause=str(e.ts))
             offline.add(key)
-            account_health.forced_offline(ws, e.connection, int(e.ts), str(e.data.get("words") or ""))
+            forced_offline(ws, e.connection, int(e.ts), str(e.data.get("words") or ""))
         elif e.data.get("sub_type") != "disable" and key in offline:
             _back(ws, offline, key)
     if offline:
@@ -58,14 +60,13 @@ def _back(ws, offline: set[str], key: str) -> None:
 
 
 def _offline_keys(ws) -> set[str]:
-    """The connections with an open account_offline alert (read once per workspace)."""
-    keys = getattr(ws, "_qq_offline_keys", None)
+    """The connections with an open account_offline alert (read once per workspace, kept in
+    the plugin's state; a stand-in workspace without it reads them each time)."""
+    slot = getattr(ws, "plugin_state", None)
+    state = slot("qq") if slot is not None else {}
+    keys = state.get("offline_keys")
     if keys is None:
-        keys = set(ws.alert_keys(KEY))
-        try:
-            ws._qq_offline_keys = keys
-        except AttributeError:  # a slotted stand-in: read each time
-            pass
+        keys = state["offline_keys"] = set(ws.alert_keys(KEY))
     return keys
 
 
@@ -79,7 +80,7 @@ def _accept_listed(ws, invitations: list) -> None:
         if inv is None or inv["status"] != "held" or not _allowed(ws, listed, e.user, inv["inviter_person_id"]):
             continue
         who = e.nickname or e.user or "?"
-        bot_invitations.decide(ws, inv["id"], True, actor=f"rule:{RULE}", rule=RULE,
+        decide_invitation(ws, inv["id"], True, actor=f"rule:{RULE}", rule=RULE,
                                reason=ws.tr("Invited by {person}, whom {rule} lists", person=who, rule=RULE))
 
 
@@ -96,7 +97,7 @@ def _allowed(ws, listed: list[str], user: Any, person_id: int | None) -> bool:
 
 
 def action_done(action: dict[str, Any], result: Any, ws) -> None:
-    bot_invitations.action_done(ws, action, result)
+    invitation_done(ws, action, result)
     if action["kind"] == "set_group_name" and action["status"] == "done" and action.get("group_id"):
         # the bridges do not all report a rename the bot made (go-cqhttp sends no notice): take the name now
         name = str(json.loads(action.get("params") or "{}").get("name") or "").strip()
@@ -105,6 +106,6 @@ def action_done(action: dict[str, Any], result: Any, ws) -> None:
                 c.execute("UPDATE groups SET name = ? WHERE id = ?", (name, action["group_id"]))
 
 
-def expire_invitations(ws) -> int:
+def expire_held_invitations(ws) -> int:
     """The job: held invitations past their connection's request lifetime are expired."""
-    return bot_invitations.expire_due(ws, actor="job:qq.invitations")
+    return expire_invitations(ws, actor="job:qq.invitations")

@@ -36,8 +36,7 @@ import random
 import time
 from typing import Any
 
-from console.connector import Route, WebhookRequest, WebhookResult
-from console.model import DeadLetter, Event, Kind
+from shequn import DeadLetter, Event, Kind, Route, WebhookRequest, WebhookResult
 
 from .cq import CQError
 from .lookups import complete

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from console.model import Event, Kind
+from shequn import Event, Kind
 
 LOOKUP_SECONDS = 3.0
 

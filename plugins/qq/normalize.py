@@ -26,7 +26,7 @@ import json
 import math
 from typing import Any
 
-from console.model import Event, Kind
+from shequn import Event, Kind
 
 from .answers import gone_target  # noqa: F401  (moved to answers.py; imported from here before)
 from .cards import CARD_TYPES, card_of, words_of

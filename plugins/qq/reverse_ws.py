@@ -37,8 +37,7 @@ from typing import Any
 
 import httpx
 
-from console.connector import Route, WebhookResult, WebSocketRequest
-from console.model import ActionResult
+from shequn import ActionResult, Route, WebSocketRequest, WebhookResult
 
 from .answers import BridgeError
 from .health import timed_out
