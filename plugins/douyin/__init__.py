@@ -9,8 +9,7 @@ parts: OAuth tokens in ``oauth.py``, the platform's answers in ``answers.py``, a
 douyin`` verbs in ``cli.py``; zh-CN words in ``translations.py``.
 """
 
-from console.hookspecs import hookimpl
-from console.registry import Job
+from shequn import Job, hookimpl
 
 from . import hooks
 from .connector import DouyinConnector

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
-from console.model import ActionRequest, ActionResult
+from shequn import ActionRequest, ActionResult
 
 from .answers import DouyinError, is_gone
 

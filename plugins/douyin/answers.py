@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.model import ActionResult, Status
+from shequn import ActionResult, Status
 
 AUTH_EXPIRED = frozenset({28001008, 10008, 2190008})
 REAUTHORIZE = frozenset({10010})  # the refresh token is dead: a person authorises again

@@ -14,9 +14,8 @@ from urllib.parse import urlencode
 
 import click
 
-from console.cli.context import fail, workspace
-from console.cli.output import emit, json_option
-from console.model import Proposal
+from shequn.cli import emit, fail, json_option, workspace
+from shequn import Proposal
 
 from .answers import DouyinError
 from .hooks import PLATFORM, greeting_proposals
@@ -26,7 +25,7 @@ AUTHORIZE_URL = "https://open.douyin.com/platform/oauth/connect/"
 
 
 def _connector(ws, connection: str):
-    from console.sync import build_connector
+    from shequn.connections import build_connector
 
     cs = ws.settings.connections.get(connection)
     if cs is None or cs.platform != PLATFORM:

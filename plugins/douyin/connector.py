@@ -22,9 +22,8 @@ from typing import Any
 
 import httpx
 
-from console.config import ConfigError
-from console.connector import ConnectionCheck, Connector, ConnectorError, Option, Pacing, Route
-from console.model import ActionRequest, ActionResult, Capability, Event, GroupInfo, Status
+from shequn import (ActionRequest, ActionResult, Capability, ConfigError, ConnectionCheck, Connector, ConnectorError,
+                    Event, GroupInfo, Option, Pacing, Route, Status)
 
 from . import webhook
 from .actions import ACTIONS

@@ -17,8 +17,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from console.model import Proposal
-from console.store import run_script
+from shequn import Proposal, run_script
 
 PLATFORM = "douyin"
 

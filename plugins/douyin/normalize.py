@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from console.model import Event, Kind
+from shequn import Event, Kind
 
 from .answers import as_int
 

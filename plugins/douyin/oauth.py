@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
-from console.model import ActionResult
+from shequn import ActionResult
 
 from .answers import REAUTHORIZE, DouyinError, as_int
 

@@ -27,8 +27,7 @@ import json
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
-from console.connector import WebhookRequest, WebhookResult
-from console.model import Kind
+from shequn import Kind, WebhookRequest, WebhookResult
 
 from .normalize import BadPayload, content_of, normalise
 

@@ -10,8 +10,7 @@ WeCom templates, a group WeCom opened through a join way joins its family, notic
 to the group robot); ``shequn wechat`` in ``cli.py``. Setup: docs/connectors/wechat.md.
 """
 
-from console.hookspecs import hookimpl
-from console.registry import Job
+from shequn import Job, hookimpl
 
 from . import admission, hooks, mass_sends
 from .connector import WeChatConnector

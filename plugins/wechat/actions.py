@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from console.model import ActionRequest, ActionResult, Status
+from shequn import ActionRequest, ActionResult, Status
 
 from .api import ApiError
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.model import Kind, others_of
+from shequn import Kind, others_of
 
 from .hooks import ACTOR
 

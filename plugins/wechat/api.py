@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from console.model import ActionResult, Status
+from shequn import ActionResult, Status
 
 AUTH_CODES = (40014, 42001, 40001)
 CONFIG_WORDS = {

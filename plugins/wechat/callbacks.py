@@ -24,8 +24,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from console.connector import Route, WebhookRequest, WebhookResult
-from console.model import Event, Kind
+from shequn import Event, Kind, Route, WebhookRequest, WebhookResult
 
 from .api import ApiError
 from .crypto import CryptoError

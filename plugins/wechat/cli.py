@@ -6,8 +6,7 @@ from datetime import date
 
 import click
 
-from console.cli.context import fail, workspace
-from console.cli.output import emit
+from shequn.cli import emit, fail, workspace
 
 
 @click.group("wechat")

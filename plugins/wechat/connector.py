@@ -21,9 +21,8 @@ from typing import Any
 
 import httpx
 
-from console.config import ConfigError
-from console.connector import ConnectionCheck, Connector, ConnectorError, Option, Pacing
-from console.model import ActionRequest, ActionResult, Capability, GroupInfo, MemberInfo, Status
+from shequn import (ActionRequest, ActionResult, Capability, ConfigError, ConnectionCheck, Connector, ConnectorError,
+                    GroupInfo, MemberInfo, Option, Pacing, Status)
 
 from .actions import act as act_on, robot_send
 from .api import ApiError, WeComApi

@@ -25,7 +25,7 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from console.model import ActionRequest, ActionResult, Status
+from shequn import ActionRequest, ActionResult, Status
 
 from .api import ApiError
 from .statistics import CHINA, china_day

@@ -23,7 +23,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from console.model import Kind, Proposal, others_of
+from shequn import Kind, Proposal, others_of
 
 ACTOR = "plugin:wechat"
 
@@ -178,7 +178,7 @@ def created_groups(ws, events) -> None:
 
 def send_notices(ws) -> int:
     """New alerts to each WeChat connection's robot, oldest first, 20 a minute at most."""
-    from console.sync import build_connector
+    from shequn.connections import build_connector
 
     sent = 0
     for conn in wechat_connections(ws):

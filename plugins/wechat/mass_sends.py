@@ -53,7 +53,7 @@ WHY = {
 
 def poll(ws) -> int:
     """Read WeCom's progress of every awaiting mass send. Returns how many were settled."""
-    from console.sync import build_connector
+    from shequn.connections import build_connector
 
     from .groupmsg import progress
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console.store import run_script
+from shequn import run_script
 
 
 def m001_wechat(store) -> None:

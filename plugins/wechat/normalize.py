@@ -27,7 +27,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
 
-from console.model import Event, Kind
+from shequn import Event, Kind
 
 MAX_XML = 256 * 1024
 

@@ -14,7 +14,7 @@ import asyncio
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from console.connector import ConnectorError
+from shequn import ConnectorError
 
 from .api import ApiError
 
@@ -90,7 +90,7 @@ def connections(ws) -> list[str]:
 
 def refresh(ws, first: date, last: date) -> list[str]:
     """Pull and store every WeChat connection's days; returns notes and errors as lines."""
-    from console.sync import build_connector
+    from shequn.connections import build_connector
 
     lines: list[str] = []
     first -= timedelta(days=1)  # the day before too: its total gives the first day's leaves
