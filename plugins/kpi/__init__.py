@@ -9,8 +9,7 @@ The console's KPI panel calls the same plain functions as the CLI, gathered in
 
 from __future__ import annotations
 
-from console.hookspecs import hookimpl
-from console.registry import Job, KpiSpec
+from shequn import Job, KpiSpec, hookimpl
 
 from .metrics import KPIS, panel
 
@@ -49,7 +48,7 @@ def _one(name):
 @hookimpl
 def register_labels(register):
     # a person's segment, read by Members and profiles through console.labels
-    from console.registry import LabelSource
+    from shequn import LabelSource
 
     from .segments import labels_for, people_with
 
@@ -86,6 +85,6 @@ def register_translations(register):
 @hookimpl
 def register_panels(register):
     # The dashboard's KPI panel; imported by the console only (Textual stays out of headless runs).
-    from console.registry import PanelSpec
+    from shequn import PanelSpec
 
     register(PanelSpec(id="kpi", title="KPIs", screen="dashboard", target="plugins.kpi.panels:KpiPanel", order=10))

@@ -125,7 +125,7 @@ def near_capacity_task(ws, g: dict, warn_share: float) -> int | None:
     before = ws.store.scalar("SELECT id FROM tasks WHERE dedupe_key = ?", (f"kpi.near_capacity:{g['id']}:{band}",))
     if before:
         return None  # a person already settled this band
-    from console.numbers import capacity, percent
+    from shequn.numbers import capacity, percent
 
     # the one capacity figure (console.numbers.capacity): 199/200 (99.5%) here and on the dashboard
     return ws.add_task("near_capacity", ws.tr("{name}: {fill} members; give it a family or create a sibling",

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import click
 
-from console.cli.context import fail, workspace
-from console.cli.output import emit, json_option
+from shequn.cli import emit, fail, json_option, workspace
 
 from .window import KpiInputError, Window, make_window, scope_from
 
@@ -103,8 +102,8 @@ def kpi_group(ctx, group, type_, owner, platform, family, since, until, period, 
         if fmt_name == "csv":
             emit(_csv_rows(rows), fmt_name="csv")
             return
-        from console.kpis import shown
-        from console.numbers import signed_change
+        from shequn.kpis import shown
+        from shequn.numbers import signed_change
 
         from .metrics import BY_NAME, format_value
 
@@ -147,7 +146,7 @@ def kpi_cohorts(group, type_, owner, platform, family, since, until, period, wit
         inc = with_insiders or kpi_settings(ws).include_insiders
         rows = cohorts(ws, scope, window, inc)
         if fmt_name not in ("json", "csv"):  # CSV keeps the fractions (no data: empty)
-            from console.numbers import percent
+            from shequn.numbers import percent
 
             for r in rows:
                 for n in (1, 7, 30):
@@ -168,7 +167,7 @@ def kpi_segments(group_id, with_insiders, fmt_name):
         _refresh(ws)
         rows = segments(ws, group_id, with_insiders)
         if fmt_name not in ("json", "csv"):
-            from console.numbers import percent
+            from shequn.numbers import percent
 
             for r in rows:
                 for s in SEGMENTS:

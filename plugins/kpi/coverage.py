@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.model import Capability
+from shequn import Capability
 
 MEMBER_KPIS = frozenset({"churn_rate", "interaction_rate", "messages_per_member", "retention_rate",
                          "conversion_rate", "segment_mix"})

@@ -17,8 +17,7 @@ from typing import Any
 
 import click
 
-from console.cli.context import fail, workspace
-from console.cli.output import emit
+from shequn.cli import emit, fail, workspace
 
 #: platform -> module holding ``second_source`` (and ``refresh``)
 SOURCES = {"wechat": "plugins.wechat.statistics"}

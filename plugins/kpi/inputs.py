@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.identity import root_sql
+from shequn.people import root_sql
 
 from .window import Scope, Window, shift
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.numbers import percent
+from shequn.numbers import percent
 
 from . import cohorts as cohort_mod
 from . import coverage
@@ -212,7 +212,7 @@ def others(ws, scope: Scope | str = Scope(), since: str | Window | None = None, 
     """The KPIs other plugins registered (``register_kpis``), for the same scope and
     window, through the host (``console.kpis``): rows shaped as :func:`panel`'s, with
     ``plugin``. This plugin's own KPIs are left out (``panel`` computes them together)."""
-    from console.kpis import results
+    from shequn.kpis import results
 
     scope, window, _ = _resolve(ws, scope, since, until, period, False)
     text = "all" if scope.kind == "all" else f"{scope.kind}:{scope.value}"

@@ -5,7 +5,7 @@ the panel reads a few hundred rows instead of 500,000 memberships. Activity fact
 no table of ours: the engine keeps ``rollups_daily`` and ``speaker_days``.
 """
 
-from console.store import run_script
+from shequn import run_script
 
 M001 = r"""
 CREATE TABLE kpi_cohorts (

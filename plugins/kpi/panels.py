@@ -21,7 +21,7 @@ SEGMENTS = ("loyal", "bargain", "need", "low_need", "unknown")  # unknown: data 
 
 def arrow(rel: float | None) -> str:
     """The change against the previous window (console.numbers.change: ▲12%, ▼0.42%, =)."""
-    from console.numbers import change
+    from shequn.numbers import change
 
     return f"  {change(rel)}" if rel is not None else ""
 
@@ -61,7 +61,7 @@ class KpiPanel(Vertical):
         self.query_one("#kpi-body", Static).update(esc(text))
 
     def _show(self, rows: list[dict[str, Any]]) -> None:
-        from console.numbers import percent
+        from shequn.numbers import percent
 
         t = self.app.t
         out: list[str] = []

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from console.identity import roots
+from shequn.people import roots
 
 from .basis import DAY, MONTH_DAYS, Basis, basis, median
 from .settings import KpiSettings, kpi_settings
@@ -233,8 +233,7 @@ def labels_for(ws, person_ids: list[int]) -> dict:
     """The segment of these people as host labels (``register_labels``): Members and
     profiles read it through ``console.labels``, never from ``kpi_segments``. Insiders get
     none: they are not the audience (as for rule tags)."""
-    from console.labels import Label
-    from console.store import rows_in
+    from shequn import Label, rows_in
 
     return {r[0]: Label("segment", TITLES[r[1]], "dynamic", "rule", "kpi", r[2] or "")
             for r in rows_in(ws.store, "SELECT s.person_id, s.segment, s.why FROM kpi_segments s JOIN people p"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.config import ConfigError, load_section
+from shequn import ConfigError, load_section
 
 
 @dataclass

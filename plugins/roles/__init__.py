@@ -10,8 +10,7 @@ Hooks only; the work is in the modules:
 
 from __future__ import annotations
 
-from console.hookspecs import hookimpl
-from console.registry import Job
+from shequn import Job, hookimpl
 
 from .schema import MIGRATIONS
 from .settings import RolesSettings
@@ -73,6 +72,6 @@ def action_done(action, result, ws):
 @hookimpl
 def register_screens(register):
     # The console imports the screen only when it opens it (Textual stays out of headless runs).
-    from console.registry import ScreenSpec
+    from shequn import ScreenSpec
 
     register(ScreenSpec(id="roles", title="Roles", key="r", target="plugins.roles.screens:RolesScreen", order=40))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
-from console.model import Capability, Proposal
+from shequn import Capability, Proposal
 
 from .words import INSIDER_ROLES, ROLE_ALIASES, ROLES, say, tr
 

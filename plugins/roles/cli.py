@@ -12,8 +12,7 @@ from typing import Any
 
 import click
 
-from console.cli.context import fail, workspace
-from console.cli.output import emit, json_option, render_table
+from shequn.cli import emit, fail, json_option, render_table, workspace
 
 from . import assign as ops
 from . import guidelines

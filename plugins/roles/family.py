@@ -11,7 +11,7 @@ sibling raised an understaffed alert and a person had to assign the same squad b
 
 from __future__ import annotations
 
-from console.model import Event, Kind, others_of
+from shequn import Event, Kind, others_of
 
 from .assign import RoleProblem, assign
 from .guidelines import settings

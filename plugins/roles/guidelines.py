@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.config import ConfigError, load_section
+from shequn import ConfigError, load_section
 
 from .settings import RolesSettings
 from .words import say

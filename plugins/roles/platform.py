@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.model import Event, Kind, others_of
+from shequn import Event, Kind, others_of
 
 from .assign import _remove, find_role, insert_role, recompute_insiders, record_history
 from .words import say

@@ -7,7 +7,7 @@ role itself is gone. It is append-only; nothing updates or deletes its rows.
 
 from __future__ import annotations
 
-from console.store import run_script
+from shequn import run_script
 
 M001_ROLE_HISTORY = r"""
 CREATE TABLE role_history (

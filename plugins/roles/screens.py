@@ -19,11 +19,8 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from console.tui.base import ShequnScreen
-from console.tui.dialogs import ConfirmScreen, PromptScreen
-from console.tui.keymap import bindings, define
-from console.tui.pickers import ChoiceScreen
-from console.tui.vtable import Column, ListSource, VirtualTable
+from shequn.tui import (ChoiceScreen, Column, ConfirmScreen, ListSource, PromptScreen, ShequnScreen, VirtualTable,
+                        bindings, define)
 
 ROLES = ("owner", "admin", "kol", "cheer")
 define({"roles.assign": ("plus", "assign", "Assign", True),

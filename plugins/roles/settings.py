@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from console.config import ConfigError
+from shequn import ConfigError
 
 
 @dataclass
