@@ -18,11 +18,10 @@ Console-facing functions are plain and take ``ws``; the CLI is ``shequn content`
 
 from __future__ import annotations
 
-from console.hookspecs import hookimpl
-from console.registry import Job
+from shequn import Job, hookimpl
 
 from .migrations import MIGRATIONS
-from .settings import SECTION, ContentSettings
+from .settings import SECTION, ContentSettings, state_of
 
 __version__ = "0.1.0"
 PLUGIN = "content"
@@ -74,7 +73,7 @@ def _ritual_job(ws):
 
     close(ws)
     check(ws)
-    ws._content_prompt_due = None  # read again: another process may have noted newcomers
+    state_of(ws)["prompt_due"] = None  # read again: another process may have noted newcomers
     return ws.enqueue(flush_prompts(ws), REQUESTER)
 
 
@@ -150,7 +149,7 @@ def register_translations(register):
 @hookimpl
 def register_screens(register):
     # The console imports the screen only when it opens it (Textual stays out of headless runs).
-    from console.registry import ScreenSpec
+    from shequn import ScreenSpec
 
     register(ScreenSpec(id="content", title="Content", key="C", target="plugins.content.screens:ContentScreen",
                         order=65))
@@ -158,7 +157,7 @@ def register_screens(register):
 
 @hookimpl
 def register_panels(register):
-    from console.registry import PanelSpec
+    from shequn import PanelSpec
 
     register(PanelSpec(id="content", title="Content today", screen="dashboard",
                        target="plugins.content.panels:ContentPanel", order=20))

@@ -23,8 +23,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from console.model import Kind, others_of
-from console.store import rows_in
+from shequn import Kind, others_of, rows_in
 
 from . import rulescope
 from .checkin import retag

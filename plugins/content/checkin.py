@@ -16,11 +16,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from console.model import Proposal, messages_of
-from console.store import rows_in
+from shequn import Proposal, messages_of, rows_in
 
 from . import rulescope
 from .errors import ContentError
+from .settings import state_of
 from .texts import CHECKIN_MERGED_VARS, CHECKIN_VARS, fields_of, render
 
 TRIM = " \t\r\n!！。.~～、，,"
@@ -74,14 +74,11 @@ def rules(ws) -> list[dict[str, Any]]:
 def _loaded(ws) -> tuple[list[dict[str, Any]], set[str]]:
     """The enabled rules and every keyword, kept between batches until a rule changes."""
     version = ws.store.get_meta("content.rules_at") or ""
-    cached = getattr(ws, "_content_checkin", None)
+    state = state_of(ws)
+    cached = state.get("checkin")
     if cached is None or cached[0] != version:
         rs = [dict(r, words=set(r["keywords"].split(","))) for r in rules(ws) if r["enabled"]]
-        cached = (version, rs, set().union(*(r["words"] for r in rs)) if rs else set())
-        try:
-            ws._content_checkin = cached
-        except AttributeError:
-            pass
+        cached = state["checkin"] = (version, rs, set().union(*(r["words"] for r in rs)) if rs else set())
     return cached[1], cached[2]
 
 

@@ -13,8 +13,7 @@ from typing import Any, Iterator
 
 import click
 
-from console.cli.context import workspace
-from console.cli.output import emit, json_option
+from shequn.cli import emit, json_option, workspace
 
 from .errors import ContentError, purpose_word, said
 

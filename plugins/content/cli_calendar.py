@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from console.cli.output import emit, json_option, render_csv
+from shequn.cli import emit, json_option, render_csv
 
 from .cli import content_group, content_ws, heads
 from .errors import ContentError, purpose_word

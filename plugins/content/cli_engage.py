@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from console.cli.output import emit, json_option
+from shequn.cli import emit, json_option
 
 from .cli import content_group, content_ws, heads
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import click
 
-from console.cli.output import emit, json_option
+from shequn.cli import emit, json_option
 
 from .cli import content_group, content_ws, heads, short
 from .errors import ContentError

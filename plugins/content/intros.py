@@ -15,11 +15,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from console.model import Capability, Kind, Proposal, messages_of, others_of
-from console.store import rows_in
+from shequn import Capability, Kind, Proposal, messages_of, others_of, rows_in
 
 from .batch import insiders as batch_insiders
-from .settings import settings_of
+from .settings import settings_of, state_of
 from .texts import render
 
 #: words an introduction uses ("我是杭州的设计师", "坐标成都", "爱好跑步"); a "谢谢" or a question is none
@@ -51,13 +50,10 @@ def _next_due(ws, due: int | None = None) -> int | None:
     """The earliest prompt still to send as this process knows it (None: not read yet), so a
     batch with nothing due asks nothing. Only ingest adds newcomers, and it runs in one process
     at a time; a prompt another process sent leaves this figure early, which costs one read."""
-    known = getattr(ws, "_content_prompt_due", None)
+    state = state_of(ws)
+    known = state.get("prompt_due")
     if due is not None:
-        known = due if known is None or known is False else min(known, due)
-        try:
-            ws._content_prompt_due = known
-        except AttributeError:
-            pass
+        known = state["prompt_due"] = due if known is None or known is False else min(known, due)
     return known
 
 
@@ -100,10 +96,7 @@ def flush_prompts(ws) -> list[Proposal]:
                          " n.group_id, n.joined_at", (ws.now(),))
     later = ws.store.scalar("SELECT min(prompt_due) FROM content_newcomers WHERE prompted = 0 AND prompt_due > ?",
                             (ws.now(),))
-    try:
-        ws._content_prompt_due = later if later is not None else False
-    except AttributeError:
-        pass
+    state_of(ws)["prompt_due"] = later if later is not None else False
     if not due:
         return []
     by_group: dict[int, list[dict[str, Any]]] = {}

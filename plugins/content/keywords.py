@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from console.model import Proposal, messages_of
-from console.store import rows_in
+from shequn import Proposal, messages_of, rows_in
 
 from . import rulescope
 from .checkin import normal
 from .errors import ContentError
+from .settings import state_of
 from .texts import KEYWORD_VARS, fields_of, member_date, render
 
 MATCHES = ("exact", "contains", "pattern")
@@ -128,18 +128,15 @@ class Compiled:
 
 def _loaded(ws) -> tuple[list[Compiled], Any]:
     version = ws.store.get_meta("content.rules_at") or ""
-    cached = getattr(ws, "_content_keywords", None)
+    state = state_of(ws)
+    cached = state.get("keywords")
     if cached is None or cached[0] != version:
         rs = [Compiled(r) for r in ws.store.query("SELECT * FROM content_keyword_rules WHERE enabled = 1"
                                                   " ORDER BY priority, id")]
         contains = [w for r in rs if r.match == "contains" for w in r.words]
         pre = re.compile("|".join(re.escape(w) for w in sorted(contains, key=len, reverse=True)), re.I) \
             if contains else None
-        cached = (version, rs, pre)
-        try:
-            ws._content_keywords = cached
-        except AttributeError:
-            pass
+        cached = state["keywords"] = (version, rs, pre)
     return cached[1], cached[2]
 
 

@@ -1,7 +1,7 @@
 """The plugin's own tables (documented in docs/schema/content.md). Append-only: a new
 table or column is a new migration, never an edit of one that has run."""
 
-from console.store import run_script
+from shequn import run_script
 
 from .migrations_more import m007_scripts, m008_entry_ritual, m009_campaigns, m010_newcomers_due
 

@@ -1,7 +1,7 @@
 """The tables of scripts tested against each other, the entry ritual and invite campaigns
 (migrations m007 onward; documented in docs/schema/content.md). Append-only, as migrations.py."""
 
-from console.store import run_script
+from shequn import run_script
 
 M007 = r"""
 CREATE TABLE content_scripts (

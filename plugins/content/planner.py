@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from console.model import Capability
+from shequn import Capability
 
 from . import cron as cronmod
 from .holidays import between

@@ -20,8 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from console.model import messages_of
-from console.store import rows_in
+from shequn import messages_of, rows_in
 
 from .batch import insiders as batch_insiders
 from .settings import settings_of

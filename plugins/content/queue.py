@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.model import Proposal
-from console.store import rows_in
+from shequn import Proposal, rows_in
 
 from .planner import Post, plan
 from .settings import settings_of

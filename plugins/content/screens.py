@@ -15,9 +15,7 @@ from rich.markup import escape as esc
 from textual.app import ComposeResult
 from textual.widgets import Static, TabbedContent, TabPane
 
-from console.tui.base import ShequnScreen
-from console.tui.keymap import bindings, define
-from console.tui.vtable import Column, ListSource, VirtualTable
+from shequn.tui import Column, ListSource, ShequnScreen, VirtualTable, bindings, define
 
 from .errors import purpose_word
 
@@ -194,7 +192,7 @@ class ContentScreen(ShequnScreen):
         self.show_why()
 
     def describe(self, table_id: str, row: dict[str, Any]) -> dict[str, Any]:
-        from console.tui.detail import field_lines
+        from shequn.tui import field_lines
 
         t = self.t
         if table_id == "runs":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from console.config import ConfigError, load_section
+from shequn import ConfigError, load_section
 
 SECTION = "content"
 PURPOSES = ("activation", "conversion", "brand")
@@ -126,13 +126,18 @@ RANGES: dict[str, tuple[float, float, str]] = {
 }
 
 
+def state_of(ws) -> dict:
+    """This plugin's slot on the workspace (``ws.plugin_state("content")``): what it keeps
+    between batches (the parsed section, compiled rules, the next prompt due). A stand-in
+    workspace without the slot gets a fresh dict each time: nothing is kept, all is read."""
+    slot = getattr(ws, "plugin_state", None)
+    return slot(SECTION) if slot is not None else {}
+
+
 def settings_of(ws) -> ContentSettings:
-    """The section for this workspace (cached on the workspace: read per batch)."""
-    cached = getattr(ws, "_content_settings", None)
+    """The section for this workspace (kept in the plugin's state: read per batch)."""
+    state = state_of(ws)
+    cached = state.get("settings")
     if cached is None:
-        cached = load_section(ContentSettings, ws.settings, SECTION)
-        try:
-            ws._content_settings = cached
-        except AttributeError:
-            pass
+        cached = state["settings"] = load_section(ContentSettings, ws.settings, SECTION)
     return cached

@@ -18,8 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from console.model import Proposal, messages_of
-from console.store import rows_in
+from shequn import Proposal, messages_of, rows_in
 
 from .errors import ContentError
 from .settings import settings_of

@@ -15,7 +15,7 @@ import io
 from pathlib import Path
 from typing import Any, Callable
 
-from console.cli.output import render_csv
+from shequn.cli import render_csv
 
 from . import library
 from .errors import ContentError, ImportRefused

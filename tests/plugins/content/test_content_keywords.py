@@ -117,7 +117,7 @@ def test_a_pattern_out_of_time_at_ingest_is_skipped_with_an_alert(ws, monkeypatc
         raise TimeoutError("regex timed out")
 
     monkeypatch.setattr(keywords.Compiled, "__init__", lambda self, row: _slow_init(self, row, slow))
-    ws._content_keywords = None
+    ws.plugin_state("content").pop("keywords", None)
     say(ws, "g", "u1", "快递什么时候到", local(ws, "2025-06-16 10:00"))
     assert replies(ws) == []
     alert = ws.store.one("SELECT * FROM alerts WHERE kind = 'keyword_rule_slow'")

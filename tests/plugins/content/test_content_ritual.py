@@ -143,7 +143,7 @@ def qws(ws):
 
     from plugins.content.settings import settings_of
 
-    ws._content_settings = replace(settings_of(ws), question_task_min=1)  # the section as settings_of caches it
+    ws.plugin_state("content")["settings"] = replace(settings_of(ws), question_task_min=1)  # as settings_of keeps it
     return _insider_owner(ws)
 
 
