@@ -10,9 +10,7 @@ Console-facing functions (plain, take ``ws``) are re-exported from ``plugins.ent
 
 from __future__ import annotations
 
-from console.hookspecs import hookimpl
-from console.model import Event, Kind, others_of
-from console.registry import Job
+from shequn import Event, Job, Kind, hookimpl, others_of
 
 from . import flash, nickname, outcomes, overflow, welcome
 from .admission import decide_request
@@ -158,6 +156,6 @@ def action_done(action, result, ws):
 @hookimpl
 def register_screens(register):
     # The console imports the screen only when it opens it (Textual stays out of headless runs).
-    from console.registry import ScreenSpec
+    from shequn import ScreenSpec
 
     register(ScreenSpec(id="workflows", title="Workflows", key="w", target="plugins.entry_rules.screens:WorkflowsScreen", order=50))

@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from console.member_text import for_members
-from console.model import Decision
+from shequn.people import for_members
+from shequn import Decision
 
 from . import answer_match, overflow, referrals, reroute
 from .i18n import tr

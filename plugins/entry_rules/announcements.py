@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.model import Proposal
+from shequn import Proposal
 
 from .i18n import tr
 from .policies import GROUP_TYPES, PolicyError, find_group

@@ -10,8 +10,7 @@ from typing import Any
 
 import click
 
-from console.cli.context import fail, workspace
-from console.cli.output import emit, json_option
+from shequn.cli import emit, fail, json_option, workspace
 
 from . import api
 from .policies import PolicyError, find_group, parse_scope
@@ -28,7 +27,7 @@ def _run(fn, *args, **kwargs):
 
 def _ago(seconds: int | None) -> str:
     """One duration format for console and CLI (console.numbers.duration: 12m, 5h05m, 29d16h)."""
-    from console.numbers import duration
+    from shequn.numbers import duration
 
     return duration(seconds)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from console.member_text import for_members
-from console.model import Proposal
+from shequn.people import for_members
+from shequn import Proposal
 
 from .i18n import tr
 from .policies import PolicyError, find_group, group_row

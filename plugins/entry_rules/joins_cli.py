@@ -11,8 +11,7 @@ import json
 
 import click
 
-from console.cli.context import fail, workspace
-from console.cli.output import emit, json_option
+from shequn.cli import emit, fail, json_option, workspace
 
 from . import api
 from .cli import _ago, _run
@@ -79,35 +78,21 @@ def joins_group(ctx: click.Context, status: str, group: str | None, older_than: 
 
 def _wait_for_platform(ws, request_id: int) -> str:
     """Carry out this request's queued action now (no ``serve`` runs here); returns what happened."""
-    import asyncio
+    from shequn.connections import carry_out_now
 
-    from console.outbox import Executor
-    from console.runtime import engine_lock_holder
-
-    if engine_lock_holder(ws) is not None:
-        return "a running serve/console carries it out; see `shequn joins --status all`"
-    row = ws.store.one("SELECT * FROM actions WHERE evidence = ? AND status = 'pending' ORDER BY id DESC LIMIT 1",
-                       (f"join_request:{request_id}",))
-    if row is None:
+    aid = ws.store.scalar("SELECT id FROM actions WHERE evidence = ? AND status = 'pending' ORDER BY id DESC LIMIT 1",
+                          (f"join_request:{request_id}",))
+    if aid is None:
         return "no platform action is waiting for it"
-    cs = ws.settings.connections.get(row["connection_id"])
-    cls = ws.connector_class(row["connection_id"])
-    if cs is None or cls is None or not cs.enabled:
+    word, row = carry_out_now(ws, aid)
+    if word == "served":
+        return "a running serve/console carries it out; see `shequn joins --status all`"
+    if word == "not_pending":
+        return "no platform action is waiting for it"
+    if word == "not_enabled":
         return f"connection {row['connection_id']} is not enabled here; the outbox will carry it out when it runs"
-    conn = cls(row["connection_id"], cs.options)
-    if hasattr(conn, "attach"):
-        conn.attach(ws)  # connectors that keep state in the workspace (the sandbox)
-    aid = row["id"]
-
-    class OneAction(Executor):
-        def due(self, limit: int = 200):
-            return ws.store.query("SELECT * FROM actions WHERE id = ? AND status = 'pending' AND not_before <= ?",
-                                  (aid, ws.now()))
-
-    asyncio.run(OneAction(ws, {conn.name: conn}, pacing=False).drain())
-    act = ws.store.one("SELECT status, last_error FROM actions WHERE id = ?", (aid,))
-    if act["status"] == "pending":
-        return f"the platform asked to try again later ({act['last_error']}); the outbox will retry"
+    if word == "retry":
+        return f"the platform asked to try again later ({row['last_error']}); the outbox will retry"
     return ""
 
 

@@ -6,7 +6,7 @@ grace period, announcement drafts and where they went, sibling groups being crea
 and which flash-group steps were taken (so a job run twice never posts twice).
 """
 
-from console.store import run_script
+from shequn import run_script
 
 M001 = r"""
 CREATE TABLE entry_activity_participants (

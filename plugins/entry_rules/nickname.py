@@ -18,8 +18,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from console.member_text import for_members
-from console.model import Capability, Proposal
+from shequn.people import for_members
+from shequn import Capability, Proposal
 
 from .i18n import tr
 from .nickname_format import NicknameFormat, compile_format

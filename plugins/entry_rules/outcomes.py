@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.join_requests import expire_request
+from shequn.joins import expire_request
 
 from .i18n import tr
 from .queue import WAITING, lifetimes

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from console.model import Capability, Proposal
+from shequn import Capability, Proposal
 
 from .i18n import tr
 from .policies import PolicyError, find_group, group_row, policy_for

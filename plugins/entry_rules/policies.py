@@ -14,7 +14,7 @@ import json
 import weakref
 from typing import Any
 
-from console.registry import RuleKind
+from shequn import RuleKind
 
 from .nickname_format import FormatError, compile_format
 from .templates import MERGED_VARS, REMINDER_VARS, WELCOME_VARS, TemplateError, fields_of

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.engine import apply_decision
-from console.join_requests import expire_if_due, request_lifetime
-from console.model import Decision
+from shequn.joins import apply_decision, expire_if_due, request_lifetime
+from shequn import Decision
 
 from .i18n import tr
 from .policies import PolicyError

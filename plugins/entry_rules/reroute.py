@@ -38,7 +38,7 @@ def start_family(ws, group: dict[str, Any], policy: dict[str, Any] | None) -> di
 
 def reroute_waiting(ws, family: str) -> int:
     """Route again the requests held for a sibling of ``family``; returns how many moved."""
-    from console.join_requests import RequestExpired, apply_decision
+    from shequn.joins import RequestExpired, apply_decision
 
     from .admission import route
 

@@ -19,13 +19,8 @@ from rich.markup import escape as esc
 from textual.containers import Vertical
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
-from console.tui.base import ShequnScreen
-from console.tui.decide import ask_and_decide
-from console.tui.detail import value_text
-from console.tui.keymap import bindings, define
-from console.tui.screens.group_detail import when
-from console.tui.vtable import PAGE, Column, ListSource, VirtualTable
-from console.tui.words import rule_text, scope_text
+from shequn.tui import (PAGE, Column, ListSource, ShequnScreen, VirtualTable, ask_and_decide, bindings, define,
+                        rule_text, scope_text, value_text, when)
 
 from .queue import QueueSource
 
@@ -42,7 +37,7 @@ define({"workflows.approve": ("y", "approve", "Approve", True),
 
 def waited(seconds: Any) -> str:
     """The CLI's format too (console.numbers.duration): 29d16h, not 712h05m."""
-    from console.numbers import duration
+    from shequn.numbers import duration
 
     return duration(seconds or 0)
 
@@ -174,9 +169,9 @@ class WorkflowsScreen(ShequnScreen):
 
     def describe(self, table_id: str, row: dict[str, Any]) -> dict[str, Any]:
         if table_id == "queue":
-            from console.tui.detail_queries import join_request
+            from shequn.tui import join_request_detail
 
-            return join_request(self.ws, row["id"], self.t, self.app.shown)
+            return join_request_detail(self.ws, row["id"], self.t, self.app.shown)
         return super().describe(table_id, row)
 
     def on_input_changed(self, event: Input.Changed) -> None:

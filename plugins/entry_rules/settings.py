@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from console.config import ConfigError, load_section
+from shequn import ConfigError, load_section
 
 SECTION = "entry_rules"
 
@@ -75,12 +75,11 @@ RANGES: dict[str, tuple[float, float, str]] = {
 
 
 def settings_of(ws) -> EntryRulesSettings:
-    """The section for this workspace (cached on the workspace object: read per event)."""
-    cached = getattr(ws, "_entry_rules_settings", None)
+    """The section for this workspace (kept in the plugin's state, ``ws.plugin_state``: read
+    per event; a stand-in workspace without it reads the section each time)."""
+    slot = getattr(ws, "plugin_state", None)
+    state = slot(SECTION) if slot is not None else {}
+    cached = state.get("settings")
     if cached is None:
-        cached = load_section(EntryRulesSettings, ws.settings, SECTION)
-        try:
-            ws._entry_rules_settings = cached
-        except AttributeError:  # a slotted stand-in: just do not cache
-            pass
+        cached = state["settings"] = load_section(EntryRulesSettings, ws.settings, SECTION)
     return cached

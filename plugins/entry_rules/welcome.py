@@ -17,8 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from console.model import Capability, Event, Proposal
-from console.store import rows_in
+from shequn import Capability, Event, Proposal, rows_in
 
 from .i18n import tr
 from .policies import policies_at_best_scope
