@@ -9,9 +9,7 @@ Console-facing functions are re-exported here.
 
 from __future__ import annotations
 
-from console.hookspecs import hookimpl
-from console.model import Decision
-from console.registry import Job
+from shequn import Decision, Job, hookimpl
 
 from .cases import add_note, blacklist_rows, case_detail, list_cases, review_case, undo_case
 from .door import add_to_blacklist, blacklist_page, remove_from_blacklist
@@ -143,6 +141,6 @@ def action_done(action, result, ws):
 @hookimpl
 def register_screens(register):
     # The console imports the screen only when it opens it (Textual stays out of headless runs).
-    from console.registry import ScreenSpec
+    from shequn import ScreenSpec
 
     register(ScreenSpec(id="moderation", title="Moderation", key="o", target="plugins.moderation.screens:ModerationScreen", order=60))

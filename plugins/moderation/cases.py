@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from console.model import Capability, Proposal
-from console.queues import Segment, Stacked
+from shequn import Capability, Proposal
+from shequn.queues import Segment, Stacked
 
 from .i18n import tr
 

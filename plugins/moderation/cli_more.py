@@ -8,8 +8,7 @@ from datetime import datetime
 
 import click
 
-from console.cli.context import fail, workspace
-from console.cli.output import emit, json_option
+from shequn.cli import emit, fail, json_option, workspace
 
 
 def _when(ws, ts):

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.member_text import for_members
-from console.model import Decision, Proposal
+from shequn import Decision, Proposal
+from shequn.people import for_members
 
 from .i18n import tr
 from .scope import blacklist_entry, groups_in_scope, member_groups

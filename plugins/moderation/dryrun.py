@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from console.model import Event, Kind
+from shequn import Event, Kind
 
 from .live import find_hits
 from .matcher import CompiledRule, RuleSet

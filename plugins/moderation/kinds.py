@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported where a custom pattern is compiled: regex costs start-up time
     import regex
 
-from console.registry import RuleKind
+from shequn import RuleKind
 
 from .abuse import check_config as check_abuse
 

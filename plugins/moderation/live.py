@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from console.model import Event, Kind, messages_of, others_of
+from shequn import Event, Kind, messages_of, others_of
 
 from .budget import UNBOUNDED, for_batch
 from .kinds import validate

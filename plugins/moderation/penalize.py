@@ -18,10 +18,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from console.jsonenc import dumps
-from console.member_text import for_members
-from console.model import Capability, Event, Proposal
-from console.store import rows_in
+from shequn import Capability, Event, Proposal, json_text as dumps, rows_in
+from shequn.people import for_members
 
 from .abuse import ladder_for
 from .i18n import tr

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.model import Event, messages_of
-from console.store import rows_in
+from shequn import Event, messages_of, rows_in
 
 
 def first_messages_on_probation(ws, due: list[tuple[Any, Event, dict[str, Any]]], events, settings) -> set[int]:

@@ -119,8 +119,7 @@ def act_on_recent(ws, group_id: int, minutes: int, what: str, *, mute_minutes: i
     now = ws.now()
     kind, step = ("mute", f"mute:{mute_minutes}") if what == "hold" else ("kick", "kick")
     params = {"duration": mute_minutes * 60} if what == "hold" else {"reject_add_request": False}
-    from console.jsonenc import dumps
-    from console.model import Proposal
+    from shequn import Proposal, json_text as dumps
 
     from .penalize import link_actions
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from console.model import ACTION_CAPABILITY
+from shequn import ACTION_CAPABILITY
 
 from .kinds import KINDS, STEP_ACTION, builtin_rules, describe, validate
 

@@ -7,7 +7,7 @@ can reach every group a case touched), appeal notes, and the raid guard's state.
 
 from __future__ import annotations
 
-from console.store import run_script
+from shequn import run_script
 
 M001 = r"""
 CREATE TABLE blacklist (

@@ -20,14 +20,8 @@ from rich.markup import escape as esc
 from textual.app import ComposeResult
 from textual.widgets import Static, TabbedContent, TabPane
 
-from console.tui.base import ShequnScreen
-from console.tui.decide import names
-from console.tui.detail import value_text
-from console.tui.dialogs import ConfirmScreen, PromptScreen
-from console.tui.keymap import bindings, define
-from console.tui.screens.group_detail import when
-from console.tui.vtable import Column, ListSource, VirtualTable
-from console.tui.words import actor_text, rule_text, scope_text, step_text
+from shequn.tui import (Column, ConfirmScreen, ListSource, PromptScreen, ShequnScreen, VirtualTable, actor_text,
+                        bindings, define, name_list as names, rule_text, scope_text, step_text, value_text, when)
 
 from .screens_rules import PREVIEW_DAYS, RuleActions
 
@@ -186,7 +180,7 @@ class ModerationScreen(RuleActions, ShequnScreen):
 
     def describe(self, table_id: str, row: dict[str, Any]) -> dict[str, Any]:
         if table_id == "cases":
-            from console.tui.detail_queries import case
+            from shequn.tui import case_detail as case
 
             return case(self.ws, row["id"], self.t, self.app.shown)
         return super().describe(table_id, row)

@@ -14,7 +14,7 @@ from typing import Any
 
 from rich.markup import escape as esc
 
-from console.tui.dialogs import ConfirmScreen, PromptScreen
+from shequn.tui import ConfirmScreen, PromptScreen
 
 PREVIEW_DAYS = 7
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from console.config import ConfigError, load_section
+from shequn import ConfigError, load_section
 
 SECTION = "moderation"
 
