@@ -17,7 +17,7 @@ from typing import Any
 
 from .model import DeadLetter, Event
 
-EVENT_FIELDS = ("connection", "id", "kind", "ts", "group", "user", "nickname", "text", "data", "raw")
+EVENT_FIELDS = ("connection", "id", "kind", "ts", "group", "user", "nickname", "text", "data", "raw", "group_name")
 MARK = "shequn_event"
 
 

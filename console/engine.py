@@ -48,6 +48,19 @@ class IngestResult:
     events: list[Event] = field(default_factory=list)
 
 
+def _named_in_data(e: Event) -> str | None:
+    """API 1.0's way to name a new group, ``data["group_name"]``: still read (the API promise),
+    with a DeprecationWarning naming the connection; ``Event.group_name`` replaces it."""
+    name = e.data.get("group_name") if e.data else None
+    if not name:
+        return None
+    import warnings
+
+    warnings.warn(f"connection {e.connection}: a new group named by data['group_name'] is deprecated;"
+                  " set Event.group_name", DeprecationWarning, stacklevel=2)
+    return str(name)
+
+
 class Engine:
     def __init__(self, ws: Workspace, *, rollups: bool = True, hooks: bool = True):
         self.ws = ws
@@ -231,7 +244,7 @@ class Engine:
                            key).fetchone()
         if row is None:
             platform = self._platform_of(e.connection)
-            name = str(e.data.get("group_name") or e.group)
+            name = e.group_name or _named_in_data(e) or e.group
             cur = conn.execute(
                 "INSERT INTO groups(connection_id, platform, platform_group_id, name, created_at)"
                 " VALUES (?,?,?,?,?)", (e.connection, platform, e.group, name, now))

@@ -152,6 +152,13 @@ class Event:
     dedupes on (connection, id), so webhook retries and replays never double count.
     ``group`` and ``user`` are *platform* ids (strings); the engine resolves them to
     local rows and fills ``group_id``/``person_id`` before plugins see the event.
+
+    ``group_name`` is the group's name as the platform gives it with this event, when it
+    does (None otherwise): a group the engine first sees through this event is named so
+    (by its platform id without one). It is not stored with the event, and a group the
+    engine knows keeps its name (a rename is a ``GROUP`` event with ``change: name``).
+    Connectors written against API 1.0 put it in ``data["group_name"]``; the engine still
+    reads that there (deprecated, it warns) but keeps it in the event's data.
     """
 
     connection: str
@@ -164,6 +171,7 @@ class Event:
     text: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] | None = None
+    group_name: str | None = None
     # filled in by the engine
     group_id: int | None = None
     person_id: int | None = None

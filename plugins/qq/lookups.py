@@ -49,7 +49,7 @@ async def complete(conn: Any, events: list[Event]) -> None:
             elif e.kind == Kind.GROUP and e.data.get("change") == "bot_joined" and e.group:
                 info = await _ask(conn, "get_group_info", {"group_id": int(e.group), "no_cache": True})
                 if _text((info or {}).get("group_name")):
-                    e.data["group_name"] = _text(info["group_name"])
+                    e.group_name = _text(info["group_name"])
         except (ValueError, TypeError):
             continue  # an id that is no number: nothing to ask
 

@@ -209,15 +209,17 @@ def _message(ev, raw: dict[str, Any], post_type: str, group: str | None, user: s
     if isinstance(anon, dict):
         data["anonymous"] = anon.get("name")
     name = raw.get("group_name")
-    if isinstance(name, str) and name.strip():  # NapCat names the group: a group seen first here gets it
-        data["group_name"] = name.strip()
+    # NapCat names the group: a group seen first here gets it
+    group_name = name.strip() if isinstance(name, str) and name.strip() else None
     nickname = str(sender.get("nickname") or "") or None
     if post_type == "message_sent" or (self_id is not None and user == self_id):
         # the bot's own message: kept as what the group saw, but nobody's (no membership, no rollup)
         data["from_self"] = True
         data["sender"] = user or self_id
-        return ev(Kind.MESSAGE, str(mid), group=group, user=None, nickname=None, text=text, data=data)
-    return ev(Kind.MESSAGE, str(mid), group=group, user=user, nickname=nickname, text=text, data=data)
+        return ev(Kind.MESSAGE, str(mid), group=group, user=None, nickname=None, text=text, data=data,
+                  group_name=group_name)
+    return ev(Kind.MESSAGE, str(mid), group=group, user=user, nickname=nickname, text=text, data=data,
+              group_name=group_name)
 
 
 def _request(ev, raw: dict[str, Any], group: str | None, user: str | None) -> Event:

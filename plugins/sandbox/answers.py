@@ -223,8 +223,8 @@ class Answers:
         g.members[BOT] = [now, "群助手", "owner", None]
         g.owner = BOT
         self.groups[new_id] = g
-        self.queue.append(self._event(Kind.GROUP, now, new_id, BOT,
-                                      data={"change": "create", "value": name, "group_name": name}))
+        self.queue.append(self._event(Kind.GROUP, now, new_id, BOT, data={"change": "create", "value": name},
+                                      group_name=name))
         return Outcome(True, "群已创建", {"group": new_id})
 
     def was_applied(self, kind: str, gid: str | None, uid: str | None, params: dict[str, Any]) -> bool | None:

@@ -60,10 +60,10 @@ class Applicants:
         flag = self._id("r")
         self.requests[flag] = {"group": g.gid, "user": uid, "inviter": inviter, "comment": comment, "ts": ts}
         self.records["truth"].append((flag, "request", label))
-        data: dict[str, Any] = {"flag": flag, "sub_type": "add", "comment": comment, "group_name": g.name}
+        data: dict[str, Any] = {"flag": flag, "sub_type": "add", "comment": comment}
         if inviter:
             data["inviter"] = inviter
-        out.append(self._event(Kind.JOIN_REQUEST, ts, g.gid, uid, nickname=p.nick, data=data))
+        out.append(self._event(Kind.JOIN_REQUEST, ts, g.gid, uid, nickname=p.nick, data=data, group_name=g.name))
 
     def _answer(self, g: Group) -> tuple[str, str]:
         """(kind, text) of an applicant's answer; the same draw for genuine and spam applicants."""

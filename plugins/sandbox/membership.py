@@ -83,12 +83,12 @@ class Membership:
         if p and inviter and inviter != BOT and p.referrer is None and inviter in self.people \
                 and not self.people[inviter].staff:
             p.referrer = inviter
-        data: dict[str, Any] = {"scene": scene, "card": card, "group_name": g.name}
+        data: dict[str, Any] = {"scene": scene, "card": card}
         if inviter:
             data["inviter"] = inviter
         if channel:
             data["channel"] = channel
-        e = self._event(Kind.JOIN, ts, g.gid, uid, nickname=p.nick if p else uid, data=data)
+        e = self._event(Kind.JOIN, ts, g.gid, uid, nickname=p.nick if p else uid, data=data, group_name=g.name)
         out.append(e)
         return e
 

@@ -31,9 +31,10 @@ class Traffic:
         return f"sb-{prefix}{self.epoch}-{self.seq}"
 
     def _event(self, kind: str, ts: int, group: str | None, user: str | None, *, nickname: str | None = None,
-               text: str | None = None, data: dict[str, Any] | None = None) -> Event:
+               text: str | None = None, data: dict[str, Any] | None = None, group_name: str | None = None) -> Event:
         prefix = "m" if kind == Kind.MESSAGE else "e"
-        return Event(self.connection, self._id(prefix), kind, int(ts), group, user, nickname, text, data or {})
+        return Event(self.connection, self._id(prefix), kind, int(ts), group, user, nickname, text, data or {},
+                     group_name=group_name)
 
     # --- traffic ----------------------------------------------------------------------------
 

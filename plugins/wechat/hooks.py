@@ -167,7 +167,7 @@ def created_groups(ws, events) -> None:
             continue
         ways = ws.store.query("SELECT family, room_base_name FROM wechat_join_ways WHERE connection_id = ?"
                               " AND room_base_name != '' ORDER BY length(room_base_name) DESC", (e.connection,))
-        name = str(e.data.get("group_name") or "")
+        name = str(e.group_name or "")
         family = next((w["family"] for w in ways if name.startswith(w["room_base_name"])), None)
         if family and not ws.store.scalar("SELECT family FROM groups WHERE id = ?", (e.group_id,)):
             register_sibling(ws, e.group_id, family, actor=ACTOR)

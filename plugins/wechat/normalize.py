@@ -152,7 +152,9 @@ def events_of(connection: str, c: Change, details: dict[str, Any] | None) -> lis
         return [Event(connection, event_id(c), Kind.UNKNOWN, c.create_time, group=c.chat_id or None,
                       data={"event": c.event, "change": c.change}, raw=dict(c.fields))]
     if c.change == "create":
-        return [ev(Kind.GROUP, change="create", value=d.get("name") or "", group_name=d.get("name") or c.chat_id)]
+        created = ev(Kind.GROUP, change="create", value=d.get("name") or "")
+        created.group_name = d.get("name") or c.chat_id
+        return [created]
     if c.change == "dismiss":
         return [ev(Kind.GROUP, change="dismiss")]
     if c.change != "update":
@@ -170,11 +172,9 @@ def events_of(connection: str, c: Change, details: dict[str, Any] | None) -> lis
                 data["state"] = str(m["state"])
             if m.get("group_nickname"):
                 data["card"] = str(m["group_nickname"])
-            if d.get("name"):
-                data["group_name"] = d["name"]
             out.append(Event(connection, event_id(c, user), Kind.JOIN, c.create_time, group=c.chat_id, user=user,
                              nickname=str(m.get("name") or m.get("group_nickname") or "") or None,
-                             data={**base, **data}, raw=dict(c.fields)))
+                             data={**base, **data}, raw=dict(c.fields), group_name=d.get("name") or None))
         return out
     if c.detail == "del_member":
         reason = "kick" if c.quit_scene == 1 else "leave"

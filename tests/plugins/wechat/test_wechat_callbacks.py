@@ -44,7 +44,7 @@ async def test_joins_in_every_member_list_shape(pair, shape):
     joins = {e.user: e for e in res.events}
     assert set(joins) == {"wmCarl", "wmDan"} and all(e.kind == Kind.JOIN for e in joins.values())
     assert joins["wmCarl"].data["scene"] == "qr" and joins["wmCarl"].data["state"] == "poster"
-    assert joins["wmCarl"].nickname == "卡尔" and joins["wmCarl"].data["group_name"] == "福利群 A"
+    assert joins["wmCarl"].nickname == "卡尔" and joins["wmCarl"].group_name == "福利群 A"
     assert joins["wmDan"].data["scene"] == "invite" and joins["wmDan"].data["inviter"] == "zhangsan"
 
 
@@ -84,8 +84,7 @@ async def test_names_notices_owners_create_and_dismiss(pair):
         (Kind.ADMIN, "lisi", "owner", True), (Kind.ADMIN, "zhangsan", None, False)]
     wc.add_group("wrNew", "新群", "zhangsan")
     created = await c.handle(post(wc, wc.event("wrNew", "create")))
-    assert [(e.kind, e.data["change"], e.data["group_name"]) for e in created.events] == [(Kind.GROUP, "create",
-                                                                                           "新群")]
+    assert [(e.kind, e.data["change"], e.group_name) for e in created.events] == [(Kind.GROUP, "create", "新群")]
     gone = await c.handle(post(wc, wc.event("wrNew", "dismiss")))
     assert [(e.kind, e.data["change"]) for e in gone.events] == [(Kind.GROUP, "dismiss")]
 
