@@ -26,14 +26,30 @@ def test_grams_are_tokens_and_their_pairs():
 
 
 def test_scores_by_hand():
-    # bad: 甲 乙 甲乙 (3 grams), good: 丙 丁 丙丁 (3); vocabulary 6, alpha 0.5 -> each total 3 + 3 = 6
-    # w(甲) = log(1.5/6) - log(0.5/6) = log 3; w(丙丁) = -log 3; prior log(1/1) = 0
-    m = train(*count(["甲乙"]), *count(["丙丁"]), alpha=0.5)
-    assert m.weights["甲"] == pytest.approx(math.log(3)) and m.weights["丙丁"] == pytest.approx(-math.log(3))
-    assert m.score("甲乙") == pytest.approx(27 / 28)  # sigmoid(3 log 3) = 27 / (27 + 1)
-    assert m.score("甲戊") == pytest.approx(0.75)  # only 甲 is known: sigmoid(log 3)
+    # bad: 甲 乙 甲乙, good: 丙 丁 丙丁 (3 grams each). 甲 is in 1 bad text and no good one: its
+    # balanced probability is 1, shrunk by strength 3 toward 0.5: f = (1.5 + 1) / (3 + 1) = 5/8,
+    # weight log(5/3); 丙丁 the mirror, -log(5/3); prior log(1/1) = 0
+    m = train(*count(["甲乙"]), *count(["丙丁"]))
+    assert m.weights["甲"] == pytest.approx(math.log(5 / 3)) and m.weights["丙丁"] == pytest.approx(-math.log(5 / 3))
+    assert m.score("甲乙") == pytest.approx(125 / 152)  # sigmoid(3 log 5/3) = (5/3)^3 / (1 + (5/3)^3)
+    assert m.score("甲戊") == pytest.approx(5 / 8)  # only 甲 is known: sigmoid(log 5/3)
     assert m.score("戊己") == pytest.approx(0.5)  # nothing known: the prior alone
     assert train(*count([]), *count(["丙丁"])).score("丙丁") < 1e-20  # nothing bad learned: never raises
+
+
+def test_a_rare_ordinary_gram_leans_good_however_few_bad_texts_there_are():
+    """One bad text against 100 ordinary ones: 丙, in one ordinary text and no bad one, is a
+    little evidence of ordinary chat (f = 1.5 / 4, weight log(3/5)); additive smoothing over
+    the classes' gram totals made it evidence of bad, since the bad class's total is tiny."""
+    m = train(*count(["甲乙"]), *count(["丙丁"] + ["丁戊"] * 99))
+    assert m.weights["丙"] == pytest.approx(math.log(3 / 5))
+    # 丁, in all 100 ordinary texts and no bad one: f = 1.5 / 103, weight log(1.5 / 101.5)
+    assert m.weights["丁"] == pytest.approx(math.log(3 / 203))
+    assert train(*count(["甲乙"]), *count(["丁戊"] * 400)).weights["丁"] == -5.0  # log(3/803) is capped
+    # in both: 甲 is 1 of the bad text's 3 grams and 1 of the good text's 7 (甲丙丁戊: a long
+    # text holds many grams), so p = (1/3) / (1/3 + 1/7) = 0.7; f = (1.5 + 2 * 0.7) / (3 + 2) = 29/50
+    mixed = train(*count(["甲乙"]), *count(["甲丙丁戊"]))
+    assert mixed.weights["甲"] == pytest.approx(math.log(29 / 21))
 
 
 @pytest.fixture
