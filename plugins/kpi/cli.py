@@ -89,32 +89,36 @@ def kpi_group(ctx, group, type_, owner, platform, family, since, until, period, 
                 from .metrics import format_value
                 for r in rows:
                     for k in KPIS:
-                        r[k.name] = format_value(k.name, r[k.name]) if r[k.name] is not None else "no data"
+                        r[k.name] = format_value(k.name, r[k.name]) if r[k.name] is not None else ws.t("no data")
                     r.pop("notes")
             emit(rows, fmt_name=fmt_name)
             return
         # other plugins' KPIs (console.kpis) each in its lifecycle stage among ours
         rows = panel(ws, scope, window, include_insiders=inc) + others(ws, scope, window)
         rows.sort(key=lambda r: STAGES.index(r["stage"]) if r["stage"] in STAGES else len(STAGES))
-        if fmt_name == "json":
-            emit(rows, fmt_name="json")
+        if fmt_name == "json":  # the note in English; its template is for the screens
+            emit([{k: v for k, v in r.items() if k != "note_words"} for r in rows], fmt_name="json")
             return
         if fmt_name == "csv":
             emit(_csv_rows(rows), fmt_name="csv")
             return
         from shequn.kpis import shown
-        from shequn.numbers import signed_change
+        from shequn.numbers import percent, signed_change
 
         from .metrics import BY_NAME, format_value
 
         out = []
         for r in rows:
             prev = r["previous"]
-            out.append({"stage": ws.t(r["stage"]), "KPI": ws.t(r["title"]), "value": r["shown"],
+            words, params = r.get("note_words") or [r["note"], {}]
+            value = r["shown"]
+            if r["name"] == "segment_mix" and isinstance(r["value"], dict):  # the segments' names in the operator's words
+                value = " / ".join(f"{ws.t(s.replace('_', '-'))} {percent(v)}" for s, v in r["value"].items())
+            out.append({"stage": ws.t(r["stage"]), "KPI": ws.t(r["title"]), "value": value,
                         "previous": format_value(r["name"], prev) if r["name"] in BY_NAME else shown(prev, r["unit"]),
-                        "change": signed_change(r["change"]), "note": r["note"] or ""})
+                        "change": signed_change(r["change"]), "note": ws.tr(words, **params) if words else ""})
         if fmt_name in ("md", "table"):
-            head = f"{ws.t('KPIs')}: {scope}, {window} ({ws.t('previous')}: {window.previous()})"
+            head = f"{ws.t('KPIs')}: {ws.t(str(scope))}, {window} ({ws.t('previous')}: {window.previous()})"
             click.echo(f"## {head}\n" if fmt_name == "md" else head)
         emit(out, fmt_name=fmt_name)
 

@@ -44,7 +44,8 @@ def mark(ws, rows: list[dict[str, Any]], group_ids: list[int]) -> list[dict[str,
     words = ws.tr(NOTE, date=since)
     for r in rows:
         if r["name"] in MEMBER_KPIS and r["value"] is not None:  # a KPI without a value says why already
-            r["note"] = words if not r["note"] else r["note"]
+            if not r["note"]:
+                r["note"], r["note_words"] = words, [NOTE, {"date": since}]
             r["partial_members"] = True
     return rows
 

@@ -13,6 +13,22 @@ ZH = {
     "static": "静态", "dynamic": "动态", "churned": "已流失", "lurker": "潜水", "top talker": "活跃分子",
     "new": "新成员", "likely buyer": "潜在买家",
     "no data": "无数据", "missing input": "缺少数据",
+    # why a KPI has no value, and the notes beside one (metrics.compute)
+    "missing input: channel exposure (shequn import exposure FILE.csv)": "缺少数据：渠道曝光量（shequn import exposure FILE.csv）",
+    "missing input: costs (shequn import costs FILE.csv)": "缺少数据：成本（shequn import costs FILE.csv）",
+    "missing input: orders (shequn import orders FILE.csv, or a shop plugin)":
+        "缺少数据：订单（shequn import orders FILE.csv，或店铺插件）",
+    "no data: cohorts not computed yet (shequn kpi refresh)": "无数据：尚未计算入群批次（shequn kpi refresh）",
+    "no data: no cost recorded for these groups in this window": "无数据：这些群在此时段内没有成本记录",
+    "no data: no current members with a segment": "无数据：当前成员都还没有用户分类",
+    "no data: no exposure for these groups in this window": "无数据：这些群在此时段内没有渠道曝光",
+    "no data: no members in this window": "无数据：此时段内没有成员",
+    "no data: no orders for these groups in this window": "无数据：这些群在此时段内没有订单",
+    "no data: nobody's retention mark (kpi.retention_days after joining) falls in this window":
+        "无数据：没有成员的留存节点（入群后 kpi.retention_days 天）落在此时段内",
+    "no data: segments not computed yet (shequn kpi refresh)": "无数据：尚未计算用户分类（shequn kpi refresh）",
+    "{left} left, {removed} of them removed": "{left} 人退群，其中 {removed} 人被移出",
+    "{n} members": "{n} 名成员",
     "members from events since {date}": "成员数据仅来自 {date} 以来的事件（平台不提供成员列表）",
     "bargain-heavy: offer bundles": "羊毛型居多：推组合套餐",
     "loyal-heavy: offer higher-ticket items and better service": "忠实型居多：推高客单价商品并提升服务",

@@ -93,8 +93,10 @@ def compute(act: dict, inp: Inputs, retention: tuple[int, int] | None, seg: dict
     """Every KPI's value and note from the window's activity and inputs."""
     out: dict[str, dict] = {}
 
-    def put(name, value, note=""):
-        out[name] = {"value": value, "note": note}
+    def put(name, value, note="", **params):
+        # the note in English for JSON and CSV, and as template and values for the screen and
+        # the CLI table, which show it in the operator's language
+        out[name] = {"value": value, "note": note.format(**params) if params else note, "note_words": [note, params]}
 
     no_members = "no data: no members in this window"
     if not inp.has_exposure:
@@ -103,8 +105,9 @@ def compute(act: dict, inp: Inputs, retention: tuple[int, int] | None, seg: dict
         put("join_rate", *_ratio(act["joins"], inp.impressions, "no data: no exposure for these groups in this window"))
     v, note = _ratio(act["leaves"], act["members_start"] + act["joins"], no_members)
     if v is not None and act["leaves"]:
-        note = f"{act['leaves']} left, {act['kicked']} of them removed"
-    put("churn_rate", v, note)
+        put("churn_rate", v, "{left} left, {removed} of them removed", left=act["leaves"], removed=act["kicked"])
+    else:
+        put("churn_rate", v, note)
     put("interaction_rate", act["interaction"], "" if act["interaction"] is not None else no_members)
     put("message_volume", act["messages"], "")
     put("messages_per_member", *_ratio(act["messages"], act["members_avg"], no_members))
@@ -112,7 +115,8 @@ def compute(act: dict, inp: Inputs, retention: tuple[int, int] | None, seg: dict
         put("retention_rate", None, "no data: cohorts not computed yet (shequn kpi refresh)")
     else:
         kept, elig = retention
-        put("retention_rate", *_ratio(kept, elig, "no data: nobody joined N days before this window's days"))
+        put("retention_rate", *_ratio(kept, elig, "no data: nobody's retention mark (kpi.retention_days after joining) "
+                                                  "falls in this window"))
     if not inp.has_orders:
         for k in ("conversion_rate", "average_order_value", "roi"):
             put(k, None, "missing input: orders (shequn import orders FILE.csv, or a shop plugin)")
@@ -130,8 +134,7 @@ def compute(act: dict, inp: Inputs, retention: tuple[int, int] | None, seg: dict
         if not total:
             put("segment_mix", None, "no data: no current members with a segment")
         else:
-            out["segment_mix"] = {"value": {s: round(seg[s] / total, 4) for s in seg_mod.SEGMENTS},
-                                  "note": f"{total} members"}
+            put("segment_mix", {s: round(seg[s] / total, 4) for s in seg_mod.SEGMENTS}, "{n} members", n=total)
     return out
 
 
@@ -173,7 +176,7 @@ def _results(cur: dict[str, dict], prev: dict[str, dict]) -> list[dict]:
             p = {"value": None}
         rows.append({"name": k.name, "title": k.title, "stage": k.stage, "value": c["value"],
                      "shown": format_value(k.name, c["value"]), "unit": k.unit, "previous": p["value"],
-                     "change": change, "note": c["note"],
+                     "change": change, "note": c["note"], "note_words": c.get("note_words") or [c["note"], {}],
                      "missing_input": c["note"].startswith("missing input") or None})
     return rows
 

@@ -78,9 +78,11 @@ class KpiPanel(Vertical):
                     continue
                 value = r["shown"] if r["value"] is not None else "—"
                 # missing_input is a flag; the words (what is missing, how to add it) are the note
-                note = r["note"] if r.get("missing_input") or r["value"] is None or r.get("partial_members") else ""
+                shown_note = r["value"] is None or r.get("missing_input") or r.get("partial_members")
+                words, params = (r.get("note_words") or [r["note"], {}]) if shown_note else ("", {})
+                note = t(str(words), **params) if words else ""
                 line = f"  {t(r['title'])}{t(': ')}[b]{esc(str(value))}[/]{arrow(r.get('change'))}"
                 if note:
-                    line += f"  [dim]{esc(t(str(note)))}[/]"
+                    line += f"  [dim]{esc(note)}[/]"
                 out.append(line)
         self.query_one("#kpi-body", Static).update("\n".join(out) or t("No KPIs"))
