@@ -12,8 +12,12 @@ The world is then saved, and the runtime's sandbox carries on from the present.
 Before the first hour the demo tells the entry plugin (when installed) about the
 sandbox's invite campaigns, as a new operator would after printing the posters: the
 admission policy for all groups also admits by activity, with each channel's keyword
-and code (:func:`campaign_policy`). ``on_day`` lets a caller act at each simulated day's
-end, after the jobs (the operator-day benchmark settles the person's queue there).
+and code (:func:`campaign_policy`). After the first sync it gives the roles plugin (when
+installed) the world's cheer squads (气氛组), the roster an operator keeps of their own
+people, which no platform lists (:func:`cheer_roster`): without it every group of the
+demo read "understaffed" though the world's groups have their squads. ``on_day`` lets a
+caller act at each simulated day's end, after the jobs (the operator-day benchmark
+settles the person's queue there).
 """
 
 from __future__ import annotations
@@ -108,6 +112,29 @@ def campaign_policy(ws, *, policy: str = "admission:all") -> list[str]:
     return keywords + codes
 
 
+def cheer_roster(ws, conn: SandboxConnector) -> int:
+    """Assign the cheer-squad role to each of the world's cheer-squad members in the groups
+    they are in, through the roles plugin (nothing when it is not installed); returns how
+    many roles were given. The groups the entry plugin opens later (overflow siblings)
+    start without a squad, as they would in an operation."""
+    if ws.pm.get_plugin("roles") is None:
+        return 0
+    from plugins.roles.assign import assign
+
+    world, given = conn.world, 0
+    for g in world.groups.values():
+        squad = sorted(u for u in g.members if getattr(world.people.get(u), "staff", "") == "cheer")
+        gid = ws.store.scalar("SELECT id FROM groups WHERE connection_id = ? AND platform_group_id = ?",
+                              (conn.name, g.gid))
+        for uid in squad:
+            pid = ws.store.scalar("SELECT person_id FROM identities WHERE platform = 'sandbox' AND platform_user_id = ?",
+                                  (uid,))
+            if gid is not None and pid is not None:
+                given += sum(r["result"] == "assigned" for r in assign(ws, pid, [gid], "cheer", actor="plugin:sandbox",
+                                                                        reason="the demo's cheer-squad roster"))
+    return given
+
+
 def backfill(ws, connection: str, *, days: int = 30, seed: int | None = None, now: int | None = None,
              progress: Callable[[int, int], None] | None = None,
              on_day: Callable[[object, str], None] | None = None,
@@ -149,6 +176,7 @@ async def _simulate(ws, conn: SandboxConnector, start: int, end: int,
     run = Backfill(ws, conn)
     with ws.clock_at(start):
         await conn.first_sync()
+        cheer_roster(ws, conn)
     world = conn.world
     total = max(1, (end - start + HOUR - 1) // HOUR)
     t, step, day, n_day = start, 0, ws.day(start), 0

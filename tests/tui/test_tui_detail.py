@@ -104,9 +104,13 @@ async def test_reject_reasons_from_config_and_recent_ones(world_config, tmp_path
 
 async def test_a_shared_name_is_chosen_before_the_confirmation(tui_ws):
     gid, a, b = 2, *[r[0] for r in tui_ws.store.execute(
-        "SELECT person_id FROM memberships WHERE group_id = 2 AND status = 'member' ORDER BY id LIMIT 2 OFFSET 3")]
+        "SELECT person_id FROM memberships WHERE group_id = 2 AND status = 'member'"
+        " AND person_id NOT IN (SELECT person_id FROM roles) ORDER BY id LIMIT 2 OFFSET 3")]
     with tui_ws.store.write() as c:  # two members called 小王
         c.execute("UPDATE people SET display_name = '小王' WHERE id IN (?, ?)", (a, b))
+    cheer = "SELECT person_id FROM roles WHERE group_id = ? AND role = 'cheer'"
+    squad = {r[0] for r in tui_ws.store.execute(cheer, (gid,))}  # the demo's roster
+    assert a not in squad and b not in squad
     app = make_app(tui_ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("r")
@@ -127,5 +131,4 @@ async def test_a_shared_name_is_chosen_before_the_confirmation(tui_ws):
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)  # nobody by that name: nothing asked
         assert any("unknown person 'nobody-at-all'" in str(n.message) for n in app._notifications)
-    assert [r[0] for r in tui_ws.store.execute("SELECT person_id FROM roles WHERE group_id = ? AND role = 'cheer'",
-                                               (gid,))] == [max(a, b)]
+    assert {r[0] for r in tui_ws.store.execute(cheer, (gid,))} - squad == {max(a, b)}

@@ -1,9 +1,12 @@
 """On the sandbox platform, end to end: a demo back-fill, the platform's owners and admins
-taken in, an admin set on the (simulated) platform and confirmed by its event, the
+taken in, the world's cheer squads given their role by the demo, an admin set on the
+(simulated) platform and confirmed by its event, the
 guidelines flagging an understaffed group and an overloaded owner, and every decision
 in the audit log."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import pytest
 
@@ -44,6 +47,11 @@ async def test_roles_on_the_sandbox(sandbox_ws):
     platform_owners = ops.list_roles(ws, role="owner")
     assert len(platform_owners) == 6 and {r["source"] for r in platform_owners} == {"platform"}
     assert {r["platform_state"] for r in platform_owners} == {"synced"}
+    # the demo gave the world's cheer squads their role (the roster an operator keeps): 2-3 a group
+    cheer = ops.list_roles(ws, role="cheer")
+    per_group = Counter(r["group_id"] for r in cheer)
+    assert set(per_group) == set(groups) and set(per_group.values()) <= {2, 3}
+    assert {r["source"] for r in cheer} == {"shequn"}
 
     # an admin set in shequn goes to the platform and comes back as its event
     g = groups[0]
@@ -72,11 +80,15 @@ async def test_roles_on_the_sandbox(sandbox_ws):
                 c.execute("INSERT INTO memberships(group_id, person_id, status, join_scene) VALUES (?,?,?,?)",
                           (gid, boss, "member", "invite"))
         ops.assign(ws, boss, groups, "owner", replace=True)
+        for r in cheer:  # the second group's squad leaves the role
+            if r["group_id"] == groups[1]:
+                ops.unassign(ws, r["person_id"], [groups[1]], "cheer")
         load = {r["person_id"]: r for r in gl.owner_load(ws)}
         staff = {r["group_id"]: r for r in gl.staffing(ws)}
         counts = gl.check_guidelines(ws)
     assert load[boss]["status"] == "overloaded" and load[boss]["groups"] == 6
-    assert any(r["status"] == "understaffed" and "cheer_low" in r["reason_codes"] for r in staff.values())
+    assert staff[groups[1]]["status"] == "understaffed" and "cheer_low" in staff[groups[1]]["reason_codes"]
+    assert "cheer_low" not in staff[groups[2]]["reason_codes"]
     assert counts["overloaded"] == 1 and counts["understaffed"] >= 1
     alert = ws.store.one("SELECT * FROM alerts WHERE kind = 'overloaded_owner' AND resolved_at IS NULL")
     assert alert["why"] == "6 groups, a full-time owner runs 5-5"
