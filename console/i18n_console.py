@@ -188,7 +188,8 @@ ZH_CN_CONSOLE.update({
 })
 ZH_CN_CONSOLE["Mark {n} cases of {people} people in {groups} groups reviewed?"] = \
     "将 {groups} 个群中 {people} 人的 {n} 条处理记录标为已复核？"
-ZH_CN_CONSOLE.update({"list_groups": "列出群", "list_members": "列出成员", "job": "定时任务", "outbox": "待执行操作",
+ZH_CN_CONSOLE.update({"list_groups": "列出群", "list_members": "列出成员", "welcome_template": "入群欢迎语模板",
+                      "join_way": "群活码", "statistics": "群统计数据", "job": "定时任务", "outbox": "待执行操作",
                       "platform": "平台"})
 ZH_CN_CONSOLE["waiting"] = "待审核"  # a join request no one decided yet (not an action's "pending")
 # the built-in rules' names (moderation) and entry policies' kinds, shown as words

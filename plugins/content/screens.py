@@ -55,12 +55,18 @@ def month_rows(t, view: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def scope_word(t, scope: str) -> str:
+    """A calendar view's name: a group type in the operator's words (引流群), a family by its name."""
+    kind, _, name = scope.partition(":")
+    return t(name) if kind == "type" else name
+
+
 def summary(t, view: dict[str, Any], lang: str = "en") -> str:
-    gaps = "  ".join(f"{t(s[5:]) if s.startswith('type:') else s[7:]} {n}" for s, n in view["gaps"].items())
+    gaps = "  ".join(f"{scope_word(t, s)} {n}" for s, n in view["gaps"].items())
     out = [f"[b]{esc(t('Gaps'))}[/]{t(': ')}{esc(gaps) or '—'}"]  # ': ' is the host's (：in Chinese)
     for c in view["collisions"][:3]:
         out.append("⚠ " + esc(t("Collision in {scope}: {title} on {first} and {second} ({days} days apart)",
-                                  scope=c["scope"].partition(":")[2], title=c["title"], first=c["first"],
+                                  scope=scope_word(t, c["scope"]), title=c["title"], first=c["first"],
                                   second=c["second"], days=c["days"])))
     mix = view["mix"]
     parts = []
