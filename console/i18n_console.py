@@ -138,22 +138,24 @@ ZH_CN_CONSOLE: dict[str, str] = {
     # --- workflows, moderation, roles --------------------------------------------------------------------
     "The join queue: space marks requests, * marks every one shown; y approves, x rejects with a reason the "
     "applicant sees (a preset, a recent one or typed), l leaves them held; enter shows a request in full; z undoes. "
-    "Entry policies per group type and group (e enables or disables, D toggles dry-run), welcome templates with a "
-    "live preview (type in the box), and announcements. 1-4 switch tabs.":
+    "Entry policies per group type and group (e enables or disables, E edits one with its preview before saving, D "
+    "toggles dry-run), welcome templates with a live preview (type in the box), and announcements. 1-4 switch tabs.":
         "待审核：空格标记申请，* 标记全部显示的申请；y 通过，x 拒绝并给出申请人可见的理由（预设、最近用过或自己输入），"
-        "l 暂缓；回车查看申请详情；z 撤销。按群类型和群设置的入群规则（e 启用或停用，D 切换试运行），欢迎语模板及实时预览"
+        "l 暂缓；回车查看申请详情；z 撤销。按群类型和群设置的入群规则（e 启用或停用，E 编辑规则并在保存前预览，D 切换试运行），"
+        "欢迎语模板及实时预览"
         "（在输入框中输入），以及群公告。1-4 切换标签页。",
     "Cases: the queue holds removals, appeals and an audit sample of what rules settled. Space marks cases (* every "
     "one shown); v marks them reviewed, U undoes them (re-invites where the platform allows), T undoes and allows "
     "the matched text in the rule, P undoes and allows the member in the rule, n adds a note; enter shows a case in "
     "full; f shows the queue or all, t only today's; z takes your last review back. Rules: e enables or disables "
-    "(enabling shows a dry-run over the last 7 days first), D switches dry-run mode, p previews what the rule would "
+    "(enabling shows a dry-run over the last 7 days first), E edits one (scope and config, previewed before saving), "
+    "D switches dry-run mode, p previews what the rule would "
     "have done. Blacklist: x removes the entry. Raids: L lifts the hold, X holds 30 minutes more, H mutes everyone "
     "who joined in the last minutes you give. 1-5 switch tabs.":
         "处理记录：待复核中有移出、申诉，以及规则已处理事项的抽查。空格标记（* 标记全部显示的），v 标为已复核，U 撤销"
         "（平台允许时重新邀请），T 撤销并让规则放行命中的文字，P 撤销并让规则放过该成员，n 添加备注；回车查看详情；"
         "f 切换待复核/全部，t 只看今天的；z 撤回你最近的复核。规则：e 启用或停用（启用前先显示近 7 天的试运行结果），"
-        "D 切换试运行，"
+        "E 编辑规则（范围和配置，保存前先预览），D 切换试运行，"
         "p 预览规则会做什么。黑名单：x 移除。刷屏入群：L 解除暂停，X 再暂停 30 分钟，H 禁言最近若干分钟内入群的人。"
         "1-5 切换标签页。",
     "Today only": "只看今天", "opened today": "今天出现的",

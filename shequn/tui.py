@@ -16,7 +16,10 @@ shows for the host's stored values, read the same on every screen:
   detail view of a case or of a join request (the host's rows) for ``describe``;
 - ``ask_and_decide(screen, rows, verdict, decide=..., presets=..., recent=...)``: deciding
   join requests from a queue: the reason for a rejection, the confirmation naming groups
-  and people, the bulk act with progress, the journal for ``z``.
+  and people, the bulk act with progress, the journal for ``z``;
+- ``edit_rule(app, name)``: the host's rule editor on a rule or policy by name, its scope
+  and config checked by the rule's plugin and previewed over stored history before saving
+  (what ``E`` opens on a group's page and on a plugin's rules tab).
 
 Importing this module imports Textual: only the console loads a plugin's screen and
 panel modules (named in ``ScreenSpec``/``PanelSpec`` targets), never the engine or a verb.
@@ -33,6 +36,7 @@ from console.tui.detail_queries import join_request as join_request_detail
 from console.tui.dialogs import ConfirmScreen, PromptScreen
 from console.tui.keymap import bindings, define
 from console.tui.pickers import ChoiceScreen
+from console.tui.rule_edit import edit_rule
 from console.tui.screens.group_detail import when
 from console.tui.vtable import PAGE, Column, ListSource, VirtualTable
 from console.tui.words import actor_text, rule_text, scope_text, step_text
@@ -40,4 +44,4 @@ from console.tui.words import actor_text, rule_text, scope_text, step_text
 __all__ = ["ShequnScreen", "VirtualTable", "Column", "ListSource", "PAGE", "ConfirmScreen", "PromptScreen",
            "ChoiceScreen", "bindings", "define",
            "when", "value_text", "field_lines", "actor_text", "rule_text", "scope_text", "step_text", "name_list",
-           "case_detail", "join_request_detail", "ask_and_decide"]
+           "case_detail", "join_request_detail", "ask_and_decide", "edit_rule"]

@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
 from shequn.tui import (PAGE, Column, ListSource, ShequnScreen, VirtualTable, ask_and_decide, bindings, define,
-                        rule_text, scope_text, value_text, when)
+                        edit_rule, rule_text, scope_text, value_text, when)
 
 from .queue import QueueSource
 
@@ -28,6 +28,7 @@ define({"workflows.approve": ("y", "approve", "Approve", True),
         "workflows.reject": ("x", "reject", "Reject", True),
         "workflows.hold": ("l", "hold", "Leave held", True),
         "workflows.enable": ("e", "toggle_enabled", "Enable/disable", True),
+        "workflows.edit_rule": ("E", "edit_rule", "Edit rule", True),
         "workflows.dry_run": ("D", "toggle_dry_run", "Dry-run", True),
         "workflows.queue": ("1", "tab('tab-queue')", "join queue", False),
         "workflows.policies": ("2", "tab('tab-policies')", "Policies", False),
@@ -62,14 +63,17 @@ class WorkflowsScreen(ShequnScreen):
     TITLE_EN = "Workflows"
     HELP = ("The join queue: space marks requests, * marks every one shown; y approves, x rejects with a reason "
             "the applicant sees (a preset, a recent one or typed), l leaves them held; enter shows a request in full; "
-            "z undoes. Entry policies per group type and group (e enables or disables, D toggles dry-run), welcome "
-            "templates with a live preview (type in the box), and announcements. 1-4 switch tabs.")
-    BINDINGS = bindings("workflows.approve", "workflows.reject", "workflows.hold", "workflows.enable",
+            "z undoes. Entry policies per group type and group (e enables or disables, E edits one with its preview "
+            "before saving, D toggles dry-run), welcome templates with a live preview (type in the box), and "
+            "announcements. 1-4 switch tabs.")
+    BINDINGS = bindings("workflows.approve", "workflows.reject", "workflows.hold", "workflows.enable", "workflows.edit_rule",
                         "workflows.dry_run", "workflows.queue", "workflows.policies", "workflows.welcome",
                         "workflows.announcements")
     GUARDED = {"approve": "approve_join", "reject": "reject_join", "hold": "write", "toggle_enabled": "write",
+               "edit_rule": "write",
                "toggle_dry_run": "write"}
     ACTION_TABLES = {"approve": "queue", "reject": "queue", "hold": "queue", "toggle_enabled": "policies",
+                     "edit_rule": "policies",
                      "toggle_dry_run": "policies"}
     PALETTE = [("Approve the selected join request", "screen.approve"),
                ("Reject the selected join request", "screen.reject"),
@@ -226,6 +230,12 @@ class WorkflowsScreen(ShequnScreen):
             from .policies import set_enabled
 
             self.do(lambda: set_enabled(self.ws, p["name"], enabled=not p["enabled"]), done=self.t("Saved"))
+
+    def action_edit_rule(self) -> None:
+        """E on the Policies tab: the policy under the cursor in the host's rule editor, previewed before saving."""
+        p = self._policy()
+        if p and self.guard("write", []):
+            edit_rule(self.app, p["name"])
 
     def action_toggle_dry_run(self) -> None:
         p = self._policy()

@@ -34,6 +34,12 @@ ZH_CN = {
     # abuse severities (plugins/moderation/abuse.py): the case's category and the ladders' names
     "profanity in passing": "顺口脏话", "insult aimed at a person": "针对他人的辱骂",
     "passing": "顺口脏话", "insult": "辱骂", "aimed": "针对他人", "built-in lexicon": "内置词库",
+    # a rule's one-line summary on the Rules tab (kinds.describe)
+    "links": "链接", "qr": "二维码", "phones": "手机号", "wechat ids": "微信号", "cards": "卡片/小程序",
+    "qq ids": "QQ 号", "bank cards": "银行卡", "pitches": "推销话术", "{n} keywords": "{n} 个关键词",
+    "{n} words": "{n} 个词", "{n} msgs in {s}s": "{s} 秒内 {n} 条", "same text x{n}": "相同内容 {n} 次",
+    "{n} themes": "{n} 个主题", "{n} scam patterns": "{n} 类诈骗话术", "{n} patterns": "{n} 个匹配式",
+    "mute {m}m": "禁言 {m} 分钟", "{ladder} within {days}d": "{days} 天内：{ladder}", "scope {scope}": "处罚范围：{scope}",
     "second opinion": "第二意见", "second_opinion": "第二意见", "review": "请人工查看", "report": "举报",
     "reported": "已举报",
     "same text repeated": "重复发送相同内容", "off-topic keyword": "跑题关键词", "custom pattern": "自定义规则",

@@ -234,31 +234,39 @@ def validate(kind: str, config: dict[str, Any]) -> dict[str, Any]:
     return cfg
 
 
-def describe(kind: str, cfg: dict[str, Any]) -> str:
-    """One line for tables: what the rule catches and its ladder."""
-    ladder = " -> ".join(s["step"] + (f" {s['minutes']}m" if s["step"] == "mute" else "") for s in cfg.get("ladder", []))
+def _english(text: str, **values: Any) -> str:
+    return text.format(**values) if values else text
+
+
+def describe(kind: str, cfg: dict[str, Any], t: Any = _english) -> str:
+    """One line for tables: what the rule catches and its ladder; in the console's language
+    with its ``t`` (the Rules tab), in English for the CLI and the stored summary."""
+    def steps(ladder: list[dict[str, Any]]) -> str:
+        return " -> ".join(t("mute {m}m", m=s["minutes"]) if s["step"] == "mute" else t(s["step"]) for s in ladder)
+
+    comma, semi = t(", "), t("; ")
+    ladder = steps(cfg.get("ladder", []))
     if kind == "ads":
-        what = [k.replace("_", " ") for k in AD_CHANNELS if cfg.get(k)]
+        what = [t(k.replace("_", " ")) for k in AD_CHANNELS if cfg.get(k)]
         if cfg.get("keywords"):
-            what.append(f"{len(cfg['keywords'])} keywords")
-        catch = ", ".join(what)
+            what.append(t("{n} keywords", n=len(cfg["keywords"])))
+        catch = comma.join(what)
     elif kind == "abuse":
-        catch = ", ".join(x for x in ("built-in lexicon" if cfg.get("lexicon") else "",
-                                      cfg.get("lexicon_file") or "",
-                                      f"{len(cfg['words'])} words" if cfg.get("words") else "") if x)
-        ladder += "".join(f"; {sev}: " + " -> ".join(s["step"] + (f" {s['minutes']}m" if s["step"] == "mute" else "")
-                                                     for s in steps)
-                          for sev, steps in (cfg.get("severity_ladders") or {}).items())
+        catch = comma.join(x for x in (t("built-in lexicon") if cfg.get("lexicon") else "",
+                                       cfg.get("lexicon_file") or "",
+                                       t("{n} words", n=len(cfg["words"])) if cfg.get("words") else "") if x)
+        ladder += "".join(f"{semi}{t(sev)}{t(': ')}{steps(s)}" for sev, s in (cfg.get("severity_ladders") or {}).items())
     elif kind == "flood":
-        catch = f"{cfg.get('max_messages')} msgs in {cfg.get('seconds')}s" + (
-            f", same text x{cfg['repeat']}" if cfg.get("repeat") else "")
+        catch = t("{n} msgs in {s}s", n=cfg.get("max_messages"), s=cfg.get("seconds")) + (
+            comma + t("same text x{n}", n=cfg["repeat"]) if cfg.get("repeat") else "")
     elif kind == "off_topic":
-        catch = f"{len(cfg.get('themes', {}))} themes"
+        catch = t("{n} themes", n=len(cfg.get("themes", {})))
     elif kind == "scam":
-        catch = f"{len(cfg.get('families', []))} scam patterns"
+        catch = t("{n} scam patterns", n=len(cfg.get("families", [])))
     else:
-        catch = f"{len(cfg.get('patterns', []))} patterns"
-    return f"{catch}; {ladder} within {cfg.get('window_days')}d; scope {cfg.get('penalty_scope')}"
+        catch = t("{n} patterns", n=len(cfg.get("patterns", [])))
+    return (f"{catch}{semi}" + t("{ladder} within {days}d", ladder=ladder, days=cfg.get("window_days"))
+            + semi + t("scope {scope}", scope=t({"all": "all groups"}.get(cfg.get("penalty_scope"), str(cfg.get("penalty_scope"))))))
 
 
 def rule_kinds() -> list[RuleKind]:

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static, TabbedContent, TabPane
 
 from shequn.tui import (Column, ConfirmScreen, ListSource, PromptScreen, ShequnScreen, VirtualTable, actor_text,
-                        bindings, define, name_list as names, rule_text, scope_text, step_text, value_text, when)
+                        bindings, define, name_list as names, rule_text, scope_text, step_text, when)
 
 from .screens_rules import PREVIEW_DAYS, RuleActions
 
@@ -37,6 +37,7 @@ define({"moderation.review": ("v", "review", "Reviewed", True),
         "moderation.filter": ("f", "toggle_open", "Open/all", True),
         "moderation.today": ("t", "toggle_today", "Today only", True),
         "moderation.enable": ("e", "toggle_rule", "Enable/disable", True),
+        "moderation.edit_rule": ("E", "edit_rule", "Edit rule", True),
         "moderation.dry_run": ("D", "toggle_dry_run", "Dry-run", True),
         "moderation.preview": ("p", "preview", "Preview", True),
         "moderation.cases": ("1", "tab('tab-cases')", "Cases", False),
@@ -67,20 +68,21 @@ class ModerationScreen(RuleActions, ShequnScreen):
             "(* every one shown); v marks them reviewed, U undoes them (re-invites where the platform allows), T "
             "undoes and allows the matched text in the rule, P undoes and allows the member in the rule, n adds a "
             "note; enter shows a case in full; f shows the queue or all, t only today's; z takes your last review "
-            "back. Rules: e enables or disables (enabling shows a dry-run over the last 7 days first), D switches "
+            "back. Rules: e enables or disables (enabling shows a dry-run over the last 7 days first), E edits one "
+            "(scope and config, previewed before saving), D switches "
             "dry-run mode, p previews what the rule would have done. Blacklist: x removes the entry. Raids: L lifts "
             "the hold, X holds 30 minutes more, H mutes everyone who joined in the last minutes you give. 1-5 switch "
             "tabs.")
     BINDINGS = bindings("moderation.review", "moderation.undo", "moderation.undo_text", "moderation.undo_person",
                         "moderation.unblacklist", "moderation.raid_lift", "moderation.raid_extend",
                         "moderation.raid_hold", "moderation.note", "moderation.filter", "moderation.today",
-                        "moderation.enable",
+                        "moderation.enable", "moderation.edit_rule",
                         "moderation.dry_run", "moderation.preview", "moderation.cases", "moderation.rules",
                         "moderation.blacklist", "moderation.newcomers", "moderation.raids")
     GUARDED = {"review": "write", "undo": "write", "note": "write", "toggle_rule": "write", "toggle_dry_run": "write",
-               "unblacklist": "write", "raid_lift": "write", "raid_extend": "write", "raid_hold": "write"}
+               "edit_rule": "write", "unblacklist": "write", "raid_lift": "write", "raid_extend": "write", "raid_hold": "write"}
     ACTION_TABLES = {"review": "cases", "undo": "cases", "note": "cases", "toggle_open": "cases", "toggle_today": "cases",
-                     "toggle_rule": "rules", "toggle_dry_run": "rules", "preview": "rules", "unblacklist": "blacklist",
+                     "toggle_rule": "rules", "edit_rule": "rules", "toggle_dry_run": "rules", "preview": "rules", "unblacklist": "blacklist",
                      "raid_lift": "raids", "raid_extend": "raids", "raid_hold": "raids"}
     PALETTE = [("Undo the selected case", "screen.undo"), ("Preview a rule over history", "screen.preview")]
     DEFAULT_CSS = """
@@ -111,7 +113,7 @@ class ModerationScreen(RuleActions, ShequnScreen):
                                     Column("overturned", "overturned", 10, "right"),
                                     Column("measured", "precision", 16, "right"),
                                     Column("settles", "settles", 8, fmt=lambda v: t("yes") if v else t("no")),
-                                    Column("summary", "does", fmt=self.app.shown)],
+                                    Column("summary", "does")],
                                    key="name", id="rules", empty="No conduct rules")
                 yield Static("", id="rule-detail")
             with TabPane(t("Blacklist"), id="tab-blacklist"):
@@ -136,13 +138,17 @@ class ModerationScreen(RuleActions, ShequnScreen):
     def _read(self) -> dict[str, Any]:
         from .cases import CaseSource
         from .door import blacklist_page
+        from .kinds import describe
         from .probation import silent_newcomers
         from .raid import raid_groups
         from .rulestore import list_rules
 
         since = (self.ws.now() - self.ws.day_start(self.ws.day(self.ws.now()))) / 86400 if self.only_today else None
         cases = CaseSource(self.ws, "queue" if self.only_open else None, kind=None, max_age_days=since)
-        return {"cases": cases, "total": cases.count(), "rules": list_rules(self.ws),
+        rules = list_rules(self.ws)
+        for r in rules:  # the summary in the console's language (the stored one is English)
+            r["summary"] = describe(r["kind"], r["config"], self.t)
+        return {"cases": cases, "total": cases.count(), "rules": rules,
                 "blacklist": PageSource(partial(blacklist_page, self.ws)),
                 "newcomers": PageSource(partial(silent_newcomers, self.ws)), "raids": raid_groups(self.ws)}
 
@@ -171,11 +177,11 @@ class ModerationScreen(RuleActions, ShequnScreen):
             self.query_one("#case-detail", Static).update(text)
         else:
             text = "" if r is None else (
-                f"{esc(self.t(r['name']))}: {esc(self.app.shown(r['summary'] or ''))}\n"
+                f"{esc(self.t(r['name']))}{self.t(': ')}{esc(r['summary'] or '')}\n"
                 + self.t("Precision {measured} (bar {bar:.0%}): {what}", measured=r["measured"], bar=r["precision_bar"],
                          what=self.t("settles its warnings and mutes") if r["settles"]
-                         else self.t("below the bar, its warnings and mutes wait for a person"))
-                + "\n" + esc(value_text(r["config"]).replace("\n", " · "))[:300])
+                         else self.t("below the bar, its warnings and mutes wait for a person")))
+            # its whole config (allow lists, exemptions) is one key away: E opens it in the editor
             self.query_one("#rule-detail", Static).update(text)
 
     def describe(self, table_id: str, row: dict[str, Any]) -> dict[str, Any]:

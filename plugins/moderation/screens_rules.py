@@ -14,7 +14,7 @@ from typing import Any
 
 from rich.markup import escape as esc
 
-from shequn.tui import ConfirmScreen, PromptScreen
+from shequn.tui import ConfirmScreen, PromptScreen, edit_rule
 
 PREVIEW_DAYS = 7
 
@@ -99,6 +99,12 @@ class RuleActions:
             self.query_one("#rule-detail").update("\n".join(lines))
 
         self.load(self._dry, r["name"], then=show, group="preview")
+
+    def action_edit_rule(self) -> None:
+        """E: the rule under the cursor in the host's rule editor (scope and config, previewed before saving)."""
+        r = self._one("rules")
+        if r and self.guard("write", []):
+            edit_rule(self.app, r["name"])
 
     def action_toggle_rule(self) -> None:
         r = self._one("rules")

@@ -139,3 +139,30 @@ async def test_the_palette_lists_every_rule_and_policy(tui_ws):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, RuleEditScreen) and app.screen.row["name"] == "admission:all"
+
+
+async def test_E_on_a_rules_tab_edits_the_rule_under_the_cursor(tui_ws):
+    """E on the Moderation screen's Rules tab and on the Workflows screen's Policies tab opens
+    the editor on the row under the cursor (the second row, not the first); read-only refuses."""
+    app = make_app(tui_ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for mode, tab, table in (("o", "2", "rules"), ("w", "2", "policies")):
+            await pilot.press(mode)
+            await settle(pilot)
+            await pilot.press(tab)
+            await settle(pilot)
+            vt = app.screen.query_one(f"#{table}")
+            await pilot.press("j")
+            await settle(pilot)
+            wanted = vt.current_row["name"]
+            assert wanted != vt.source.rows(0, 1)[0]["name"]  # the cursor moved off the first row
+            await pilot.press("E")
+            await settle(pilot)
+            assert isinstance(app.screen, RuleEditScreen) and app.screen.row["name"] == wanted
+            await pilot.press("escape")
+            await settle(pilot)
+    ro = make_app(tui_ws, read_only=True)
+    async with ro.run_test(size=(120, 40)) as pilot:
+        await pilot.press("o", "2", "E")
+        await settle(pilot)
+        assert not isinstance(ro.screen, RuleEditScreen)

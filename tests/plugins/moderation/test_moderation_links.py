@@ -140,3 +140,26 @@ def test_the_pitch_gate_covers_every_strong_move():
             norm = normalize(text)
             assert pitches._COMPILED[name].search(norm), text
             assert any(g.search(norm) for g in gate if g.pattern == pitches.GATE), text
+
+
+def test_a_rules_summary_reads_in_the_consoles_language():
+    """The Rules tab's summary (kinds.describe) with the console's words: the English stays for
+    the CLI and the stored summary; in zh-CN every part is in Chinese, the ladder included."""
+    from console.i18n import translate
+    from plugins.moderation.i18n import ZH_CN
+    from plugins.moderation.kinds import KIND_DEFAULTS as DEFAULTS, describe
+
+    def zh(text, **kw):
+        out = translate(text, "zh-CN", {"zh-CN": ZH_CN})
+        return out.format(**kw) if kw else out
+
+    flood = {**DEFAULTS["flood"], "max_messages": 8, "seconds": 10, "repeat": 3, "window_days": 30,
+             "penalty_scope": "group", "ladder": [{"step": "mute", "minutes": 10}, {"step": "kick"}]}
+    assert describe("flood", flood) == "8 msgs in 10s, same text x3; mute 10m -> kick within 30d; scope group"
+    assert describe("flood", flood, zh) == "10 秒内 8 条，相同内容 3 次；30 天内：禁言 10 分钟 -> 踢出；处罚范围：群"
+    ads = {**DEFAULTS["ads"], "keywords": ["兼职"], "ladder": [{"step": "warn"}, {"step": "blacklist"}], "window_days": 30,
+           "penalty_scope": "all"}
+    text = describe("ads", ads, zh)
+    assert text.startswith("链接，二维码，手机号，微信号") and "1 个关键词" in text and "警告 -> 拉黑" in text
+    assert text.endswith("处罚范围：所有群")
+    assert not any(c.isascii() and c.isalpha() for c in text.replace("QQ", ""))  # no English left
