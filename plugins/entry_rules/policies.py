@@ -164,15 +164,31 @@ def validate_overflow(config: dict[str, Any]) -> dict[str, Any]:
     return {"threshold": float(t), "auto_create": auto, "name_pattern": pattern}
 
 
+#: an admission mode's name in a policy's summary (its own key: "open" alone is a case's state)
+MODE_WORDS = {"open": "open entry", "invite": "invite-only", "referral": "referral", "activity": "activity code",
+              "paid": "paid entry"}
+
+
+def _english(text: str, **values: Any) -> str:
+    return text.format(**values) if values else text
+
+
+def describe_policy(kind: str, c: dict[str, Any], t: Any = _english) -> str:
+    """A policy in one line (the CLI's English, the Workflows screen's words with its ``t``)."""
+    if kind == "admission":
+        modes = " / ".join(t(MODE_WORDS.get(m, m)) for m in c.get("modes", []))
+        return t("{modes} (all of them)" if c.get("combine") == "all" else "{modes} (any of them)", modes=modes)
+    if kind == "overflow":
+        return t("at {share} of capacity", share=f"{c.get('threshold', 1.0):.0%}")
+    return c.get("template", "")
+
+
 def rule_kinds() -> list[RuleKind]:
-    return [
-        RuleKind("admission", "Admission", validate_admission,
-                 lambda c: f"{' / '.join(c.get('modes', []))} ({c.get('combine', 'any')} of)"),
-        RuleKind("nickname", "Nickname format", validate_nickname, lambda c: c.get("template", "")),
-        RuleKind("welcome", "Welcome message", validate_welcome, lambda c: c.get("template", "")),
-        RuleKind("overflow", "Overflow to sibling groups", validate_overflow,
-                 lambda c: f"at {c.get('threshold', 1.0):.0%} of capacity"),
-    ]
+    return [RuleKind(kind, title, check, (lambda c, _k=kind: describe_policy(_k, c)))
+            for kind, title, check in (("admission", "Admission", validate_admission),
+                                       ("nickname", "Nickname format", validate_nickname),
+                                       ("welcome", "Welcome message", validate_welcome),
+                                       ("overflow", "Overflow to sibling groups", validate_overflow))]
 
 
 VALIDATORS = {"admission": validate_admission, "nickname": validate_nickname, "welcome": validate_welcome,

@@ -100,7 +100,7 @@ class WorkflowsScreen(ShequnScreen):
             with TabPane(t("Policies"), id="tab-policies"):
                 yield VirtualTable([Column("name", "rule", fmt=lambda v: rule_text(t, v)), Column("kind", "kind", 10, fmt=t),
                                     Column("scope", "scope", 14, fmt=self.scope), Column("state", "state", 9, fmt=t),
-                                    Column("summary", "does", fmt=self.app.shown)], key="name", id="policies",
+                                    Column("summary", "does")], key="name", id="policies",
                                    empty="No entry policies")
                 yield Static("", id="policy-detail")
             with TabPane(t("welcome message"), id="tab-welcome"):
@@ -123,11 +123,14 @@ class WorkflowsScreen(ShequnScreen):
 
     def _read(self) -> dict[str, Any]:
         from .announcements import announcements
-        from .policies import policies
+        from .policies import describe_policy, policies
 
         source = ShownQueue(self.ws)
         total = source.count()
-        return {"queue": source, "first": (total, source.rows(0, PAGE)), "policies": policies(self.ws),
+        rows = policies(self.ws)
+        for p in rows:  # the summary in the console's language (the CLI's is English)
+            p["summary"] = describe_policy(p["kind"], p["config"], self.t)
+        return {"queue": source, "first": (total, source.rows(0, PAGE)), "policies": rows,
                 "announcements": announcements(self.ws)}
 
     def scope(self, value: Any) -> str:
@@ -166,7 +169,7 @@ class WorkflowsScreen(ShequnScreen):
     def on_virtual_table_moved(self, event: VirtualTable.Moved) -> None:
         if event.table.id == "policies" and event.row:
             self.query_one("#policy-detail", Static).update(
-                esc(self.app.shown(event.row.get("summary") or "")) + "\n" + esc(value_text(event.row.get("config"))))
+                esc(event.row.get("summary") or "") + "\n" + esc(value_text(event.row.get("config"))))
         elif event.table.id == "welcomes" and event.row:
             self.query_one("#template", Input).value = event.row.get("template", "")
         self.show_why()

@@ -14,6 +14,10 @@ ZH_CN = {
     "This group is full; you have been invited to {group} instead": "本群已满，已邀请你加入「{group}」",
     "Every group of family {family} is full; waiting for a new sibling group": "群矩阵「{family}」的群都已满，正在等待新群",
     "Open entry": "自由入群",
+    # a policy's one-line summary (policies.describe_policy)
+    "open entry": "自由入群", "invite-only": "邀请制", "activity code": "活动码", "paid entry": "付费入群",
+    "{modes} (any of them)": "{modes}（满足其一即可）", "{modes} (all of them)": "{modes}（须全部满足）",
+    "at {share} of capacity": "达到群上限的 {share} 时",
     "Open entry, referred by {name}": "自由入群，由 {name} 推荐",
     "Open entry; the referral by {name} is not recorded: it would be level {level}, and chains stop at level {limit}":
         "自由入群；{name} 的推荐不记录：将是第 {level} 级，推荐关系最多 {limit} 级",

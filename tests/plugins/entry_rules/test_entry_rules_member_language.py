@@ -52,3 +52,21 @@ def test_the_door_check_tells_a_blacklisted_applicant_in_the_group_language(ws):
     assert request(ws, "en", "spammer", T0)["reason"] == "This group is not open to you."
     cn = request(ws, "cn", "spammer", T0 + 1)
     assert cn["status"] == "rejecting" and cn["reason"] == "该群暂不接受你的申请。"
+
+
+def test_a_policys_summary_reads_in_the_consoles_language():
+    """The Workflows screen's Policies tab says what a policy does in the console's words;
+    the CLI keeps English."""
+    from console.i18n import translate
+    from plugins.entry_rules.policies import describe_policy
+    from plugins.entry_rules.translations import ZH_CN
+
+    def zh(text, **kw):
+        out = translate(text, "zh-CN", {"zh-CN": ZH_CN})
+        return out.format(**kw) if kw else out
+
+    cfg = {"modes": ["referral", "invite", "activity"], "combine": "any"}
+    assert describe_policy("admission", cfg) == "referral / invite-only / activity code (any of them)"
+    assert describe_policy("admission", cfg, zh) == "推荐制 / 邀请制 / 活动码（满足其一即可）"
+    assert describe_policy("admission", {"modes": ["open"], "combine": "all"}, zh) == "自由入群（须全部满足）"
+    assert describe_policy("overflow", {"threshold": 0.95}, zh) == "达到群上限的 95% 时"
