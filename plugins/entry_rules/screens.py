@@ -146,7 +146,7 @@ class WorkflowsScreen(ShequnScreen):
         table = self.query_one("#queue", VirtualTable)
         table.set_source(d["queue"], keep_cursor=True, preloaded=d["first"])
         for p in d["policies"]:
-            p["state"] = "dry-run" if p["dry_run"] else ("enabled" if p["enabled"] else "disabled")
+            p["state"] = "dry-run" if p["dry_run"] else ("enabled" if p["enabled"] else "switched off")
         self.query_one("#policies", VirtualTable).set_source(ListSource(d["policies"]), keep_cursor=True)
         self.welcome = [dict(p, template=p["config"].get("template", "")) for p in d["policies"]
                         if p["kind"] == "welcome"]

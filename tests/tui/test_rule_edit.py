@@ -166,3 +166,16 @@ async def test_E_on_a_rules_tab_edits_the_rule_under_the_cursor(tui_ws):
         await pilot.press("o", "2", "E")
         await settle(pilot)
         assert not isinstance(ro.screen, RuleEditScreen)
+
+
+async def test_a_switched_off_policy_reads_switched_off_not_unavailable(tui_ws):
+    """The Workflows Policies tab's state of a policy the operator turned off: 已停用, the
+    word the Connections screen uses, not 不可用 (unavailable, as a greyed-out key)."""
+    app = make_app(tui_ws, lang="zh-CN")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("w", "2")
+        await settle(pilot)
+        rows = app.screen.query_one("#policies").source.rows(0, 50)
+        off = [r for r in rows if not r["enabled"]]
+        assert off and {r["state"] for r in off} == {"switched off"}
+        assert {app.t(r["state"]) for r in off} == {"已停用"}
