@@ -31,7 +31,7 @@ from .event_effects import apply_events
 from .headcount import counted_by_head
 from .join_requests import apply_decision, decide_by_plugins  # noqa: F401  (apply_decision: re-exported)
 from .jsonenc import compact as encode_json  # one C encoder built once: ~1 us a message less than json.dumps
-from .model import DeadLetter, Event, EventBatch, Kind, Proposal
+from .model import DeadLetter, Event, EventBatch, Kind, Proposal, new_group_name
 from .store import rows_in
 from .workspace import Workspace
 
@@ -46,19 +46,6 @@ class IngestResult:
     proposals: int = 0
     requests: int = 0
     events: list[Event] = field(default_factory=list)
-
-
-def _named_in_data(e: Event) -> str | None:
-    """API 1.0's way to name a new group, ``data["group_name"]``: still read (the API promise),
-    with a DeprecationWarning naming the connection; ``Event.group_name`` replaces it."""
-    name = e.data.get("group_name") if e.data else None
-    if not name:
-        return None
-    import warnings
-
-    warnings.warn(f"connection {e.connection}: a new group named by data['group_name'] is deprecated;"
-                  " set Event.group_name", DeprecationWarning, stacklevel=2)
-    return str(name)
 
 
 class Engine:
@@ -244,7 +231,7 @@ class Engine:
                            key).fetchone()
         if row is None:
             platform = self._platform_of(e.connection)
-            name = e.group_name or _named_in_data(e) or e.group
+            name = new_group_name(e)
             cur = conn.execute(
                 "INSERT INTO groups(connection_id, platform, platform_group_id, name, created_at)"
                 " VALUES (?,?,?,?,?)", (e.connection, platform, e.group, name, now))

@@ -194,6 +194,22 @@ class EventBatch(list):
         self.others = others
 
 
+def new_group_name(e: "Event") -> str:
+    """The name of a group first seen through ``e``: ``e.group_name``; else API 1.0's
+    ``data["group_name"]``, still read (the API promise) with a DeprecationWarning naming the
+    connection; else the platform's group id."""
+    if e.group_name:
+        return e.group_name
+    name = e.data.get("group_name") if e.data else None
+    if not name:
+        return str(e.group)
+    import warnings
+
+    warnings.warn(f"connection {e.connection}: a new group named by data['group_name'] is deprecated;"
+                  " set Event.group_name", DeprecationWarning, stacklevel=3)
+    return str(name)
+
+
 def others_of(events: list["Event"]) -> list["Event"]:
     """The events of a batch that are not messages: kept by an :class:`EventBatch`,
     picked out of a plain list."""
