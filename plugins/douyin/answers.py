@@ -35,6 +35,11 @@ NO_RIGHT = {
 GONE_WORDS = ("不存在", "已处理", "已撤回", "not exist", "not found")
 
 
+#: the platform's full-width punctuation as plain ASCII: its words sit inside shequn's sentences, which the
+#: console reads back piece by piece at "，", "；" and "：" (console/tui/stored_text.py)
+PLAIN = str.maketrans({"，": ",", "；": ";", "：": ":"})
+
+
 class DouyinError(Exception):
     """A call that did not succeed, with the typed result the outbox should record."""
 
@@ -82,6 +87,7 @@ def read_envelope(doc: Any) -> tuple[int, str, dict[str, Any]]:
             break
     if code and not words and isinstance(doc.get("message"), str):
         words = doc["message"]
+    words = words.translate(PLAIN)
     payload = {k: v for k, v in doc.items() if k not in ("data", "extra", "message")}
     payload.update({k: v for k, v in data.items() if k not in ("error_code", "description")})
     return code, words, payload

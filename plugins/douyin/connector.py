@@ -29,8 +29,8 @@ from . import webhook
 from .actions import ACTIONS
 from .answers import QUOTA_SPENT, RATE_LIMITED, DouyinError, as_int, read_envelope, result_for
 from .normalize import application
-from .notices import Notices
-from .oauth import Tokens, TokenFile
+from .notices import EXPIRED, NO_QUOTA, THROTTLED, Notices
+from .oauth import NeedsAuthorisation, Tokens, TokenFile
 
 log = logging.getLogger("shequn.douyin")
 
@@ -111,6 +111,7 @@ class DouyinConnector(Connector):
                              clock=self.clock, renew_days=cfg["renew_days"],
                              on_reauthorise=self.notices.reauthorise, on_renew_limit=self.notices.renew_limit)
         self.recent = webhook.RecentIds()
+        self.refused_kept: set[tuple[str, str]] = set()  # (day, cause) of refused pushes kept as dead letters
         self._polled = webhook.RecentIds()
         self.known: set[str] = set()
         self._listed_at = float("-inf")
@@ -204,7 +205,7 @@ class DouyinConnector(Connector):
         except DouyinError as e:
             if e.result.status != Status.AUTH_EXPIRED:
                 raise
-            await self.tokens.refresh(getattr(e, "token", None))
+            await self._refresh(getattr(e, "token", None))
             return await self.im(method, path, **kw)
 
     def _limited(self, code: int, words: str) -> ActionResult:
@@ -215,22 +216,35 @@ class DouyinConnector(Connector):
         until_midnight = 86400 - (now + BEIJING) % 86400 + 60
         result = result_for(code, words, self.name, rate_wait=wait, quota_wait=until_midnight)
         if code in QUOTA_SPENT:
+            self.notices.show(NO_QUOTA, result.message)
             self.notices.later(self.notices.quota_spent(f"{code} {words}".strip(), now))
-        elif code in RATE_LIMITED and self.rate_hits >= 3:
-            self.notices.later(self.notices.rate_limited(f"{code} {words}".strip(), wait, now))
+        elif code in RATE_LIMITED:
+            self.notices.show(THROTTLED, result.message)
+            if self.rate_hits >= 3:
+                self.notices.later(self.notices.rate_limited(f"{code} {words}".strip(), wait, now))
         elif result.data.get("no_right"):
             self.notices.later(self.notices.no_right(result.message))
         return result
 
     def _offline(self, why: str) -> None:
-        if self.online is not False:
-            self.online = False
-            self.sink.state("offline", f"{self.name}: {why}")
+        self.online = False
+        self.notices.show("offline", f"{self.name}: {why}")
 
     def _online(self) -> None:
-        if self.online is not True:
-            self.online = True
-            self.sink.state("online")
+        self.online = True
+        self.notices.healthy()
+
+    async def _refresh(self, failed: str | None) -> None:
+        """One refresh after the platform said ``failed`` expired; a refresh that fails (not
+        a dead refresh token, which asks a person) shows the connection as ``expired``."""
+        try:
+            await self.tokens.refresh(failed)
+        except NeedsAuthorisation:
+            raise
+        except DouyinError as e:
+            self.notices.show(EXPIRED, f"{self.name}: the access token expired and could not be refreshed; "
+                                       f"{e.result.message or e}")
+            raise
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -245,6 +259,7 @@ class DouyinConnector(Connector):
         await self.aclose()
 
     async def check(self) -> ConnectionCheck:
+        self.notices.shown = None  # the runtime records the check's outcome as the state: report ours again
         try:
             await self.tokens.client_token()
             left = await self.quota()
@@ -256,7 +271,7 @@ class DouyinConnector(Connector):
     async def refresh_auth(self) -> None:
         """After AUTH_EXPIRED: one refresh, shared with any call already refreshing."""
         try:
-            await self.tokens.refresh(self._failed_token)
+            await self._refresh(self._failed_token)
         except DouyinError as e:
             log.warning("%s", e)
 
@@ -328,7 +343,7 @@ class DouyinConnector(Connector):
                 cursor = nxt
         except DouyinError as e:
             if e.result.status == Status.FAILED:
-                self.sink.state("error", e.result.message)
+                self.notices.show("error", e.result.message)
             log.warning("%s: reading entry applications: %s", self.name, e.result.message or e)
         await self.notices.drain()
         return events

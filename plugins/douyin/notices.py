@@ -1,5 +1,12 @@
 """Tasks and connection states a Douyin connection raises for a person.
 
+The connection's state (the Connections screen's state column, its last error the words)
+says which condition holds, not a bare "error": ``re-auth`` (the tokens are dead, or the
+5 renewals are used and a date is near; it stays until a person authorises again),
+``throttled`` (28003018), ``no quota`` (28003017, until midnight Beijing time),
+``expired`` (the access token expired and could not be refreshed), ``offline``, and
+``online`` once a call succeeds again. A state is sent only when it changes.
+
 A task is written through the workspace the runtime attached (``Connector.attach``), in a
 worker thread, never on the event loop; a connection without a workspace (a test, a
 one-off call) only reports its state. Each task has a dedupe key, so a condition that
@@ -42,11 +49,36 @@ def day(ts: float) -> str:
     return datetime.fromtimestamp(ts, BEIJING).date().isoformat()
 
 
+#: the states this connection reports besides online and offline (words in translations.py)
+REAUTH, THROTTLED, NO_QUOTA, EXPIRED = "re-auth", "throttled", "no quota", "expired"
+
+
 class Notices:
     def __init__(self, conn: "DouyinConnector"):
         self.conn = conn
         self.pending: list[Notice] = []
         self.written: list[Notice] = []  # what reached the workspace (tests read it)
+        self.shown: tuple[str, str | None] | None = None  # the state last reported
+        self.renew_by: float | None = None  # the refresh token's end once the 5 renewals are used
+
+    def show(self, state: str, message: str | None = None) -> None:
+        """Report the connection's state (once per change)."""
+        if self.shown != (state, message):
+            self.shown = (state, message)
+            self.conn.sink.state(state, message)
+
+    def renew_words(self, expires: float) -> str:
+        name = self.conn.name
+        return (f"{name}: the refresh token was renewed 5 times, the most Douyin allows; authorise the account again "
+                f"before {day(expires)}: shequn douyin authorize {name}")
+
+    def healthy(self) -> None:
+        """A call succeeded: online, unless a person must authorise again before a date."""
+        s = self.conn.tokens.state
+        if self.renew_by is not None and s.renewals >= 5 and not self.conn.tokens.reauthorise:
+            self.show(REAUTH, self.renew_words(self.renew_by))
+        else:
+            self.show("online")
 
     def later(self, notice: Notice) -> None:
         """Queue a task; ``drain`` writes it (the caller may be outside any loop)."""
@@ -95,7 +127,7 @@ class Notices:
     async def reauthorise(self, why: str) -> None:
         """The refresh token is dead: the connection stops until a person authorises again."""
         name = self.conn.name
-        self.conn.sink.state("error", f"{name}: {why}; authorise the account again: shequn douyin authorize {name}")
+        self.show(REAUTH, f"{name}: {why}; authorise the account again: shequn douyin authorize {name}")  # 2 pieces
         key = f"douyin_reauth:{name}:{fingerprint(self.conn.tokens.state.refresh_token) or 'none'}"
         self.later(Notice("douyin_authorise", "Authorise Douyin connection {connection} again",
                           "Douyin will not renew this connection's tokens: {why}. Until the account is authorised "
@@ -106,6 +138,8 @@ class Notices:
     async def renew_limit(self, expires: float) -> None:
         """Five renewals used: authorise again before the refresh token ends."""
         name = self.conn.name
+        self.renew_by = expires
+        self.show(REAUTH, self.renew_words(expires))
         key = f"douyin_reauth_soon:{name}:{fingerprint(self.conn.tokens.state.refresh_token)}"
         self.later(Notice("douyin_authorise", "Authorise Douyin connection {connection} again before {date}",
                           "The refresh token was renewed 5 times, the most Douyin allows; it ends on {date} and then "

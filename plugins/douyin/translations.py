@@ -2,12 +2,22 @@
 action kind it brings and the connector's title. Keys are whole sentences (templates
 with named fields), translated before they are filled (``ws.tr``)."""
 
+from .answers import NO_RIGHT
 from .by_hand import ZH as BY_HAND_ZH
 from .notices import STEPS
 
 STEPS_ZH = ("步骤：1. 在抖音 App 登录企业号 {open_id}。2. 打开授权链接（shequn douyin authorize {connection} 会给出）"
             "并允许粉丝群相关权限。3. 抖音跳转时带回 code：10 分钟内运行 shequn douyin code {connection} CODE"
             "（或把新的 refresh token 填入 connections.{connection}.refresh_token 后重启）。")
+
+NO_RIGHT_ZH = dict(zip(NO_RIGHT.values(), (
+    "账号没有为应用授权此权限：请带上粉丝群相关权限重新授权",
+    "access token 属于另一个账号，不是配置的 open_id",
+    "应用或账号不具备粉丝群能力（只有企业号可以使用）",
+    "应用的该能力已被收回",
+    "应用的该能力已被收回",
+    "没有权限",
+)))
 
 ZH: dict[str, str] = {
     "Douyin fan groups (抖音粉丝群, open platform)": "抖音粉丝群（抖音开放平台）",
@@ -36,5 +46,30 @@ ZH: dict[str, str] = {
     "Greeting of {group} set by hand": "手动设置 {group} 的入群欢迎语",
     "New fan group {name}": "新建粉丝群 {name}",
     "Announcement of {group} turned off": "关闭 {group} 的群公告",
+    # --- the connection's state and its words (stored in English, shown through the catalogue) ---
+    "re-auth": "需授权", "throttled": "限流中", "no quota": "额度用完", "expired": "令牌过期",
+    # a state's words are pieces joined by "; " (the console translates each piece)
+    "authorise the account again: shequn douyin authorize {connection}":
+        "请重新授权该账号：shequn douyin authorize {connection}",
+    "{connection}: the refresh token expired or was revoked ({said})": "{connection}：refresh token 已过期或被撤销（{said}）",
+    "{connection}: no refresh token is configured and none was saved":
+        "{connection}：没有配置 refresh token，也没有保存过",
+    "{connection}: the account withdrew the app's authorisation ({event} webhook)":
+        "{connection}：账号撤回了对应用的授权（{event} webhook）",
+    "{connection}: the refresh token was renewed 5 times, the most Douyin allows; authorise the account again before "
+    "{date}: shequn douyin authorize {connection}":
+        "{connection}：refresh token 已续期 5 次，达到抖音允许的上限；请在 {date} 之前重新授权该账号："
+        "shequn douyin authorize {connection}",
+    "{connection}: Douyin is limiting the request rate ({said}); waiting {seconds} s":
+        "{connection}：抖音正在限制调用频率（{said}）；等待 {seconds} 秒",
+    "{connection}: the Douyin call quota is spent ({said}); waiting {hours} h until it renews":
+        "{connection}：抖音调用额度已用完（{said}）；等待 {hours} 小时后额度恢复",
+    "{connection}: the access token expired and could not be refreshed":
+        "{connection}：access token 已过期且未能刷新",
+    "{connection}: Douyin answered HTTP {status}": "{connection}：抖音返回 HTTP {status}",
+    "{connection}: Douyin at {url} is unreachable ({error})": "{connection}：无法连接抖音 {url}（{error}）",
+    "{connection}: Douyin did not answer the token call": "{connection}：抖音没有回应令牌请求",
+    "{connection}: refreshing the access token failed: {said}": "{connection}：刷新 access token 失败：{said}",
+    **{f"{{connection}}: {en} ({{said}})": f"{{connection}}：{zh}（{{said}}）" for en, zh in NO_RIGHT_ZH.items()},
     **BY_HAND_ZH,
 }

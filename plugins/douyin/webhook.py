@@ -3,8 +3,10 @@
 In this order, so nothing unauthenticated costs more than a hash:
 
 1. ``X-Douyin-Signature`` must be ``sha1_hex(client_secret + raw body)``, compared in
-   constant time: missing -> 401, wrong -> 403 (the server counts refused requests per
-   day with a sample instead of storing them: console/refusals.py);
+   constant time: missing -> 401, wrong -> 403. The server counts refused requests per
+   day (console/refusals.py); the first of each cause a day is also kept as a dead
+   letter naming the connection (the body cut at ``LETTER_BYTES``), so the operator sees
+   it in ``shequn deadletters`` while a flood of forgeries still costs one row a day;
 2. the body is JSON and names this app (``client_key``; the documents' own challenge
    sample leaves it empty, so empty passes): another app's -> 403;
 3. ``verify_webhook`` is answered at once with ``{"challenge": N}`` as JSON text;
@@ -27,14 +29,16 @@ import json
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
-from shequn import Kind, WebhookRequest, WebhookResult
+from shequn import DeadLetter, Kind, WebhookRequest, WebhookResult
 
 from .normalize import BadPayload, content_of, normalise
+from .notices import day
 
 if TYPE_CHECKING:
     from .connector import DouyinConnector
 
 DEDUPE = 10_000
+LETTER_BYTES = 2048  # of a refused body kept in its dead letter
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -57,14 +61,26 @@ class RecentIds:
             self._ids.popitem(last=False)
 
 
+def refused(conn: "DouyinConnector", req: WebhookRequest, status: int, body: bytes, error: str) -> WebhookResult:
+    """A refused push: its status, and a dead letter when it is the first of its cause today."""
+    key = (day(conn.clock()), body.decode())
+    if key not in conn.refused_kept:
+        conn.refused_kept = {k for k in conn.refused_kept if k[0] == key[0]} | {key}
+        more = len(req.body) - LETTER_BYTES
+        conn.sink.dead_letter(DeadLetter(conn.name, "webhook", f"HTTP {status}: {error}; later ones today are "
+                                         "counted, not kept" + (f"; {more} bytes of the body cut" if more > 0 else ""),
+                                         req.body[:LETTER_BYTES], dict(req.headers)))
+    return WebhookResult(status, body, error=error)
+
+
 async def handle(conn: "DouyinConnector", req: WebhookRequest) -> WebhookResult:
     name = conn.name
     given = req.headers.get("x-douyin-signature", "").strip().lower()
     if not given:
-        return WebhookResult(401, b"unsigned", error=f"{name}: unsigned Douyin webhook refused (no X-Douyin-Signature)")
+        return refused(conn, req, 401, b"unsigned", f"{name}: unsigned Douyin webhook refused (no X-Douyin-Signature)")
     if not hmac.compare_digest(given.encode(), sign(conn.config["client_secret"], req.body).encode()):
-        return WebhookResult(403, b"bad signature", error=f"{name}: forged or mis-signed Douyin webhook refused "
-                                                          "(X-Douyin-Signature is not sha1(client_secret + body))")
+        return refused(conn, req, 403, b"bad signature", f"{name}: forged or mis-signed Douyin webhook refused "
+                                                         "(X-Douyin-Signature is not sha1(client_secret + body))")
     try:
         body = json.loads(req.body)
     except (ValueError, UnicodeDecodeError) as e:
@@ -73,8 +89,8 @@ async def handle(conn: "DouyinConnector", req: WebhookRequest) -> WebhookResult:
         return WebhookResult(400, b"not an object", error=f"{name}: a signed Douyin webhook that is not a JSON object")
     key = str(body.get("client_key") or "")
     if key and key != conn.config["client_key"]:
-        return WebhookResult(403, b"another app", error=f"{name}: a Douyin webhook for app {key!r}, not this "
-                                                        f"connection's client_key {conn.config['client_key']!r}")
+        return refused(conn, req, 403, b"another app", f"{name}: a Douyin webhook for app {key!r}, not this "
+                                                       f"connection's client_key {conn.config['client_key']!r}")
     event = str(body.get("event") or "")
     try:
         content = content_of(body)

@@ -83,3 +83,20 @@ def open_ws(tmp_path: Path, fake: FakeDouyin, monkeypatch, *, name: str = "dy1",
 
 def body_of(req: WebhookRequest) -> dict:
     return json.loads(req.body)
+
+
+def in_chinese(text: str) -> str:
+    """``text`` (a state's stored words) as the zh-CN console shows it; fails on English left
+    over, apart from names, commands and the platform's own terms."""
+    import re
+
+    from console.i18n import ZH_CN
+    from console.tui.stored_text import Retranslator
+    from plugins.douyin.translations import ZH
+
+    shown = Retranslator({**ZH_CN, **ZH}).shown(text, "zh-CN")
+    allowed = {"dy1", "refresh", "token", "access", "shequn", "douyin", "authorize", "HTTP", "webhook", "unauthorize",
+               "refresh_token", "ConnectError"}
+    left = [w for w in re.findall(r"[A-Za-z_]{3,}", shown) if w not in allowed]
+    assert not left, f"English left in {shown!r}: {left}"
+    return shown

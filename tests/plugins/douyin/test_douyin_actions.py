@@ -12,7 +12,7 @@ from console.connector import NullSink
 from console.model import ActionRequest, Status
 from plugins.douyin.connector import DouyinConnector
 from tests.fakes.douyin import FakeDouyin
-from tests.plugins.douyin.dyhelpers import make_connector, options
+from tests.plugins.douyin.dyhelpers import in_chinese, make_connector, options
 
 T0 = 1_780_000_000.0  # 04:26:40 Beijing time: the quota renews 70,400 s later, at midnight
 
@@ -187,3 +187,41 @@ def test_options_that_cannot_work_are_refused_naming_the_key(bad, key, words, mo
     with pytest.raises(ConfigError) as e:
         DouyinConnector.check_options(raw, "connections.dy1")
     assert f"connections.dy1.{key}" in str(e.value) and words in str(e.value)
+
+
+async def test_the_connection_state_names_each_condition_and_returns_to_online(dy):
+    """The Connections screen's state: throttled, no quota, expired (a refresh that failed),
+    online again after a success; each sent once while it lasts."""
+    sink = NullSink()
+    c = make_connector(dy, sink=sink)
+    try:
+        assert (await c.perform(req(dy, "send", 1, text="hi"))).status == Status.DONE
+        assert sink.states == [("online", None)]
+        dy.fail_next(28003018, 2)
+        for n in (2, 3):
+            await c.perform(req(dy, "send", n, text="hi"))
+        assert sink.states[1:] == [("throttled", "dy1: Douyin is limiting the request rate (28003018 请求频率过高); "
+                                                 "waiting 60 s"),
+                                   ("throttled", "dy1: Douyin is limiting the request rate (28003018 请求频率过高); "
+                                                 "waiting 120 s")]
+        assert (await c.perform(req(dy, "send", 4, text="hi"))).status == Status.DONE
+        assert sink.states[-1] == ("online", None)
+        dy.fail_next(28003017)
+        await c.perform(req(dy, "send", 5, text="hi"))
+        assert sink.states[-1] == ("no quota", "dy1: the Douyin call quota is spent (28003017 调用额度已用完); waiting "
+                                               "19.6 h until it renews")
+        dy.fail_next(28001008)  # expired, and the refresh meets a platform that is busy
+        expired = await c.perform(req(dy, "send", 6, text="hi"))
+        assert expired.status == Status.AUTH_EXPIRED
+        dy.fail_http(502)
+        await c.refresh_auth()
+        assert sink.states[-1] == ("expired", "dy1: the access token expired and could not be refreshed; dy1: Douyin "
+                                              "answered HTTP 502")
+        assert (await c.perform(req(dy, "send", 7, text="hi"))).status == Status.DONE
+        assert sink.states[-1] == ("online", None) and len(sink.states) == 7
+        assert in_chinese(sink.states[1][1]) == "dy1：抖音正在限制调用频率（28003018 请求频率过高）；等待 60 秒"
+        assert in_chinese(sink.states[4][1]) == "dy1：抖音调用额度已用完（28003017 调用额度已用完）；等待 19.6 小时后额度恢复"
+        assert in_chinese(sink.states[5][1]) == "dy1：access token 已过期且未能刷新；dy1：抖音返回 HTTP 502"
+        assert [in_chinese(s) for s, _ in sink.states] == ["在线", "限流中", "限流中", "在线", "额度用完", "令牌过期", "在线"]
+    finally:
+        await c.aclose()

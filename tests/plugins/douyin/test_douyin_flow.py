@@ -96,7 +96,9 @@ async def test_serve_challenge_application_approved_from_the_queue_and_the_join_
         await until(lambda: ws.store.scalar("SELECT status FROM join_requests") == "approved", what="approved")
         # 3 listed by Douyin + the joiner; the speaker first seen was among the 3, not counted again
         assert ws.store.scalar("SELECT member_count FROM groups WHERE platform_group_id = ?", (g.group_id,)) == 4
-        assert ws.store.scalar("SELECT count(*) FROM dead_letters") == 0
+        (letter,) = ws.store.query("SELECT connection_id, error, raw FROM dead_letters")  # the forgery, nothing else
+        assert letter["connection_id"] == "dy1" and "HTTP 403: dy1: forged" in letter["error"]
+        assert bytes(letter["raw"]) == body
         await until(lambda: (ws.store.scalar("SELECT sum(count) FROM refused_requests") or 0) >= 1,
                     what="the forged request counted")
         assert ws.store.scalar("SELECT state FROM connections WHERE id = 'dy1'") == "online"

@@ -17,7 +17,7 @@ from console.model import ActionRequest, Status
 from plugins.douyin.oauth import TokenFile
 from tests.fakes.douyin import FakeDouyin
 from tests.fakes.douyin_state import ACCESS_TTL, REFRESH_TTL
-from tests.plugins.douyin.dyhelpers import make_connector
+from tests.plugins.douyin.dyhelpers import in_chinese, make_connector
 
 T0 = 1_780_000_000.0
 DAY = 86400
@@ -97,15 +97,22 @@ async def test_renewed_five_times_then_a_task_then_a_dead_token_stops_the_connec
         end = c.tokens.state.refresh_expires
         assert soon["kind"] == "douyin_authorise" and "dy1" in soon["title"] and "before 20" in soon["title"]
         assert "shequn douyin code dy1 CODE" in soon["detail"] and dy.open_id in soon["detail"]
+        date = soon["title"].rsplit(" ", 1)[1]
+        assert sink.states[-1] == ("re-auth", f"dy1: the refresh token was renewed 5 times, the most Douyin allows; "
+                                              f"authorise the account again before {date}: shequn douyin authorize dy1")
+        assert in_chinese(sink.states[-1][1]) == (f"dy1：refresh token 已续期 5 次，达到抖音允许的上限；请在 {date} 之前"
+                                                  "重新授权该账号：shequn douyin authorize dy1")
         assert (await c.perform(send(dy, 8))).status == Status.DONE  # asked once, not per call
-        assert len(tasks(ws)) == 1
+        assert len(tasks(ws)) == 1 and sink.states[-1][0] == "re-auth"  # a success does not read online
         dy.advance(end - dy.now() + 1)  # the refresh token ends; the access token still works until its own end
         assert (await c.perform(send(dy, 81))).status == Status.DONE
         dy.advance(c.tokens.state.access_expires - dy.now())  # then a refresh is due, and refused with 10010
         res = await c.perform(send(dy, 9))
         assert res.status == Status.RETRY and res.retry_after == 1800
         assert "dy1" in res.message and "authorise the account again" in res.message
-        assert sink.states[-1][0] == "error" and "refresh token expired" in sink.states[-1][1]
+        assert sink.states[-1][0] == "re-auth" and "refresh token expired" in sink.states[-1][1]
+        assert in_chinese(sink.states[-1][1]) == ("dy1：refresh token 已过期或被撤销（10010 refresh_token 已过期,请用户重新"
+                                                  "授权）；请重新授权该账号：shequn douyin authorize dy1")
         dead = tasks(ws)[-1]
         assert dead["title"] == "Authorise Douyin connection dy1 again" and "10010" in dead["detail"]
         calls = len(dy.calls)
@@ -188,7 +195,8 @@ async def test_an_unauthorize_webhook_stops_the_connection(dy, ws):
         res = await c.handle(hook_request(dy, "unauthorize", {"scopes": ["im.group_fans.create_list"]},
                                           from_user=dy.open_id))
         assert res.status == 200 and sink.received == []
-        assert sink.states[-1][0] == "error" and "withdrew" in sink.states[-1][1]
+        assert sink.states[-1][0] == "re-auth" and "withdrew" in sink.states[-1][1]
+        in_chinese(sink.states[-1][1])
         assert tasks(ws)[0]["title"] == "Authorise Douyin connection dy1 again"
         assert (await c.perform(send(dy))).status == Status.RETRY
     finally:
@@ -201,6 +209,7 @@ async def test_no_refresh_token_at_all_says_what_to_do(dy, ws):
     try:
         res = await c.perform(send(dy))
         assert res.status == Status.RETRY and "no refresh token is configured" in res.message
+        in_chinese(c.notices.shown[1])
         assert "shequn douyin authorize dy1" in res.message
         check = await c.check()
         assert not check.ok and "dy1" in check.detail

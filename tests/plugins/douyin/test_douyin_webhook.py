@@ -169,3 +169,64 @@ async def test_a_join_naming_only_the_owner_is_refused_with_words(dy, conn):
     content = {**dy.join_content(dy.gid, dy.open_id)}
     res = await conn.handle(hook_request(dy, "group_fans_event", content, from_user=dy.open_id))
     assert res.status == 200 and "a joiner other than the group owner" in res.error
+
+
+# The documents' own example body (developer.open-douyin.com dop/develop/webhooks/summarize, whose Go
+# sample hashes client_secret then the body with sha1 and prints %x). The digests were computed outside
+# Python, with coreutils' sha1sum and openssl: printf '%s' 'test-secret{"event":...}' | sha1sum.
+DOC_BODY = b'{"event":"verify_webhook","client_key":"abc","content":{"challenge":12345}}'
+DOC_SHA1 = "97e124eb66020d1fb1299f1d018e0fc476a9da21"  # sha1("test-secret" + body)
+DOC_HMAC = "59fe949e599a9efa3bacefa3f701d47b2a89d6b5"  # HMAC-SHA1(key "test-secret", body): not the rule
+DOC_SUFFIX = "a12f57d56e3cdda7732211d1228ef11c7d6767f8"  # sha1(body + "test-secret"): not the rule
+ZH_BODY = ('{"event":"im_group_receive_msg","client_key":"abc","from_user_id":"ou-fan","content":'
+           '{"conversation_short_id":"@g1","server_message_id":"@m1","create_time":1780000000000,'
+           '"message_type":"text","text":"大家好"}}').encode()
+ZH_SHA1 = "79f1a9dcbe9d419c605c99aa57e243c6eb3ee791"  # sha1("test-secret" + the UTF-8 bytes)
+
+
+async def test_the_signature_is_sha1_of_secret_then_body_as_pinned_by_hand():
+    from console.connector import WebhookRequest
+    from plugins.douyin.connector import DouyinConnector
+
+    c = DouyinConnector("dyv", {"client_key": "abc", "client_secret": "test-secret", "open_id": "ou-owner",
+                                "refresh_token": "r"}, sink=NullSink(), clock=lambda: T0)
+    c.known, c._listed_at = {"@g1"}, T0
+
+    def req(body, sig):
+        return WebhookRequest("POST", "", {}, {"x-douyin-signature": sig, "msg-id": sig}, body)
+
+    ok = await c.handle(req(DOC_BODY, DOC_SHA1))
+    assert (ok.status, json.loads(ok.body)) == (200, {"challenge": 12345})
+    assert (await c.handle(req(DOC_BODY, DOC_SHA1.upper()))).status == 200  # hex case does not matter
+    for wrong in (DOC_HMAC, DOC_SUFFIX, DOC_SHA1[:-1] + "0"):
+        assert (await c.handle(req(DOC_BODY, wrong))).status == 403
+    zh = await c.handle(req(ZH_BODY, ZH_SHA1))  # over the raw UTF-8 bytes
+    assert zh.status == 200 and zh.error is None and [e.text for e in c.sink.received] == ["大家好"]
+    assert FakeDouyin(client_secret="test-secret").signed(ZH_BODY)["X-Douyin-Signature"] == ZH_SHA1  # the fake too
+
+
+async def test_refused_pushes_are_dead_letters_once_a_cause_a_day(dy, conn):
+    def forged(text):
+        return hook_request(dy, "im_group_receive_msg", dy.message_content(dy.gid, text), from_user="ou-a",
+                            secret="guessed")
+
+    first = forged("第一条伪造")
+    for req in (first, forged("第二条伪造"), forged("第三条伪造")):
+        assert (await conn.handle(req)).status == 403
+    unsigned = hook_request(dy, "im_group_receive_msg", dy.message_content(dy.gid, "x" * 3000), from_user="ou-a",
+                            sign=False)
+    assert (await conn.handle(unsigned)).status == 401
+    other = hook_request(dy, "verify_webhook", {"challenge": 1}, stringify=False, client_key="someone-else")
+    assert (await conn.handle(other)).status == 403
+    letters = conn.sink.dead
+    assert [(d.connection, d.source) for d in letters] == [("dy1", "webhook")] * 3  # forged, unsigned, another app
+    assert letters[0].error.startswith("HTTP 403: dy1: forged or mis-signed Douyin webhook refused")
+    assert letters[0].raw == first.body and letters[0].headers["x-douyin-signature"] == first.headers[
+        "x-douyin-signature"]
+    assert letters[1].error.startswith("HTTP 401: dy1: unsigned") and len(letters[1].raw) == 2048
+    assert letters[1].error.endswith(f"; {len(unsigned.body) - 2048} bytes of the body cut")
+    assert "someone-else" in letters[2].error
+    dy.advance(86400)  # the next day: the first forgery is kept again
+    assert (await conn.handle(forged("次日伪造"))).status == 403
+    assert len(conn.sink.dead) == 4 and "次日伪造".encode() in conn.sink.dead[-1].raw
+    assert conn.sink.received == []
