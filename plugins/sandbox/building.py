@@ -54,8 +54,17 @@ class Building:
             for uid in rng.sample(pool, max(0, min(want, len(pool)))):
                 joined = rng.randint(max(created, start - 120 * DAY), start - 3600)
                 g.members[uid] = [joined, self.people[uid].card, "member", None]
+        joined: dict[str, tuple[int, list[Group]]] = {}
+        for g in self.groups.values():
+            for uid, m in g.members.items():
+                if uid in self.people and not self.people[uid].staff:
+                    when, gs = joined.get(uid, (m[0], []))
+                    joined[uid] = (min(when, m[0]), gs + [g])
         for uid, p in self.people.items():
-            first = self._next_order(p, start, 1.0, first=True)
+            # a member since before the first day has bought since joining, as their segment
+            # buys: the shop's history an operator imports (Commerce._history)
+            first = (self._history(p, joined[uid][0], start, joined[uid][1]) if uid in joined
+                     else self._next_order(p, start, 1.0, first=True))
             if first is not None:
                 heapq.heappush(self.order_heap, (first, uid))
 

@@ -1,8 +1,15 @@
-"""Outside the chat: orders by segment, daily costs per group and exposure per channel."""
+"""Outside the chat: orders by segment, daily costs per group and exposure per channel.
+
+Orders draw from a generator of their own per buyer and time (``_order_rng``), not from the
+world's: the shop's history before the first day (members who joined weeks or months
+earlier have bought as their segment does since they joined) can then be written without
+moving a single chat event, and the same seed gives the same orders however the chat runs.
+"""
 
 from __future__ import annotations
 
 import heapq
+import random
 
 from . import texts
 from .model import DAY, Person
@@ -11,8 +18,11 @@ from .model import DAY, Person
 class Commerce:
     """The part of :class:`~plugins.sandbox.world.World` that keeps the side records."""
 
+    def _order_rng(self, uid: str, ts: int, what: str) -> random.Random:
+        return random.Random(f"{self.seed}:{what}:{uid}:{ts}")
+
     def _next_order(self, p: Person, after: int, speed: float, first: bool = False) -> int | None:
-        rng = self.rng
+        rng = self._order_rng(p.uid, after, "first" if first else "next")
         if p.staff:
             return None
         if p.segment == "loyal":
@@ -36,19 +46,32 @@ class Commerce:
             p = self.people[uid]
             groups = [g for g in self.groups.values() if uid in g.members and not g.dismissed]
             if groups:
-                groups.sort(key=lambda g: g.type == "traffic")  # welfare and flash groups sell
-                g = groups[0]
-                product, price = self._product(p)
-                qty = 1 if price > 100 else self.rng.randint(1, 3)
-                p.orders += 1
-                self.records["orders"].append({"order_id": self._id("o"), "user": uid, "group": g.gid,
-                                               "amount": round(price * qty, 2), "ordered_at": ts,
-                                               "product": product})
+                self._order(p, ts, groups, self._id("o"))
             nxt = self._next_order(p, ts, speed)
             if nxt is not None:
                 heapq.heappush(heap, (nxt, uid))
 
-    def _product(self, p: Person) -> tuple[str, float]:
+    def _order(self, p: Person, ts: int, groups: list, order_id: str) -> None:
+        groups.sort(key=lambda g: g.type == "traffic")  # welfare and flash groups sell
+        rng = self._order_rng(p.uid, ts, "basket")
+        product, price = self._product(p, rng)
+        qty = 1 if price > 100 else rng.randint(1, 3)
+        p.orders += 1
+        self.records["orders"].append({"order_id": order_id, "user": p.uid, "group": groups[0].gid,
+                                       "amount": round(price * qty, 2), "ordered_at": ts, "product": product})
+
+    def _history(self, p: Person, joined: int, start: int, groups: list) -> int | None:
+        """The orders ``p`` placed between joining (before the first day) and ``start``, as
+        their segment buys; returns their first order from ``start`` on (None: no more).
+        Ids ``sb-oh-<person>-<n>`` keep them apart from the days' orders."""
+        nxt, n = self._next_order(p, joined, 1.0, first=True), 0
+        while nxt is not None and nxt < start:
+            n += 1
+            self._order(p, nxt, groups, f"sb-oh-{p.uid}-{n}")
+            nxt = self._next_order(p, nxt, 1.0)
+        return nxt
+
+    def _product(self, p: Person, rng: random.Random) -> tuple[str, float]:
         ps = texts.PRODUCTS
         if p.segment == "bargain":
             pool = [x for x in ps if x[1] < 50]
@@ -58,7 +81,7 @@ class Commerce:
             pool = [x for x in ps if 60 <= x[1] <= 400]
         else:
             pool = [x for x in ps if x[1] < 130]
-        return self.rng.choice(pool)
+        return rng.choice(pool)
 
     def _daily_records(self, day: str) -> None:
         rng = self.rng

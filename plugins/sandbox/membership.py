@@ -41,7 +41,8 @@ class Membership:
 
     def _referrer(self, g: Group) -> str | None:
         """A member who brings a friend: loyal members most, and some who were referred themselves
-        (so chains grow to three levels, which entry rules must stop)."""
+        (so chains grow to three levels, which entry rules must stop). A bargain hunter never
+        refers (DOMAIN.md: 羊毛型 "never refers"), so the truth agrees with the definition."""
         rng = self.rng
         talkers, lurkers, _ = self._member_lists(g)
         pool = talkers + lurkers
@@ -51,10 +52,10 @@ class Membership:
         for _ in range(8):
             uid = pool[int(rng.random() * len(pool))]
             p = self.people[uid]
-            w = (5 if p.segment == "loyal" else 1) * (3 if p.referrer else 1) * rng.random()
+            w = (0 if p.segment == "bargain" else 5 if p.segment == "loyal" else 1) * (3 if p.referrer else 1) * rng.random()
             if w > best_w:
                 best, best_w = uid, w
-        return best
+        return best if best_w > 0 else None
 
     def _organic_join(self, g: Group, ts: int, out: list[Event]) -> None:
         if self._full(g):

@@ -122,23 +122,26 @@ def test_stream_of_a_seed_is_pinned():
     applicants, commerce, answers) must not change what a seed generates. The split kept
     the single-file world's values; they changed once on purpose since, when abusers and
     spam applicants joined the traffic, and when the groups' owners and admins began answering
-    members' questions (262 more messages here; joins, requests and leaves as they were).
+    members' questions (262 more messages here; joins, requests and leaves as they were), and
+    when orders took generators of their own (so the shop's history before the first day is
+    written without moving the chat) and bargain hunters stopped referring (DOMAIN.md).
     Change them only with the traffic, and say so."""
     w = World(5, 6, 400, T0)
     events = run(w, 24)
-    assert len(events) == 1305
-    assert Counter(e.kind for e in events) == {Kind.MESSAGE: 1271, Kind.JOIN: 20, Kind.JOIN_REQUEST: 11,
-                                               Kind.LEAVE: 3}
+    assert len(events) == 1273
+    assert Counter(e.kind for e in events) == {Kind.MESSAGE: 1223, Kind.JOIN: 26, Kind.JOIN_REQUEST: 18,
+                                               Kind.LEAVE: 3, Kind.NICKNAME: 3}
     first = [(e.id, e.ts, e.group, e.user, e.text) for e in events if e.kind == Kind.MESSAGE][:2]
-    assert first == [("sb-m0-17", 1699999279, "sb-g6", "sb-u183", "还有库存吗"),
-                     ("sb-m0-18", 1699999469, "sb-g6", "sb-u91", "已经帮你登记了")]  # an admin answers
+    assert first == [("sb-m0-2", 1699999665, "sb-g3", "sb-u396", "老师讲得太好了"),
+                     ("sb-m0-9", 1699999819, "sb-g5", "sb-u293", "已下单，坐等收货")]
 
 
 def test_the_groups_staff_answer_most_questions_as_replies_within_minutes():
     """Owners and admins answer members' questions (content's unanswered-question queue
     then holds what they missed, not every question of every group): each answer replies
     to a question of someone else in its group, from the group's owner or an admin, 30 s to
-    7 minutes later; of this seed's 270 questions in a day, 262 are answered (97%)."""
+    7 minutes later (the hour's end at the latest: the world is made an hour at a time); of this seed's 269 questions in a day, 251 are answered (93%: 8 left by
+    the 97% draw, 10 asked where no owner or admin could answer)."""
     from plugins.sandbox import texts
 
     w = World(5, 6, 400, T0)
@@ -146,11 +149,12 @@ def test_the_groups_staff_answer_most_questions_as_replies_within_minutes():
     by_id = {e.id: e for e in msgs}
     answers = [e for e in msgs if (e.data or {}).get("reply_to")]
     asked = [e for e in msgs if texts.ASKS.search(e.text or "") and not (e.data or {}).get("reply_to")]
-    assert (len(asked), len(answers)) == (270, 262)
+    assert (len(asked), len(answers)) == (269, 251)
     for a in answers:
         q = by_id[a.data["reply_to"]]
         assert q.group == a.group and q.user != a.user and texts.ASKS.search(q.text)
-        assert 30 <= a.ts - q.ts <= 420 and a.text in texts.STAFF_ANSWERS
+        # 30 s to 7 minutes later, or at the end of the simulated hour if that comes first
+        assert (30 <= a.ts - q.ts or a.ts % 3600 == 0) and 0 < a.ts - q.ts <= 420 and a.text in texts.STAFF_ANSWERS
         assert w.groups[a.group].members[a.user][2] in ("owner", "admin")
 
 
