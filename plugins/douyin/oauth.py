@@ -228,6 +228,10 @@ class Tokens:
         self.refreshes += 1
         code, words, data = await self.post("/oauth/refresh_token/", data={
             "client_key": self.client_key, "grant_type": "refresh_token", "refresh_token": self.state.refresh_token})
+        if code in REAUTHORIZE and self._newer_in_file():
+            if not self._live():
+                await self._refresh()
+            return
         if code in REAUTHORIZE:
             await self._dead(f"the refresh token expired or was revoked ({code} {words})")
         if code:
@@ -261,6 +265,8 @@ class Tokens:
             if self.on_renew_limit:
                 await self.on_renew_limit(s.refresh_expires)
             return
+        if code in REAUTHORIZE and self._newer_in_file():
+            return
         if code in REAUTHORIZE:
             await self._dead(f"the refresh token expired or was revoked ({code} {words})")
         if code:  # the old token still works until it ends: try again on the next call
@@ -269,6 +275,15 @@ class Tokens:
         s.refresh_expires = self.clock() + as_int(data.get("expires_in"), 30 * 86400)
         s.renewals += 1
         self._save()
+
+    def _newer_in_file(self) -> bool:
+        """Whether the token file holds a successor of the refresh token just refused: another
+        process (``shequn sync`` or a ``shequn douyin`` verb beside ``serve``) renewed it a
+        moment ago, which retires the old one. Then it is not dead, only replaced."""
+        before = self.state.refresh_token
+        self._mtime = None
+        self._reload()
+        return self.state.refresh_token != before
 
     def _save(self) -> None:
         if self.file is not None:

@@ -4,10 +4,11 @@ PROTOCOLS.md 3.7, over real sockets on 127.0.0.1 (uvicorn in a daemon thread):
 
 1. ``/oauth/client_token/`` (JSON) and ``/oauth/access_token/``, ``/oauth/refresh_token/``,
    ``/oauth/renew_refresh_token/`` (form-encoded: a JSON body is refused with 2100005),
-   with TTLs on the fake's clock, at most 5 renewals (then 10020) and 10010 for a dead
-   refresh token;
+   with TTLs on the fake's clock (``refresh_ttl`` shortens the refresh token's 30 days),
+   at most 5 renewals (then 10020) and 10010 for a dead refresh token;
 2. the ``access-token`` header and ``open_id`` query on every IM route: 28001008 for an
-   expired or replaced token, 28001015 when they do not match, 28001012 without the scope,
+   expired or replaced token (``expired_code=10008`` or ``2190008`` answers as the older
+   API families do), 28001015 when they do not match, 28001012 without the scope,
    28001018 for an account that is not an enterprise account;
 3. fan groups (create within the quota, ``left_count``, list), entry applications with
    ``cursor``/``has_more`` paging, approve/reject, greeting and announcement set/disable,

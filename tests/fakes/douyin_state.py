@@ -91,11 +91,17 @@ class DouyinState:
     """The platform's state behind one re-entrant lock (tests read it directly)."""
 
     def __init__(self, *, client_key: str = "awkey", client_secret: str = "s3cret", open_id: str | None = None,
-                 account_type: str = "enterprise", group_quota: int = 3, clock=time.time):
+                 account_type: str = "enterprise", group_quota: int = 3, clock=time.time,
+                 refresh_ttl: float = REFRESH_TTL, expired_code: int = 28001008):
         self.client_key, self.client_secret = client_key, client_secret
         self.open_id = open_id or "ou-" + secrets.token_hex(8)  # the authorised enterprise account
         self.account_type = account_type  # only an enterprise account (企业号) may use the group API
         self._clock, self.offset = clock, 0.0
+        # a refresh token's life (30 days; shorter makes a connection renew on each call, for a run
+        # through the renewal limit against a serve that keeps the wall clock)
+        self.refresh_ttl = refresh_ttl
+        # what an IM call with an expired access token answers: 28001008, or the older families' 10008 / 2190008
+        self.expired_code = expired_code
         self._lock = threading.RLock()
         self.client_tokens: list[tuple[str, float]] = []  # (token, issued at), newest last
         self.access: dict[str, tuple[str, float, tuple[str, ...]]] = {}  # token -> (open_id, expires, scopes)
@@ -152,7 +158,7 @@ class DouyinState:
     def authorise(self, open_id: str | None = None, scopes: tuple[str, ...] = SCOPES) -> dict[str, Any]:
         """The account's person scans the QR code: tokens as /oauth/access_token/ would give them."""
         with self._lock:
-            return self._issue(open_id or self.open_id, self.now() + REFRESH_TTL, 0, scopes)
+            return self._issue(open_id or self.open_id, self.now() + self.refresh_ttl, 0, scopes)
 
     def issue_code(self, open_id: str | None = None) -> str:
         """An authorisation code, as the redirect after the QR scan carries it."""
@@ -181,7 +187,7 @@ class DouyinState:
             open_id = self.codes.pop(form.get("code", ""), None)
             if open_id is None:
                 raise PlatformError(10007, "授权码 code 无效或已使用")
-            return self._issue(open_id, self.now() + REFRESH_TTL, 0, SCOPES)
+            return self._issue(open_id, self.now() + self.refresh_ttl, 0, SCOPES)
 
     def _live_refresh(self, token: str) -> Refresh:
         r = self.refresh.get(token)
@@ -206,8 +212,14 @@ class DouyinState:
                 raise PlatformError(10020, f"refresh_token 续期次数已达上限（{RENEW_LIMIT} 次），请用户重新授权")
             del self.refresh[old]
             new = "rft." + secrets.token_hex(16)
-            self.refresh[new] = Refresh(r.open_id, self.now() + REFRESH_TTL, r.renewals + 1, r.scopes)
-            return {"refresh_token": new, "expires_in": REFRESH_TTL}
+            self.refresh[new] = Refresh(r.open_id, self.now() + self.refresh_ttl, r.renewals + 1, r.scopes)
+            return {"refresh_token": new, "expires_in": int(self.refresh_ttl)}
+
+    def latest_refresh(self, open_id: str | None = None) -> str:
+        """The account's newest live refresh token (tests compare what a connection holds)."""
+        with self._lock:
+            who = open_id or self.open_id
+            return [t for t, r in self.refresh.items() if r.open_id == who][-1]
 
     def revoke(self, open_id: str | None = None) -> None:
         """The account's person cancels the authorisation in the app: every token is dead."""
@@ -223,7 +235,7 @@ class DouyinState:
         with self._lock:
             held = self.access.get(token)
             if held is None or self.now() > held[1]:
-                raise PlatformError(28001008, "access_token 已过期")
+                raise PlatformError(self.expired_code, "access_token 已过期")
             if held[0] != open_id:
                 raise PlatformError(28001015, "access_token 与 open_id 不匹配")
             if GROUP_SCOPE[what] not in held[2]:

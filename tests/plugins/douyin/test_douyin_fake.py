@@ -100,6 +100,23 @@ def test_renewal_five_times_then_10020_and_the_old_token_dies(dy):
     assert late["error_code"] == 10010
 
 
+def test_a_shorter_refresh_life_and_the_older_expired_code():
+    with FakeDouyin(clock=lambda: T0, refresh_ttl=2 * 86400, expired_code=10008) as f:
+        t = f.authorise()
+        assert t["refresh_expires_in"] == 172_800
+        got = oauth(f, "/oauth/renew_refresh_token/", form={"client_key": f.client_key,
+                                                            "refresh_token": t["refresh_token"]})
+        assert got["expires_in"] == 172_800 and f.latest_refresh() == got["refresh_token"]
+        f.advance(ACCESS_TTL + 1)
+        assert code(im(f, "GET", "/im/group/fans/list/", t["access_token"])) == 10008
+
+
+def test_the_signature_is_pinned_by_a_digest_computed_outside_python():
+    body = b'{"event":"verify_webhook","client_key":"abc","content":{"challenge":12345}}'  # the documents' sample
+    got = FakeDouyin(client_secret="test-secret").signed(body)["X-Douyin-Signature"]
+    assert got == "97e124eb66020d1fb1299f1d018e0fc476a9da21"  # printf '%s' 'test-secret{...}' | sha1sum
+
+
 def test_im_calls_check_open_id_scope_and_account_type():
     with FakeDouyin(account_type="personal", clock=lambda: T0) as dy:
         t = dy.authorise()

@@ -227,3 +227,44 @@ async def test_numbers_as_strings_and_fields_in_data_are_read(dy):
         assert await c.quota() == 3 and [g.id for g in await c.list_groups()] == [dy.gid]
     finally:
         await c.aclose()
+
+
+async def test_a_token_another_process_renewed_is_not_taken_for_dead(dy, ws, tmp_path):
+    """serve and a CLI verb share the token file: one renews the refresh token, which retires
+    the one the other holds; the platform's 10010 then means "replaced", not "authorise again"."""
+    dy.refresh_ttl = 2 * DAY  # under renew_days: every call renews
+    first = dy.authorise()["refresh_token"]
+    serve, verb = make_connector(dy, first, name="dy1"), make_connector(dy, first, name="dy1")
+    serve.attach(ws)
+    verb.attach(ws)
+    try:
+        assert (await serve.perform(send(dy, 1))).status == Status.DONE  # refreshed; the file holds it
+        assert (await verb.perform(send(dy, 2))).status == Status.DONE  # read the file, renewed: R1
+        stale = serve.tokens.state
+        assert stale.refresh_token != verb.tokens.state.refresh_token == dy.latest_refresh()
+        serve.tokens._mtime = serve.tokens.file.path.stat().st_mtime_ns  # read just before the other's write
+        assert (await serve.perform(send(dy, 3))).status == Status.DONE  # its renewal meets 10010, then the file
+        assert tasks(ws) == [] and serve.tokens.reauthorise is None
+        assert dy.token_calls.count("/oauth/renew_refresh_token/") == 2
+        assert serve.tokens.state.refresh_token == verb.tokens.state.refresh_token == dy.latest_refresh()
+    finally:
+        await serve.aclose()
+        await verb.aclose()
+
+
+async def test_an_expired_token_in_the_older_codes_is_refreshed_too(dy):
+    for code in (10008, 2190008):
+        dy.expired_code = code
+        c = make_connector(dy)
+        try:
+            assert (await c.perform(send(dy))).status == Status.DONE
+            dy.authorise()  # a new authorisation elsewhere replaces the account's access token
+            res = await c.perform(send(dy, 2))
+            assert res.status == Status.AUTH_EXPIRED and str(code) in res.message
+            await c.refresh_auth()
+            assert (await c.perform(send(dy, 3))).status == Status.DONE
+            dy.authorise()
+            assert [g.id for g in await c.list_groups()] == [dy.gid]  # outside the outbox: refreshed and repeated
+            assert c.tokens.refreshes == 3
+        finally:
+            await c.aclose()
