@@ -100,14 +100,33 @@ def read_orders(ws, until: int | None = None) -> dict[int, list[int]]:
     return out
 
 
+def known_since(ws, people: dict[int, int | None]) -> dict[int, int | None]:
+    """``people`` (person -> first seen by the workspace) known from earlier where the records
+    say so: a group's member list gives each member's join time, and the shop's orders go
+    back before shequn's first sync. A member of 100 days with no order in an order history
+    of 150 has had no order for 100 days; reading them only from the first sync would leave
+    the imported months unused (and no bucket could be fitted on them)."""
+    out = dict(people)
+
+    def lower(rows):
+        for pid, t in rows:
+            if pid in out and t is not None and out[pid] is not None and t < out[pid]:
+                out[pid] = t
+    lower(ws.store.execute("SELECT person_id, min(joined_at) FROM memberships GROUP BY person_id"))
+    lower(ws.store.execute("SELECT person_id, min(ordered_at) FROM orders WHERE person_id IS NOT NULL GROUP BY person_id"))
+    return out
+
+
 def predictions_as_of(ws, as_of: int, people: dict[int, int | None],
                       span: int | None = None) -> tuple[Fit | None, dict[int, tuple[float, str]]]:
-    """Fit on the orders up to ``as_of`` and predict for ``people`` (person -> first seen):
-    what the tags job states at the newest order, and what a back-test states earlier.
-    ``span``: the look-back and horizon; by default the longest the history allows."""
+    """Fit on the orders up to ``as_of`` and predict for ``people`` (person -> first seen,
+    made earlier by :func:`known_since`): what the tags job states at the newest order, and
+    what a back-test states earlier. ``span``: the look-back and horizon; by default the
+    longest the history allows."""
     orders = read_orders(ws, as_of)
     start = ws.store.scalar("SELECT min(ordered_at) FROM orders WHERE person_id IS NOT NULL")
     if start is None:
         return None, {}
+    people = known_since(ws, people)
     f = fit(orders, people, as_of, start, span if span is not None else span_for(start, as_of))
     return f, (predict(orders, people, as_of, f) if f else {})

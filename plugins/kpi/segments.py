@@ -27,6 +27,7 @@ from collections import defaultdict
 from shequn.people import roots
 
 from .basis import DAY, MONTH_DAYS, Basis, basis, median
+from .predict import known_since
 from .settings import KpiSettings, kpi_settings
 from .window import Scope
 
@@ -128,7 +129,8 @@ def read(ws, cfg: KpiSettings, person_ids: list[int] | None = None) -> tuple[Bas
     for ref, pid in st.execute("SELECT inviter_person_id, person_id FROM memberships WHERE inviter_person_id IS NOT NULL"):
         if root(ref) != root(pid):
             refs[root(ref)].add(root(pid))
-    first_seen = dict(st.execute("SELECT id, created_at FROM people"))
+    # known since the earliest record: first seen, a member list's join time, the first order
+    first_seen = known_since(ws, dict(st.execute("SELECT id, created_at FROM people")))
     for pid, r in link.items():  # known since the first of the accounts was seen
         seen = [t for t in (first_seen.get(pid), first_seen.get(r)) if t is not None]
         first_seen[r] = min(seen) if seen else None

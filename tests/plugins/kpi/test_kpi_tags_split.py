@@ -116,3 +116,21 @@ def test_the_span_is_30_days_or_half_a_shorter_history():
     assert predict.span_for(t - 30 * DAY, t) == 15 * DAY  # a 30-day demo: "within the next 15 days"
     assert predict.span_for(t - 13 * DAY, t) == 7 * DAY
     assert predict.span_for(t - 12 * DAY, t) is None  # under a week each: nothing is predicted
+
+
+def test_a_person_is_known_from_their_join_or_first_order_before_the_first_sync(ws):
+    """The member list's join time and an imported order history reach back before shequn
+    first saw someone: the prediction uses those months (a member of 100 days with no order
+    has had none for 100 days), not only the days since the first sync."""
+    t = 1_000 * DAY
+    with ws.store.write() as c:
+        c.execute("INSERT INTO groups(id, connection_id, platform, platform_group_id) VALUES (1, 'sandbox', 'sandbox', 'g1')")
+        c.executemany("INSERT INTO people(id, created_at) VALUES (?, ?)", [(1, t), (2, t), (3, t), (4, None)])
+        c.executemany("INSERT INTO memberships(group_id, person_id, joined_at) VALUES (1, ?, ?)",
+                      [(1, t - 100 * DAY), (2, t + DAY), (4, t - 300 * DAY)])
+        c.executemany("INSERT INTO orders(order_id, person_id, amount, ordered_at) VALUES (?, ?, 10, ?)",
+                      [("o1", 1, t - 80 * DAY), ("o3", 3, t - 40 * DAY), ("o3b", 3, t - 10 * DAY)])
+    got = predict.known_since(ws, {1: t, 2: t, 3: t, 4: None})
+    # 1: joined 100 days before; 2: joined after first seen (stays); 3: the first order;
+    # 4: already known for ever (None), never made later
+    assert got == {1: t - 100 * DAY, 2: t, 3: t - 40 * DAY, 4: None}
