@@ -55,13 +55,17 @@ def entry_group() -> None:
 @json_option
 def entry_show(kind: str | None, as_json: bool) -> None:
     """Show entry policies (group over type over all: the most specific enabled one wins)."""
+    from .policies import describe_policy
+
     with workspace(read_only=True) as ws:
         rows = [r for r in api.policies(ws) if kind is None or r["kind"] == kind]
+        t = ws.tr
     if as_json:
-        emit(rows, as_json=True)
+        emit(rows, as_json=True)  # JSON keeps the English summary, for scripts
         return
     for r in rows:
         r["state"] = ("on" if r["enabled"] else "off") + (" (dry-run)" if r["dry_run"] else "")
+        r["summary"] = describe_policy(r["kind"], r["config"], t)  # the console's words, as on the Policies tab
     emit(rows, ["name", "kind", "scope", "state", "summary"])
 
 

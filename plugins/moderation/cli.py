@@ -55,13 +55,17 @@ def register(cli: click.Group) -> None:
         (settled or confirmed against overturned); a rule below [moderation] precision_bar stops settling."""
         from .rulestore import list_rules
 
+        from .kinds import describe
+
         with workspace(read_only=True) as ws:
             rows = list_rules(ws)
+            t = ws.tr
         if as_json:
-            emit(rows, as_json=True)
+            emit(rows, as_json=True)  # JSON keeps the English summary, for scripts
         else:
             for r in rows:
                 r["settles"] = "yes" if r["settles"] else "no (below the bar)"
+                r["summary"] = describe(r["kind"], r["config"], t)  # the console's words, as on the Rules tab
             emit(rows, ["name", "kind", "scope", "mode", "cases", "open_cases", "settled", "confirmed", "overturned",
                         "measured", "settles", "summary"],
                  headers={"open_cases": "queue", "measured": "precision"})
