@@ -15,13 +15,29 @@ from urllib.parse import urlencode
 import click
 
 from shequn.cli import emit, fail, json_option, workspace
-from shequn import Proposal
+from shequn import NullSink, Proposal
 
 from .answers import DouyinError
 from .hooks import PLATFORM, greeting_proposals
 
 SCOPES = ("im.group_fans.create_list", "im.group_message", "im.recall_message")
 AUTHORIZE_URL = "https://open.douyin.com/platform/oauth/connect/"
+
+
+class StateSink(NullSink):
+    """What a verb's calls learn about the connection (re-auth, throttled, no quota) goes to
+    the Connections screen as serve's would: a verb may be the one that meets the limit."""
+
+    def __init__(self, ws, connection: str):
+        super().__init__()
+        self.ws, self.connection = ws, connection
+
+    def state(self, state: str, error: str | None = None) -> None:
+        super().state(state, error)
+        try:
+            self.ws.set_connection_state(self.connection, state, error)
+        except Exception:  # noqa: BLE001 - a read-only workspace, a locked store: the verb's answer still counts
+            pass
 
 
 def _connector(ws, connection: str):
@@ -32,9 +48,11 @@ def _connector(ws, connection: str):
         douyins = sorted(n for n, c in ws.settings.connections.items() if c.platform == PLATFORM)
         fail(f"{connection!r} is not a Douyin connection; configured: {', '.join(douyins) or '(none)'}")
     try:
-        return build_connector(ws, connection)
+        conn = build_connector(ws, connection)
     except Exception as e:  # a ConfigError naming the key
         fail(str(e))
+    conn.sink = StateSink(ws, connection)
+    return conn
 
 
 def _group(ws, ref: str) -> dict:

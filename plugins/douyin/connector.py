@@ -328,6 +328,7 @@ class DouyinConnector(Connector):
         """Pending entry applications not delivered yet (every page, by cursor)."""
         events: list[Event] = []
         cursor = 0
+        self.notices.shown = None  # said again once a poll: another process (a verb) may have written another
         try:
             for _ in range(MAX_PAGES):
                 data = await self.im_refreshing("GET", AUDIT_GET, query={"cursor": cursor, "count": PAGE})

@@ -151,11 +151,13 @@ def test_douyin_end_to_end_through_sync_serve_and_the_verbs(tmp_path, monkeypatc
         assert soon[0].startswith("Authorise Douyin connection dy1 again before 20")
         assert "shequn douyin code dy1 CODE" in soon[1]
         assert "renewals  " in verb("douyin", "status", "dy1") and "5/5" in verb("douyin", "status", "dy1")
+        state = one("SELECT state, last_error FROM connections WHERE id = 'dy1'")  # what the verb met, on the screen
+        assert state[0] == "re-auth" and "renewed 5 times" in state[1]
         verb("douyin", "announcement", "粉丝群 B", "--off")  # serve's next call meets the limit too
         until(lambda: 2 not in settings, "the announcement turned off")
-        state = until(lambda: one("SELECT state, last_error FROM connections WHERE id = 'dy1' AND state = 're-auth'"),
-                      "the re-auth state")
-        assert "renewed 5 times" in state[1] and "shequn douyin authorize dy1" in state[1]
+        said = until(lambda: one("SELECT detail FROM audit_log WHERE actor = 'connection:dy1'"
+                                 " AND action = 'connection_re-auth'"), "serve reporting re-auth")
+        assert "renewed 5 times" in said and "shequn douyin authorize dy1" in said
 
         # Douyin lets the tokens die (16 days on its clock): the next call asks to authorise again now
         fake.advance(ACCESS_TTL + DAY)

@@ -4,6 +4,7 @@ and the `shequn douyin` verbs refuse what cannot work with words naming it."""
 from __future__ import annotations
 
 import ast
+import sqlite3
 import string
 from pathlib import Path
 
@@ -76,6 +77,13 @@ def test_the_cli_says_what_cannot_work(tmp_path, monkeypatch):
         assert (tmp_path / "douyin-dy1.tokens.json").exists()
         status = invoke(tmp_path, "douyin", "status", "dy1", "--json")
         assert '"groups_left": 3' in status.output and "rft." not in status.output and "act." not in status.output
+        fake.fail_next(28003018)  # what a verb's call meets reaches the Connections screen, then clears
+        assert "unknown: dy1: Douyin is limiting the request rate" in invoke(tmp_path, "douyin", "status", "dy1", "--json").output
+        state = lambda: tuple(sqlite3.connect(tmp_path / "shequn.db").execute(  # noqa: E731
+            "SELECT state, last_error FROM connections WHERE id = 'dy1'").fetchone())
+        assert state()[0] == "throttled" and "28003018" in state()[1]
+        invoke(tmp_path, "douyin", "status", "dy1")
+        assert state()[0] == "online"
         assert invoke(tmp_path, "douyin", "create", "dy1", " ").output.strip().endswith("the fan group's name is empty")
         made = invoke(tmp_path, "douyin", "create", "dy1", "粉丝群 9")
         assert made.exit_code == 0 and "queued: create fan group '粉丝群 9' on dy1" in made.output
