@@ -85,6 +85,7 @@ class Apply:
     nickname: str
     create_time: int  # milliseconds
     status: int = PENDING
+    reason: str = ""  # the applicant's words: no document shows a field for them; sent as apply_reason when given
 
 
 class DouyinState:
@@ -273,12 +274,13 @@ class DouyinState:
             raise PlatformError(28001007, f"群 {group_id} 不存在")
         return g
 
-    def apply(self, group_id: str, user_id: str | None = None, nickname: str = "") -> Apply:
+    def apply(self, group_id: str, user_id: str | None = None, nickname: str = "", reason: str = "") -> Apply:
         """Someone asks to enter a fan group (the app's 申请入群)."""
         with self._lock:
             self.group(group_id)
             user_id = user_id or "ou-" + secrets.token_hex(6)
-            a = Apply(douyin_id("a"), group_id, user_id, nickname or user_id[-6:], int(self.now() * 1000))
+            a = Apply(douyin_id("a"), group_id, user_id, nickname or user_id[-6:], int(self.now() * 1000),
+                      reason=reason)
             self.applies.append(a)
             return a
 
@@ -289,7 +291,8 @@ class DouyinState:
             pending = [a for a in self.applies if a.status == PENDING]
             page = pending[cursor:cursor + count]
             return {"list": [{"group_id": a.group_id, "apply_id": a.apply_id, "apply_status": a.status,
-                              "user_id": a.user_id, "create_time": a.create_time} for a in page],
+                              "user_id": a.user_id, "create_time": a.create_time,
+                              **({"apply_reason": a.reason} if a.reason else {})} for a in page],
                     "cursor": cursor + len(page), "has_more": cursor + len(page) < len(pending)}
 
     def decide(self, apply_id: str, status: int) -> Apply:

@@ -69,7 +69,8 @@ class DouyinWebhooks:
 
     def apply_content(self, apply) -> dict[str, Any]:
         return {"create_time": apply.create_time, "user_avatar": "", "user_nicker": apply.nickname,
-                "apply_status": apply.status, "apply_id": apply.apply_id, "group_id": apply.group_id}
+                "apply_status": apply.status, "apply_id": apply.apply_id, "group_id": apply.group_id,
+                **({"apply_reason": apply.reason} if apply.reason else {})}  # undocumented: only when a test gives one
 
     def join_content(self, group_id: str, user: str, *, group_type: int = 1) -> dict[str, Any]:
         # the documented table names the owner in content.open_id, the sample the joiner: the sample here

@@ -166,3 +166,39 @@ async def test_a_full_family_gets_a_fan_group_within_the_quota_then_a_task(tmp_p
         await conn.aclose()
         fake.stop()
         ws.close()
+
+
+async def test_the_join_queue_shows_douyin_applications_with_their_answers(tmp_path, monkeypatch):
+    """The documented application fields carry no answer; should Douyin send one
+    (``apply_reason``), by webhook or in the list, the queue shows it beside the nickname."""
+    import json
+
+    from console.engine import Engine
+    from tests.plugins.douyin.dyhelpers import hook_request
+
+    fake = make_fake()
+    g = fake.add_group("粉丝群 A", members=3)
+    ws = open_ws(tmp_path, fake, monkeypatch)
+    conn = build_connector(ws, "dy1")
+    try:
+        await sync_connection(ws, conn)
+        ws.store.execute("UPDATE groups SET type = 'welfare'")  # held for a person
+        pushed = fake.apply(g.group_id, user_id="ou-push", nickname="小红", reason="老粉，买过三次")
+        listed = fake.apply(g.group_id, user_id="ou-list", reason="朋友推荐来的")
+        silent = fake.apply(g.group_id, user_id="ou-silent", nickname="阿强")
+        for a in (pushed, silent):
+            assert (await conn.handle(hook_request(fake, "enter_group_audit_change", fake.apply_content(a),
+                                                   from_user=a.user_id))).status == 200
+        Engine(ws).ingest(conn.sink.received)
+        Engine(ws).ingest(await conn.poll())  # the list gives the third (and the two again: the same ids)
+        build_cli([])
+        out = CliRunner().invoke(cli, ["--config", str(tmp_path / "config.toml"), "joins", "--json"],
+                                 catch_exceptions=False)
+        rows = {r["person"]: r["comment"] for r in json.loads(out.output)["rows"]}
+        assert rows == {"小红": "老粉，买过三次", "ou-list": "朋友推荐来的", "阿强": ""}
+        table = CliRunner().invoke(cli, ["--config", str(tmp_path / "config.toml"), "joins"]).output
+        assert "老粉，买过三次" in table and "朋友推荐来的" in table
+    finally:
+        await conn.aclose()
+        fake.stop()
+        ws.close()
