@@ -49,7 +49,8 @@ def _where(ws, status: str, group_id: int | None, older_than: int | None,
     for name, value in (("older_than", older_than), ("newer_than", newer_than)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             raise PolicyError(f"{name} is {value!r}; expected whole seconds of 0 or more")
-    known = [(c, s) for c, s in lifetimes(ws).items() if s is not None]
+    life = lifetimes(ws)
+    known = [(c, s) for c, s in life.items() if s is not None]
     cte = ("WITH life(cid, secs) AS (VALUES " + ", ".join("(?, ?)" for _ in known) + ")") if known else \
         "WITH life(cid, secs) AS (SELECT NULL, NULL)"
     params: list[Any] = [v for pair in known for v in pair]
@@ -60,8 +61,12 @@ def _where(ws, status: str, group_id: int | None, older_than: int | None,
     other = [s for s in sts if s not in WAITING and s != "expired"]
     parts = []
     if waiting:
-        parts.append(f"(r.status IN ({','.join('?' * len(waiting))}) AND {live})")
-        params += [*waiting, now]
+        # a live request is younger than the longest lifetime: said as a bound on requested_at
+        # too, so the index on (status, requested_at) skips a month of dead rows the expiry
+        # job has not marked yet instead of reading each (benchmarks/queues.py: 98.8 -> 11.5 ms)
+        bound = " AND r.requested_at > ?" if known and len(known) == len(life) else ""
+        parts.append(f"(r.status IN ({','.join('?' * len(waiting))}){bound} AND {live})")
+        params += [*waiting, *([now - max(s for _, s in known)] if bound else []), now]
     if other:
         parts.append(f"r.status IN ({','.join('?' * len(other))})")
         params += other
