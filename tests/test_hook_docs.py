@@ -33,12 +33,12 @@ def test_hook_has_a_test(hook):
 
 
 def test_action_kinds_documented_with_their_parameters():
-    """docs/plugins.md's table of action kinds is ACTION_PARAMS and ACTION_CAPABILITY, row for
+    """docs/connectors/contract.md's table of action kinds is ACTION_PARAMS and ACTION_CAPABILITY, row for
     row: kind, capability, target, each parameter (required ones in bold) and its meaning."""
     from console.model import ACTION_CAPABILITY, ACTION_PARAMS
 
-    doc = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
-    section = doc.split("### Action kinds and their parameters", 1)[1].split("\n### ", 1)[0]
+    doc = (ROOT / "docs" / "connectors" / "contract.md").read_text(encoding="utf-8")
+    section = doc.split("## Action kinds and their parameters", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"^\| `(\w+)` \| `(\w+)` \| (\w+) \| (.*) \|$", section, re.M)
     assert set(ACTION_PARAMS) == set(ACTION_CAPABILITY), "every action kind has an ActionSpec"
     documented = {kind: (cap, target, params) for kind, cap, target, params in rows}
