@@ -4,6 +4,8 @@ members say they come from events since the group was first seen."""
 
 from __future__ import annotations
 
+import json
+
 from console.engine import Engine
 from console.model import Event, Kind
 from console.sync import build_connector, sync_connection
@@ -73,6 +75,23 @@ async def test_member_kpis_of_douyin_groups_say_they_come_from_events(tmp_path, 
         ws.settings.console.language = "zh-CN"
         zh = {r["name"]: r for r in panel(ws, "all", since="7d")}
         assert zh["interaction_rate"]["note"] == f"成员数据仅来自 {since} 以来的事件（平台不提供成员列表）"
+        # `shequn kpi` split by platform, and across all: Douyin's member KPIs say where they come from
+        from click.testing import CliRunner
+
+        from console.cli import build_cli, cli
+
+        build_cli([])
+
+        def kpi(*args):
+            out = CliRunner().invoke(cli, ["--config", str(tmp_path / "config.toml"), "kpi", "--json", *args],
+                                     catch_exceptions=False)
+            return {r["name"]: r for r in json.loads(out.output)}
+
+        for args in (("--platform", "douyin"), ()):
+            got = kpi(*args)
+            assert got["interaction_rate"]["value"] == 0.5 and got["interaction_rate"]["note"] == words, args
+        other = CliRunner().invoke(cli, ["--config", str(tmp_path / "config.toml"), "kpi", "--platform", "qq"])
+        assert other.exit_code == 2 and "no group matches platform qq" in other.output  # split: qq has none here
     finally:
         await conn.aclose()
         fake.stop()
