@@ -99,6 +99,10 @@ def check_event(event: Event, connection: str) -> list[str]:
         v = getattr(event, f)
         if v is not None and not isinstance(v, str):
             bad.append(f"{where}: {f} must be a string platform id or None, got {type(v).__name__}")
+    # the engine names a group it meets for the first time from this field (API 1.1)
+    if event.group_name is not None and not isinstance(event.group_name, str):
+        bad.append(f"{where}: group_name must be the group's name as a string or None, got "
+                   f"{type(event.group_name).__name__}")
     if not isinstance(event.data, dict):
         bad.append(f"{where}: data must be a dict")
     if event.kind == Kind.MESSAGE and (event.group is None or event.user is None or not isinstance(event.text, str)):

@@ -184,3 +184,8 @@ async def test_kit_reports_a_bad_event_in_words():
     text = "\n".join(problems)
     assert "connection is 'x'" in text and "non-empty" in text and "not a console.model.Kind" in text
     assert "plausible unix time" in text and "group must be a string" in text
+    named = Event("y", "m1", "message", 1_700_000_000, group="g1", user="u1", text="hi", data={}, group_name=42)
+    assert check_event(named, "y") == ["event 'm1' (message): group_name must be the group's name as a string or None,"
+                                       " got int"]
+    assert check_event(Event("y", "m1", "message", 1_700_000_000, group="g1", user="u1", text="hi", data={},
+                             group_name="粉丝群 A"), "y") == []
