@@ -20,6 +20,9 @@ from shequn import NullSink, Proposal
 from .answers import DouyinError
 from .hooks import PLATFORM, greeting_proposals
 
+STATUS_HEADERS = {"connection": "connection", "access_until": "access token until",
+                  "refresh_until": "refresh token until", "renewals": "renewals", "token_file": "token file",
+                  "groups_left": "fan groups left to create"}
 SCOPES = ("im.group_fans.create_list", "im.group_message", "im.recall_message")
 AUTHORIZE_URL = "https://open.douyin.com/platform/oauth/connect/"
 
@@ -46,7 +49,8 @@ def _connector(ws, connection: str):
     cs = ws.settings.connections.get(connection)
     if cs is None or cs.platform != PLATFORM:
         douyins = sorted(n for n, c in ws.settings.connections.items() if c.platform == PLATFORM)
-        fail(f"{connection!r} is not a Douyin connection; configured: {', '.join(douyins) or '(none)'}")
+        fail(ws.tr("{connection} is not a Douyin connection; configured: {names}", connection=repr(connection),
+                   names=", ".join(douyins) or ws.t("(none)")))
     try:
         conn = build_connector(ws, connection)
     except Exception as e:  # a ConfigError naming the key
@@ -60,12 +64,13 @@ def _group(ws, ref: str) -> dict:
                        " AND (CAST(g.id AS TEXT) = ? OR g.platform_group_id = ? OR g.name = ?) ORDER BY g.id LIMIT 1",
                        (PLATFORM, ref, ref, ref))
     if row is None:
-        fail(f"no Douyin fan group {ref!r} (give its id, Douyin group id or name; `shequn sync CONNECTION` reads them)")
+        fail(ws.tr("no Douyin fan group {ref} (give its id, Douyin group id or name; `shequn sync CONNECTION` reads "
+                   "them)", ref=repr(ref)))
     return row
 
 
-def _when(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M") if ts else "unknown"
+def _when(ws, ts: float) -> str:
+    return datetime.fromtimestamp(ts, timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M") if ts else ws.t("unknown")
 
 
 @click.group("douyin")
@@ -84,11 +89,14 @@ def authorize(connection: str) -> None:
         if c.config["redirect_uri"]:
             query["redirect_uri"] = c.config["redirect_uri"]
         click.echo(f"{AUTHORIZE_URL}?{urlencode(query)}")
-        click.echo(f"1. Open the link signed in to Douyin as the enterprise account (企业号) {c.open_id}.")
-        click.echo("2. Scan the QR code and allow the fan-group scopes: " + ", ".join(SCOPES) + ".")
-        click.echo(f"3. Douyin redirects with ?code=...: run `shequn douyin code {connection} CODE` within 10 minutes.")
+        click.echo(ws.tr("1. Open the link signed in to Douyin as the enterprise account (企业号) {open_id}.",
+                         open_id=c.open_id))
+        click.echo(ws.tr("2. Scan the QR code and allow the fan-group scopes: {scopes}.", scopes=", ".join(SCOPES)))
+        click.echo(ws.tr("3. Douyin redirects with ?code=...: run `shequn douyin code {connection} CODE` within 10 "
+                         "minutes.", connection=connection))
         if not c.config["redirect_uri"]:
-            click.echo(f"   (connections.{connection}.redirect_uri is empty: Douyin uses the app's registered one)")
+            click.echo(ws.tr("   (connections.{connection}.redirect_uri is empty: Douyin uses the app's registered "
+                             "one)", connection=connection))
 
 
 @douyin_group.command("code")
@@ -110,9 +118,10 @@ def code_cmd(connection: str, code: str) -> None:
         except DouyinError as e:
             fail(str(e))
         ws.audit("douyin_authorised", "connection", connection, {"open_id": c.open_id}, actor=f"operator:{ws.operator}")
-        where = c.tokens.file.path if c.tokens.file else "memory only"
-        click.echo(f"{connection}: authorised as {c.open_id}; access token until {_when(got.access_expires)}, "
-                   f"refresh token until {_when(got.refresh_expires)}; tokens in {where}")
+        where = c.tokens.file.path if c.tokens.file else ws.t("memory only")
+        click.echo(ws.tr("{connection}: authorised as {open_id}; access token until {access}, refresh token until "
+                         "{refresh}; tokens in {where}", connection=connection, open_id=c.open_id,
+                         access=_when(ws, got.access_expires), refresh=_when(ws, got.refresh_expires), where=where))
 
 
 @douyin_group.command("status")
@@ -133,10 +142,11 @@ def status(connection: str, as_json: bool) -> None:
         try:
             left: int | str = asyncio.run(go())
         except DouyinError as e:
-            left = f"unknown: {e.result.message or e}"
-        emit([{"connection": connection, "open_id": c.open_id, "access_until": _when(s.access_expires),
-               "refresh_until": _when(s.refresh_expires), "renewals": f"{s.renewals}/5",
-               "token_file": str(c.tokens.file.path) if c.tokens.file else "", "groups_left": left}], as_json=as_json)
+            left = ws.tr("unknown: {why}", why=e.result.message or str(e))
+        emit([{"connection": connection, "open_id": c.open_id, "access_until": _when(ws, s.access_expires),
+               "refresh_until": _when(ws, s.refresh_expires), "renewals": f"{s.renewals}/5",
+               "token_file": str(c.tokens.file.path) if c.tokens.file else "", "groups_left": left}], as_json=as_json,
+             headers={k: ws.t(v) for k, v in STATUS_HEADERS.items()})
 
 
 @douyin_group.command("create")
@@ -145,16 +155,16 @@ def status(connection: str, as_json: bool) -> None:
 @click.option("--description", default="", help="The group's introduction.")
 def create(connection: str, name: str, description: str) -> None:
     """Ask for a new fan group NAME on CONNECTION (refused by the platform when the quota is spent)."""
-    if not name.strip():
-        fail("the fan group's name is empty")
     with workspace(read_only=False) as ws:
+        if not name.strip():
+            fail(ws.t("the fan group's name is empty"))
         _connector(ws, connection)
         (aid,) = ws.enqueue([Proposal("create_group", ws.tr("New fan group {name}", name=name), connection=connection,
                                       params={"name": name.strip(), "description": description},
                                       evidence=f"cli:{ws.now()}")],
                             f"operator:{ws.operator}")
-        click.echo(f"action {aid} queued: create fan group {name.strip()!r} on {connection} "
-                   f"(`shequn douyin status {connection}` shows the quota left)")
+        click.echo(ws.tr("action {id} queued: create fan group {name} on {connection} (`shequn douyin status "
+                         "{connection}` shows the quota left)", id=aid, name=repr(name.strip()), connection=connection))
 
 
 @douyin_group.command("greeting")
@@ -163,22 +173,25 @@ def create(connection: str, name: str, description: str) -> None:
 @click.option("--off", "off", is_flag=True, help="Turn the greeting off.")
 def greeting(group: str, text: str | None, off: bool) -> None:
     """Set GROUP's greeting (入群欢迎语): from its welcome policy, a --text, or --off."""
-    if text is not None and off:
-        fail("give --text or --off, not both")
-    if text is not None and not text.strip():
-        fail("--text is empty; use --off to turn the greeting off")
     with workspace(read_only=False) as ws:
+        if text is not None and off:
+            fail(ws.t("give --text or --off, not both"))
+        if text is not None and not text.strip():
+            fail(ws.t("--text is empty; use --off to turn the greeting off"))
         g = _group(ws, group)
         if text is None and not off:
             ids = greeting_proposals(ws, [g["id"]], requested_by=f"operator:{ws.operator}")
-            click.echo(f"action {ids[0]} queued: greeting of {g['name']} from its welcome policy" if ids
-                       else f"the greeting of {g['name']} already matches its welcome policy (or none applies)")
+            click.echo(ws.tr("action {id} queued: greeting of {group} from its welcome policy", id=ids[0],
+                             group=g["name"]) if ids else
+                       ws.tr("the greeting of {group} already matches its welcome policy (or none applies)",
+                             group=g["name"]))
             return
         body = "" if off else text.strip()
         (aid,) = ws.enqueue([Proposal("set_welcome", ws.tr("Greeting of {group} set by hand", group=g["name"]),
                                       group_id=g["id"], params={"text": body}, evidence=f"cli:{ws.now()}")],
                             f"operator:{ws.operator}")
-        click.echo(f"action {aid} queued: greeting of {g['name']} " + ("off" if off else "set"))
+        click.echo(ws.tr("action {id} queued: greeting of {group} off" if off else
+                         "action {id} queued: greeting of {group} set", id=aid, group=g["name"]))
 
 
 @douyin_group.command("announcement")
@@ -191,4 +204,4 @@ def announcement(group: str, off: bool) -> None:
         (aid,) = ws.enqueue([Proposal("announce", ws.tr("Announcement of {group} turned off", group=g["name"]),
                                       group_id=g["id"], params={"disable": True}, evidence=f"cli:{ws.now()}")],
                             f"operator:{ws.operator}")
-        click.echo(f"action {aid} queued: announcement of {g['name']} off")
+        click.echo(ws.tr("action {id} queued: announcement of {group} off", id=aid, group=g["name"]))

@@ -47,7 +47,7 @@ ZH: dict[str, str] = {
     "New fan group {name}": "新建粉丝群 {name}",
     "Announcement of {group} turned off": "关闭 {group} 的群公告",
     # --- the connection's state and its words (stored in English, shown through the catalogue) ---
-    "re-auth": "需授权", "throttled": "限流中", "no quota": "额度用完", "expired": "令牌过期",
+    "re-auth": "需授权", "throttled": "限流中", "no quota": "额度用完",  # "expired": the host's 已过期
     # a state's words are pieces joined by "; " (the console translates each piece)
     "authorise the account again: shequn douyin authorize {connection}":
         "请重新授权该账号：shequn douyin authorize {connection}",
@@ -71,5 +71,37 @@ ZH: dict[str, str] = {
     "{connection}: Douyin did not answer the token call": "{connection}：抖音没有回应令牌请求",
     "{connection}: refreshing the access token failed: {said}": "{connection}：刷新 access token 失败：{said}",
     **{f"{{connection}}: {en} ({{said}})": f"{{connection}}：{zh}（{{said}}）" for en, zh in NO_RIGHT_ZH.items()},
+    # --- `shequn douyin` ---
+    "{connection} is not a Douyin connection; configured: {names}": "{connection} 不是抖音连接；已配置：{names}",
+    "(none)": "（无）",
+    "no Douyin fan group {ref} (give its id, Douyin group id or name; `shequn sync CONNECTION` reads them)":
+        "没有抖音粉丝群 {ref}（请给出它的编号、抖音群 ID 或群名；`shequn sync CONNECTION` 会读取粉丝群）",
+    "1. Open the link signed in to Douyin as the enterprise account (企业号) {open_id}.":
+        "1. 以企业号 {open_id} 登录抖音后打开上面的链接。",
+    "2. Scan the QR code and allow the fan-group scopes: {scopes}.": "2. 扫码并允许粉丝群相关权限：{scopes}。",
+    "3. Douyin redirects with ?code=...: run `shequn douyin code {connection} CODE` within 10 minutes.":
+        "3. 抖音跳转时带回 ?code=...：请在 10 分钟内运行 `shequn douyin code {connection} CODE`。",
+    "   (connections.{connection}.redirect_uri is empty: Douyin uses the app's registered one)":
+        "   （connections.{connection}.redirect_uri 为空：抖音使用应用登记的回调地址）",
+    "memory only": "仅在内存中",
+    "{connection}: authorised as {open_id}; access token until {access}, refresh token until {refresh}; tokens in "
+    "{where}": "{connection}：已授权为 {open_id}；access token 有效至 {access}，refresh token 有效至 {refresh}；"
+               "令牌保存在 {where}",
+    "unknown: {why}": "未知：{why}",
+    "unknown": "未知",
+    "the fan group's name is empty": "粉丝群名称为空",
+    "access token until": "access token 有效至", "refresh token until": "refresh token 有效至",
+    "renewals": "续期次数", "token file": "令牌文件", "fan groups left to create": "还可建粉丝群",
+    "action {id} queued: create fan group {name} on {connection} (`shequn douyin status {connection}` shows the "
+    "quota left)": "操作 {id} 已排队：在 {connection} 上新建粉丝群 {name}（`shequn douyin status {connection}` "
+                   "可查看剩余额度）",
+    "give --text or --off, not both": "--text 和 --off 只能给一个",
+    "--text is empty; use --off to turn the greeting off": "--text 为空；要关闭入群欢迎语请用 --off",
+    "action {id} queued: greeting of {group} from its welcome policy": "操作 {id} 已排队：按欢迎语规则设置 {group} 的入群欢迎语",
+    "the greeting of {group} already matches its welcome policy (or none applies)":
+        "{group} 的入群欢迎语已与欢迎语规则一致（或没有适用的规则）",
+    "action {id} queued: greeting of {group} off": "操作 {id} 已排队：关闭 {group} 的入群欢迎语",
+    "action {id} queued: greeting of {group} set": "操作 {id} 已排队：设置 {group} 的入群欢迎语",
+    "action {id} queued: announcement of {group} off": "操作 {id} 已排队：关闭 {group} 的群公告",
     **BY_HAND_ZH,
 }

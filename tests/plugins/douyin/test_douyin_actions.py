@@ -222,7 +222,7 @@ async def test_the_connection_state_names_each_condition_and_returns_to_online(d
         assert in_chinese(sink.states[1][1]) == "dy1：抖音正在限制调用频率（28003018 请求频率过高）；等待 60 秒"
         assert in_chinese(sink.states[4][1]) == "dy1：抖音调用额度已用完（28003017 调用额度已用完）；等待 19.6 小时后额度恢复"
         assert in_chinese(sink.states[5][1]) == "dy1：access token 已过期且未能刷新；dy1：抖音返回 HTTP 502"
-        assert [in_chinese(s) for s, _ in sink.states] == ["在线", "限流中", "限流中", "在线", "额度用完", "令牌过期", "在线"]
+        assert [in_chinese(s) for s, _ in sink.states] == ["在线", "限流中", "限流中", "在线", "额度用完", "已过期", "在线"]
         await c.poll()  # once a poll the state is said again, whatever another process wrote meanwhile
         assert (await c.perform(req(dy, "send", 8, text="hi"))).status == Status.DONE
         assert sink.states[7:] == [("online", None)]

@@ -119,3 +119,35 @@ def test_what_douyin_cannot_do_becomes_a_task_in_its_words(tmp_path, monkeypatch
     finally:
         fake.stop()
         ws.close()
+
+
+def test_the_verbs_answer_in_chinese_in_a_chinese_workspace(tmp_path, monkeypatch):
+    import re
+
+    from tests.plugins.douyin.dyhelpers import make_fake, open_ws
+
+    fake = make_fake()
+    try:
+        g = fake.add_group("粉丝群 A", members=2)
+        open_ws(tmp_path, fake, monkeypatch).close()
+        with open(tmp_path / "config.toml", "a", encoding="utf-8") as f:
+            f.write('\n[console]\nlanguage = "zh-CN"\n')
+        assert invoke(tmp_path, "sync", "dy1").exit_code == 0
+        said = [invoke(tmp_path, "douyin", "authorize", "dy1").output,
+                invoke(tmp_path, "douyin", "create", "dy1", "粉丝群 9").output,
+                invoke(tmp_path, "douyin", "greeting", g.group_id, "--text", "欢迎").output,
+                invoke(tmp_path, "douyin", "greeting", "粉丝群 A", "--off").output,
+                invoke(tmp_path, "douyin", "announcement", "粉丝群 A", "--off").output,
+                invoke(tmp_path, "douyin", "greeting", "粉丝群 A", "--off", "--text", "x").output,
+                invoke(tmp_path, "douyin", "greeting", "没有这个群", "--off").output,
+                invoke(tmp_path, "douyin", "authorize", "qq9").output,
+                invoke(tmp_path, "douyin", "code", "dy1", fake.issue_code()).output]
+        assert "操作 2 已排队：设置 粉丝群 A 的入群欢迎语" in said[2] and "--text 和 --off 只能给一个" in said[5]
+        allowed = {"shequn", "douyin", "authorize", "code", "sync", "CONNECTION", "CODE", "connections", "dy1",
+                   "qq9", "redirect_uri", "access", "refresh", "token", "text", "off", "status", "Error"}
+        for out in said:
+            kept = re.sub(r"https://\S+|/\S+|ou-\w+|im\.[\w.]+", "", out)  # the link, paths, open_ids, scopes
+            english = [w for w in re.findall(r"[A-Za-z_]{3,}", kept) if w not in allowed]
+            assert not english, (english, out)
+    finally:
+        fake.stop()
