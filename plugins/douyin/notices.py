@@ -45,6 +45,24 @@ class Notice:
     values: dict[str, Any] = field(default_factory=dict)
 
 
+#: why a connection needs a person (oauth.py, connector.withdrawn), read back into their template so a
+#: task in zh-CN gives the reason in zh-CN too (translations.py has each)
+WHY = ("the refresh token expired or was revoked ({said})", "no refresh token is configured and none was saved",
+       "the account withdrew the app's authorisation ({event} webhook)")
+
+
+def said(ws, why: str) -> str:
+    """``why`` in the workspace's language, when it is one of ``WHY``."""
+    for template in WHY:
+        head, _, rest = template.partition("({")
+        name, _, tail = rest.partition("})")
+        if not rest and why == template:
+            return ws.t(template)
+        if rest and why.startswith(head + "(") and why.endswith(tail + ")"):
+            return ws.tr(template, **{name: why[len(head) + 1:len(why) - len(tail) - 1]})
+    return why
+
+
 def day(ts: float) -> str:
     return datetime.fromtimestamp(ts, BEIJING).date().isoformat()
 
@@ -95,7 +113,8 @@ class Notices:
     def _write(self, ws, items: list[Notice]) -> None:
         for n in items:
             try:
-                ws.add_task(n.kind, ws.tr(n.title, **n.values), detail=ws.tr(n.detail, **n.values),
+                values = {k: said(ws, v) if k == "why" else v for k, v in n.values.items()}
+                ws.add_task(n.kind, ws.tr(n.title, **values), detail=ws.tr(n.detail, **values),
                             source=f"connection:{self.conn.name}", dedupe_key=n.key)
                 self.written.append(n)
             except Exception:  # a store fault must not break the platform call that noticed it

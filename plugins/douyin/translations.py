@@ -52,6 +52,9 @@ ZH: dict[str, str] = {
     "authorise the account again: shequn douyin authorize {connection}":
         "请重新授权该账号：shequn douyin authorize {connection}",
     "{connection}: the refresh token expired or was revoked ({said})": "{connection}：refresh token 已过期或被撤销（{said}）",
+    "the refresh token expired or was revoked ({said})": "refresh token 已过期或被撤销（{said}）",
+    "no refresh token is configured and none was saved": "没有配置 refresh token，也没有保存过",
+    "the account withdrew the app's authorisation ({event} webhook)": "账号撤回了对应用的授权（{event} webhook）",
     "{connection}: no refresh token is configured and none was saved":
         "{connection}：没有配置 refresh token，也没有保存过",
     "{connection}: the account withdrew the app's authorisation ({event} webhook)":

@@ -268,3 +268,27 @@ async def test_an_expired_token_in_the_older_codes_is_refreshed_too(dy):
             assert c.tokens.refreshes == 3
         finally:
             await c.aclose()
+
+
+async def test_the_task_to_authorise_again_reads_in_chinese_reason_and_all(dy, ws):
+    ws.settings.console.language = "zh-CN"
+    c = make_connector(dy, sink=NullSink())
+    c.attach(ws)
+    try:
+        assert (await c.perform(send(dy))).status == Status.DONE
+        dy.revoke()
+        dy.advance(ACCESS_TTL)  # a refresh is due, and Douyin calls the token dead
+        assert (await c.perform(send(dy, 2))).status == Status.RETRY
+        (task,) = tasks(ws)
+        assert task["title"] == "请重新授权抖音连接 dy1"
+        assert task["detail"].startswith("抖音不再为该连接续期令牌：refresh token 已过期或被撤销（10010 refresh_token 已过期,"
+                                         "请用户重新授权）。重新授权之前该连接不收不发")
+    finally:
+        await c.aclose()
+    other = make_connector(dy, "", name="dy2")
+    other.attach(ws)
+    try:
+        await other.perform(send(dy))
+        assert tasks(ws)[-1]["detail"].startswith("抖音不再为该连接续期令牌：没有配置 refresh token，也没有保存过。")
+    finally:
+        await other.aclose()
