@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import string
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -54,12 +56,11 @@ WHY = ("the refresh token expired or was revoked ({said})", "no refresh token is
 def said(ws, why: str) -> str:
     """``why`` in the workspace's language, when it is one of ``WHY``."""
     for template in WHY:
-        head, _, rest = template.partition("({")
-        name, _, tail = rest.partition("})")
-        if not rest and why == template:
-            return ws.t(template)
-        if rest and why.startswith(head + "(") and why.endswith(tail + ")"):
-            return ws.tr(template, **{name: why[len(head) + 1:len(why) - len(tail) - 1]})
+        pattern = "".join(re.escape(lit) + (f"(?P<{name}>.+)" if name else "")
+                          for lit, name, _, _ in string.Formatter().parse(template))
+        m = re.fullmatch(pattern, why, re.S)
+        if m:
+            return ws.tr(template, **m.groupdict())
     return why
 
 

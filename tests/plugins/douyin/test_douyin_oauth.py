@@ -290,5 +290,9 @@ async def test_the_task_to_authorise_again_reads_in_chinese_reason_and_all(dy, w
     try:
         await other.perform(send(dy))
         assert tasks(ws)[-1]["detail"].startswith("抖音不再为该连接续期令牌：没有配置 refresh token，也没有保存过。")
+        from plugins.douyin.notices import said
+
+        assert said(ws, "the account withdrew the app's authorisation (unauthorize webhook)") == \
+            "账号撤回了对应用的授权（unauthorize webhook）"
     finally:
         await other.aclose()
