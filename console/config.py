@@ -12,6 +12,7 @@ Plugins keep their own sections (``[moderation]``, ``[kpi]`` ...) and read them 
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
 import tomllib
@@ -265,12 +266,19 @@ def _check_timezone(tz: str, path: Path | None) -> None:
 # --- generic dataclass building with clear errors -----------------------------------
 
 
+@functools.lru_cache(maxsize=512)
+def _hints(cls: type) -> dict[str, Any]:
+    """``cls``'s resolved annotations, once per class (read only): get_type_hints compiles each string
+    annotation anew, and a plugin may build its section per batch (23,000 compiles in operator_day's 5 days)."""
+    return typing.get_type_hints(cls)
+
+
 def build(cls: type[T], data: dict[str, Any], file: str | Path | None, prefix: str) -> T:
     """Build dataclass ``cls`` from a TOML table, checking every value's type.
 
     Unknown keys are errors (a typo should not silently do nothing)."""
     names = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     for key in data:
         if key not in names:
             raise ConfigError(file, f"{prefix}.{key}", "is not a known setting",
