@@ -20,7 +20,8 @@ person to check, because a duplicate post in a member group is worse than a late
 Serve's event loop never waits on SQLite (issue 16): every read and write of the
 executor runs in a worker thread (``asyncio.to_thread``), so webhooks are answered and
 connector calls go on while an ingest batch holds the store; only the connector's own
-call runs on the loop.
+call runs on the loop. A back-fill (``off_loop=False``) has a loop that serves nothing else: there
+they run in place.
 """
 
 from __future__ import annotations
@@ -102,10 +103,11 @@ class Executor:
 
     def __init__(self, ws: Workspace, connectors: dict[str, Connector], *, pacing: bool = True,
                  max_attempts: int = 6, base_backoff: float = 2.0, max_backoff: float = 900.0,
-                 monotonic: Callable[[], float] = time.monotonic):
+                 monotonic: Callable[[], float] = time.monotonic, off_loop: bool = True):
         self.ws = ws
         self.connectors = connectors
         self.pacing = pacing
+        self.off_loop = off_loop  # False: a back-fill, whose loop serves nothing else (console/offline.py)
         self.max_attempts = max_attempts
         self.base_backoff = base_backoff
         self.max_backoff = max_backoff
@@ -149,6 +151,11 @@ class Executor:
                            for aid in ids])
         return ids
 
+    async def _off(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` in a worker thread, so serve's loop never waits on SQLite; run in place
+        when ``off_loop`` is False (two thread hand-offs an action; operator_day's day has ~1,900)."""
+        return await asyncio.to_thread(fn, *args) if self.off_loop else fn(*args)
+
     def due(self, limit: int = 200) -> list[dict[str, Any]]:
         return self.ws.store.query(
             "SELECT * FROM actions WHERE status = 'pending' AND not_before <= ? ORDER BY id LIMIT ?",
@@ -156,7 +163,7 @@ class Executor:
 
     async def run_once(self, limit: int = 200) -> int:
         """Carry out what is due now, as pacing allows. Returns how many were attempted."""
-        rows = await asyncio.to_thread(self.due, limit)
+        rows = await self._off(self.due, limit)
         by_conn: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             if row["connection_id"] not in self.connectors:
@@ -189,14 +196,14 @@ class Executor:
                 if group is not None:
                     group.take()
                 last, held = held, None
-                req = await asyncio.to_thread(self._claim, row, last)
+                req = await self._off(self._claim, row, last)
                 if req is None:
                     continue
                 n += 1
                 held = await self._execute(row, req)
         finally:
             if held is not None:  # shielded: a stop's cancel must not lose a result the platform gave
-                await asyncio.shield(asyncio.to_thread(self._commit, held))
+                await asyncio.shield(self._off(self._commit, held))
         return n
 
     async def drain(self, *, max_rounds: int = 1000) -> int:
@@ -206,7 +213,7 @@ class Executor:
             n = await self.run_once()
             total += n
             if n == 0:
-                if not self.pacing or not await asyncio.to_thread(self.due, 1):
+                if not self.pacing or not await self._off(self.due, 1):
                     break
                 await asyncio.sleep(min(b.wait_time() for b in self.buckets.values()) if self.buckets else 0.05)
         return total
@@ -268,7 +275,7 @@ class Executor:
         try:
             result = await connector.reconcile(req) if doubt else None
             if doubt and result is None and row["kind"] not in IDEMPOTENT_ACTIONS:
-                await asyncio.to_thread(self._doubt_to_person, row, attempts)
+                await self._off(self._doubt_to_person, row, attempts)
                 return None
             if result is None:
                 result = await connector.perform(req)
@@ -277,7 +284,7 @@ class Executor:
                 result = await connector.perform(req)
                 if result.status == Status.AUTH_EXPIRED:
                     result = ActionResult.failed(f"credentials expired and a refresh did not help: {result.message}")
-                    await asyncio.to_thread(self.ws.set_connection_state, row["connection_id"], "error", result.message)
+                    await self._off(self.ws.set_connection_state, row["connection_id"], "error", result.message)
             if doubt:
                 result = in_doubt_result(row["kind"], result)
         except NotSupported as e:

@@ -35,7 +35,8 @@ class Backfill:
 
         self.ws = ws
         self._engine = Engine(ws)
-        self._executor = Executor(ws, {connector.name: connector}, pacing=False)
+        # nothing else runs on a back-fill's loop: the outbox's reads and writes run on it too
+        self._executor = Executor(ws, {connector.name: connector}, pacing=False, off_loop=False)
 
     def ingest(self, events: Iterable[Any]) -> Any:
         return self._engine.ingest(events)

@@ -107,3 +107,37 @@ def test_a_running_serve_carries_it_out_instead(ws):
     assert carry_out_now(ws, aid) == ("served", None) and CALLS == []
     clear_lock(ws)
     assert carry_out_now(ws, aid)[0] == "done" and CALLS == [("fake", "served")]
+
+
+def test_a_backfill_carries_out_on_its_own_loop_and_serve_off_it(ws, monkeypatch):
+    """A back-fill's loop serves nothing else, so its outbox reads and writes in place (two
+    thread hand-offs an action saved); serve's outbox (the default) keeps them off its loop."""
+    import asyncio
+    import threading
+
+    from console.executor import Executor
+    from console.offline import Backfill
+
+    claimed_in: list[int] = []
+    real = Executor._claim
+
+    def claim(self, row, held=None):
+        claimed_in.append(threading.get_ident())
+        return real(self, row, held)
+
+    monkeypatch.setattr(Executor, "_claim", claim)
+    conn = Answers("fake", {})
+    loop_thread: list[int] = []
+
+    async def drain(executor) -> int:
+        loop_thread.append(threading.get_ident())
+        return await executor.drain()
+
+    _send(ws, "G", "back-filled")
+    assert asyncio.run(drain(Backfill(ws, conn)._executor)) == 1
+    _send(ws, "G", "served")
+    assert asyncio.run(drain(Executor(ws, {"fake": conn}, pacing=False))) == 1
+    assert CALLS == [("fake", "back-filled"), ("fake", "served")]
+    assert claimed_in[0] == loop_thread[0]  # the back-fill: on its loop's thread
+    assert claimed_in[1] != loop_thread[1]  # serve's: in a worker thread
+    assert ws.store.scalar("SELECT count(*) FROM actions WHERE status = 'done'") == 2
