@@ -18,7 +18,7 @@ from shequn.cli import emit, fail, json_option, workspace
 from shequn import NullSink, Proposal
 
 from .answers import DouyinError
-from .hooks import PLATFORM, greeting_proposals
+from .hooks import BY_HAND, PLATFORM, greeting_proposals, remember
 
 STATUS_HEADERS = {"connection": "connection", "access_until": "access token until",
                   "refresh_until": "refresh token until", "renewals": "renewals", "token_file": "token file",
@@ -172,7 +172,10 @@ def create(connection: str, name: str, description: str) -> None:
 @click.option("--text", default=None, help="This greeting instead of the welcome policy's.")
 @click.option("--off", "off", is_flag=True, help="Turn the greeting off.")
 def greeting(group: str, text: str | None, off: bool) -> None:
-    """Set GROUP's greeting (入群欢迎语): from its welcome policy, a --text, or --off."""
+    """Set GROUP's greeting (入群欢迎语): from its welcome policy, a --text, or --off.
+
+    A greeting given with --text or --off stays: the hourly job leaves it alone until this
+    verb runs again without them."""
     with workspace(read_only=False) as ws:
         if text is not None and off:
             fail(ws.t("give --text or --off, not both"))
@@ -180,7 +183,7 @@ def greeting(group: str, text: str | None, off: bool) -> None:
             fail(ws.t("--text is empty; use --off to turn the greeting off"))
         g = _group(ws, group)
         if text is None and not off:
-            ids = greeting_proposals(ws, [g["id"]], requested_by=f"operator:{ws.operator}")
+            ids = greeting_proposals(ws, [g["id"]], requested_by=f"operator:{ws.operator}", over_hand=True)
             click.echo(ws.tr("action {id} queued: greeting of {group} from its welcome policy", id=ids[0],
                              group=g["name"]) if ids else
                        ws.tr("the greeting of {group} already matches its welcome policy (or none applies)",
@@ -190,6 +193,7 @@ def greeting(group: str, text: str | None, off: bool) -> None:
         (aid,) = ws.enqueue([Proposal("set_welcome", ws.tr("Greeting of {group} set by hand", group=g["name"]),
                                       group_id=g["id"], params={"text": body}, evidence=f"cli:{ws.now()}")],
                             f"operator:{ws.operator}")
+        remember(ws, g["id"], BY_HAND, body, aid)  # the hourly job leaves it alone from now on
         click.echo(ws.tr("action {id} queued: greeting of {group} off" if off else
                          "action {id} queued: greeting of {group} set", id=aid, group=g["name"]))
 

@@ -9,7 +9,10 @@
   rendered without a nickname since the platform shows one text to everyone: sentences
   naming the newcomer are left out. A group whose policy is gone gets its greeting turned
   off. Each change is a ``set_welcome`` action; ``douyin_greetings`` remembers what was
-  asked, so a failed one is asked again and a done one is not repeated.
+  asked, so a failed one is asked again and a done one is not repeated. A greeting the
+  operator set by hand (``shequn douyin greeting GROUP --text/--off``) is remembered as
+  such (``BY_HAND``) and the job leaves it alone until the operator asks for the
+  policy's again (``shequn douyin greeting GROUP``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 from shequn import Proposal, run_script
 
 PLATFORM = "douyin"
+BY_HAND = "*by hand*"  # douyin_greetings.rule of a greeting the operator set (no policy name has the stars)
 
 
 def m001_seen_speaking(store) -> None:
@@ -71,8 +75,10 @@ def wanted_greeting(ws, group: dict[str, Any]) -> tuple[str | None, str]:
     return rule["name"], render_for_members(cfg.get("template", ""), values)
 
 
-def greeting_proposals(ws, group_ids: list[int] | None = None, *, requested_by: str = "plugin:douyin") -> list[int]:
-    """Queue a ``set_welcome`` for every Douyin group whose greeting differs from its policy's."""
+def greeting_proposals(ws, group_ids: list[int] | None = None, *, requested_by: str = "plugin:douyin",
+                       over_hand: bool = False) -> list[int]:
+    """Queue a ``set_welcome`` for every Douyin group whose greeting differs from its policy's
+    (a greeting set by hand only when ``over_hand``: the operator asked for the policy's)."""
     mine = douyin_connections(ws)
     if not mine:
         return []
@@ -89,10 +95,12 @@ def greeting_proposals(ws, group_ids: list[int] | None = None, *, requested_by: 
         if rule is None:
             return out
         last = asked.get(g["id"])
+        if last is not None and last["rule"] == BY_HAND and not over_hand:
+            continue  # the operator's own greeting stays
         if last is None and not text:
             continue  # never set, nothing wanted
-        if last is not None and last["text"] == text and last["action_status"] not in ("failed", "cancelled",
-                                                                                       "unsupported"):
+        if last is not None and last["rule"] != BY_HAND and last["text"] == text and last["action_status"] not in (
+                "failed", "cancelled", "unsupported"):
             continue  # asked already, done or under way
         digest = hashlib.sha1(text.encode()).hexdigest()[:12]
         reason = (ws.tr("Greeting of {group} from welcome policy {rule}", group=g["name"], rule=rule) if text
@@ -101,13 +109,18 @@ def greeting_proposals(ws, group_ids: list[int] | None = None, *, requested_by: 
                                       rule=rule or None,
                                       key=f"douyin_greeting:{g['id']}:{digest}:{last['action_id'] if last else 0}")],
                             requested_by)
-        with ws.store.write() as c:
-            c.execute("INSERT INTO douyin_greetings(group_id, rule, text, action_id, updated_at) VALUES (?,?,?,?,?)"
-                      " ON CONFLICT(group_id) DO UPDATE SET rule = excluded.rule, text = excluded.text,"
-                      " action_id = excluded.action_id, updated_at = excluded.updated_at",
-                      (g["id"], rule, text, aid, ws.now()))
+        remember(ws, g["id"], rule, text, aid)
         out.append(aid)
     return out
+
+
+def remember(ws, group_id: int, rule: str | None, text: str, action_id: int) -> None:
+    """What was last asked for a group's greeting (``BY_HAND`` for the operator's own)."""
+    with ws.store.write() as c:
+        c.execute("INSERT INTO douyin_greetings(group_id, rule, text, action_id, updated_at) VALUES (?,?,?,?,?)"
+                  " ON CONFLICT(group_id) DO UPDATE SET rule = excluded.rule, text = excluded.text,"
+                  " action_id = excluded.action_id, updated_at = excluded.updated_at",
+                  (group_id, rule, text, action_id, ws.now()))
 
 
 def greetings_job(ws) -> int:

@@ -202,3 +202,36 @@ async def test_the_join_queue_shows_douyin_applications_with_their_answers(tmp_p
         await conn.aclose()
         fake.stop()
         ws.close()
+
+
+def test_a_greeting_set_by_hand_is_not_undone_by_the_hourly_job(tmp_path, monkeypatch):
+    fake = make_fake()
+    g = fake.add_group("粉丝群 A", members=3)
+    ws = open_ws(tmp_path, fake, monkeypatch)
+    ws.close()
+    build_cli([])
+
+    def verb(*args):
+        out = CliRunner().invoke(cli, ["--config", str(tmp_path / "config.toml"), *args], catch_exceptions=False)
+        assert out.exit_code == 0, out.output
+        return out.output
+
+    try:
+        verb("sync", "dy1")
+        assert "greeting of 粉丝群 A set" in verb("douyin", "greeting", "粉丝群 A", "--text", "欢迎来到我们的粉丝群")
+        ws = open_ws(tmp_path, fake, monkeypatch)
+        assert greeting_proposals(ws) == []  # the job keeps the operator's greeting
+        ws.close()
+        assert "from its welcome policy" in verb("douyin", "greeting", g.group_id)  # asked for the policy's again
+        ws = open_ws(tmp_path, fake, monkeypatch)
+        texts = [r["params"] for r in ws.store.query("SELECT params FROM actions WHERE kind = 'set_welcome' ORDER BY id")]
+        # the traffic policy's template without a nickname and with no rules published yet says nothing: off
+        assert texts == ['{"text": "欢迎来到我们的粉丝群"}', '{"text": ""}']
+        assert greeting_proposals(ws) == []  # the policy's, asked already
+        ws.close()
+        verb("douyin", "greeting", "粉丝群 A", "--off")
+        ws = open_ws(tmp_path, fake, monkeypatch)
+        assert greeting_proposals(ws) == []  # off by hand stays off
+        ws.close()
+    finally:
+        fake.stop()
