@@ -292,16 +292,21 @@ def tasks(ws: Any, flt: QueueFilter = QueueFilter(), scope: list[int] | None = N
 
 
 def owner_scope(ws: Any, owner: str) -> list[int] | None:
-    """Groups where ``owner`` (a display name) holds the owner role; None (every group) for
-    the lead or when no owner is configured (a solo operator owns everything)."""
+    """Groups where ``owner`` (a display name) holds the owner role, and their families'
+    siblings no person owns (console/owners.py); None (every group) for the lead or when no
+    owner is configured (a solo operator owns everything)."""
     if not owner:
         return None
     if ws.store.scalar("SELECT 1 FROM roles r JOIN people p ON p.id = r.person_id WHERE p.display_name = ?"
                        " AND r.role = 'lead'", (owner,)):
         return None
-    return [r[0] for r in ws.store.execute(
+    from .owners import ownerless_siblings
+
+    own = [r[0] for r in ws.store.execute(
         "SELECT DISTINCT r.group_id FROM roles r JOIN people p ON p.id = r.person_id WHERE p.display_name = ?"
         " AND r.role = 'owner' AND r.group_id IS NOT NULL ORDER BY 1", (owner,)).fetchall()]
+    # siblings the operation's own account created (the bot owns them on the platform) are theirs too
+    return sorted(own + ownerless_siblings(ws.store, own))
 
 
 def owner_queue(ws: Any, owner: str, flt: QueueFilter = QueueFilter()) -> Stacked:

@@ -180,12 +180,11 @@ class Workspace:
         return held_keys(self, prefix)
 
     def owner_of(self, group_id: int | None) -> str:
-        """Display name of a group's owner (role), or '' when it has none."""
-        if group_id is None:
-            return ""
-        return self.store.scalar(
-            "SELECT p.display_name FROM roles r JOIN people p ON p.id = r.person_id"
-            " WHERE r.group_id = ? AND r.role = 'owner' ORDER BY r.id LIMIT 1", (group_id,), "") or ""
+        """Display name of the person who owns a group (its owner role; for a sibling the
+        operation's own account created, its family's first group's owner), or ''."""
+        from .owners import owner_name
+
+        return owner_name(self.store, group_id) if group_id is not None else ""
 
     def enqueue(self, proposals: Iterable[Proposal], requested_by: str) -> list[int]:
         """Put proposed actions in the outbox (see console.outbox.enqueue)."""

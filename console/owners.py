@@ -1,0 +1,42 @@
+"""Who owns a group, as a person who can act on it.
+
+A group's platform owner is usually a person (the role the member list reports). An
+overflow sibling the operation's own account created (the bot, the WeCom app's member,
+the Douyin account) is owned on the platform by that account, which reads no task and
+opens no console. Such a group belongs, for the work it makes, to the person who owns its
+family's first group (the template it was copied from): tasks are assigned to them, and
+their scope in the owner's queue takes the sibling in. A group with neither has no owner
+('' : the operator).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: people who are one of the operation's own accounts (a connection's bot / app account)
+OWN_ACCOUNTS = ("SELECT i.person_id FROM identities i JOIN connections c ON c.platform = i.platform"
+                " AND c.account = i.platform_user_id")
+_HUMAN_OWNER = f"r.role = 'owner' AND r.person_id NOT IN ({OWN_ACCOUNTS})"
+
+
+def owner_name(store: Any, group_id: int) -> str:
+    """The display name of the person who owns ``group_id``: its own owner, else its
+    family's first group's owner; '' when neither is a person."""
+    return store.scalar(
+        "SELECT p.display_name FROM groups g JOIN groups s ON s.id = g.id"
+        " OR (coalesce(g.family, '') != '' AND s.family = g.family)"
+        f" JOIN roles r ON r.group_id = s.id AND {_HUMAN_OWNER} JOIN people p ON p.id = r.person_id"
+        " WHERE g.id = ? ORDER BY s.id != g.id, s.id, r.id LIMIT 1", (group_id,), "") or ""
+
+
+def ownerless_siblings(store: Any, group_ids: list[int]) -> list[int]:
+    """Groups of the same families as ``group_ids`` that no person owns (created by the
+    operation's own account): the owner of the family's groups works them too."""
+    if not group_ids:
+        return []
+    marks = ",".join("?" * len(group_ids))
+    return [r[0] for r in store.execute(
+        f"SELECT s.id FROM groups s WHERE coalesce(s.family, '') != '' AND s.family IN"
+        f" (SELECT family FROM groups WHERE id IN ({marks})) AND s.id NOT IN ({marks})"
+        f" AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.group_id = s.id AND {_HUMAN_OWNER}) ORDER BY s.id",
+        (*group_ids, *group_ids)).fetchall()]
