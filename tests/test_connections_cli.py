@@ -1,0 +1,28 @@
+"""`shequn connections` says a connection switched off in config.toml is switched off
+(已停用), as the Connections screen does, not "unavailable"; its JSON keeps the state code."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from console.cli import build_cli, cli
+from console.workspace import Workspace
+from tests.conftest import make_config
+
+
+def test_a_switched_off_connection_reads_switched_off_in_both_languages(tmp_path):
+    for lang, word in (("zh-CN", "已停用"), ("en", "switched off")):
+        folder = tmp_path / lang
+        folder.mkdir()
+        path = make_config(folder, f'[console]\nlanguage = "{lang}"\n\n[connections.spare]\nplatform = "sandbox"\n'
+                                   'enabled = false\n')
+        Workspace.open(path).close()
+        build_cli([])
+        res = CliRunner().invoke(cli, ["--config", str(path), "connections"])
+        assert res.exit_code == 0, res.output
+        spare = next(line for line in res.output.splitlines() if line.startswith("spare "))
+        assert word in spare and "不可用" not in spare and "disabled" not in spare
+        got = json.loads(CliRunner().invoke(cli, ["--config", str(path), "connections", "--json"]).output)
+        assert next(r for r in got["rows"] if r["id"] == "spare")["state"] == "disabled"
