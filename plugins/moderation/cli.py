@@ -201,6 +201,8 @@ def register(cli: click.Group) -> None:
         if as_json:
             click.echo(json.dumps(page, ensure_ascii=False, indent=2, default=str))
             return
+        for r in page["rows"]:  # the words the Moderation screen shows (JSON above keeps the codes)
+            r["status"], r["category"] = ws.t(r["status"] or ""), ws.t(r["category"] or "")
         emit(page["rows"], ["id", "opened", "rule", "step", "status", "group_name", "person", "category", "groups_touched"],
              headers={"group_name": "group", "groups_touched": "groups"})
         n = len(page["rows"])
