@@ -89,6 +89,11 @@ ZH_CN = {
         "自定义规则 {rule} 在 {count} 条消息上匹配超时，这些消息已放行。",
 }
 
+ZH_CN.update({  # penalize.py: a case's reason, as the outbox, the blacklist and the audit log keep it
+    "{rule}: {category} (offence {n}, {step})": "{rule}：{category}（第 {n} 次，{step}）",
+    ", newcomer probation": "，新人观察期",
+})
+
 ZH_CN.update({  # budget.py
     "Rule {rule} took {ms} ms of one ingest batch (budget {budget} ms): it is suspended for {minutes} minutes and "
     "the batch went on without it. Editing the rule lifts the suspension.":

@@ -161,7 +161,9 @@ def penalize_all(ws, items: list[tuple[Hit, Event, dict[str, Any]]], settings=No
             step = next((x for x in ladder if x["step"] in REMOVALS), ladder[-1])
             next_step = None
         ladder_counts.add(rule.name, e.person_id, case_kind, group["id"], now, step["step"])
-        reason = f"{rule.name}: {hit.category} (offence {n}, {step['step']})" + (", newcomer probation" if on_probation else "")
+        # in the console's language: the outbox, the blacklist and the audit log show it as written
+        reason = tr(ws, "{rule}: {category} (offence {n}, {step})", rule=rule.name, category=ws.t(hit.category), n=n,
+                    step=ws.t(step["step"])) + (ws.t(", newcomer probation") if on_probation else "")
         actor = f"rule:{rule.name}"
         proposals: list[tuple[tuple[str, int], Proposal]] = []
 

@@ -57,3 +57,20 @@ def test_cases_list_reads_status_and_category_in_chinese_and_its_json_keeps_code
     assert "重复发送相同内容" in row and "未处理" in row and "repeated" not in row
     got = json.loads(runner.invoke(cli, ["--config", str(path), "cases", "list", "--json"]).output)
     assert (got["rows"][0]["status"], got["rows"][0]["category"]) == ("open", "same text repeated")
+
+
+def test_a_cases_reason_is_written_in_the_consoles_language(tmp_path):
+    """The reason the outbox, the blacklist and the audit log keep: 'ads：推广关键词（第 2 次，拉黑）'
+    in a zh-CN workspace (it was English whatever the language)."""
+    from moderation_helpers import T0, feed, join, msg
+
+    ws = Workspace.open(make_config(tmp_path, '[console]\nlanguage = "zh-CN"\n'))
+    feed(ws, [join("g1", "spam1", T0 - 3 * 86400)], T0 - 3 * 86400)
+    feed(ws, [msg("g1", "spam1", "兼职刷单日结，加我 vx：abc12345", T0)], T0)
+    feed(ws, [msg("g1", "spam1", "兼职刷单日结，加我 vx：abc12345", T0 + 600)], T0 + 600)
+    reasons = [r[0] for r in ws.store.execute("SELECT reason FROM actions WHERE kind IN ('send', 'kick') ORDER BY id")]
+    blacklisted = ws.store.scalar("SELECT reason FROM blacklist")
+    ws.close()
+    assert reasons[0].startswith("ads：") and "（第 1 次，警告）" in reasons[0]
+    assert blacklisted.startswith("ads：") and blacklisted.endswith("（第 2 次，拉黑）")
+    assert not any(c.isascii() and c.isalpha() for c in blacklisted.replace("ads", ""))
