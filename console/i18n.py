@@ -336,3 +336,8 @@ ZH_CN.update(ZH_CN_OPS)
 from .i18n_people import ZH_CN_PEOPLE  # noqa: E402
 
 ZH_CN.update(ZH_CN_PEOPLE)
+
+# an event's detail in words (Activity screen's Events table)
+from .i18n_events import ZH_CN_EVENTS  # noqa: E402
+
+ZH_CN.update(ZH_CN_EVENTS)

@@ -17,6 +17,7 @@ from textual.widgets import TabbedContent, TabPane
 from .. import queries
 from ..base import ShequnScreen
 from ..dialogs import PromptScreen
+from ..event_words import event_rows
 from ..keymap import bindings
 from ..vtable import Column, VirtualTable
 from .group_detail import when
@@ -58,7 +59,9 @@ class ActivityScreen(ShequnScreen):
 
     def refresh_data(self) -> None:
         ws = self.ws
-        self._set("events", _Decorated(queries.events_source(ws, self.filters["events"]), _event_row))
+        t = self.t
+        self._set("events", _Decorated(queries.events_source(ws, self.filters["events"]),
+                                       page=lambda rows: event_rows(ws, rows, t)))
         self._set("outbox", _Decorated(queries.actions_source(ws, self.filters["outbox"]), _action_row))
         self._set("audit", _Decorated(queries.audit_source(ws, self.filters["audit"]), _audit_row))
         self._subtitle()
@@ -147,20 +150,16 @@ class ActivityScreen(ShequnScreen):
 class _Decorated:
     """A source whose rows get display fields added in the worker (JSON parsed off the loop)."""
 
-    def __init__(self, source: Any, fn: Any):
-        self.source, self.fn = source, fn
+    def __init__(self, source: Any, fn: Any = None, *, page: Any = None):
+        self.source, self.fn, self.page = source, fn, page  # fn: one row; page: a page at once (names in one query)
         self.key = (source.select, source.params)
 
     def count(self) -> int:
         return self.source.count()
 
     def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
-        return [self.fn(r) for r in self.source.rows(offset, limit)]
-
-
-def _event_row(r: dict[str, Any]) -> dict[str, Any]:
-    r["detail"] = queries.short_data(r.get("data"))
-    return r
+        got = self.source.rows(offset, limit)
+        return self.page(got) if self.page is not None else [self.fn(r) for r in got]
 
 
 def _action_row(r: dict[str, Any]) -> dict[str, Any]:
