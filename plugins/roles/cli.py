@@ -39,6 +39,9 @@ def _table(ws, rows: list[dict[str, Any]], columns: list[str], as_json: bool, ti
         for k in ("assigned_at", "ts"):
             if k in r:
                 r[k] = _when(ws, r[k])
+        for k in ("source", "assigned_by"):  # where a role came from: 平台 (the member list) or shequn
+            if r.get(k) == "platform":
+                r[k] = tr(ws, "platform")
         if r.get("status") in STATUS_LABELS:
             r["status"] = tr(ws, STATUS_LABELS[r["status"]])
         for k in ("covered", "new", "is_staff", "is_insider"):

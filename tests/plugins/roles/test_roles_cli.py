@@ -101,3 +101,20 @@ def test_tables_in_chinese(tmp_path):
     r = run(cfg, "check")
     assert r.exit_code == 0, r.output
     assert "人手不足" in r.output and "气氛组 1 人，建议 2-3 人" in r.output and "原因" in r.output
+
+
+def test_list_says_where_a_role_came_from_in_chinese(tmp_path):
+    from roles_helpers import make_config
+
+    cfg = make_config(tmp_path, '[console]\nlanguage = "zh-CN"\n')
+    with Workspace.open(cfg) as ws:
+        build(ws, groups=1)
+        with ws.store.write() as c:  # as the member list records a platform owner
+            c.execute("INSERT INTO roles(person_id, group_id, role, source, platform_state, assigned_by)"
+                      " SELECT person_id, group_id, 'owner', 'platform', 'synced', 'platform' FROM memberships LIMIT 1")
+    assert run(cfg, "assign", "user1", "cheer", "Gg1").exit_code == 0
+    r = run(cfg, "list")
+    owner = next(line for line in r.output.splitlines() if "群主" in line)
+    cheer = next(line for line in r.output.splitlines() if "气氛组" in line)
+    assert owner.count("平台") == 2 and "platform" not in owner  # source and who assigned it
+    assert "shequn" in cheer  # assigned in shequn: its source says so
