@@ -40,3 +40,19 @@ def ownerless_siblings(store: Any, group_ids: list[int]) -> list[int]:
         f" (SELECT family FROM groups WHERE id IN ({marks})) AND s.id NOT IN ({marks})"
         f" AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.group_id = s.id AND {_HUMAN_OWNER}) ORDER BY s.id",
         (*group_ids, *group_ids)).fetchall()]
+
+
+def owner_names(store: Any) -> dict[int, str]:
+    """Every group's owners who are people, joined by ", " (a sibling the operation's own
+    account created: its family's first group's), for the Groups table: two reads for all."""
+    own: dict[int, list[str]] = {}
+    for gid, name in store.execute(
+            f"SELECT r.group_id, p.display_name FROM roles r JOIN people p ON p.id = r.person_id"
+            f" WHERE r.group_id IS NOT NULL AND {_HUMAN_OWNER} ORDER BY r.group_id, r.id"):
+        own.setdefault(gid, []).append(name)
+    first: dict[str, str] = {}  # family -> its first group's owner who is a person
+    rows = store.execute("SELECT id, coalesce(family, '') FROM groups ORDER BY id").fetchall()
+    for gid, family in rows:
+        if family and gid in own:
+            first.setdefault(family, own[gid][0])
+    return {gid: ", ".join(own[gid]) if gid in own else first.get(family, "") for gid, family in rows}

@@ -4,7 +4,7 @@ tasks it makes and the owner's queue; the bot itself is nobody's assignee."""
 
 from __future__ import annotations
 
-from console.owners import owner_name, ownerless_siblings
+from console.owners import owner_name, owner_names, ownerless_siblings
 from console.queues import owner_scope
 
 NOW = 1_800_000_000
@@ -42,3 +42,12 @@ def test_the_owners_queue_takes_in_the_siblings_nobody_owns(ws):
     assert ownerless_siblings(ws.store, []) == []
     assert owner_scope(ws, "追风少年") == [10, 11, 12]
     assert owner_scope(ws, "曹磊") == [11, 12, 13]
+
+
+def test_the_groups_table_names_the_person_who_owns_each_group(ws):
+    from console.tui.queries import groups
+
+    _world(ws)
+    assert owner_names(ws.store) == {10: "追风少年", 11: "追风少年", 12: "追风少年", 13: "曹磊", 20: ""}
+    shown = {g["id"]: g["owner"] for g in groups(ws)}
+    assert shown == {10: "追风少年", 11: "追风少年", 12: "追风少年", 13: "曹磊", 20: "群助手"}  # 20: nobody but the bot

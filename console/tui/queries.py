@@ -164,8 +164,11 @@ def groups(ws: Workspace) -> list[dict[str, Any]]:
         " coalesce(d.messages, 0) AS today_messages, coalesce(d.speakers, 0) AS today_speakers,"
         " coalesce(d.joins, 0) AS today_joins, coalesce(d.leaves, 0) AS today_leaves"
         " FROM groups g LEFT JOIN rollups_daily d ON d.group_id = g.id AND d.day = ? ORDER BY g.id", (today,))
+    from ..owners import owner_names
+
+    people = owner_names(ws.store)  # a sibling the bot created: its family's owner, who works it
     for r in rows:
-        r["owner"] = r["owner"] or ""
+        r["owner"] = people.get(r["id"]) or r["owner"] or ""
         r["fill"] = (r["member_count"] / r["capacity"]) if r["capacity"] else 0.0
     return rows
 
