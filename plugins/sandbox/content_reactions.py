@@ -78,19 +78,18 @@ def _members(world, gid: str) -> list[str]:
 def _plan(world, e: Event) -> list[tuple[int, str, str]]:
     """(time, member, text) of the reactions to one post of the bot."""
     text = e.text or ""
-    # a welcome, a warning or another post gets nothing, so it is known before the members are
-    # listed: most of the bot's posts are welcomes, and listing a big group's members for each
-    # was a tenth of operator_day's time
-    if not (any(w in text for w in INTRO) or text.startswith((*MORNING, *EVENING, *TOPIC))
-            or any(w in text for w in KEYWORD_REPLY)):
+    # a welcome, a warning or another post gets nothing and an ask for introductions reads only the
+    # newcomers, so both are known before the members are listed: most of the bot's posts are
+    # welcomes, and listing a big group's members for each was a tenth of operator_day's time
+    if any(w in text for w in INTRO):  # (no members: no newcomers either, so nothing, as before)
+        return _introductions(world, e, random.Random(f"{world.seed}:{e.id}"))
+    if not (text.startswith((*MORNING, *EVENING, *TOPIC)) or any(w in text for w in KEYWORD_REPLY)):
         return []
     members = _members(world, e.group)
     if not members:
         return []
     rng = random.Random(f"{world.seed}:{e.id}")
     out: list[tuple[int, str, str]] = []
-    if any(w in text for w in INTRO):
-        return _introductions(world, e, rng)
     if text.startswith(MORNING):
         many = max(2, len(members) // 12) * (5 if any(w in text for w in CHAIN) else 2) // 2
         for u in rng.sample(members, min(len(members), many)):

@@ -121,8 +121,12 @@ class Traffic:
     def _moved(self, g: Group, uid: str, joined: bool) -> None:
         """``uid`` joined (at the end of ``g.members``) or left ``g``: the cached lists are
         replaced by new ones equal to a fresh build (never changed in place: a caller may be
-        walking the old ones), without looking every member up again."""
-        self._staff.pop(g.gid, None)
+        walking the old ones), without looking every member up again. The staff list is
+        forgotten only when an owner or admin moved (a newcomer joins as a member), not rebuilt
+        from every member after each of a busy group's joins and leaves."""
+        staff = self._staff.get(g.gid)
+        if staff is not None and (uid in staff or g.members.get(uid, (0, "", "member"))[2] in ("owner", "admin")):
+            self._staff.pop(g.gid, None)
         hit = self._lists.get(g.gid)
         p = self.people.get(uid)
         if hit is None or p is None:

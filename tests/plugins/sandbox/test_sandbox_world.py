@@ -173,8 +173,24 @@ def test_answers_come_from_whoever_is_staff_when_asked():
     new = sorted(u for u, m in g.members.items() if m[2] == "member")[0]
     assert w.apply("set_admin", g.gid, new, {}, T0 + 2 * 3600).ok
     events = [e for e in run(w, 24, T0 + 2 * 3600) if e.group == g.gid]
-    # until someone joins or leaves (which also forgets the list), only the role change can
+    # until someone joins or leaves (a staff member's leave also forgets the list), only the role change can
     moved = next(i for i, e in enumerate(events) if e.kind in (Kind.JOIN, Kind.LEAVE))
     answerers = [e.user for e in events[:moved] if (e.data or {}).get("reply_to")]
     assert len(answerers) >= 5 and new in answerers and not set(answerers) & set(was)
     assert set(answerers) <= {new, g.owner, BOT}
+
+
+def test_the_staff_list_is_kept_over_a_members_join_and_forgotten_when_an_admin_leaves():
+    """A newcomer joins as a member, so a group's kept staff list stays as it is (it was
+    rebuilt from every member after each join and leave); an admin who leaves is gone from
+    it at once."""
+    w = World(5, 6, 400, T0)
+    run(w, 2)
+    g = w.groups["sb-g4"]
+    staff = w._staff_of(g)
+    admin = next(u for u in staff if g.members[u][2] == "admin" and u != BOT)
+    newcomer = next(u for u in sorted(w.people) if u not in g.members and not w.people[u].staff)
+    w._join(g, newcomer, T0 + 7200, "search", None, [])
+    assert w._staff_of(g) is staff  # kept, not rebuilt
+    w._leave(g, admin, T0 + 7201, "leave", None, [])
+    assert w._staff_of(g) == [u for u in staff if u != admin] and admin in staff
