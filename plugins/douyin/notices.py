@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from .oauth import fingerprint
+from .oauth import RENEW_LIMIT, fingerprint
 
 if TYPE_CHECKING:
     from .connector import DouyinConnector
@@ -94,7 +94,7 @@ class Notices:
     def healthy(self) -> None:
         """A call succeeded: online, unless a person must authorise again before a date."""
         s = self.conn.tokens.state
-        if self.renew_by is not None and s.renewals >= 5 and not self.conn.tokens.reauthorise:
+        if self.renew_by is not None and s.renewals >= RENEW_LIMIT and not self.conn.tokens.reauthorise:
             self.show(REAUTH, self.renew_words(self.renew_by))
         else:
             self.show("online")
