@@ -165,6 +165,7 @@ def test_douyin_end_to_end_through_sync_serve_and_the_verbs(tmp_path, monkeypatc
         dead = until(lambda: one("SELECT title, detail FROM tasks WHERE title = 'Authorise Douyin connection dy1"
                                  " again'"), "the re-authorisation task")
         assert "10010" in dead[1] and "shequn douyin code dy1 CODE" in dead[1]
+        assert fake.token_calls[0] == fake.token_calls[-1] == "/oauth/refresh_token/"  # the first call, the last try
         state = until(lambda: one("SELECT state, last_error FROM connections WHERE id = 'dy1'"
                                   " AND last_error LIKE '%refresh token expired%'"), "the dead-token state")
         assert state[0] == "re-auth"
