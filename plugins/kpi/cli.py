@@ -197,6 +197,9 @@ def kpi_member(person_id, fmt_name):
             return
         click.echo(f"{ws.t('segment')}: {ws.t(seg['title'])} ({seg['why']})")
         rows = [{"kind": kind, **t} for kind, lst in tags(ws, person_id).items() for t in lst]
+        if fmt_name in ("table", "md"):  # the words the profile shows; CSV keeps the codes for scripts
+            for r in rows:
+                r.update(kind=ws.t(r["kind"]), tag=ws.t(r["tag"].replace("_", " ")), provenance=ws.t(r["provenance"]))
         emit(rows, ["kind", "tag", "value", "provenance", "source", "confidence", "method"], fmt_name=fmt_name)
 
 

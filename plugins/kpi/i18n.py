@@ -11,7 +11,7 @@ ZH = {
     "silent group": "僵尸群", "channel exposure": "渠道曝光量", "orders": "订单", "costs": "成本",
     "tag": "标签",  # fact, rule, predicted: the host's words
     "static": "静态", "dynamic": "动态", "churned": "已流失", "lurker": "潜水", "top talker": "活跃分子",
-    "new": "新成员", "likely buyer": "潜在买家",
+    "new": "新成员", "likely buyer": "潜在买家", "first seen": "首次出现", "spent": "消费金额",
     "no data": "无数据", "missing input": "缺少数据",
     # why a KPI has no value, and the notes beside one (metrics.compute)
     "missing input: channel exposure (shequn import exposure FILE.csv)": "缺少数据：渠道曝光量（shequn import exposure FILE.csv）",
