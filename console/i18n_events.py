@@ -13,4 +13,5 @@ ZH_CN_EVENTS = {
     "{old} -> {new}": "{old} → {new}", "a message recalled": "撤回了一条消息",
     "group created: {value}": "建群：{value}", "group renamed: {value}": "群名改为：{value}",
     "group dismissed": "群解散", "group {change}: {value}": "群变更（{change}）：{value}",
+    " · ": " · ",  # the parts of one detail
 }
