@@ -101,7 +101,9 @@ async def serve_workspace(ws: Workspace, *, host: str, port: int, stop: asyncio.
         if servers and servers[0].started and rt.intake.ready:
             for url, name, _route in app.routes():
                 log.info("webhook for %s: http://%s:%s%s", name, host, port, url)
-            log.info("shequn serve: %d connections, webhooks on http://%s:%s", len(rt.connectors), host, port)
+            n = len(rt.connectors)
+            log.info("shequn serve: %d %s, webhooks on http://%s:%s", n, "connection" if n == 1 else "connections",
+                     host, port)
             if ready is not None:
                 ready.set()
 

@@ -26,3 +26,11 @@ def test_a_switched_off_connection_reads_switched_off_in_both_languages(tmp_path
         assert word in spare and "不可用" not in spare and "disabled" not in spare
         got = json.loads(CliRunner().invoke(cli, ["--config", str(path), "connections", "--json"]).output)
         assert next(r for r in got["rows"] if r["id"] == "spare")["state"] == "disabled"
+
+
+def test_config_check_counts_one_connection_in_the_singular(tmp_path):
+    path = make_config(tmp_path)  # the sandbox alone
+    build_cli([])
+    res = CliRunner().invoke(cli, ["--config", str(path), "config", "check"])
+    assert res.exit_code == 0, res.output
+    assert "ok (1 connection, enabled: sandbox)" in res.output

@@ -156,7 +156,8 @@ def config_check() -> None:
     for n, err in pm.load_errors.items():
         click.echo(f"warning: plugin {n!r} could not be loaded: {err}", err=True)
     enabled = [n for n, c in settings.connections.items() if c.enabled]
-    click.echo(f"{settings.where()}: ok ({len(settings.connections)} connections, enabled: {', '.join(enabled) or 'none'})")
+    n = len(settings.connections)
+    click.echo(f"{settings.where()}: ok ({n} connection{'' if n == 1 else 's'}, enabled: {', '.join(enabled) or 'none'})")
 
 
 @config_group.command("get")
