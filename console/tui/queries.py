@@ -104,17 +104,19 @@ def _one_or_many(n: int, one: str, many: str) -> str:
 
 
 def silent_groups(ws: Workspace, days: int = 3) -> list[dict[str, Any]]:
-    """Active groups with no member message for ``days`` days (from the daily rollups)."""
+    """Active groups with no member message for ``days`` days (from the daily rollups). A
+    group with no member message at all is silent since shequn first saw it (created_at),
+    not since ever: one first synced today has not been silent for days."""
     today = ws.day(ws.now())
     cutoff = ws.day(ws.now() - days * DAY)
     rows = ws.store.query(
-        "SELECT g.id, g.name, (SELECT max(day) FROM rollups_daily r WHERE r.group_id = g.id"
+        "SELECT g.id, g.name, g.created_at, (SELECT max(day) FROM rollups_daily r WHERE r.group_id = g.id"
         " AND r.messages > r.messages_insiders) AS last_day FROM groups g WHERE g.status = 'active'")
     out = []
     for r in rows:
-        last = r["last_day"]
-        if last is None or last <= cutoff:
-            n = days if last is None else (ws.day_start(today) - ws.day_start(last)) // DAY
+        since = r["last_day"] or (ws.day(r["created_at"]) if r["created_at"] else None)
+        if since is None or since <= cutoff:
+            n = days if since is None else (ws.day_start(today) - ws.day_start(since)) // DAY
             out.append({"id": r["id"], "name": r["name"], "days": int(n)})
     return out
 
