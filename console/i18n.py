@@ -63,7 +63,7 @@ ZH_CN.update({
     "read-only: engine not started": "只读：未启动引擎", "another console runs the engine": "另一个控制台正在运行引擎",
     "engine not started": "引擎未启动",
     "read-only console (opened with --read-only)": "只读控制台（以 --read-only 打开）",
-    "the {platform} platform cannot {action}": "{platform} 平台不支持{action}",
+    "the {platform} platform cannot {action}": "{platform}平台不支持{action}",
     # dashboard
     "What happened (24 h)": "过去 24 小时", "Alerts": "提醒", "No open alerts": "没有未处理的提醒",
     "Trends (30 days)": "趋势（30 天）", "today": "今日", "30 days": "30 天", "messages": "消息",

@@ -86,7 +86,7 @@ class ShequnScreen(TableKeys, Screen):
 
         m = re.fullmatch(r"the (.+) platform cannot (.+)", why)
         if m:
-            return self.t("the {platform} platform cannot {action}", platform=m.group(1),
+            return self.t("the {platform} platform cannot {action}", platform=self.t(m.group(1)),
                           action=self.t(m.group(2).replace(" ", "_")) if self.app.lang != "en" else m.group(2))
         return self.t(why)
 

@@ -118,7 +118,9 @@ def kpi_group(ctx, group, type_, owner, platform, family, since, until, period, 
                         "previous": format_value(r["name"], prev) if r["name"] in BY_NAME else shown(prev, r["unit"]),
                         "change": signed_change(r["change"]), "note": ws.tr(words, **params) if words else ""})
         if fmt_name in ("md", "table"):
-            head = f"{ws.t('KPIs')}: {ws.t(str(scope))}, {window} ({ws.t('previous')}: {window.previous()})"
+            where = (ws.t(str(scope)) if scope.kind == "all" else f"{ws.t(scope.kind)} "
+                     + (ws.t(scope.value) if scope.kind in ("platform", "type") else scope.value))
+            head = f"{ws.t('KPIs')}: {where}, {window} ({ws.t('previous')}: {window.previous()})"
             click.echo(f"## {head}\n" if fmt_name == "md" else head)
         emit(out, fmt_name=fmt_name)
 

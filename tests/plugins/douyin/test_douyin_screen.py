@@ -72,8 +72,8 @@ async def test_the_connections_screen_names_the_douyin_condition(tmp_path, monke
 @pytest.mark.parametrize("lang,words", [
     ("en", ["Kick: disabled (the douyin platform cannot kick)", "Mute: disabled (the douyin platform cannot mute)",
             "Rename group: disabled (the douyin platform cannot set group name)"]),
-    ("zh-CN", ["踢出: 不可用 (douyin 平台不支持踢出)", "全员禁言: 不可用 (douyin 平台不支持全员禁言)",
-               "改群名: 不可用 (douyin 平台不支持改群名)"])])
+    ("zh-CN", ["踢出: 不可用 (抖音平台不支持踢出)", "全员禁言: 不可用 (抖音平台不支持全员禁言)",
+               "改群名: 不可用 (抖音平台不支持改群名)"])])
 async def test_what_douyin_cannot_do_is_greyed_on_a_fan_groups_page(tmp_path, monkeypatch, lang, words):
     from console.sync import build_connector, sync_connection
 
@@ -92,7 +92,7 @@ async def test_what_douyin_cannot_do_is_greyed_on_a_fan_groups_page(tmp_path, mo
             why = " ".join(str(app.screen.query_one("#why").render()).split())
         for w in words:
             assert w in why, (w, why)
-        assert "douyin" in why and "Traceback" not in why
+        assert ("douyin" if lang == "en" else "抖音") in why and "Traceback" not in why
     finally:
         await conn.aclose()
         fake.stop()

@@ -28,3 +28,17 @@ def test_a_members_tags_read_in_chinese_and_csv_keeps_codes(tmp_path):
     assert {"首次出现", "城市", "消费金额"} <= set(lines) and "first_seen" not in res.output
     csv = CliRunner().invoke(cli, ["--config", str(path), "kpi", "member", "5", "--format", "csv"]).output
     assert "dynamic,orders,1,fact" in csv
+
+
+def test_the_kpi_header_names_a_platform_and_a_group_type_in_chinese(tmp_path):
+    path = make_config(tmp_path, '[console]\nlanguage = "zh-CN"\n')
+    ws = Workspace.open(path)
+    with ws.store.write() as c:
+        c.execute("INSERT INTO groups(connection_id, platform, platform_group_id, name, type, created_at)"
+                  " VALUES ('sandbox', 'sandbox', 'g1', '好物群', 'traffic', 1750000000)")
+    ws.close()
+    build_cli([])
+    heads = [CliRunner().invoke(cli, ["--config", str(path), "kpi", *args]).output.splitlines()[0]
+             for args in (["--platform", "sandbox"], ["--type", "traffic"], ["--group", "好物群"])]
+    assert heads[0].startswith("数据看板: 平台 沙盒, ") and heads[1].startswith("数据看板: 类型 引流群, ")
+    assert heads[2].startswith("数据看板: 群 好物群, ")  # a name is never looked up as a word
