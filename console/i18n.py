@@ -64,6 +64,8 @@ ZH_CN.update({
     "engine not started": "引擎未启动",
     "read-only console (opened with --read-only)": "只读控制台（以 --read-only 打开）",
     "the {platform} platform cannot {action}": "{platform}平台不支持{action}",
+    # the platforms by the names operators use (a platform code stays the code in English)
+    "douyin": "抖音", "wechat": "微信", "qq": "QQ", "sandbox": "沙盒",
     # dashboard
     "What happened (24 h)": "过去 24 小时", "Alerts": "提醒", "No open alerts": "没有未处理的提醒",
     "Trends (30 days)": "趋势（30 天）", "today": "今日", "30 days": "30 天", "messages": "消息",

@@ -14,6 +14,4 @@ ZH_CN_EVENTS = {
     "group created: {value}": "建群：{value}", "group renamed: {value}": "群名改为：{value}",
     "group dismissed": "群解散", "group {change}: {value}": "群变更（{change}）：{value}",
     " · ": " · ",  # the parts of one detail
-    # the platforms by the names operators use (a platform code stays the code in English)
-    "douyin": "抖音", "wechat": "微信", "qq": "QQ", "sandbox": "沙盒",
 }
