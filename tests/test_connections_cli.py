@@ -34,3 +34,17 @@ def test_config_check_counts_one_connection_in_the_singular(tmp_path):
     res = CliRunner().invoke(cli, ["--config", str(path), "config", "check"])
     assert res.exit_code == 0, res.output
     assert "ok (1 connection, enabled: sandbox)" in res.output
+
+
+def test_the_table_shows_the_last_event_and_the_last_error_with_their_times(tmp_path):
+    path = make_config(tmp_path)
+    ws = Workspace.open(path)
+    at = ws.day_start("2026-11-20") + 9 * 3600 + 5 * 60  # 09:05 on the operator's clock
+    with ws.store.write() as c:
+        c.execute("INSERT OR REPLACE INTO connections(id, platform, state, last_event_at, last_error, last_error_at)"
+                  " VALUES ('sandbox', 'sandbox', 'error', ?, 'token expired (42001)', ?)", (at - 60, at))
+    ws.close()
+    build_cli([])
+    res = CliRunner().invoke(cli, ["--config", str(path), "connections"])
+    row = next(line for line in res.output.splitlines() if line.startswith("sandbox "))
+    assert "2026-11-20 09:04" in row and row.rstrip().endswith("2026-11-20 09:05 token expired (42001)")

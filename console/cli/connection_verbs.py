@@ -35,9 +35,11 @@ def connections_cmd(as_json: bool) -> None:
         table = [{"connection": r["id"], "platform": r["platform"], "state": ws.t("switched off" if r["state"] == "disabled" else r["state"] or ""),
                   "account": r["account"] or "", "sent_1h": r["health"]["sent_1h"],
                   "refused_1h": r["health"]["refused_1h"], "timed_out_1h": r["health"]["timed_out_1h"],
-                  "backoff": r["health"]["backoff_level"]} for r in rows]
+                  "backoff": r["health"]["backoff_level"], "last_event": when(r.get("last_event_at")),
+                  "last_error": " ".join(f"{when(r.get('last_error_at'))} {r.get('last_error') or ''}".split())}
+                 for r in rows]
         emit(table, ["connection", "platform", "state", "account", "sent_1h", "refused_1h", "timed_out_1h",
-                     "backoff"])
+                     "backoff", "last_event", "last_error"])
         for r in rows:
             lines = account_health.health_lines(r["health"], ws.tr, when)
             if r["health"]["backoff_level"] or r["health"]["forced_offline"]:
