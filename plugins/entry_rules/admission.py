@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shequn.people import for_members
-from shequn import Decision
+from shequn import Capability, Decision
 
 from . import answer_match, overflow, referrals, reroute
 from .i18n import tr
@@ -103,6 +103,12 @@ def route(ws, req: dict[str, Any], group: dict[str, Any], ov: dict[str, Any] | N
         if prop is not None:
             ws.enqueue([prop], f"rule:{ov['name']}")
             reason = tr(mws, "This group is full; you have been invited to {group} instead", group=target["name"])
+        elif Capability.REJECT_REASON not in ws.group_capabilities(group["id"]):
+            # the platform shows the applicant no reason (Douyin) and cannot invite them: a
+            # rejection would lose them without a word, so a person points them to the sibling
+            return Decision("hold", tr(ws, "This group is full and {platform} shows the applicant no reason: point them"
+                                           " to {group}, which has room", platform=ws.t(group["platform"]),
+                                       group=target["name"]), rule=ov["name"], dry_run=dry)
         return Decision("reject", reason, rule=ov["name"], dry_run=dry)
     overflow.ensure_sibling(ws, group, ov, evidence=evidence)
     return Decision("hold", tr(ws, reroute.WAITING, family=group["family"]), rule=ov["name"], dry_run=dry)

@@ -11,6 +11,8 @@ ZH_CN = {
     "Already a member of {group}, a group of the same family": "你已在同一群矩阵的「{group}」中，无需重复入群",
     "This group is full": "本群已满（已达群上限）",
     "This group is full; please join {group} instead": "本群已满，请加入「{group}」",
+    "This group is full and {platform} shows the applicant no reason: point them to {group}, which has room":
+        "本群已满，且{platform}不会向申请人显示理由：请引导其加入有空位的「{group}」",
     "This group is full; you have been invited to {group} instead": "本群已满，已邀请你加入「{group}」",
     "Every group of family {family} is full; waiting for a new sibling group": "群矩阵「{family}」的群都已满，正在等待新群",
     "Open entry": "自由入群",

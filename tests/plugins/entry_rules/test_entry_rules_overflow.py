@@ -176,3 +176,26 @@ def test_invitations_not_yet_carried_out_take_their_seats(ws):
     x2 = request(ws, "s1", "x2", T0 + 1)  # s2's last seat went to x1's invitation, still in the outbox
     assert x2["status"] == "held" and "waiting for a new sibling" in x2["reason"]
     assert [a["person_id"] for a in actions(ws, "invite")] == [pid(ws, "x1")]
+
+
+def test_a_platform_that_shows_no_reason_and_cannot_invite_holds_the_applicant_for_a_person(ws, monkeypatch):
+    """On Douyin a rejection's reason never reaches the applicant and nobody can be invited:
+    'please join t2 instead' would lose them without a word, so the request is held for a
+    person, who points them to the sibling with room."""
+    from console.model import Capability
+
+    for u in ("a1", "a2"):
+        join(ws, "t1", u, T0 - 100)
+    join(ws, "t2", "b1", T0 - 100)
+    with ws.store.write() as c:
+        c.execute("UPDATE groups SET family = 'f', capacity = 2 WHERE platform_group_id IN ('t1', 't2')")
+    save_policy(ws, "overflow", {"auto_create": False}, scope="all")
+    save_policy(ws, "admission", {"modes": ["open"]}, scope="all")
+    can = ws.group_capabilities
+    monkeypatch.setattr(ws, "group_capabilities", lambda g: can(g) - {Capability.INVITE, Capability.REJECT_REASON})
+    r = request(ws, "t1", "x", T0)
+    assert r["status"] == "held" and "t2" in r["reason"] and "no reason" in r["reason"]
+    assert not actions(ws, "invite")
+    monkeypatch.setattr(ws, "group_capabilities", lambda g: can(g) - {Capability.INVITE} | {Capability.REJECT_REASON})
+    r = request(ws, "t1", "y", T0 + 1)  # a platform that shows the reason: told where to go
+    assert r["status"] == "rejecting" and "t2" in r["reason"]
