@@ -5,6 +5,7 @@ that knows a Douyin connection."""
 from __future__ import annotations
 
 import json
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from console.connector import NullSink, WebhookRequest
@@ -79,6 +80,23 @@ def open_ws(tmp_path: Path, fake: FakeDouyin, monkeypatch, *, name: str = "dy1",
     monkeypatch.setenv("DY_REFRESH", refresh)
     cfg = douyin_config(tmp_path, fake, refresh, name=name, extra=extra, port=port)
     return Workspace.open(cfg, pm=pm) if pm is not None else Workspace.open(cfg)
+
+
+@asynccontextmanager
+async def synced(tmp_path: Path, fake: FakeDouyin, monkeypatch):
+    """``(ws, connector)`` of connection dy1, its fan groups synced from ``fake``; the
+    connector, the fake and the workspace closed after, whatever the test did."""
+    from console.sync import build_connector, sync_connection
+
+    ws = open_ws(tmp_path, fake, monkeypatch)
+    conn = build_connector(ws, "dy1")
+    try:
+        await sync_connection(ws, conn)
+        yield ws, conn
+    finally:
+        await conn.aclose()
+        fake.stop()
+        ws.close()
 
 
 def body_of(req: WebhookRequest) -> dict:

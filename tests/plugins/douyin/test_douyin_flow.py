@@ -18,7 +18,7 @@ from console.sync import build_connector, sync_connection
 from plugins.douyin.hooks import greeting_proposals
 from plugins.entry_rules import announcements, overflow
 from plugins.entry_rules.queue import decide
-from tests.plugins.douyin.dyhelpers import make_fake, open_ws
+from tests.plugins.douyin.dyhelpers import make_fake, open_ws, synced
 
 
 def free_port() -> int:
@@ -112,10 +112,7 @@ async def test_serve_challenge_application_approved_from_the_queue_and_the_join_
 async def test_an_announcement_and_a_greeting_set_in_shequn_reach_douyin(tmp_path, monkeypatch):
     fake = make_fake()
     g = fake.add_group("粉丝群 A", members=3)
-    ws = open_ws(tmp_path, fake, monkeypatch)
-    conn = build_connector(ws, "dy1")
-    try:
-        await sync_connection(ws, conn)
+    async with synced(tmp_path, fake, monkeypatch) as (ws, conn):
         gid = ws.store.scalar("SELECT id FROM groups WHERE platform_group_id = ?", (g.group_id,))
         aid = announcements.draft(ws, "群规", "禁止发广告，友善交流。")
         announcements.publish(ws, aid, [str(gid)])
@@ -132,19 +129,12 @@ async def test_an_announcement_and_a_greeting_set_in_shequn_reach_douyin(tmp_pat
         await Executor(ws, {"dy1": conn}, pacing=False).drain()
         assert 1 not in fake.groups[g.group_id].settings and ws.store.scalar(
             "SELECT status FROM actions WHERE id = ?", (off,)) == "done"
-    finally:
-        await conn.aclose()
-        fake.stop()
-        ws.close()
 
 
 async def test_a_full_family_gets_a_fan_group_within_the_quota_then_a_task(tmp_path, monkeypatch):
     fake = make_fake(group_quota=1)
     g = fake.add_group("粉丝群 1", members=3, max_num=3)
-    ws = open_ws(tmp_path, fake, monkeypatch)
-    conn = build_connector(ws, "dy1")
-    try:
-        await sync_connection(ws, conn)
+    async with synced(tmp_path, fake, monkeypatch) as (ws, conn):
         first = ws.store.one("SELECT * FROM groups WHERE platform_group_id = ?", (g.group_id,))
         overflow.register_sibling(ws, first["id"], "粉丝")
         pol = overflow.policy_for(ws, first, "overflow")
@@ -162,10 +152,6 @@ async def test_a_full_family_gets_a_fan_group_within_the_quota_then_a_task(tmp_p
         task = ws.store.one("SELECT title, detail FROM tasks WHERE kind = 'create_sibling' ORDER BY id DESC")
         assert "粉丝" in task["title"] and "quota spent" in task["detail"]
         assert len(fake.groups) == 2  # nothing created past the quota
-    finally:
-        await conn.aclose()
-        fake.stop()
-        ws.close()
 
 
 async def test_the_join_queue_shows_douyin_applications_with_their_answers(tmp_path, monkeypatch):
@@ -178,10 +164,7 @@ async def test_the_join_queue_shows_douyin_applications_with_their_answers(tmp_p
 
     fake = make_fake()
     g = fake.add_group("粉丝群 A", members=3)
-    ws = open_ws(tmp_path, fake, monkeypatch)
-    conn = build_connector(ws, "dy1")
-    try:
-        await sync_connection(ws, conn)
+    async with synced(tmp_path, fake, monkeypatch) as (ws, conn):
         ws.store.execute("UPDATE groups SET type = 'welfare'")  # held for a person
         pushed = fake.apply(g.group_id, user_id="ou-push", nickname="小红", reason="老粉，买过三次")
         listed = fake.apply(g.group_id, user_id="ou-list", reason="朋友推荐来的")
@@ -198,10 +181,6 @@ async def test_the_join_queue_shows_douyin_applications_with_their_answers(tmp_p
         assert rows == {"小红": "老粉，买过三次", "ou-list": "朋友推荐来的", "阿强": ""}
         table = CliRunner().invoke(cli, ["--config", str(tmp_path / "config.toml"), "joins"]).output
         assert "老粉，买过三次" in table and "朋友推荐来的" in table
-    finally:
-        await conn.aclose()
-        fake.stop()
-        ws.close()
 
 
 def test_a_greeting_set_by_hand_is_not_undone_by_the_hourly_job(tmp_path, monkeypatch):

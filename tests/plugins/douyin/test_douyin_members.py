@@ -8,9 +8,8 @@ import json
 
 from console.engine import Engine
 from console.model import Event, Kind
-from console.sync import build_connector, sync_connection
 from plugins.kpi.metrics import by_group, panel
-from tests.plugins.douyin.dyhelpers import make_fake, open_ws
+from tests.plugins.douyin.dyhelpers import make_fake, synced
 
 
 def msg(gid: str, user: str, n: int, ts: int) -> Event:
@@ -19,45 +18,35 @@ def msg(gid: str, user: str, n: int, ts: int) -> Event:
 
 async def test_a_member_first_seen_speaking_is_not_counted_twice(tmp_path, monkeypatch):
     fake = make_fake()
-    synced = fake.add_group("粉丝群 A", members=10)
-    ws = open_ws(tmp_path, fake, monkeypatch)
-    conn = build_connector(ws, "dy1")
-    try:
-        await sync_connection(ws, conn)
+    listed = fake.add_group("粉丝群 A", members=10)
+    async with synced(tmp_path, fake, monkeypatch) as (ws, conn):
         now = ws.now()
         count = lambda gid: ws.store.scalar("SELECT member_count FROM groups WHERE platform_group_id = ?", (gid,))  # noqa: E731
-        assert count(synced.group_id) == 10
+        assert count(listed.group_id) == 10
         assert ws.store.scalar("SELECT members_end FROM rollups_daily") == 10  # the day's members: Douyin's count
         eng = Engine(ws)
-        eng.ingest([msg(synced.group_id, "ou-a", 1, now), msg(synced.group_id, "ou-b", 2, now),
-                    msg(synced.group_id, "ou-a", 3, now)])
-        assert count(synced.group_id) == 10  # a and b were among Douyin's 10
-        eng.ingest([msg(synced.group_id, "ou-a", 4, now)])
-        assert count(synced.group_id) == 10
-        eng.ingest([Event("dy1", "join:1", Kind.JOIN, now, group=synced.group_id, user="ou-new",
+        eng.ingest([msg(listed.group_id, "ou-a", 1, now), msg(listed.group_id, "ou-b", 2, now),
+                    msg(listed.group_id, "ou-a", 3, now)])
+        assert count(listed.group_id) == 10  # a and b were among Douyin's 10
+        eng.ingest([msg(listed.group_id, "ou-a", 4, now)])
+        assert count(listed.group_id) == 10
+        eng.ingest([Event("dy1", "join:1", Kind.JOIN, now, group=listed.group_id, user="ou-new",
                           data={"scene": "approve"})])
-        assert count(synced.group_id) == 11  # a join after the sync is new
-        eng.ingest([msg(synced.group_id, "ou-new", 5, now)])
-        assert count(synced.group_id) == 11
+        assert count(listed.group_id) == 11  # a join after the sync is new
+        eng.ingest([msg(listed.group_id, "ou-new", 5, now)])
+        assert count(listed.group_id) == 11
         day = ws.day(now)
         assert ws.store.scalar("SELECT members_end FROM rollups_daily r JOIN groups g ON g.id = r.group_id"
-                               " WHERE g.platform_group_id = ? AND r.day = ?", (synced.group_id, day)) == 11
+                               " WHERE g.platform_group_id = ? AND r.day = ?", (listed.group_id, day)) == 11
         # a group never synced has no platform count: everyone seen is all there is
         Engine(ws).ingest([msg("@unsynced==", "ou-c", 6, now)])
         assert count("@unsynced==") == 1
-    finally:
-        await conn.aclose()
-        fake.stop()
-        ws.close()
 
 
 async def test_member_kpis_of_douyin_groups_say_they_come_from_events(tmp_path, monkeypatch):
     fake = make_fake()
     g = fake.add_group("粉丝群 A", members=4)
-    ws = open_ws(tmp_path, fake, monkeypatch)
-    conn = build_connector(ws, "dy1")
-    try:
-        await sync_connection(ws, conn)
+    async with synced(tmp_path, fake, monkeypatch) as (ws, conn):
         now = ws.now()
         Engine(ws).ingest([msg(g.group_id, "ou-a", 1, now), msg(g.group_id, "ou-b", 2, now)])
         since = ws.day(ws.store.scalar("SELECT created_at FROM groups WHERE platform_group_id = ?", (g.group_id,)))
@@ -92,10 +81,6 @@ async def test_member_kpis_of_douyin_groups_say_they_come_from_events(tmp_path, 
             assert got["interaction_rate"]["value"] == 0.5 and got["interaction_rate"]["note"] == words, args
         other = CliRunner().invoke(cli, ["--config", str(tmp_path / "config.toml"), "kpi", "--platform", "qq"])
         assert other.exit_code == 2 and "no group matches platform qq" in other.output  # split: qq has none here
-    finally:
-        await conn.aclose()
-        fake.stop()
-        ws.close()
 
 
 def test_groups_that_list_their_members_carry_no_such_note(ws):

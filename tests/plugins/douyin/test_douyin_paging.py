@@ -8,16 +8,13 @@ from console.engine import Engine
 from console.sync import build_connector, sync_connection
 from console.workspace import Workspace
 from tests.conftest import make_config
-from tests.plugins.douyin.dyhelpers import BASE, hook_request, make_fake, open_ws
+from tests.plugins.douyin.dyhelpers import BASE, hook_request, make_fake, synced
 
 
 async def test_applications_are_read_every_page_into_the_join_queue_once(tmp_path, monkeypatch):
     fake = make_fake()
     g = fake.add_group("粉丝群 A", members=3)
-    ws = open_ws(tmp_path, fake, monkeypatch)
-    conn = build_connector(ws, "dy1")
-    try:
-        await sync_connection(ws, conn)
+    async with synced(tmp_path, fake, monkeypatch) as (ws, conn):
         ws.store.execute("UPDATE groups SET type = 'welfare'")
         applies = [fake.apply(g.group_id, user_id=f"ou-{i:03d}") for i in range(121)]
         calls = len(fake.calls)
@@ -32,10 +29,6 @@ async def test_applications_are_read_every_page_into_the_join_queue_once(tmp_pat
         fake.decide(applies[0].apply_id, 2)  # decided in the app: it leaves the list
         late = fake.apply(g.group_id, user_id="ou-late")
         assert [e.data["flag"] for e in await conn.poll()] == [late.apply_id]
-    finally:
-        await conn.aclose()
-        fake.stop()
-        ws.close()
 
 
 async def test_two_accounts_are_two_connections_kept_apart(tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ import pytest
 from console.connector import NullSink
 from console.model import ActionRequest, Status
 from console.tui.vtable import VirtualTable
-from tests.plugins.douyin.dyhelpers import make_connector, make_fake, open_ws
+from tests.plugins.douyin.dyhelpers import make_connector, make_fake, open_ws, synced
 from tests.tui.world import make_app, settle
 
 
@@ -75,14 +75,9 @@ async def test_the_connections_screen_names_the_douyin_condition(tmp_path, monke
     ("zh-CN", ["踢出: 不可用 (抖音平台不支持踢出)", "全员禁言: 不可用 (抖音平台不支持全员禁言)",
                "改群名: 不可用 (抖音平台不支持改群名)"])])
 async def test_what_douyin_cannot_do_is_greyed_on_a_fan_groups_page(tmp_path, monkeypatch, lang, words):
-    from console.sync import build_connector, sync_connection
-
     fake = make_fake()
     fake.add_group("粉丝群 A", members=2)
-    ws = open_ws(tmp_path, fake, monkeypatch)
-    conn = build_connector(ws, "dy1")
-    try:
-        await sync_connection(ws, conn)
+    async with synced(tmp_path, fake, monkeypatch) as (ws, conn):
         app = make_app(ws, lang=lang)
         async with app.run_test(size=(160, 36)) as pilot:
             await pilot.press("g")
@@ -93,7 +88,3 @@ async def test_what_douyin_cannot_do_is_greyed_on_a_fan_groups_page(tmp_path, mo
         for w in words:
             assert w in why, (w, why)
         assert ("douyin" if lang == "en" else "抖音") in why and "Traceback" not in why
-    finally:
-        await conn.aclose()
-        fake.stop()
-        ws.close()
