@@ -25,6 +25,7 @@ HORIZON = 30 * DAY  # "within the next 30 days", when the history allows it
 MIN_SPAN = 7 * DAY
 MIN_BUCKET = 30
 SLACK = DAY  # a history or a person that starts within a day of the look-back still covers it
+FEW = 500  # known_since reads only the people asked for up to this many (SQLite's 999 variables)
 
 
 def span_for(start: int, as_of: int) -> int | None:
@@ -107,13 +108,15 @@ def known_since(ws, people: dict[int, int | None]) -> dict[int, int | None]:
     of 150 has had no order for 100 days; reading them only from the first sync would leave
     the imported months unused (and no bucket could be fitted on them)."""
     out = dict(people)
-
-    def lower(rows):
-        for pid, t in rows:
+    # a few people (one profile): read only theirs, by the person_id indexes; else one pass each
+    few = len(out) <= FEW
+    only = f" AND person_id IN ({','.join('?' * len(out))})" if few else ""
+    args = tuple(out) if few else ()
+    for sql in ("SELECT person_id, min(joined_at) FROM memberships WHERE 1{only} GROUP BY person_id",
+                "SELECT person_id, min(ordered_at) FROM orders WHERE person_id IS NOT NULL{only} GROUP BY person_id"):
+        for pid, t in ws.store.execute(sql.format(only=only), args):
             if pid in out and t is not None and out[pid] is not None and t < out[pid]:
                 out[pid] = t
-    lower(ws.store.execute("SELECT person_id, min(joined_at) FROM memberships GROUP BY person_id"))
-    lower(ws.store.execute("SELECT person_id, min(ordered_at) FROM orders WHERE person_id IS NOT NULL GROUP BY person_id"))
     return out
 
 

@@ -130,7 +130,12 @@ def read(ws, cfg: KpiSettings, person_ids: list[int] | None = None) -> tuple[Bas
         if root(ref) != root(pid):
             refs[root(ref)].add(root(pid))
     # known since the earliest record: first seen, a member list's join time, the first order
-    first_seen = known_since(ws, dict(st.execute("SELECT id, created_at FROM people")))
+    first_seen = dict(st.execute("SELECT id, created_at FROM people"))
+    if wanted is not None:  # one profile: its accounts' records only, not everyone's
+        mine = set(person_ids) | wanted | {p for p, r in link.items() if r in wanted}
+        first_seen.update(known_since(ws, {p: first_seen[p] for p in mine if p in first_seen}))
+    else:
+        first_seen = known_since(ws, first_seen)
     for pid, r in link.items():  # known since the first of the accounts was seen
         seen = [t for t in (first_seen.get(pid), first_seen.get(r)) if t is not None]
         first_seen[r] = min(seen) if seen else None

@@ -118,7 +118,7 @@ def test_the_span_is_30_days_or_half_a_shorter_history():
     assert predict.span_for(t - 12 * DAY, t) is None  # under a week each: nothing is predicted
 
 
-def test_a_person_is_known_from_their_join_or_first_order_before_the_first_sync(ws):
+def test_a_person_is_known_from_their_join_or_first_order_before_the_first_sync(ws, monkeypatch):
     """The member list's join time and an imported order history reach back before shequn
     first saw someone: the prediction uses those months (a member of 100 days with no order
     has had none for 100 days), not only the days since the first sync."""
@@ -134,3 +134,8 @@ def test_a_person_is_known_from_their_join_or_first_order_before_the_first_sync(
     # 1: joined 100 days before; 2: joined after first seen (stays); 3: the first order;
     # 4: already known for ever (None), never made later
     assert got == {1: t - 100 * DAY, 2: t, 3: t - 40 * DAY, 4: None}
+    # a profile asks for one or two people: read by their ids, the same answer as a whole pass
+    assert predict.known_since(ws, {3: t}) == {3: t - 40 * DAY}
+    assert predict.known_since(ws, {1: t, 2: t}) == {1: t - 100 * DAY, 2: t}
+    monkeypatch.setattr(predict, "FEW", 1)  # two people are "many" now: the whole-table pass
+    assert predict.known_since(ws, {1: t, 2: t}) == {1: t - 100 * DAY, 2: t}
