@@ -95,9 +95,9 @@ ZH_CN.update({  # penalize.py: a case's reason, as the outbox, the blacklist and
 })
 
 ZH_CN.update({  # budget.py
-    "Rule {rule} took {ms} ms of one ingest batch (budget {budget} ms): it is suspended for {minutes} minutes and "
-    "the batch went on without it. Editing the rule lifts the suspension.":
-        "规则 {rule} 在一批消息上用了 {ms} 毫秒（上限 {budget} 毫秒）：已暂停 {minutes} 分钟，这批消息在没有它的情况下继续处理。"
+    "Rule {rule} took {ms} ms of one ingest batch of {n} messages (budget {budget} ms): it is suspended for "
+    "{minutes} minutes and the batch went on without it. Editing the rule lifts the suspension.":
+        "规则 {rule} 在一批 {n} 条消息上用了 {ms} 毫秒（上限 {budget} 毫秒）：已暂停 {minutes} 分钟，这批消息在没有它的情况下继续处理。"
         "修改该规则会立即解除暂停。",
 })
 

@@ -129,7 +129,7 @@ def process(ws, events: list[Event]) -> None:
     st = state_for(ws)
     rs = st.rules(ws)
     look = BatchLookups(ws, st.settings.exempt_roles, st.settings.allow_people)
-    budget = for_batch(ws, rs, st.settings)
+    budget = for_batch(ws, rs, st.settings, len(messages_of(events)))
     hits = find_hits(rs, events, look, budget)
     budget.report(ws)
     joining = (Kind.JOIN, Kind.JOIN_REQUEST)

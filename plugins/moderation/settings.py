@@ -24,7 +24,7 @@ class ModerationSettings:
     pattern_timeout_ms: int = 20
     """Longest time a custom pattern may spend on one message (for rules saved without their own timeout_ms); a slower match is cut off and reported."""
     rule_budget_ms: int = 200
-    """Longest time one conduct rule may spend on one ingest batch (10 to 10000 ms); a rule past it is suspended for rule_suspend_minutes with an alert, and the batch goes on without it."""
+    """Longest time one conduct rule may spend on an ingest batch of up to 500 messages (10 to 10000 ms; a bigger batch, a backlog or a back-fill's hour, gets as much per 500 messages); a rule past it is suspended for rule_suspend_minutes with an alert, and the batch goes on without it."""
     rule_suspend_minutes: int = 10
     """How long a rule that overran rule_budget_ms stays suspended (1 to 1440 minutes); editing the rule lifts it at once."""
     warning_template: str = ""

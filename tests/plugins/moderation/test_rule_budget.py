@@ -82,8 +82,9 @@ def test_a_rule_past_its_budget_is_suspended_and_the_batch_goes_on(slow):
     batch(ws, T0, 6, "a")
     assert calls == {"slow": 3, "quick": 6}  # 40 + 40 + 40 = 120 ms > 100 ms after the third message
     alert = ws.store.one("SELECT * FROM alerts WHERE kind = 'rule_suspended'")
-    assert alert["message"] == ("Rule slow took 120 ms of one ingest batch (budget 100 ms): it is suspended for 10 "
-                                "minutes and the batch went on without it. Editing the rule lifts the suspension.")
+    assert alert["message"] == ("Rule slow took 120 ms of one ingest batch of 6 messages (budget 100 ms): it is "
+                                "suspended for 10 minutes and the batch went on without it. Editing the rule lifts "
+                                "the suspension.")
     assert alert["severity"] == "critical"
     audit = ws.store.one("SELECT * FROM audit_log WHERE action = 'rule_suspended'")
     assert audit["target_id"] == "slow" and '"ms": 120' in audit["detail"]
@@ -102,6 +103,19 @@ def test_the_suspension_lasts_its_minutes_then_the_rule_is_tried_again(slow):
     batch(ws, T0 + 11 * 60, 2, "c")  # past: 80 ms, within the budget
     assert calls == {"slow": 5, "quick": 7}
     assert ws.store.scalar("SELECT count(*) FROM alerts WHERE kind = 'rule_suspended'") == 1
+
+
+def test_a_bigger_batch_gets_the_budget_per_500_messages(slow):
+    """1,300 messages in one batch (a backlog, a back-fill's hour): 100 ms x 1,300 / 500 =
+    260 ms, so the 40 ms rule is suspended after its 7th check (280 ms), not its 3rd; 500
+    messages still get 100 ms (3 checks). Ordinary chat, so no rule has a hit."""
+    ws, calls = slow
+    feed(ws, [msg("g1", f"a{i}", "今天天气不错", T0 + i) for i in range(1300)], T0 + 1300)
+    assert calls["slow"] == 7
+    alert = ws.store.one("SELECT * FROM alerts WHERE kind = 'rule_suspended'")
+    assert alert["message"].startswith("Rule slow took 280 ms of one ingest batch of 1,300 messages (budget 260 ms)")
+    feed(ws, [msg("g1", f"b{i}", "今天天气不错", T0 + 2000 + i) for i in range(500)], T0 + 2500)  # suspension over
+    assert calls["slow"] == 7 + 3
 
 
 def test_editing_the_rule_lifts_the_suspension(slow):
@@ -160,10 +174,10 @@ def test_budget_settings_out_of_range_are_refused(tmp_path, key, value):
 def test_the_alert_has_zh_cn_with_the_same_fields():
     from plugins.moderation.i18n import ZH_CN
 
-    en = ("Rule {rule} took {ms} ms of one ingest batch (budget {budget} ms): it is suspended for {minutes} minutes "
-          "and the batch went on without it. Editing the rule lifts the suspension.")
+    en = ("Rule {rule} took {ms} ms of one ingest batch of {n} messages (budget {budget} ms): it is suspended for "
+          "{minutes} minutes and the batch went on without it. Editing the rule lifts the suspension.")
 
     def fields(t):
         return {f for _, f, _, _ in string.Formatter().parse(t) if f}
 
-    assert fields(ZH_CN[en]) == fields(en) == {"rule", "ms", "budget", "minutes"}
+    assert fields(ZH_CN[en]) == fields(en) == {"rule", "ms", "n", "budget", "minutes"}
