@@ -223,6 +223,11 @@ def print_people(p: dict) -> None:
         print(f"segments (truth_people): coverage {pct(seg.get('coverage'))}, accuracy of the classified "
               f"{pct(seg.get('accuracy'))}, of all {pct(seg.get('accuracy_all'))}; " + ", ".join(
                   f"{k} precision {pct(v['precision'])} recall {pct(v['recall'])}" for k, v in seg["segments"].items()))
+        if seg.get("unknown"):  # why the records cannot show a segment yet, and who those people truly are
+            print("segments unknown, by why: " + "; ".join(
+                f"{why} {pct(u['share'])} of everyone (" + ", ".join(
+                    f"{t} {n / u['people']:.0%}" for t, n in sorted(u["truth"].items(), key=lambda kv: -kv[1])) + ")"
+                for why, u in seg["unknown"].items()))
     tags = p.get("activity_tags") or {}
     if tags and "note" not in tags:
         print("tags: " + ", ".join(f"{k} precision {pct(v['precision'])} recall {pct(v['recall'])} ({v['tagged']} tagged)"

@@ -14,10 +14,14 @@ The functions read plain tables (``kpi_segments`` and ``tags`` of the kpi plugin
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from typing import Any
 
 KNOWN = ("loyal", "bargain", "need", "low_need")
+#: why a person is unknown, by their order count (plugins/kpi/segments.py classify): none yet
+#: in too short a history to call "never", one too recent to tell a one-off from a repeat
+UNKNOWN_REASONS = {0: "no order yet", 1: "one recent order"}
 DAY = 86400
 
 
@@ -37,16 +41,29 @@ def segment_report(ws, connection: str = "sandbox") -> dict[str, Any]:
     """Computed segment (kpi_segments) against the true one, over every person the workspace
     knows who has a true segment (customers; staff have none). Returns people, classified,
     coverage, accuracy (over the classified), accuracy_all (unknown counted as wrong),
-    confusion (true -> computed -> count) and per segment precision and recall (recall
-    over everyone of that true segment, so unknowns lower it)."""
+    confusion (true -> computed -> count), per segment precision and recall (recall
+    over everyone of that true segment, so unknowns lower it), and the unknowns by why
+    their records cannot show a segment yet, each with their true segments: what a guess
+    would have had to get right."""
     if "kpi_segments" not in ws.store.tables():
         return {"people": 0, "note": "the kpi plugin is not installed"}
     truth = _truth(ws, connection, "segment")
-    computed = dict(ws.store.execute("SELECT person_id, segment FROM kpi_segments"))
+    computed: dict[int, str] = {}
+    orders: dict[int, int] = {}
+    for pid, seg, signals in ws.store.execute("SELECT person_id, segment, signals FROM kpi_segments"):
+        computed[pid] = seg
+        if seg == "unknown":
+            try:
+                orders[pid] = int(json.loads(signals or "{}").get("orders") or 0)
+            except (ValueError, TypeError, AttributeError):
+                orders[pid] = -1
     confusion: dict[str, Counter] = defaultdict(Counter)
+    unknown: dict[str, Counter] = defaultdict(Counter)  # why unknown -> true segment -> people
     for pid, label in truth.items():
         if pid in computed:
             confusion[label][computed[pid]] += 1
+            if computed[pid] == "unknown":
+                unknown[UNKNOWN_REASONS.get(orders.get(pid, -1), "orders no rule fits")][label] += 1
     people = sum(sum(c.values()) for c in confusion.values())
     classified = sum(n for c in confusion.values() for s, n in c.items() if s != "unknown")
     right = sum(c[t] for t, c in confusion.items())
@@ -57,7 +74,9 @@ def segment_report(ws, connection: str = "sandbox") -> dict[str, Any]:
                   "precision": _ratio(confusion[s][s], said), "recall": _ratio(confusion[s][s], sum(confusion[s].values()))}
     return {"people": people, "classified": classified, "coverage": _ratio(classified, people),
             "accuracy": _ratio(right, classified), "accuracy_all": _ratio(right, people),
-            "confusion": {t: dict(c) for t, c in sorted(confusion.items())}, "segments": per}
+            "confusion": {t: dict(c) for t, c in sorted(confusion.items())}, "segments": per,
+            "unknown": {why: {"people": sum(c.values()), "share": _ratio(sum(c.values()), people), "truth": dict(c)}
+                        for why, c in sorted(unknown.items(), key=lambda kv: -sum(kv[1].values()))}}
 
 
 def activity_tags(ws, connection: str = "sandbox") -> dict[str, Any]:

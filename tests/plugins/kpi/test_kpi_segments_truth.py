@@ -31,6 +31,22 @@ def test_segment_report_counts_unknown_apart(ws):
     assert r["segments"]["need"] == {"true": 1, "said": 0, "precision": None, "recall": 0.0}
 
 
+def test_segment_report_says_why_the_unknown_are_unknown_and_who_they_truly_are(ws):
+    truth = {(1, "segment"): "loyal", (2, "segment"): "bargain", (3, "segment"): "low_need",
+             (4, "segment"): "loyal", (5, "segment"): "need"}
+    people(ws, truth, {1: "unknown", 2: "unknown", 3: "unknown", 4: "unknown", 5: "need"})
+    with ws.store.write() as c:  # the order counts kpi keeps in each person's signals
+        c.executemany("UPDATE kpi_segments SET signals = ? WHERE person_id = ?",
+                      [('{"orders": 1}', 1), ('{"orders": 0}', 2), ('{"orders": 0}', 3), ('{"orders": 3}', 4),
+                       ('{"orders": 1}', 5)])
+    r = segment_report(ws)
+    assert r["unknown"] == {
+        "no order yet": {"people": 2, "share": 0.4, "truth": {"bargain": 1, "low_need": 1}},
+        "one recent order": {"people": 1, "share": 0.2, "truth": {"loyal": 1}},
+        "orders no rule fits": {"people": 1, "share": 0.2, "truth": {"loyal": 1}},
+    }  # person 5 has one order too, but a segment: not counted among the unknown
+
+
 def test_activity_tags_against_talker_and_lurker_truth_without_staff(ws):
     truth = {(1, "activity"): "talker", (2, "activity"): "lurker", (3, "activity"): "lurker",
              (4, "activity"): "talker", (5, "activity"): "talker"}
