@@ -220,6 +220,9 @@ def month_view(ws, month: str, only: list[str] | None = None) -> dict[str, Any]:
     hols = between(ws, first.isoformat(), last.isoformat())
     days = []
     gaps = {v: 0 for v in views}
+    # the gaps still to plan: a past day without a topic is a record, not something to do
+    today = ws.day(ws.now())
+    ahead = {v: 0 for v in views}
     for k in range(n_days):
         d = first + timedelta(days=k)
         ds = d.isoformat()
@@ -237,6 +240,7 @@ def month_view(ws, month: str, only: list[str] | None = None) -> dict[str, Any]:
                                 "themes": [{"period": t["period"], "title": t["title"]} for t in th],
                                 "gap": not mine, "collisions": []}
             gaps[v] += not mine
+            ahead[v] += not mine and ds >= today
         days.append(row)
     collisions = []
     by_day = {r["day"]: r for r in days}
@@ -260,6 +264,7 @@ def month_view(ws, month: str, only: list[str] | None = None) -> dict[str, Any]:
         mix[e["purpose_used"]] += 1
     total = sum(mix.values())
     share = {p: (mix[p] / total if total else 0.0) for p in PURPOSES}
-    return {"month": first.strftime("%Y-%m"), "scopes": views, "days": days, "gaps": gaps, "collisions": collisions,
+    return {"month": first.strftime("%Y-%m"), "scopes": views, "days": days, "gaps": gaps, "gaps_ahead": ahead,
+            "collisions": collisions,
             "mix": {"counts": mix, "share": share, "target": dict(cfg.purpose_target),
                     "off": {p: round(share[p] - cfg.purpose_target[p], 3) for p in PURPOSES} if total else {}}}

@@ -62,7 +62,9 @@ def scope_word(t, scope: str) -> str:
 
 
 def summary(t, view: dict[str, Any], lang: str = "en") -> str:
-    gaps = "  ".join(f"{scope_word(t, s)} {n}" for s, n in view["gaps"].items())
+    ahead = view.get("gaps_ahead") or {}
+    gaps = "  ".join(f"{scope_word(t, s)} {n}" + (t(" ({n} from today on)", n=ahead[s]) if ahead.get(s, n) != n else "")
+                     for s, n in view["gaps"].items())
     out = [f"[b]{esc(t('Gaps'))}[/]{t(': ')}{esc(gaps) or '—'}"]  # ': ' is the host's (：in Chinese)
     for c in view["collisions"][:3]:
         out.append("⚠ " + esc(t("Collision in {scope}: {title} on {first} and {second} ({days} days apart)",
@@ -173,9 +175,9 @@ class ContentScreen(ShequnScreen):
         if d["scripts"]:
             self.query_one("#script-statement", Static).update(esc(d["scripts"][0]["statement"]))
         posts = sum(s["groups"] for s in d["next"])
-        gaps = sum(d["view"]["gaps"].values())
-        self.sub_title = t("{month}: {gaps} gaps; {posts} posts in the next 24 hours", month=d["month"], gaps=f"{gaps:,}",
-                           posts=f"{posts:,}")
+        gaps = sum(d["view"]["gaps_ahead"].values())  # what is left to plan: past days are a record
+        self.sub_title = t("{month}: {gaps} gaps from today on; {posts} posts in the next 24 hours", month=d["month"],
+                           gaps=f"{gaps:,}", posts=f"{posts:,}")
         self.show_why()
 
     def action_tab(self, tab: str) -> None:

@@ -215,7 +215,9 @@ ZH_CN: dict[str, str] = {
     "Resumed": "已恢复", "Stopped": "已停止", "No groups yet": "还没有群",
     "No scheduled post has run yet": "还没有执行过定时发送", "Nothing is scheduled in the next 24 hours": "未来 24 小时没有定时发送",
     "Show the content calendar": "查看内容日历", "Show the next 24 hours of scheduled posts": "查看未来 24 小时的定时发送",
-    "{month}: {gaps} gaps; {posts} posts in the next 24 hours": "{month}：空缺 {gaps} 处；未来 24 小时发送 {posts} 条",
+    "{month}: {gaps} gaps from today on; {posts} posts in the next 24 hours":
+        "{month}：今天起空缺 {gaps} 处；未来 24 小时发送 {posts} 条",
+    " ({n} from today on)": "（今天起 {n}）",
     "Content today": "今日内容", "none planned": "未安排",
     "Scheduled posts: {sent} sent, {waiting} waiting, {failed} failed": "定时发送：已发送 {sent}，待发送 {waiting}，失败 {failed}",
     "; next: {name} at {time}, groups: {groups}": "；下一条：{time} {name}，群数 {groups}",

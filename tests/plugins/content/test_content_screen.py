@@ -42,7 +42,9 @@ async def test_the_calendar_the_next_day_and_runs(sws):
         assert d19["welfare"] == "⚠ 省钱话题" and d19["traffic"] == "—"
         summary = str(s.query_one("#calendar-summary").render())
         assert "Collision in welfare: 省钱话题 on 2025-06-16 and 2025-06-19 (3 days apart)" in summary
-        assert s.sub_title == "2025-06: 85 gaps; 4 posts in the next 24 hours"  # 3 scopes x 30 days - 3 - 2
+        # the gaps left to plan, from today (the 15th) on: 3 scopes x 16 days - 3 (the 16th) - 2 (the 19th)
+        assert s.sub_title == "2025-06: 43 gaps from today on; 4 posts in the next 24 hours"
+        assert "Gaps: traffic 29 (15 from today on)  welfare 28 (14 from today on)  会员福利 28 (14 from today on)" in summary
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert s.month == "2025-07" and s.query_one("#calendar").source.count() == 31
@@ -70,7 +72,7 @@ async def test_in_chinese(sws):
         await pilot.press("C")
         await settle(pilot)
         s = app.screen
-        assert s.title == "内容" and s.sub_title == "2025-06：空缺 85 处；未来 24 小时发送 4 条"
+        assert s.title == "内容" and s.sub_title == "2025-06：今天起空缺 43 处；未来 24 小时发送 4 条"
         assert "用途占比" in str(s.query_one("#calendar-summary").render())
         assert " C 内容 " in str(s.query_one("#modebar").render())
 
