@@ -118,3 +118,14 @@ def poisson(rng: random.Random, lam: float) -> int:
                 return k
             k += 1
     return max(0, int(rng.gauss(lam, math.sqrt(lam)) + 0.5))
+
+
+def poisson_after(rng: random.Random, first: float, limit: float) -> int:
+    """The rest of :func:`poisson` for a small ``lam`` (``limit = math.exp(-lam)``) whose first
+    uniform ``first`` a caller drew and found above ``limit``: the same count from the same
+    draws. A hot loop tests the first draw itself, as most of its draws come out 0."""
+    k, p = 0, first
+    while p > limit:
+        k += 1
+        p *= rng.random()
+    return k

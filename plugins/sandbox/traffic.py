@@ -3,15 +3,21 @@ join requests, leaves, nickname changes), following the hour of day."""
 
 from __future__ import annotations
 
-import random
+import math
 from datetime import datetime
 from typing import Any
 
 from shequn import Event, Kind
 
 from . import content_reactions, texts
+from .draws import between, pick
 from .model import (ABUSE_PER_ABUSER, DAY, DIURNAL, FLOODS_PER_FLOODER, ADS_PER_POSTER, JOINS_PER_GROUP, LEAVE_PER_MEMBER,
-                    MSGS_PER_MEMBER, NICK_PER_MEMBER, REQUESTS_PER_GROUP, TALKER_SHARE_OF_MESSAGES, Group, poisson)
+                    MSGS_PER_MEMBER, NICK_PER_MEMBER, REQUESTS_PER_GROUP, TALKER_SHARE_OF_MESSAGES, Group, poisson,
+                    poisson_after)
+
+MESSAGE = Kind.MESSAGE
+#: chat text -> whether it asks something (texts.ASKS): chat comes from a few hundred fixed lines
+_ASKING: dict[str, bool] = {}
 
 
 class Traffic:
@@ -32,9 +38,9 @@ class Traffic:
 
     def _event(self, kind: str, ts: int, group: str | None, user: str | None, *, nickname: str | None = None,
                text: str | None = None, data: dict[str, Any] | None = None, group_name: str | None = None) -> Event:
-        prefix = "m" if kind == Kind.MESSAGE else "e"
-        return Event(self.connection, self._id(prefix), kind, int(ts), group, user, nickname, text, data or {},
-                     group_name=group_name)
+        self.seq += 1  # _id's, inlined: a month of 100 groups makes over a million events
+        return Event(self.connection, f"sb-{'m' if kind == MESSAGE else 'e'}{self.epoch}-{self.seq}", kind, int(ts),
+                     group, user, nickname, text, data or {}, group_name=group_name)
 
     # --- traffic ----------------------------------------------------------------------------
 
@@ -61,6 +67,11 @@ class Traffic:
             self._daily_records(day)
         frac = (t1 - t0) / DAY * DIURNAL[hour] * speed
         out: list[Event] = []
+        rng, people = self.rng, self.people
+        random_ = rng.random
+        # (rate, exp(-rate)) of a rogue's posts this chunk, by conduct (any other conduct floods)
+        rogue_rates = {c: (r * frac, math.exp(-r * frac))
+                       for c, r in (("ads", ADS_PER_POSTER), ("abuse", ABUSE_PER_ABUSER), ("flood", FLOODS_PER_FLOODER))}
         for g in list(self.groups.values()):
             if g.dismissed:
                 continue
@@ -68,13 +79,27 @@ class Traffic:
             talkers, lurkers, rogues = self._member_lists(g)
             n_members = len(talkers) + len(lurkers)
             rate = MSGS_PER_MEMBER[g.type] * (0.1 if closed else 1.0)
-            for _ in range(poisson(self.rng, rate * n_members * frac)):
-                self._chat(g, t0, t1, talkers, lurkers, out)
+            n_chats = poisson(rng, rate * n_members * frac)
+            if n_chats:
+                self._chats(g, t0, t1, n_chats, talkers, lurkers, out)
             if hour in (8, 21) and t0 % 3600 < 60 and g.owner in g.members:
-                ts = t0 + self.rng.randint(0, max(0, t1 - t0 - 1))
-                self._message(g, g.owner, ts, self.rng.choice(texts.GREETINGS), None, out)
+                ts = t0 + between(rng, 0, max(0, t1 - t0 - 1))
+                self._message(g, g.owner, ts, pick(rng, texts.GREETINGS), None, out)
             for uid in rogues:
-                self._rogue(g, uid, t0, t1, frac, out)
+                # poisson(rng, rate * frac) of the rogue's conduct, its first draw made here: for
+                # most rogues in most hours it is all there is (no post), and no call is made
+                conduct = people[uid].conduct
+                lam, limit = rogue_rates.get(conduct) or rogue_rates["flood"]
+                if lam <= 0:
+                    continue
+                if lam < 30:
+                    first = random_()
+                    if first <= limit:
+                        continue
+                    n = poisson_after(rng, first, limit)
+                else:
+                    n = poisson(rng, lam)
+                self._rogue(g, uid, conduct, n, t0, t1, out)
             if not closed:
                 for _ in range(poisson(self.rng, JOINS_PER_GROUP[g.type] * frac)):
                     self._organic_join(g, self._rand_ts(t0, t1), out)
@@ -157,73 +182,110 @@ class Traffic:
         m = g.members[uid]
         m[3] = ts
         p = self.people.get(uid)
-        e = self._event(Kind.MESSAGE, ts, g.gid, uid, nickname=p.nick if p else uid, text=text,
+        e = self._event(MESSAGE, ts, g.gid, uid, nickname=p.nick if p else uid, text=text,
                         data={"card": m[1]} if m[1] else {})
         out.append(e)
         if label:
             self.records["truth"].append((e.id, "message", label))
         return e
 
-    def _chat(self, g: Group, t0: int, t1: int, talkers: list[str], lurkers: list[str], out: list[Event]) -> None:
+    def _chats(self, g: Group, t0: int, t1: int, n: int, talkers: list[str], lurkers: list[str],
+               out: list[Event]) -> None:
+        """``n`` chat messages of ``g`` in [t0, t1): who speaks (talkers most), what (the group's
+        theme, small talk, now and then off-topic talk or a tracking link), when, and a staff
+        answer to a question. One call per group and hour with its lookups made once: the
+        draws and events are those of ``n`` calls of a per-message ``_chat`` (``pick`` is
+        ``rng.choice``'s draw, inlined here for the pools), in the same order."""
         rng = self.rng
-        pool = talkers if (rng.random() < TALKER_SHARE_OF_MESSAGES and talkers) or not lurkers else lurkers
-        if not pool:
-            return
-        uid = rng.choice(pool)
-        r = rng.random()
-        label = None
-        if r < 0.012:
-            text, label = self._fill(rng.choice(texts.NOT_ADS)), "not_ad"
-        elif r < 0.035:
-            text, label = rng.choice(texts.OFF_TOPIC), "off_topic"
-        elif r < 0.75:
-            text = rng.choice(texts.CHAT[g.theme_key])
-        else:
-            text = rng.choice(texts.CHAT["any"])
-        e = self._message(g, uid, self._rand_ts(t0, t1), text, label, out)
-        if e is not None and label is None and texts.ASKS.search(text):
-            self._staff_answer(g, e, t1, out)
+        random_, getrandbits = rng.random, rng.getrandbits
+        n_talk, n_lurk = len(talkers), len(lurkers)
+        k_talk, k_lurk = n_talk.bit_length(), n_lurk.bit_length()
+        theme, common = texts.CHAT[g.theme_key], texts.CHAT["any"]
+        span = t1 - t0
+        gid, members, muted, people = g.gid, g.members, g.muted, self.people
+        conn, truth, asking = self.connection, self.records["truth"], _ASKING
+        for _ in range(n):
+            if (random_() < TALKER_SHARE_OF_MESSAGES and talkers) or not lurkers:
+                pool, size, k = talkers, n_talk, k_talk
+            else:
+                pool, size, k = lurkers, n_lurk, k_lurk
+            if not size:
+                continue
+            i = getrandbits(k)
+            while i >= size:
+                i = getrandbits(k)
+            uid = pool[i]
+            r = random_()
+            label = None
+            if r < 0.012:
+                text, label = self._fill(pick(rng, texts.NOT_ADS)), "not_ad"
+            elif r < 0.035:
+                text, label = pick(rng, texts.OFF_TOPIC), "off_topic"
+            elif r < 0.75:
+                text = pick(rng, theme)
+            else:
+                text = pick(rng, common)
+            ts = t0 + int(random_() * span)
+            # _message, inlined: a muted member, or a plain one while the whole group is muted,
+            # cannot speak (the platform blocks it), nor can someone no longer in the group
+            m = members.get(uid)
+            if m is None or muted.get(uid, 0) > ts or (g.whole_muted and m[2] == "member"):
+                continue
+            m[3] = ts
+            p = people.get(uid)
+            self.seq = seq = self.seq + 1
+            mid = f"sb-m{self.epoch}-{seq}"
+            e = Event(conn, mid, MESSAGE, ts, gid, uid, p.nick if p else uid, text, {"card": m[1]} if m[1] else {})
+            out.append(e)
+            if label:
+                truth.append((mid, "message", label))
+                continue
+            asks = asking.get(text)
+            if asks is None:
+                asks = asking[text] = texts.ASKS.search(text) is not None
+            if asks:
+                self._staff_answer(g, e, t1, out)
 
     def _staff_answer(self, g: Group, q: Event, t1: int, out: list[Event]) -> None:
         """A group's staff answer most members' questions within minutes (that is what an
         owner, admin or cheer squad is for), replying to the question. Drawn from a generator
         of the question's own id, so the world's other events stay as they were."""
-        rng = random.Random(f"answer:{q.id}")
+        rng = self._reseeded.get("answer", f"answer:{q.id}")
         if rng.random() >= texts.ANSWERED_SHARE:
             return  # left for the owner's queue (content's unanswered questions)
         # the platform's owner and admins: shequn knows them as insiders from the member list
         staff = [u for u in self._staff_of(g) if u != q.user]
         if not staff:
             return
-        uid = rng.choice(staff)
+        uid = pick(rng, staff)
         if not self._can_speak(g, uid, q.ts):
             return
-        ts = min(t1, q.ts + rng.randint(30, 420))
+        ts = min(t1, q.ts + between(rng, 30, 420))
         m = g.members[uid]
         p = self.people.get(uid)
-        out.append(self._event(Kind.MESSAGE, ts, g.gid, uid, nickname=p.nick if p else uid,
-                               text=rng.choice(texts.STAFF_ANSWERS),
+        out.append(self._event(MESSAGE, ts, g.gid, uid, nickname=p.nick if p else uid,
+                               text=pick(rng, texts.STAFF_ANSWERS),
                                data={**({"card": m[1]} if m[1] else {}), "reply_to": q.id}))
 
-    def _rogue(self, g: Group, uid: str, t0: int, t1: int, frac: float, out: list[Event]) -> None:
+    def _rogue(self, g: Group, uid: str, conduct: str, n: int, t0: int, t1: int, out: list[Event]) -> None:
+        """``n`` posts of an ad poster, abuser or flooder (``n`` drawn by ``_chunk``)."""
         rng = self.rng
-        p = self.people[uid]
-        if p.conduct == "ads":
-            for _ in range(poisson(rng, ADS_PER_POSTER * frac)):
+        if conduct == "ads":
+            for _ in range(n):
                 if rng.random() < 0.25:
-                    text, label = rng.choice(texts.POLITE_ADS), "polite_ad"
+                    text, label = pick(rng, texts.POLITE_ADS), "polite_ad"
                 else:
-                    text, label = self._fill(rng.choice(texts.ADS)), "ad"
+                    text, label = self._fill(pick(rng, texts.ADS)), "ad"
                 self._message(g, uid, self._rand_ts(t0, t1), text, label, out)
-        elif p.conduct == "abuse":
-            for _ in range(poisson(rng, ABUSE_PER_ABUSER * frac)):
-                self._message(g, uid, self._rand_ts(t0, t1), rng.choice(texts.ABUSE), "abuse", out)
+        elif conduct == "abuse":
+            for _ in range(n):
+                self._message(g, uid, self._rand_ts(t0, t1), pick(rng, texts.ABUSE), "abuse", out)
         else:
-            for _ in range(poisson(rng, FLOODS_PER_FLOODER * frac)):
-                ts, text = self._rand_ts(t0, t1), rng.choice(texts.FLOOD)
-                for _ in range(rng.randint(6, 10)):
+            for _ in range(n):
+                ts, text = self._rand_ts(t0, t1), pick(rng, texts.FLOOD)
+                for _ in range(between(rng, 6, 10)):
                     self._message(g, uid, ts, text, "flood", out)
-                    ts += rng.randint(1, 4)
+                    ts += between(rng, 1, 4)
 
     def _fill(self, template: str) -> str:
         rng = self.rng

@@ -32,6 +32,7 @@ from .answers import Answers
 from .applicants import Applicants
 from .building import Building
 from .commerce import Commerce
+from .draws import Reseeded
 from .membership import Membership
 from .model import (ADS_PER_POSTER, BOT, DAY, DIURNAL, FLOODS_PER_FLOODER, JOINS_PER_GROUP, LEAVE_PER_MEMBER,
                     MSGS_PER_MEMBER, NICK_PER_MEMBER, REQUEST_TTL, REQUESTS_PER_GROUP, TALKER_SHARE_OF_MESSAGES,
@@ -65,6 +66,7 @@ class World(Building, Traffic, Membership, Applicants, Commerce, Answers):
         self._hour_cache: dict[int, tuple[int, str]] = {}
         self._lists: dict[str, tuple[list[str], list[str], list[str]]] = {}
         self._staff: dict[str, list[str]] = {}  # group id -> its owner and admins (Traffic._staff_of)
+        self._reseeded = Reseeded()  # generators of a staff answer, an order (draws.Reseeded)
         self._build(groups, members, int(start), int(anchor if anchor is not None else start))
 
     # --- listing ----------------------------------------------------------------------------------
@@ -111,5 +113,5 @@ class World(Building, Traffic, Membership, Applicants, Commerce, Answers):
         heapq.heapify(w.order_heap)
         w.queue = [Event(**e) for e in state["queue"]]
         w.records = {k: [tuple(x) if k == "truth" else x for x in v] for k, v in state["records"].items()}
-        w._hour_cache, w._lists, w._staff = {}, {}, {}
+        w._hour_cache, w._lists, w._staff, w._reseeded = {}, {}, {}, Reseeded()
         return w
