@@ -14,9 +14,8 @@
 4. call ``process_events`` on every plugin (each in a savepoint), then
    ``decide_join_request`` for new requests; store every proposal in the outbox.
 
-Work is done per batch, not per event, wherever SQL allows: aggregated upserts (one row
-per member, per speaker-day, per group-day), one member-count query per batch.
-``benchmarks/ingest.py`` measures it against raw ``executemany``.
+Work is done per batch, not per event, wherever SQL allows (aggregated upserts, one
+member-count query a batch); ``benchmarks/ingest.py`` measures it against raw ``executemany``.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from .headcount import counted_by_head
 from .join_requests import apply_decision, decide_by_plugins  # noqa: F401  (apply_decision: re-exported)
 from .jsonenc import compact as encode_json  # one C encoder built once: ~1 us a message less than json.dumps
 from .model import DeadLetter, Event, EventBatch, Kind, Proposal, new_group_name
+from .naming import name_unnamed
 from .store import rows_in
 from .workspace import Workspace
 
@@ -59,6 +59,7 @@ class Engine:
         self._members: set[tuple[int, int]] = set()
         self._speakers: dict[tuple[int, str], set[int]] = {}
         self._platform: dict[str, str] = {}
+        self._unnamed: set[tuple[str, str]] = set()  # identities with no nickname yet (console/naming.py)
 
     # --- public -------------------------------------------------------------------------
 
@@ -109,10 +110,8 @@ class Engine:
 
     def forget_caches(self) -> None:
         """Drop cached look-ups (after another process changed groups or people)."""
-        self._groups.clear()
-        self._idents.clear()
-        self._members.clear()
-        self._speakers.clear()
+        for cache in (self._groups, self._idents, self._members, self._speakers, self._unnamed):
+            cache.clear()
 
     # --- steps ----------------------------------------------------------------------------
 
@@ -133,22 +132,19 @@ class Engine:
                              " VALUES (?,?,?,?,?)", (cid, platform, "online", ts, self.ws.now()))
 
     def _platform_of(self, connection: str) -> str:
-        p = self._platform.get(connection)
-        if p is None:
+        if (p := self._platform.get(connection)) is None:
             cs = self.ws.settings.connections.get(connection)
-            p = cs.platform if cs else (self.store.scalar("SELECT platform FROM connections WHERE id = ?",
-                                                          (connection,)) or connection)
-            self._platform[connection] = p
+            p = self._platform[connection] = cs.platform if cs else (self.store.scalar(
+                "SELECT platform FROM connections WHERE id = ?", (connection,)) or connection)
         return p
 
     def _insert_new(self, conn, table: str, key_col: str, sql: str, rows: list[tuple],
                     events: list[Event]) -> list[Event]:
-        """Insert ``rows`` (one per event) with OR IGNORE and return the events whose row is
-        new. The unique key rejects the repeats for free, those already stored and those
-        repeated inside the batch (a platform's retry can land in the same batch) alike. The
-        ids given to this insert are all above the table's max id before it (we hold the
-        write lock), which finds the new rows when some were skipped; of an event repeated
-        in the batch the first copy is the one stored, so it is the one kept."""
+        """Insert ``rows`` (one per event) with OR IGNORE and return the events whose row is new.
+        The unique key rejects repeats for free, stored ones and ones inside the batch alike. This
+        insert's ids are all above the table's max id before it (we hold the write lock), which
+        finds the new rows when some were skipped; of an event repeated in the batch the first
+        copy is the one stored, so it is the one kept."""
         before = conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
         inserted = conn.executemany(sql, rows).rowcount
         if inserted == len(rows):
@@ -213,6 +209,8 @@ class Engine:
                 if ident is None:  # first sight: a new person (the first event's nickname names them)
                     ident = self._identity(conn, platform, e.user, e.nickname or "", now)
                 e.person_id = ident[1]
+        if self._unnamed:  # a later event brings a name for someone first seen without one
+            name_unnamed(conn, self._unnamed, idents, platforms, events)
 
     def _load_identities(self, conn, keys: set[tuple[str, str]]) -> None:
         """Cache the stored identities among ``keys`` ((platform, platform user id) pairs)."""
@@ -220,9 +218,11 @@ class Engine:
         for platform, user in keys:
             by_platform[platform].append(user)
         for platform, users in by_platform.items():
-            for user, iid, pid in rows_in(conn, "SELECT platform_user_id, id, person_id FROM identities"
+            for user, iid, pid, nick in rows_in(conn, "SELECT platform_user_id, id, person_id, nickname FROM identities"
                                                 " WHERE platform = ? AND platform_user_id IN ({marks})", users, (platform,)):
                 self._idents[(platform, user)] = (iid, pid)
+                if not nick:
+                    self._unnamed.add((platform, user))
 
     def _group(self, conn, e: Event, now: int) -> tuple[int, str]:
         """(group id, platform) of the event's group, creating it on first sight."""
@@ -251,6 +251,8 @@ class Engine:
             iid = conn.execute("INSERT INTO identities(person_id, platform, platform_user_id, nickname, created_at)"
                                " VALUES (?,?,?,?,?)", (pid, platform, user, nickname, now)).lastrowid
             ident = (iid, pid)
+            if not nickname:
+                self._unnamed.add((platform, user))
         else:
             ident = (row[0], row[1])
         self._idents[(platform, user)] = ident

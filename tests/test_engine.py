@@ -104,6 +104,33 @@ def test_admin_mute_nickname_and_unknown_events(bare_ws):
     assert json.loads(raw) == {"post_type": "mystery", "x": 1}  # kept, not dropped
 
 
+def test_someone_first_seen_without_a_name_is_named_by_the_first_event_with_one(bare_ws):
+    """A join notice names nobody (QQ's carries the number only): the person is shown by
+    their platform id until an event brings a nickname, then by it, even when that event
+    is a repeat, and even in a later engine (a restart). A name already given is kept."""
+    s = bare_ws.store
+
+    def name(user):
+        return s.one("SELECT p.display_name, i.nickname FROM identities i JOIN people p ON p.id = i.person_id"
+                     " WHERE i.platform_user_id = ?", (user,))
+
+    Engine(bare_ws).ingest([Event("sandbox", "j1", Kind.JOIN, T0, group="g1", user="10001"),
+                            Event("sandbox", "j2", Kind.JOIN, T0, group="g1", user="10002"),
+                            Event("sandbox", "j3", Kind.JOIN, T0, group="g1", user="10003", nickname="老王")])
+    assert name("10001") == {"display_name": "10001", "nickname": ""}
+    e = Engine(bare_ws)
+    e.ingest([Event("sandbox", "m1", Kind.MESSAGE, T0 + 5, group="g1", user="10001", nickname="阿明", text="大家好")])
+    assert name("10001") == {"display_name": "阿明", "nickname": "阿明"}
+    e.ingest([Event("sandbox", "m2", Kind.MESSAGE, T0 + 6, group="g1", user="10001", nickname="明明", text="hi")])
+    assert name("10001")["display_name"] == "阿明"  # named once: a renaming is a nickname event's business
+    s.execute("UPDATE people SET display_name = '张三（客户）' WHERE id = (SELECT person_id FROM identities"
+              " WHERE platform_user_id = '10002')")  # a name a person gave: kept
+    e.ingest([Event("sandbox", "j2", Kind.JOIN, T0, group="g1", user="10002", nickname="小张"),  # a repeat
+              Event("sandbox", "m3", Kind.MESSAGE, T0 + 7, group="g1", user="10003", nickname="王五", text="在")])
+    assert name("10002") == {"display_name": "张三（客户）", "nickname": "小张"}
+    assert name("10003") == {"display_name": "老王", "nickname": "老王"}
+
+
 def test_heartbeats_update_the_connection_without_storing(bare_ws):
     Engine(bare_ws).ingest([Event("sandbox", "hb1", Kind.HEARTBEAT, T0)])
     assert bare_ws.store.scalar("SELECT count(*) FROM events") == 0

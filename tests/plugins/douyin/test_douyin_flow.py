@@ -183,6 +183,36 @@ async def test_the_join_queue_shows_douyin_applications_with_their_answers(tmp_p
         assert "老粉，买过三次" in table and "朋友推荐来的" in table
 
 
+async def test_an_application_listed_before_its_webhook_gets_the_webhooks_nickname(tmp_path, monkeypatch):
+    """The application list carries no nickname: read first, the applicant showed as their
+    open id, and the webhook with the nickname was dropped as the same application. Now the
+    repeat still names them (console/naming.py); the application is stored once."""
+    import json
+
+    from console.engine import Engine
+    from tests.plugins.douyin.dyhelpers import hook_request
+
+    fake = make_fake()
+    g = fake.add_group("粉丝群 A", members=3)
+    async with synced(tmp_path, fake, monkeypatch) as (ws, conn):
+        ws.store.execute("UPDATE groups SET type = 'welfare'")  # held for a person
+        a = fake.apply(g.group_id, user_id="ou-first-listed", nickname="小芳")
+        Engine(ws).ingest(await conn.poll())  # the list: no nickname
+        build_cli([])
+
+        def queue():
+            out = CliRunner().invoke(cli, ["--config", str(tmp_path / "config.toml"), "joins", "--json"],
+                                     catch_exceptions=False)
+            return [r["person"] for r in json.loads(out.output)["rows"]]
+
+        assert queue() == ["ou-first-listed"]
+        assert (await conn.handle(hook_request(fake, "enter_group_audit_change", fake.apply_content(a),
+                                               from_user=a.user_id))).status == 200
+        r = Engine(ws).ingest(conn.sink.received)
+        assert (r.stored, r.duplicates) == (0, 1)
+        assert queue() == ["小芳"]
+
+
 def test_a_greeting_set_by_hand_is_not_undone_by_the_hourly_job(tmp_path, monkeypatch):
     fake = make_fake()
     g = fake.add_group("粉丝群 A", members=3)
