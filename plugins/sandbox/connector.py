@@ -65,6 +65,11 @@ class SandboxConnector(Connector):
         self._forced: list[str] = []  # faults asked for by fail_next, in order
         self._token_expired = False
         self._fault_rng = random.Random(f"faults-{self.config['seed']}")  # the same seed fails the same calls
+        #: keep answers in memory and write them with the next flush_records or save, in one
+        #: transaction, not one each: the demo's back-fill sets it (its world is saved only at
+        #: the end anyway; a month answers ~50,000 actions). Live, each answer is written at once.
+        self.batch_results = False
+        self._unwritten: list[tuple] = []
 
     # --- the world and where it is kept ----------------------------------------------------------
 
@@ -106,7 +111,13 @@ class SandboxConnector(Connector):
             self._world = self.make_world(start if start is not None else ws.now(), anchor)
             self.new_world = True
 
+    def _write_results(self) -> None:
+        if self._unwritten and self.ws is not None:
+            sbstore.record_results(self.ws, self.name, self._unwritten)
+            self._unwritten = []
+
     def save(self) -> None:
+        self._write_results()
         if self.ws is not None and self._world is not None and not self.ws.read_only:
             sbstore.save_state(self.ws, self.name, self._world.to_state())
             self._saved_at = time.monotonic()
@@ -114,6 +125,7 @@ class SandboxConnector(Connector):
 
     def flush_records(self) -> dict[str, int]:
         """Write orders, costs, exposure and truth the world generated since the last call."""
+        self._write_results()
         if self.ws is None or self._world is None:
             return {}
         return sbstore.write_records(self.ws, self.name, self.platform, self._world)
@@ -245,8 +257,12 @@ class SandboxConnector(Connector):
         self._results[request.key] = result
         self._dirty = True
         if self.ws is not None and not self.ws.read_only:
-            sbstore.record_result(self.ws, self.name, request.key, request.kind, result.status.value, result.message,
-                                  result.data)
+            row = sbstore.result_row(self.ws, request.key, request.kind, result.status.value, result.message,
+                                     result.data)
+            if self.batch_results:
+                self._unwritten.append(row)
+            else:
+                sbstore.record_results(self.ws, self.name, [row])
             if request.kind == "create_group" and outcome.ok:
                 from shequn.connections import sync_connection
 

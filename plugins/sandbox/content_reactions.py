@@ -56,7 +56,8 @@ def _introductions(world, e: Event, rng: random.Random) -> list[tuple[int, str, 
     prompt = (e.text or "").startswith("欢迎新朋友")
     asked: set = state.setdefault("intro_prompted" if prompt else "intro_welcomed", set())
     done: set = state.setdefault("intro_done", set())
-    fresh = [u for u, m in g.members.items() if u != BOT and m[0] >= e.ts - 7200 and (e.group, u) not in asked
+    since = e.ts - 7200  # tested first: a big group's members are listed for each welcome
+    fresh = [u for u, m in g.members.items() if m[0] >= since and u != BOT and (e.group, u) not in asked
              and (e.group, u) not in done and (world.people.get(u) is None or not world.people[u].staff)]
     named = [u for u in fresh if any(n and n in (e.text or "") for n in (g.members[u][1],
                                                                         getattr(world.people.get(u), "nick", "")))]
@@ -82,13 +83,13 @@ def _plan(world, e: Event) -> list[tuple[int, str, str]]:
     # newcomers, so both are known before the members are listed: most of the bot's posts are
     # welcomes, and listing a big group's members for each was a tenth of operator_day's time
     if any(w in text for w in INTRO):  # (no members: no newcomers either, so nothing, as before)
-        return _introductions(world, e, random.Random(f"{world.seed}:{e.id}"))
+        return _introductions(world, e, world._reseeded.get("reaction", f"{world.seed}:{e.id}"))
     if not (text.startswith((*MORNING, *EVENING, *TOPIC)) or any(w in text for w in KEYWORD_REPLY)):
         return []
     members = _members(world, e.group)
     if not members:
         return []
-    rng = random.Random(f"{world.seed}:{e.id}")
+    rng = world._reseeded.get("reaction", f"{world.seed}:{e.id}")
     out: list[tuple[int, str, str]] = []
     if text.startswith(MORNING):
         many = max(2, len(members) // 12) * (5 if any(w in text for w in CHAIN) else 2) // 2

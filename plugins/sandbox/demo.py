@@ -151,6 +151,7 @@ def backfill(ws, connection: str, *, days: int = 30, seed: int | None = None, no
     if seed is not None:
         options["seed"] = seed
     conn = SandboxConnector(connection, options)
+    conn.batch_results = True  # answers written hourly with the records (flush_records), not one transaction each
     end = int(now if now is not None else ws.now())
     start = end - days * 86400
     conn.attach(ws, start=start, anchor=end)

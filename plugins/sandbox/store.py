@@ -70,13 +70,17 @@ def recorded_result(ws, connection: str, key: str) -> dict[str, Any] | None:
                         (connection, key))
 
 
-def record_result(ws, connection: str, key: str, kind: str, status: str, message: str,
-                  data: dict[str, Any]) -> None:
+def result_row(ws, key: str, kind: str, status: str, message: str, data: dict[str, Any]) -> tuple:
+    """An answer as :func:`record_results` writes it, taken now (its time, its data as JSON)."""
+    return key, kind, status, message, json.dumps(data, ensure_ascii=False) if data else None, ws.now()
+
+
+def record_results(ws, connection: str, rows: list[tuple]) -> None:
+    """Keep answers (:func:`result_row`) against their idempotency keys, in one transaction;
+    the first answer to a key stays."""
     with ws.store.write() as c:
-        c.execute("INSERT OR IGNORE INTO sandbox_actions(connection_id, key, kind, status, message, data, at)"
-                  " VALUES (?,?,?,?,?,?,?)",
-                  (connection, key, kind, status, message, json.dumps(data, ensure_ascii=False) if data else None,
-                   ws.now()))
+        c.executemany("INSERT OR IGNORE INTO sandbox_actions(connection_id, key, kind, status, message, data, at)"
+                      " VALUES (?,?,?,?,?,?,?)", [(connection, *r) for r in rows])
 
 
 def write_records(ws, connection: str, platform: str, world) -> dict[str, int]:

@@ -195,6 +195,34 @@ async def test_keys_survive_a_restart(ws):
     assert [e.kind for e in c2.world.queue] == [Kind.LEAVE]  # the first kick's, kept across the restart: no second
 
 
+async def test_batched_answers_are_written_at_the_next_flush_with_the_time_they_were_given(ws):
+    """The demo's back-fill keeps answers in memory until the hour's flush (batch_results);
+    the connector still answers a repeated key from memory before then, and what is written
+    is what an answer written at once would have been. Live (the default) each is written at once."""
+    def kept(key):
+        return ws.store.one("SELECT kind, status, message, data, at FROM sandbox_actions WHERE key = ?", (key,))
+
+    c = SandboxConnector("sandbox", ws.settings.connections["sandbox"].options)
+    c.attach(ws)
+    await c.start()
+    uid = plain_member(c)
+    await c.act(req("send", "sb-g1", key="live", text="hi"))
+    assert kept("live")["status"] == "done"  # at once
+    c.batch_results = True
+    with ws.clock_at(1_700_000_000):
+        r = await c.act(req("send", "sb-g1", key="later", text="hi"))
+        await c.act(req("kick", "sb-g1", "sb-nobody-here", key="gone"))
+    assert kept("later") is None and (await c.act(req("send", "sb-g1", key="later", text="hi"))).data == r.data
+    with ws.clock_at(1_700_000_600):
+        c.flush_records()
+    assert dict(kept("later")) == {"kind": "send", "status": "done", "message": "已发送",
+                                   "data": '{"message_id": "%s"}' % r.data["message_id"], "at": 1_700_000_000}
+    assert kept("gone")["status"] == "done" and len(queued(c)) == 2  # the sends; the kick found nobody
+    await c.act(req("kick", "sb-g1", uid, key="at-save"))
+    c.save()  # saving the world writes them too (stop flushes, then saves)
+    assert kept("at-save")["status"] == "done"
+
+
 async def test_unknown_ids_are_adopted_for_hand_fed_events(ws):
     """Other plugins' tests feed events with any ids; actions on them work like on a platform."""
     Engine(ws).ingest([ws_event("j1", Kind.JOIN, "g1", "u1", data={"scene": "invite"})])
