@@ -285,6 +285,12 @@ ZH_CN.update({
         "请停止它，或换一个空闲端口：shequn config set serve.port N",
     "quick check": "快速检查", "integrity check": "完整性检查",
     "{path}: {check} ok in {ms} ms, schema current": "{path}：{check}通过（{ms} 毫秒），结构为最新",
+    "{path}: no workspace here yet; run `shequn demo` or `shequn db migrate` first":
+        "{path}：这里还没有工作区；请先运行 `shequn demo` 或 `shequn db migrate`",
+    "{path}: the workspace needs upgrading to this shequn first ({names}): run `shequn db migrate` (or open the "
+    "console), then run this again. A read-only open cannot upgrade it.":
+        "{path}：工作区需要先升级到当前版本的 shequn（{names}）：请运行 `shequn db migrate`（或打开控制台），"
+        "然后再运行此命令。只读打开无法升级。",
     "{path}: read-only for this user: commands that change the workspace are refused":
         "{path}：当前用户只能读取：会修改工作区的命令将被拒绝",
 })
@@ -343,3 +349,8 @@ ZH_CN.update(ZH_CN_PEOPLE)
 from .i18n_events import ZH_CN_EVENTS  # noqa: E402
 
 ZH_CN.update(ZH_CN_EVENTS)
+
+# an audit-log row in words (Activity screen's audit log: console/tui/audit_words.py)
+from .i18n_audit import ZH_CN_AUDIT  # noqa: E402
+
+ZH_CN.update(ZH_CN_AUDIT)

@@ -18,6 +18,10 @@ from .connection import Store, StoreError, describe_db_error, rows_in
 from .migrations import CORE_MIGRATIONS
 from .schema import run_script
 
+#: a read-only open of a workspace an older shequn wrote: looking cannot upgrade it
+BEHIND = ("{path}: the workspace needs upgrading to this shequn first ({names}): run `shequn db migrate` (or open "
+          "the console), then run this again. A read-only open cannot upgrade it.")
+
 Migration = tuple[str, Callable[[Store], None]]
 
 __all__ = ["Store", "StoreError", "open_store", "pending_migrations", "apply_migrations", "run_script",
@@ -74,7 +78,8 @@ def open_store(path: str | Path, *, plugin_migrations: Iterable[Migration] = (),
     memory = str(p) == ":memory:"
     existed = not memory and p.exists()
     if read_only and not memory and not existed:
-        raise StoreError(f"{p}: no workspace here yet; run `shequn demo` or `shequn db migrate` first")
+        raise guard.said(StoreError, "{path}: no workspace here yet; run `shequn demo` or `shequn db migrate` first",
+                         path=str(p))
     if existed:
         problem = guard.header_problem(p)
         if problem:
@@ -94,8 +99,8 @@ def open_store(path: str | Path, *, plugin_migrations: Iterable[Migration] = (),
         if read_only:
             missing = pending_migrations(store, migs)
             if missing:
-                raise StoreError(f"{p}: the schema is behind ({', '.join(missing[:3])}...); "
-                                 "run `shequn db migrate` (not allowed read-only)")
+                raise guard.said(StoreError, BEHIND, path=str(p),
+                                 names=", ".join(missing[:3]) + (", …" if len(missing) > 3 else ""))
         elif migrate:
             if apply_migrations(store, migs) or _stored_version(store) != __version__:
                 _record_version(store)
