@@ -114,12 +114,12 @@ ZH_CN_CONSOLE: dict[str, str] = {
     "{what} {people} people in {group}?": "在{group}中{what} {people} 人？",
     # --- activity, connections, dashboard ----------------------------------------------------------------
     "Events as they arrive, the outbox (pending, done, failed with the reason) and the audit log. f filters the "
-    "current tab (event kind; action status such as failed; audit actor such as rule: or operator:), space marks "
-    "and * marks every row shown, R retries the failed actions marked (z takes it back), enter shows a row in full "
-    "(an action's whole error and parameters).":
+    "current tab (event kind; action status such as failed; the audit log by the actor's stored code: rule:, "
+    "operator:, plugin:, job: or outbox), space marks and * marks every row shown, R retries the failed actions "
+    "marked (z takes it back), enter shows a row in full (an action's whole error and parameters).":
         "实时事件、待执行操作（待执行、已完成、失败及原因）和操作日志。f 筛选当前标签页（事件类型；操作状态如 `failed`；"
-        "操作人如 `rule:` 或 `operator:`），空格标记，* 标记全部显示的行，R 重试标记的失败操作（z 可撤回），"
-        "回车查看详情（操作的完整错误和参数）。",
+        "操作日志按操作人的存储代码，如 `rule:` 即规则、`operator:` 即操作员等），"
+        "空格标记，* 标记全部显示的行，R 重试标记的失败操作（z 可撤回），回车查看详情（操作的完整错误和参数）。",
     "Retry {n} failed actions": "重试 {n} 个失败的操作", "Queued again: {n}": "已重新排队：{n} 个",
     "Each connection (platform account): state, last event, last error, what its platform can do. t tests it "
     "(reaches the platform once), s syncs its groups and members (first sync or after shequn was offline).":

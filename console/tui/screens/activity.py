@@ -9,6 +9,7 @@ New rows appear as they arrive (the app's live poll) without moving the cursor.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from textual.app import ComposeResult
@@ -16,6 +17,7 @@ from textual.widgets import TabbedContent, TabPane
 
 from .. import queries
 from ..base import ShequnScreen
+from ..audit_words import audit_rows
 from ..dialogs import PromptScreen
 from ..event_words import event_rows
 from ..keymap import bindings
@@ -27,9 +29,10 @@ class ActivityScreen(ShequnScreen):
     MODE = "activity"
     TITLE_EN = "Activity"
     HELP = ("Events as they arrive, the outbox (pending, done, failed with the reason) and the audit log. "
-            "f filters the current tab (event kind; action status such as failed; audit actor such as rule: or "
-            "operator:), space marks and * marks every row shown, R retries the failed actions marked (z takes it "
-            "back), enter shows a row in full (an action's whole error and parameters).")
+            "f filters the current tab (event kind; action status such as failed; the audit log by the actor's "
+            "stored code: rule:, operator:, plugin:, job: or outbox), space marks and * marks every row shown, "
+            "R retries the failed actions marked (z takes it back), enter shows a row in full (an action's whole "
+            "error and parameters).")
     BINDINGS = bindings("activity.filter", "activity.retry", "activity.events", "activity.outbox", "activity.audit")
     GUARDED = {"retry": "write"}
     ACTION_TABLES = {"retry": "outbox"}
@@ -53,9 +56,10 @@ class ActivityScreen(ShequnScreen):
                                     Column("why", "reason", fmt=self.app.shown)], id="outbox", markable=True,
                                    empty="The outbox is empty")
             with TabPane(t("audit log"), id="tab-audit"):
-                yield VirtualTable([Column("ts", "time", 11, fmt=when), Column("actor", "by", 18),
-                                    Column("action", "action", 20), Column("target", "target", 12),
-                                    Column("detail", "detail")], id="audit", empty="Nothing recorded yet")
+                yield VirtualTable([Column("ts", "time", 11, fmt=when), Column("who", "by", 16),
+                                    Column("what", "action", 18 if self.app.lang == "zh-CN" else 24),
+                                    Column("on", "target", 20),
+                                    Column("said", "detail")], id="audit", empty="Nothing recorded yet")
 
     def refresh_data(self) -> None:
         ws = self.ws
@@ -63,7 +67,8 @@ class ActivityScreen(ShequnScreen):
         self._set("events", _Decorated(queries.events_source(ws, self.filters["events"]),
                                        page=lambda rows: event_rows(ws, rows, t)))
         self._set("outbox", _Decorated(queries.actions_source(ws, self.filters["outbox"]), _action_row))
-        self._set("audit", _Decorated(queries.audit_source(ws, self.filters["audit"]), _audit_row))
+        self._set("audit", _Decorated(queries.audit_source(ws, self.filters["audit"]),
+                                      page=lambda rows: audit_rows(ws, rows, t, self.app.shown)))
         self._subtitle()
 
     def _set(self, tid: str, source: Any) -> None:
@@ -144,7 +149,31 @@ class ActivityScreen(ShequnScreen):
             from ..detail_queries import action
 
             return action(self.ws, row["id"], self.t, self.app.shown)
+        if table_id == "audit":
+            return self._describe_audit(row)
         return super().describe(table_id, row)
+
+    def _describe_audit(self, row: dict[str, Any]) -> dict[str, Any]:
+        """An audit row in words, each part of its detail on a line, then the record as stored."""
+        from ..audit_words import SEP
+        from ..detail import field_lines
+
+        t = self.t
+        stored = f"{row['actor']} · {row['action']}" + (f" · {row['target_type']}:{row['target_id']}"
+                                                         if row.get("target_type") else "")
+        parts = [p for p in (row.get("said") or "").split(t(SEP)) if p]
+        words = {"time": when(row["ts"]), "by": row["who"], "target": row["on"],
+                 "detail": "\n".join("  " + p for p in parts) if len(parts) > 1 else "".join(parts),
+                 "stored as": stored, "stored detail": row.get("detail") or ""}
+        try:
+            d = json.loads(row.get("detail") or "{}")
+        except ValueError:
+            d = {}
+        d = d if isinstance(d, dict) else {}
+        links = {k: v for k, v in (("group", d.get("group_id")), ("person", d.get("person_id"))) if isinstance(v, int)}
+        if row.get("target_type") in ("group", "person") and str(row.get("target_id") or "").isdigit():
+            links.setdefault(row["target_type"], int(row["target_id"]))
+        return {"title": row["what"], "body": field_lines(words, t), "links": links}
 
 
 class _Decorated:
@@ -166,8 +195,3 @@ def _action_row(r: dict[str, Any]) -> dict[str, Any]:
     r["why"] = (r.get("last_error") or "") if r["status"] in ("failed", "unsupported") else (r.get("reason") or "")
     return r
 
-
-def _audit_row(r: dict[str, Any]) -> dict[str, Any]:
-    r["target"] = f"{r['target_type'] or ''}:{r['target_id'] or ''}".strip(":")
-    r["detail"] = queries.short_data(r.get("detail"))
-    return r

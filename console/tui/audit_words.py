@@ -1,0 +1,324 @@
+"""An audit-log row in the operator's words, for the Activity screen's 操作日志 tab.
+
+The audit log keeps codes for the record (``outbox``, ``action_done``, ``action:9046``,
+``{"kind": "send", "message": "已发送"}``): stable for queries and exports, but developer
+output on a screen. Here each part of a page of rows is said in words: who (待执行操作,
+操作员 root, 规则 abuse, 插件 内容), what happened (操作完成, 入群申请已通过), on what
+(发消息 #9046, 处理记录 #418, the applicant of a join request, a group or person by name)
+and the detail's known keys; ids are named with at most one query per kind a page. A code
+or a key the words do not know is shown as it is stored, so nothing is hidden. No Textual
+here (runs in thread workers). The zh-CN words are in console/i18n_audit.py;
+tests/tui/test_audit_words.py fails when a code written by an ``audit(`` call has no words.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Callable
+
+from ..workspace import Workspace
+
+T = Callable[..., str]
+
+#: every action code written by the codebase, as a short phrase (the English is the source string)
+ACTIONS = {
+    "action_proposed": "action proposed", "action_dry_run": "action tried (dry run)",
+    "action_unsupported": "action not supported", "action_done": "action done", "action_failed": "action failed",
+    "action_cancelled": "action cancelled", "action_in_doubt": "action outcome unknown",
+    "action_retry": "action retried", "action_retry_undone": "retry taken back",
+    "activity_participants_added": "participants added", "alert_resolved": "alert resolved",
+    "announcement_drafted": "announcement drafted", "announcement_published": "announcement published",
+    "announcement_unscheduled": "announcement unscheduled",
+    "blacklist_added": "blacklisted", "blacklist_enforced": "blacklist enforced",
+    "blacklist_removed": "taken off the blacklist",
+    "bot_invitation_accept": "accepting bot invitation", "bot_invitation_decline": "declining bot invitation",
+    "bot_invitation_accepted": "bot invitation accepted", "bot_invitation_declined": "bot invitation declined",
+    "bot_invitation_expired": "bot invitation expired", "bot_invitation_failed": "bot invitation failed",
+    "case_opened": "case opened", "case_would_open": "case (dry run)", "case_reopened": "case reopened",
+    "case_reviewed": "case reviewed", "case_undone": "case undone", "case_appeal": "case appealed",
+    "case_note": "case note added",
+    "connection_synced": "connection synced", "connection_error": "connection error",
+    "connection_offline": "connection offline", "connection_online": "connection online",
+    "content_campaign_saved": "campaign saved", "content_campaign_ended": "campaign ended",
+    "content_checkin_rule_saved": "check-in rule saved", "content_group_paused": "group's posts paused",
+    "content_pause_lifted": "post pause lifted", "content_holiday_added": "holiday added",
+    "content_holiday_removed": "holiday removed", "content_holidays_imported": "holidays imported",
+    "content_item_saved": "content item saved", "content_item_archived": "content item archived",
+    "content_item_restored": "content item restored", "content_keyword_rule_saved": "keyword reply saved",
+    "content_keyword_rule_enabled": "keyword reply enabled", "content_keyword_rule_disabled": "keyword reply disabled",
+    "content_library_imported": "content library imported", "content_link_mode": "product link mode set",
+    "content_planned": "posts planned", "content_run_stopped": "post run stopped",
+    "content_run_resumed": "post run resumed", "content_schedule_saved": "schedule saved",
+    "content_schedule_enabled": "schedule enabled", "content_schedule_disabled": "schedule disabled",
+    "content_script_saved": "script saved", "content_script_retired": "script version retired",
+    "content_starter_seeded": "starter content added", "content_theme_set": "theme set",
+    "content_theme_cleared": "theme cleared", "content_topic_planned": "topic planned",
+    "content_topic_removed": "topic removed", "content_points_spend": "points spent",
+    "content_points_adjust": "points adjusted", "content_points_reset": "points reset",
+    "dead_letters_purged": "dead letters purged", "douyin_authorised": "Douyin authorised",
+    "entry_policies_seeded": "entry rules added", "entry_policy_changed": "entry rule switched",
+    "entry_policy_saved": "entry rule saved", "family_joined": "group joined a family",
+    "family_started": "group family started", "flash_closing_set": "flash close time set",
+    "flash_group_closing": "flash group closing", "flash_group_archived": "flash group archived",
+    "group_capacity_set": "group capacity set", "group_update": "group changed",
+    "import_orders": "orders imported", "import_costs": "costs imported", "import_exposure": "exposure imported",
+    "join_request_approve": "join request to approve", "join_request_reject": "join request to reject",
+    "join_request_hold": "join request held", "join_request_approved": "join request approved",
+    "join_request_rejected": "join request rejected", "join_request_expired": "join request expired",
+    "join_request_refused": "decision refused", "join_request_undone": "join decision undone",
+    "join_request_would_have": "join request (dry run)",
+    "message_reported": "message reported", "nickname_misformatted": "nickname not in format",
+    "orders_rejected": "orders rejected", "pattern_timeout": "rule pattern timed out",
+    "people_linked": "accounts linked", "people_unlinked": "accounts unlinked",
+    "people_link_undone": "link undone", "people_unlink_undone": "unlink undone",
+    "plugin_error": "plugin error",
+    "raid_guard_on": "raid guard on", "raid_guard_off": "raid guard off", "raid_guard_extended": "raid guard extended",
+    "raid_hold": "raid joiners muted", "raid_remove": "raid joiners removed",
+    "retention_blanked": "old message text blanked",
+    "role_assigned": "role assigned", "role_unassigned": "role unassigned", "role_replaced": "role replaced",
+    "role_platform_synced": "role synced with platform", "role_platform_failed": "role failed on platform",
+    "staff_marked": "marked as staff", "staff_unmarked": "staff mark removed",
+    "rule_saved": "rule saved", "rule_enabled": "rule enabled", "rule_disabled": "rule disabled",
+    "rule_dry_run_on": "rule in dry run", "rule_dry_run_off": "rule dry run off", "rule_suspended": "rule suspended",
+    "sandbox_demo": "demo data generated", "second_opinion_learned": "second opinion retrained",
+    "sibling_requested": "sibling group requested", "sibling_would_be_created": "sibling group (dry run)",
+    "task_done": "task done", "task_dismissed": "task dismissed",
+    "wechat_join_judged": "WeChat join judged", "wechat_mass_send_sent": "mass send delivered",
+    "wechat_mass_send_reminded": "mass send owner reminded",
+    "wechat_mass_send_not_delivered": "mass send not delivered", "wechat_mass_send_over_limit": "mass send over limit",
+}
+
+#: the families a code is built in (f-strings, "prefix" + value): a code not listed above still reads
+PREFIXES = {
+    "action_": "action: {what}", "bot_invitation_": "bot invitation: {what}", "connection_": "connection: {what}",
+    "content_points_": "points: {what}", "import_": "import: {what}", "join_request_": "join request: {what}",
+    "people_": "accounts: {what}", "raid_": "raid: {what}", "role_": "role: {what}", "task_": "task: {what}",
+    "wechat_mass_send_": "mass send: {what}",
+}
+
+ACTORS = {"operator": "operator {name}", "rule": "rule {name}", "plugin": "plugin {name}",
+          "job": "scheduled job {name}", "connection": "connection {name}"}
+ACTORS_ALONE = {"outbox": "outbox", "platform": "platform", "engine": "engine"}
+#: a plugin's name where the host already has words for it (its screen's title)
+PLUGINS = {"moderation": "Moderation", "content": "Content", "entry_rules": "Workflows", "roles": "Roles",
+           "kpi": "KPI", "wechat": "wechat", "qq": "qq", "douyin": "douyin", "sandbox": "sandbox"}
+
+#: target types said with their number
+NUMBERED = {"case": "case #{id}", "task": "task #{id}", "alert": "alert #{id}",
+            "bot_invitation": "bot invitation #{id}", "content_item": "content item #{id}",
+            "content_script": "script #{id}", "content_campaign": "campaign #{id}",
+            "content_keyword_rule": "keyword reply #{id}", "content_checkin_rule": "check-in rule #{id}",
+            "content_schedule": "schedule #{id}", "content_run": "post run #{id}", "content_pause": "pause #{id}",
+            "content_calendar": "topic #{id}", "announcement": "announcement #{id}", "rule": "rule {id}",
+            "connection": "connection {id}", "file": "file {id}", "holiday": "holiday {id}",
+            "content_theme": "theme {id}", "activity": "activity {id}"}
+UNNUMBERED = {"content": "content plan", "dead_letters": "dead-letter queue", "messages": "old messages"}
+
+#: detail keys said in words; the value is translated where it is a code (``VALUE_WORDS``)
+KEYS = {"reason": "reason: {v}", "error": "error: {v}", "message": "platform: {v}", "platform": "platform: {v}",
+        "words": "platform: {v}", "note": "note: {v}", "why": "why: {v}", "step": "step: {v}",
+        "offence": "offence {v}", "category": "category: {v}", "verdict": "verdict: {v}", "status": "status: {v}",
+        "outcome": "outcome: {v}", "kind": "kind: {v}", "role": "role: {v}", "minutes": "{v} min",
+        "title": "title: {v}", "name": "name: {v}", "family": "family {v}", "scope": "scope {v}",
+        "count": "count {v}", "stored": "{v} stored", "skipped": "{v} skipped", "people": "{v} people",
+        "text": "says: {v}", "evidence": "from: {v}", "person": "member {v}", "group": "group {v}",
+        "capacity": "capacity {v}", "delta": "points {v}", "queued": "{v} queued", "missed": "{v} missed",
+        "tasks": "{v} tasks", "items": "{v} items", "schedules": "{v} schedules", "rules": "{v} rules",
+        "was": "was {v}", "platform_state": "platform state: {v}", "days": "{v} days", "groups_new": "{v} new groups",
+        "members_new": "{v} new members", "members_left": "{v} members left", "members_listed": "member list read: {v}",
+        "probation": "newcomer probation: {v}", "expired_at": "expired {v}", "closes_at": "closes {v}",
+        "until": "until {v}", "at": "at {v}"}
+#: keys holding a group's id, and the words for them
+GROUP_KEYS = {"group_id": "group {v}", "template_group_id": "template group {v}", "sibling": "sibling group {v}"}
+VALUE_WORDS = {"kind", "step", "category", "verdict", "status", "outcome", "role", "why", "was", "platform_state",
+               "evidence"}
+#: keys holding a moment (epoch seconds), shown as the operator's month-day hour:minute
+MOMENTS = {"at", "until", "expired_at", "closes_at", "joined_at"}
+#: free text stored in the writer's language, read back in the console's (``App.shown``)
+STORED_TEXT = {"reason", "error", "message", "platform", "words", "note", "text"}
+SEP = " · "
+
+
+def action_words(code: str, t: T) -> str:
+    """The action in words: its own phrase, else its family's with the rest, else the code."""
+    if code in ACTIONS:
+        return t(ACTIONS[code])
+    for prefix, words in PREFIXES.items():
+        if code.startswith(prefix) and len(code) > len(prefix):
+            rest = code[len(prefix):]
+            return t(words, what=t(rest))
+    return code
+
+
+def actor_words(actor: str | None, t: T) -> str:
+    """``operator:root`` -> 操作员 root; a plugin by its screen's name where it has one."""
+    actor = actor or ""
+    if actor in ACTORS_ALONE:
+        return t(ACTORS_ALONE[actor])
+    kind, _, name = actor.partition(":")
+    if kind in ACTORS and name:
+        if kind == "plugin":
+            name = t(PLUGINS.get(name, name))
+        return t(ACTORS[kind], name=name)
+    return actor
+
+
+def _ids(rows: list[dict[str, Any]], key: str) -> set[int]:
+    """The ids under ``key`` in the details of a page."""
+    return {i for r in rows if (i := _int(r["_data"].get(key))) is not None}
+
+
+def _lookup(ws: Workspace, sql: str, ids: set[int]) -> dict[int, Any]:
+    if not ids:
+        return {}
+    return {k: v for k, v in ws.store.execute(sql.format(marks=",".join("?" * len(ids))), tuple(sorted(ids)))}
+
+
+def names_of(ws: Workspace, rows: list[dict[str, Any]]) -> dict[str, dict[int, Any]]:
+    """The page's ids by kind -> name (groups, people, actions' kinds, join requests' applicants):
+    one query per kind, none for a kind the page does not name."""
+    groups, people = set().union(*(_ids(rows, k) for k in GROUP_KEYS)), _ids(rows, "person_id")
+    for r in rows:
+        tt, tid = r.get("target_type"), str(r.get("target_id") or "")
+        if tt == "group" and tid.isdigit():
+            groups.add(int(tid))
+        elif tt == "person" and tid.isdigit():
+            people.add(int(tid))
+        elif tt == "membership" and tid.count(":") == 1 and tid.replace(":", "").isdigit():
+            g, p = tid.split(":")
+            groups.add(int(g))
+            people.add(int(p))
+    actions = {int(r["target_id"]) for r in rows if r.get("target_type") == "action" and str(r["target_id"]).isdigit()}
+    requests = {int(r["target_id"]) for r in rows
+                if r.get("target_type") == "join_request" and str(r["target_id"]).isdigit()}
+    return {"group": _lookup(ws, "SELECT id, name FROM groups WHERE id IN ({marks})", groups),
+            "person": _lookup(ws, "SELECT id, display_name FROM people WHERE id IN ({marks})", people),
+            "action": _lookup(ws, "SELECT id, kind FROM actions WHERE id IN ({marks})", actions),
+            "join_request": _lookup(ws, "SELECT r.id, p.display_name FROM join_requests r LEFT JOIN people p"
+                                        " ON p.id = r.person_id WHERE r.id IN ({marks})", requests)}
+
+
+def _named(names: dict[str, dict[int, Any]], kind: str, v: Any) -> str:
+    try:
+        return str(names[kind].get(int(v)) or f"#{v}")
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def target_words(r: dict[str, Any], names: dict[str, dict[int, Any]], t: T) -> str:
+    """What the row acted on: a group or person by name, an action by its kind, a case by number."""
+    tt, tid = r.get("target_type") or "", r.get("target_id")
+    if tid is None or tid == "":
+        return t(UNNUMBERED[tt]) if tt in UNNUMBERED else tt
+    if tt in ("group", "person"):
+        return _named(names, tt, tid)
+    if tt == "action":
+        kind = names["action"].get(int(tid)) if str(tid).isdigit() else None
+        # en shows the kind's code (the outbox tab's word for it), read with spaces: "reject join #9005"
+        return f"{t(kind).replace('_', ' ')} #{tid}" if kind else t("action #{id}", id=tid)
+    if tt == "join_request":
+        who = names["join_request"].get(int(tid)) if str(tid).isdigit() else None
+        return t("applicant {name}", name=who) if who else t("join request #{id}", id=tid)
+    if tt == "membership" and str(tid).count(":") == 1:
+        g, p = str(tid).split(":")
+        return t("{person} in {group}", person=_named(names, "person", p), group=_named(names, "group", g))
+    if tt == "plugin":
+        return t("plugin {name}", name=t(PLUGINS.get(str(tid), str(tid))))
+    if tt in NUMBERED:
+        return t(NUMBERED[tt], id=tid)
+    return f"{tt}:{tid}" if tt else str(tid)
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "✓" if v else "✗"
+    if isinstance(v, list):
+        return ", ".join(_value(x) for x in v)
+    if isinstance(v, dict):
+        return ", ".join(f"{k} {_value(x)}" for k, x in v.items())
+    return str(v)
+
+
+def detail_words(r: dict[str, Any], d: dict[str, Any], names: dict[str, dict[int, Any]], t: T,
+                 shown: Callable[[str], str] = str, when: Callable[[int], str] = str) -> str:
+    """The detail's keys in words, ids named; a key the words do not know kept as ``key: value``."""
+    parts: list[str] = []
+    actor = str(r.get("actor") or "")
+    for k, v in d.items():
+        if v in (None, "", [], {}):
+            continue
+        if k == "kind" and r.get("target_type") == "action" and names["action"].get(_int(r.get("target_id"))) == v:
+            continue  # the target already says it (发消息 #9046)
+        if k == "rule" and actor == f"rule:{v}":
+            continue  # the actor already says it
+        if k in GROUP_KEYS:
+            parts.append(t(GROUP_KEYS[k], v=_named(names, "group", v)))
+        elif k == "person_id" and (r.get("target_type") == "join_request" or str(r.get("target_id")) == str(v)
+                                   and r.get("target_type") == "person"):
+            continue  # the target already names them (申请人 张三)
+        elif k == "person_id":
+            parts.append(t("member {v}", v=_named(names, "person", v)))
+        elif k == "action_id":
+            parts.append(t("action #{id}", id=v))
+        elif k == "case_id":
+            parts.append(t("case #{id}", id=v))
+        elif k == "decided_by":
+            parts.append(t("decided by {v}", v=actor_words(str(v), t)))
+        elif k == "rule":
+            parts.append(t("rule {name}", name=v))
+        elif k == "step" and isinstance(v, str) and ":" in v:
+            step, _, arg = v.partition(":")  # mute:60
+            said = t("muted {minutes} min", minutes=arg) if step == "mute" and arg.isdigit() else f"{t(step)} {arg}"
+            parts.append(t(KEYS[k], v=said))
+        elif (k in MOMENTS or k.endswith("_at")) and isinstance(v, int) and v > 10**9:
+            parts.append(t(KEYS[k], v=when(v)) if k in KEYS else t("{k}: {v}", k=t(k), v=when(v)))
+        elif k == "scope" and isinstance(v, str):
+            parts.append(t(KEYS[k], v=_scope(v, t)))
+        elif k in KEYS:
+            said = v if not isinstance(v, str) else t(v) if k in VALUE_WORDS else shown(v) if k in STORED_TEXT else v
+            said = said if isinstance(said, str) else _value(said)
+            parts.append(t(KEYS[k], v=said))
+        elif t(k) != k:  # a field the catalogue has a word for (goal 目标, reward 奖励积分)
+            parts.append(t("{k}: {v}", k=t(k), v=t(v) if isinstance(v, str) else _value(v)))
+        else:
+            parts.append(f"{k}: {_value(v)}")
+    return t(SEP).join(parts)
+
+
+def _scope(v: str, t: T) -> str:
+    """A rule's scope as stored (``all:``, ``type:traffic``) in words where it is one of the host's."""
+    kind, _, value = v.partition(":")
+    if kind == "all" and not value:
+        return t("all groups")
+    return t(value) if kind == "type" and value else v
+
+
+def _int(v: Any) -> int | None:
+    return int(v) if isinstance(v, int) or (isinstance(v, str) and v.isdigit()) else None
+
+
+def audit_rows(ws: Workspace, rows: list[dict[str, Any]], t: T,
+               shown: Callable[[str], str] = str) -> list[dict[str, Any]]:
+    """A page of the audit log with ``who``, ``what``, ``on`` and ``said`` in words; the stored
+    fields (``actor``, ``action``, ``detail``...) are left as they are. ``shown`` reads stored
+    free text (a reason, the platform's answer) in the console's language."""
+    for r in rows:
+        try:
+            d = json.loads(r.get("detail") or "{}")
+        except ValueError:
+            d = None  # not JSON: shown as stored
+        r["_data"] = d if isinstance(d, dict) else {}
+        r["_raw"] = d is None or not isinstance(d, dict)
+    names = names_of(ws, rows)
+
+    def when(ts: int) -> str:
+        return datetime.fromtimestamp(ts, ws.tz).strftime("%m-%d %H:%M")
+
+    for r in rows:
+        d, raw = r.pop("_data"), r.pop("_raw")
+        r["who"] = actor_words(r.get("actor"), t)
+        r["what"] = action_words(str(r.get("action") or ""), t)
+        r["on"] = target_words(r, names, t)
+        r["said"] = str(r.get("detail") or "") if raw else detail_words(r, d, names, t, shown, when)
+    return rows

@@ -1,0 +1,245 @@
+"""The Activity screen's audit log in words (console/tui/audit_words.py): who, what happened,
+on what and the detail, ids named with a bounded number of queries a page, a code or key the
+words do not know kept as stored, and every code the codebase's ``audit(`` calls write has
+words (found by reading the source, so a new code cannot slip in untranslated)."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+from console.i18n import translate
+from console.tui import audit_words
+from console.tui.activity_sources import audit_source
+from console.tui.audit_words import ACTIONS, PREFIXES, action_words, audit_rows
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def zh_of(ws):
+    def t(text, **kw):
+        out = translate(text, "zh-CN", ws.registry.translations)
+        return out.format(**kw) if kw else out
+    return t
+
+
+def en(text, **kw):
+    return text.format(**kw) if kw else text
+
+
+def _world(ws):
+    """Two groups, three people, a send and an approve_join action, a join request of 王五."""
+    with ws.store.write() as c:
+        c.executemany("INSERT INTO groups(id, connection_id, platform, platform_group_id, name) VALUES (?,?,?,?,?)",
+                      [(7, "sandbox", "sandbox", "g7", "宝妈群"), (8, "sandbox", "sandbox", "g8", "读书会")])
+        c.executemany("INSERT INTO people(id, display_name, created_at) VALUES (?, ?, 1)",
+                      [(21, "张三"), (22, "李四"), (23, "王五")])
+        c.executemany("INSERT INTO actions(id, connection_id, kind, requested_by, idempotency_key, created_at,"
+                      " updated_at) VALUES (?, 'sandbox', ?, 'outbox', ?, 1, 1)",
+                      [(9046, "send", "k1"), (9003, "approve_join", "k2")])
+        c.execute("INSERT INTO join_requests(id, connection_id, group_id, person_id, platform_request_id, requested_at)"
+                  " VALUES (55, 'sandbox', 8, 23, 'f55', 1)")
+
+
+def _row(actor, action, ttype, tid, detail):
+    return {"id": 1, "ts": 1, "actor": actor, "action": action, "target_type": ttype, "target_id": tid,
+            "detail": json.dumps(detail, ensure_ascii=False) if isinstance(detail, dict) else detail}
+
+
+ROWS = [
+    ("outbox", "action_done", "action", "9046", {"kind": "send", "message": "已发送"}),
+    ("rule:abuse", "case_opened", "case", "418", {"rule": "abuse", "step": "mute:10", "offence": 2, "group_id": 7,
+                                                  "person_id": 21, "category": "abuse word"}),
+    ("outbox", "join_request_approved", "join_request", "55", {"action_id": 9003, "platform": "已同意入群",
+                                                               "decided_by": "rule:admission:all"}),
+    ("operator:root", "blacklist_added", "person", "22", {"scope": "all", "reason": "广告", "case_id": 5, "kicks": 2}),
+    ("plugin:content", "frobnicated", "widget", "3", {"source_app": "小程序", "note": "试一下"}),
+]
+
+
+def test_rows_in_chinese(ws):
+    _world(ws)
+    got = [(r["who"], r["what"], r["on"], r["said"]) for r in audit_rows(ws, [_row(*x) for x in ROWS], zh_of(ws))]
+    assert got == [
+        ("待执行操作", "操作完成", "发消息 #9046", "平台：已发送"),
+        ("规则 abuse", "开立处理记录", "处理记录 #418", "处理：禁言 10 分钟 · 第 2 次违规 · 群 宝妈群 · 成员 张三 · 类别：辱骂用语"),
+        ("待执行操作", "入群申请已通过", "申请人 王五", "操作 #9003 · 平台：已同意入群 · 决定者 规则 admission:all"),
+        ("操作员 root", "加入黑名单", "李四", "范围 全部群 · 理由：广告 · 处理记录 #5 · kicks: 2"),
+        # a code and a key the words do not know: as stored, nothing hidden
+        ("插件 内容", "frobnicated", "widget:3", "source_app: 小程序 · 备注：试一下"),
+    ]
+
+
+def test_rows_in_english(ws):
+    _world(ws)
+    got = [(r["who"], r["what"], r["on"], r["said"]) for r in audit_rows(ws, [_row(*x) for x in ROWS], en)]
+    assert got == [
+        ("outbox", "action done", "send #9046", "platform: 已发送"),
+        ("rule abuse", "case opened", "case #418", "step: muted 10 min · offence 2 · group 宝妈群 · member 张三 · "
+                                                   "category: abuse word"),
+        ("outbox", "join request approved", "applicant 王五", "action #9003 · platform: 已同意入群 · "
+                                                             "decided by rule admission:all"),
+        ("operator root", "blacklisted", "李四", "scope all groups · reason: 广告 · case #5 · kicks: 2"),
+        ("plugin Content", "frobnicated", "widget:3", "source_app: 小程序 · note: 试一下"),
+    ]
+
+
+def test_ids_nobody_knows_stay_numbers_and_a_detail_not_json_is_shown_as_stored(ws):
+    rows = [_row("outbox", "action_done", "action", "77", {"kind": "send"}),
+            _row("rule:x", "join_request_hold", "join_request", "78", {"group_id": 99}),
+            _row("job:entry_rules.expiry", "join_request_expired", "join_request", "x", "not json"),
+            _row("engine", "retention_blanked", "messages", None, {"count": 3}),
+            _row("job:entry_rules.expiry", "join_request_expired", "join_request", "79",
+                 {"why": "lifetime", "expired_at": 1795697807, "was": "held", "goal": 3})]
+    got = [(r["who"], r["what"], r["on"], r["said"]) for r in audit_rows(ws, rows, zh_of(ws))]
+    assert got == [("待执行操作", "操作完成", "操作 #77", "类型：发消息"),
+                   ("规则 x", "入群申请暂缓", "入群申请 #78", "群 #99"),
+                   ("定时任务 entry_rules.expiry", "入群申请已过期", "入群申请 #x", "not json"),
+                   ("引擎", "清空过期消息正文", "过期消息", "数量 3"),
+                   # a moment in the operator's time zone (12:56:47 UTC is 20:56 in Asia/Shanghai); a key the
+                   # catalogue has a word for said with it
+                   ("定时任务 entry_rules.expiry", "入群申请已过期", "入群申请 #79",
+                    "原因：超过有效期 · 过期于 11-26 20:56 · 原为 暂缓 · 目标：3")]
+
+
+def test_a_family_code_the_list_lacks_reads_by_its_prefix(ws):
+    t = zh_of(ws)
+    assert action_words("task_done", t) == "任务已完成"
+    assert action_words("task_snoozed", t) == "任务：snoozed"
+    assert action_words("join_request_held", t) == "入群申请：暂缓"  # the rest is a word the catalogue has
+    assert action_words("task_", t) == "task_"  # a bare prefix is no code of the family
+
+
+def test_a_page_costs_one_query_per_kind_it_names(ws):
+    _world(ws)
+    for i in range(60):  # a page of the real source: the screen's own path
+        ws.audit("action_done", "action", 9046 if i % 2 else 9003, {"kind": "send"}, actor="outbox")
+        ws.audit("case_opened", "case", i, {"group_id": 7 + i % 2, "person_id": 21 + i % 3}, actor="rule:abuse")
+        ws.audit("join_request_approved", "join_request", 55, {"action_id": 9003}, actor="outbox")
+        ws.audit("group_update", "group", 8, {"name": "读书会"})
+    src = audit_source(ws)
+    statements: list[str] = []
+    ws.store.conn.set_trace_callback(statements.append)
+    try:
+        first = audit_rows(ws, src.rows(0, 100), en)
+        n_first = len(statements)
+        statements.clear()
+        second = audit_rows(ws, src.rows(100, 100), en)
+        n_second = len(statements)
+    finally:
+        ws.store.conn.set_trace_callback(None)
+    # the page's own SELECT, then groups, people, actions and join requests: once each, however many rows
+    assert n_first == n_second == 5, (n_first, n_second)
+    assert {r["on"] for r in first + second} >= {"send #9046", "approve join #9003", "applicant 王五", "读书会"}
+    assert {r["said"] for r in second if r["action"] == "case_opened"} == {
+        f"group {g} · member {p}" for g in ("宝妈群", "读书会") for p in ("张三", "李四", "王五")}
+
+
+def test_a_page_with_nothing_to_name_asks_nothing_more(ws):
+    rows = [_row("engine", "retention_blanked", "messages", None, {"count": 3}) for _ in range(5)]
+    statements: list[str] = []
+    ws.store.conn.set_trace_callback(statements.append)
+    try:
+        audit_rows(ws, rows, en)
+    finally:
+        ws.store.conn.set_trace_callback(None)
+    assert statements == []
+
+
+# --- every code the codebase writes has words ----------------------------------------------------
+
+
+def _values(node, module):
+    """The codes an expression can be: ('code', s), ('prefix', s) for a built one, ('?', source)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {("code", node.value)}
+    if isinstance(node, ast.IfExp):
+        return _values(node.body, module) | _values(node.orelse, module)
+    if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+        return {("code" if len(node.values) == 1 else "prefix", node.values[0].value)}
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = _values(node.left, module)
+        if all(k == "code" for k, _ in left):
+            return {("code", lv + rv) if rk == "code" else ("prefix", lv)
+                    for _, lv in left for rk, rv in _values(node.right, module)}
+    if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Subscript)
+            and isinstance(node.value.slice, ast.Constant) and isinstance(node.slice, ast.Constant)):
+        # pl["audit"][0]: the tuples the module stores under that key
+        found = {v for d in ast.walk(module) if isinstance(d, ast.Dict) for k, e in zip(d.keys, d.values)
+                 if isinstance(k, ast.Constant) and k.value == node.value.slice.value and isinstance(e, ast.Tuple)
+                 for v in _values(e.elts[node.slice.value], module)}
+        if found:
+            return found
+    return {("?", ast.unparse(node))}
+
+
+def _wrappers(module):
+    """Functions that pass one of their parameters on as the code of ``.audit(``: name -> its position."""
+    out = {}
+    for f in ast.walk(module):
+        if isinstance(f, ast.FunctionDef):
+            params = [a.arg for a in f.args.args]
+            for c in ast.walk(f):
+                if (isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "audit"
+                        and c.args and isinstance(c.args[0], ast.Name) and c.args[0].id in params):
+                    out[f.name] = (params.index(c.args[0].id), c.args[0].id)
+    return out
+
+
+def written_codes():
+    """Every (kind, value, where) an ``audit(``/``audit_many(`` call of console/ and plugins/ writes."""
+    out = []
+    for path in sorted([*ROOT.joinpath("console").rglob("*.py"), *ROOT.joinpath("plugins").rglob("*.py")]):
+        module = ast.parse(path.read_text(encoding="utf-8"))
+        wrappers = _wrappers(module)
+        where = str(path.relative_to(ROOT))
+        for node in ast.walk(module):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+            if name == "audit" and node.args:
+                if isinstance(node.args[0], ast.Name) and any(node.args[0].id == p for _, p in wrappers.values()):
+                    continue  # inside a wrapper: its callers say the code
+                exprs = [node.args[0]]
+            elif name in wrappers and isinstance(f, ast.Name) and len(node.args) > wrappers[name][0]:
+                exprs = [node.args[wrappers[name][0]]]
+            elif name == "audit_many" and node.args:
+                arg = node.args[0]
+                items = ([arg.elt] if isinstance(arg, ast.ListComp) else arg.elts if isinstance(arg, ast.List) else
+                         [a.args[0] for a in ast.walk(module) if isinstance(arg, ast.Name) and isinstance(a, ast.Call)
+                          and isinstance(a.func, ast.Attribute) and a.func.attr == "append"
+                          and isinstance(a.func.value, ast.Name) and a.func.value.id == arg.id and a.args])
+                exprs = [i.elts[0] if isinstance(i, ast.Tuple) else i for i in items] or [arg]
+            else:
+                continue
+            out += [(kind, value, f"{where}:{node.lineno}") for e in exprs for kind, value in _values(e, module)]
+    return out
+
+
+def test_the_scan_finds_the_codes_it_should():
+    """The scanner itself: literal, conditional, built, appended and stored-in-a-dict codes."""
+    found = {(k, v) for k, v, _ in written_codes()}
+    assert {("code", "action_done"), ("code", "rule_disabled"), ("code", "case_would_open"),
+            ("code", "wechat_join_judged"), ("code", "role_assigned"), ("code", "staff_unmarked"),
+            ("prefix", "join_request_"), ("prefix", "role_"), ("code", "action_proposed")} <= found
+    assert len({v for k, v in found if k == "code"}) > 90
+
+
+def test_every_code_written_has_words():
+    missing = sorted({(v, w) for k, v, w in written_codes() if k == "code" and v not in ACTIONS})
+    unknown_families = sorted({(v, w) for k, v, w in written_codes() if k == "prefix" and v not in PREFIXES})
+    unread = sorted({(v, w) for k, v, w in written_codes() if k == "?"})
+    assert not missing, f"audit codes with no words in console/tui/audit_words.py ACTIONS: {missing}"
+    assert not unknown_families, f"built audit codes with no family in PREFIXES: {unknown_families}"
+    assert not unread, f"audit( calls whose code the scan cannot read (make it literal): {unread}"
+
+
+def test_every_english_phrase_has_chinese_words(ws):
+    phrases = [*ACTIONS.values(), *PREFIXES.values(), *audit_words.ACTORS.values(), *audit_words.NUMBERED.values(),
+               *audit_words.UNNUMBERED.values(), *audit_words.KEYS.values(), *audit_words.ACTORS_ALONE.values(),
+               *audit_words.PLUGINS.values()]
+    # the host's catalogue, or a plugin's for its own name (Content 内容)
+    lacking = [p for p in phrases if translate(p, "zh-CN", ws.registry.translations) == p and p != "KPI"]
+    assert not lacking, lacking
