@@ -243,3 +243,46 @@ def test_every_english_phrase_has_chinese_words(ws):
     # the host's catalogue, or a plugin's for its own name (Content 内容)
     lacking = [p for p in phrases if translate(p, "zh-CN", ws.registry.translations) == p and p != "KPI"]
     assert not lacking, lacking
+
+
+async def test_the_screen_says_it_in_words_filters_by_the_stored_actor_and_shows_the_record(tui_ws):
+    """The Activity screen's audit tab in zh-CN: the newest row in words, ``f rule:`` keeps the rows
+    whose stored actor starts with it (every page of them), enter shows the words and the record."""
+    from console.tui.detail import DetailScreen
+    from console.tui.dialogs import PromptScreen
+    from console.tui.vtable import VirtualTable
+
+    from .world import make_app, settle
+
+    gid, gname = tui_ws.store.one("SELECT id, name FROM groups ORDER BY id LIMIT 1").values()
+    tui_ws.audit("group_capacity_set", "group", gid, {"capacity": 300, "was": 200})
+    rules = tui_ws.store.scalar("SELECT count(*) FROM audit_log WHERE actor LIKE 'rule:%'")
+    assert rules, "the seeded world should have rules' audit rows"
+    app = make_app(tui_ws, lang="zh-CN")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        table = app.screen.query_one("#audit", VirtualTable)
+        row = table.current_row
+        assert (row["who"], row["what"], row["on"], row["said"]) == (
+            f"操作员 {tui_ws.operator}", "设置群容量", gname, "容量 300 · 原为 200")
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen) and detail.title_text == "设置群容量"
+        assert any("记录原文" in line and f"group_capacity_set · group:{gid}" in line for line in detail.body)
+        assert detail.links == {"group": gid}
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        app.screen.query_one("#answer").value = "rule:"
+        await pilot.press("enter")
+        await settle(pilot)
+        table = app.screen.query_one("#audit", VirtualTable)
+        assert table.total == rules
+        shown = table.source.rows(0, table.total)  # the screen's own source and page function, every row
+        assert all(r["actor"].startswith("rule:") and r["who"].startswith("规则 ") for r in shown)
