@@ -6,6 +6,7 @@ import heapq
 import math
 
 from . import texts
+from .draws import between, pick
 from .model import BOT, CONDUCT_SHARES, DAY, TEMPLATES, Group, Person
 
 
@@ -52,7 +53,7 @@ class Building:
             pool = [u for u in customers if u not in taken] if taken else customers
             want = min(int(cap * fill), int(len(customers) * 0.45)) - len(g.members)
             for uid in rng.sample(pool, max(0, min(want, len(pool)))):
-                joined = rng.randint(max(created, start - 120 * DAY), start - 3600)
+                joined = between(rng, max(created, start - 120 * DAY), start - 3600)
                 g.members[uid] = [joined, self.people[uid].card, "member", None]
         joined: dict[str, tuple[int, list[Group]]] = {}
         for g in self.groups.values():
@@ -69,10 +70,10 @@ class Building:
                 heapq.heappush(self.order_heap, (first, uid))
 
     def _new_person(self, uid: str) -> Person:
-        rng = self.rng
-        name = rng.choice(texts.SURNAMES) + rng.choice(texts.GIVEN)
-        city, job = rng.choice(texts.CITIES), rng.choice(texts.JOBS)
-        nick = rng.choice(texts.FREE_NICKS) if rng.random() < 0.5 else name
+        rng = self.rng  # pick: rng.choice's draws in one frame (20,000 people x 5)
+        name = pick(rng, texts.SURNAMES) + pick(rng, texts.GIVEN)
+        city, job = pick(rng, texts.CITIES), pick(rng, texts.JOBS)
+        nick = pick(rng, texts.FREE_NICKS) if rng.random() < 0.5 else name
         card = f"{city}-{name}-{job}" if rng.random() < 0.45 else nick
         r = rng.random()
         segment = "loyal" if r < 0.15 else "bargain" if r < 0.45 else "need" if r < 0.65 else "low_need"

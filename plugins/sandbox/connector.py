@@ -124,11 +124,13 @@ class SandboxConnector(Connector):
             self._dirty = False
 
     def flush_records(self) -> dict[str, int]:
-        """Write orders, costs, exposure and truth the world generated since the last call."""
-        self._write_results()
+        """Write orders, costs, exposure and truth the world generated since the last call, and
+        the answers kept since (``batch_results``), in one transaction."""
         if self.ws is None or self._world is None:
             return {}
-        return sbstore.write_records(self.ws, self.name, self.platform, self._world)
+        counts = sbstore.write_records(self.ws, self.name, self.platform, self._world, self._unwritten)
+        self._unwritten = []
+        return counts
 
     async def first_sync(self) -> None:
         """List the world's groups and members into the workspace (once, for a new world)."""

@@ -115,7 +115,7 @@ def react(world, events: list[Event], now: int) -> list[Event]:
     state: dict[str, Any] = world.__dict__.setdefault("_content_pending", {"heap": [], "n": 0})
     heap = state["heap"]
     for e in events:
-        if e.kind == Kind.MESSAGE and e.user == BOT and e.group in world.groups:
+        if e.user == BOT and e.kind == Kind.MESSAGE and e.group in world.groups:  # the bot's: a few of thousands
             for ts, uid, text in _plan(world, e):
                 state["n"] += 1
                 heapq.heappush(heap, (ts, state["n"], e.group, uid, text))

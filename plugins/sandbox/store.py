@@ -79,12 +79,18 @@ def record_results(ws, connection: str, rows: list[tuple]) -> None:
     """Keep answers (:func:`result_row`) against their idempotency keys, in one transaction;
     the first answer to a key stays."""
     with ws.store.write() as c:
+        _insert_results(c, connection, rows)
+
+
+def _insert_results(c, connection: str, rows: list[tuple]) -> None:
+    if rows:
         c.executemany("INSERT OR IGNORE INTO sandbox_actions(connection_id, key, kind, status, message, data, at)"
                       " VALUES (?,?,?,?,?,?,?)", [(connection, *r) for r in rows])
 
 
-def write_records(ws, connection: str, platform: str, world) -> dict[str, int]:
-    """Write the world's orders, costs, exposure and truth (source ``sandbox``), in one
+def write_records(ws, connection: str, platform: str, world, results: list[tuple] = ()) -> dict[str, int]:
+    """Write the world's orders, costs, exposure and truth (source ``sandbox``), and the
+    answers ``results`` kept since the last call (:func:`record_results`), in one
     transaction. Records naming a buyer or group the workspace has not seen yet (their
     join is still on its way through the engine) go back to the world for next time."""
     recs = world.take_records()
@@ -100,25 +106,28 @@ def write_records(ws, connection: str, platform: str, world) -> dict[str, int]:
             groups[gid] = row[0] if row else None
         return groups[gid]
 
-    def person_id(c, uid: str) -> int | None:
-        if uid not in people:
-            row = c.execute("SELECT person_id FROM identities WHERE platform = ? AND platform_user_id = ?",
-                            (platform, uid)).fetchone()
-            people[uid] = row[0] if row else None
-        return people[uid]
-
     with ws.store.write() as c:
+        _insert_results(c, connection, list(results))
+        # the buyers' person ids, 500 a query (the first hour's orders are the shop's history:
+        # ~15,000 of 10,000 people at 100 groups, one query each before)
+        buyers = sorted({o["user"] for o in recs["orders"]})
+        for i in range(0, len(buyers), 500):
+            part = buyers[i:i + 500]
+            people.update(c.execute(f"SELECT platform_user_id, person_id FROM identities WHERE platform = ?"
+                                    f" AND platform_user_id IN ({','.join('?' * len(part))})", (platform, *part)))
+        rows = []
         for o in recs["orders"]:
-            pid, gid = person_id(c, o["user"]), group_id(c, o["group"])
+            pid, gid = people.get(o["user"]), group_id(c, o["group"])
             if pid is None or gid is None:
                 o["tries"] = o.get("tries", 0) + 1
                 if o["tries"] < MAX_TRIES:
                     later["orders"].append(o)
                 continue
-            cur = c.execute("INSERT OR IGNORE INTO orders(order_id, person_id, group_id, amount, ordered_at, product,"
-                            " source) VALUES (?,?,?,?,?,?,'sandbox')",
-                            (o["order_id"], pid, gid, o["amount"], o["ordered_at"], o["product"]))
-            counts["orders"] += cur.rowcount
+            rows.append((o["order_id"], pid, gid, o["amount"], o["ordered_at"], o["product"]))
+        if rows:  # rowcount: the orders inserted (an order id kept already is ignored)
+            counts["orders"] = c.executemany("INSERT OR IGNORE INTO orders(order_id, person_id, group_id, amount,"
+                                             " ordered_at, product, source) VALUES (?,?,?,?,?,?,'sandbox')",
+                                             rows).rowcount
         for kind, table in (("costs", "costs"), ("exposure", "exposure")):
             for r in recs[kind]:
                 gid = group_id(c, r["group"]) if r["group"] else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from shequn import Event, Kind
@@ -16,6 +17,7 @@ from .model import (ABUSE_PER_ABUSER, DAY, DIURNAL, FLOODS_PER_FLOODER, ADS_PER_
                     poisson_after)
 
 MESSAGE = Kind.MESSAGE
+_TS = attrgetter("ts")
 #: chat text -> whether it asks something (texts.ASKS): chat comes from a few hundred fixed lines
 _ASKING: dict[str, bool] = {}
 
@@ -57,7 +59,7 @@ class Traffic:
         self.clock = max(self.clock, now)
         self._expire_requests(now)
         out.extend(content_reactions.react(self, out, now))  # members answer greetings, topics, replies (issue 21)
-        out.sort(key=lambda e: e.ts)
+        out.sort(key=_TS)
         return out
 
     def _chunk(self, t0: int, t1: int, speed: float) -> list[Event]:
@@ -201,6 +203,8 @@ class Traffic:
         n_talk, n_lurk = len(talkers), len(lurkers)
         k_talk, k_lurk = n_talk.bit_length(), n_lurk.bit_length()
         theme, common = texts.CHAT[g.theme_key], texts.CHAT["any"]
+        n_theme, n_common = len(theme), len(common)
+        k_theme, k_common = n_theme.bit_length(), n_common.bit_length()
         span = t1 - t0
         gid, members, muted, people = g.gid, g.members, g.muted, self.people
         conn, truth, asking = self.connection, self.records["truth"], _ASKING
@@ -221,10 +225,12 @@ class Traffic:
                 text, label = self._fill(pick(rng, texts.NOT_ADS)), "not_ad"
             elif r < 0.035:
                 text, label = pick(rng, texts.OFF_TOPIC), "off_topic"
-            elif r < 0.75:
-                text = pick(rng, theme)
-            else:
-                text = pick(rng, common)
+            else:  # pick(rng, theme) under 0.75, else pick(rng, common), inlined
+                lines, size, k = (theme, n_theme, k_theme) if r < 0.75 else (common, n_common, k_common)
+                i = getrandbits(k)
+                while i >= size:
+                    i = getrandbits(k)
+                text = lines[i]
             ts = t0 + int(random_() * span)
             # _message, inlined: a muted member, or a plain one while the whole group is muted,
             # cannot speak (the platform blocks it), nor can someone no longer in the group
