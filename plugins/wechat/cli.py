@@ -83,11 +83,13 @@ def stats_cmd(since: str) -> None:
 @click.option("--poll", is_flag=True, help="Read WeCom's progress first (the job wechat.mass_sends does every 5 minutes).")
 @click.option("--json", "as_json", is_flag=True)
 def mass_sends_cmd(poll: bool, as_json: bool) -> None:
-    """Messages to WeChat groups: WeCom mass sends awaiting the owner's confirmation, sent, or not delivered."""
+    """Messages to WeChat groups: WeCom mass sends awaiting the owner's confirmation (and when WeCom reminded
+    them), sent, not delivered, or expired (never confirmed, stopped in WeCom)."""
     from .mass_sends import listing, poll as read_progress
 
     with workspace(read_only=not poll) as ws:
         if poll:
             n = read_progress(ws)
             click.echo(ws.tr("{n} mass sends settled", n=n) if n != 1 else ws.t("1 mass send settled"), err=True)
-        emit(listing(ws), ["connection", "msgid", "group", "owner", "day", "status", "action_id"], as_json=as_json)
+        emit(listing(ws), ["connection", "msgid", "group", "owner", "day", "status", "reminded", "action_id", "error"],
+             as_json=as_json)

@@ -55,6 +55,11 @@ class WeChatConnector(WeComCallbacks, Connector):
         Option("timeout", "seconds to wait for WeCom's answer", float, default=15.0, minimum=0.1, maximum=600.0),
         Option("backoff_seconds", "seconds to wait after WeCom's rate limit (45009) before trying again", float,
                default=60.0, minimum=1.0, maximum=3600.0),
+        Option("mass_send_remind_hours", "hours after a mass send to a group is made that WeCom reminds its owner "
+               "once to confirm it, if they have not (0 = never)", float, default=4.0, minimum=0.0, maximum=720.0),
+        Option("mass_send_expire_hours", "hours after a mass send is made that shequn stops it in WeCom if its owner "
+               "never confirmed it, and tells them (0 = never; more than the remind hours)", float, default=24.0,
+               minimum=0.0, maximum=720.0),
     )
     # send and announce: through the customer-group mass send, which the owner confirms in WeCom (groupmsg.py)
     capabilities = frozenset({Capability.LIST_GROUPS, Capability.LIST_MEMBERS, Capability.WELCOME_TEMPLATE,
@@ -84,6 +89,11 @@ class WeChatConnector(WeComCallbacks, Connector):
                               "characters), e.g. [\"zhangsan\", \"lisi\"]")
         if not str(cfg["base_url"]).startswith(("http://", "https://")):
             raise ConfigError(file, f"{where}.base_url", f"is {cfg['base_url']!r}", "an http:// or https:// URL")
+        remind, expire = cfg["mass_send_remind_hours"], cfg["mass_send_expire_hours"]
+        if expire and remind and expire <= remind:  # stopped before (or as) it is reminded: the reminder is moot
+            raise ConfigError(file, f"{where}.mass_send_expire_hours", f"is {expire:g}, not above "
+                              f"mass_send_remind_hours ({remind:g})", f"more than {remind:g} and at most 720 hours, "
+                              "or 0 (never)")
         return cfg
 
     def __init__(self, name: str, options: dict[str, Any] | None = None, *, sink=None,

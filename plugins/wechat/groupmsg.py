@@ -17,6 +17,9 @@ goes out as a message) to a WeChat group becomes such a task for that one group:
   second message for a group the same day waits for the next day; text at most 4,000
   bytes. A crash after WeCom took the task is reconciled with ``get_groupmsg_list_v2``
   (the same text for the same owner since the action was asked): never two tasks.
+- a task its owner leaves unconfirmed is reminded once (``remind_groupmsg_send``, WeCom
+  allows three a task in 24 hours) and, later, stopped (``cancel_groupmsg_send``): see
+  mass_sends.py and the connection's ``mass_send_remind_hours``/``mass_send_expire_hours``.
 """
 
 from __future__ import annotations
@@ -187,6 +190,17 @@ async def progress(c: "WeChatConnector", msgid: str) -> dict[str, tuple[int, int
             if not cursor:
                 break
     return out
+
+
+async def remind(c: "WeChatConnector", msgid: str) -> None:
+    """WeCom notifies the owner of the mass send again (提醒成员群发); ApiError if it refuses."""
+    await c.api.call("externalcontact/remind_groupmsg_send", {"msgid": msgid}, idempotent=False)
+
+
+async def cancel(c: "WeChatConnector", msgid: str) -> None:
+    """WeCom stops the mass send: its owner can no longer send it (停止企业群发). Asking twice
+    does no harm, so it is sent again after a lost answer."""
+    await c.api.call("externalcontact/cancel_groupmsg_send", {"msgid": msgid})
 
 
 async def sent_on(ws, connection: str, chat: str, day: str) -> int:

@@ -79,5 +79,39 @@ CREATE TABLE wechat_template_adds (
 """)
 
 
+def m004_wechat_mass_send_expiry(store) -> None:
+    """A mass send nobody confirms is reminded once and stopped (cancel_groupmsg_send) after a
+    while: status gains ``expired`` (SQLite changes a CHECK only by rebuilding the table),
+    with when the owner was reminded and the last error of a remind or cancel call."""
+    run_script(store, """
+CREATE TABLE wechat_mass_sends_m004 (
+    id INTEGER PRIMARY KEY,
+    connection_id TEXT NOT NULL,
+    msgid TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    group_id INTEGER REFERENCES groups(id),
+    action_id INTEGER,
+    sender TEXT NOT NULL,
+    day TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'awaiting'
+        CHECK (status IN ('awaiting', 'sent', 'over_limit', 'not_delivered', 'expired')),
+    task_id INTEGER,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER,
+    reminded_at INTEGER,                -- when WeCom re-sent the notice to the owner (remind_groupmsg_send)
+    error TEXT,                         -- the last failed remind or cancel call, cleared when one succeeds
+    UNIQUE (connection_id, msgid, chat_id)
+);
+INSERT INTO wechat_mass_sends_m004(id, connection_id, msgid, chat_id, group_id, action_id, sender, day, status,
+                                   task_id, created_at, sent_at)
+    SELECT id, connection_id, msgid, chat_id, group_id, action_id, sender, day, status, task_id, created_at, sent_at
+    FROM wechat_mass_sends;
+DROP TABLE wechat_mass_sends;
+ALTER TABLE wechat_mass_sends_m004 RENAME TO wechat_mass_sends;
+CREATE INDEX wechat_mass_sends_day ON wechat_mass_sends(connection_id, chat_id, day);
+""")
+
+
 MIGRATIONS = [("m001_wechat", m001_wechat), ("m002_wechat_mass_sends", m002_wechat_mass_sends),
-              ("m003_wechat_template_adds", m003_wechat_template_adds)]
+              ("m003_wechat_template_adds", m003_wechat_template_adds),
+              ("m004_wechat_mass_send_expiry", m004_wechat_mass_send_expiry)]

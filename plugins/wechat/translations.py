@@ -33,6 +33,11 @@ ZH = {
         "企业微信未将群发送达{group}：该群当天已收到过一条群发",
     "Mass send {msgid} ({connection}); post it again on another day if it still matters.":
         "群发 {msgid}（{connection}）；如仍需要，请改日再发。",
+    "WeCom's mass send to {group} was never confirmed and has been stopped: post it again if it still matters":
+        "企业微信发往{group}的群发一直未被确认，已停止：如仍需要，请重新发布",
+    "{owner} did not confirm mass send {msgid} ({connection}), made {time}, in WeCom; shequn stopped it so it cannot "
+    "go out late.": "{owner} 未在企业微信中确认 {time} 创建的群发 {msgid}（{connection}）；shequn 已停止该群发，以免延迟发出。",
+    "Reminded at {time}: WeCom notified {owner} again.": "已于 {time} 提醒：企业微信已再次通知 {owner}。",
     "{n} mass sends settled": "已确认 {n} 条群发的结果", "1 mass send settled": "已确认 1 条群发的结果",
     "invited by {inviter}": "由 {inviter} 邀请", "through an invite link of {inviter}": "通过 {inviter} 的邀请链接",
     "through the group's QR code": "通过群二维码", "through the QR code of campaign {campaign}": "通过活动 {campaign} 的二维码",

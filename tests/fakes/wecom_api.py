@@ -267,6 +267,8 @@ ROUTES: dict[str, Callable[[Any, dict[str, Any]], dict[str, Any]]] = {
     "externalcontact/get_groupmsg_list_v2": lambda fake, p: fake.mass.list_v2(p),
     "externalcontact/get_groupmsg_task": lambda fake, p: fake.mass.task(p),
     "externalcontact/get_groupmsg_send_result": lambda fake, p: fake.mass.result(p),
+    "externalcontact/remind_groupmsg_send": lambda fake, p: fake.mass.remind(p),
+    "externalcontact/cancel_groupmsg_send": lambda fake, p: fake.mass.cancel(p),
 }
 
 

@@ -15,6 +15,12 @@ WeCom's receiving limit: a customer group receives one enterprise mass send a da
 time); a second confirmed the same day is answered status 3 for that group. While WeCom
 is still handing a new task out, reading it answers 41063 (``dispatching``).
 
+A task the owner has not sent can be reminded (``remind_groupmsg_send``: WeCom notifies the
+owner again; at most 3 reminders a task in 24 hours, the 4th refused) and stopped
+(``cancel_groupmsg_send``: the owner can no longer send it; the progress reads keep
+answering "not sent", status 0, as WeCom documents no other; a sent message is not
+recalled). Both take ``{"msgid"}`` and answer errcode 0; an unknown msgid is 40058.
+
 Tests drive the owner with :meth:`MassSends.confirm` (the owner presses send in WeCom).
 """
 
@@ -28,6 +34,10 @@ from .wecom_state import DAY, WeComError, midnight
 TEXT_BYTES, ATTACHMENTS, CHATS = 4000, 9, 2000
 LIST_MAX, LIST_DEFAULT, TASK_MAX, TASK_DEFAULT = 100, 50, 1000, 500
 RANGE_MAX = 31 * DAY
+REMINDS, REMIND_SPAN = 3, DAY  # 提醒成员群发: at most three reminders a mass send within 24 hours
+# WeCom's documents name the limit but not its errcode; the fake answers this one for the 4th reminder
+# and for reminding a stopped mass send (both: the request cannot be done, nothing to retry)
+REMIND_REFUSED = 41102
 
 
 class MassSends:
@@ -46,6 +56,8 @@ class MassSends:
         mass send that China day. Returns {chat_id: status}."""
         with self.fake._lock:
             s = self.sends[msgid]
+            if s["cancelled_at"]:  # stopped: WeCom no longer offers it to the owner
+                return {}
             when = int(self.fake.clock() if at is None else at)
             day = midnight(when)
             for chat in s["chats"]:
@@ -86,7 +98,8 @@ class MassSends:
             self.sends[msgid] = {"msgid": msgid, "sender": sender, "chats": ok or [g.chat_id for g in groups.values()
                                                                                    if g.owner == sender],
                                  "text": content, "attachments": attachments, "create_time": int(self.fake.clock()),
-                                 "results": {}, "sent_at": 0}
+                                 "results": {}, "sent_at": 0, "reminds": [],
+                                 "cancelled_at": 0}
             if self.fake.dispatch_pending:
                 self.dispatching.add(msgid)
         return {"msgid": msgid, "fail_list": [str(c) for c in chats if str(c) not in ok]}
@@ -115,6 +128,26 @@ class MassSends:
         if msgid in self.dispatching:
             raise WeComError(41063, "the mass send is still being dispatched, try again later")
         return self.sends[msgid]
+
+    def remind(self, p: dict[str, Any]) -> dict[str, Any]:
+        with self.fake._lock:
+            s = self._known(p)
+            now = int(self.fake.clock())
+            if s["cancelled_at"]:
+                raise WeComError(REMIND_REFUSED, "the mass send was stopped: nothing to remind")
+            recent = [t for t in s["reminds"] if now - t < REMIND_SPAN]
+            if len(recent) >= REMINDS:
+                raise WeComError(REMIND_REFUSED, f"at most {REMINDS} reminders per mass send within 24 hours")
+            if not s["sent_at"]:  # a sent task has nothing left to remind of: WeCom answers ok, notifies nobody
+                s["reminds"].append(now)
+            return {}
+
+    def cancel(self, p: dict[str, Any]) -> dict[str, Any]:
+        with self.fake._lock:
+            s = self._known(p)
+            if not s["sent_at"] and not s["cancelled_at"]:  # what was sent stays sent (WeCom cannot recall it)
+                s["cancelled_at"] = int(self.fake.clock())
+            return {}
 
     def task(self, p: dict[str, Any]) -> dict[str, Any]:
         limit = _limit(p, TASK_MAX, TASK_DEFAULT)

@@ -22,8 +22,10 @@ NOON = int(datetime.fromisoformat("2026-11-20T12:00:00+08:00").timestamp())  # C
 TITLE = "Confirm the mass send to 福利群 A in WeCom: it is awaiting the owner's confirmation"
 
 
-async def poll(ws) -> int:
-    return await asyncio.to_thread(mass_sends.poll, ws)  # the job runs its own event loop
+async def poll(ws, at: float = NOON + 3600) -> int:
+    """The job (its own event loop) at ``at``: an hour after NOON, before any reminder is due."""
+    with ws.clock_at(at):
+        return await asyncio.to_thread(mass_sends.poll, ws)
 
 
 async def attached(wc, ws):
