@@ -82,7 +82,7 @@ ZH_CN_AUDIT = {
     "family {v}": "群矩阵 {v}", "scope {v}": "范围 {v}", "count {v}": "数量 {v}", "{v} stored": "已存 {v} 条",
     "{v} skipped": "跳过 {v} 条", "{v} people": "{v} 人", "says: {v}": "内容：{v}", "from: {v}": "依据：{v}",
     "member {v}": "成员 {v}", "group {v}": "群 {v}", "capacity {v}": "容量 {v}", "points {v}": "积分 {v}",
-    "decided by {v}": "决定者 {v}", "{v} queued": "排入 {v} 条", "{v} missed": "错过 {v} 条", "{v} tasks": "任务 {v} 个",
+    "decided by {v}": "决定者 {v}", "{v} queued": "排入 {v} 条", "{v} missed": "错过 {v} 条", "{v} withdrawn": "撤下 {v} 条", "{v} tasks": "任务 {v} 个",
     "{v} items": "素材 {v} 条", "{v} schedules": "发送计划 {v} 个", "{v} rules": "规则 {v} 条", "was {v}": "原为 {v}",
     "platform state: {v}": "平台状态：{v}", "{v} days": "{v} 天", "{v} new groups": "新群 {v} 个",
     "{v} new members": "新成员 {v} 人", "{v} members left": "退群 {v} 人", "member list read: {v}": "已读成员列表：{v}",

@@ -123,7 +123,7 @@ KEYS = {"reason": "reason: {v}", "error": "error: {v}", "message": "platform: {v
         "title": "title: {v}", "name": "name: {v}", "family": "family {v}", "scope": "scope {v}",
         "count": "count {v}", "stored": "{v} stored", "skipped": "{v} skipped", "people": "{v} people",
         "text": "says: {v}", "evidence": "from: {v}", "person": "member {v}", "group": "group {v}",
-        "capacity": "capacity {v}", "delta": "points {v}", "queued": "{v} queued", "missed": "{v} missed",
+        "capacity": "capacity {v}", "delta": "points {v}", "queued": "{v} queued", "missed": "{v} missed", "withdrawn": "{v} withdrawn",
         "tasks": "{v} tasks", "items": "{v} items", "schedules": "{v} schedules", "rules": "{v} rules",
         "was": "was {v}", "platform_state": "platform state: {v}", "days": "{v} days", "groups_new": "{v} new groups",
         "members_new": "{v} new members", "members_left": "{v} members left", "members_listed": "member list read: {v}",
