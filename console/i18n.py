@@ -208,6 +208,7 @@ ZH_CN.update({
     "Reviewed": "已复核", "Undo": "撤销", "Note": "备注", "Open/all": "未处理/全部", "Preview": "预览",
     "Rules": "规则", "Undo the selected case": "撤销选中的处理记录", "Preview a rule over history": "用历史数据预览规则",
     "open cases": "未处理记录", "all cases": "全部处理记录", "open": "未处理", "evidence": "证据",
+    "to review": "待复核",  # an open case: the rule's action is done, a person's look is what waits
     "No conduct rules": "没有言行规则", "No case selected": "未选择处理记录", "No rule selected": "未选择规则",
     "Undone": "已撤销", "Re-invited where the platform allows; otherwise a task.": "平台允许时重新邀请入群；否则生成一个任务。",
     "Undo case {id}: {step} of {person} in {groups} groups?": "撤销处理记录 {id}：{person} 在 {groups} 个群中的{step}？",

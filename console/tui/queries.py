@@ -176,8 +176,8 @@ def groups(ws: Workspace) -> list[dict[str, Any]]:
 
 
 def filter_groups(rows: list[dict[str, Any]], text: str, translate=lambda s: s) -> list[dict[str, Any]]:
-    """k9s-style filter: every word must appear in the name, theme, type (either
-    language), platform, owner, tier or family."""
+    """k9s-style filter: every word must appear in the name, theme, type or platform (either
+    language), owner, tier or family."""
     words = [w.lower() for w in text.split() if w]
     if not words:
         return rows
@@ -185,7 +185,7 @@ def filter_groups(rows: list[dict[str, Any]], text: str, translate=lambda s: s) 
     for r in rows:
         hay = " ".join(str(r.get(k) or "") for k in ("name", "theme", "type", "platform", "owner", "tier", "family",
                                                      "status", "connection_id")).lower()
-        hay += " " + translate(r.get("type") or "")
+        hay += " " + translate(r.get("type") or "") + " " + translate(r.get("platform") or "")
         if all(w in hay for w in words):
             out.append(r)
     return out

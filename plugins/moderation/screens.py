@@ -102,7 +102,7 @@ class ModerationScreen(RuleActions, ShequnScreen):
                 yield VirtualTable([Column("opened_at", "time", 11, fmt=when), Column("group_name", "group", 14),
                                     Column("person", "member", 12), Column("rule", "rule", 12, fmt=t),
                                     Column("step", "step", 9, fmt=lambda v: step_text(t, v)),
-                                    Column("status", "status", 10, fmt=t),
+                                    Column("status", "status", 10, fmt=lambda v: t("to review" if v == "open" else v)),
                                     Column("text", "evidence")], id="cases", markable=True, empty="No cases")
                 yield Static("", id="case-detail")
             with TabPane(t("Rules"), id="tab-rules"):

@@ -63,3 +63,19 @@ def test_steps_scopes_and_actors_in_words():
     assert scope_text(tr, "all") == "all groups" and scope_text(tr, "type:flash") == "type: flash"
     assert scope_text(tr, "group:12", {12: "好物群"}) == "group: 好物群"
     assert actor_text(tr, "rule:ads") == "rule: ads" and actor_text(tr, "operator:li") == "operator: li"
+
+
+def test_the_groups_filter_finds_a_platform_and_a_type_by_their_chinese_words():
+    from console.i18n import translate
+    from console.tui.queries import filter_groups
+
+    rows = [{"name": "福利1群", "type": "welfare", "platform": "qq"},
+            {"name": "粉丝群", "type": "traffic", "platform": "douyin"},
+            {"name": "测试群", "type": "traffic", "platform": "sandbox"}]
+
+    def zh(s):
+        return translate(s, "zh-CN")
+
+    assert [r["name"] for r in filter_groups(rows, "抖音", zh)] == ["粉丝群"]
+    assert [r["name"] for r in filter_groups(rows, "沙盒 引流群", zh)] == ["测试群"]
+    assert [r["name"] for r in filter_groups(rows, "douyin", zh)] == ["粉丝群"]  # the code still finds it

@@ -86,7 +86,8 @@ class GroupDetailScreen(ShequnScreen):
             with TabPane(t("Cases"), id="tab-cases"):
                 yield VirtualTable([Column("opened_at", "time", 11, fmt=when), Column("person", "member", 14),
                                     Column("rule", "rule", fmt=t), Column("step", "step", 8, fmt=lambda v: step_text(t, v)),
-                                    Column("status", "status", 8, fmt=t)], id="cases", empty="No cases")
+                                    Column("status", "status", 8, fmt=lambda v: t("to review" if v == "open" else v))], id="cases",
+                                   empty="No cases")
 
     def refresh_data(self) -> None:
         self.load(queries.group_detail, self.ws, self.group_id, then=self._show)

@@ -63,7 +63,7 @@ class GroupsScreen(ShequnScreen):
         yield Input(self.text, placeholder=t("filter: words in name, theme, type, platform, owner"), id="filter",
                     name="filter")
         yield VirtualTable([
-            Column("name", "group"), Column("platform", "platform", 9),
+            Column("name", "group"), Column("platform", "platform", 9, fmt=t),
             Column("type", "type", 7, fmt=t),
             Column("members", "members", 11, "right"),
             Column("owner", "owner", 10), Column("staff", "staffing", 8),
