@@ -223,6 +223,30 @@ async def test_batched_answers_are_written_at_the_next_flush_with_the_time_they_
     assert kept("at-save")["status"] == "done"
 
 
+async def test_batching_looks_kept_answers_up_only_when_some_were_kept_before(ws, monkeypatch):
+    """A back-fill of a new world (nothing kept) answers unknown keys without asking the table;
+    a connector that finds answers kept by an earlier run still repeats them."""
+    from plugins.sandbox import store as sbstore
+
+    asked = []
+    real = sbstore.recorded_result
+    monkeypatch.setattr(sbstore, "recorded_result", lambda *a: asked.append(a[2]) or real(*a))
+    c = SandboxConnector("sandbox", ws.settings.connections["sandbox"].options)
+    c.attach(ws)
+    await c.start()
+    c.batch_results = True
+    first = await c.act(req("send", "sb-g1", key="b1", text="hi"))
+    await c.act(req("send", "sb-g1", key="b2", text="hi"))
+    assert asked == []
+    await c.stop()
+    c2 = SandboxConnector("sandbox", ws.settings.connections["sandbox"].options)
+    c2.attach(ws)
+    c2.batch_results = True
+    again = await c2.act(req("send", "sb-g1", key="b1", text="hi"))
+    # repeated, not sent twice: the queue kept with the world holds the first run's two sends only
+    assert asked == ["b1"] and again.data == first.data and [e.id for e in queued(c2)] == ["sb-m0-1", "sb-m0-2"]
+
+
 async def test_unknown_ids_are_adopted_for_hand_fed_events(ws):
     """Other plugins' tests feed events with any ids; actions on them work like on a platform."""
     Engine(ws).ingest([ws_event("j1", Kind.JOIN, "g1", "u1", data={"scene": "invite"})])
