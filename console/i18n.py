@@ -355,3 +355,9 @@ ZH_CN.update(ZH_CN_EVENTS)
 from .i18n_audit import ZH_CN_AUDIT  # noqa: E402
 
 ZH_CN.update(ZH_CN_AUDIT)
+
+# the words over CLI tables (console/cli/headers.py): only where the catalogue has no word yet
+from .i18n_cli import ZH_CN_CLI  # noqa: E402
+
+for _en, _zh in ZH_CN_CLI.items():
+    ZH_CN.setdefault(_en, _zh)

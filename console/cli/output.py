@@ -63,14 +63,31 @@ def fmt(value: Any, column: str = "") -> str:
     return one_line(value)
 
 
+def _words() -> Any:
+    """The translate function of the verb's language (English outside a CLI run)."""
+    try:
+        from ..i18n import translate
+        from .context import language
+
+        lang = language()
+    except Exception:  # noqa: BLE001 - rendering outside a verb (a test, a plugin's own use)
+        return None
+    return None if lang == "en" else (lambda text: translate(text, lang))
+
+
 def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
                  headers: dict[str, str] | None = None, max_width: int = 48) -> str:
+    """Rows as a table a person reads: the column keys as words in the verb's language
+    (headers.py), a verb's own ``headers`` first; JSON and CSV keep the keys."""
+    from .headers import header_words
+
+    tr = _words()
     if not rows:
-        return "(none)"
+        return tr("(none)") if tr else "(none)"
     columns = list(columns or rows[0].keys())
     headers = headers or {}
     cells = [[clip(fmt(r.get(c), c), max_width) for c in columns] for r in rows]
-    heads = [headers.get(c, c) for c in columns]
+    heads = [header_words(headers.get(c) or c, tr) for c in columns]  # a verb's own English words too
     widths = [max(cell_width(h), *(cell_width(row[i]) for row in cells)) for i, h in enumerate(heads)]
     lines = ["  ".join(pad(h, w) for h, w in zip(heads, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]
