@@ -236,6 +236,19 @@ ZH_CN.update({
     "reject_reason": "拒绝理由可见",  # the capability: the applicant sees why a join request was rejected
 })
 
+#: ``shequn tasks`` and ``shequn alerts`` (console/cli/queue_verbs.py).
+ZH_CN.update({
+    "{total} open task; page {page} of {pages}": "共 {total} 个待办；第 {page} / {pages} 页",
+    "{total} open tasks; page {page} of {pages}": "共 {total} 个待办；第 {page} / {pages} 页",
+    "{total} open alert; page {page} of {pages}": "共 {total} 条未处理提醒；第 {page} / {pages} 页",
+    "{total} open alerts; page {page} of {pages}": "共 {total} 条未处理提醒；第 {page} / {pages} 页",
+    "no task {id}": "没有编号为 {id} 的待办", "task {id} is already done": "待办 {id} 已完成过",
+    "task {id} is already dismissed": "待办 {id} 已忽略过", "task {id}: done": "待办 {id}：已完成",
+    "task {id}: dismissed": "待办 {id}：已忽略", "no alert {id}": "没有编号为 {id} 的提醒",
+    "alert {id} is already resolved": "提醒 {id} 已处理过",
+    "alert {id}: resolved (it comes back only if its cause changes)": "提醒 {id}：已处理（只有原因变化时才会再次出现）",
+})
+
 #: ``shequn deadletters`` (console/cli/deadletter_verbs.py).
 ZH_CN.update({
     "dead letter": "条死信", "dead letters": "条死信", "{total} {noun}; page {page} of {pages}":

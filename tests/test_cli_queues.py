@@ -72,3 +72,19 @@ def test_bad_input_is_refused_in_words(ws, config_path):
     assert r.exit_code == 2 and "--per-page" in r.output
     r = run(config_path, "alerts", "resolve", "424242")
     assert r.exit_code == 2 and "no alert 424242" in r.output
+
+
+def test_a_chinese_workspace_reads_the_footer_and_the_answers_in_chinese(tmp_path):
+    from console.workspace import Workspace
+    from tests.conftest import make_config
+
+    cfg = make_config(tmp_path, '[console]\nlanguage = "zh-CN"\n')
+    with Workspace.open(cfg) as ws:
+        seed(ws)
+    assert "共 620 个待办；第 1 / 124 页（--page 2 查看更多）" in run(cfg, "tasks", "--per-page", "5").output
+    assert run(cfg, "tasks", "done", "3").output.strip() == "待办 3：已完成"
+    assert "待办 3 已完成过" in run(cfg, "tasks", "done", "3").output
+    assert run(cfg, "tasks", "done", "4", "--dismiss").output.strip() == "待办 4：已忽略"
+    assert "共 10 条未处理提醒；第 1 / 1 页" in run(cfg, "alerts").output
+    assert run(cfg, "alerts", "resolve", "7").output.strip() == "提醒 7：已处理（只有原因变化时才会再次出现）"
+    assert "没有编号为 99 的提醒" in run(cfg, "alerts", "resolve", "99").output

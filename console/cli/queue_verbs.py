@@ -36,7 +36,12 @@ def _filter(kind: str | None, group: str | None, older: str | None, newer: str |
         fail(str(e))
 
 
-def _page(src, page: int, per_page: int, as_json: bool, columns: list[str], what: str) -> None:
+#: the footer of a page of tasks or alerts, in the workspace's language (zh-CN in console/i18n.py)
+FOOTERS = {"task": ("{total} open task; page {page} of {pages}", "{total} open tasks; page {page} of {pages}"),
+           "alert": ("{total} open alert; page {page} of {pages}", "{total} open alerts; page {page} of {pages}")}
+
+
+def _page(ws, src, page: int, per_page: int, as_json: bool, columns: list[str], what: str) -> None:
     total = src.count()
     rows = src.rows((page - 1) * per_page, per_page)
     pages = max(1, -(-total // per_page))
@@ -45,9 +50,9 @@ def _page(src, page: int, per_page: int, as_json: bool, columns: list[str], what
                               ensure_ascii=False, indent=2, default=str))
         return
     emit(rows, columns, max_width=60)
-    noun = what if total == 1 else what + "s"
-    click.echo(f"{total} open {noun}; page {page} of {pages}" + (f" (--page {page + 1} for more)"
-                                                                    if page < pages else ""))
+    one, many = FOOTERS[what]
+    click.echo(ws.tr(one if total == 1 else many, total=f"{total:,}", page=page, pages=pages)
+               + (ws.tr(" (--page {next} for more)", next=page + 1) if page < pages else ""))
 
 
 def _common(f):
@@ -77,7 +82,7 @@ def tasks_group(ctx: click.Context, group, older_than, newer_than, page, per_pag
     flt = _filter(None, group, older_than, newer_than, "task")
     with workspace(read_only=True) as ws:
         src = queues.tasks(ws, flt, kind=kind or "")
-        _page(src, page, per_page, as_json, ["id", "task_kind", "group_name", "what", "assignee"], "task")
+        _page(ws, src, page, per_page, as_json, ["id", "task_kind", "group_name", "what", "assignee"], "task")
 
 
 @tasks_group.command("done")
@@ -89,14 +94,15 @@ def tasks_done(task_id: int, dismiss: bool) -> None:
     with workspace(read_only=False) as ws:
         row = ws.store.one("SELECT status FROM tasks WHERE id = ?", (task_id,))
         if row is None:
-            fail(f"no task {task_id}")
+            fail(ws.tr("no task {id}", id=task_id))
         if row["status"] != "open":
-            fail(f"task {task_id} is already {row['status']}")
+            fail(ws.tr("task {id} is already done" if row["status"] == "done" else "task {id} is already dismissed",
+                       id=task_id))
         with ws.store.write() as c:
             c.execute("UPDATE tasks SET status = ?, done_at = ? WHERE id = ? AND status = 'open'",
                       (status, ws.now(), task_id))
             ws.audit(f"task_{status}", "task", task_id)
-        click.echo(f"task {task_id}: {status}")
+        click.echo(ws.tr("task {id}: done" if status == "done" else "task {id}: dismissed", id=task_id))
 
 
 @click.group("alerts", invoke_without_command=True)
@@ -112,7 +118,7 @@ def alerts_group(ctx: click.Context, group, older_than, newer_than, page, per_pa
     flt = _filter(None, group, older_than, newer_than, "alert")
     with workspace(read_only=True) as ws:
         src = queues.alerts(ws, flt, kind=kind or "")
-        _page(src, page, per_page, as_json, ["id", "severity", "alert_kind", "group_name", "what", "why"], "alert")
+        _page(ws, src, page, per_page, as_json, ["id", "severity", "alert_kind", "group_name", "what", "why"], "alert")
 
 
 @alerts_group.command("resolve")
@@ -122,7 +128,7 @@ def alerts_resolve(alert_id: int) -> None:
     with workspace(read_only=False) as ws:
         row = ws.store.one("SELECT resolved_at FROM alerts WHERE id = ?", (alert_id,))
         if row is None:
-            fail(f"no alert {alert_id}")
+            fail(ws.tr("no alert {id}", id=alert_id))
         if not ws.resolve_alert_by_hand(alert_id):
-            fail(f"alert {alert_id} is already resolved")
-        click.echo(f"alert {alert_id}: resolved (it comes back only if its cause changes)")
+            fail(ws.tr("alert {id} is already resolved", id=alert_id))
+        click.echo(ws.tr("alert {id}: resolved (it comes back only if its cause changes)", id=alert_id))
