@@ -10,6 +10,8 @@ import click
 
 from shequn.cli import emit, fail, json_option, workspace
 
+from .cli_more import page_line, step_words as _step
+
 
 def _when(ws, ts):
     return datetime.fromtimestamp(ts, ws.tz).strftime("%Y-%m-%d %H:%M") if ts else ""
@@ -202,11 +204,12 @@ def register(cli: click.Group) -> None:
             click.echo(json.dumps(page, ensure_ascii=False, indent=2, default=str))
             return
         for r in page["rows"]:  # the words the Moderation screen shows (JSON above keeps the codes)
-            r["status"], r["category"] = ws.t(r["status"] or ""), ws.t(r["category"] or "")
+            status = r["status"] or ""
+            r["status"] = ws.t("to review" if status == "open" else status)  # its rule's action is done
+            r["category"], r["rule"], r["step"] = ws.t(r["category"] or ""), ws.t(r["rule"] or ""), _step(ws, r["step"])
         emit(page["rows"], ["id", "opened", "rule", "step", "status", "group_name", "person", "category", "groups_touched"],
              headers={"group_name": "group", "groups_touched": "groups"})
-        n = len(page["rows"])
-        click.echo(f"{offset + 1}-{offset + n} of {page['total']}" if n else f"0 of {page['total']}")
+        click.echo(page_line(ws, offset, len(page["rows"]), page["total"]))
 
     @cases.command("show")
     @click.argument("case_id", type=int)

@@ -15,8 +15,17 @@ def _when(ws, ts):
     return datetime.fromtimestamp(ts, ws.tz).strftime("%Y-%m-%d %H:%M") if ts else ""
 
 
-def _page_line(offset: int, n: int, total: int) -> str:
-    return f"{offset + 1}-{offset + n} of {total}" if n else f"0 of {total}"
+def page_line(ws, offset: int, n: int, total: int) -> str:
+    """Which rows of how many a page shows, in the workspace's language."""
+    if not n:
+        return ws.tr("none of {total}", total=f"{total:,}")
+    return ws.tr("{first}-{last} of {total}", first=f"{offset + 1:,}", last=f"{offset + n:,}", total=f"{total:,}")
+
+
+def step_words(ws, step) -> str:
+    """A ladder step as the screen says it: "mute:10" as 禁言 10 分钟."""
+    kind, _, minutes = str(step or "").partition(":")
+    return ws.tr("{step} {n} min", step=ws.t(kind), n=int(minutes)) if minutes.isdigit() else ws.t(str(step or ""))
 
 
 def register(cli: click.Group, group_of) -> None:
@@ -58,7 +67,7 @@ def register(cli: click.Group, group_of) -> None:
             return
         emit(page["rows"], ["id", "person_id", "person", "scope", "reason", "added_by", "added"]
              + (["removed_by", "removed"] if show_all else []))
-        click.echo(_page_line(offset, len(page["rows"]), page["total"]))
+        click.echo(page_line(ws, offset, len(page["rows"]), page["total"]))
 
     @bl.command("add")
     @click.argument("person_id", type=int)
@@ -108,7 +117,7 @@ def register(cli: click.Group, group_of) -> None:
             return
         emit(page["rows"], ["group_name", "person_id", "person", "joined", "silent_days", "join_scene"],
              headers={"group_name": "group", "silent_days": "days"})
-        click.echo(_page_line(offset, len(page["rows"]), page["total"]))
+        click.echo(page_line(ws, offset, len(page["rows"]), page["total"]))
 
     @raid.command("list")
     @json_option

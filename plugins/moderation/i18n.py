@@ -94,6 +94,10 @@ ZH_CN.update({  # penalize.py: a case's reason, as the outbox, the blacklist and
     ", newcomer probation": "，新人观察期",
 })
 
+ZH_CN.update({  # cli.py, cli_more.py: which rows of how many a page shows (entry_rules says it the same way)
+    "{first}-{last} of {total}": "第 {first}-{last} 条，共 {total} 条", "none of {total}": "本页没有内容；共 {total} 条",
+})
+
 ZH_CN.update({  # budget.py
     "Rule {rule} took {ms} ms of one ingest batch of {n} messages (budget {budget} ms): it is suspended for "
     "{minutes} minutes and the batch went on without it. Editing the rule lifts the suspension.":

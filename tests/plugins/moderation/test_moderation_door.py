@@ -105,6 +105,6 @@ def test_blacklist_cli_add_list_remove(mws):
     r = run(cli, ["--config", str(path), "blacklist", "remove", str(page["rows"][0]["id"])])
     assert r.exit_code == 0, r.output
     r = run(cli, ["--config", str(path), "blacklist", "list"])
-    assert "0 of 0" in r.output
+    assert "none of 0" in r.output
     r = run(cli, ["--config", str(path), "blacklist", "add", "99999", "--reason", "x"])
     assert r.exit_code == 2 and "no person with id 99999" in r.output

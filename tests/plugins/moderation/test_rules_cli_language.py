@@ -53,8 +53,9 @@ def test_cases_list_reads_status_and_category_in_chinese_and_its_json_keeps_code
     runner = CliRunner()
     res = runner.invoke(cli, ["--config", str(path), "cases"])
     assert res.exit_code == 0, res.output
-    row = next(line for line in res.output.splitlines() if " flood " in line)
-    assert "重复发送相同内容" in row and "未处理" in row and "repeated" not in row
+    row = next(line for line in res.output.splitlines() if " 刷屏 " in line)  # the rule by its name too
+    assert "重复发送相同内容" in row and "待复核" in row and "踢出" in row and "repeated" not in row
+    assert res.output.splitlines()[-1] == "第 1-1 条，共 1 条"
     got = json.loads(runner.invoke(cli, ["--config", str(path), "cases", "list", "--json"]).output)
     assert (got["rows"][0]["status"], got["rows"][0]["category"]) == ("open", "same text repeated")
 
