@@ -35,6 +35,11 @@ def _age(text: str | None, option: str) -> int | None:
     return int(num) * unit
 
 
+#: a request's state as the table says it (JSON keeps the status code)
+STATE_WORDS = {"pending": "undecided", "approving": "approving: awaiting the platform",
+               "rejecting": "rejecting: awaiting the platform"}
+
+
 @click.group("joins", invoke_without_command=True)
 @click.option("--status", default="pending", show_default=True,
               type=click.Choice(["pending", "new", "held", "in_progress", "approved", "rejected", "expired", "all"]),
@@ -69,7 +74,7 @@ def joins_group(ctx: click.Context, status: str, group: str | None, older_than: 
     for r in rows:
         r["waited"] = ("! " if r["flagged"] else "") + _ago(r["waited"])
         r["expires"] = _ago(r["expires_in"]) if r["expires_in"] is not None else ""
-        r["decision"] = r["would_have"] and f"would {r['would_have']}" or r["status"]
+        r["decision"] = tr(ws, f"would {r['would_have']}" if r["would_have"] else STATE_WORDS.get(r["status"], r["status"]))
     if rows:
         emit(rows, ["id", "group_name", "person", "referrer", "comment", "waited", "expires", "decision", "rule",
                     "reason"], headers={"group_name": "group", "waited": "waiting", "expires": "expires in"})

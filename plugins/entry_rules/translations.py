@@ -121,6 +121,10 @@ ZH_CN = {
     "join request {id}: not done; back in the queue: {reason}": "入群申请 {id}：未完成，已退回待审核：{reason}",
     "join request {id}: {status} ({reason})": "入群申请 {id}：{status}（{reason}）",
     "held": "暂缓", "approved": "已通过", "rejected": "已拒绝", "expired": "已过期",
+    # joins_cli.py: a request's state in the queue's table
+    "undecided": "待决定", "approving: awaiting the platform": "通过中：等待平台答复",
+    "rejecting: awaiting the platform": "拒绝中：等待平台答复", "would approve": "试运行：将通过",
+    "would reject": "试运行：将拒绝", "would hold": "试运行：将暂缓",
 }
 
 # the console's preset reasons for rejecting join requests (reasons.py); the applicant reads them

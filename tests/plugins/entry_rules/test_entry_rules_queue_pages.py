@@ -123,6 +123,22 @@ def test_cli_footer_pages_and_json_total(ws, config_path, monkeypatch):
     assert res.exit_code == 2 and "--older-than 'ten'" in res.output
 
 
+def test_cli_table_says_a_requests_state_in_words_and_json_keeps_the_code(ws, config_path, monkeypatch):
+    from test_entry_rules_flash_cli import cli_clock_at
+
+    fill(ws, n=2)
+    with ws.store.write() as c:
+        c.execute("UPDATE join_requests SET status = 'held' WHERE id = 2")
+    cli_clock_at(monkeypatch, NOW)
+    (config_path.parent / "zh.toml").write_text(config_path.read_text(encoding="utf-8")
+                                                + '\n[console]\nlanguage = "zh-CN"\n', encoding="utf-8")
+    run = lambda *a: CliRunner().invoke(build_cli(), ["--config", str(config_path.parent / "zh.toml"), "joins", *a],  # noqa: E731
+                                        catch_exceptions=False)
+    lines = {line.split()[0]: line for line in run("--status", "all").output.splitlines()[2:] if line[:1].isdigit()}
+    assert lines["1"].endswith(" 待决定") and lines["2"].endswith(" 暂缓") and " 通过中：等待平台答复" in lines["4"], lines
+    assert {r["id"]: r["status"] for r in json.loads(run("--json").output)["rows"]} == {1: "pending", 2: "held"}
+
+
 def test_cli_approve_says_sent_and_wait_prints_the_platform_answer(ws, config_path, monkeypatch):
     """Without --wait the verb says the platform has not answered; with it (no serve runs)
     the action is carried out at once and its answer printed: the sandbox no longer knows
