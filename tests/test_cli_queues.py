@@ -85,6 +85,7 @@ def test_a_chinese_workspace_reads_the_footer_and_the_answers_in_chinese(tmp_pat
     assert run(cfg, "tasks", "done", "3").output.strip() == "待办 3：已完成"
     assert "待办 3 已完成过" in run(cfg, "tasks", "done", "3").output
     assert run(cfg, "tasks", "done", "4", "--dismiss").output.strip() == "待办 4：已忽略"
-    assert "共 10 条未处理提醒；第 1 / 1 页" in run(cfg, "alerts").output
+    alerts = run(cfg, "alerts").output
+    assert "共 10 条未处理提醒；第 1 / 1 页" in alerts and " 出错 " in alerts and " 警告 " in alerts  # severity in words
     assert run(cfg, "alerts", "resolve", "7").output.strip() == "提醒 7：已处理（只有原因变化时才会再次出现）"
     assert "没有编号为 99 的提醒" in run(cfg, "alerts", "resolve", "99").output

@@ -49,6 +49,9 @@ def _page(ws, src, page: int, per_page: int, as_json: bool, columns: list[str], 
         click.echo(json.dumps({"total": total, "page": page, "per_page": per_page, "pages": pages, "rows": rows},
                               ensure_ascii=False, indent=2, default=str))
         return
+    for r in rows:  # the table in words; the kind stays the code --kind takes (and JSON keeps)
+        if r.get("severity"):
+            r["severity"] = ws.t(r["severity"])
     emit(rows, columns, max_width=60)
     one, many = FOOTERS[what]
     click.echo(ws.tr(one if total == 1 else many, total=f"{total:,}", page=page, pages=pages)
