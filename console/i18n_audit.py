@@ -89,7 +89,7 @@ ZH_CN_AUDIT = {
     "{v} new members": "新成员 {v} 人", "{v} members left": "退群 {v} 人", "member list read: {v}": "已读成员列表：{v}",
     "newcomer probation: {v}": "新人观察期：{v}", "expired {v}": "过期于 {v}", "closes {v}": "关闭于 {v}",
     "until {v}": "直到 {v}", "at {v}": "时间 {v}", "template group {v}": "模板群 {v}", "sibling group {v}": "新群 {v}",
-    "{k}: {v}": "{k}：{v}", "all groups": "全部群", "member list": "成员列表",
+    "{k}: {v}": "{k}：{v}", "member list": "成员列表",
     # the detail view (Enter): the record as the database keeps it
     "stored as": "记录原文", "stored detail": "记录的详情",
     # values that are codes

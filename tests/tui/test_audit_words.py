@@ -65,7 +65,7 @@ def test_rows_in_chinese(ws):
         ("待执行操作", "操作完成", "发消息 #9046", "平台：已发送"),
         ("规则 abuse", "开立处理记录", "处理记录 #418", "处理：禁言 10 分钟 · 第 2 次违规 · 群 宝妈群 · 成员 张三 · 类别：辱骂用语"),
         ("待执行操作", "入群申请已通过", "申请人 王五", "操作 #9003 · 平台：已同意入群 · 决定者 规则 admission:all"),
-        ("操作员 root", "加入黑名单", "李四", "范围 全部群 · 理由：广告 · 处理记录 #5 · kicks: 2"),
+        ("操作员 root", "加入黑名单", "李四", "范围 所有群 · 理由：广告 · 处理记录 #5 · kicks: 2"),
         # a code and a key the words do not know: as stored, nothing hidden
         ("插件 内容", "frobnicated", "widget:3", "source_app: 小程序 · 备注：试一下"),
     ]
