@@ -286,3 +286,23 @@ async def test_the_screen_says_it_in_words_filters_by_the_stored_actor_and_shows
         assert table.total == rules
         shown = table.source.rows(0, table.total)  # the screen's own source and page function, every row
         assert all(r["actor"].startswith("rule:") and r["who"].startswith("规则 ") for r in shown)
+
+
+def test_the_audit_words_never_change_anyone_elses():
+    """console/i18n_audit.py is merged last into the host's catalogue: a key another catalogue
+    (the host's or a plugin's) already translates must keep its words ('all groups' is 所有群 on
+    the moderation rules' summary; the audit words once said 全部群 and changed it)."""
+    from console.i18n_audit import ZH_CN_AUDIT
+
+    others: dict[str, set[str]] = {}
+    for path in [*ROOT.joinpath("console").glob("i18n*.py"), *ROOT.joinpath("plugins").rglob("*.py")]:
+        if path.name == "i18n_audit.py":
+            continue
+        for d in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(d, ast.Dict):
+                for k, v in zip(d.keys, d.values):
+                    if isinstance(k, ast.Constant) and isinstance(v, ast.Constant) and isinstance(v.value, str):
+                        others.setdefault(k.value, set()).add(v.value)
+    clash = {k: (others[k], v) for k, v in ZH_CN_AUDIT.items() if k in others and v not in others[k]
+             and any(any("\u4e00" <= c <= "\u9fff" for c in o) for o in others[k])}
+    assert clash == {}
