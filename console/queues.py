@@ -225,11 +225,15 @@ def case_segments(ws: Any, flt: QueueFilter, gids: list[int] | None) -> list[Seg
     newest first in each. Two segments rather than one sort, so each page and each count
     is a range of the cases_queue index (status, opened_at), never a sort of every case."""
 
+    def step_words(step: str) -> str:  # "mute:10" as the Moderation screen says it (禁言 10 分钟)
+        kind, _, minutes = step.partition(":")
+        return ws.tr("{step} {n} min", step=ws.t(kind), n=int(minutes)) if minutes.isdigit() else ws.t(step)
+
     def shape(r):
         return {"kind": "case", "id": r["id"], "key": f"case:{r['id']}", "group_id": r["group_id"],
                 "group_name": r["group_name"], "platform": r["platform"], "ts": r["opened_at"],
-                "what": f"{r['person'] or '?'}: {r['rule'] or ''} {r['step'] or ''}".strip(), "why": "",
-                "status": r["status"]}
+                "what": f"{r['person'] or '?'}: {ws.t(r['rule'] or '')} {step_words(r['step'] or '')}".strip(),
+                "why": "", "status": r["status"]}
     out = []
     for status in ("appealed", "open"):
         where, params = ["x.status = ?"], [status]

@@ -46,7 +46,7 @@ class ConnectionsScreen(ShequnScreen):
 
     def body(self) -> ComposeResult:
         t = self.t
-        yield VirtualTable([Column("id", "connection"), Column("platform", "platform", 9),
+        yield VirtualTable([Column("id", "connection"), Column("platform", "platform", 9, fmt=t),
                             Column("state", "state", 9, fmt=self.state), Column("last_event", "last event", 11),
                             Column("groups", "groups", 6, "right"), Column("failed", "failed", 6, "right")],
                            id="conns", empty="No connections configured")

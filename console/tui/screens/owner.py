@@ -45,7 +45,7 @@ class OwnerScreen(ShequnScreen):
     def body(self) -> ComposeResult:
         t = self.t
         yield VirtualTable([Column("ts", "time", 11, fmt=when), Column("kind", "kind", 12, fmt=t),
-                            Column("platform", "platform", 8), Column("group_name", "group", 16),
+                            Column("platform", "platform", 8, fmt=t), Column("group_name", "group", 16),
                             Column("what", "what", fmt=self.app.shown)],
                            key="key", markable=True, id="queue", empty="Nothing is waiting on you")
 
