@@ -63,25 +63,14 @@ def fmt(value: Any, column: str = "") -> str:
     return one_line(value)
 
 
-def _words() -> Any:
-    """The translate function of the verb's language (English outside a CLI run)."""
-    try:
-        from ..i18n import translate
-        from .context import language
-
-        lang = language()
-    except Exception:  # noqa: BLE001 - rendering outside a verb (a test, a plugin's own use)
-        return None
-    return None if lang == "en" else (lambda text: translate(text, lang))
-
-
 def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
                  headers: dict[str, str] | None = None, max_width: int = 48) -> str:
-    """Rows as a table a person reads: the column keys as words in the verb's language
-    (headers.py), a verb's own ``headers`` first; JSON and CSV keep the keys."""
+    """Rows as a table a person reads: the column keys (or a verb's own English ``headers``
+    for them) as words in the verb's language (headers.py); JSON and CSV keep the keys."""
+    from .context import _t, language
     from .headers import header_words
 
-    tr = _words()
+    tr = None if language() == "en" else _t
     if not rows:
         return tr("(none)") if tr else "(none)"
     columns = list(columns or rows[0].keys())
