@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .words import step_text
+
 KINDS = ("alert", "join request", "case", "task")
 _KIND_WORDS = {
     "alert": "alert", "alerts": "alert", "提醒": "alert", "告警": "alert",
@@ -225,14 +227,10 @@ def case_segments(ws: Any, flt: QueueFilter, gids: list[int] | None) -> list[Seg
     newest first in each. Two segments rather than one sort, so each page and each count
     is a range of the cases_queue index (status, opened_at), never a sort of every case."""
 
-    def step_words(step: str) -> str:  # "mute:10" as the Moderation screen says it (禁言 10 分钟)
-        kind, _, minutes = step.partition(":")
-        return ws.tr("{step} {n} min", step=ws.t(kind), n=int(minutes)) if minutes.isdigit() else ws.t(step)
-
     def shape(r):
         return {"kind": "case", "id": r["id"], "key": f"case:{r['id']}", "group_id": r["group_id"],
                 "group_name": r["group_name"], "platform": r["platform"], "ts": r["opened_at"],
-                "what": f"{r['person'] or '?'}: {ws.t(r['rule'] or '')} {step_words(r['step'] or '')}".strip(),
+                "what": f"{r['person'] or '?'}: {ws.t(r['rule'] or '')} {step_text(ws.tr, r['step'])}".strip(),
                 "why": "", "status": r["status"]}
     out = []
     for status in ("appealed", "open"):

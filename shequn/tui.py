@@ -39,7 +39,7 @@ from console.tui.pickers import ChoiceScreen
 from console.tui.rule_edit import edit_rule
 from console.tui.screens.group_detail import when
 from console.tui.vtable import PAGE, Column, ListSource, VirtualTable
-from console.tui.words import actor_text, rule_text, scope_text, step_text
+from console.words import actor_text, rule_text, scope_text, step_text
 
 __all__ = ["ShequnScreen", "VirtualTable", "Column", "ListSource", "PAGE", "ConfirmScreen", "PromptScreen",
            "ChoiceScreen", "bindings", "define",

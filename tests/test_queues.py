@@ -128,3 +128,16 @@ def test_live_join_requests_only_in_the_owner_queue_and_the_dashboard_line(ws):
         NOW - 3600, NOW - 1800, NOW - 600]
     line = next(x for x in queries.overnight(ws, moves=(0, 0, 0)) if x["mode"] == "workflows")
     assert line["n"] == 3 and line["text"] == "{n} join requests waiting"
+
+
+def test_a_case_in_the_owner_queue_says_its_rule_and_step_in_words(ws):
+    """The queue's line for a case reads as the Moderation screen does (console/words.py):
+    'mute 10 min', not the ladder's stored 'mute:10'."""
+    seed(ws, n_tasks=0, n_alerts=0)
+    with ws.store.write() as c:
+        c.execute("INSERT INTO people(id, display_name) VALUES (7, '阿明')")
+        c.executemany("INSERT INTO cases(id, kind, rule, actor, step, status, group_id, person_id, opened_at)"
+                      " VALUES (?, 'penalty', 'flood', 'rule:flood', ?, 'open', 1, 7, ?)",
+                      [(1, "mute:10", NOW - 60), (2, "kick", NOW - 120)])
+    got = {r["id"]: r["what"] for r in queues.owner_queue(ws, "", parse_filter("case")).rows(0, 10)}
+    assert got == {1: "阿明: flood mute 10 min", 2: "阿明: flood kick"}

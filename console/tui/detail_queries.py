@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from rich.markup import escape as esc
 
-from .words import actor_text
+from ..words import actor_text
 
 
 def _when(ws: Any, ts: Any) -> str:

@@ -26,7 +26,7 @@ from textual.widgets import Input, Label, Static, TextArea
 
 from . import rule_preview as rp
 from .dialogs import MODAL_CSS
-from .words import rule_text, scope_text
+from ..words import rule_text, scope_text
 
 
 #: one and many of what a preview counts ("1 person", "2 people")

@@ -8,9 +8,9 @@ from datetime import datetime
 
 import click
 
-from shequn.cli import emit, fail, json_option, workspace
+from shequn.cli import emit, fail, json_option, step_text, workspace
 
-from .cli_more import page_line, step_words as _step
+from .cli_more import page_line
 
 
 def _when(ws, ts):
@@ -206,7 +206,7 @@ def register(cli: click.Group) -> None:
         for r in page["rows"]:  # the words the Moderation screen shows (JSON above keeps the codes)
             status = r["status"] or ""
             r["status"] = ws.t("to review" if status == "open" else status)  # its rule's action is done
-            r["category"], r["rule"], r["step"] = ws.t(r["category"] or ""), ws.t(r["rule"] or ""), _step(ws, r["step"])
+            r["category"], r["rule"], r["step"] = ws.t(r["category"] or ""), ws.t(r["rule"] or ""), step_text(ws.tr, r["step"])
         emit(page["rows"], ["id", "opened", "rule", "step", "status", "group_name", "person", "category", "groups_touched"],
              headers={"group_name": "group", "groups_touched": "groups"})
         click.echo(page_line(ws, offset, len(page["rows"]), page["total"]))

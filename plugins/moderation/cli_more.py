@@ -22,12 +22,6 @@ def page_line(ws, offset: int, n: int, total: int) -> str:
     return ws.tr("{first}-{last} of {total}", first=f"{offset + 1:,}", last=f"{offset + n:,}", total=f"{total:,}")
 
 
-def step_words(ws, step) -> str:
-    """A ladder step as the screen says it: "mute:10" as 禁言 10 分钟."""
-    kind, _, minutes = str(step or "").partition(":")
-    return ws.tr("{step} {n} min", step=ws.t(kind), n=int(minutes)) if minutes.isdigit() else ws.t(str(step or ""))
-
-
 def register(cli: click.Group, group_of) -> None:
     bl = group_of(cli, "blacklist", "The operation's blacklist (全局黑名单): add, remove, list, with reason, who and when.")
     prob = group_of(cli, "probation", "Newcomer probation (新人观察期): newcomers still silent after joining.")

@@ -7,7 +7,7 @@ from rich.cells import cell_len
 
 from console.tui.stored_text import Retranslator
 from console.tui.typeset import wrap
-from console.tui.words import actor_text, scope_text, step_text
+from console.words import actor_text, scope_text, step_text
 
 CATALOGUE = {
     "{n} join requests waiting longer than {minutes} minutes": "{n} 条入群申请等待超过 {minutes} 分钟",

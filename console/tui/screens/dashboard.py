@@ -21,7 +21,7 @@ from ...numbers import one_line
 from ..base import ShequnScreen
 from ..keymap import bindings
 from ..pickers import KeyList
-from ..words import step_text
+from ...words import step_text
 
 
 class DashboardScreen(ShequnScreen):

@@ -24,7 +24,7 @@ from .. import group_switches as switches
 from ..dialogs import ConfirmScreen, PromptScreen
 from ..keymap import bindings
 from ..vtable import Column, ListSource, VirtualTable
-from ..words import rule_text, scope_text, step_text
+from ...words import rule_text, scope_text, step_text
 
 
 def when(ts: Any) -> str:

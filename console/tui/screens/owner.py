@@ -173,7 +173,7 @@ class _Worded:
         return self.word(self.source.rows(offset, limit))
 
     def word(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        from ..words import step_text
+        from ...words import step_text
 
         for r in rows:
             if r.get("kind") == "case" and ": " in (r.get("what") or "") and not r.get("_worded"):

@@ -1,5 +1,6 @@
-"""Stored codes as words on screen: a ladder step (``mute:10``), a rule's scope
-(``all``, ``type:flash``, ``group:12``), in the console's language."""
+"""Stored codes as words a person reads: a ladder step (``mute:10``), a rule's scope
+(``all``, ``type:flash``, ``group:12``), an actor, in the console's language. No Textual:
+screens, the owner's queue (queues.py) and CLI verbs (``shequn.cli.step_text``) share them."""
 
 from __future__ import annotations
 
