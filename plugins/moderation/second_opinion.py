@@ -32,7 +32,7 @@ import weakref
 from collections import Counter
 from typing import Any
 
-from .bayes import Model, count, grams, train
+from .bayes import Model, count_repeated, grams, train
 from .normalize import normalize
 from .outcomes import rule_outcomes
 from .penalize import evidence_of_row
@@ -99,21 +99,33 @@ def learn(ws, ordinary: int = ORDINARY) -> dict[str, dict[str, int]]:
     """Learn every kind again from scratch and store the counts; returns per kind the bad and
     good texts it learned from."""
     data = examples(ws, ordinary)
-    plain, n_plain = count(normalize(t) for t in data.pop("")[1])
+    plain, n_plain = _count(data.pop("")[1])
     summary: dict[str, dict[str, int]] = {}
+    learned: dict[str, Model] = {}
     with ws.store.write() as c:
         c.execute("DELETE FROM moderation_grams")
         for kind, (bad, good) in data.items():
-            cb, nb = count(normalize(t) for t in bad)
-            cg, ng = count(normalize(t) for t in good)
+            cb, nb = _count(bad)
+            cg, ng = _count(good)
             cg, ng = cg + plain, ng + n_plain
             c.executemany("INSERT INTO moderation_grams(kind, gram, bad, good) VALUES (?,?,?,?)",
                           [(kind, g, cb[g], cg[g]) for g in set(cb) | set(cg)])
             summary[kind] = {"bad": nb, "good": ng}
+            learned[kind] = train(+cb, nb, +cg, ng)  # what models() would read back from the rows
+        stamp = json.dumps({"learned_at": ws.now(), "kinds": summary}, sort_keys=True)
         c.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                  (META, json.dumps({"learned_at": ws.now(), "kinds": summary}, sort_keys=True)))
+                  (META, stamp))
         ws.audit("second_opinion_learned", "rule", RULE, summary, actor="plugin:moderation")
+    _MODELS[ws] = (stamp, learned)  # the next look need not read the counts back and train again
     return summary
+
+
+def _count(texts: list[str]) -> tuple[Counter, int]:
+    """Gram counts of raw ``texts`` (bayes.count): each different text normalised and cut once."""
+    norm: Counter = Counter()
+    for t, k in Counter(texts).items():
+        norm[normalize(t)] += k
+    return count_repeated(norm)
 
 
 def models(ws) -> dict[str, Model]:
@@ -167,27 +179,40 @@ def second_look(ws, settings, limit: int = BATCH) -> int:
         ws.store.set_meta(SEEN, str(top))
         return 0
     ready_now = ready(ws, settings)
-    rows = ws.store.query(
-        "SELECT id, connection_id, platform_msg_id, group_id, person_id, ts, text, meta FROM messages"
+    # ids and texts only: the whole row is read for the few messages that reach the threshold
+    rows = ws.store.execute(
+        "SELECT id, text FROM messages"
         " WHERE id > ? AND length(text) >= ? AND group_id IS NOT NULL AND person_id IS NOT NULL ORDER BY id LIMIT ?",
-        (int(seen), MIN_CHARS, limit)) if ready_now else []
-    last = rows[-1]["id"] if len(rows) == limit else top
-    found = []
+        (int(seen), MIN_CHARS, limit)).fetchall() if ready_now else []
+    last = rows[-1][0] if len(rows) == limit else top
+    hits: dict[int, tuple[float, str]] = {}
     scored: dict[str, tuple[float, str]] = {}  # chat repeats itself (收到, 签到, +1): score a text once
-    for m in rows:
-        best = scored.get(m["text"])
+    for mid, text in rows:
+        best = scored.get(text)
         if best is None:
-            norm = normalize(m["text"])
+            norm = normalize(text)
             if len(set(norm) - {" "}) < MIN_DISTINCT:
-                best = scored[m["text"]] = (0.0, "")
+                best = scored[text] = (0.0, "")
                 continue
             gs = grams(norm)
-            best = scored[m["text"]] = max((mod.score(norm, gs), k) for k, mod in ready_now.items())
+            best = scored[text] = max((mod.score(norm, gs), k) for k, mod in ready_now.items())
         if best[0] >= settings.second_opinion_threshold:
-            found.append((m, best))
+            hits[mid] = best
+    found = [(m, hits[m["id"]]) for m in _messages(ws, list(hits))]
     opened = _open_reviews(ws, found, settings) if found else 0
     ws.store.set_meta(SEEN, str(last))
     return opened
+
+
+def _messages(ws, ids: list[int]) -> list[dict[str, Any]]:
+    """The messages of ``ids`` (ascending), whole, in id order."""
+    out: list[dict[str, Any]] = []
+    for i in range(0, len(ids), 500):  # SQLite's 999 variables
+        chunk = ids[i:i + 500]
+        out += ws.store.query(
+            "SELECT id, connection_id, platform_msg_id, group_id, person_id, ts, text, meta FROM messages"
+            f" WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk)
+    return out
 
 
 def _open_reviews(ws, found: list[tuple[dict[str, Any], tuple[float, str]]], settings) -> int:

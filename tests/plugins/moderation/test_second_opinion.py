@@ -12,7 +12,7 @@ from console.config import ConfigError
 from moderation_helpers import T0, actions, feed, gid, join, msg, pid, request
 from plugins.moderation.bayes import count, grams, train
 from plugins.moderation.cases import review_case, undo_case
-from plugins.moderation.second_opinion import RULE, learn, second_look
+from plugins.moderation.second_opinion import _MODELS, RULE, learn, models, second_look
 from plugins.moderation.settings import settings_of
 from plugins.moderation.settings import ModerationSettings
 
@@ -101,6 +101,26 @@ def test_it_learns_from_confirmed_cases_and_ordinary_chat_and_raises_only_a_revi
     # a review case is no penalty: the door stays open to them
     feed(ws, [request("g3", "fan", T0 + 60)], T0 + 60)
     assert ws.store.scalar("SELECT rule FROM join_requests WHERE person_id = ?", (pid(ws, "fan"),)) != "door_check"
+
+
+def test_the_models_learn_keeps_for_the_next_look_are_the_ones_its_stored_counts_give(sws):
+    """learn hands its trained models to the next look instead of reading the counts back:
+    they must be what moderation_grams gives, with a text repeated in chat counted once per
+    message (learn cuts each different text into grams once)."""
+    ws = sws
+    confirmed_abuse(ws, 12)
+    feed(ws, [msg("g2", f"u{i}", "谢谢群主分享", T0 - DAY + 20 + i) for i in range(5)], T0 - DAY + 30)
+    with ws.clock_at(T0):
+        assert learn(ws)["abuse"] == {"bad": 12, "good": 11}
+    # 谢谢群主分享 is 6 of the 11 ordinary messages, each one counted
+    assert ws.store.scalar("SELECT good FROM moderation_grams WHERE kind = 'abuse' AND gram = '分享'") == 6
+    kept = models(ws)
+    _MODELS.clear()
+    read = models(ws)
+    assert {k: (m.weights, m.prior, m.bad, m.good) for k, m in kept.items()} == {
+        k: (m.weights, m.prior, m.bad, m.good) for k, m in read.items()}
+    # 分享 in 6 good texts and no bad one: f = 1.5 / (3 + 6), weight log(1.5 / 7.5)
+    assert kept["abuse"].weights["分享"] == pytest.approx(math.log(1 / 5))
 
 
 def test_it_says_nothing_before_enough_confirmed_cases(sws):
