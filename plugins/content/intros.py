@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from shequn import Capability, Kind, Proposal, messages_of, others_of, rows_in
+from shequn import Capability, Kind, Proposal, others_of, rows_in
 
 from .batch import insiders as batch_insiders
+from .batch import messages as batch_messages
 from .settings import settings_of, state_of
 from .texts import render
 
@@ -60,9 +61,8 @@ def _next_due(ws, due: int | None = None) -> int | None:
 def note_messages(ws, events) -> int:
     """Mark the newcomers whose message of the batch introduces them."""
     cfg = settings_of(ws)
-    msgs = [e for e in messages_of(events) if e.text and _CUE.search(e.text) and e.group_id is not None
-            and e.person_id is not None and len(e.text.strip()) >= cfg.intro_min_chars
-            and not (e.data and e.data.get("from_self"))]
+    msgs = [e for e in batch_messages(ws, events) if e.text and _CUE.search(e.text)
+            and len(e.text.strip()) >= cfg.intro_min_chars]
     if not msgs:
         return 0
     oldest = min(e.ts for e in msgs) - cfg.intro_hours * 3600

@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from shequn import messages_of, rows_in
+from shequn import rows_in
 
 from .batch import insiders as batch_insiders
+from .batch import messages as batch_messages
 from .settings import settings_of
 
 WORDS = ("请问", "怎么", "如何", "为什么", "为啥", "什么时候", "哪里", "哪儿", "在哪", "哪个", "多少钱", "几点", "能不能",
@@ -43,58 +44,105 @@ def is_question(text: str | None) -> bool:
 
 def note(ws, events, replies: list[Any] = ()) -> int:
     """Record the batch's questions and the answers to open ones (insiders' messages, and the
-    keyword ``replies`` proposed for this batch); returns how many were answered."""
-    msgs = [e for e in messages_of(events) if e.group_id is not None and e.person_id is not None and e.text
-            and not (e.data and e.data.get("from_self"))]
-    answered: dict[int, tuple[int, str]] = {}
+    keyword ``replies`` proposed for this batch); returns how many were answered.
+
+    The batch's own questions are matched in memory and written once, with the answer if the
+    batch holds it (most are answered within minutes, so mostly in the batch that asks them):
+    one row written per question, not an insert and then an update. Only questions of earlier
+    batches are read back and updated."""
+    asked: list[list[Any]] = []  # the batch's new questions: the row to insert, and its answer once found
+    answered: dict[int, tuple[int, str]] = {}  # earlier questions answered now, by id
+    msgs = [e for e in batch_messages(ws, events) if e.text]
     if msgs:
         insiders = batch_insiders(ws, events)
-        asked = [(e.group_id, e.person_id, f"{e.connection}:{e.id}", e.id, e.user or "", e.text.strip()[:500], e.ts)
-                 for e in msgs if e.person_id not in insiders and is_question(e.text)]
-        if asked:
-            with ws.store.write() as c:
-                c.executemany("INSERT OR IGNORE INTO content_questions(group_id, person_id, evidence, message_id, asker,"
-                              " text, asked_at) VALUES (?,?,?,?,?,?,?)", asked)
-        answers = [e for e in msgs if e.person_id in insiders]
+        answers, seen = [], set()
+        for e in msgs:
+            if e.person_id in insiders:
+                answers.append(e)
+            elif is_question(e.text):
+                evidence = f"{e.connection}:{e.id}"
+                if evidence not in seen:  # as INSERT OR IGNORE keeps the first of a key
+                    seen.add(evidence)
+                    asked.append([e.group_id, e.person_id, evidence, e.id, e.user or "", e.text.strip()[:500], e.ts,
+                                  None])
         if answers:
-            window = settings_of(ws).question_minutes * 60
-            open_: dict[int, list[dict[str, Any]]] = {}
-            # only what these answers can answer: recent questions, or the ones they reply to or mention the asker of
-            refs = sorted({str((e.data or {}).get("reply_to")) for e in answers if (e.data or {}).get("reply_to")})
-            who = sorted({str(m) for e in answers for m in (e.data or {}).get("mentions") or ()})
-            since = min(e.ts for e in answers) - window
-            found = {q[0]: q for q in rows_in(ws.store, "SELECT id, group_id, message_id, asker, asked_at FROM"
-                                                        " content_questions WHERE status = 'open' AND asked_at >= ? AND"
-                                                        " group_id IN ({marks})", sorted({e.group_id for e in answers}),
-                                              before=(since,))}
-            for col, values in (("message_id", refs), ("asker", who)):
-                if values:
-                    found.update((q[0], q) for q in rows_in(ws.store, "SELECT id, group_id, message_id, asker, asked_at"
-                                                                      f" FROM content_questions WHERE status = 'open'"
-                                                                      f" AND {col} IN ({{marks}})", values))
-            for q in sorted(found.values(), key=lambda q: q[0]):
-                open_.setdefault(q[1], []).append({"id": q[0], "message_id": q[2], "asker": q[3], "asked_at": q[4]})
-            for e in answers:
-                data = e.data or {}
-                mentions = {str(m) for m in data.get("mentions") or ()}
-                for q in open_.get(e.group_id, ()):
-                    if q["id"] in answered or q["asked_at"] > e.ts:
-                        continue
-                    if (e.ts - q["asked_at"] <= window or str(data.get("reply_to") or "") == q["message_id"]
-                            or (q["asker"] and q["asker"] in mentions)):
-                        answered[q["id"]] = (e.ts, f"person:{e.person_id}")
+            _match(ws, answers, asked, answered)
     by_rule = {p.evidence: p.rule for p in replies if (p.rule or "").startswith("content:keyword:") and p.evidence}
     if by_rule:
+        now = ws.now()
         for qid, ev in rows_in(ws.store, "SELECT id, evidence FROM content_questions WHERE status = 'open' AND evidence"
                                          " IN ({marks})", sorted(by_rule)):
-            answered.setdefault(qid, (ws.now(), by_rule[ev].replace("content:keyword:", "rule:")))
+            answered.setdefault(qid, (now, by_rule[ev].replace("content:keyword:", "rule:")))
+        for q in asked:
+            if q[7] is None and q[2] in by_rule:
+                q[7] = (now, by_rule[q[2]].replace("content:keyword:", "rule:"))
+    fresh = sum(q[7] is not None for q in asked)
+    if asked:
+        with ws.store.write() as c:
+            last = c.execute("SELECT coalesce(max(id), 0) FROM content_questions").fetchone()[0]
+            done = c.executemany("INSERT OR IGNORE INTO content_questions(group_id, person_id, evidence, message_id,"
+                                 " asker, text, asked_at, status, answered_at, answered_by) VALUES"
+                                 " (?,?,?,?,?,?,?,?,?,?)", [(*q[:7], "open", None, "") if q[7] is None
+                                                            else (*q[:7], "answered", *q[7]) for q in asked]).rowcount
+            if done != len(asked):  # a message recorded before (fed twice): its row stands, matched as an earlier one
+                twins = {ev for (ev,) in rows_in(c, "SELECT evidence FROM content_questions WHERE id <= ? AND evidence"
+                                                    " IN ({marks})", [q[2] for q in asked], before=(last,))}
+                fresh = sum(q[7] is not None and q[2] not in twins for q in asked)
     if answered:
         with ws.store.write() as c:
             c.executemany("UPDATE content_questions SET status = 'answered', answered_at = ?, answered_by = ? WHERE"
                           " id = ? AND status = 'open'", [(ts, by, q) for q, (ts, by) in answered.items()])
         settle_tasks(ws, sorted({t for (t,) in rows_in(ws.store, "SELECT task_id FROM content_questions WHERE task_id IS"
                                                                  " NOT NULL AND id IN ({marks})", sorted(answered))}))
-    return len(answered)
+    return len(answered) + fresh
+
+
+def _match(ws, answers: list[Any], asked: list[list[Any]], answered: dict[int, tuple[int, str]]) -> None:
+    """Insiders' ``answers`` answer an open question of their group asked before them: within
+    ``question_minutes`` of it, or replying to it, or mentioning its asker. A question takes
+    the first answer that qualifies. Earlier batches' open questions (only those these answers
+    can answer: recent ones, or the ones they reply to or mention the asker of) land in
+    ``answered`` by id; the batch's own ``asked`` get their answer in place (index 7)."""
+    window = settings_of(ws).question_minutes * 60
+    open_: dict[int, list[list[Any]]] = {}  # per group: [id or None, message id, asker, asked at, row of asked]
+    refs, who = set(), set()
+    for e in answers:
+        data = e.data
+        if data:
+            if data.get("reply_to"):
+                refs.add(str(data["reply_to"]))
+            who.update(str(m) for m in data.get("mentions") or ())
+    since = min(e.ts for e in answers) - window
+    found = {q[0]: q for q in rows_in(ws.store, "SELECT id, group_id, message_id, asker, asked_at FROM content_questions"
+                                                " WHERE status = 'open' AND asked_at >= ? AND group_id IN ({marks})",
+                                      sorted({e.group_id for e in answers}), before=(since,))}
+    for col, values in (("message_id", refs), ("asker", who)):
+        if values:
+            found.update((q[0], q) for q in rows_in(ws.store, "SELECT id, group_id, message_id, asker, asked_at FROM"
+                                                              f" content_questions WHERE status = 'open' AND {col} IN"
+                                                              " ({marks})", sorted(values)))
+    for q in sorted(found.values(), key=lambda q: q[0]):
+        open_.setdefault(q[1], []).append([q[0], q[2], q[3], q[4], None])
+    for q in asked:  # [group, person, evidence, message id, asker, text, asked at, answer]
+        open_.setdefault(q[0], []).append([None, q[3], q[4], q[6], q])
+    for e in answers:
+        qs = open_.get(e.group_id)
+        if not qs:
+            continue
+        data = e.data or {}
+        mentions = {str(m) for m in data.get("mentions") or ()}
+        reply_to = str(data.get("reply_to") or "")
+        by = None
+        for q in qs:
+            qid, message_id, asker, at, row = q
+            if at > e.ts or (answered.get(qid) if row is None else row[7]) is not None:
+                continue
+            if e.ts - at <= window or reply_to == message_id or (asker and asker in mentions):
+                by = by or (e.ts, f"person:{e.person_id}")
+                if row is None:
+                    answered[qid] = by
+                else:
+                    row[7] = by
 
 
 def settle_tasks(ws, task_ids: list[int]) -> None:

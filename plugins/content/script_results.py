@@ -20,18 +20,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from shequn import messages_of, rows_in
+from shequn import rows_in
 
 from . import abstats
 from .batch import insiders as batch_insiders
+from .batch import messages as batch_messages
 from .scripts import get
 from .settings import settings_of
 
 
 def note_messages(ws, events) -> None:
     """Count the batch's members' messages after open exposures of their group."""
-    msgs = [e for e in messages_of(events) if e.group_id is not None and e.person_id is not None
-            and not (e.data and e.data.get("from_self"))]
+    msgs = batch_messages(ws, events)
     if not msgs:
         return
     gids = sorted({e.group_id for e in msgs})

@@ -18,8 +18,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from shequn import Proposal, messages_of, rows_in
+from shequn import Proposal
 
+from .batch import insiders as batch_insiders
+from .batch import messages as batch_messages
 from .errors import ContentError
 from .settings import settings_of
 
@@ -53,8 +55,7 @@ def started(ws, action: dict[str, Any]) -> int | None:
 
 def note_messages(ws, events) -> None:
     """Count the batch's messages per group and hour, and per minute for topics being tracked."""
-    msgs = [e for e in messages_of(events) if e.group_id is not None and e.person_id is not None
-            and not (e.data and e.data.get("from_self"))]
+    msgs = batch_messages(ws, events)
     if not msgs:
         return
     hours = Counter((e.group_id, e.ts // 3600 * 3600) for e in msgs)
@@ -65,8 +66,7 @@ def note_messages(ws, events) -> None:
     minutes: Counter = Counter()
     speakers: dict[tuple[int, int], int] = {}
     mine = [e for e in msgs if e.group_id in tracking]
-    insiders = {r[0] for r in rows_in(ws.store, "SELECT id FROM people WHERE is_insider = 1 AND id IN ({marks})",
-                                      sorted({e.person_id for e in mine}))} if mine else set()
+    insiders = batch_insiders(ws, events) if mine else set()
     for e in mine:
         if e.person_id in insiders:
             continue
