@@ -93,8 +93,10 @@ def find_hits(rs: RuleSet, events: list[Event], look: BatchLookups, budget=UNBOU
             found.extend((i, 0, h) for i, h in r.flood_hits(msgs))
             budget.charge(r, clock() - t0)
     candidates: dict[int, list[CompiledRule]] = {}
+    norms: list[str] | None = None  # each message's text normalised, from the prefilter's pass
     if rs.text_rules:
-        candidates.update(rs.candidates(msgs))
+        gated, norms = rs.scan(msgs)
+        candidates.update(gated)
     if rs.custom_rules:
         for i, e in enumerate(msgs):
             if e.text:
@@ -103,6 +105,7 @@ def find_hits(rs: RuleSet, events: list[Event], look: BatchLookups, budget=UNBOU
         for i in [i for i, e in enumerate(msgs) if e.data and carries_data(e.data)]:
             have = candidates.setdefault(i, [])
             have.extend(r for r in rs.data_rules if r not in have)
+    look.preload(msgs[i].group_id for i in candidates)  # one query for the batch's groups
     order = 1
     for i in sorted(candidates):
         e = msgs[i]
@@ -110,13 +113,14 @@ def find_hits(rs: RuleSet, events: list[Event], look: BatchLookups, budget=UNBOU
         if group is None:
             continue
         data, text = e.data, e.text or ""
+        norm = norms[i] if norms is not None else None
         for r in candidates[i]:
             if not budget.allows(r):
                 continue
             t0 = clock()
             h = r.match_data(data) if data else None
             if h is None and text:
-                h = r.match_text(text, group)
+                h = r.match_text(text, group, norm)
             budget.charge(r, clock() - t0)
             if h is not None:
                 found.append((i, order, h))

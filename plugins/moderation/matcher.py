@@ -43,6 +43,15 @@ _CASE_ODD = re.compile("[\u0130\u0131\u017f]")
 
 _ASCII_WORD = re.compile(r"^[\x00-\x7f]+$")
 
+#: Every match of a contact channel (link, phone, WeChat id, QQ number, bank card: see
+#: channels.py and links.LINK_ANY) holds an ASCII letter or digit (a link's scheme, www,
+#: label or suffix, an id, a number), and under IGNORECASE a character those match is one
+#: this finds (the odd foldings ſ, ı, İ and the Kelvin sign included; a test checks every
+#: code point). A normalised text without one can only match an ads rule's keywords, so
+#: CompiledRule.match_text searches it with ``words_re`` alone: two thirds of the messages
+#: the ads rule sees (those its pitch gate sends, 折 or 送 in plain Chinese talk) are such.
+_LATIN_OR_DIGIT = re.compile("[0-9a-z]", re.IGNORECASE)
+
 
 @lru_cache(maxsize=4096)
 def normalized(text: str) -> str:
@@ -98,6 +107,7 @@ class CompiledRule:
     scope_value: str
     dry_run: bool
     text_re: re.Pattern | None = None  # ads: named groups give the category
+    words_re: re.Pattern | None = None  # ads: the keyword group of text_re alone (see _LATIN_OR_DIGIT)
     theme_re: dict[str, re.Pattern] = field(default_factory=dict)  # off_topic
     custom_res: list[regex.Pattern] = field(default_factory=list)
     abuse: AbuseWords | None = None  # abuse: words with boundaries and severity
@@ -134,6 +144,8 @@ class CompiledRule:
             if named:
                 r.pieces = [p for _, p in named]
                 r.text_re = re.compile("|".join(f"(?P<{n}>{p})" for n, p in named), re.IGNORECASE)
+                if keywords:
+                    r.words_re = re.compile(f"(?P<keyword>{named[-1][1]})", re.IGNORECASE)
                 r.gates = [GATES[n] for n, _ in named if n in GATES]
                 r.gates += [_links.GATE] if cfg["links"] else []
             if cfg["pitches"]:  # matched after the channels (match_text), found by its own gate
@@ -177,17 +189,22 @@ class CompiledRule:
 
     # --- matching ---------------------------------------------------------------------
 
-    def match_text(self, text: str, group: dict[str, Any]) -> Hit | None:
+    def match_text(self, text: str, group: dict[str, Any], norm: str | None = None) -> Hit | None:
         """The first match in the normalised text that the allow list does not excuse;
-        ``matched`` is the normalised span (the case keeps the original text)."""
+        ``matched`` is the normalised span (the case keeps the original text). ``norm`` is
+        normalize(text) when the caller has it already (RuleSet.scan), else it is made here."""
         allow = self.allow
+        if norm is None:
+            norm = normalized(text)
         if self.kind == "abuse":
-            found = self.abuse.find(normalized(text), allow)
+            found = self.abuse.find(norm, allow)
             return Hit(self, ABUSE_CATEGORY[found.severity], found.word, found.severity) if found else None
         if self.kind == "ads":
-            norm = normalized(text)
             short = False
-            for m in self.text_re.finditer(norm) if self.text_re else ():
+            rx = self.text_re
+            if rx is not None and not _LATIN_OR_DIGIT.search(norm):  # no channel can be in it: keywords only
+                rx = self.words_re  # the same matches, in the same order, as text_re's (keyword is its last group)
+            for m in rx.finditer(norm) if rx is not None else ():
                 s = m.group(0)
                 if allow and any(a in s for a in allow):
                     continue
@@ -204,12 +221,11 @@ class CompiledRule:
                 if p is not None and not (allow and any(a in s for a in allow for s in p[1])):
                     return Hit(self, "sales pitch", " … ".join(p[1]))
         elif self.kind == "scam":
-            h = find_scam(normalized(text), self.cfg["families"])
+            h = find_scam(norm, self.cfg["families"])
             if h is not None and not (allow and any(a in h.matched for a in allow)):
                 return Hit(self, SCAM_TITLES[h.family], h.matched)
         elif self.kind == "off_topic":
             theme = group.get("theme") or ""
-            norm = normalized(text)
             for key, rx in self.theme_re.items():
                 if key == "*" or (theme and key == theme):
                     for m in rx.finditer(norm):
@@ -220,7 +236,6 @@ class CompiledRule:
             # written by a person against text as members type it: the original first, then
             # the normalised form, so a pattern catches a disguise without being rewritten
             limit = self.cfg["timeout_ms"] / 1000
-            norm = normalized(text)
             for rx in self.custom_res:
                 for t in (text, norm) if norm != text else (text,):
                     try:
@@ -335,7 +350,11 @@ class RuleSet:
         return sorted(self.candidates(msgs))
 
     def candidates(self, msgs: list) -> dict[int, list[CompiledRule]]:
-        """Positions of the messages the prefilter finds anything in: one search over the
+        """Positions of the messages the prefilter finds anything in (see scan)."""
+        return self.scan(msgs)[0]
+
+    def scan(self, msgs: list) -> tuple[dict[int, list[CompiledRule]], list[str] | None]:
+        """(candidates, norms). Candidates: positions of the messages the prefilter finds anything in: one search over the
         batch's texts joined and normalised (in one pass: the separator has no word
         character on either side, so normalisation never joins two texts), not one per message.
 
@@ -347,15 +366,27 @@ class RuleSet:
         is lower case; a batch that still holds a character that lowering does not fold
         the way IGNORECASE does takes the exact pattern. The separator is whitespace on both sides, which every built-in shape
         stops at; a match is mapped to every message its span touches, so a match that
-        straddles two texts can only add a candidate, never hide one."""
+        straddles two texts can only add a candidate, never hide one.
+
+        Norms: each message's text normalised, taken from the batch's pass (so the rules
+        do not normalise a candidate again), or None when the pass cannot vouch for it.
+        normalize works character by character or on runs that never hold a line break or
+        NUL (str.lower's one rule of context, a final sigma, stops at a line break; the
+        table may not map or produce one; separator and digit runs hold neither, and a
+        run next to a line break is kept, as one at a text's edge is), so each piece of the
+        normalised batch is the text normalised alone, provided the separators are the
+        only NULs: a text holding a NUL (the "\n\x00" of a separator split elsewhere)
+        gives None, and the rules normalise their texts themselves as before."""
         pre = self.prefilter
         if pre is None or not msgs:
-            return {}
+            return {}, None
         if pre.match("") or any(g.match("") for g in self.gates):  # a pattern that matches nothing-at-all
-            return {i: list(self.text_rules) for i in range(len(msgs))}
+            return {i: list(self.text_rules) for i in range(len(msgs))}, None
         texts = [e.text or "" for e in msgs]
-        joined = normalize(_SEP.join(texts))
+        raw = _SEP.join(texts)
+        joined = normalize(raw)
         parts = joined.split(_SEP)
+        norms = parts if raw.count("\x00") == len(texts) - 1 else None
         if len(parts) != len(texts):  # a text held the separator itself: normalise one by one
             parts = [normalized(t) for t in texts]
             joined = _SEP.join(parts)
@@ -374,7 +405,7 @@ class RuleSet:
             for i in range(first, last + 1):
                 found.setdefault(i, set()).update(id(r) for r in rules)
         # in the rule set's order, as the rules are listed (a message's hits keep that order)
-        return {i: [r for r in every if id(r) in ids] for i, ids in sorted(found.items())}
+        return {i: [r for r in every if id(r) in ids] for i, ids in sorted(found.items())}, norms
 
 
 def carries_data(data: dict[str, Any] | None) -> bool:

@@ -59,12 +59,12 @@ def slow(tmp_path, monkeypatch):
     calls = {"slow": 0, "quick": 0}
     real = CompiledRule.match_text
 
-    def timed(self, text, group):
+    def timed(self, text, group, norm=None):
         if self.name in calls:
             calls[self.name] += 1
         if self.name == "slow":
             clock.t += 0.040
-        return real(self, text, group)
+        return real(self, text, group, norm)
 
     monkeypatch.setattr(CompiledRule, "match_text", timed)
     save_rule(w, "slow", "custom", {"patterns": ["slowword"], "ladder": ["warn"]}, enabled=True)
@@ -155,8 +155,8 @@ def test_a_catastrophic_pattern_that_slips_past_the_probes_costs_a_batch_at_most
         calls = []
         real = CompiledRule.match_text
         monkeypatch.setattr(CompiledRule, "match_text",
-                            lambda self, text, group: (calls.append(1) if self.name == "cd" else None)
-                            or real(self, text, group))
+                            lambda self, text, group, norm=None: (calls.append(1) if self.name == "cd" else None)
+                            or real(self, text, group, norm))
         feed(ws, [msg("g1", f"u{i}", "c" * 30, T0 + i) for i in range(60)], T0 + 60)
         assert 1 <= len(calls) <= 6
         with ws.clock_at(T0 + 60):
