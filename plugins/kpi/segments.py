@@ -120,8 +120,9 @@ def read(ws, cfg: KpiSettings, person_ids: list[int] | None = None) -> tuple[Bas
     wanted = {root(p) for p in person_ids} if person_ids is not None else None
     orders: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for pid, ts, amount in all_orders:  # one read serves the basis and the people asked for
-        if wanted is None or root(pid) in wanted:
-            orders[root(pid)].append((ts, amount))
+        r = root(pid)
+        if wanted is None or r in wanted:
+            orders[r].append((ts, amount))
     refs: dict[int, set[int]] = defaultdict(set)
     for ref, pid in st.execute("SELECT referred_by, id FROM people WHERE referred_by IS NOT NULL"):
         if root(ref) != root(pid):  # one's own second account is not a referral
@@ -140,8 +141,11 @@ def read(ws, cfg: KpiSettings, person_ids: list[int] | None = None) -> tuple[Bas
         seen = [t for t in (first_seen.get(pid), first_seen.get(r)) if t is not None]
         first_seen[r] = min(seen) if seen else None
     ids = person_ids if person_ids is not None else sorted(first_seen)
-    return b, {pid: person_signals(orders.get(root(pid), []), len(refs.get(root(pid), ())), first_seen.get(root(pid)), b)
-               for pid in ids}
+    signals = {}
+    for pid in ids:
+        r = root(pid)
+        signals[pid] = person_signals(orders.get(r, []), len(refs.get(r, ())), first_seen.get(r), b)
+    return b, signals
 
 
 def rebuild(ws) -> dict[str, int]:
