@@ -392,20 +392,39 @@ class RuleSet:
             joined = _SEP.join(parts)
         starts = list(accumulate([len(t) + len(_SEP) for t in parts], initial=0))
         every = self.text_rules
+        # a message collects one bit per search that touches it (bit k: gate k, whose rules
+        # are gate_rules[k]; the top bit: the exact pattern or the residue, every text rule),
+        # and its rules are those of its bits, in the rule set's order, as the rules are
+        # listed (a message's hits keep that order): one list per combination of bits
+        exact = 1 << len(self.gates)
         if _CASE_ODD.search(joined):
-            spans = [(m.span(), every) for m in pre.finditer(joined)]
+            searches = [(pre, exact)]
         else:
-            spans = [(m.span(), rules) for g, rules in zip(self.gates, self.gate_rules) for m in g.finditer(joined)]
+            searches = [(g, 1 << k) for k, g in enumerate(self.gates)]
             if self.residue is not None:  # the exact path names no rule: every text rule looks
-                spans += [(m.span(), every) for m in self.residue.finditer(joined)]
-        found: dict[int, set[int]] = {}
-        for (a, b), rules in spans:
-            first = bisect_right(starts, a) - 1
-            last = bisect_right(starts, max(a, b - 1)) - 1
-            for i in range(first, last + 1):
-                found.setdefault(i, set()).update(id(r) for r in rules)
-        # in the rule set's order, as the rules are listed (a message's hits keep that order)
-        return {i: [r for r in every if id(r) in ids] for i, ids in sorted(found.items())}, norms
+                searches.append((self.residue, exact))
+        found: dict[int, int] = {}
+        get = found.get
+        for rx, bit in searches:
+            for m in rx.finditer(joined):
+                a, b = m.span()
+                first = bisect_right(starts, a) - 1
+                last = bisect_right(starts, max(a, b - 1)) - 1
+                for i in range(first, last + 1):
+                    found[i] = get(i, 0) | bit
+        bits_of = {id(r): exact for r in every}
+        for k, rules in enumerate(self.gate_rules):
+            for r in rules:
+                bits_of[id(r)] |= 1 << k
+        lists: dict[int, list[CompiledRule]] = {}
+        out: dict[int, list[CompiledRule]] = {}
+        for i in sorted(found):
+            mask = found[i]
+            rules = lists.get(mask)
+            if rules is None:
+                rules = lists[mask] = [r for r in every if bits_of[id(r)] & mask]
+            out[i] = list(rules)  # the caller adds to a message's list
+        return out, norms
 
 
 def carries_data(data: dict[str, Any] | None) -> bool:

@@ -119,3 +119,44 @@ def test_a_text_holding_part_of_the_separator_leaves_the_rules_to_normalise_it()
     assert norms is None
     found, norms = rs.scan([_msg(0, "ΑΣ"), _msg(1, "Σ 天 - 猫"), _msg(2, "一三八一二三四五六七八")])
     assert norms == ["aς", "σ 天猫", "13812345678"]  # α reads as a (homoglyphs.txt), the final sigma stays final
+
+
+def test_member_groups_keeps_the_listed_groups_the_person_is_still_in(mws):
+    from moderation_helpers import gid, pid
+
+    from plugins.moderation.scope import member_groups
+
+    g1, g2, g3 = gid(mws, "g1"), gid(mws, "g2"), gid(mws, "g3")
+    alice, bob = pid(mws, "alice"), pid(mws, "bob")
+    with mws.store.write() as c:
+        c.execute("UPDATE memberships SET status = 'left' WHERE group_id = ? AND person_id = ?", (g3, alice))
+    assert member_groups(mws, alice, [g3, g1]) == [g1]  # g2 not listed, g3 left
+    assert member_groups(mws, alice, [g3, g2, g1]) == sorted([g1, g2])
+    assert member_groups(mws, bob, [g3, g1]) == sorted([g1, g3])
+    assert member_groups(mws, alice, []) == [] and member_groups(mws, alice, [999_999]) == []
+
+
+def test_messages_found_by_the_same_gates_get_lists_of_their_own():
+    """find_hits adds the image rules to a message's list: one shared list would hand them
+    to every message the same gates found."""
+    rs = _ruleset()
+    found = rs.candidates([_msg(0, "傻逼"), _msg(1, "早上好"), _msg(2, "你个傻逼"), _msg(3, "加vx abc12345 傻逼")])
+    assert {i: [r.name for r in rules] for i, rules in found.items()} == {
+        0: ["abuse"], 2: ["abuse"], 3: ["ads", "abuse"]}
+    assert found[0] is not found[2]
+
+
+@pytest.mark.parametrize("text, short, expected", [
+    ("限时特价，报名从速", False, (["sale", "call", "deadline", "hurry"], ["特价", "从速", "限时", "报名"])),
+    ("特价！仅需9元", False, (["sale", "price"], ["特价", "仅需"])),  # a weak move beside a strong one
+    ("限时抢", True, (["short link", "deadline"], ["[short link]", "限时"])),  # a short link is a strong move
+    ("限时报名，原价100元", False, None),  # weak moves alone: the weak ones are not even searched
+    ("今天特价", False, None),
+])
+def test_a_pitch_stops_before_the_weak_moves_only_when_it_has_no_strong_one(text, short, expected):
+    from plugins.moderation import pitches
+    from plugins.moderation.normalize import normalize
+
+    names = list(pitches.MARKERS)
+    assert names[-len(pitches.WEAK):] == [n for n in names if n in pitches.WEAK]  # weak last: moves read as listed
+    assert pitches.pitch(normalize(text), short) == expected
