@@ -54,6 +54,10 @@ MARKERS = {
 WEAK = frozenset({"price", "deadline", "hurry", "hype"})
 SHORT_LINK = "short link"
 _COMPILED = {k: re.compile(v) for k, v in MARKERS.items()}
+#: the strong moves, then the weak ones, each in MARKERS order (which lists the weak ones
+#: last, so a pitch's moves read the same either way: a test keeps it so)
+_STRONG = [(k, rx) for k, rx in _COMPILED.items() if k not in WEAK]
+_WEAK = [(k, rx) for k, rx in _COMPILED.items() if k in WEAK]
 #: the prefilter gate: literal words, one of which every strong move's match contains (a
 #: plain alternation of literals is what ``re`` scans fast; the patterns themselves are
 #: ten times slower to search for). tests/plugins/moderation/test_moderation_links.py checks the cover.
@@ -80,7 +84,14 @@ def pitch(norm: str, short_link: bool = False) -> tuple[list[str], list[str]] | 
     if short_link:
         moves.append(SHORT_LINK)
         spans.append("[short link]")
-    for name, rx in _COMPILED.items():
+    for name, rx in _STRONG:
+        m = rx.search(norm)
+        if m is not None:
+            moves.append(name)
+            spans.append(m.group(0))
+    if not moves:
+        return None  # weak moves count only beside a strong one (most texts the gate sends end here)
+    for name, rx in _WEAK:
         m = rx.search(norm)
         if m is not None:
             moves.append(name)

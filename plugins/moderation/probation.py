@@ -35,7 +35,10 @@ def first_messages_on_probation(ws, due: list[tuple[Any, Event, dict[str, Any]]]
             stored[(g, p)] = (joined, count)
     in_batch: dict[tuple[int, int], int] = {}
     place: dict[int, int] = {}
+    people = {p for _, p in pairs}  # a set of ids, so most of the batch is passed over without a key
     for m in messages_of(events):
+        if m.person_id not in people:
+            continue
         key = (m.group_id, m.person_id)
         if key in pairs:
             place[id(m)] = in_batch.get(key, 0)
