@@ -18,7 +18,7 @@ from shequn import Event, Kind, messages_of, others_of
 
 from .budget import UNBOUNDED, for_batch
 from .kinds import validate
-from .matcher import CompiledRule, Hit, RuleSet, carries_data
+from .matcher import CompiledRule, Hit, RuleSet
 from .penalize import enforce_blacklist_on_join, penalize_all
 from .probation import first_messages_on_probation
 from .raid import count_join
@@ -71,6 +71,13 @@ def load_compiled(ws, old: dict[str, CompiledRule] | None = None) -> list[Compil
             r.flood, r.quiet_until = prev.flood, prev.quiet_until  # an unrelated edit must not reset counters
         out.append(r)
     return out
+
+
+def carries_data(data: dict[str, Any] | None) -> bool:
+    """Does a message carry something a data rule looks at (an image, a QR flag, a
+    mini-program card)? ``card`` as a string is the sender's group nickname, not a card."""
+    return bool(data) and bool(data.get("images") or data.get("qr") or data.get("cards")
+                               or isinstance(data.get("card"), dict))
 
 
 def find_hits(rs: RuleSet, events: list[Event], look: BatchLookups, budget=UNBOUNDED) -> list[tuple[Hit, Event]]:

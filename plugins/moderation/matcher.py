@@ -9,7 +9,8 @@ patterns use ``regex`` with a time limit, so a bad pattern is cut off, not obeye
 
 Every rule matches the normalised text (plugins.moderation.normalize: case, width,
 look-alikes, separators inside words, numerals), and the prefilter searches the
-normalised batch, so a gate sees exactly what the rules see. Word lists and allow lists
+normalised batch, so a gate sees exactly what the rules see; the rules then take each
+message's normalised text from that one pass (RuleSet.scan). Word lists and allow lists
 are normalised the same way when a rule is compiled.
 """
 
@@ -21,9 +22,7 @@ from functools import lru_cache
 from itertools import accumulate
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported where a custom pattern is compiled: regex costs start-up time
     import regex
@@ -35,13 +34,12 @@ from .kinds import compile_custom
 from .pitches import GATE as PITCH_GATE, pitch
 from .scams import GATE as SCAM_GATE, TITLES as SCAM_TITLES, find as find_scam
 from .normalize import normalize
+from .wordlists import normalized_words, word_gates, word_pattern
 
 # The only characters that IGNORECASE equates with an ASCII letter although ``str.lower``
 # does not turn them into it (found by testing every code point; a test keeps it true).
 # A batch containing one takes the exact, slower search.
 _CASE_ODD = re.compile("[\u0130\u0131\u017f]")
-
-_ASCII_WORD = re.compile(r"^[\x00-\x7f]+$")
 
 #: Every match of a contact channel (link, phone, WeChat id, QQ number, bank card: see
 #: channels.py and links.LINK_ANY) holds an ASCII letter or digit (a link's scheme, www,
@@ -57,36 +55,6 @@ _LATIN_OR_DIGIT = re.compile("[0-9a-z]", re.IGNORECASE)
 def normalized(text: str) -> str:
     """normalize() of one text, kept for the few messages several rules look at in turn."""
     return normalize(text)
-
-
-def word_pattern(words: list[str]) -> str:
-    """Alternation of literal words, longest first; ASCII words only match as whole words
-    (so "sb" does not catch "sbc" or "usb")."""
-    parts = []
-    for w in sorted(set(words), key=len, reverse=True):
-        esc = re.escape(w)
-        parts.append(rf"(?<![a-z0-9]){esc}(?![a-z0-9])" if _ASCII_WORD.match(w) else esc)
-    return "|".join(parts)
-
-
-def _normalized_words(words: list[str]) -> list[str]:
-    """A word list in the form of the text it is matched against; a word that normalises
-    to nothing (only separators) is dropped."""
-    return [w for w in dict.fromkeys(normalize(w).strip() for w in words) if w]
-
-
-def _uncased_or_ascii(word: str) -> bool:
-    return all(c.isascii() or c.lower() == c.upper() == c for c in word)
-
-
-def word_gates(words: list[str]) -> tuple[str, str]:
-    """(gate, residue) for a word list: the gate is the plain alternation of the words in
-    lower case (whole-word checks are left to the rule), searched on lowered text; words
-    with cased letters beyond ASCII (lowering is not IGNORECASE for them) go to the
-    residue, searched exactly."""
-    plain = sorted({w.lower() for w in words if _uncased_or_ascii(w)}, key=len, reverse=True)
-    other = [w for w in words if not _uncased_or_ascii(w)]
-    return "|".join(re.escape(w) for w in plain), word_pattern(other) if other else ""
 
 
 @dataclass(slots=True)
@@ -138,7 +106,7 @@ class CompiledRule:
                 named.append(("qq", QQ))
             if cfg["bank_cards"]:
                 named.append(("card", BANK_CARD))
-            keywords = _normalized_words(cfg["keywords"])
+            keywords = normalized_words(cfg["keywords"])
             if keywords:
                 named.append(("keyword", word_pattern(keywords)))
             if named:
@@ -161,7 +129,7 @@ class CompiledRule:
             r.pieces = r.gates = [SCAM_GATE]
         elif r.kind == "off_topic":
             for theme, raw in cfg["themes"].items():
-                words = _normalized_words(raw)
+                words = normalized_words(raw)
                 p = word_pattern(words)
                 r.pieces.append(p)
                 r.theme_re[theme] = re.compile(p, re.IGNORECASE)
@@ -171,7 +139,7 @@ class CompiledRule:
         return r
 
     def _gate_words(self, words: list[str]) -> None:
-        """``words`` already normalised (see _normalized_words)."""
+        """``words`` already normalised (see wordlists.normalized_words)."""
         gate, residue = word_gates(words)
         if gate:
             self.gates.append(gate)
@@ -425,13 +393,6 @@ class RuleSet:
                 rules = lists[mask] = [r for r in every if bits_of[id(r)] & mask]
             out[i] = list(rules)  # the caller adds to a message's list
         return out, norms
-
-
-def carries_data(data: dict[str, Any] | None) -> bool:
-    """Does a message carry something a data rule looks at (an image, a QR flag, a
-    mini-program card)? ``card`` as a string is the sender's group nickname, not a card."""
-    return bool(data) and bool(data.get("images") or data.get("qr") or data.get("cards")
-                               or isinstance(data.get("card"), dict))
 
 
 _SEP = "\n\x00\n"
