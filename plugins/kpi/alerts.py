@@ -63,16 +63,17 @@ def check(ws) -> list[str]:
                 fired[f"silent_group:{gid}"] = ("silent_group", gid, ws.tr("{name}: silent group (僵尸群)", name=name),
                                                 why, f"quiet since {quiet_since}")
         if s:
-            base = [s.row(shift(today, -k))[3] for k in range(1, cfg.churn_baseline_days + 1)]
             now_leaves = s.row(today)[3]
-            mean, sd = statistics.fmean(base), statistics.pstdev(base)
-            limit = mean + cfg.churn_spike_factor * sd
-            if now_leaves >= cfg.churn_spike_min_leaves and now_leaves > limit:
-                fired[f"churn_spike:{gid}"] = (
-                    "churn_spike", gid, ws.tr("{name}: {n} people left today", name=name, n=now_leaves),
-                    ws.tr("baseline {mean}/day (sd {sd}) over {days} days; fires above {limit} and at least {least}",
-                          mean=f"{mean:.1f}", sd=f"{sd:.1f}", days=cfg.churn_baseline_days, limit=f"{limit:.1f}",
-                          least=cfg.churn_spike_min_leaves), today)
+            if now_leaves >= cfg.churn_spike_min_leaves:  # the baseline only then: pstdev is exact, and slow
+                base = [s.row(shift(today, -k))[3] for k in range(1, cfg.churn_baseline_days + 1)]
+                mean, sd = statistics.fmean(base), statistics.pstdev(base)
+                limit = mean + cfg.churn_spike_factor * sd
+                if now_leaves > limit:
+                    fired[f"churn_spike:{gid}"] = (
+                        "churn_spike", gid, ws.tr("{name}: {n} people left today", name=name, n=now_leaves),
+                        ws.tr("baseline {mean}/day (sd {sd}) over {days} days; fires above {limit} and at least"
+                              " {least}", mean=f"{mean:.1f}", sd=f"{sd:.1f}", days=cfg.churn_baseline_days,
+                              limit=f"{limit:.1f}", least=cfg.churn_spike_min_leaves), today)
             if members >= cfg.low_interaction_min_members:
                 act = activity(s, week)
                 rate = act["interaction"]

@@ -3,6 +3,7 @@ same cause), it raises no join-queue alert (entry_rules owns that), and a group 
 capacity is a task only when it has no family."""
 
 from plugins.kpi.alerts import check
+from plugins.kpi.window import shift
 
 DAY = 86400
 
@@ -95,3 +96,23 @@ def test_near_capacity_without_a_family_is_one_task(gen_ws):
         c.execute("UPDATE groups SET capacity = 50, member_count = 44 WHERE id = 3")
     check(ws)
     assert not ws.store.scalar("SELECT count(*) FROM tasks WHERE group_id = 3")
+
+
+def test_churn_spike_fires_above_the_groups_own_baseline_and_the_least_leaves(gen_ws):
+    ws, _ = gen_ws
+    today = "2025-06-01"  # the generated traffic ends 2025-03-31: these rows are the only leaves around
+    days = [shift(today, -k) for k in range(1, 29)]  # churn_baseline_days = 28
+    with ws.store.write() as c:
+        rows = [(1, d, 2 if i % 2 else 0) for i, d in enumerate(days)]  # group 1: 2, 0, 2, 0 ...: mean 1, sd 1
+        rows += [(3, d, 6) for d in days]  # group 3: 6 every day: mean 6, sd 0
+        rows += [(1, today, 5), (2, today, 4), (3, today, 6)]
+        c.executemany("INSERT INTO rollups_daily(group_id, day, leaves) VALUES (?,?,?)", rows)
+    ws.clock = lambda: ws.day_start(today) + 3600
+    keys = check(ws)
+    # group 1: 5 leaves, at least 5 and above 1 + 3 x 1 = 4; group 2: 4 leaves, under the least 5
+    # (its baseline is 0); group 3: 6 leaves, not above 6 + 3 x 0
+    assert [k for k in keys if k.startswith("churn_spike")] == ["churn_spike:1"]
+    alert = ws.store.one("SELECT message, why, cause FROM alerts WHERE dedupe_key = 'kpi.churn_spike:1'")
+    name = ws.store.scalar("SELECT name FROM groups WHERE id = 1")
+    assert alert == {"message": f"{name}: 5 people left today", "cause": today,
+                     "why": "baseline 1.0/day (sd 1.0) over 28 days; fires above 4.0 and at least 5"}
