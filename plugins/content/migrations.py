@@ -3,7 +3,8 @@ table or column is a new migration, never an edit of one that has run."""
 
 from shequn import run_script
 
-from .migrations_more import m007_scripts, m008_entry_ritual, m009_campaigns, m010_newcomers_due
+from .migrations_more import (m007_scripts, m008_entry_ritual, m009_campaigns, m010_newcomers_due,
+                              m011_questions_waiting)
 
 M001 = r"""
 CREATE TABLE content_items (
@@ -270,4 +271,5 @@ def m006_topics(store) -> None:
 MIGRATIONS = [("m001_library", m001_library), ("m002_schedules", m002_schedules), ("m003_calendar", m003_calendar),
               ("m004_checkins", m004_checkins), ("m005_keywords", m005_keywords), ("m006_topics", m006_topics),
               ("m007_scripts", m007_scripts), ("m008_entry_ritual", m008_entry_ritual),
-              ("m009_campaigns", m009_campaigns), ("m010_newcomers_due", m010_newcomers_due)]
+              ("m009_campaigns", m009_campaigns), ("m010_newcomers_due", m010_newcomers_due),
+              ("m011_questions_waiting", m011_questions_waiting)]

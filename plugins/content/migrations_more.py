@@ -129,3 +129,13 @@ def m010_newcomers_due(store) -> None:
     """Batches ask for the prompts due and for their speakers' open introductions: indexes for both."""
     run_script(store, "CREATE INDEX content_newcomers_due ON content_newcomers(prompted, prompt_due);\n"
                       "CREATE INDEX content_newcomers_person ON content_newcomers(person_id, joined_at);\n")
+
+
+def m011_questions_waiting(store) -> None:
+    """Ingest and the job look up only open questions (an answer's group's recent ones, the one
+    it replies to, the asker it mentions; the overdue and the stale): a partial index holding
+    just those, with the columns read, replaces the index of every question by status and group.
+    A question answered in the batch that asks it (most are) goes into no index but its key's."""
+    run_script(store, "DROP INDEX content_questions_open;\n"
+                      "CREATE INDEX content_questions_waiting ON content_questions(group_id, asked_at, message_id,"
+                      " asker) WHERE status = 'open';\n")

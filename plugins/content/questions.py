@@ -17,6 +17,7 @@ and a task holding only stale ones is dismissed.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -113,16 +114,14 @@ def _match(ws, answers: list[Any], asked: list[list[Any]], answered: dict[int, t
                 refs.add(str(data["reply_to"]))
             who.update(str(m) for m in data.get("mentions") or ())
     since = min(e.ts for e in answers) - window
-    found = {q[0]: q for q in rows_in(ws.store, "SELECT id, group_id, message_id, asker, asked_at FROM content_questions"
-                                                " WHERE status = 'open' AND asked_at >= ? AND group_id IN ({marks})",
-                                      sorted({e.group_id for e in answers}), before=(since,))}
-    for col, values in (("message_id", refs), ("asker", who)):
-        if values:
-            found.update((q[0], q) for q in rows_in(ws.store, "SELECT id, group_id, message_id, asker, asked_at FROM"
-                                                              f" content_questions WHERE status = 'open' AND {col} IN"
-                                                              " ({marks})", sorted(values)))
-    for q in sorted(found.values(), key=lambda q: q[0]):
-        open_.setdefault(q[1], []).append([q[0], q[2], q[3], q[4], None])
+    # one statement over the open questions of the answers' groups (the partial index holds them
+    # and the columns read), keeping those these answers can answer
+    for qid, gid, message_id, asker, at in rows_in(
+            ws.store, "SELECT id, group_id, message_id, asker, asked_at FROM content_questions WHERE status = 'open'"
+                      " AND (asked_at >= ? OR message_id IN (SELECT value FROM json_each(?)) OR asker IN (SELECT value"
+                      " FROM json_each(?))) AND group_id IN ({marks})", sorted({e.group_id for e in answers}),
+            before=(since, json.dumps(sorted(refs)), json.dumps(sorted(who)))):
+        open_.setdefault(gid, []).append([qid, message_id, asker, at, None])
     for q in asked:  # [group, person, evidence, message id, asker, text, asked at, answer]
         open_.setdefault(q[0], []).append([None, q[3], q[4], q[6], q])
     for e in answers:
@@ -165,7 +164,7 @@ def settle_tasks(ws, task_ids: list[int]) -> None:
 def _retitle(ws, c, task_id: int) -> None:
     qs = c.execute("SELECT q.text, q.asked_at, p.display_name, g.name FROM content_questions q JOIN people p ON p.id ="
                    " q.person_id JOIN groups g ON g.id = q.group_id WHERE q.task_id = ? AND q.status = 'open'"
-                   " ORDER BY q.asked_at", (task_id,)).fetchall()
+                   " ORDER BY q.asked_at, q.id", (task_id,)).fetchall()
     if not qs:
         return
     from .schedules import when_text
@@ -196,7 +195,7 @@ def check(ws) -> int:
             c.executemany("UPDATE content_questions SET status = 'stale' WHERE id = ?", [(q["id"],) for q in stale])
         settle_tasks(ws, sorted({q["task_id"] for q in stale if q["task_id"]}))
     due = ws.store.query("SELECT id, group_id, asked_at FROM content_questions WHERE status = 'open' AND task_id IS NULL"
-                         " AND asked_at <= ? ORDER BY group_id, asked_at", (now - cfg.question_minutes * 60,))
+                         " AND asked_at <= ? ORDER BY group_id, asked_at, id", (now - cfg.question_minutes * 60,))
     if not due:
         return 0
     by_group: dict[int, list[int]] = {}

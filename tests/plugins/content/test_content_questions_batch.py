@@ -102,3 +102,22 @@ def with_ids(ws, e):
     e.group_id = ws.store.scalar("SELECT id FROM groups WHERE platform_group_id = ?", (e.group,))
     e.person_id = pid(ws, e.user)
     return e
+
+
+def test_questions_asked_in_the_same_second_queue_in_the_order_they_came(ws):
+    """The owner's task lists questions by time and, within one second, in the order they
+    came (their ids), whatever their platform message ids."""
+    from dataclasses import replace
+
+    from plugins.content.settings import settings_of
+
+    ws.plugin_state("content")["settings"] = replace(settings_of(ws), question_task_min=1)
+    setup_owner(ws)
+    ingest(ws, [msg("z9", "g", "m1", T0, "先问的怎么买？"), msg("a1", "g", "m2", T0, "后问的几点开抢？")])
+    with ws.clock_at(T0 + 600):
+        assert questions.check(ws) == 2
+    first, gid = ws.store.one("SELECT id, group_id FROM content_questions WHERE message_id = 'z9'").values()
+    task = ws.store.one("SELECT * FROM tasks WHERE kind = 'content_unanswered_question'")
+    assert [line.split("  ", 1)[1] for line in task["detail"].split("\n")] == ["昵称m1: 先问的怎么买？",
+                                                                              "昵称m2: 后问的几点开抢？"]
+    assert task["dedupe_key"] == f"content:questions:{gid}:{first}"  # named after the first that came
