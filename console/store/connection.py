@@ -20,6 +20,8 @@ from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
+from .checkpoint import Checkpointer
+
 
 IN_CHUNK = 400  # values per IN (...) list: well under SQLite's parameter limit (999 on older builds)
 
@@ -77,10 +79,12 @@ class Store:
             if not read_only:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
-                # a checkpoint every 4,000 WAL pages (16 MB), not SQLite's 1,000: an hour of 100 groups
-                # dirties ~650 pages in one ingest commit, so nearly every batch paid a checkpoint that
-                # rewrote the same membership pages (benchmarks/operator_day.py: 35 -> 29 s for 3 days)
-                conn.execute("PRAGMA wal_autocheckpoint = 4000")
+                if str(self.path) != ":memory:":
+                    # checkpoints run in a thread of their own (checkpoint.py), not in a writer's COMMIT
+                    conn.execute("PRAGMA wal_autocheckpoint = 0")
+                    self.checkpointer = Checkpointer(self.path, busy_timeout_ms=busy_timeout_ms)
+                    # a restarted WAL's file is cut back to the threshold: past it, it holds news
+                    conn.execute(f"PRAGMA journal_size_limit = {self.checkpointer.threshold}")
             conn.execute("PRAGMA mmap_size = 268435456")  # helped grouping queries here (NOTES.md)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as e:
@@ -132,6 +136,8 @@ class Store:
                     if conn.in_transaction:  # a failed COMMIT (a full disk, an I/O error) may leave it open
                         conn.execute("ROLLBACK")
                     raise
+                if self.checkpointer is not None:
+                    self.checkpointer.note_commit(conn)
 
     def _begin_immediate(self, conn: sqlite3.Connection) -> None:
         # busy_timeout covers BEGIN IMMEDIATE too; retry a few times on top for long holders.
@@ -201,9 +207,12 @@ class Store:
             c.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                       (key, value))
 
+    checkpointer: Checkpointer | None = None  # None: read-only or in memory (no WAL to copy back)
     after_close: Callable[[], None] | None = None  # open_store: stamp a sound file after its clean close
 
     def close(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()  # the last connection's close checkpoints what is left
         with self._lock:
             try:
                 self.conn.close()
