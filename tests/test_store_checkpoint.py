@@ -161,3 +161,36 @@ def test_read_only_and_memory_stores_have_none(tmp_path):
     open_store(tmp_path / "a.db").close()
     assert open_store(tmp_path / "a.db", read_only=True).checkpointer is None
     assert open_store(":memory:").checkpointer is None
+
+
+def test_a_busy_checkpoint_is_tried_again_not_given_up(tmp_path, monkeypatch):
+    store = open_store(tmp_path / "a.db")
+    ck = _small(store)
+    with store.write() as c:
+        c.execute("CREATE TABLE t(v TEXT)")
+    real = sqlite3.connect
+    tries: list[str] = []
+
+    class Busy:  # the thread's connection: another process's checkpoint holds the first try
+        def __init__(self, *a, **k):
+            self.conn = real(*a, **k)
+
+        def execute(self, sql):
+            tries.append(sql)
+            if len(tries) == 1:
+                raise sqlite3.OperationalError("database is locked")
+            return self.conn.execute(sql)
+
+        def close(self):
+            self.conn.close()
+
+    monkeypatch.setattr(sqlite3, "connect", Busy)
+    n = _write_until_asked(store, ck)
+    assert ck.wait(timeout=60)
+    assert ck.error is None and ck.runs == 0 and len(tries) == 1
+    _write(store, 1, start=n)  # still over the threshold: asks again, and this time it is done
+    assert ck.wait(timeout=60)
+    monkeypatch.undo()
+    assert ck.error is None and ck.runs == 1 and ck.inline == 0
+    assert _rows_in_file_alone(store, tmp_path) == n + 1
+    store.close()

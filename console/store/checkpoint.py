@@ -102,6 +102,11 @@ class Checkpointer:
                 try:
                     conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                     self.runs += 1
+                except sqlite3.OperationalError as e:
+                    if "locked" not in str(e) and "busy" not in str(e):
+                        self._fail(e)
+                        return
+                    # another process's checkpoint or schema change holds it: the next commit asks again
                 except sqlite3.Error as e:
                     self._fail(e)
                     return
