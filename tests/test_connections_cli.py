@@ -24,8 +24,10 @@ def test_a_switched_off_connection_reads_switched_off_in_both_languages(tmp_path
         assert res.exit_code == 0, res.output
         spare = next(line for line in res.output.splitlines() if line.startswith("spare "))
         assert word in spare and "不可用" not in spare and "disabled" not in spare
+        assert spare.split()[1] == ("沙盒" if lang == "zh-CN" else "sandbox")  # the platform in words
         got = json.loads(CliRunner().invoke(cli, ["--config", str(path), "connections", "--json"]).output)
-        assert next(r for r in got["rows"] if r["id"] == "spare")["state"] == "disabled"
+        spare_row = next(r for r in got["rows"] if r["id"] == "spare")
+        assert spare_row["state"] == "disabled" and spare_row["platform"] == "sandbox"  # JSON keeps the codes
 
 
 def test_config_check_counts_one_connection_in_the_singular(tmp_path):

@@ -32,7 +32,7 @@ def connections_cmd(as_json: bool) -> None:
         def when(ts):
             return datetime.fromtimestamp(ts, ws.tz).strftime("%Y-%m-%d %H:%M") if ts else ""
 
-        table = [{"connection": r["id"], "platform": r["platform"], "state": ws.t("switched off" if r["state"] == "disabled" else r["state"] or ""),
+        table = [{"connection": r["id"], "platform": ws.t(r["platform"]), "state": ws.t("switched off" if r["state"] == "disabled" else r["state"] or ""),
                   "account": r["account"] or "", "sent_1h": r["health"]["sent_1h"],
                   "refused_1h": r["health"]["refused_1h"], "timed_out_1h": r["health"]["timed_out_1h"],
                   "backoff": r["health"]["backoff_level"], "last_event": when(r.get("last_event_at")),
