@@ -27,6 +27,7 @@ import click
 
 from .connector import Connector, ConnectorError, NotSupported
 from .model import Capability, GroupInfo, MemberInfo
+from .store.connection import rows_in
 from .workspace import Workspace
 
 #: GroupInfo.data keys a connector (or the sandbox) may set; applied only to new groups,
@@ -174,38 +175,52 @@ def _write_group(ws: Workspace, connector: Connector, info: GroupInfo, members: 
 
 def _write_members(ws: Workspace, c, platform: str, group_id: int, members: list[MemberInfo],
                    summary: SyncSummary, now: int) -> None:
-    listed: set[int] = set()
+    """The listed members of one group, in the caller's transaction: a few statements for
+    the whole list (one look-up per 400 people, one ``executemany`` per kind of write), not
+    three per member (a first sync of 100 groups of 200 was 94,000 statements, 2 s). A
+    user listed twice is written as their last listing says, as one at a time did."""
+    latest: dict[str, MemberInfo] = {}
     for m in members:
-        user = str(m.user)
-        ident = c.execute("SELECT id, person_id FROM identities WHERE platform = ? AND platform_user_id = ?",
-                          (platform, user)).fetchone()
-        if ident is None:
-            pid = c.execute("INSERT INTO people(display_name, created_at) VALUES (?, ?)",
-                            (m.nickname or m.card or user, now)).lastrowid
-            iid = c.execute("INSERT INTO identities(person_id, platform, platform_user_id, nickname, created_at)"
-                            " VALUES (?,?,?,?,?)", (pid, platform, user, m.nickname or "", now)).lastrowid
-        else:
-            iid, pid = ident
-            if m.nickname:
-                c.execute("UPDATE identities SET nickname = ? WHERE id = ?", (m.nickname, iid))
-        listed.add(pid)
+        latest[str(m.user)] = m
+    summary.members += len(members)
+    known: dict[str, tuple[int, int, str]] = {
+        user: (iid, pid, nick) for user, iid, pid, nick in rows_in(
+            c, "SELECT platform_user_id, id, person_id, nickname FROM identities"
+               " WHERE platform = ? AND platform_user_id IN ({marks})", list(latest), (platform,))}
+    new = [user for user in latest if user not in known]
+    if new:  # people first, then their identities; ids read back in the order they were given
+        before = c.execute("SELECT coalesce(max(id), 0) FROM people").fetchone()[0]
+        c.executemany("INSERT INTO people(display_name, created_at) VALUES (?, ?)",
+                      [(latest[u].nickname or latest[u].card or u, now) for u in new])
+        pids = [r[0] for r in c.execute("SELECT id FROM people WHERE id > ? ORDER BY id", (before,))]
+        c.executemany("INSERT INTO identities(person_id, platform, platform_user_id, nickname, created_at)"
+                      " VALUES (?,?,?,?,?)", [(pid, platform, u, latest[u].nickname or "", now)
+                                              for u, pid in zip(new, pids)])
+        known.update((user, (iid, pid, nick)) for user, iid, pid, nick in rows_in(
+            c, "SELECT platform_user_id, id, person_id, nickname FROM identities"
+               " WHERE platform = ? AND platform_user_id IN ({marks})", new, (platform,)))
+    c.executemany("UPDATE identities SET nickname = ? WHERE id = ?",
+                  [(m.nickname, known[u][0]) for u, m in latest.items() if m.nickname and m.nickname != known[u][2]])
+    stored = {r[0] for r in c.execute("SELECT person_id FROM memberships WHERE group_id = ?", (group_id,))}
+    inserts, updates = [], []
+    for user, m in latest.items():
+        iid, pid, _ = known[user]
         role = m.role if m.role in ("owner", "admin", "member") else "member"
-        cur = c.execute(
-            "INSERT OR IGNORE INTO memberships(group_id, person_id, identity_id, status, joined_at, join_scene,"
-            " group_nickname, platform_role, muted_until, last_spoke_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (group_id, pid, iid, "member", m.joined_at, "sync", m.card or "", role,
-             m.muted_until if m.muted_until and m.muted_until > now else None, m.last_spoke_at))
-        if cur.rowcount:
-            summary.members_new += 1
+        muted = m.muted_until if m.muted_until and m.muted_until > now else None
+        if pid in stored:
+            updates.append((iid, m.joined_at, m.card or "", role, muted, m.last_spoke_at, group_id, pid))
         else:
-            c.execute(
-                "UPDATE memberships SET identity_id = ?, status = 'member', left_at = NULL, leave_reason = NULL,"
-                " leave_operator = NULL, joined_at = coalesce(joined_at, ?), group_nickname = ?, platform_role = ?,"
-                " muted_until = ?, last_spoke_at = max(coalesce(last_spoke_at, 0), coalesce(?, 0))"
-                " WHERE group_id = ? AND person_id = ?",
-                (iid, m.joined_at, m.card or "", role,
-                 m.muted_until if m.muted_until and m.muted_until > now else None, m.last_spoke_at, group_id, pid))
-        summary.members += 1
+            stored.add(pid)  # two identities of one person: the first listing opens the membership
+            inserts.append((group_id, pid, iid, "member", m.joined_at, "sync", m.card or "", role, muted,
+                            m.last_spoke_at))
+    c.executemany("INSERT INTO memberships(group_id, person_id, identity_id, status, joined_at, join_scene,"
+                  " group_nickname, platform_role, muted_until, last_spoke_at) VALUES (?,?,?,?,?,?,?,?,?,?)", inserts)
+    c.executemany("UPDATE memberships SET identity_id = ?, status = 'member', left_at = NULL, leave_reason = NULL,"
+                  " leave_operator = NULL, joined_at = coalesce(joined_at, ?), group_nickname = ?, platform_role = ?,"
+                  " muted_until = ?, last_spoke_at = max(coalesce(last_spoke_at, 0), coalesce(?, 0))"
+                  " WHERE group_id = ? AND person_id = ?", updates)
+    summary.members_new += len(inserts)
+    listed = {known[u][1] for u in latest}
     gone = [r[0] for r in c.execute("SELECT person_id FROM memberships WHERE group_id = ? AND status = 'member'",
                                     (group_id,)) if r[0] not in listed]
     c.executemany("UPDATE memberships SET status = 'left', left_at = ?, leave_reason = 'unknown'"

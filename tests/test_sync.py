@@ -67,3 +67,34 @@ async def test_a_failing_group_is_reported_and_others_are_synced(ws):
     assert any("group 2" in e and "bridge hiccup" in e for e in s.errors)
     assert any("group 3" in e and "bogus" in e for e in s.errors)
     assert ws.store.scalar("SELECT count(*) FROM groups WHERE connection_id = 'lst'") == 2
+
+
+async def test_a_resync_renames_adds_returns_and_closes_in_one_pass(ws):
+    """A second listing of one group: Bo renamed, Dee new, Cy gone, Ann listed twice (the
+    last listing wins), Eve back after leaving. Ids differ from positions on purpose."""
+    members = {"100": [MemberInfo("11", "Ann", joined_at=1000), MemberInfo("12", "Bo"), MemberInfo("13", "Cy"),
+                       MemberInfo("15", "Eve")]}
+    conn = ListingConnector("lst", [GroupInfo("100", "A", 4, 500)], members)
+    await sync_connection(ws, conn)
+    gid = ws.store.scalar("SELECT id FROM groups WHERE platform_group_id = '100'")
+    named = ws.store.query("SELECT i.platform_user_id u, p.display_name FROM identities i JOIN people p"
+                           " ON p.id = i.person_id ORDER BY u")
+    assert [(r["u"], r["display_name"]) for r in named] == [("11", "Ann"), ("12", "Bo"), ("13", "Cy"), ("15", "Eve")]
+    ws.store.execute("UPDATE memberships SET status = 'left', left_at = 5 WHERE person_id = "
+                     "(SELECT person_id FROM identities WHERE platform_user_id = '15')")
+    people = ws.store.scalar("SELECT count(*) FROM people")
+    members["100"] = [MemberInfo("11", "Ann", card="old card"), MemberInfo("12", "Bob", role="admin"),
+                      MemberInfo("14", "Dee", card="sh-Dee"), MemberInfo("15", "Eve"),
+                      MemberInfo("11", "Ann", card="new card", role="weird")]
+    s = await sync_connection(ws, conn)
+    assert (s.members, s.members_new, s.members_left) == (5, 1, 1)
+    assert ws.store.scalar("SELECT count(*) FROM people") == people + 1  # Dee only
+    rows = {r["u"]: r for r in ws.store.query(
+        "SELECT i.platform_user_id u, i.nickname, p.display_name, m.status, m.group_nickname, m.platform_role,"
+        " m.joined_at, m.join_scene FROM memberships m JOIN identities i ON i.person_id = m.person_id"
+        " JOIN people p ON p.id = m.person_id WHERE m.group_id = ?", (gid,))}
+    assert rows["12"]["nickname"] == "Bob" and rows["12"]["platform_role"] == "admin"
+    assert (rows["14"]["display_name"], rows["14"]["group_nickname"], rows["14"]["join_scene"]) == ("Dee", "sh-Dee", "sync")
+    assert rows["13"]["status"] == "left" and rows["15"]["status"] == "member"
+    assert (rows["11"]["group_nickname"], rows["11"]["platform_role"], rows["11"]["joined_at"]) == ("new card", "member", 1000)
+    assert ws.store.scalar("SELECT member_count FROM groups WHERE id = ?", (gid,)) == 4
