@@ -121,3 +121,18 @@ def test_questions_asked_in_the_same_second_queue_in_the_order_they_came(ws):
     assert [line.split("  ", 1)[1] for line in task["detail"].split("\n")] == ["昵称m1: 先问的怎么买？",
                                                                               "昵称m2: 后问的几点开抢？"]
     assert task["dedupe_key"] == f"content:questions:{gid}:{first}"  # named after the first that came
+
+
+def test_the_listing_names_an_insider_answerer_and_a_rule_by_its_name(ws):
+    """``rule:问答1`` holds a person's id where ``person:`` would end (its eighth character is
+    1): the listing still names the rule, not person 1."""
+    from plugins.content import keywords
+
+    owner = setup_owner(ws)
+    assert ws.store.scalar("SELECT display_name FROM people WHERE id = 1")
+    with ws.clock_at(T0 - 100):
+        keywords.save(ws, "问答1", match="contains", keyword="链接", reply="链接在公告")
+    ingest(ws, [msg("q1", "g", "m1", T0, "有没有链接？"), msg("q2", "g", "m2", T0 + 700, "几点开抢"),
+                msg("o9", "g", "owner", T0 + 760, "十点")])  # 760 s after q1: the rule's, not the owner's
+    assert [(r["answered_by"], r["answerer"]) for r in questions.listing(ws, status="answered")] == [
+        (owner, "昵称owner"), ("rule:问答1", "rule:问答1")]
