@@ -63,7 +63,8 @@ def segment_report(ws, connection: str = "sandbox") -> dict[str, Any]:
         if pid in computed:
             confusion[label][computed[pid]] += 1
             if computed[pid] == "unknown":
-                unknown[UNKNOWN_REASONS.get(orders.get(pid, -1), "orders no rule fits")][label] += 1
+                n = orders[pid]
+                unknown["signals unreadable" if n < 0 else UNKNOWN_REASONS.get(n, "orders no rule fits")][label] += 1
     people = sum(sum(c.values()) for c in confusion.values())
     classified = sum(n for c in confusion.values() for s, n in c.items() if s != "unknown")
     right = sum(c[t] for t, c in confusion.items())

@@ -45,6 +45,10 @@ def test_segment_report_says_why_the_unknown_are_unknown_and_who_they_truly_are(
         "one recent order": {"people": 1, "share": 0.2, "truth": {"loyal": 1}},
         "orders no rule fits": {"people": 1, "share": 0.2, "truth": {"loyal": 1}},
     }  # person 5 has one order too, but a segment: not counted among the unknown
+    with ws.store.write() as c:  # a row whose signals cannot be read is said so, not put with "no rule fits"
+        c.execute("UPDATE kpi_segments SET signals = 'not json' WHERE person_id = 4")
+    assert segment_report(ws)["unknown"]["signals unreadable"] == {"people": 1, "share": 0.2, "truth": {"loyal": 1}}
+    assert "orders no rule fits" not in segment_report(ws)["unknown"]
 
 
 def test_activity_tags_against_talker_and_lurker_truth_without_staff(ws):
