@@ -53,11 +53,13 @@ def note(ws, events, replies: list[Any] = ()) -> int:
     batches are read back and updated."""
     asked: list[list[Any]] = []  # the batch's new questions: the row to insert, and its answer once found
     answered: dict[int, tuple[int, str]] = {}  # earlier questions answered now, by id
-    msgs = [e for e in batch_messages(ws, events) if e.text]
+    msgs = batch_messages(ws, events)
     if msgs:
         insiders = batch_insiders(ws, events)
         answers, seen = [], set()
         for e in msgs:
+            if not e.text:
+                continue
             if e.person_id in insiders:
                 answers.append(e)
             elif is_question(e.text):
@@ -128,20 +130,20 @@ def _match(ws, answers: list[Any], asked: list[list[Any]], answered: dict[int, t
         qs = open_.get(e.group_id)
         if not qs:
             continue
-        data = e.data or {}
-        mentions = {str(m) for m in data.get("mentions") or ()}
-        reply_to = str(data.get("reply_to") or "")
+        data, ts = e.data, e.ts
+        mentions = {str(m) for m in data.get("mentions") or ()} if data else ()
+        reply_to = str(data.get("reply_to") or "") if data else ""
         by = None
         for q in qs:
-            qid, message_id, asker, at, row = q
-            if at > e.ts or (answered.get(qid) if row is None else row[7]) is not None:
-                continue
-            if e.ts - at <= window or reply_to == message_id or (asker and asker in mentions):
-                by = by or (e.ts, f"person:{e.person_id}")
-                if row is None:
-                    answered[qid] = by
+            message_id, asker, at = q[1], q[2], q[3]
+            if at <= ts and (ts - at <= window or reply_to == message_id or (asker and asker in mentions)):
+                by = by or (ts, f"person:{e.person_id}")
+                if q[4] is None:
+                    answered[q[0]] = by
                 else:
-                    row[7] = by
+                    q[4][7] = by
+        if by is not None:  # a question takes the first answer: the answered leave the group's list
+            open_[e.group_id] = [q for q in qs if (answered.get(q[0]) if q[4] is None else q[4][7]) is None]
 
 
 def settle_tasks(ws, task_ids: list[int]) -> None:
