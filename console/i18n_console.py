@@ -203,3 +203,7 @@ ZH_CN_CONSOLE.update({"groups: {names}": "涉及的群：{names}", "people: {nam
 # Textual's own toasts (App.deliver_screenshot), read back through the catalogue by ShequnApp.notify
 ZH_CN_CONSOLE.update({"Saved screenshot": "截图已保存", "Saved screenshot to [$text-success]{path}":
                       "截图已保存到 [$text-success]{path}", "Failed to save screenshot": "截图保存失败"})
+
+ZH_CN_CONSOLE.update({  # task and alert kinds, as console.words.kind_text says them
+    "do by hand": "需手动处理", "check action": "核实操作", "bot invitation": "机器人入群邀请", "account backoff": "账号限速退避", "store fault": "存储故障", "engine loop failed": "引擎循环出错",
+})

@@ -40,3 +40,21 @@ def rule_text(t: Callable[..., str], name: Any) -> str:
     if not scope:
         return t(kind)
     return t(kind) + " · " + scope_text(t, scope)
+
+
+def kind_text(t: Callable[..., str], kind: Any) -> str:
+    """A task's or an alert's kind (``duplicate_in_family``) as words: the code with spaces
+    ("duplicate in family") is its English, and the zh-CN is that phrase in the host's or
+    the raising plugin's catalogue (register_translations). So a plugin's new kind reads as
+    words without a list in the host; tests/test_kind_words.py finds every kind in the code."""
+    return t(str(kind or "").replace("_", " "))
+
+
+def kind_from_words(t: Callable[..., str], said: str, kinds: Any) -> str:
+    """The kind among ``kinds`` (codes) that ``said`` names: the code itself, or its words in
+    English or in the console's language (``--kind 退群激增``); ``said`` if none does."""
+    want = said.strip().casefold()
+    for k in kinds:
+        if want in (str(k).casefold(), str(k).replace("_", " ").casefold(), kind_text(t, k).casefold()):
+            return str(k)
+    return said

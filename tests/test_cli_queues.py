@@ -89,3 +89,26 @@ def test_a_chinese_workspace_reads_the_footer_and_the_answers_in_chinese(tmp_pat
     assert "共 10 条未处理提醒；第 1 / 1 页" in alerts and " 出错 " in alerts and " 警告 " in alerts  # severity in words
     assert run(cfg, "alerts", "resolve", "7").output.strip() == "提醒 7：已处理（只有原因变化时才会再次出现）"
     assert "没有编号为 99 的提醒" in run(cfg, "alerts", "resolve", "99").output
+
+
+def test_kinds_read_as_words_and_kind_takes_code_or_words(tmp_path):
+    from console.workspace import Workspace
+    from tests.conftest import make_config
+
+    for lang, nick, silent in (("zh-CN", "修改群昵称", "僵尸群"), ("en", "fix nickname", "silent group")):
+        folder = tmp_path / lang
+        folder.mkdir()
+        path = make_config(folder, f'[console]\nlanguage = "{lang}"\n')
+        ws = Workspace.open(path)
+        seed(ws)
+        ws.close()
+        rows = [line.split() for line in run(path, "tasks", "--per-page", "20").output.splitlines()[2:22]]
+        assert all(r[1] != "fix_nickname" and r[1] != "do_by_hand" for r in rows)
+        assert sum(" ".join(r).count(nick) for r in rows) == 10  # tasks 1-10 are the newest: all on page 1
+        for said in ("fix_nickname", nick, "fix nickname", "Fix Nickname"):
+            assert json.loads(run(path, "tasks", "--json", "--kind", said).output)["total"] == 10, said
+        assert json.loads(run(path, "tasks", "--json", "--kind", "fix_nickname").output)["rows"][0]["task_kind"] \
+            == "fix_nickname"  # JSON keeps the code
+        assert json.loads(run(path, "alerts", "--json", "--kind", silent).output)["total"] == 10
+        assert json.loads(run(path, "tasks", "--json", "--kind", "no such kind").output)["total"] == 0
+        assert silent in run(path, "alerts").output

@@ -13,6 +13,7 @@ import re
 
 import click
 
+from ..words import kind_from_words, kind_text
 from .context import fail, workspace
 from .output import emit, json_option
 
@@ -36,6 +37,14 @@ def _filter(kind: str | None, group: str | None, older: str | None, newer: str |
         fail(str(e))
 
 
+def _kind(ws, table: str, said: str | None) -> str:
+    """``--kind`` as a code: the code, or the words the table shows for it (either language)."""
+    if not said:
+        return ""
+    kinds = [r[0] for r in ws.store.execute(f"SELECT DISTINCT kind FROM {table}")]
+    return kind_from_words(ws.t, said, kinds)
+
+
 #: the footer of a page of tasks or alerts, in the workspace's language (zh-CN in console/i18n.py)
 FOOTERS = {"task": ("{total} open task; page {page} of {pages}", "{total} open tasks; page {page} of {pages}"),
            "alert": ("{total} open alert; page {page} of {pages}", "{total} open alerts; page {page} of {pages}")}
@@ -49,9 +58,12 @@ def _page(ws, src, page: int, per_page: int, as_json: bool, columns: list[str], 
         click.echo(json.dumps({"total": total, "page": page, "per_page": per_page, "pages": pages, "rows": rows},
                               ensure_ascii=False, indent=2, default=str))
         return
-    for r in rows:  # the table in words; the kind stays the code --kind takes (and JSON keeps)
+    for r in rows:  # the table in words (--kind takes them too); JSON keeps the codes
         if r.get("severity"):
             r["severity"] = ws.t(r["severity"])
+        for key in ("task_kind", "alert_kind"):
+            if r.get(key):
+                r[key] = kind_text(ws.t, r[key])
     emit(rows, columns, max_width=60)
     one, many = FOOTERS[what]
     click.echo(ws.tr(one if total == 1 else many, total=f"{total:,}", page=page, pages=pages)
@@ -74,7 +86,7 @@ def _common(f):
 
 @click.group("tasks", invoke_without_command=True)
 @_common
-@click.option("--kind", metavar="KIND", help="Only tasks of this kind (fix_nickname, near_capacity, ...).")
+@click.option("--kind", metavar="KIND", help="Only tasks of this kind: its code or its words (fix_nickname, 'near capacity', ...).")
 @click.pass_context
 def tasks_group(ctx: click.Context, group, older_than, newer_than, page, per_page, as_json, kind) -> None:
     """Open tasks for people, newest first, with their true total. Sub-command: done ID."""
@@ -84,7 +96,7 @@ def tasks_group(ctx: click.Context, group, older_than, newer_than, page, per_pag
 
     flt = _filter(None, group, older_than, newer_than, "task")
     with workspace(read_only=True) as ws:
-        src = queues.tasks(ws, flt, kind=kind or "")
+        src = queues.tasks(ws, flt, kind=_kind(ws, "tasks", kind))
         _page(ws, src, page, per_page, as_json, ["id", "task_kind", "group_name", "what", "assignee"], "task")
 
 
@@ -110,7 +122,7 @@ def tasks_done(task_id: int, dismiss: bool) -> None:
 
 @click.group("alerts", invoke_without_command=True)
 @_common
-@click.option("--kind", metavar="KIND", help="Only alerts of this kind (silent_group, queue_waiting, ...).")
+@click.option("--kind", metavar="KIND", help="Only alerts of this kind: its code or its words (silent_group, 'churn spike', ...).")
 @click.pass_context
 def alerts_group(ctx: click.Context, group, older_than, newer_than, page, per_page, as_json, kind) -> None:
     """Open alerts, critical first then newest, with their true total. Sub-command: resolve ID."""
@@ -120,7 +132,7 @@ def alerts_group(ctx: click.Context, group, older_than, newer_than, page, per_pa
 
     flt = _filter(None, group, older_than, newer_than, "alert")
     with workspace(read_only=True) as ws:
-        src = queues.alerts(ws, flt, kind=kind or "")
+        src = queues.alerts(ws, flt, kind=_kind(ws, "alerts", kind))
         _page(ws, src, page, per_page, as_json, ["id", "severity", "alert_kind", "group_name", "what", "why"], "alert")
 
 

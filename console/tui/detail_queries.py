@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from rich.markup import escape as esc
 
-from ..words import actor_text
+from ..words import actor_text, kind_text
 
 
 def _when(ws: Any, ts: Any) -> str:
@@ -80,7 +80,7 @@ def alert(ws: Any, aid: int, t: Callable[..., str], shown: Callable[[Any], str] 
         return {"title": t("alert") + f" #{aid}", "body": [esc(t("It no longer exists"))], "links": {}}
     why = shown(a["why"] or "")
     body = _lines([("alert", shown(a["message"])), ("cause", why.replace("; ", "\n").replace("；", "\n")),
-                   ("group", a["group_name"]), ("severity", t(a["severity"])), ("kind", t(a["kind"])),
+                   ("group", a["group_name"]), ("severity", t(a["severity"])), ("kind", kind_text(t, a["kind"])),
                    ("opened", _when(ws, a["opened_at"])),
                    ("resolved", _when(ws, a["resolved_at"]) if a["resolved_at"] else "")], t)
     return {"title": t("alert") + f" #{aid}", "body": body, "links": _links(a)}
@@ -92,7 +92,7 @@ def task(ws: Any, tid: int, t: Callable[..., str], shown: Callable[[Any], str] =
     if r is None:
         return {"title": t("task") + f" #{tid}", "body": [esc(t("It no longer exists"))], "links": {}}
     body = _lines([("task", shown(r["title"])), ("what to do", shown(r["detail"] or "")), ("group", r["group_name"]),
-                   ("member", r["person"]), ("status", t(r["status"])), ("for", r["assignee"]),
+                   ("member", r["person"]), ("kind", kind_text(t, r["kind"])), ("status", t(r["status"])), ("for", r["assignee"]),
                    ("from", r["source"]), ("created", _when(ws, r["created_at"]))], t)
     return {"title": t("task") + f" #{tid}", "body": body, "links": _links(r)}
 

@@ -238,3 +238,7 @@ ZH_CN: dict[str, str] = {
 from .translations_more import ZH_CN_MORE  # noqa: E402  (scripts, the entry ritual, questions, campaigns)
 
 ZH_CN.update(ZH_CN_MORE)
+
+ZH_CN.update({  # task and alert kinds, as console.words.kind_text says them
+    "content topic link": "话题链接待补", "content post by hand": "内容需手动发送", "content unanswered question": "未回答的问题", "keyword rule slow": "关键词回复过慢",
+})

@@ -108,3 +108,7 @@ ZH: dict[str, str] = {
     "action {id} queued: announcement of {group} off": "操作 {id} 已排队：关闭 {group} 的群公告",
     **BY_HAND_ZH,
 }
+
+ZH.update({  # task and alert kinds, as console.words.kind_text says them
+    "douyin quota": "抖音调用额度", "douyin rate": "抖音限流", "douyin right": "抖音权限不足", "douyin authorise": "抖音授权",
+})

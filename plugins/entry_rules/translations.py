@@ -136,3 +136,7 @@ ZH_CN.update({
     "This group is for customers who have placed an order": "本群仅限已下单的顾客",
     "This event is full or has ended": "本次活动名额已满或已结束",
 })
+
+ZH_CN.update({  # task and alert kinds, as console.words.kind_text says them
+    "fix nickname": "修改群昵称", "invite cheer": "邀请气氛组", "duplicate in family": "群矩阵重复成员", "create sibling": "新建同矩阵群", "queue waiting": "入群申请积压",
+})

@@ -109,3 +109,7 @@ ZH_CN.update({  # budget.py
 def tr(ws, text: str, **kw) -> str:
     """``text`` in the console language, formatted with ``kw`` (the host's ``ws.tr``)."""
     return ws.tr(text, **kw)
+
+ZH_CN.update({  # task and alert kinds, as console.words.kind_text says them
+    "readmit": "重新拉回群", "rule broken": "规则无法执行", "pattern timeout": "规则匹配超时", "join burst": "入群突增",
+})

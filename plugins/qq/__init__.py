@@ -48,6 +48,7 @@ def action_done(action, result, ws):
 
 @hookimpl
 def register_translations(register):
+    register("zh-CN", {"account offline": "账号离线"})  # an alert kind (console.words.kind_text)
     register("zh-CN", {
         "QQ (OneBot v11 bridge: NapCat, Lagrange, go-cqhttp)": "QQ（OneBot v11 桥接：NapCat、Lagrange、go-cqhttp）",
         "the bridge refused the access token": "桥接端拒绝了 access token",

@@ -174,3 +174,7 @@ def say(ws, key: str, **values) -> str:
 
 def role_label(ws, role: str) -> str:
     return tr(ws, ROLE_LABELS.get(role, role))
+
+ZH_CN.update({  # task and alert kinds, as console.words.kind_text says them
+    "unset admin by hand": "手动取消管理员", "set admin by hand": "手动设置管理员", "understaffed group": "群人手不足", "overloaded owner": "群主负担过重",
+})

@@ -59,3 +59,7 @@ ZH = {
     BY_HAND["invite"]: "请在企业微信中手动邀请 {person} 加入{group}（或发给对方群活码）",
     BY_HAND["create_group"]: "请在企业微信中手动建群（开启自动建群的群活码会自动建群）",
 }
+
+ZH.update({  # task and alert kinds, as console.words.kind_text says them
+    "wechat welcome": "企业微信欢迎语", "wechat join outside policy": "企业微信入群不合规则", "wechat mass send": "企业微信群发",
+})
