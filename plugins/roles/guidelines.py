@@ -204,7 +204,7 @@ def _check_guidelines(ws) -> dict[str, int]:
         key = f"roles:understaffed:{r['group_id']}"
         keep.add(key)
         ws.raise_alert("understaffed_group", say(ws, "group_understaffed", group=r["group"] or r["group_id"]),
-                       why="; ".join(r["reasons"]), group_id=r["group_id"], dedupe_key=key)
+                       why=ws.t("; ").join(r["reasons"]), group_id=r["group_id"], dedupe_key=key)
         raised["understaffed"] += 1
     for (fam, codes), rows in alike.items():
         key = f"roles:understaffed:family:{fam}:{codes}"
@@ -214,9 +214,10 @@ def _check_guidelines(ws) -> dict[str, int]:
         else:
             message = say(ws, "family_understaffed", family=fam, n=len(rows))
         shown = rows[:FAMILY_ROWS_SHOWN]
-        why = "; ".join(f"{r['group'] or r['group_id']}: " + ", ".join(r["reasons"]) for r in shown)
+        sep, colon, comma = ws.t("; "), ws.t(": "), ws.t(", ")  # the operator's punctuation (；：，)
+        why = sep.join(f"{r['group'] or r['group_id']}{colon}" + comma.join(r["reasons"]) for r in shown)
         if len(rows) > len(shown):
-            why += "; " + say(ws, "and_more", n=len(rows) - len(shown))
+            why += sep + say(ws, "and_more", n=len(rows) - len(shown))
         ws.raise_alert("understaffed_group", message, why=why, group_id=rows[0]["group_id"] if len(rows) == 1 else None,
                        dedupe_key=key)
         raised["understaffed"] += 1

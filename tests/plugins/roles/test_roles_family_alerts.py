@@ -42,3 +42,22 @@ def test_a_family_short_alike_is_one_alert_and_its_resolution_holds(ws):
     with ws.clock_at(T0 + 240):
         check_guidelines(ws)
     assert [a["message"] for a in open_alerts(ws)] == ["Group lone is understaffed"]  # the resolution holds
+
+
+def test_a_family_alerts_cause_is_punctuated_in_chinese(tmp_path):
+    from console.workspace import Workspace
+    from tests.conftest import make_config
+
+    ws = Workspace.open(make_config(tmp_path, '[console]\nlanguage = "zh-CN"\n'))
+    try:
+        for g in ("fa1", "fa2"):
+            join(ws, g, f"m-{g}", T0)
+        with ws.store.write() as c:
+            c.execute("UPDATE groups SET family = '福利' WHERE platform_group_id IN ('fa1', 'fa2')")
+        with ws.clock_at(T0 + 60):
+            check_guidelines(ws)
+        why = ws.store.scalar("SELECT why FROM alerts WHERE kind = 'understaffed_group' AND group_id IS NULL")
+    finally:
+        ws.close()
+    assert why.startswith("fa1：") and "；fa2：" in why  # not "fa1: ...; fa2: ..." in a Chinese sentence
+    assert ": " not in why and "; " not in why and ", " not in why
