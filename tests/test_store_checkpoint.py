@@ -82,8 +82,26 @@ def test_the_wal_restarts_after_the_threads_checkpoint(tmp_path):
         c.execute("CREATE TABLE t(v TEXT)")
     n = _write_until_asked(store, ck)
     assert ck.wait(timeout=60)
+    assert ck.restarts == 1  # the finishing checkpoint had no reader to wait for
     _write(store, 1, start=n)  # the first write after a complete checkpoint starts the WAL again
     assert ck.wal.stat().st_size <= ck.threshold  # cut back by journal_size_limit, not grown on
+    store.close()
+
+
+def test_a_reader_holding_an_old_snapshot_is_not_waited_for_long(tmp_path):
+    store = open_store(tmp_path / "a.db")
+    ck = _small(store)
+    with store.write() as c:
+        c.execute("CREATE TABLE t(v TEXT)")
+    reader = sqlite3.connect(store.path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM t").fetchall()  # a console's read, open before the writes
+    n = _write_until_asked(store, ck)
+    assert ck.wait(timeout=60)
+    assert ck.runs == 1 and ck.restarts == 0 and ck.error is None  # gave up on the restart, not on the store
+    _write(store, 1, start=n)  # writers were held off 50 ms at most, then went on
+    assert store.scalar("SELECT count(*) FROM t") == n + 1
+    reader.close()
     store.close()
 
 
