@@ -173,6 +173,14 @@ def _write_group(ws: Workspace, connector: Connector, info: GroupInfo, members: 
                   " insiders_end = excluded.insiders_end", (group_id, ws.day(now), count, insiders))
 
 
+def _insert_ids(c, table: str, sql: str, rows: list[tuple]) -> list[int]:
+    """Insert ``rows`` and return their ids in the order given: the ids of a write transaction's
+    inserts are all above the table's max id before them, in insertion order."""
+    before = c.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+    c.executemany(sql, rows)
+    return [r[0] for r in c.execute(f"SELECT id FROM {table} WHERE id > ? ORDER BY id", (before,))]
+
+
 def _write_members(ws: Workspace, c, platform: str, group_id: int, members: list[MemberInfo],
                    summary: SyncSummary, now: int) -> None:
     """The listed members of one group, in the caller's transaction: a few statements for
@@ -189,16 +197,12 @@ def _write_members(ws: Workspace, c, platform: str, group_id: int, members: list
                " WHERE platform = ? AND platform_user_id IN ({marks})", list(latest), (platform,))}
     new = [user for user in latest if user not in known]
     if new:  # people first, then their identities; ids read back in the order they were given
-        before = c.execute("SELECT coalesce(max(id), 0) FROM people").fetchone()[0]
-        c.executemany("INSERT INTO people(display_name, created_at) VALUES (?, ?)",
-                      [(latest[u].nickname or latest[u].card or u, now) for u in new])
-        pids = [r[0] for r in c.execute("SELECT id FROM people WHERE id > ? ORDER BY id", (before,))]
-        c.executemany("INSERT INTO identities(person_id, platform, platform_user_id, nickname, created_at)"
-                      " VALUES (?,?,?,?,?)", [(pid, platform, u, latest[u].nickname or "", now)
-                                              for u, pid in zip(new, pids)])
-        known.update((user, (iid, pid, nick)) for user, iid, pid, nick in rows_in(
-            c, "SELECT platform_user_id, id, person_id, nickname FROM identities"
-               " WHERE platform = ? AND platform_user_id IN ({marks})", new, (platform,)))
+        pids = _insert_ids(c, "people", "INSERT INTO people(display_name, created_at) VALUES (?, ?)",
+                           [(latest[u].nickname or latest[u].card or u, now) for u in new])
+        iids = _insert_ids(c, "identities", "INSERT INTO identities(person_id, platform, platform_user_id,"
+                           " nickname, created_at) VALUES (?,?,?,?,?)",
+                           [(pid, platform, u, latest[u].nickname or "", now) for u, pid in zip(new, pids)])
+        known.update((u, (iid, pid, latest[u].nickname or "")) for u, iid, pid in zip(new, iids, pids))
     c.executemany("UPDATE identities SET nickname = ? WHERE id = ?",
                   [(m.nickname, known[u][0]) for u, m in latest.items() if m.nickname and m.nickname != known[u][2]])
     stored = {r[0] for r in c.execute("SELECT person_id FROM memberships WHERE group_id = ?", (group_id,))}

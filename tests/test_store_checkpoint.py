@@ -23,6 +23,15 @@ def _small(store, pages: int = 8) -> Checkpointer:
     return ck
 
 
+def _opened(tmp_path):
+    """A store with table t and its checkpointer at a threshold of eight pages."""
+    store = open_store(tmp_path / "a.db")
+    ck = _small(store)
+    with store.write() as c:
+        c.execute("CREATE TABLE t(v TEXT)")
+    return store, ck
+
+
 def _rows_in_file_alone(store, tmp_path) -> int:
     """Rows of table t in a copy of the database file taken without its WAL."""
     copy = tmp_path / "copy.db"
@@ -64,10 +73,7 @@ def _write_until_asked(store, ck) -> int:
 
 
 def test_the_thread_copies_the_wal_back_into_the_file(tmp_path):
-    store = open_store(tmp_path / "a.db")
-    ck = _small(store)
-    with store.write() as c:
-        c.execute("CREATE TABLE t(v TEXT)")
+    store, ck = _opened(tmp_path)
     n = _write_until_asked(store, ck)  # each 2 kB row adds a page or two: a few commits pass 8 pages
     assert ck.wait(timeout=60)
     assert ck.runs == 1 and ck.inline == 0 and ck.error is None  # far below four times the threshold
@@ -76,10 +82,7 @@ def test_the_thread_copies_the_wal_back_into_the_file(tmp_path):
 
 
 def test_the_wal_restarts_after_the_threads_checkpoint(tmp_path):
-    store = open_store(tmp_path / "a.db")
-    ck = _small(store)
-    with store.write() as c:
-        c.execute("CREATE TABLE t(v TEXT)")
+    store, ck = _opened(tmp_path)
     n = _write_until_asked(store, ck)
     assert ck.wait(timeout=60)
     assert ck.restarts == 1  # the finishing checkpoint had no reader to wait for
@@ -89,10 +92,7 @@ def test_the_wal_restarts_after_the_threads_checkpoint(tmp_path):
 
 
 def test_a_reader_holding_an_old_snapshot_is_not_waited_for_long(tmp_path):
-    store = open_store(tmp_path / "a.db")
-    ck = _small(store)
-    with store.write() as c:
-        c.execute("CREATE TABLE t(v TEXT)")
+    store, ck = _opened(tmp_path)
     reader = sqlite3.connect(store.path)
     reader.execute("BEGIN")
     reader.execute("SELECT count(*) FROM t").fetchall()  # a console's read, open before the writes
@@ -106,10 +106,7 @@ def test_a_reader_holding_an_old_snapshot_is_not_waited_for_long(tmp_path):
 
 
 def test_a_failed_thread_leaves_the_writer_to_checkpoint(tmp_path, monkeypatch):
-    store = open_store(tmp_path / "a.db")
-    ck = _small(store)
-    with store.write() as c:
-        c.execute("CREATE TABLE t(v TEXT)")
+    store, ck = _opened(tmp_path)
     monkeypatch.setattr(sqlite3, "connect", _refuse)  # the thread cannot open its connection
     n = _write_until_asked(store, ck)
     assert ck.wait(timeout=60)
@@ -126,10 +123,7 @@ def _refuse(*a, **k):
 
 
 def test_a_thread_that_falls_behind_is_overtaken_at_four_times_the_threshold(tmp_path, monkeypatch):
-    store = open_store(tmp_path / "a.db")
-    ck = _small(store)
-    with store.write() as c:
-        c.execute("CREATE TABLE t(v TEXT)")
+    store, ck = _opened(tmp_path)
     monkeypatch.setattr(Checkpointer, "_run", lambda self: None)  # a thread that never copies anything
     _write(store, 8)  # ~2 pages a commit: past 8 pages (asked), below 32
     assert ck._asked >= 1 and ck.inline == 0 and _rows_in_file_alone(store, tmp_path) == 0
@@ -142,11 +136,8 @@ def test_a_thread_that_falls_behind_is_overtaken_at_four_times_the_threshold(tmp
 def test_a_failing_inline_checkpoint_does_not_fail_the_commit(tmp_path, monkeypatch):
     from console.store.connection import _Connection
 
-    store = open_store(tmp_path / "a.db")
-    ck = _small(store)
+    store, ck = _opened(tmp_path)
     ck.error = "an earlier failure"  # the writer checkpoints itself
-    with store.write() as c:
-        c.execute("CREATE TABLE t(v TEXT)")
     plain = _Connection.execute
 
     def broken(self, sql, *a):
@@ -163,10 +154,7 @@ def test_a_failing_inline_checkpoint_does_not_fail_the_commit(tmp_path, monkeypa
 
 
 def test_close_ends_the_thread(tmp_path):
-    store = open_store(tmp_path / "a.db")
-    ck = _small(store)
-    with store.write() as c:
-        c.execute("CREATE TABLE t(v TEXT)")
+    store, ck = _opened(tmp_path)
     _write_until_asked(store, ck)
     thread = ck._thread
     assert thread is not None
@@ -182,10 +170,7 @@ def test_read_only_and_memory_stores_have_none(tmp_path):
 
 
 def test_a_busy_checkpoint_is_tried_again_not_given_up(tmp_path, monkeypatch):
-    store = open_store(tmp_path / "a.db")
-    ck = _small(store)
-    with store.write() as c:
-        c.execute("CREATE TABLE t(v TEXT)")
+    store, ck = _opened(tmp_path)
     real = sqlite3.connect
     tries: list[str] = []
 
