@@ -39,7 +39,9 @@ from pathlib import Path
 
 log = logging.getLogger("shequn.store")
 
-PAGE = 4096
+PAGE = 4096  # SQLite's default page size; the store never sets another
+#: times the threshold at which the writer stops waiting for the thread and checkpoints itself
+OVERTAKE = 4
 #: pages in the WAL before a checkpoint is asked for (SQLite's own default is 1,000; the
 #: store used 4,000 in the writer: an hour of 100 groups dirties ~650 pages in one commit)
 WAL_PAGES = 4000
@@ -54,7 +56,6 @@ class Checkpointer:
         self.path = Path(path)
         self.wal = Path(f"{path}-wal")
         self.threshold = pages * PAGE
-        self.overtake = 4  # times the threshold at which the writer checkpoints itself (benchmarks vary it)
         self.busy_timeout_ms = busy_timeout_ms
         self.error: str | None = None
         self.runs = 0  # checkpoints this thread completed (tests and health read it)
@@ -80,7 +81,7 @@ class Checkpointer:
             return  # no WAL yet: nothing to copy back
         if size <= self.threshold:
             return  # journal_size_limit keeps a restarted WAL's file at the threshold at most
-        if size >= self.overtake * self.threshold or self.error is not None:
+        if size >= OVERTAKE * self.threshold or self.error is not None:
             try:
                 conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                 self.inline += 1
