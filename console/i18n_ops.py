@@ -112,4 +112,10 @@ ZH_CN_OPS: dict[str, str] = {
     "config: expected a JSON object {{…}} of the rule's settings": "配置：应为包含规则设置的 JSON 对象 {{…}}",
     "rules of the {plugin} plugin are changed with its own commands": "{plugin} 插件的规则请用它自己的命令修改",
     "no rule named {name}": "没有名为 {name} 的规则",
+    # shequn sync's summary line (console/sync.py)
+    "{connection}: {groups} groups ({new} new)": "{connection}：{groups} 个群（新增 {new} 个）",
+    ", {members} members ({new} new, {left} no longer listed)": "，{members} 名群成员（新增 {new} 名，{left} 名已不在名单中）",
+    ", members not listed (the platform cannot list them)": "，未列出群成员（该平台无法列出）",
+    ", {n} errors": "，{n} 个错误",
+    "groups being read": "正在读取群", "group {name}": "群 {name}",
 }

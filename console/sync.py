@@ -52,14 +52,18 @@ class SyncSummary:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def line(self) -> str:
-        s = (f"{self.connection}: {self.groups} groups ({self.groups_new} new)")
+    def line(self, tr: Callable[..., str] | None = None) -> str:
+        """The summary in one line; ``tr`` (a workspace's ``tr``) says it in the operator's language."""
+        say = tr or (lambda template, **v: template.format(**v))
+        s = say("{connection}: {groups} groups ({new} new)", connection=self.connection, groups=self.groups,
+                new=self.groups_new)
         if self.members_listed:
-            s += f", {self.members} members ({self.members_new} new, {self.members_left} no longer listed)"
+            s += say(", {members} members ({new} new, {left} no longer listed)", members=self.members,
+                     new=self.members_new, left=self.members_left)
         else:
-            s += ", members not listed (the platform cannot list them)"
+            s += say(", members not listed (the platform cannot list them)")
         if self.errors:
-            s += f", {len(self.errors)} errors"
+            s += say(", {n} errors", n=len(self.errors))
         return s
 
 
@@ -89,7 +93,7 @@ async def sync_connection(ws: Workspace, connector: Connector, *, progress: Prog
     can_list = Capability.LIST_MEMBERS in connector.capabilities
     summary.members_listed = can_list
     total = len(listed)
-    report(0, total, "groups")
+    report(0, total, ws.t("groups being read"))
     for i, info in enumerate(listed, 1):
         members: list[MemberInfo] | None = None
         if can_list:
@@ -101,7 +105,7 @@ async def sync_connection(ws: Workspace, connector: Connector, *, progress: Prog
             _write_group(ws, connector, info, members, summary)
         except Exception as e:  # the transaction rolled back: this group is untouched
             summary.errors.append(f"{name}: group {info.id}: not stored: {type(e).__name__}: {e}")
-        report(i, total, f"group {info.name or info.id}")
+        report(i, total, ws.tr("group {name}", name=info.name or info.id))
     ws.audit("connection_synced", "connection", name, summary.as_dict(), actor=f"connection:{name}")
     return summary
 
@@ -293,7 +297,7 @@ def sync_cmd(connection: str, groups: tuple[str, ...], as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
         else:
-            click.echo(summary.line())
+            click.echo(summary.line(ws.tr))
             for err in summary.errors:
                 click.echo(f"  {err}", err=True)
         if summary.errors:

@@ -98,3 +98,33 @@ async def test_a_resync_renames_adds_returns_and_closes_in_one_pass(ws):
     assert rows["13"]["status"] == "left" and rows["15"]["status"] == "member"
     assert (rows["11"]["group_nickname"], rows["11"]["platform_role"], rows["11"]["joined_at"]) == ("new card", "member", 1000)
     assert ws.store.scalar("SELECT member_count FROM groups WHERE id = ?", (gid,)) == 4
+
+
+def test_the_summary_line_in_both_languages(tmp_path):
+    from console.sync import SyncSummary
+    from console.workspace import Workspace
+    from tests.conftest import make_config
+
+    s = SyncSummary("qq1", groups=3, groups_new=1, members=40, members_new=5, members_left=2, members_listed=True,
+                    errors=["x"])
+    assert s.line() == "qq1: 3 groups (1 new), 40 members (5 new, 2 no longer listed), 1 errors"
+    ws = Workspace.open(make_config(tmp_path, '[console]\nlanguage = "zh-CN"\n'))
+    try:
+        assert s.line(ws.tr) == "qq1：3 个群（新增 1 个），40 名群成员（新增 5 名，2 名已不在名单中），1 个错误"
+        s.members_listed = False
+        assert s.line(ws.tr) == "qq1：3 个群（新增 1 个），未列出群成员（该平台无法列出），1 个错误"
+    finally:
+        ws.close()
+
+
+def test_the_sync_verb_says_it_in_the_workspaces_language(tmp_path):
+    from click.testing import CliRunner
+
+    from console.cli import build_cli
+    from tests.conftest import make_config
+
+    path = make_config(tmp_path, '[console]\nlanguage = "zh-CN"\n')
+    res = CliRunner().invoke(build_cli([]), ["--config", str(path), "sync", "sandbox"])
+    assert res.exit_code == 0, res.output
+    assert "sandbox：" in res.output and "个群（新增" in res.output and "groups" not in res.output
+    assert "] 群 好物分享引流①群" in res.output and "] group " not in res.output  # the progress too
