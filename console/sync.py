@@ -228,12 +228,44 @@ def _write_members(ws: Workspace, c, platform: str, group_id: int, members: list
                   " muted_until = ?, last_spoke_at = max(coalesce(last_spoke_at, 0), coalesce(?, 0))"
                   " WHERE group_id = ? AND person_id = ?", updates)
     summary.members_new += len(inserts)
+    _write_inviters(c, platform, group_id, latest, known, now)
     listed = {known[u][1] for u in latest}
     gone = [r[0] for r in c.execute("SELECT person_id FROM memberships WHERE group_id = ? AND status = 'member'",
                                     (group_id,)) if r[0] not in listed]
     c.executemany("UPDATE memberships SET status = 'left', left_at = ?, leave_reason = 'unknown'"
                   " WHERE group_id = ? AND person_id = ?", [(now, group_id, p) for p in gone])
     summary.members_left += len(gone)
+
+
+def _write_inviters(c, platform: str, group_id: int, latest: dict[str, MemberInfo], known: dict, now: int) -> None:
+    """Who brought whom, where the listing says (WeCom's ``invitor``, the sandbox's history):
+    the membership's inviter and the person's first referrer, as a join event records them.
+    A listing fills what is missing and never overwrites what an event recorded; an inviter
+    shequn has not seen yet becomes a person, as an event's inviter does (``person_for``).
+    Without this, a workspace synced once knew no referral made before shequn started, and
+    no member of long standing could show a segment that asks for one (loyal)."""
+    invited = {}
+    for user, m in latest.items():
+        inviter = m.data.get("inviter") if isinstance(m.data, dict) else None
+        if inviter not in (None, "", "0", 0):
+            invited[user] = str(inviter)
+    if not invited:
+        return
+    who = {u: pid for u, (_, pid, _) in known.items()}
+    who.update((user, pid) for user, pid in rows_in(
+        c, "SELECT platform_user_id, person_id FROM identities WHERE platform = ? AND platform_user_id IN ({marks})",
+        [i for i in set(invited.values()) if i not in who], (platform,)))
+    new = sorted({i for i in invited.values() if i not in who})
+    if new:
+        pids = _insert_ids(c, "people", "INSERT INTO people(display_name, created_at) VALUES (?, ?)",
+                           [(u, now) for u in new])
+        c.executemany("INSERT INTO identities(person_id, platform, platform_user_id, nickname, created_at)"
+                      " VALUES (?,?,?,?,?)", [(pid, platform, u, "", now) for u, pid in zip(new, pids)])
+        who.update(zip(new, pids))
+    pairs = [(who[i], known[u][1]) for u, i in invited.items() if who[i] != known[u][1]]  # nobody invites themselves
+    c.executemany("UPDATE memberships SET inviter_person_id = coalesce(inviter_person_id, ?)"
+                  " WHERE group_id = ? AND person_id = ?", [(ref, group_id, pid) for ref, pid in pairs])
+    c.executemany("UPDATE people SET referred_by = ? WHERE id = ? AND referred_by IS NULL", pairs)
 
 
 # --- the CLI verb -------------------------------------------------------------------------

@@ -128,3 +128,42 @@ def test_the_sync_verb_says_it_in_the_workspaces_language(tmp_path):
     assert res.exit_code == 0, res.output
     assert "sandbox：" in res.output and "个群（新增" in res.output and "groups" not in res.output
     assert "] 群 好物分享引流①群" in res.output and "] group " not in res.output  # the progress too
+
+
+async def test_a_listed_inviter_is_recorded_and_never_overwrites_an_event(ws):
+    """WeCom's member list names who invited each member (``invitor``): the membership's
+    inviter and the person's first referrer, as a join event records them. An inviter not
+    listed anywhere yet becomes a person; nobody invites themselves; what a join event already
+    recorded stays."""
+    groups = [GroupInfo("100", "A", 4, 500), GroupInfo("200", "B", 1, 500)]
+    members = {"100": [MemberInfo("1", "Ann"), MemberInfo("2", "Bo", data={"inviter": "1"}),
+                       MemberInfo("3", "Cy", data={"inviter": "staff-9"}), MemberInfo("4", "Di", data={"inviter": "4"})],
+               "200": [MemberInfo("2", "Bo", data={"inviter": "3"})]}
+    conn = ListingConnector("lst", groups, members)
+    await sync_connection(ws, conn)
+
+    def pid(user):
+        return ws.store.scalar("SELECT person_id FROM identities WHERE platform = 'listing' AND platform_user_id = ?",
+                               (user,))
+
+    def inviter(group, user):
+        return ws.store.scalar("SELECT m.inviter_person_id FROM memberships m JOIN groups g ON g.id = m.group_id"
+                               " WHERE g.platform_group_id = ? AND m.person_id = ?", (group, pid(user)))
+
+    def referred_by(user):
+        return ws.store.scalar("SELECT referred_by FROM people WHERE id = ?", (pid(user),))
+
+    assert pid("staff-9") is not None  # not a member of either group: a person of their own
+    assert ws.store.scalar("SELECT count(*) FROM people") == 5
+    assert (inviter("100", "2"), inviter("100", "3"), inviter("100", "4"), inviter("100", "1")) == (
+        pid("1"), pid("staff-9"), None, None)
+    assert inviter("200", "2") == pid("3")  # each membership its own inviter
+    assert (referred_by("2"), referred_by("3"), referred_by("4")) == (pid("1"), pid("staff-9"), None)
+    # a join event recorded Di's inviter as Ann; a later listing naming Cy changes neither record
+    g100 = ws.store.scalar("SELECT id FROM groups WHERE platform_group_id = '100'")
+    ws.store.execute("UPDATE memberships SET inviter_person_id = ? WHERE group_id = ? AND person_id = ?",
+                     (pid("1"), g100, pid("4")))
+    ws.store.execute("UPDATE people SET referred_by = ? WHERE id = ?", (pid("1"), pid("4")))
+    members["100"][3] = MemberInfo("4", "Di", data={"inviter": "3"})
+    await sync_connection(ws, conn)
+    assert (inviter("100", "4"), referred_by("4"), referred_by("2")) == (pid("1"), pid("1"), pid("1"))

@@ -178,8 +178,10 @@ class SandboxConnector(Connector):
         for uid, (joined, card, role, spoke) in g.members.items():
             p = w.people.get(uid)
             until = g.muted.get(uid)
+            inviter = g.inviters.get(uid)
             out.append(MemberInfo(uid, p.nick if p else ("群助手" if uid == BOT else uid), card, role, joined, spoke,
-                                  until if until and until > now else None))
+                                  until if until and until > now else None,
+                                  data={"inviter": inviter} if inviter else {}))
         return out
 
     async def poll(self) -> list[Event]:

@@ -81,6 +81,9 @@ class Membership:
         g.muted.pop(uid, None)
         if new:
             self._moved(g, uid, True)
+            g.inviters.pop(uid, None)  # a member list names who brought this membership, not an old one
+        if inviter:
+            g.inviters[uid] = inviter
         if p and inviter and inviter != BOT and p.referrer is None and inviter in self.people \
                 and not self.people[inviter].staff:
             p.referrer = inviter

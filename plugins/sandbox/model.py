@@ -91,6 +91,9 @@ class Group:
     owner: str = ""
     #: uid -> [joined_at, card, role, last_spoke_at]
     members: dict[str, list] = field(default_factory=dict)
+    #: uid -> who brought them (a member's, staff's or the bot's uid), as the member list
+    #: reports it (WeCom's ``invitor``): a world saved before this field loads with none
+    inviters: dict[str, str] = field(default_factory=dict)
     muted: dict[str, int] = field(default_factory=dict)
     whole_muted: bool = False
     notice: str = ""

@@ -86,6 +86,7 @@ class World(Building, Traffic, Membership, Applicants, Commerce, Answers):
             # copies made by hand: dataclasses.asdict's deep copy was most of a 20,000-people save
             "people": [{**vars(p), "penalised": list(p.penalised)} for p in self.people.values()],
             "groups": [{**vars(g), "members": {u: list(m) for u, m in g.members.items()}, "muted": dict(g.muted),
+                        "inviters": dict(g.inviters),
                         "blacklist": list(g.blacklist)} for g in self.groups.values()],
             "requests": self.requests, "days_done": sorted(self.days_done), "recalled": sorted(self.recalled),
             "order_heap": self.order_heap,

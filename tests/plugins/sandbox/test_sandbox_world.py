@@ -194,3 +194,35 @@ def test_the_staff_list_is_kept_over_a_members_join_and_forgotten_when_an_admin_
     assert w._staff_of(g) is staff  # kept, not rebuilt
     w._leave(g, admin, T0 + 7201, "leave", None, [])
     assert w._staff_of(g) == [u for u in staff if u != admin] and admin in staff
+
+
+def test_the_member_list_names_who_brought_each_member():
+    """list_members reports a membership's inviter (as WeCom's ``invitor``) from the join that
+    made it, so a re-sync fills referrals a workspace missed; a saved world keeps them, and a
+    world saved before the field loads with none."""
+    import asyncio
+
+    from plugins.sandbox.connector import SandboxConnector
+
+    c = SandboxConnector("sandbox", {"seed": 3, "groups": 6, "members": 300})
+    c._world = c.make_world(T0)
+    c.now = lambda: c.world.clock
+    w = c.world
+    last: dict[tuple[str, str], str | None] = {}
+    for e in run(w, 72):
+        if e.kind == Kind.JOIN:
+            last[(e.group, e.user)] = e.data.get("inviter")
+    invited = {k: v for k, v in last.items() if v and k[1] in w.groups[k[0]].members}
+    assert len(invited) >= 10
+    listed = {}
+    for gid in {g for g, _ in invited}:
+        for m in asyncio.run(c.list_members(gid)):
+            listed[(gid, m.user)] = m.data.get("inviter")
+    assert {k: listed[k] for k in invited} == invited
+    before_day_one = [k for k in listed if k not in last]  # built members: no join in the days
+    assert before_day_one and all(listed[k] is None for k in before_day_one)
+    state = json.loads(json.dumps(w.to_state()))
+    assert World.from_state(state).groups[next(iter(invited))[0]].inviters == w.groups[next(iter(invited))[0]].inviters
+    for g in state["groups"]:
+        del g["inviters"]
+    assert all(g.inviters == {} for g in World.from_state(state).groups.values())

@@ -52,7 +52,10 @@ async def test_an_invited_join_is_a_referral_the_policy_admits(world):
     carl, alice = pid(ws, "wmCarl"), pid(ws, "wmAlice")
     got = judged(ws, carl)
     assert (got["scene"], got["inviter"], got["verdict"], got["rule"]) == ("invite", alice, "approve", "admission:all")
-    assert got["reason"] == "Referred by 小红 (level 1 of 2)"
+    # the sync read WeCom's member list: 小红 was invited by the owner zhangsan (level 1), so
+    # her friend is level 2, as it is when 小红's own join came as an event
+    assert ws.store.scalar("SELECT referred_by FROM people WHERE id = ?", (alice,)) == pid(ws, "zhangsan")
+    assert got["reason"] == "Referred by 小红 (level 2 of 2)"
     assert ws.store.scalar("SELECT referred_by FROM people WHERE id = ?", (carl,)) == alice
     assert outside(ws) == []
 
