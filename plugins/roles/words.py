@@ -135,10 +135,10 @@ ZH_CN = {
     "covered": "已覆盖", "time": "时间", "change": "变更", "by": "操作人", "reason": "理由", "result": "结果",
     "insider": "自己人", "day": "日期", "new group": "新群",
     # messages
-    "Group {group} is understaffed": "群 {group} 人手不足",
+    "Group {group} is understaffed": "群「{group}」人手不足",
     "Family {family}: {n} groups understaffed alike": "{family} 系列：{n} 个群人手不足，原因相同",
     "and {n} more": "另有 {n} 个群",
-    "Group {group} is overstaffed": "群 {group} 人手过多",
+    "Group {group} is overstaffed": "群「{group}」人手过多",
     "Owner {person} is overloaded": "群主 {person} 超负荷",
     "Make {person} admin of {group} by hand": "请手动将 {person} 设为 {group} 的管理员",
     "Remove {person} as admin of {group} by hand": "请手动取消 {person} 在 {group} 的管理员",
