@@ -272,6 +272,19 @@ class Workspace:
 
         return translate(text, lang, self.registry.translations)
 
+    def shown(self, text: Any) -> str:
+        """Words the workspace stored (an alert's title, a task, a reason), written in the
+        language it had then, read back in the configured one (console/stored_text.py): a
+        workspace switched to zh-CN listed its older tasks in English on the command line."""
+        state = self.plugin_state("console")
+        r = state.get("retranslator")
+        if r is None:
+            from .i18n import ZH_CN
+            from .stored_text import Retranslator
+
+            r = state["retranslator"] = Retranslator({**ZH_CN, **self.registry.translations.get("zh-CN", {})})
+        return r.shown(text, self.settings.console.language)
+
     def tr(self, text: str, **values: Any) -> str:
         """``text`` (a template with named fields) in the configured language, then filled.
         Translating the template, not the filled text, keeps one catalogue entry per

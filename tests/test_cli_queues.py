@@ -112,3 +112,30 @@ def test_kinds_read_as_words_and_kind_takes_code_or_words(tmp_path):
         assert json.loads(run(path, "alerts", "--json", "--kind", silent).output)["total"] == 10
         assert json.loads(run(path, "tasks", "--json", "--kind", "no such kind").output)["total"] == 0
         assert silent in run(path, "alerts").output
+
+
+def test_stored_titles_read_in_the_workspaces_language_now(tmp_path):
+    """A task or an alert is stored in the language the workspace had when it was raised; a
+    workspace switched to zh-CN later lists the older ones in Chinese (the table), while
+    --json keeps the stored text. A member's own words stay as they are."""
+    from console.workspace import Workspace
+    from tests.conftest import make_config
+
+    now = int(time.time())
+    cfg = make_config(tmp_path, '[console]\nlanguage = "zh-CN"\n')
+    with Workspace.open(cfg) as ws:
+        with ws.store.write() as c:
+            c.execute("INSERT INTO groups(id, connection_id, platform, platform_group_id, name, created_at)"
+                      " VALUES (1, 'sandbox', 'sandbox', 'g1', '福利一群', 1)")
+            c.execute("INSERT INTO tasks(id, kind, title, group_id, created_at) VALUES (1, 'duplicate_in_family',"
+                      " 'Ann is in two groups of family 福利', 1, ?), (2, 'do_by_hand', '给 Ann 发红包', 1, ?)",
+                      (now - 60, now - 120))
+            c.execute("INSERT INTO alerts(id, kind, group_id, severity, message, why, opened_at) VALUES (1,"
+                      " 'understaffed_group', 1, 'warning', 'Group 福利一群 is understaffed', '0 cheer squad,"
+                      " guideline 2-3', ?)", (now,))
+    out = run(cfg, "tasks").output
+    assert "Ann 同时在群矩阵「福利」的两个群里" in out and "给 Ann 发红包" in out
+    assert "is in two groups" not in out
+    assert json.loads(run(cfg, "tasks", "--json").output)["rows"][0]["what"] == "Ann is in two groups of family 福利"
+    alerts = run(cfg, "alerts").output
+    assert "群「福利一群」人手不足" in alerts and "气氛组 0 人，建议 2-3 人" in alerts

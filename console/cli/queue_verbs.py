@@ -58,7 +58,10 @@ def _page(ws, src, page: int, per_page: int, as_json: bool, columns: list[str], 
         click.echo(json.dumps({"total": total, "page": page, "per_page": per_page, "pages": pages, "rows": rows},
                               ensure_ascii=False, indent=2, default=str))
         return
-    for r in rows:  # the table in words (--kind takes them too); JSON keeps the codes
+    for r in rows:  # the table in words (--kind takes them too); JSON keeps the codes and the stored text
+        for key in ("what", "why"):
+            if r.get(key):
+                r[key] = ws.shown(r[key])
         if r.get("severity"):
             r["severity"] = ws.t(r["severity"])
         for key in ("task_kind", "alert_kind"):

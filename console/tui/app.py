@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 from functools import partial
-from typing import Any, Iterable
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -260,11 +260,11 @@ class ShequnApp(ConsoleCommands, App):
         return out.format(**kw) if kw else out
 
     def shown(self, text: Any) -> str:
-        """Stored words (an alert, a task, a reason) in the console's language (console.tui.stored_text)."""
+        """Stored words (an alert, a task, a reason) in the console's language (console/stored_text.py)."""
         r = getattr(self, "_retranslator", None)
         if r is None:
             from ..i18n import ZH_CN
-            from .stored_text import Retranslator
+            from ..stored_text import Retranslator
 
             r = self._retranslator = Retranslator({**ZH_CN, **self.ws.registry.translations.get("zh-CN", {})})
         return r.shown(text, self.lang)

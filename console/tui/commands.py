@@ -44,7 +44,7 @@ class ConsoleCommands:
                markup: bool = True) -> None:
         """Every toast in the console's language: ours are translated already (then this
         changes nothing), Textual's own and a plugin's stored English are read back
-        through the catalogue (console.tui.stored_text)."""
+        through the catalogue (console.stored_text)."""
         message = self.shown(message) if isinstance(message, str) else message
         title = self.shown(title) if title else title
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)

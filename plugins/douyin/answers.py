@@ -36,7 +36,7 @@ GONE_WORDS = ("不存在", "已处理", "已撤回", "not exist", "not found")
 
 
 #: the platform's full-width punctuation as plain ASCII: its words sit inside shequn's sentences, which the
-#: console reads back piece by piece at "，", "；" and "：" (console/tui/stored_text.py)
+#: console reads back piece by piece at "，", "；" and "：" (console/stored_text.py)
 PLAIN = str.maketrans({"，": ",", "；": ";", "：": ":"})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
-from console.tui.stored_text import Retranslator
+from console.stored_text import Retranslator
 from console.tui.typeset import wrap
 from console.words import actor_text, scope_text, step_text
 

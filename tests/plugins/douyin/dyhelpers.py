@@ -109,7 +109,7 @@ def in_chinese(text: str) -> str:
     import re
 
     from console.i18n import ZH_CN
-    from console.tui.stored_text import Retranslator
+    from console.stored_text import Retranslator
     from plugins.douyin.translations import ZH
 
     shown = Retranslator({**ZH_CN, **ZH}).shown(text, "zh-CN")
