@@ -10,12 +10,13 @@ from typing import Any
 
 import click
 
-from shequn.cli import emit, fail, json_option, workspace
+from shequn.cli import emit, fail, json_option, scope_text, workspace
 
 from . import api
 from .policies import PolicyError, find_group, parse_scope
 from .referrals import flatten
 from .templates import TemplateError
+from .words import group_names, policy_words, state_words
 
 
 def _run(fn, *args, **kwargs):
@@ -59,14 +60,18 @@ def entry_show(kind: str | None, as_json: bool) -> None:
 
     with workspace(read_only=True) as ws:
         rows = [r for r in api.policies(ws) if kind is None or r["kind"] == kind]
-        t = ws.tr
+        t, names = ws.tr, group_names(ws)
     if as_json:
-        emit(rows, as_json=True)  # JSON keeps the English summary, for scripts
+        emit(rows, as_json=True)  # JSON keeps the codes and the English summary, for scripts
         return
+    # kind, scope and state in the Policies tab's words; the name stays the code, over a header
+    # that says so (代号): it is what `entry toggle NAME` takes, and for a default policy its
+    # words would only repeat the kind and scope beside it
     for r in rows:
-        r["state"] = ("on" if r["enabled"] else "off") + (" (dry-run)" if r["dry_run"] else "")
         r["summary"] = describe_policy(r["kind"], r["config"], t)  # the console's words, as on the Policies tab
-    emit(rows, ["name", "kind", "scope", "state", "summary"])
+        r["kind"], r["scope"] = t(r["kind"]), scope_text(t, r["scope"], names)
+        r["state"] = state_words(t, r["enabled"], r["dry_run"])
+    emit(rows, ["name", "kind", "scope", "state", "summary"], headers={"name": t("policy code")})
 
 
 @entry_group.command("check")
@@ -123,11 +128,11 @@ def entry_set(kind: str, scope: str, name: str | None, config_json: str | None, 
                 fail(f"--set {pair!r}: expected KEY=VALUE")
             config[key.strip()] = _value(val)
         saved = _run(api.save_policy, ws, kind, config, scope=scope, name=pname, enabled=enable, dry_run=dry_run)
+        said = _said(ws, saved["name"])
     if as_json:
         emit([saved], as_json=True)
     else:
-        click.echo(f"saved {saved['name']} ({kind}, scope {scope}{', dry-run' if dry_run else ''}"
-                   f"{'' if enable else ', switched off'})")
+        click.echo(said("saved {code} ({words})"))
 
 
 @entry_group.command("toggle")
@@ -140,7 +145,17 @@ def entry_toggle(name: str, enable: bool | None, dry_run: bool | None) -> None:
         fail("say what to change: --enable/--disable and/or --dry-run/--live")
     with workspace(read_only=False) as ws:
         _run(api.set_enabled, ws, name, enabled=enable, dry_run=dry_run)
-    click.echo(f"{name}: updated")
+        said = _said(ws, name)
+    click.echo(said("updated {code} ({words})"))
+
+
+def _said(ws, name: str):
+    """A message naming a saved policy: its code (what the verbs take) and, in words, its
+    kind, scope and state as they now are ("saved admission:all (入群审核 · 所有群 · 已启用)")."""
+    p = next(r for r in api.policies(ws) if r["name"] == name)
+    words = policy_words(ws.tr, p["kind"], p["scope"], group_names(ws)) + " · " + state_words(
+        ws.tr, p["enabled"], p["dry_run"])
+    return lambda template: ws.tr(template, code=name, words=words)
 
 
 @entry_group.command("preview")

@@ -17,6 +17,7 @@ from . import api
 from .cli import _ago, _run
 from .i18n import tr
 from .policies import find_group
+from .words import rule_words
 
 # --- shequn joins ----------------------------------------------------------------------
 
@@ -67,6 +68,7 @@ def joins_group(ctx: click.Context, status: str, group: str | None, older_than: 
                      total=f"{total:,}") if rows else
                   tr(ws, "nothing on page {page}; {total} in all", page=page, total=f"{total:,}") if total else
                   tr(ws, "no join requests of this kind"))
+        rule = rule_words(ws, ws.tr)  # the deciding rule in words (JSON keeps its code)
     if as_json:
         click.echo(json.dumps({"total": total, "offset": res["offset"], "rows": rows}, ensure_ascii=False, indent=2,
                               default=str))
@@ -75,6 +77,7 @@ def joins_group(ctx: click.Context, status: str, group: str | None, older_than: 
         r["waited"] = ("! " if r["flagged"] else "") + _ago(r["waited"])
         r["expires"] = _ago(r["expires_in"]) if r["expires_in"] is not None else ""
         r["decision"] = tr(ws, f"would {r['would_have']}" if r["would_have"] else STATE_WORDS.get(r["status"], r["status"]))
+        r["rule"] = rule(r["rule"])
     if rows:
         emit(rows, ["id", "group_name", "person", "referrer", "comment", "waited", "expires", "decision", "rule",
                     "reason"], headers={"group_name": "group", "waited": "waiting", "expires": "expires in"})

@@ -140,3 +140,11 @@ ZH_CN.update({
 ZH_CN.update({  # task and alert kinds, as console.words.kind_text says them
     "fix nickname": "修改群昵称", "invite cheer": "邀请气氛组", "duplicate in family": "群矩阵重复成员", "create sibling": "新建同矩阵群", "queue waiting": "入群申请积压",
 })
+
+ZH_CN.update({  # a policy and a join request's deciding rule in the CLI's words (words.py, cli.py, joins_cli.py);
+    # kinds, scopes and states are the host's words (admission 入群审核, all groups 所有群, enabled 已启用)
+    "policy code": "代号", "saved {code} ({words})": "已保存 {code}（{words}）",
+    "updated {code} ({words})": "已更新 {code}（{words}）",
+    "referral depth limit (legal line)": "推荐层级上限（法律红线）", "group closed": "群已关闭",
+    "one group per family": "同一群矩阵限进一个群", "group capacity": "群上限",
+})
