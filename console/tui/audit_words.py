@@ -5,10 +5,12 @@ The audit log keeps codes for the record (``outbox``, ``action_done``, ``action:
 output on a screen. Here each part of a page of rows is said in words: who (待执行操作,
 操作员 root, 规则 abuse, 插件 内容), what happened (操作完成, 入群申请已通过), on what
 (发消息 #9046, 处理记录 #418, the applicant of a join request, a group or person by name)
-and the detail's known keys; ids are named with at most one query per kind a page. A code
-or a key the words do not know is shown as it is stored, so nothing is hidden. No Textual
-here (runs in thread workers). The zh-CN words are in console/i18n_audit.py;
-tests/tui/test_audit_words.py fails when a code written by an ``audit(`` call has no words.
+and the detail's known keys; ids are named with at most one query per kind a page. The host
+lists only its own codes: a plugin's action is the code with spaces, translated by the plugin's
+own catalogue, so the host need not know plugins' codes. A key the words do not know is shown
+as stored, so nothing is hidden. No Textual here (runs in thread workers). The host's zh-CN
+words are in console/i18n_audit.py; tests/tui/test_audit_words.py fails when a code written by
+any ``audit(`` call (host or plugin) has no zh-CN words in the workspace's catalogue.
 """
 
 from __future__ import annotations
@@ -21,80 +23,37 @@ from ..workspace import Workspace
 
 T = Callable[..., str]
 
-#: every action code written by the codebase, as a short phrase (the English is the source string)
+#: the host's own action codes (written by console/), as a short phrase (the English is the source
+#: string). A plugin's code is not listed: it is said as the code with spaces (``blacklist_added``
+#: -> "blacklist added"), which the plugin's own catalogue translates (register_translations), so a
+#: third-party plugin's action reads in words without an edit here.
 ACTIONS = {
     "action_proposed": "action proposed", "action_dry_run": "action tried (dry run)",
     "action_unsupported": "action not supported", "action_done": "action done", "action_failed": "action failed",
     "action_cancelled": "action cancelled", "action_in_doubt": "action outcome unknown",
     "action_retry": "action retried", "action_retry_undone": "retry taken back",
-    "activity_participants_added": "participants added", "alert_resolved": "alert resolved",
-    "announcement_drafted": "announcement drafted", "announcement_published": "announcement published",
-    "announcement_unscheduled": "announcement unscheduled",
-    "blacklist_added": "blacklisted", "blacklist_enforced": "blacklist enforced",
-    "blacklist_removed": "taken off the blacklist",
+    "alert_resolved": "alert resolved", "announcement_unscheduled": "announcement unscheduled",
     "bot_invitation_accept": "accepting bot invitation", "bot_invitation_decline": "declining bot invitation",
     "bot_invitation_accepted": "bot invitation accepted", "bot_invitation_declined": "bot invitation declined",
     "bot_invitation_expired": "bot invitation expired", "bot_invitation_failed": "bot invitation failed",
-    "case_opened": "case opened", "case_would_open": "case (dry run)", "case_reopened": "case reopened",
-    "case_reviewed": "case reviewed", "case_undone": "case undone", "case_appeal": "case appealed",
-    "case_note": "case note added",
     "connection_synced": "connection synced", "connection_error": "connection error",
     "connection_offline": "connection offline", "connection_online": "connection online",
-    "content_campaign_saved": "campaign saved", "content_campaign_ended": "campaign ended",
-    "content_checkin_rule_saved": "check-in rule saved", "content_group_paused": "group's posts paused",
-    "content_pause_lifted": "post pause lifted", "content_holiday_added": "holiday added",
-    "content_holiday_removed": "holiday removed", "content_holidays_imported": "holidays imported",
-    "content_item_saved": "content item saved", "content_item_archived": "content item archived",
-    "content_item_restored": "content item restored", "content_keyword_rule_saved": "keyword reply saved",
-    "content_keyword_rule_enabled": "keyword reply enabled", "content_keyword_rule_disabled": "keyword reply disabled",
-    "content_library_imported": "content library imported", "content_link_mode": "product link mode set",
-    "content_planned": "posts planned", "content_run_stopped": "post run stopped",
-    "content_run_resumed": "post run resumed", "content_schedule_saved": "schedule saved",
-    "content_schedule_enabled": "schedule enabled", "content_schedule_disabled": "schedule disabled",
-    "content_script_saved": "script saved", "content_script_retired": "script version retired",
-    "content_starter_seeded": "starter content added", "content_theme_set": "theme set",
-    "content_theme_cleared": "theme cleared", "content_topic_planned": "topic planned",
-    "content_topic_removed": "topic removed", "content_points_spend": "points spent",
-    "content_points_adjust": "points adjusted", "content_points_reset": "points reset",
-    "dead_letters_purged": "dead letters purged", "douyin_authorised": "Douyin authorised",
-    "entry_policies_seeded": "entry rules added", "entry_policy_changed": "entry rule switched",
-    "entry_policy_saved": "entry rule saved", "family_joined": "group joined a family",
-    "family_started": "group family started", "flash_closing_set": "flash close time set",
-    "flash_group_closing": "flash group closing", "flash_group_archived": "flash group archived",
-    "group_capacity_set": "group capacity set", "group_update": "group changed",
-    "import_orders": "orders imported", "import_costs": "costs imported", "import_exposure": "exposure imported",
+    "dead_letters_purged": "dead letters purged", "group_update": "group changed",
     "join_request_approve": "join request to approve", "join_request_reject": "join request to reject",
-    "join_request_hold": "join request held", "join_request_approved": "join request approved",
-    "join_request_rejected": "join request rejected", "join_request_expired": "join request expired",
-    "join_request_refused": "decision refused", "join_request_undone": "join decision undone",
-    "join_request_would_have": "join request (dry run)",
-    "message_reported": "message reported", "nickname_misformatted": "nickname not in format",
-    "orders_rejected": "orders rejected", "pattern_timeout": "rule pattern timed out",
+    "join_request_hold": "join request held", "join_request_expired": "join request expired",
+    "join_request_undone": "join decision undone", "join_request_would_have": "join request (dry run)",
     "people_linked": "accounts linked", "people_unlinked": "accounts unlinked",
     "people_link_undone": "link undone", "people_unlink_undone": "unlink undone",
-    "plugin_error": "plugin error",
-    "raid_guard_on": "raid guard on", "raid_guard_off": "raid guard off", "raid_guard_extended": "raid guard extended",
-    "raid_hold": "raid joiners muted", "raid_remove": "raid joiners removed",
-    "retention_blanked": "old message text blanked",
-    "role_assigned": "role assigned", "role_unassigned": "role unassigned", "role_replaced": "role replaced",
-    "role_platform_synced": "role synced with platform", "role_platform_failed": "role failed on platform",
-    "staff_marked": "marked as staff", "staff_unmarked": "staff mark removed",
-    "rule_saved": "rule saved", "rule_enabled": "rule enabled", "rule_disabled": "rule disabled",
-    "rule_dry_run_on": "rule in dry run", "rule_dry_run_off": "rule dry run off", "rule_suspended": "rule suspended",
-    "sandbox_demo": "demo data generated", "second_opinion_learned": "second opinion retrained",
-    "sibling_requested": "sibling group requested", "sibling_would_be_created": "sibling group (dry run)",
+    "plugin_error": "plugin error", "retention_blanked": "old message text blanked",
     "task_done": "task done", "task_dismissed": "task dismissed",
-    "wechat_join_judged": "WeChat join judged", "wechat_mass_send_sent": "mass send delivered",
-    "wechat_mass_send_reminded": "mass send owner reminded",
-    "wechat_mass_send_not_delivered": "mass send not delivered", "wechat_mass_send_over_limit": "mass send over limit",
+    # the sandbox's: stays here until plugins/sandbox/words.py carries "sandbox demo" (not edited in this change)
+    "sandbox_demo": "demo data generated",
 }
 
-#: the families a code is built in (f-strings, "prefix" + value): a code not listed above still reads
+#: the host's families a code is built in (f-strings, "prefix" + value): a code not listed above still reads
 PREFIXES = {
     "action_": "action: {what}", "bot_invitation_": "bot invitation: {what}", "connection_": "connection: {what}",
-    "content_points_": "points: {what}", "import_": "import: {what}", "join_request_": "join request: {what}",
-    "people_": "accounts: {what}", "raid_": "raid: {what}", "role_": "role: {what}", "task_": "task: {what}",
-    "wechat_mass_send_": "mass send: {what}",
+    "join_request_": "join request: {what}", "people_": "accounts: {what}", "task_": "task: {what}",
 }
 
 ACTORS = {"operator": "operator {name}", "rule": "rule {name}", "plugin": "plugin {name}",
@@ -142,14 +101,19 @@ SEP = " · "
 
 
 def action_words(code: str, t: T) -> str:
-    """The action in words: its own phrase, else its family's with the rest, else the code."""
+    """The action in words: the host's phrase for its own code; else the code with spaces where a
+    catalogue (the host's or a plugin's) translates it; else a host family's words with the rest where
+    the language has them (操作：xxx); else the code with spaces, as task kinds are said (words.kind_text)."""
     if code in ACTIONS:
         return t(ACTIONS[code])
-    for prefix, words in PREFIXES.items():
-        if code.startswith(prefix) and len(code) > len(prefix):
-            rest = code[len(prefix):]
-            return t(words, what=t(rest))
-    return code
+    spaced = code.replace("_", " ")
+    said = t(spaced)
+    if said != spaced:
+        return said
+    for prefix, words in PREFIXES.items():  # only where the language has the family's words: English is spaced
+        if code.startswith(prefix) and len(code) > len(prefix) and t(words) != words:
+            return t(words, what=t(code[len(prefix):]))
+    return spaced
 
 
 def actor_words(actor: str | None, t: T) -> str:

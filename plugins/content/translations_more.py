@@ -77,3 +77,18 @@ ZH_CN_MORE: dict[str, str] = {
     "Ended campaign {name}": "已结束拉新任务 {name}",
     "level {n}, beyond the referral limit": "第 {n} 级，超出邀请层级上限",
 }
+
+ZH_CN_MORE.update({  # audit-log actions, as console/tui/audit_words.action_words says them (the code with spaces)
+    "content campaign saved": "保存裂变活动", "content campaign ended": "裂变活动结束",
+    "content checkin rule saved": "保存签到规则", "content group paused": "暂停群内容发送", "content pause lifted": "恢复内容发送",
+    "content holiday added": "添加节假日", "content holiday removed": "删除节假日", "content holidays imported": "导入节假日",
+    "content item saved": "保存素材", "content item archived": "归档素材", "content item restored": "恢复素材",
+    "content keyword rule saved": "保存关键词回复", "content keyword rule enabled": "启用关键词回复",
+    "content keyword rule disabled": "停用关键词回复", "content library imported": "导入素材库",
+    "content link mode": "设置商品链接方式", "content planned": "排定内容发送", "content run stopped": "停止发送批次",
+    "content run resumed": "恢复发送批次", "content schedule saved": "保存发送计划", "content schedule enabled": "启用发送计划",
+    "content schedule disabled": "停用发送计划", "content script saved": "保存话术脚本", "content script retired": "停用脚本版本",
+    "content starter seeded": "添加入门内容", "content theme set": "设置主题", "content theme cleared": "清除主题",
+    "content topic planned": "排定话题", "content topic removed": "删除话题", "content points spend": "积分消费",
+    "content points adjust": "积分调整", "content points reset": "积分清零",
+})

@@ -112,3 +112,7 @@ ZH: dict[str, str] = {
 ZH.update({  # task and alert kinds, as console.words.kind_text says them
     "douyin quota": "抖音调用额度", "douyin rate": "抖音限流", "douyin right": "抖音权限不足", "douyin authorise": "抖音授权",
 })
+
+ZH.update({  # audit-log actions, as console/tui/audit_words.action_words says them (the code with spaces)
+    "douyin authorised": "抖音已授权",
+})

@@ -78,9 +78,11 @@ def register_commands(cli):
 
 @hookimpl
 def register_translations(register):
+    from .i18n_audit import ZH_CN_AUDIT
     from .translations import ZH_CN
 
     register("zh-CN", ZH_CN)
+    register("zh-CN", ZH_CN_AUDIT)  # audit-log actions (console/tui/audit_words.action_words)
 
 
 @hookimpl

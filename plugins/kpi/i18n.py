@@ -155,3 +155,6 @@ ZH.update({  # the one capacity figure (console.numbers.capacity)
     "{name}: {fill} members; give it a family or create a sibling":
         "{name}：{fill} 人；请把它加入群矩阵或新建一个兄弟群",
 })
+ZH.update({  # audit-log actions, as console/tui/audit_words.action_words says them (the code with spaces)
+    "import orders": "导入订单", "import costs": "导入成本", "import exposure": "导入曝光", "orders rejected": "订单被拒收",
+})

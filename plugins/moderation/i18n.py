@@ -113,3 +113,13 @@ def tr(ws, text: str, **kw) -> str:
 ZH_CN.update({  # task and alert kinds, as console.words.kind_text says them
     "readmit": "重新拉回群", "rule broken": "规则无法执行", "pattern timeout": "规则匹配超时", "join burst": "入群突增",
 })
+
+ZH_CN.update({  # audit-log actions, as console/tui/audit_words.action_words says them (the code with spaces)
+    "blacklist added": "加入黑名单", "blacklist enforced": "执行黑名单", "blacklist removed": "移出黑名单",
+    "case opened": "开立处理记录", "case would open": "试运行：将开立处理记录", "case reopened": "重开处理记录",
+    "case reviewed": "处理记录已复核", "case undone": "撤销处理", "case appeal": "处理记录被申诉", "case note": "处理记录加备注",
+    "message reported": "消息被举报", "raid guard on": "开启防刷屏入群", "raid guard off": "关闭防刷屏入群",
+    "raid guard extended": "延长防刷屏入群", "raid hold": "禁言突击入群者", "raid remove": "移出突击入群者",
+    "rule saved": "保存规则", "rule enabled": "启用规则", "rule disabled": "停用规则", "rule dry run on": "规则改为试运行",
+    "rule dry run off": "规则结束试运行", "rule suspended": "规则被暂停", "second opinion learned": "复核模型重新学习",
+})

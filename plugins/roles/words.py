@@ -178,3 +178,9 @@ def role_label(ws, role: str) -> str:
 ZH_CN.update({  # task and alert kinds, as console.words.kind_text says them
     "unset admin by hand": "手动取消管理员", "set admin by hand": "手动设置管理员", "understaffed group": "群人手不足", "overloaded owner": "群主负担过重",
 })
+
+ZH_CN.update({  # audit-log actions, as console/tui/audit_words.action_words says them (the code with spaces)
+    "role assigned": "角色已分配", "role unassigned": "角色已取消", "role replaced": "角色被替换",
+    "role platform synced": "角色已同步到平台", "role platform failed": "平台角色设置失败",
+    "staff marked": "标为工作人员", "staff unmarked": "取消工作人员标记",
+})

@@ -63,3 +63,9 @@ ZH = {
 ZH.update({  # task and alert kinds, as console.words.kind_text says them
     "wechat welcome": "企业微信欢迎语", "wechat join outside policy": "企业微信入群不合规则", "wechat mass send": "企业微信群发",
 })
+
+ZH.update({  # audit-log actions, as console/tui/audit_words.action_words says them (the code with spaces)
+    "wechat join judged": "企业微信入群审核", "wechat mass send sent": "群发已送达", "wechat mass send reminded": "已提醒群主确认群发",
+    "wechat mass send not delivered": "群发未送达", "wechat mass send over limit": "群发超出限额",
+    "wechat mass send expired": "群发已过期",
+})

@@ -80,7 +80,7 @@ def test_rows_in_english(ws):
                                                    "category: abuse word"),
         ("outbox", "join request approved", "applicant 王五", "action #9003 · platform: 已同意入群 · "
                                                              "decided by rule admission:all"),
-        ("operator root", "blacklisted", "李四", "scope all groups · reason: 广告 · case #5 · kicks: 2"),
+        ("operator root", "blacklist added", "李四", "scope all groups · reason: 广告 · case #5 · kicks: 2"),
         ("plugin Content", "frobnicated", "widget:3", "source_app: 小程序 · note: 试一下"),
     ]
 
@@ -107,8 +107,9 @@ def test_a_family_code_the_list_lacks_reads_by_its_prefix(ws):
     t = zh_of(ws)
     assert action_words("task_done", t) == "任务已完成"
     assert action_words("task_snoozed", t) == "任务：snoozed"
-    assert action_words("join_request_held", t) == "入群申请：暂缓"  # the rest is a word the catalogue has
-    assert action_words("task_", t) == "task_"  # a bare prefix is no code of the family
+    assert action_words("join_request_pending", t) == "入群申请：待执行"  # the rest is a word the catalogue has
+    assert action_words("task_snoozed", en) == "task snoozed"  # English: the code with spaces
+    assert action_words("task_", t) == "task "  # a bare prefix is no code of the family: spaced as stored
 
 
 def test_a_page_costs_one_query_per_kind_it_names(ws):
@@ -227,13 +228,79 @@ def test_the_scan_finds_the_codes_it_should():
     assert len({v for k, v in found if k == "code"}) > 90
 
 
-def test_every_code_written_has_words():
-    missing = sorted({(v, w) for k, v, w in written_codes() if k == "code" and v not in ACTIONS})
-    unknown_families = sorted({(v, w) for k, v, w in written_codes() if k == "prefix" and v not in PREFIXES})
-    unread = sorted({(v, w) for k, v, w in written_codes() if k == "?"})
-    assert not missing, f"audit codes with no words in console/tui/audit_words.py ACTIONS: {missing}"
-    assert not unknown_families, f"built audit codes with no family in PREFIXES: {unknown_families}"
+def built_codes():
+    """The codes a plugin builds from a prefix, as the plugin's own source spells their values:
+    (prefix, every code). A new built family fails ``test_every_code_written_has_words`` until
+    it is listed here, so its codes are checked for words too."""
+    from plugins.kpi.imports import KINDS
+    from plugins.wechat.mass_sends import OUTCOME
+
+    values = {"content_points_": ("spend", "adjust", "reset"),  # checkin.change_points' reasons
+              "import_": tuple(KINDS), "raid_": ("hold", "remove"),  # raid.act_on_recent's what
+              "role_": ("replaced", "unassigned"),  # assign._remove's change
+              "wechat_mass_send_": (*OUTCOME.values(), "expired"),  # mass_sends._settle's outcome
+              "join_request_": ("approved", "rejected")}  # entry_rules.outcomes: the platform's answer
+    return {p: [p + v for v in vs] for p, vs in values.items()}
+
+
+def _chinese(s):
+    return any("\u4e00" <= c <= "\u9fff" for c in s)
+
+
+def test_every_code_written_has_words(ws):
+    """Host or plugin, each code an ``audit(`` call writes reads in zh-CN through the workspace's
+    whole catalogue (the host's and every plugin's register_translations); a host-built family
+    has its words in PREFIXES, a plugin-built one its codes in ``built_codes``."""
+    zh, built = zh_of(ws), built_codes()
+    written = written_codes()
+    codes = {(v, w) for k, v, w in written if k == "code"}
+    codes |= {(c, w) for k, v, w in written if k == "prefix" and w.startswith("plugins/") for c in built.get(v, ())}
+    missing = sorted((v, w) for v, w in codes if not _chinese(action_words(v, zh)))
+    unknown_families = sorted({(v, w) for k, v, w in written if k == "prefix"
+                               and v not in (PREFIXES if w.startswith("console/") else built)})
+    unread = sorted({(v, w) for k, v, w in written if k == "?"})
+    assert not missing, ("audit codes with no zh-CN words: a plugin's goes in its own catalogue as the code with "
+                         f"spaces ('blacklist added'), the host's in ACTIONS and console/i18n_audit.py: {missing}")
+    assert not unknown_families, f"built audit codes with no family (PREFIXES, or built_codes here): {unknown_families}"
     assert not unread, f"audit( calls whose code the scan cannot read (make it literal): {unread}"
+
+
+def test_a_plugins_code_is_its_code_with_spaces_and_the_hosts_keep_their_phrase(ws):
+    """Pinned by hand: the host's own code by its phrase; a plugin's by its own catalogue in
+    zh-CN and as the code with spaces in English; a code no catalogue knows, with spaces in both."""
+    zh = zh_of(ws)
+    said = {c: (action_words(c, zh), action_words(c, en)) for c in (
+        "action_done", "join_request_would_have", "blacklist_added", "content_points_spend", "group_capacity_set",
+        "wechat_mass_send_expired", "role_unassigned", "frobnicated_widget")}
+    assert said == {"action_done": ("操作完成", "action done"),
+                    "join_request_would_have": ("试运行：入群审核", "join request (dry run)"),
+                    "blacklist_added": ("加入黑名单", "blacklist added"),
+                    "content_points_spend": ("积分消费", "content points spend"),
+                    "group_capacity_set": ("设置群容量", "group capacity set"),
+                    "wechat_mass_send_expired": ("群发已过期", "wechat mass send expired"),
+                    "role_unassigned": ("角色已取消", "role unassigned"),
+                    "frobnicated_widget": ("frobnicated widget", "frobnicated widget")}
+    assert not any(c.startswith(("content_", "blacklist_", "case_", "role_", "wechat_", "entry_policy"))
+                   for c in ACTIONS), "the host lists a plugin's code"
+
+
+def test_a_plugins_action_words_change_no_host_word():
+    """A plugin's catalogue wins over the host's everywhere (console/i18n.translate): the code
+    with spaces a plugin translates must not be a host string with other words."""
+    from console.i18n import ZH_CN
+    from plugins.content.translations import ZH_CN as CONTENT
+    from plugins.douyin.translations import ZH as DOUYIN
+    from plugins.entry_rules.i18n_audit import ZH_CN_AUDIT as ENTRY
+    from plugins.kpi.i18n import ZH as KPI
+    from plugins.moderation.i18n import ZH_CN as MODERATION
+    from plugins.roles.words import ZH_CN as ROLES
+    from plugins.wechat.translations import ZH as WECHAT
+
+    spaced = {v.replace("_", " ") for k, v, _ in written_codes() if k == "code"}
+    spaced |= {c.replace("_", " ") for cs in built_codes().values() for c in cs}
+    clash = {(k, ZH_CN[k], cat[k]) for cat in (CONTENT, DOUYIN, ENTRY, KPI, MODERATION, ROLES, WECHAT)
+             for k in spaced & cat.keys() if k in ZH_CN and ZH_CN[k] != cat[k]}
+    assert clash == set()
 
 
 def test_every_english_phrase_has_chinese_words(ws):
