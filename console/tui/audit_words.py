@@ -74,21 +74,19 @@ NUMBERED = {"case": "case #{id}", "task": "task #{id}", "alert": "alert #{id}",
             "content_theme": "theme {id}", "activity": "activity {id}"}
 UNNUMBERED = {"content": "content plan", "dead_letters": "dead-letter queue", "messages": "old messages"}
 
-#: detail keys said in words; the value is translated where it is a code (``VALUE_WORDS``)
+#: the host's detail keys said in words; the value is translated where it is a code (``VALUE_WORDS``).
+#: A plugin's own key is said by its catalogue's "<key with spaces>: {v}" ("offence: {v}": "第 {v} 次违规")
 KEYS = {"reason": "reason: {v}", "error": "error: {v}", "message": "platform: {v}", "platform": "platform: {v}",
         "words": "platform: {v}", "note": "note: {v}", "why": "why: {v}", "step": "step: {v}",
-        "offence": "offence {v}", "category": "category: {v}", "verdict": "verdict: {v}", "status": "status: {v}",
+        "category": "category: {v}", "verdict": "verdict: {v}", "status": "status: {v}",
         "outcome": "outcome: {v}", "kind": "kind: {v}", "role": "role: {v}", "minutes": "{v} min",
         "title": "title: {v}", "name": "name: {v}", "family": "family {v}", "scope": "scope {v}",
-        "count": "count {v}", "stored": "{v} stored", "skipped": "{v} skipped", "people": "{v} people",
+        "count": "count {v}", "people": "{v} people",
         "text": "says: {v}", "evidence": "from: {v}", "person": "member {v}", "group": "group {v}",
-        "capacity": "capacity {v}", "delta": "points {v}", "queued": "{v} queued", "missed": "{v} missed",
-        "withdrawn": "{v} withdrawn", "tasks": "{v} tasks", "items": "{v} items", "schedules": "{v} schedules",
-        "rules": "{v} rules",
+        "capacity": "capacity {v}", "rules": "{v} rules",
         "was": "was {v}", "platform_state": "platform state: {v}", "days": "{v} days", "groups_new": "{v} new groups",
         "members_new": "{v} new members", "members_left": "{v} members left", "members_listed": "member list read: {v}",
-        "probation": "newcomer probation: {v}", "expired_at": "expired {v}", "closes_at": "closes {v}",
-        "until": "until {v}", "at": "at {v}"}
+        "expired_at": "expired {v}", "closes_at": "closes {v}", "until": "until {v}", "at": "at {v}"}
 #: keys holding a group's id, and the words for them
 GROUP_KEYS = {"group_id": "group {v}", "template_group_id": "template group {v}", "sibling": "sibling group {v}"}
 VALUE_WORDS = {"kind", "step", "category", "verdict", "status", "outcome", "role", "why", "was", "platform_state",
@@ -207,7 +205,8 @@ def _value(v: Any) -> str:
 
 def detail_words(r: dict[str, Any], d: dict[str, Any], names: dict[str, dict[int, Any]], t: T,
                  shown: Callable[[str], str] = str, when: Callable[[int], str] = str) -> str:
-    """The detail's keys in words, ids named; a key the words do not know kept as ``key: value``."""
+    """The detail's keys in words, ids named: the host's by KEYS, a plugin's by its catalogue's
+    "<key with spaces>: {v}"; a key the words do not know kept as ``key: value``."""
     parts: list[str] = []
     actor = str(r.get("actor") or "")
     for k, v in d.items():
@@ -244,6 +243,8 @@ def detail_words(r: dict[str, Any], d: dict[str, Any], names: dict[str, dict[int
             said = v if not isinstance(v, str) else t(v) if k in VALUE_WORDS else shown(v) if k in STORED_TEXT else v
             said = said if isinstance(said, str) else _value(said)
             parts.append(t(KEYS[k], v=said))
+        elif t(phrase := k.replace("_", " ") + ": {v}") != phrase:  # a plugin's key, said by its catalogue
+            parts.append(t(phrase, v=t(v) if isinstance(v, str) else _value(v)))
         elif t(k) != k:  # a field the catalogue has a word for (goal 目标, reward 奖励积分)
             parts.append(t("{k}: {v}", k=t(k), v=t(v) if isinstance(v, str) else _value(v)))
         else:

@@ -92,3 +92,7 @@ ZH_CN_MORE.update({  # audit-log actions, as console/tui/audit_words.action_word
     "content topic planned": "排定话题", "content topic removed": "删除话题", "content points spend": "积分消费",
     "content points adjust": "积分调整", "content points reset": "积分清零",
 })
+ZH_CN_MORE.update({  # audit-log detail keys (console/tui/audit_words.detail_words: "<key with spaces>: {v}")
+    "delta: {v}": "积分 {v}", "queued: {v}": "排入 {v} 条", "missed: {v}": "错过 {v} 条", "withdrawn: {v}": "撤下 {v} 条",
+    "tasks: {v}": "任务 {v} 个", "skipped: {v}": "跳过 {v} 条", "items: {v}": "素材 {v} 条", "schedules: {v}": "发送计划 {v} 个",
+})

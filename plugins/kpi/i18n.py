@@ -158,3 +158,6 @@ ZH.update({  # the one capacity figure (console.numbers.capacity)
 ZH.update({  # audit-log actions, as console/tui/audit_words.action_words says them (the code with spaces)
     "import orders": "导入订单", "import costs": "导入成本", "import exposure": "导入曝光", "orders rejected": "订单被拒收",
 })
+ZH.update({  # audit-log detail keys (console/tui/audit_words.detail_words: "<key with spaces>: {v}")
+    "stored: {v}": "已存 {v} 条", "skipped: {v}": "跳过 {v} 条",
+})

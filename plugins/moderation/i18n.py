@@ -123,3 +123,6 @@ ZH_CN.update({  # audit-log actions, as console/tui/audit_words.action_words say
     "rule saved": "保存规则", "rule enabled": "启用规则", "rule disabled": "停用规则", "rule dry run on": "规则改为试运行",
     "rule dry run off": "规则结束试运行", "rule suspended": "规则被暂停", "second opinion learned": "复核模型重新学习",
 })
+ZH_CN.update({  # audit-log detail keys (console/tui/audit_words.detail_words: "<key with spaces>: {v}")
+    "offence: {v}": "第 {v} 次违规", "probation: {v}": "新人观察期：{v}",
+})

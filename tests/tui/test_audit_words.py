@@ -76,7 +76,7 @@ def test_rows_in_english(ws):
     got = [(r["who"], r["what"], r["on"], r["said"]) for r in audit_rows(ws, [_row(*x) for x in ROWS], en)]
     assert got == [
         ("outbox", "action done", "send #9046", "platform: 已发送"),
-        ("rule abuse", "case opened", "case #418", "step: muted 10 min · offence 2 · group 宝妈群 · member 张三 · "
+        ("rule abuse", "case opened", "case #418", "step: muted 10 min · offence: 2 · group 宝妈群 · member 张三 · "
                                                    "category: abuse word"),
         ("outbox", "join request approved", "applicant 王五", "action #9003 · platform: 已同意入群 · "
                                                              "decided by rule admission:all"),
@@ -284,9 +284,28 @@ def test_a_plugins_code_is_its_code_with_spaces_and_the_hosts_keep_their_phrase(
                    for c in ACTIONS), "the host lists a plugin's code"
 
 
+def test_a_plugins_detail_keys_are_said_by_its_catalogue(ws):
+    """A plugin's own detail key is not in the host's KEYS: its catalogue's "<key with spaces>: {v}"
+    says it (content's plan counts, kpi's import counts, moderation's probation); English reads
+    ``key: value``."""
+    rows = [("plugin:content", "content_planned", "content", None,
+             {"queued": 12, "withdrawn": 0, "tasks": 1, "skipped": 2, "missed": 3}),
+            ("plugin:kpi", "import_orders", "file", "orders.csv", {"stored": 40, "skipped": 1}),
+            ("operator:root", "content_points_adjust", "person", "9", {"delta": -5}),
+            ("rule:ads", "case_opened", "case", "4", {"offence": 1, "probation": True})]
+    zh = [r["said"] for r in audit_rows(ws, [_row(*x) for x in rows], zh_of(ws))]
+    english = [r["said"] for r in audit_rows(ws, [_row(*x) for x in rows], en)]
+    assert zh == ["排入 12 条 · 撤下 0 条 · 任务 1 个 · 跳过 2 条 · 错过 3 条", "已存 40 条 · 跳过 1 条", "积分 -5",
+                  "第 1 次违规 · 新人观察期：✓"]
+    assert english == ["queued: 12 · withdrawn: 0 · tasks: 1 · skipped: 2 · missed: 3", "stored: 40 · skipped: 1",
+                       "delta: -5", "offence: 1 · probation: ✓"]
+    assert not {"queued", "stored", "delta", "offence", "probation", "items", "schedules"} & audit_words.KEYS.keys()
+
+
 def test_a_plugins_action_words_change_no_host_word():
     """A plugin's catalogue wins over the host's everywhere (console/i18n.translate): the code
-    with spaces a plugin translates must not be a host string with other words."""
+    with spaces (or a detail key's "<key>: {v}") a plugin translates must not be a host string
+    with other words."""
     from console.i18n import ZH_CN
     from plugins.content.translations import ZH_CN as CONTENT
     from plugins.douyin.translations import ZH as DOUYIN
@@ -299,7 +318,8 @@ def test_a_plugins_action_words_change_no_host_word():
     spaced = {v.replace("_", " ") for k, v, _ in written_codes() if k == "code"}
     spaced |= {c.replace("_", " ") for cs in built_codes().values() for c in cs}
     clash = {(k, ZH_CN[k], cat[k]) for cat in (CONTENT, DOUYIN, ENTRY, KPI, MODERATION, ROLES, WECHAT)
-             for k in spaced & cat.keys() if k in ZH_CN and ZH_CN[k] != cat[k]}
+             for k in cat.keys() & spaced | {k for k in cat if k.endswith(": {v}")}  # and detail keys' phrases
+             if k in ZH_CN and ZH_CN[k] != cat[k]}
     assert clash == set()
 
 
