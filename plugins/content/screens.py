@@ -15,7 +15,7 @@ from rich.markup import escape as esc
 from textual.app import ComposeResult
 from textual.widgets import Static, TabbedContent, TabPane
 
-from shequn.tui import Column, ListSource, ShequnScreen, VirtualTable, bindings, define
+from shequn.tui import Column, ListSource, ShequnScreen, VirtualTable, bindings, define, name_list
 
 from .errors import purpose_word
 
@@ -50,9 +50,24 @@ def month_rows(t, view: dict[str, Any]) -> list[dict[str, Any]]:
                "holiday": "、".join(d["holidays"])}
         for gt in TYPES:
             row[gt] = cell(t, d["scopes"].get(f"type:{gt}"))
-        row["families"] = "  ".join(f"{f[7:]}: {cell(t, d['scopes'][f])}" for f in families)
+        row["families"] = families_cell(t, [(f[7:], cell(t, d["scopes"][f])) for f in families])
         rows.append(row)
     return rows
+
+
+def families_cell(t, cells: list[tuple[str, str]]) -> str:
+    """The families' day in one cell, families with the same plan named together: at 100
+    groups the family column listed every family's "name: topic" and ran off the screen
+    ("7天训练营快闪群: —  会员福利: —  健身打卡群: —  …"), though most share their day."""
+    if len(cells) == 1:
+        return f"{cells[0][0]}: {cells[0][1]}"
+    by: dict[str, list[str]] = {}
+    for name, value in cells:
+        by.setdefault(value, []).append(name)
+    if len(by) == 1:
+        value = next(iter(by))
+        return t("{cell} (all {n} families)", cell=value, n=len(cells))
+    return "  ".join(f"{value}: {name_list(names, 3)}" for value, names in by.items())
 
 
 def scope_word(t, scope: str) -> str:
@@ -63,8 +78,12 @@ def scope_word(t, scope: str) -> str:
 
 def summary(t, view: dict[str, Any], lang: str = "en") -> str:
     ahead = view.get("gaps_ahead") or {}
-    gaps = "  ".join(f"{scope_word(t, s)} {n}" + (t(" ({n} from today on)", n=ahead[s]) if ahead.get(s, n) != n else "")
-                     for s, n in view["gaps"].items())
+    # views with the same figures named together (at 100 groups one per view wrapped mid-item)
+    alike: dict[tuple[int, int], list[str]] = {}
+    for s, n in view["gaps"].items():
+        alike.setdefault((n, ahead.get(s, n)), []).append(scope_word(t, s))
+    gaps = "  ".join(f"{name_list(names, 8)} {n}" + (t(" ({n} from today on)", n=left) if left != n else "")
+                     for (n, left), names in alike.items())
     out = [f"[b]{esc(t('Gaps'))}[/]{t(': ')}{esc(gaps) or '—'}"]  # ': ' is the host's (：in Chinese)
     for c in view["collisions"][:3]:
         out.append("⚠ " + esc(t("Collision in {scope}: {title} on {first} and {second} ({days} days apart)",
@@ -75,7 +94,9 @@ def summary(t, view: dict[str, Any], lang: str = "en") -> str:
     for p in ("activation", "conversion", "brand"):
         share, target = mix["share"][p], mix["target"][p]
         bar = "█" * int(round(share * 10)) + "░" * (10 - int(round(share * 10)))
-        parts.append(f"{esc(purpose_word(t, lang, p))} {bar} {share:.0%} ({esc(t('target'))} {target:.0%})")
+        # its own words: the host's "target" is an audit row's object (对象), not an aim
+        parts.append(f"{esc(purpose_word(t, lang, p))} {bar} "
+                     + esc(t("{share} (target {target})", share=f"{share:.0%}", target=f"{target:.0%}")))
     out.append(f"[b]{esc(t('Purpose mix'))}[/]{t(': ')}" + "   ".join(parts))
     return "\n".join(out)
 

@@ -218,6 +218,8 @@ ZH_CN: dict[str, str] = {
     "{month}: {gaps} gaps from today on; {posts} posts in the next 24 hours":
         "{month}：今天起空缺 {gaps} 处；未来 24 小时发送 {posts} 条",
     " ({n} from today on)": "（今天起 {n}）",
+    "{cell} (all {n} families)": "{cell}（全部 {n} 个群矩阵）",
+    "{share} (target {target})": "{share}（目标 {target}）",
     "Content today": "今日内容", "none planned": "未安排",
     "Scheduled posts: {sent} sent, {waiting} waiting, {failed} failed": "定时发送：已发送 {sent}，待发送 {waiting}，失败 {failed}",
     "; next: {name} at {time}, groups: {groups}": "；下一条：{time} {name}，群数 {groups}",

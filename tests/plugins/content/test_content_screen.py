@@ -44,7 +44,7 @@ async def test_the_calendar_the_next_day_and_runs(sws):
         assert "Collision in welfare: 省钱话题 on 2025-06-16 and 2025-06-19 (3 days apart)" in summary
         # the gaps left to plan, from today (the 15th) on: 3 scopes x 16 days - 3 (the 16th) - 2 (the 19th)
         assert s.sub_title == "2025-06: 43 gaps from today on; 4 posts in the next 24 hours"
-        assert "Gaps: traffic 29 (15 from today on)  welfare 28 (14 from today on)  会员福利 28 (14 from today on)" in summary
+        assert "Gaps: traffic 29 (15 from today on)  welfare、会员福利 28 (14 from today on)" in summary
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert s.month == "2025-07" and s.query_one("#calendar").source.count() == 31
@@ -114,3 +114,41 @@ async def test_the_scripts_and_campaigns_tabs(sws):
         await settle(pilot)
         (row,) = s.query_one("#campaigns").source.rows(0, 10)
         assert (row["campaign"], row["progress"]) == ("邀请3位好友 (2025-06-22)", "0/3")
+
+
+def test_the_families_cell_names_families_with_the_same_day_together():
+    """At 100 groups every family's "name: topic" ran off the screen; families that share a
+    day are named once together, and all alike read as one value with the count."""
+    from plugins.content.screens import families_cell
+    from plugins.content.translations import ZH_CN
+
+    def zh(text, **kw):
+        return ZH_CN.get(text, text).format(**kw)
+
+    def en(text, **kw):
+        return text.format(**kw)
+
+    assert families_cell(en, [("会员福利", "⚠ 省钱话题")]) == "会员福利: ⚠ 省钱话题"
+    assert families_cell(zh, [("A", "—"), ("B", "—"), ("C", "—")]) == "—（全部 3 个群矩阵）"
+    assert families_cell(en, [("A", "早安"), ("B", "早安")]) == "早安 (all 2 families)"
+    assert families_cell(en, [("A", "早安"), ("B", "—"), ("C", "早安"), ("D", "—"), ("E", "—"), ("F", "—"),
+                              ("G", "—")]) == "早安: A、C  —: B、D、E … (+2)"
+
+
+def test_the_summary_names_views_with_the_same_gaps_together_and_says_target_as_an_aim():
+    from console.i18n import ZH_CN as HOST
+    from plugins.content.screens import summary
+    from plugins.content.translations import ZH_CN
+
+    words = {**HOST, **ZH_CN}
+
+    def zh(text, **kw):
+        return words.get(text, text).format(**kw)
+
+    view = {"gaps": {"type:traffic": 3, "type:welfare": 3, "family:会员福利": 5},
+            "gaps_ahead": {"type:traffic": 1, "type:welfare": 1, "family:会员福利": 5}, "collisions": [],
+            "mix": {"share": {"activation": 0.5, "conversion": 0.25, "brand": 0.25},
+                    "target": {"activation": 0.6, "conversion": 0.3, "brand": 0.1}}}
+    gaps, mix = summary(zh, view, "zh-CN").split("\n")
+    assert gaps == "[b]空缺[/]：引流群、福利群 3（今天起 1）  会员福利 5"
+    assert "50%（目标 60%）" in mix and "对象" not in mix
