@@ -33,13 +33,23 @@ def actor_text(t: Callable[..., str], actor: Any) -> str:
     return t(kind) + t(": ") + (t(name) if kind in ("rule", "plugin", "job") else name)
 
 
-def rule_text(t: Callable[..., str], name: Any) -> str:
+#: a rules-table scope's first word (the table's CHECK): what follows a rule's kind when its
+#: name is the default "kind:scope"
+SCOPES = ("all", "type", "group")
+
+
+def rule_text(t: Callable[..., str], name: Any, names: dict[int, str] | None = None) -> str:
     """A rule's name in words: a built-in rule's (ads, flood) translated; an entry policy's
-    "kind:scope" ("admission:type:traffic") as its kind and scope."""
-    kind, _, scope = str(name or "").partition(":")
-    if not scope:
-        return t(kind)
-    return t(kind) + " · " + scope_text(t, scope)
+    "kind:scope" ("admission:type:traffic") as its kind and scope, a group by its name from
+    ``names``. Any other code (a plugin's own check, "entry:referral_depth", "door_check")
+    as the catalogue says the code or, as kind_text does, the code with spaces ("entry
+    referral depth"), which the plugin's catalogue translates: the host lists no plugin's."""
+    code = str(name or "")
+    kind, _, scope = code.partition(":")
+    if scope.partition(":")[0] in SCOPES:
+        return t(kind) + " · " + scope_text(t, scope, names)
+    said = t(code)
+    return said if said != code else t(code.replace(":", " ").replace("_", " "))
 
 
 def kind_text(t: Callable[..., str], kind: Any) -> str:

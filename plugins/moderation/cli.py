@@ -8,7 +8,7 @@ from datetime import datetime
 
 import click
 
-from shequn.cli import emit, fail, json_option, step_text, workspace
+from shequn.cli import emit, fail, json_option, scope_text, step_text, workspace
 
 from .cli_more import page_line
 
@@ -62,12 +62,14 @@ def register(cli: click.Group) -> None:
         with workspace(read_only=True) as ws:
             rows = list_rules(ws)
             t = ws.tr
+            names = {g["id"]: g["name"] for g in ws.store.query("SELECT id, name FROM groups")}
         if as_json:
-            emit(rows, as_json=True)  # JSON keeps the English summary, for scripts
+            emit(rows, as_json=True)  # JSON keeps the codes and the English summary, for scripts
         else:
-            for r in rows:
-                r["settles"] = "yes" if r["settles"] else "no (below the bar)"
-                r["summary"] = describe(r["kind"], r["config"], t)  # the console's words, as on the Rules tab
+            for r in rows:  # the name stays the code `rules enable NAME` takes; the rest in words, as on the Rules tab
+                r["settles"] = t("yes" if r["settles"] else "no (below the bar)")
+                r["summary"] = describe(r["kind"], r["config"], t)
+                r["kind"], r["scope"], r["mode"] = t(r["kind"]), scope_text(t, r["scope"], names), t(r["mode"])
             emit(rows, ["name", "kind", "scope", "mode", "cases", "open_cases", "settled", "confirmed", "overturned",
                         "measured", "settles", "summary"],
                  headers={"open_cases": "queue", "measured": "precision"})

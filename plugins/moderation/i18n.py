@@ -126,3 +126,7 @@ ZH_CN.update({  # audit-log actions, as console/tui/audit_words.action_words say
 ZH_CN.update({  # audit-log detail keys (console/tui/audit_words.detail_words: "<key with spaces>: {v}")
     "offence: {v}": "第 {v} 次违规", "probation: {v}": "新人观察期：{v}",
 })
+ZH_CN.update({  # `shequn rules list`'s settles column, and this plugin's door check as a join request's deciding
+    # rule (console.words.rule_text says a code as its words with spaces)
+    "no (below the bar)": "否（低于准确率门槛）", "door check": "入群前核查",
+})
