@@ -14,7 +14,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from shequn import (ActionRequest, ActionResult, Capability, ConnectionCheck, Connector, ConnectorError, Event,
-                    GroupInfo, MemberInfo, Option, Pacing, Status)
+                    GroupInfo, Kind, MemberInfo, Option, Pacing, Status)
 
 from . import store as sbstore
 
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 #: a gap longer than this (the console was closed) is caught up at natural speed, at most CATCH_UP
 LIVE_GAP = 60
 CATCH_UP = 6 * 3600
-#: how often live state is written back (seconds of wall time); also on stop
+#: how often live state is written back (seconds of wall time); also on stop, and before a poll
+#: hands out joins or leaves (_moves_members)
 SAVE_EVERY = 15.0
 
 
@@ -117,10 +118,12 @@ class SandboxConnector(Connector):
             sbstore.record_results(self.ws, self.name, self._unwritten)
             self._unwritten = []
 
-    def save(self) -> None:
+    def save(self, undelivered: list[Event] = ()) -> None:
+        """Keep the world in the workspace; ``undelivered``: events being handed out now,
+        kept queued in the saved state (``World.to_state``)."""
         self._write_results()
         if self.ws is not None and self._world is not None and not self.ws.read_only:
-            sbstore.save_state(self.ws, self.name, self._world.to_state())
+            sbstore.save_state(self.ws, self.name, self._world.to_state(undelivered))
             self._saved_at = time.monotonic()
             self._dirty = False
 
@@ -194,8 +197,8 @@ class SandboxConnector(Connector):
         else:
             events = w.tick(now, max(gap, 0), self.config["speed"])
         self._dirty = self._dirty or bool(events)
-        if self._dirty and time.monotonic() - self._saved_at > SAVE_EVERY:
-            self.save()
+        if self._dirty and (time.monotonic() - self._saved_at > SAVE_EVERY or _moves_members(events)):
+            self.save(undelivered=events)
         return events
 
     # --- acting ----------------------------------------------------------------------------------------
@@ -293,6 +296,15 @@ class SandboxConnector(Connector):
         if shown:
             return ActionResult.done("the platform already shows this change")
         return None
+
+
+def _moves_members(events: list[Event]) -> bool:
+    """Someone joined or left: the world is saved before such events are handed out. Saved
+    only every SAVE_EVERY seconds, a world loaded after the process ended without ``stop``
+    (killed, the console's engine thread not joined in time) was older than the memberships
+    the workspace had stored: ``shequn sync`` then closed the joins since as "no longer
+    listed" and silently reopened the leaves."""
+    return any(e.kind == Kind.JOIN or e.kind == Kind.LEAVE for e in events)
 
 
 # How the simulated platform fails, in its own words (PROTOCOLS.md's codes in spirit).

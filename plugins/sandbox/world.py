@@ -77,8 +77,11 @@ class World(Building, Traffic, Membership, Applicants, Commerce, Answers):
 
     # --- keeping ---------------------------------------------------------------------------------
 
-    def to_state(self) -> dict[str, Any]:
-        """Everything needed to carry on later, as JSON-ready data."""
+    def to_state(self, undelivered: list[Event] = ()) -> dict[str, Any]:
+        """Everything needed to carry on later, as JSON-ready data. ``undelivered``: events
+        handed out that the workspace may not have stored yet, kept at the head of the queue
+        so a world loaded from this state hands them out again (the engine drops the ones it
+        stored already by id), and never shows changes whose events were lost."""
         version, internal, gauss = self.rng.getstate()
         return {
             "seed": self.seed, "connection": self.connection, "tz": self.tz_name, "clock": self.clock,
@@ -92,7 +95,7 @@ class World(Building, Traffic, Membership, Applicants, Commerce, Answers):
             "order_heap": self.order_heap,
             "queue": [{f.name: getattr(e, f.name) for f in fields(Event) if f.name in
                        ("connection", "id", "kind", "ts", "group", "user", "nickname", "text", "data")}
-                      for e in self.queue],
+                      for e in [*undelivered, *self.queue]],
             "records": self.records,
         }
 
