@@ -20,7 +20,6 @@ ZH_CN_AUDIT = {
     "accounts linked": "账号已关联", "accounts unlinked": "账号已拆分",
     "link undone": "撤销关联", "unlink undone": "撤销拆分", "plugin error": "插件出错",
     "old message text blanked": "清空过期消息正文", "task done": "任务已完成", "task dismissed": "任务已忽略",
-    "demo data generated": "生成演示数据",  # the sandbox's sandbox_demo, until plugins/sandbox carries it
     # a code of a host family the list above does not have yet (audit_words.PREFIXES)
     "action: {what}": "操作：{what}", "bot invitation: {what}": "机器人邀请：{what}", "connection: {what}": "连接：{what}",
     "join request: {what}": "入群申请：{what}", "accounts: {what}": "账号：{what}", "task: {what}": "任务：{what}",

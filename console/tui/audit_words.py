@@ -46,8 +46,6 @@ ACTIONS = {
     "people_link_undone": "link undone", "people_unlink_undone": "unlink undone",
     "plugin_error": "plugin error", "retention_blanked": "old message text blanked",
     "task_done": "task done", "task_dismissed": "task dismissed",
-    # the sandbox's: stays here until plugins/sandbox/words.py carries "sandbox demo" (not edited in this change)
-    "sandbox_demo": "demo data generated",
 }
 
 #: the host's families a code is built in (f-strings, "prefix" + value): a code not listed above still reads

@@ -21,7 +21,7 @@ def demo_cmd(days: int, reset: bool, seed: int | None, connection: str | None) -
     """Fill the workspace with simulated history so every screen has something to show.
 
     The sandbox connection then keeps it live when the console or `shequn serve` runs."""
-    from shequn.cli import fail, workspace
+    from shequn.cli import fail, rule_text, workspace
 
     from .demo import DemoError, backfill, delete_workspace_file, foreign_groups, has_history, sandbox_connection
 
@@ -64,7 +64,8 @@ def demo_cmd(days: int, reset: bool, seed: int | None, connection: str | None) -
             click.echo(f"  {tr(ws, key.replace('_', ' ')):<14} {c[key]:>9,}")
         if s.campaigns:
             click.echo(tr(ws, "Invite campaigns (keywords and codes on the channels' posters) admitted by the "
-                              "entry policy admission:all: {words}", words=", ".join(s.campaigns)))
+                              "entry policy {policy} ({code}): {words}", policy=rule_text(ws.tr, "admission:all"),
+                          code="admission:all", words=ws.t(", ").join(s.campaigns)))
         click.echo(tr(ws, "The sandbox keeps it live: open the console with `shequn`, or run `shequn serve`."))
 
 

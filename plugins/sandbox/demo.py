@@ -170,6 +170,17 @@ def backfill(ws, connection: str, *, days: int = 30, seed: int | None = None, no
     return summary
 
 
+async def _record_account(ws, conn: SandboxConnector) -> None:
+    """The account the platform answers as (the bot), as the runtime records it when a
+    connection starts: without it the back-fill did not know the bot for the operation's own
+    account, and the tasks of the overflow siblings it creates went to 群助手, not to the
+    family's owner (console/owners.py)."""
+    check = await conn.check()
+    if check.account:
+        with ws.store.write() as c:
+            c.execute("UPDATE connections SET account = ? WHERE id = ?", (check.account, conn.name))
+
+
 async def _simulate(ws, conn: SandboxConnector, start: int, end: int,
                     progress: Callable[[int, int], None] | None,
                     on_day: Callable[[object, str], None] | None = None,
@@ -177,6 +188,7 @@ async def _simulate(ws, conn: SandboxConnector, start: int, end: int,
     run = Backfill(ws, conn)
     with ws.clock_at(start):
         await conn.first_sync()
+        await _record_account(ws, conn)
         cheer_roster(ws, conn)
     world = conn.world
     total = max(1, (end - start + HOUR - 1) // HOUR)

@@ -22,8 +22,9 @@ ZH_CN = {
     "how many people the simulated platform has": "模拟平台上的人数",
     "activity multiplier of live traffic: 60 means an hour of activity every real minute":
         "实时动态倍速：60 表示现实中每分钟产生一小时的动态",
-    "Invite campaigns (keywords and codes on the channels' posters) admitted by the entry policy admission:all: "
-    "{words}": "拉新任务（各渠道海报上的关键词和活动码）已加入入群规则 admission:all：{words}",
+    "Invite campaigns (keywords and codes on the channels' posters) admitted by the entry policy {policy} ({code}): "
+    "{words}": "拉新任务（各渠道海报上的关键词和活动码）已加入入群规则「{policy}」（代号 {code}）：{words}",
+    "sandbox demo": "生成演示数据",  # the audit log's sandbox_demo (console/tui/audit_words.py: the code with spaces)
     "No cases on sandbox messages yet.": "沙盒消息还没有处理记录。",
     "Segments: {n} people compared, accuracy {acc}": "用户分类：对比 {n} 人，准确率 {acc}",
 }

@@ -42,6 +42,19 @@ def test_backfill_fills_what_kpis_read(ws):
     assert q("SELECT count(*) FROM sandbox_truth WHERE kind = 'segment'") > 200
     assert q("SELECT count(*) FROM sandbox_truth WHERE kind = 'message'") > 0
     assert q("SELECT count(*) FROM sandbox_state") == 1
+    # the bot is known as the operation's own account from the first day (console/owners.py):
+    # an overflow sibling it creates is the family owner's, not 群助手's
+    assert q("SELECT account FROM connections WHERE id = 'sandbox'") == "sb-bot"
+    bot = q("SELECT person_id FROM identities WHERE platform_user_id = 'sb-bot'")
+    family = q("SELECT family FROM groups WHERE family IS NOT NULL ORDER BY id LIMIT 1")
+    owner = q("SELECT p.display_name FROM groups g JOIN roles r ON r.group_id = g.id AND r.role = 'owner'"
+              " JOIN people p ON p.id = r.person_id WHERE g.family = ? ORDER BY g.id LIMIT 1", (family,))
+    with ws.store.write() as c:  # a sibling the bot made: on the platform, the bot owns it
+        gid = c.execute("INSERT INTO groups(connection_id, platform, platform_group_id, name, family, created_at)"
+                        " VALUES ('sandbox', 'sandbox', 'sb-new', 'sibling', ?, ?)", (family, NOW)).lastrowid
+        c.execute("INSERT INTO roles(person_id, group_id, role, assigned_at) VALUES (?, ?, 'owner', ?)",
+                  (bot, gid, NOW))
+    assert owner and ws.owner_of(gid) == owner
     with pytest.raises(DemoError, match="already has a sandbox world"):
         backfill(ws, "sandbox", days=3, now=NOW)
 
@@ -66,6 +79,7 @@ def test_demo_verb_runs_once_then_says_so(config_path):
     run = CliRunner().invoke(cli, ["--config", str(config_path), "demo", "--days", "2"], catch_exceptions=False)
     assert run.exit_code == 0, run.output
     assert "2 days of history" in run.output and "messages" in run.output
+    assert "admitted by the entry policy admission · all groups (admission:all): " in run.output
     again = CliRunner().invoke(cli, ["--config", str(config_path), "demo"], catch_exceptions=False)
     assert again.exit_code == 0 and "already has history" in again.output
     reset = CliRunner().invoke(cli, ["--config", str(config_path), "demo", "--days", "1", "--reset", "--seed", "3"],
