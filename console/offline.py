@@ -86,7 +86,13 @@ def carry_out_now(ws: Any, action_id: int) -> tuple[str, dict[str, Any] | None]:
             return ws.store.query("SELECT * FROM actions WHERE id = ? AND status = 'pending' AND not_before <= ?",
                                   (action_id, ws.now()))
 
-    asyncio.run(OneAction(ws, {conn.name: conn}, pacing=False).drain())
+    async def once() -> None:
+        try:
+            await OneAction(ws, {conn.name: conn}, pacing=False).drain()
+        finally:  # a connector keeping state in the workspace (the sandbox's world) keeps what the
+            await conn.stop()  # action changed: without it the next run loaded the world before it
+
+    asyncio.run(once())
     row = ws.store.one("SELECT * FROM actions WHERE id = ?", (action_id,))
     word = "retry" if row["status"] == "pending" else ("done" if row["status"] == "done" else "failed")
     return word, row

@@ -42,6 +42,9 @@ class Answers(Connector):
         CALLS.append((self.name, request.params["text"]))
         return ActionResult.done("sent")
 
+    async def stop(self):
+        CALLS.append((self.name, "stopped"))
+
 
 class Busy(Answers):
     platform = "busyplat"
@@ -79,18 +82,19 @@ def test_one_action_is_carried_out_and_only_that_one(ws):
     first, second = _send(ws, "G", "one"), _send(ws, "G", "two")
     word, row = carry_out_now(ws, second)
     assert (word, row["id"], row["status"]) == ("done", second, "done")
-    assert CALLS == [("fake", "two")]
+    # then stopped, as the runtime stops it: the sandbox saves the world the action changed
+    assert CALLS == [("fake", "two"), ("fake", "stopped")]
     assert ws.store.scalar("SELECT status FROM actions WHERE id = ?", (first,)) == "pending"
     assert carry_out_now(ws, second) == ("not_pending", None)  # done already: nothing runs twice
     assert carry_out_now(ws, 999) == ("not_pending", None)
-    assert CALLS == [("fake", "two")]
+    assert CALLS == [("fake", "two"), ("fake", "stopped")]
 
 
 def test_a_platform_asking_to_wait_leaves_it_pending_for_the_outbox(ws):
     aid = _send(ws, "B", "later")
     word, row = carry_out_now(ws, aid)
     assert (word, row["status"], row["connection_id"]) == ("retry", "pending", "busy")
-    assert "slow down" in row["last_error"] and CALLS == [("busy", "later")]
+    assert "slow down" in row["last_error"] and CALLS == [("busy", "later"), ("busy", "stopped")]
 
 
 def test_a_disabled_connection_is_not_used(ws):
@@ -106,7 +110,7 @@ def test_a_running_serve_carries_it_out_instead(ws):
     write_lock(ws, "serve")
     assert carry_out_now(ws, aid) == ("served", None) and CALLS == []
     clear_lock(ws)
-    assert carry_out_now(ws, aid)[0] == "done" and CALLS == [("fake", "served")]
+    assert carry_out_now(ws, aid)[0] == "done" and CALLS == [("fake", "served"), ("fake", "stopped")]
 
 
 def test_a_backfill_carries_out_on_its_own_loop_and_serve_off_it(ws, monkeypatch):
