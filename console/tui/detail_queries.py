@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from rich.markup import escape as esc
 
-from ..words import actor_text, kind_text
+from ..words import actor_text, kind_text, rule_text
 
 
 def _when(ws: Any, ts: Any) -> str:
@@ -37,6 +37,28 @@ def _links(row: dict[str, Any]) -> dict[str, int]:
     return {k: row[f"{k}_id"] for k in ("group", "person") if row.get(f"{k}_id") is not None}
 
 
+def stored_rule(ws: Any, t: Callable[..., str], name: Any) -> str:
+    """A deciding rule in words: a stored rule (the core rules table) by its kind and scope,
+    a group by its name, so a policy an operator named reads as what it is ("欢迎语 · 群：
+    会员福利2群"); a rule named as its kind (ads) or no stored rule (blacklist, a plugin's own
+    check) as console.words.rule_text says its code."""
+    r = ws.store.one("SELECT kind, scope_type, scope_value FROM rules WHERE name = ?", (str(name or ""),))
+    if r is None or (r["kind"] == name and r["scope_type"] == "all"):
+        return rule_text(t, name)
+    scope = r["scope_type"] + (f":{r['scope_value']}" if r["scope_value"] else "")
+    g = ws.store.one("SELECT id, name FROM groups WHERE id = ?", (r["scope_value"],)) \
+        if r["scope_type"] == "group" else None
+    return rule_text(t, f"{r['kind']}:{scope}", {g["id"]: g["name"]} if g else None)
+
+
+def _decider(ws: Any, t: Callable[..., str], actor: Any) -> str:
+    """Who decided: a rule ("rule:admission:all") as the rule in words, anyone else as actor_text says."""
+    kind, _, name = str(actor or "").partition(":")
+    if kind == "rule" and name:
+        return t("rule") + t(": ") + stored_rule(ws, t, name)
+    return actor_text(t, actor) if actor else ""
+
+
 def join_request(ws: Any, rid: int, t: Callable[..., str], shown: Callable[[Any], str] = str) -> dict[str, Any]:
     r = ws.store.one("SELECT r.*, g.name AS group_name, p.display_name AS person, rp.display_name AS referrer"
                      " FROM join_requests r LEFT JOIN groups g ON g.id = r.group_id LEFT JOIN people p ON"
@@ -45,8 +67,9 @@ def join_request(ws: Any, rid: int, t: Callable[..., str], shown: Callable[[Any]
         return {"title": t("join request") + f" #{rid}", "body": [esc(t("It no longer exists"))], "links": {}}
     body = _lines([("member", r["person"]), ("group", r["group_name"]), ("status", t(r["status"])),
                    ("comment", r["comment"]), ("referrer", r["referrer"]), ("requested", _when(ws, r["requested_at"])),
-                   ("rule", r["rule"]), ("rule says", shown(r["would_have"]) if r["would_have"] else ""),
-                   ("reason", shown(r["reason"])), ("decided by", r["decided_by"]),
+                   ("rule", stored_rule(ws, t, r["rule"]) if r["rule"] else ""),
+                   ("rule says", shown(r["would_have"]) if r["would_have"] else ""),
+                   ("reason", shown(r["reason"])), ("decided by", _decider(ws, t, r["decided_by"])),
                    ("decided", _when(ws, r["decided_at"])), ("platform id", r["platform_request_id"])], t)
     return {"title": t("join request") + f" #{rid}", "body": body, "links": _links(r)}
 

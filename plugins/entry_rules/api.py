@@ -3,7 +3,8 @@
 from .announcements import announcements, draft as draft_announcement, publish as publish_announcement
 from .flash import countdown, set_closing
 from .overflow import families, family_rows, register_sibling, set_capacity
-from .policies import PolicyError, check_policies, policies, save_policy, set_enabled
+from .checks import check_policies
+from .policies import PolicyError, policies, save_policy, set_enabled
 from .queue import decide, queue
 from .reasons import recent_reasons, reject_presets
 from .referrals import referral_tree

@@ -39,7 +39,7 @@ def _parse_time(ws, text: str) -> int:
             return int(datetime.strptime(text, f).replace(tzinfo=ws.tz).timestamp())
         except ValueError:
             continue
-    fail(f"time {text!r}: expected YYYY-MM-DD HH:MM in {ws.tz.key}")
+    fail(ws.tr("time {value!r}: expected YYYY-MM-DD HH:MM in {zone}", value=text, zone=ws.tz.key))
     return 0
 
 
@@ -78,14 +78,15 @@ def entry_show(kind: str | None, as_json: bool) -> None:
 @json_option
 def entry_check(as_json: bool) -> None:
     """Re-check every policy and group (capacity, closing dates); exit 2 on problems."""
-    with workspace(read_only=True) as ws:
-        problems = api.check_policies(ws)
+    with workspace(read_only=True) as ws:  # JSON in English, for scripts; the table and the ok in words
+        problems = api.check_policies(ws, None if as_json else ws.tr)
+        ok, heads = ws.tr("entry policies: ok"), {"problem": ws.tr("problem")}
     if as_json:
         emit(problems, as_json=True)
     elif problems:
-        emit(problems, ["what", "problem"])
+        emit(problems, ["what", "problem"], headers=heads)
     else:
-        click.echo("entry policies: ok")
+        click.echo(ok)
     if problems:
         raise SystemExit(2)
 
@@ -118,14 +119,14 @@ def entry_set(kind: str, scope: str, name: str | None, config_json: str | None, 
             try:
                 config = json.loads(config_json)
             except json.JSONDecodeError as e:
-                fail(f"--config is not valid JSON: {e}")
+                fail(ws.tr("--config is not valid JSON: {error}", error=e))
         else:
             existing = ws.store.one("SELECT config FROM rules WHERE name = ?", (pname,))
             config = json.loads(existing["config"]) if existing else {}
         for pair in pairs:
             key, eq, val = pair.partition("=")
             if not eq or not key.strip():
-                fail(f"--set {pair!r}: expected KEY=VALUE")
+                fail(ws.tr("--set {pair!r}: expected KEY=VALUE", pair=pair))
             config[key.strip()] = _value(val)
         saved = _run(api.save_policy, ws, kind, config, scope=scope, name=pname, enabled=enable, dry_run=dry_run)
         said = _said(ws, saved["name"])
@@ -141,9 +142,9 @@ def entry_set(kind: str, scope: str, name: str | None, config_json: str | None, 
 @click.option("--dry-run/--live", "dry_run", default=None)
 def entry_toggle(name: str, enable: bool | None, dry_run: bool | None) -> None:
     """Switch a policy on or off, or between dry-run and live."""
-    if enable is None and dry_run is None:
-        fail("say what to change: --enable/--disable and/or --dry-run/--live")
-    with workspace(read_only=False) as ws:
+    with workspace(read_only=False) as ws:  # open first, to say the error in the workspace's language
+        if enable is None and dry_run is None:
+            fail(ws.tr("say what to change: --enable/--disable and/or --dry-run/--live"))
         _run(api.set_enabled, ws, name, enabled=enable, dry_run=dry_run)
         said = _said(ws, name)
     click.echo(said("updated {code} ({words})"))
@@ -190,7 +191,8 @@ def entry_family(group: str, family: str, template: str | None) -> None:
         gid = _run(find_group, ws, group)
         tpl = _run(find_group, ws, template) if template else None
         g = _run(api.register_sibling, ws, gid, family, template_group_id=tpl)
-    click.echo(f"group {g['id']} {g['name']} is in family {g['family']}")
+        said = ws.tr("group {id} {name} is in family {family}", id=g["id"], name=g["name"], family=g["family"])
+    click.echo(said)
 
 
 @entry_group.command("capacity")
@@ -200,7 +202,9 @@ def entry_capacity(group: str, capacity: int) -> None:
     """Set a group's capacity (群上限); refused below its member count."""
     with workspace(read_only=False) as ws:
         g = _run(api.set_capacity, ws, group, capacity)
-    click.echo(f"group {g['id']} {g['name']}: capacity {g['capacity']} ({g['member_count']} members)")
+        said = ws.tr("group {id} {name}: capacity {capacity} ({members} members)", id=g["id"], name=g["name"],
+                     capacity=g["capacity"], members=g["member_count"])
+    click.echo(said)
 
 
 @entry_group.command("tree")
@@ -213,12 +217,15 @@ def entry_tree(person_id: int, as_json: bool) -> None:
             tree = api.referral_tree(ws, person_id)
         except ValueError as e:
             fail(str(e))
+        heads = {"level": ws.tr("referral level"), "referred": ws.tr("people referred")}  # not the host's words
+        referred_by = ws.tr("referred by: {chain}", chain=" <- ".join(f"{r['name']} (#{r['id']})"
+                                                                      for r in tree["referred_by"]))
     if as_json:
         emit([tree], as_json=True)
         return
     if tree["referred_by"]:
-        click.echo("referred by: " + " <- ".join(f"{r['name']} (#{r['id']})" for r in tree["referred_by"]))
-    emit(flatten(tree), ["person", "level", "referred"])
+        click.echo(referred_by)
+    emit(flatten(tree), ["person", "level", "referred"], headers=heads)
 
 
 @entry_group.command("flash")
@@ -228,7 +235,8 @@ def entry_flash(group: str, closes: str) -> None:
     """Give a flash group (快闪群) its closing time."""
     with workspace(read_only=False) as ws:
         g = _run(api.set_closing, ws, group, _parse_time(ws, closes))
-    click.echo(f"flash group {g['name']} closes at {closes}")
+        said = ws.tr("flash group {name} closes at {when}", name=g["name"], when=closes)
+    click.echo(said)
 
 
 @entry_group.command("activity")
@@ -238,7 +246,8 @@ def entry_activity(activity: str, person_ids: tuple[int, ...]) -> None:
     """Record people who took part in ACTIVITY (activity entry admits them)."""
     with workspace(read_only=False) as ws:
         n = _run(api.add_participants, ws, activity, list(person_ids))
-    click.echo(f"{activity}: {n} added")
+        said = ws.tr("{activity}: {n} added", activity=activity, n=n)
+    click.echo(said)
 
 
 @entry_group.group("announce")
@@ -253,7 +262,8 @@ def announce_group() -> None:
 def announce_draft(title: str, text: str, announcement_id: int | None) -> None:
     with workspace(read_only=False) as ws:
         aid = _run(api.draft_announcement, ws, title, text, announcement_id=announcement_id)
-    click.echo(f"announcement {aid} saved")
+        said = ws.tr("announcement {id} saved", id=aid)
+    click.echo(said)
 
 
 @announce_group.command("publish")

@@ -5,7 +5,7 @@ A policy is a row of the core ``rules`` table (plugin ``entry_rules``) with a ki
 group) and a JSON config checked by the kind's validator when saved. The most specific
 enabled policy wins: group over type over all. Validators only see the config; checks
 that need the workspace (orders data for paid entry) run in :func:`save_policy` and
-:func:`check_policies`, so ``shequn entry check`` and saving agree.
+:func:`checks.check_policies`, so ``shequn entry check`` and saving agree.
 """
 
 from __future__ import annotations
@@ -361,27 +361,6 @@ def policies(ws) -> list[dict[str, Any]]:
                     "summary": rk.describe(cfg) if rk else "", "config": cfg,
                     "updated_by": r["updated_by"], "updated_at": r["updated_at"]})
     return out
-
-
-def check_policies(ws) -> list[dict[str, Any]]:
-    """Re-check every stored policy and the groups they act on; one row per problem."""
-    problems = []
-    for r in ws.store.query("SELECT * FROM rules WHERE plugin = ?", (PLUGIN,)):
-        try:
-            cfg = json.loads(r["config"] or "{}")
-            validate(ws, r["kind"], cfg)
-        except (PolicyError, ValueError) as e:
-            problems.append({"what": f"rule {r['name']}", "problem": str(e)})
-        if r["scope_type"] == "group" and not ws.store.one("SELECT 1 FROM groups WHERE id = ?", (r["scope_value"],)):
-            problems.append({"what": f"rule {r['name']}", "problem": f"its group {r['scope_value']} no longer exists"})
-    for g in ws.store.query("SELECT id, name, capacity, member_count, type, closes_at, status FROM groups"):
-        if g["capacity"] is not None and g["capacity"] < g["member_count"]:
-            problems.append({"what": f"group {g['id']} {g['name']}",
-                             "problem": f"capacity {g['capacity']} is below its {g['member_count']} members"})
-        if g["type"] == "flash" and g["closes_at"] is None and g["status"] == "active":
-            problems.append({"what": f"group {g['id']} {g['name']}",
-                             "problem": "flash group without a closing date (shequn entry flash GROUP --closes ...)"})
-    return problems
 
 
 def set_enabled(ws, name: str, *, enabled: bool | None = None, dry_run: bool | None = None) -> None:

@@ -87,6 +87,7 @@ class WorkflowsScreen(ShequnScreen):
     def __init__(self) -> None:
         super().__init__()
         self.welcome: list[dict[str, Any]] = []
+        self.names: dict[int, str] = {}  # a group-scoped policy's group by its name (群：会员福利2群, not 群：4)
 
     def body(self) -> ComposeResult:
         t = self.t
@@ -98,8 +99,8 @@ class WorkflowsScreen(ShequnScreen):
                                     Column("say", "rule says", fmt=self.say)],
                                    id="queue", markable=True, empty="Nobody is waiting")
             with TabPane(t("Policies"), id="tab-policies"):
-                yield VirtualTable([Column("name", "rule", fmt=lambda v: rule_text(t, v)), Column("kind", "kind", 10, fmt=t),
-                                    Column("scope", "scope", 14, fmt=self.scope), Column("state", "state", 9, fmt=t),
+                yield VirtualTable([Column("name", "rule", fmt=self.rule), Column("kind", "kind", 10, fmt=t),
+                                    Column("scope", "scope", 18, fmt=self.scope), Column("state", "state", 9, fmt=t),
                                     Column("summary", "does")], key="name", id="policies",
                                    empty="No entry policies")
                 yield Static("", id="policy-detail")
@@ -108,8 +109,8 @@ class WorkflowsScreen(ShequnScreen):
                     yield Input(placeholder=t("welcome template, e.g. Welcome {nickname} to {group}! {rules}"),
                                 id="template", name="welcome template")
                     yield Static("", id="preview")
-                    yield VirtualTable([Column("name", "rule", 20, fmt=lambda v: rule_text(t, v)),
-                                        Column("scope", "scope", 14, fmt=self.scope),
+                    yield VirtualTable([Column("name", "rule", 26, fmt=self.rule),
+                                        Column("scope", "scope", 18, fmt=self.scope),
                                         Column("template", "template")], key="name", id="welcomes",
                                        empty="No welcome policies")
             with TabPane(t("announcement"), id="tab-announce"):
@@ -124,6 +125,7 @@ class WorkflowsScreen(ShequnScreen):
     def _read(self) -> dict[str, Any]:
         from .announcements import announcements
         from .policies import describe_policy, policies
+        from .words import group_names
 
         source = ShownQueue(self.ws)
         total = source.count()
@@ -131,10 +133,13 @@ class WorkflowsScreen(ShequnScreen):
         for p in rows:  # the summary in the console's language (the CLI's is English)
             p["summary"] = describe_policy(p["kind"], p["config"], self.t)
         return {"queue": source, "first": (total, source.rows(0, PAGE)), "policies": rows,
-                "announcements": announcements(self.ws)}
+                "announcements": announcements(self.ws), "names": group_names(self.ws)}
 
     def scope(self, value: Any) -> str:
-        return scope_text(self.t, value)
+        return scope_text(self.t, value, self.names)
+
+    def rule(self, value: Any) -> str:
+        return rule_text(self.t, value, self.names)
 
     def say(self, value: Any) -> str:
         """What the rule said about a request: its verdict and reason, in the console's words."""
@@ -143,6 +148,7 @@ class WorkflowsScreen(ShequnScreen):
         return self.t(verdict or "") + (self.t(": ") + self.app.shown(reason) if reason else "")
 
     def _show(self, d: dict[str, Any]) -> None:
+        self.names = d["names"]
         table = self.query_one("#queue", VirtualTable)
         table.set_source(d["queue"], keep_cursor=True, preloaded=d["first"])
         for p in d["policies"]:

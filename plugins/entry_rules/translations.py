@@ -5,7 +5,7 @@ ZH_CN = {
     "Admission": "入群方式",
     "Nickname format": "群昵称格式",
     "Welcome message": "欢迎语",
-    "Overflow to sibling groups": "满群分流",
+    "Overflow to sibling groups": "满员分流",
     # decisions the applicant sees
     "This group is closed and no longer takes new members": "本群已关闭，不再接受新成员",
     "Already a member of {group}, a group of the same family": "你已在同一群矩阵的「{group}」中，无需重复入群",
@@ -145,6 +145,25 @@ ZH_CN.update({  # a policy and a join request's deciding rule in the CLI's words
     # kinds, scopes and states are the host's words (admission 入群审核, all groups 所有群, enabled 已启用)
     "policy code": "代号", "saved {code} ({words})": "已保存 {code}（{words}）",
     "updated {code} ({words})": "已更新 {code}（{words}）",
-    "referral depth limit (legal line)": "推荐层级上限（法律红线）", "group closed": "群已关闭",
-    "one group per family": "同一群矩阵限进一个群", "group capacity": "群上限",
+    # the plugin's own checks (admission.py's rule codes), as console.words.rule_text says them
+    "entry referral depth": "推荐层级上限（法律红线）", "entry closed": "群已关闭",
+    "entry family": "同一群矩阵限进一个群", "entry capacity": "群上限",
+})
+
+ZH_CN.update({  # `shequn entry check` (checks.py) and the entry verbs' messages (cli.py)
+    "entry policies: ok": "入群规则检查：没有问题", "problem": "问题",
+    "its group {id} no longer exists": "它作用的群 {id} 已不存在", "group {id} {name}": "群 {id}「{name}」",
+    "capacity {capacity} is below its {members} members": "群上限 {capacity} 低于现有的 {members} 名成员",
+    "flash group without a closing date (shequn entry flash GROUP --closes ...)":
+        "快闪群没有关闭时间（shequn entry flash 群 --closes ...）",
+    "group {id} {name} is in family {family}": "群 {id}「{name}」已加入群矩阵「{family}」",
+    "group {id} {name}: capacity {capacity} ({members} members)": "群 {id}「{name}」：群上限 {capacity}（现有 {members} 人）",
+    "time {value!r}: expected YYYY-MM-DD HH:MM in {zone}": "时间 {value!r} 无法识别：应为 YYYY-MM-DD HH:MM（{zone} 时区）",
+    "--config is not valid JSON: {error}": "--config 不是有效的 JSON：{error}",
+    "--set {pair!r}: expected KEY=VALUE": "--set {pair!r} 无法识别：应为 KEY=VALUE",
+    "say what to change: --enable/--disable and/or --dry-run/--live":
+        "请说明要改什么：--enable/--disable 和（或）--dry-run/--live",
+    "referred by: {chain}": "推荐人：{chain}", "flash group {name} closes at {when}": "快闪群「{name}」将于 {when} 关闭",
+    "{activity}: {n} added": "{activity}：已添加 {n} 人", "announcement {id} saved": "群公告 {id} 已保存",
+    "referral level": "推荐层级", "people referred": "推荐人数",
 })

@@ -16,15 +16,6 @@ from shequn.cli import rule_text, scope_text
 
 from .policies import PLUGIN
 
-#: rules this plugin decides by without a stored policy (admission.py), as English words;
-#: their zh-CN is in translations.py
-OWN_RULES = {
-    "entry:referral_depth": "referral depth limit (legal line)",
-    "entry:closed": "group closed",
-    "entry:family": "one group per family",
-    "entry:capacity": "group capacity",
-}
-
 
 def group_names(ws) -> dict[int, str]:
     """The names of the groups a policy is scoped to (``group:12`` reads 群：好物群)."""
@@ -46,8 +37,10 @@ def state_words(t: Callable[..., str], enabled: bool, dry_run: bool) -> str:
 def rule_words(ws, t: Callable[..., str]) -> Callable[[Any], str]:
     """Read once, say many: the words for a join request's deciding rule (its code as stored).
     A policy of this plugin by its kind and scope (so a policy an operator named reads as
-    what it is); the plugin's own checks by their words; another plugin's rule (blacklist,
-    door_check) as the screens say it, its underscores as spaces."""
+    what it is); any other code as the host says it (console.words.rule_text), as the
+    join request's detail does: the plugin's own checks (entry:referral_depth, entry:closed)
+    and another plugin's rules (blacklist, door_check) as the code with spaces, which the
+    catalogues translate (translations.py: "entry referral depth")."""
     scopes = {r["name"]: (r["kind"], r["scope_type"] + (f":{r['scope_value']}" if r["scope_value"] else ""))
               for r in ws.store.query("SELECT name, kind, scope_type, scope_value FROM rules WHERE plugin = ?",
                                       (PLUGIN,))}
@@ -55,10 +48,8 @@ def rule_words(ws, t: Callable[..., str]) -> Callable[[Any], str]:
 
     def say(name: Any) -> str:
         name = str(name or "")
-        if name in OWN_RULES:
-            return t(OWN_RULES[name])
         if name in scopes:
             return policy_words(t, *scopes[name], names)
-        return rule_text(t, name if ":" in name else name.replace("_", " "))
+        return rule_text(t, name)
 
     return say

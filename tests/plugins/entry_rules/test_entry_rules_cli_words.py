@@ -89,8 +89,8 @@ def test_joins_table_says_the_deciding_rule_in_words_and_json_keeps_its_code(ver
     cli_clock_at(monkeypatch, T0)
     words = {"zh": {1: "入群审核 · 所有群", 2: "推荐层级上限（法律红线）", 3: "满员分流 · 所有群",
                     4: "入群审核 · 类型：引流群", 5: "同一群矩阵限进一个群", 6: "拉黑"},
-             "en": {1: "admission · all groups", 2: "referral depth limit (legal line)", 3: "overflow · all groups",
-                    4: "admission · type: traffic", 5: "one group per family", 6: "blacklist", 7: "door check"}}
+             "en": {1: "admission · all groups", 2: "entry referral depth", 3: "overflow · all groups",
+                    4: "admission · type: traffic", 5: "entry family", 6: "blacklist", 7: "door check"}}
     for lang, want in words.items():
         lines = {int(line.split()[0]): line for line in verb(lang, "joins", "--status", "all").splitlines()
                  if re.match(r"\d+ ", line)}
