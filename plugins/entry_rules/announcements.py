@@ -17,18 +17,18 @@ MAX_LENGTH = 2000
 def draft(ws, title: str, text: str, *, announcement_id: int | None = None) -> int:
     title, text = (title or "").strip(), (text or "").strip()
     if not title:
-        raise PolicyError("announcement title is empty")
+        raise PolicyError.of("announcement title is empty")
     if not text:
-        raise PolicyError("announcement text is empty")
+        raise PolicyError.of("announcement text is empty")
     if len(text) > MAX_LENGTH:
-        raise PolicyError(f"announcement text has {len(text)} characters; the limit is {MAX_LENGTH}")
+        raise PolicyError.of("announcement text has {n} characters; the limit is {limit}", n=len(text), limit=MAX_LENGTH)
     now = ws.now()
     with ws.store.write() as c:
         if announcement_id:
             cur = c.execute("UPDATE entry_announcements SET title = ?, text = ?, updated_at = ? WHERE id = ?",
                             (title, text, now, announcement_id))
             if not cur.rowcount:
-                raise PolicyError(f"no announcement {announcement_id}")
+                raise PolicyError.of("no announcement {id}", id=announcement_id)
             aid = announcement_id
         else:
             aid = c.execute("INSERT INTO entry_announcements(title, text, created_by, created_at, updated_at)"
@@ -45,7 +45,8 @@ def select_groups(ws, targets: list[str]) -> list[int]:
             ids += [r["id"] for r in ws.store.query("SELECT id FROM groups WHERE status = 'active' ORDER BY id")]
         elif t.startswith("type:"):
             if t[5:] not in GROUP_TYPES:
-                raise PolicyError(f"unknown group type {t[5:]!r}; choose from {', '.join(GROUP_TYPES)}")
+                raise PolicyError.of("unknown group type {value!r}; choose from {choices}", value=t[5:],
+                                     choices=", ".join(GROUP_TYPES))
             ids += [r["id"] for r in ws.store.query("SELECT id FROM groups WHERE status = 'active' AND type = ?"
                                                     " ORDER BY id", (t[5:],))]
         elif t.startswith("family:"):
@@ -61,7 +62,7 @@ def publish(ws, announcement_id: int, targets: list[str], *, at: int | None = No
     """Queue the announcement for the selected groups (at ``at`` if given). One transaction."""
     ann = ws.store.one("SELECT * FROM entry_announcements WHERE id = ?", (announcement_id,))
     if ann is None:
-        raise PolicyError(f"no announcement {announcement_id}")
+        raise PolicyError.of("no announcement {id}", id=announcement_id)
     groups = select_groups(ws, targets)
     if not groups:
         raise PolicyError(f"no active group matches {', '.join(targets)}")

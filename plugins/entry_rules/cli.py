@@ -19,11 +19,14 @@ from .templates import TemplateError
 from .words import group_names, policy_words, state_words
 
 
-def _run(fn, *args, **kwargs):
+def _run(fn, ws, *args, **kwargs):
+    """``fn(ws, ...)``; a refusal said in the workspace's language when it carries its
+    template (PolicyError.of), else as raised."""
     try:
-        return fn(*args, **kwargs)
+        return fn(ws, *args, **kwargs)
     except (PolicyError, TemplateError) as e:
-        fail(str(e))
+        template = getattr(e, "template", "")
+        fail(ws.tr(template, **e.values) if template else str(e))
 
 
 def _ago(seconds: int | None) -> str:

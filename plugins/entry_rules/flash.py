@@ -25,10 +25,11 @@ def set_closing(ws, group_ref: str | int, closes_at: int | None) -> dict[str, An
     gid = find_group(ws, group_ref)
     g = group_row(ws, gid)
     if g["type"] != "flash":
-        raise PolicyError(f"group {g['name']} is a {g['type']} group; only flash groups have a closing date "
-                          "(set its type first)")
+        raise PolicyError.of("group {name} is a {type} group; only flash groups have a closing date (set its type "
+                             "first)", name=g["name"], type=g["type"])
     if closes_at is not None and closes_at <= ws.now():
-        raise PolicyError(f"closing time {datetime.fromtimestamp(closes_at, ws.tz):%Y-%m-%d %H:%M} is in the past")
+        raise PolicyError.of("closing time {when} is in the past",
+                             when=f"{datetime.fromtimestamp(closes_at, ws.tz):%Y-%m-%d %H:%M}")
     with ws.store.write() as c:
         c.execute("UPDATE groups SET closes_at = ? WHERE id = ?", (closes_at, gid))
         ws.audit("flash_closing_set", "group", gid, {"closes_at": closes_at, "was": g["closes_at"]})

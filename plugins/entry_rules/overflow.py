@@ -141,10 +141,10 @@ def register_sibling(ws, group_id: int, family: str, *, template_group_id: int |
     can invite, else one task naming them (see ``staffing``). One transaction."""
     family = (family or "").strip()
     if not family:
-        raise PolicyError("a family name is empty")
+        raise PolicyError.of("a family name is empty")
     group = group_row(ws, group_id)
     if group is None:
-        raise PolicyError(f"no group {group_id}")
+        raise PolicyError.of("no group {id}", id=group_id)
     actor = actor or f"operator:{ws.operator}"
     pending = ws.store.one("SELECT * FROM entry_siblings WHERE family = ? AND status = 'requested' ORDER BY id",
                            (family,))
@@ -212,10 +212,12 @@ def set_capacity(ws, group_ref: str | int, capacity: int | None) -> dict[str, An
     g = group_row(ws, gid)
     if capacity is not None:
         if capacity < 1:
-            raise PolicyError(f"capacity {capacity} for group {g['name']}: expected 1 or more")
+            raise PolicyError.of("capacity {capacity} for group {name}: expected 1 or more", capacity=capacity,
+                                 name=g["name"])
         if capacity < g["member_count"]:
-            raise PolicyError(f"capacity {capacity} for group {g['name']} is below its {g['member_count']} current "
-                              "members; set at least that, or remove members first")
+            raise PolicyError.of("capacity {capacity} for group {name} is below its {members} current members; set at "
+                                 "least that, or remove members first", capacity=capacity, name=g["name"],
+                                 members=g["member_count"])
     with ws.store.write() as c:
         c.execute("UPDATE groups SET capacity = ? WHERE id = ?", (capacity, gid))
         ws.audit("group_capacity_set", "group", gid, {"capacity": capacity, "was": g["capacity"]})

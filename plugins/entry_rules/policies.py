@@ -31,7 +31,19 @@ DEFAULT_MERGED = "欢迎 {nicknames} 等 {count} 位新朋友加入「{group}」
 
 
 class PolicyError(ValueError):
-    """A policy that cannot be saved; the message says which key and why."""
+    """A policy that cannot be saved, or a verb's request refused; the message says which
+    key and why. Raised as ``PolicyError.of(template, **values)``, it keeps its template,
+    so the CLI says it in the workspace's language (cli._run, through ws.tr and
+    translations.py) while ``str()`` stays the English a script or the log reads."""
+
+    template = ""
+    values: dict[str, Any] = {}
+
+    @classmethod
+    def of(cls, template: str, **values: Any) -> "PolicyError":
+        e = cls(template.format(**values))
+        e.template, e.values = template, values
+        return e
 
 
 def _only(config: dict[str, Any], known: set[str], kind: str) -> None:
@@ -206,12 +218,13 @@ def parse_scope(ws, scope: str) -> tuple[str, str]:
     kind, _, value = scope.partition(":")
     if kind == "type":
         if value not in GROUP_TYPES:
-            raise PolicyError(f"scope {scope!r}: unknown group type {value!r}; choose from {', '.join(GROUP_TYPES)}")
+            raise PolicyError.of("scope {scope!r}: unknown group type {value!r}; choose from {choices}", scope=scope,
+                                 value=value, choices=", ".join(GROUP_TYPES))
         return "type", value
     if kind == "group":
         gid = find_group(ws, value)
         return "group", str(gid)
-    raise PolicyError(f"scope {scope!r}: expected all, type:<traffic|welfare|flash> or group:<id or name>")
+    raise PolicyError.of("scope {scope!r}: expected all, type:<traffic|welfare|flash> or group:<id or name>", scope=scope)
 
 
 def find_group(ws, ref: str | int) -> int:
@@ -225,8 +238,9 @@ def find_group(ws, ref: str | int) -> int:
     if len(rows) == 1:
         return rows[0]["id"]
     if len(rows) > 1:
-        raise PolicyError(f"group {ref!r} is ambiguous ({len(rows)} groups match); use its id")
-    raise PolicyError(f"no group {ref!r} (give its id, platform id or exact name; see `shequn entry families`)")
+        raise PolicyError.of("group {ref!r} is ambiguous ({n} groups match); use its id", ref=ref, n=len(rows))
+    raise PolicyError.of("no group {ref!r} (give its id, platform id or exact name; see `shequn entry families`)",
+                         ref=ref)
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -330,8 +344,8 @@ def save_policy(ws, kind: str, config: dict[str, Any], *, scope: str = "all", na
     actor = actor or f"operator:{ws.operator}"
     existing = ws.store.one("SELECT plugin, kind FROM rules WHERE name = ?", (name,))
     if existing and (existing["plugin"] != PLUGIN or existing["kind"] != kind):
-        raise PolicyError(f"a rule named {name!r} already exists as {existing['plugin']}/{existing['kind']}; "
-                          "choose another name")
+        raise PolicyError.of("a rule named {name!r} already exists as {plugin}/{kind}; choose another name",
+                             name=name, plugin=existing["plugin"], kind=existing["kind"])
     with ws.store.write() as c:
         c.execute(
             "INSERT INTO rules(name, plugin, kind, scope_type, scope_value, config, enabled, dry_run, updated_by,"
@@ -366,7 +380,7 @@ def policies(ws) -> list[dict[str, Any]]:
 def set_enabled(ws, name: str, *, enabled: bool | None = None, dry_run: bool | None = None) -> None:
     row = ws.store.one("SELECT * FROM rules WHERE name = ? AND plugin = ?", (name, PLUGIN))
     if row is None:
-        raise PolicyError(f"no entry policy named {name!r} (see `shequn entry show`)")
+        raise PolicyError.of("no entry policy named {name!r} (see `shequn entry show`)", name=name)
     with ws.store.write() as c:
         if enabled is not None:
             c.execute("UPDATE rules SET enabled = ?, updated_by = ?, updated_at = ? WHERE id = ?",

@@ -167,3 +167,27 @@ ZH_CN.update({  # `shequn entry check` (checks.py) and the entry verbs' messages
     "{activity}: {n} added": "{activity}：已添加 {n} 人", "announcement {id} saved": "群公告 {id} 已保存",
     "referral level": "推荐层级", "people referred": "推荐人数",
 })
+
+ZH_CN.update({  # a verb's request refused (PolicyError.of), as the CLI says it (cli._run)
+    "scope {scope!r}: unknown group type {value!r}; choose from {choices}":
+        "范围 {scope!r}：没有群类型 {value!r}；可选 {choices}",
+    "scope {scope!r}: expected all, type:<traffic|welfare|flash> or group:<id or name>":
+        "范围 {scope!r} 无法识别：应为 all、type:<traffic|welfare|flash> 或 group:<群编号或群名>",
+    "group {ref!r} is ambiguous ({n} groups match); use its id": "群 {ref!r} 有 {n} 个同名群；请用群编号",
+    "no group {ref!r} (give its id, platform id or exact name; see `shequn entry families`)":
+        "没有群 {ref!r}（请给出群编号、平台群号或完整群名；见 `shequn entry families`）",
+    "a rule named {name!r} already exists as {plugin}/{kind}; choose another name":
+        "已有名为 {name!r} 的规则（{plugin}/{kind}）；请换一个名称",
+    "no entry policy named {name!r} (see `shequn entry show`)": "没有代号为 {name!r} 的入群规则（见 `shequn entry show`）",
+    "a family name is empty": "群矩阵名称为空", "no group {id}": "没有群 {id}",
+    "capacity {capacity} for group {name}: expected 1 or more": "群「{name}」的群上限 {capacity} 无效：至少为 1",
+    "capacity {capacity} for group {name} is below its {members} current members; set at least that, or remove "
+    "members first": "群「{name}」的群上限 {capacity} 低于现有的 {members} 名成员；请至少设为该人数，或先移出成员",
+    "group {name} is a {type} group; only flash groups have a closing date (set its type first)":
+        "群「{name}」不是快闪群：只有快闪群有关闭时间（请先修改群类型）",
+    "closing time {when} is in the past": "关闭时间 {when} 已经过去",
+    "announcement title is empty": "群公告标题为空", "announcement text is empty": "群公告正文为空",
+    "announcement text has {n} characters; the limit is {limit}": "群公告正文有 {n} 个字，上限 {limit} 个字",
+    "no announcement {id}": "没有群公告 {id}",
+    "unknown group type {value!r}; choose from {choices}": "没有群类型 {value!r}；可选 {choices}",
+})

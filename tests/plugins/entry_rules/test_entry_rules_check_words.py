@@ -95,3 +95,22 @@ def test_activity_flash_and_tree_verbs_answer_in_words(run, ws):
     assert run("zh", "entry", "tree", str(pid))[1].splitlines()[0].split() == ["群成员", "推荐层级", "推荐人数"]
     assert run("en", "entry", "tree", str(pid))[1].splitlines()[0].split() == ["member", "referral", "level",
                                                                              "people", "referred"]
+
+
+def test_a_refused_request_is_said_in_the_workspaces_language(run):
+    """PolicyError.of keeps its template: the CLI says it through the catalogue; str() stays English."""
+    from plugins.entry_rules.policies import PolicyError
+
+    assert run("zh", "entry", "capacity", "好物群", "0")[1] == "错误：群「好物群」的群上限 0 无效：至少为 1\n"
+    assert run("en", "entry", "capacity", "好物群", "0")[1] == "Error: capacity 0 for group 好物群: expected 1 or more\n"
+    assert run("zh", "entry", "capacity", "没有的群", "9")[1] == (
+        "错误：没有群 '没有的群'（请给出群编号、平台群号或完整群名；见 `shequn entry families`）\n")
+    assert run("zh", "entry", "toggle", "nope", "--enable")[1] == "错误：没有代号为 'nope' 的入群规则（见 `shequn entry show`）\n"
+    assert run("zh", "entry", "flash", "好物群", "--closes", "2030-01-01 10:00")[1] == (
+        "错误：群「好物群」不是快闪群：只有快闪群有关闭时间（请先修改群类型）\n")
+    assert run("zh", "entry", "set", "welcome", "--scope", "type:x", "--set", "template=hi")[1] == (
+        "错误：范围 'type:x'：没有群类型 'x'；可选 traffic, welfare, flash\n")
+    assert run("zh", "entry", "announce", "draft", " ", "x")[1] == "错误：群公告标题为空\n"
+    assert run("zh", "entry", "announce", "publish", "99", "all")[1] == "错误：没有群公告 99\n"
+    e = PolicyError.of("no group {id}", id=7)
+    assert (str(e), e.template, e.values) == ("no group 7", "no group {id}", {"id": 7})
