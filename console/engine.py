@@ -246,8 +246,12 @@ class Engine:
         row = conn.execute("SELECT id, person_id FROM identities WHERE platform = ? AND platform_user_id = ?",
                            (platform, user)).fetchone()
         if row is None:
-            pid = conn.execute("INSERT INTO people(display_name, created_at) VALUES (?, ?)",
-                               (nickname or user, now)).lastrowid
+            # the connection's own account seen first in an event: an insider from the start
+            # (console/owners.py); connections holds a row per connection, so this is cheap
+            own = conn.execute("SELECT 1 FROM connections WHERE platform = ? AND account = ? LIMIT 1",
+                               (platform, user)).fetchone() is not None
+            pid = conn.execute("INSERT INTO people(display_name, created_at, is_insider) VALUES (?, ?, ?)",
+                               (nickname or user, now, int(own))).lastrowid
             iid = conn.execute("INSERT INTO identities(person_id, platform, platform_user_id, nickname, created_at)"
                                " VALUES (?,?,?,?,?)", (pid, platform, user, nickname, now)).lastrowid
             ident = (iid, pid)

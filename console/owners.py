@@ -19,6 +19,26 @@ OWN_ACCOUNTS = ("SELECT i.person_id FROM identities i JOIN connections c ON c.pl
 _HUMAN_OWNER = f"r.role = 'owner' AND r.person_id NOT IN ({OWN_ACCOUNTS})"
 
 
+def mark_own_accounts(conn: Any) -> int:
+    """The operation's own accounts (a connection's bot, the WeCom app's member) are insiders:
+    not a member whose messages, speaking days, segment or tags the KPIs count (its welcomes,
+    warnings and posts were 12% of the 30-day demo's messages), and never staff (the roles
+    plugin gives them no role and counts them in no squad). Returns how many were marked."""
+    return conn.execute(f"UPDATE people SET is_insider = 1 WHERE is_insider = 0 AND id IN ({OWN_ACCOUNTS})").rowcount
+
+
+def record_account(ws: Any, connection: str, account: str, *, online: bool | None = None) -> None:
+    """The account a connection's platform answers as, and its person an insider
+    (``mark_own_accounts``); ``online`` also sets the connection's state as the runtime's
+    check does."""
+    with ws.store.write() as c:
+        c.execute("UPDATE connections SET account = ? WHERE id = ?", (account, connection))
+        if online is not None:
+            c.execute("UPDATE connections SET state = CASE WHEN ? AND state != 'disabled' THEN 'online'"
+                      " ELSE state END WHERE id = ?", (online, connection))
+        mark_own_accounts(c)
+
+
 def owner_name(store: Any, group_id: int) -> str:
     """The display name of the person who owns ``group_id``: its own owner, else its
     family's first group's owner; '' when neither is a person."""

@@ -33,6 +33,7 @@ from .faults import StoreFaultAlert, alert_loop_crash, health_words, unavailable
 from .intake import BACKLOG_BATCH, Intake, Receipt, batch_limit  # noqa: F401  (batch_limit: re-exported)
 from .model import DeadLetter, Event
 from .outbox import Executor
+from .owners import record_account
 from .refusals import Refusals
 from .supervisor import Supervisor
 from .workspace import Workspace
@@ -226,9 +227,7 @@ class Runtime:
         if check.account:
             # the platform answered as this account: the connection is up (an error of an
             # earlier run is over; its message stays in last_error)
-            with self.ws.store.write() as conn:
-                conn.execute("UPDATE connections SET account = ?, state = CASE WHEN ? AND state != 'disabled'"
-                             " THEN 'online' ELSE state END WHERE id = ?", (check.account, check.ok, name))
+            record_account(self.ws, name, check.account, online=check.ok)
         if not check.ok:
             self._state(name, "error", check.detail or "check failed")
 

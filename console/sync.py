@@ -27,6 +27,7 @@ import click
 
 from .connector import Connector, ConnectorError, NotSupported
 from .model import Capability, GroupInfo, MemberInfo
+from .owners import mark_own_accounts
 from .store.connection import rows_in
 from .workspace import Workspace
 
@@ -229,6 +230,8 @@ def _write_members(ws: Workspace, c, platform: str, group_id: int, members: list
                   " WHERE group_id = ? AND person_id = ?", updates)
     summary.members_new += len(inserts)
     _write_inviters(c, platform, group_id, latest, known, now)
+    if new:  # the connection's own account listed for the first time: an insider (console/owners.py)
+        mark_own_accounts(c)
     listed = {known[u][1] for u in latest}
     gone = [r[0] for r in c.execute("SELECT person_id FROM memberships WHERE group_id = ? AND status = 'member'",
                                     (group_id,)) if r[0] not in listed]

@@ -51,3 +51,53 @@ def test_the_groups_table_names_the_person_who_owns_each_group(ws):
     assert owner_names(ws.store) == {10: "追风少年", 11: "追风少年", 12: "追风少年", 13: "曹磊", 20: ""}
     shown = {g["id"]: g["owner"] for g in groups(ws)}
     assert shown == {10: "追风少年", 11: "追风少年", 12: "追风少年", 13: "曹磊", 20: "群助手"}  # 20: nobody but the bot
+
+
+def test_the_operations_own_account_is_an_insider_from_every_path(ws):
+    """The bot's welcomes, warnings and posts are not a member's messages: its person is an
+    insider (excluded from the KPIs) whether the account is recorded after the bot was listed
+    (record_account), the bot is first seen in an event after (the engine), or a sync lists it
+    for the first time; and a roles recompute keeps it so, though it holds no role."""
+    from console.engine import Engine
+    from console.model import Event, Kind
+    from console.owners import record_account
+    from plugins.roles.assign import recompute_insiders
+
+    def insider(user):
+        return ws.store.scalar("SELECT p.is_insider FROM people p JOIN identities i ON i.person_id = p.id"
+                               " WHERE i.platform_user_id = ?", (user,))
+
+    with ws.store.write() as c:
+        c.execute("INSERT OR REPLACE INTO connections(id, platform) VALUES ('sandbox', 'sandbox')")
+        c.executemany("INSERT INTO people(id, display_name, created_at) VALUES (?, ?, 1)", [(1, "群助手"), (2, "阿强")])
+        c.executemany("INSERT INTO identities(person_id, platform, platform_user_id) VALUES (?, 'sandbox', ?)",
+                      [(1, "sb-bot"), (2, "sb-u2")])
+    assert (insider("sb-bot"), insider("sb-u2")) == (0, 0)
+    record_account(ws, "sandbox", "sb-bot", online=True)
+    assert (insider("sb-bot"), insider("sb-u2")) == (1, 0)
+    assert ws.store.scalar("SELECT state FROM connections WHERE id = 'sandbox'") == "online"
+    with ws.store.write() as c:
+        recompute_insiders(c, [1, 2])
+    assert (insider("sb-bot"), insider("sb-u2")) == (1, 0)
+    # a second connection whose bot is first seen speaking after its account was recorded
+    with ws.store.write() as c:
+        c.execute("INSERT INTO connections(id, platform, account) VALUES ('qq1', 'qq', '10001')")
+        c.execute("INSERT INTO groups(id, connection_id, platform, platform_group_id, name) VALUES (5, 'qq1', 'qq',"
+                  " '777', 'Q')")
+    Engine(ws).ingest([Event("qq1", "m1", Kind.MESSAGE, NOW, "777", "10001", nickname="bot", text="欢迎"),
+                       Event("qq1", "m2", Kind.MESSAGE, NOW, "777", "20002", nickname="客", text="你好")])
+    assert (insider("10001"), insider("20002")) == (1, 0)
+
+
+async def test_a_sync_listing_the_own_account_first_makes_it_an_insider(ws):
+    from console.model import GroupInfo, MemberInfo
+    from console.sync import sync_connection
+    from tests.test_sync import ListingConnector
+
+    with ws.store.write() as c:
+        c.execute("INSERT INTO connections(id, platform, account) VALUES ('lst', 'listing', 'bot-9')")
+    conn = ListingConnector("lst", [GroupInfo("100", "A", 2, 500)],
+                            {"100": [MemberInfo("bot-9", "群助手", role="admin"), MemberInfo("1", "Ann")]})
+    await sync_connection(ws, conn)
+    assert dict(ws.store.execute("SELECT i.platform_user_id, p.is_insider FROM people p JOIN identities i"
+                                 " ON i.person_id = p.id")) == {"bot-9": 1, "1": 0}

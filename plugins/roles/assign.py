@@ -53,7 +53,8 @@ def record_history(conn, ws, *, person_id: int, group_id: int | None, role: str,
 
 
 def recompute_insiders(conn, person_ids: Iterable[int]) -> None:
-    """insider = marked staff, or holds lead/owner/admin/cheer anywhere (KOLs count as members)."""
+    """insider = marked staff, or holds lead/owner/admin/cheer anywhere (KOLs count as members),
+    or is a connection's own account (the bot: console/owners.py, never given a role)."""
     ids = sorted({int(p) for p in person_ids if p is not None})
     if not ids:
         return
@@ -62,7 +63,9 @@ def recompute_insiders(conn, person_ids: Iterable[int]) -> None:
         chunk = ids[i:i + 400]
         conn.execute(
             f"UPDATE people SET is_insider = CASE WHEN is_staff = 1 OR EXISTS (SELECT 1 FROM roles r"
-            f" WHERE r.person_id = people.id AND r.role IN ({marks})) THEN 1 ELSE 0 END"
+            f" WHERE r.person_id = people.id AND r.role IN ({marks})) OR EXISTS (SELECT 1 FROM identities i"
+            f" JOIN connections c ON c.platform = i.platform AND c.account = i.platform_user_id"
+            f" WHERE i.person_id = people.id) THEN 1 ELSE 0 END"
             f" WHERE id IN ({','.join('?' * len(chunk))})", (*INSIDER_ROLES, *chunk))
 
 

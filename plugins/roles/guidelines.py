@@ -62,8 +62,11 @@ def staffing(ws, group_ids: list[int] | None = None, *, include_closed: bool = F
     insiders = {r["group_id"]: r["n"] for r in ws.store.query(
         # insiders are few: start from them and use memberships' person index (CROSS JOIN fixes
         # the order) instead of scanning every membership (0.5 s -> ms at 200k memberships)
+        # the operation's own account (the bot) is an insider but no one's squad: not counted
         "SELECT m.group_id, count(*) AS n FROM people p CROSS JOIN memberships m ON m.person_id = p.id"
-        " WHERE m.status = 'member' AND p.is_insider = 1 GROUP BY m.group_id")}
+        " WHERE m.status = 'member' AND p.is_insider = 1 AND p.id NOT IN (SELECT i.person_id FROM identities i"
+        " JOIN connections c ON c.platform = i.platform AND c.account = i.platform_user_id)"
+        " GROUP BY m.group_id")}
     rows = []
     for g in groups:
         gid = g["id"]

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from shequn.connections import Backfill
+from shequn.connections import Backfill, record_account
 
 from .connector import SandboxConnector
 
@@ -174,11 +174,10 @@ async def _record_account(ws, conn: SandboxConnector) -> None:
     """The account the platform answers as (the bot), as the runtime records it when a
     connection starts: without it the back-fill did not know the bot for the operation's own
     account, and the tasks of the overflow siblings it creates went to 群助手, not to the
-    family's owner (console/owners.py)."""
+    family's owner; recorded, the bot is an insider, not a member the KPIs count (console/owners.py)."""
     check = await conn.check()
     if check.account:
-        with ws.store.write() as c:
-            c.execute("UPDATE connections SET account = ? WHERE id = ?", (check.account, conn.name))
+        record_account(ws, conn.name, check.account)
 
 
 async def _simulate(ws, conn: SandboxConnector, start: int, end: int,
