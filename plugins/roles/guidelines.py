@@ -49,7 +49,7 @@ def staffing(ws, group_ids: list[int] | None = None, *, include_closed: bool = F
         where.append(f"g.id IN ({','.join('?' * len(group_ids))})")
         args += list(group_ids)
     groups = ws.store.query(
-        "SELECT g.id, g.name, g.type, g.platform, g.member_count, g.created_at, g.status FROM groups g" +
+        "SELECT g.id, g.name, g.type, g.platform, g.member_count, g.created_at, g.status, g.family FROM groups g" +
         (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY g.id", args)
     counts: dict[tuple[int, str], int] = {}
     owners: dict[int, list[str]] = {}
@@ -67,11 +67,20 @@ def staffing(ws, group_ids: list[int] | None = None, *, include_closed: bool = F
         " WHERE m.status = 'member' AND p.is_insider = 1 AND p.id NOT IN (SELECT i.person_id FROM identities i"
         " JOIN connections c ON c.platform = i.platform AND c.account = i.platform_user_id)"
         " GROUP BY m.group_id")}
+    # a group nobody holds the owner role of in a family (an overflow sibling the bot made: the
+    # bot is its platform owner and gets no role) is its family's first owner's, as the host
+    # assigns its tasks (console/owners.py); before, each such sibling read "no owner"
+    family_owner: dict[str, list[str]] = {}
+    for r in ws.store.query("SELECT g.id, g.family FROM groups g WHERE coalesce(g.family, '') != '' ORDER BY g.id"):
+        if r["id"] in owners:
+            family_owner.setdefault(r["family"], owners[r["id"]])
     rows = []
     for g in groups:
         gid = g["id"]
         admins, cheer, kols = (counts.get((gid, k), 0) for k in ("admin", "cheer", "kol"))
-        n_owners = counts.get((gid, "owner"), 0)
+        if gid not in owners and g["family"] and g["family"] in family_owner:
+            owners[gid] = family_owner[g["family"]]
+        n_owners = counts.get((gid, "owner"), 0) or len(owners.get(gid, []))
         ins = insiders.get(gid, 0)
         age_days = (now - g["created_at"]) // 86400 if g["created_at"] else None
         is_new = age_days is not None and age_days < cfg.new_group_days

@@ -52,6 +52,22 @@ def test_group_without_owner_and_overstaffed_group(ws):
     assert staff[g2]["status"] == "overstaffed" and staff[g2]["reason_codes"] == ["admins_high"]
 
 
+def test_a_sibling_nobody_holds_the_owner_role_of_is_its_familys_first_owners(ws):
+    """An overflow sibling the bot made has no owner role (the bot gets none): it belongs to
+    its family's first group's owner, as its tasks do (console/owners.py), not "no owner". A
+    group outside any family still reads no owner."""
+    w = build(ws, groups=4, members=3)
+    p, (g1, g2, g3, g4) = w["people"], list(w["groups"].values())
+    with ws.store.write() as c:
+        c.executemany("UPDATE groups SET family = ? WHERE id = ?", [("F", g2), ("F", g3), ("F", g4)])
+    ops.assign(ws, p["u2"], [g3], "owner")  # the family's first owned group is g3, not g2
+    with ws.clock_at(T0 + 60 * DAY):
+        staff = _by_group(gl.staffing(ws))
+    assert [staff[g]["owner"] for g in (g1, g2, g3, g4)] == ["", "user2", "user2", "user2"]
+    assert "no_owner" in staff[g1]["reason_codes"]
+    assert all("no_owner" not in staff[g]["reason_codes"] for g in (g2, g3, g4))
+
+
 def test_new_group_needs_about_ten_insiders(ws):
     w = build(ws, groups=1, members=6)
     p, gid = w["people"], w["groups"]["g1"]
