@@ -26,14 +26,11 @@ ZH_CN_AUDIT = {
     # who
     "operator {name}": "操作员 {name}", "rule {name}": "规则 {name}", "plugin {name}": "插件 {name}",
     "scheduled job {name}": "定时任务 {name}", "connection {name}": "连接 {name}", "engine": "引擎",
-    # on what
+    # on what: the host's target types (audit_words.NUMBERED, UNNUMBERED); a plugin's are in its own
+    # catalogue, keyed by the type with spaces ("content item #{id}", "holiday {id}", "content")
     "case #{id}": "处理记录 #{id}", "task #{id}": "任务 #{id}", "alert #{id}": "告警 #{id}",
-    "bot invitation #{id}": "机器人邀请 #{id}", "content item #{id}": "素材 #{id}", "script #{id}": "话术脚本 #{id}",
-    "campaign #{id}": "裂变活动 #{id}", "keyword reply #{id}": "关键词回复 #{id}", "check-in rule #{id}": "签到规则 #{id}",
-    "schedule #{id}": "发送计划 #{id}", "post run #{id}": "发送批次 #{id}", "pause #{id}": "暂停 #{id}",
-    "topic #{id}": "话题 #{id}", "announcement #{id}": "群公告 #{id}", "rule {id}": "规则 {id}",
-    "connection {id}": "连接 {id}", "file {id}": "文件 {id}", "holiday {id}": "节假日 {id}", "theme {id}": "主题 {id}",
-    "activity {id}": "活动 {id}", "content plan": "内容计划", "dead-letter queue": "死信队列", "old messages": "过期消息",
+    "bot invitation #{id}": "机器人邀请 #{id}", "rule {id}": "规则 {id}", "connection {id}": "连接 {id}",
+    "dead-letter queue": "死信队列", "old messages": "过期消息",
     "action #{id}": "操作 #{id}", "applicant {name}": "申请人 {name}", "join request #{id}": "入群申请 #{id}",
     "{person} in {group}": "{group} 的 {person}",
     # the host's detail keys (audit_words.KEYS); a plugin's key is "<key with spaces>: {v}" in its own catalogue

@@ -6,11 +6,12 @@ output on a screen. Here each part of a page of rows is said in words: who (待�
 操作员 root, 规则 abuse, 插件 内容), what happened (操作完成, 入群申请已通过), on what
 (发消息 #9046, 处理记录 #418, the applicant of a join request, a group or person by name)
 and the detail's known keys; ids are named with at most one query per kind a page. The host
-lists only its own codes: a plugin's action is the code with spaces, translated by the plugin's
-own catalogue, so the host need not know plugins' codes. A key the words do not know is shown
-as stored, so nothing is hidden. No Textual here (runs in thread workers). The host's zh-CN
-words are in console/i18n_audit.py; tests/tui/test_audit_words.py fails when a code written by
-any ``audit(`` call (host or plugin) has no zh-CN words in the workspace's catalogue.
+lists only its own codes: a plugin's action is the code with spaces and its target type
+"<type with spaces> #{id}", translated by the plugin's own catalogue, so the host need not know
+plugins' codes. A key the words do not know is shown as stored, so nothing is hidden. No
+Textual here (runs in thread workers). The host's zh-CN words are in console/i18n_audit.py;
+tests/tui/test_audit_words.py fails when a code written by any ``audit(`` call (host or plugin),
+or a target type one writes, has no zh-CN words in the workspace's catalogue.
 """
 
 from __future__ import annotations
@@ -61,16 +62,14 @@ ACTORS_ALONE = {"outbox": "outbox", "platform": "platform", "engine": "engine"}
 PLUGINS = {"moderation": "Moderation", "content": "Content", "entry_rules": "Workflows", "roles": "Roles",
            "kpi": "KPI", "wechat": "wechat", "qq": "qq", "douyin": "douyin", "sandbox": "sandbox"}
 
-#: target types said with their number
+#: the host's target types said with their number (or name). A plugin's type is not listed: it is said
+#: as "<type with spaces> #{id}" (a name: "<type with spaces> {id}"), which the plugin's own catalogue
+#: translates ("content item #{id}": "素材 #{id}"). Cases and rules are the host's tables (and its
+#: words for a case_id key and a rule's actor), though only plugins write audit rows on them.
 NUMBERED = {"case": "case #{id}", "task": "task #{id}", "alert": "alert #{id}",
-            "bot_invitation": "bot invitation #{id}", "content_item": "content item #{id}",
-            "content_script": "script #{id}", "content_campaign": "campaign #{id}",
-            "content_keyword_rule": "keyword reply #{id}", "content_checkin_rule": "check-in rule #{id}",
-            "content_schedule": "schedule #{id}", "content_run": "post run #{id}", "content_pause": "pause #{id}",
-            "content_calendar": "topic #{id}", "announcement": "announcement #{id}", "rule": "rule {id}",
-            "connection": "connection {id}", "file": "file {id}", "holiday": "holiday {id}",
-            "content_theme": "theme {id}", "activity": "activity {id}"}
-UNNUMBERED = {"content": "content plan", "dead_letters": "dead-letter queue", "messages": "old messages"}
+            "bot_invitation": "bot invitation #{id}", "rule": "rule {id}", "connection": "connection {id}"}
+#: the host's target types with no id; a plugin's is "<type with spaces>" in its catalogue ("content": "内容计划")
+UNNUMBERED = {"dead_letters": "dead-letter queue", "messages": "old messages"}
 
 #: the host's detail keys said in words; the value is translated where it is a code (``VALUE_WORDS``).
 #: A plugin's own key is said by its catalogue's "<key with spaces>: {v}" ("offence: {v}": "第 {v} 次违规")
@@ -171,7 +170,7 @@ def target_words(r: dict[str, Any], names: dict[str, dict[int, Any]], t: T) -> s
     """What the row acted on: a group or person by name, an action by its kind, a case by number."""
     tt, tid = r.get("target_type") or "", r.get("target_id")
     if tid is None or tid == "":
-        return t(UNNUMBERED[tt]) if tt in UNNUMBERED else tt
+        return t(UNNUMBERED[tt]) if tt in UNNUMBERED else t(tt.replace("_", " ")) if tt else ""
     if tt in ("group", "person"):
         return _named(names, tt, tid)
     if tt == "action":
@@ -188,7 +187,18 @@ def target_words(r: dict[str, Any], names: dict[str, dict[int, Any]], t: T) -> s
         return t("plugin {name}", name=t(PLUGINS.get(str(tid), str(tid))))
     if tt in NUMBERED:
         return t(NUMBERED[tt], id=tid)
-    return f"{tt}:{tid}" if tt else str(tid)
+    return _plugins_target(tt, str(tid), t) if tt else str(tid)
+
+
+def _plugins_target(tt: str, tid: str, t: T) -> str:
+    """A target type the host does not list, as its writer's catalogue says it: "<type with spaces>
+    #{id}" for a number, "<type with spaces> {id}" for a name (a holiday's day, a theme's period);
+    the other form where the catalogue has only that one (a keyword reply saved by number, switched
+    by name). Nobody's words (English, or an unknown type): the preferred form with spaces."""
+    spaced = tt.replace("_", " ")
+    forms = [f"{spaced} #{{id}}", f"{spaced} {{id}}"][::1 if tid.isdigit() else -1]
+    said = next((f for f in forms if t(f) != f), forms[0])
+    return t(said, id=tid)
 
 
 def _value(v: Any) -> str:

@@ -96,3 +96,10 @@ ZH_CN_MORE.update({  # audit-log detail keys (console/tui/audit_words.detail_wor
     "delta: {v}": "积分 {v}", "queued: {v}": "排入 {v} 条", "missed: {v}": "错过 {v} 条", "withdrawn: {v}": "撤下 {v} 条",
     "tasks: {v}": "任务 {v} 个", "skipped: {v}": "跳过 {v} 条", "items: {v}": "素材 {v} 条", "schedules: {v}": "发送计划 {v} 个",
 })
+ZH_CN_MORE.update({  # audit-log target types (console/tui/audit_words.target_words: the type with spaces)
+    "content item #{id}": "素材 #{id}", "content script #{id}": "话术脚本 #{id}", "content campaign #{id}": "裂变活动 #{id}",
+    "content keyword rule #{id}": "关键词回复 #{id}", "content keyword rule {id}": "关键词回复 {id}",
+    "content checkin rule #{id}": "签到规则 #{id}", "content schedule #{id}": "发送计划 #{id}",
+    "content run #{id}": "发送批次 #{id}", "content pause #{id}": "暂停 #{id}", "content calendar #{id}": "话题 #{id}",
+    "holiday {id}": "节假日 {id}", "content theme {id}": "主题 {id}", "file {id}": "文件 {id}", "content": "内容计划",
+})

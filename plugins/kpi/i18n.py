@@ -161,3 +161,6 @@ ZH.update({  # audit-log actions, as console/tui/audit_words.action_words says t
 ZH.update({  # audit-log detail keys (console/tui/audit_words.detail_words: "<key with spaces>: {v}")
     "stored: {v}": "已存 {v} 条", "skipped: {v}": "跳过 {v} 条",
 })
+ZH.update({  # audit-log target types (console/tui/audit_words.target_words: the type with spaces)
+    "file {id}": "文件 {id}",
+})

@@ -1,7 +1,8 @@
 """The Activity screen's audit log in words (console/tui/audit_words.py): who, what happened,
 on what and the detail, ids named with a bounded number of queries a page, a code or key the
-words do not know kept as stored, and every code the codebase's ``audit(`` calls write has
-words (found by reading the source, so a new code cannot slip in untranslated)."""
+words do not know kept as stored, and every code and target type the codebase's ``audit(`` calls
+write has words (found by reading the source, tests/tui/audit_scan.py, so a new one cannot slip in
+untranslated)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from console.i18n import translate
 from console.tui import audit_words
 from console.tui.activity_sources import audit_source
 from console.tui.audit_words import ACTIONS, PREFIXES, action_words, audit_rows
+
+from .audit_scan import built_codes, written_codes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,8 +69,8 @@ def test_rows_in_chinese(ws):
         ("规则 abuse", "开立处理记录", "处理记录 #418", "处理：禁言 10 分钟 · 第 2 次违规 · 群 宝妈群 · 成员 张三 · 类别：辱骂用语"),
         ("待执行操作", "入群申请已通过", "申请人 王五", "操作 #9003 · 平台：已同意入群 · 决定者 规则 admission:all"),
         ("操作员 root", "加入黑名单", "李四", "范围 所有群 · 理由：广告 · 处理记录 #5 · kicks: 2"),
-        # a code and a key the words do not know: as stored, nothing hidden
-        ("插件 内容", "frobnicated", "widget:3", "source_app: 小程序 · 备注：试一下"),
+        # a code, a target type and a key the words do not know: as stored (the type with spaces), nothing hidden
+        ("插件 内容", "frobnicated", "widget #3", "source_app: 小程序 · 备注：试一下"),
     ]
 
 
@@ -81,7 +84,7 @@ def test_rows_in_english(ws):
         ("outbox", "join request approved", "applicant 王五", "action #9003 · platform: 已同意入群 · "
                                                              "decided by rule admission:all"),
         ("operator root", "blacklist added", "李四", "scope all groups · reason: 广告 · case #5 · kicks: 2"),
-        ("plugin Content", "frobnicated", "widget:3", "source_app: 小程序 · note: 试一下"),
+        ("plugin Content", "frobnicated", "widget #3", "source_app: 小程序 · note: 试一下"),
     ]
 
 
@@ -151,74 +154,6 @@ def test_a_page_with_nothing_to_name_asks_nothing_more(ws):
 # --- every code the codebase writes has words ----------------------------------------------------
 
 
-def _values(node, module):
-    """The codes an expression can be: ('code', s), ('prefix', s) for a built one, ('?', source)."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return {("code", node.value)}
-    if isinstance(node, ast.IfExp):
-        return _values(node.body, module) | _values(node.orelse, module)
-    if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
-        return {("code" if len(node.values) == 1 else "prefix", node.values[0].value)}
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left = _values(node.left, module)
-        if all(k == "code" for k, _ in left):
-            return {("code", lv + rv) if rk == "code" else ("prefix", lv)
-                    for _, lv in left for rk, rv in _values(node.right, module)}
-    if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Subscript)
-            and isinstance(node.value.slice, ast.Constant) and isinstance(node.slice, ast.Constant)):
-        # pl["audit"][0]: the tuples the module stores under that key
-        found = {v for d in ast.walk(module) if isinstance(d, ast.Dict) for k, e in zip(d.keys, d.values)
-                 if isinstance(k, ast.Constant) and k.value == node.value.slice.value and isinstance(e, ast.Tuple)
-                 for v in _values(e.elts[node.slice.value], module)}
-        if found:
-            return found
-    return {("?", ast.unparse(node))}
-
-
-def _wrappers(module):
-    """Functions that pass one of their parameters on as the code of ``.audit(``: name -> its position."""
-    out = {}
-    for f in ast.walk(module):
-        if isinstance(f, ast.FunctionDef):
-            params = [a.arg for a in f.args.args]
-            for c in ast.walk(f):
-                if (isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "audit"
-                        and c.args and isinstance(c.args[0], ast.Name) and c.args[0].id in params):
-                    out[f.name] = (params.index(c.args[0].id), c.args[0].id)
-    return out
-
-
-def written_codes():
-    """Every (kind, value, where) an ``audit(``/``audit_many(`` call of console/ and plugins/ writes."""
-    out = []
-    for path in sorted([*ROOT.joinpath("console").rglob("*.py"), *ROOT.joinpath("plugins").rglob("*.py")]):
-        module = ast.parse(path.read_text(encoding="utf-8"))
-        wrappers = _wrappers(module)
-        where = str(path.relative_to(ROOT))
-        for node in ast.walk(module):
-            if not isinstance(node, ast.Call):
-                continue
-            f = node.func
-            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
-            if name == "audit" and node.args:
-                if isinstance(node.args[0], ast.Name) and any(node.args[0].id == p for _, p in wrappers.values()):
-                    continue  # inside a wrapper: its callers say the code
-                exprs = [node.args[0]]
-            elif name in wrappers and isinstance(f, ast.Name) and len(node.args) > wrappers[name][0]:
-                exprs = [node.args[wrappers[name][0]]]
-            elif name == "audit_many" and node.args:
-                arg = node.args[0]
-                items = ([arg.elt] if isinstance(arg, ast.ListComp) else arg.elts if isinstance(arg, ast.List) else
-                         [a.args[0] for a in ast.walk(module) if isinstance(arg, ast.Name) and isinstance(a, ast.Call)
-                          and isinstance(a.func, ast.Attribute) and a.func.attr == "append"
-                          and isinstance(a.func.value, ast.Name) and a.func.value.id == arg.id and a.args])
-                exprs = [i.elts[0] if isinstance(i, ast.Tuple) else i for i in items] or [arg]
-            else:
-                continue
-            out += [(kind, value, f"{where}:{node.lineno}") for e in exprs for kind, value in _values(e, module)]
-    return out
-
-
 def test_the_scan_finds_the_codes_it_should():
     """The scanner itself: literal, conditional, built, appended and stored-in-a-dict codes."""
     found = {(k, v) for k, v, _ in written_codes()}
@@ -228,29 +163,14 @@ def test_the_scan_finds_the_codes_it_should():
     assert len({v for k, v in found if k == "code"}) > 90
 
 
-def built_codes():
-    """The codes a plugin builds from a prefix, as the plugin's own source spells their values:
-    (prefix, every code). A new built family fails ``test_every_code_written_has_words`` until
-    it is listed here, so its codes are checked for words too."""
-    from plugins.kpi.imports import KINDS
-    from plugins.wechat.mass_sends import OUTCOME
-
-    values = {"content_points_": ("spend", "adjust", "reset"),  # checkin.change_points' reasons
-              "import_": tuple(KINDS), "raid_": ("hold", "remove"),  # raid.act_on_recent's what
-              "role_": ("replaced", "unassigned"),  # assign._remove's change
-              "wechat_mass_send_": (*OUTCOME.values(), "expired"),  # mass_sends._settle's outcome
-              "join_request_": ("approved", "rejected")}  # entry_rules.outcomes: the platform's answer
-    return {p: [p + v for v in vs] for p, vs in values.items()}
-
-
 def _chinese(s):
     return any("\u4e00" <= c <= "\u9fff" for c in s)
 
 
 def test_every_code_written_has_words(ws):
-    """Host or plugin, each code an ``audit(`` call writes reads in zh-CN through the workspace's
-    whole catalogue (the host's and every plugin's register_translations); a host-built family
-    has its words in PREFIXES, a plugin-built one its codes in ``built_codes``."""
+    """Host or plugin, each code and target type an ``audit(`` call writes reads in zh-CN through the
+    workspace's whole catalogue (the host's and every plugin's register_translations); a host-built
+    family has its words in PREFIXES, a plugin-built one its codes in ``built_codes``."""
     zh, built = zh_of(ws), built_codes()
     written = written_codes()
     codes = {(v, w) for k, v, w in written if k == "code"}
@@ -258,16 +178,23 @@ def test_every_code_written_has_words(ws):
     missing = sorted((v, w) for v, w in codes if not _chinese(action_words(v, zh)))
     unknown_families = sorted({(v, w) for k, v, w in written if k == "prefix"
                                and v not in (PREFIXES if w.startswith("console/") else built)})
-    unread = sorted({(v, w) for k, v, w in written if k == "?"})
-    assert not missing, ("audit codes with no zh-CN words: a plugin's goes in its own catalogue as the code with "
-                         f"spaces ('blacklist added'), the host's in ACTIONS and console/i18n_audit.py: {missing}")
-    assert not unknown_families, f"built audit codes with no family (PREFIXES, or built_codes here): {unknown_families}"
+    unread = sorted({(v, w) for k, v, w in written if k in ("?", "target?")})
+    # and each target type, by number and by name (a group or person is named by its number only)
+    names = {"group": {7: "宝妈群"}, "person": {7: "张三"}, "action": {7: "send"}, "join_request": {7: "王五"}}
+    ids = {"unnumbered": (None,), "membership": ("7:7",), "group": ("7",), "person": ("7",)}
+    missing += sorted((tt, i, w) for k, tt, w in written if k in ("target", "unnumbered")
+                      for i in ids.get(k, ids.get(tt, ("7", "spring")))
+                      if not _chinese(audit_words.target_words({"target_type": tt, "target_id": i}, names, zh)))
+    assert not missing, ("audit codes or target types with no zh-CN words: a plugin's go in its own catalogue with "
+                         "spaces ('blacklist added', 'content item #{id}', 'holiday {id}'), the host's in ACTIONS or "
+                         f"NUMBERED and console/i18n_audit.py: {missing}")
+    assert not unknown_families, f"built audit codes with no family (PREFIXES, or audit_scan.built_codes): {unknown_families}"
     assert not unread, f"audit( calls whose code the scan cannot read (make it literal): {unread}"
 
 
 def test_a_plugins_code_is_its_code_with_spaces_and_the_hosts_keep_their_phrase(ws):
-    """Pinned by hand: the host's own code by its phrase; a plugin's by its own catalogue in
-    zh-CN and as the code with spaces in English; a code no catalogue knows, with spaces in both."""
+    """Pinned by hand: the host's own code (and target type) by its phrase; a plugin's by its own
+    catalogue in zh-CN and with spaces in English; one no catalogue knows, with spaces in both."""
     zh = zh_of(ws)
     said = {c: (action_words(c, zh), action_words(c, en)) for c in (
         "action_done", "join_request_would_have", "blacklist_added", "content_points_spend", "group_capacity_set",
@@ -282,6 +209,16 @@ def test_a_plugins_code_is_its_code_with_spaces_and_the_hosts_keep_their_phrase(
                     "frobnicated_widget": ("frobnicated widget", "frobnicated widget")}
     assert not any(c.startswith(("content_", "blacklist_", "case_", "role_", "wechat_", "entry_policy"))
                    for c in ACTIONS), "the host lists a plugin's code"
+    # a target: the host's by its phrase; a plugin's by its catalogue as "<type> #{id}" (a name: "<type> {id}")
+    targets = [("content_item", "12"), ("holiday", "2026-10-01"), ("content_keyword_rule", "早安"), ("content", None),
+               ("announcement", "3"), ("file", "orders.csv"), ("case", "4")]
+    assert [tuple(audit_words.target_words({"target_type": tt, "target_id": i}, {}, t) for t in (zh, en))
+            for tt, i in targets] == [
+        ("素材 #12", "content item #12"), ("节假日 2026-10-01", "holiday 2026-10-01"),
+        ("关键词回复 早安", "content keyword rule 早安"), ("内容计划", "content"), ("群公告 #3", "announcement #3"),
+        ("文件 orders.csv", "file orders.csv"), ("处理记录 #4", "case #4")]
+    assert not any(tt.startswith(("content", "holiday", "file", "announcement", "activity"))
+                   for tt in [*audit_words.NUMBERED, *audit_words.UNNUMBERED]), "the host lists a plugin's target"
 
 
 def test_a_plugins_detail_keys_are_said_by_its_catalogue(ws):
@@ -315,7 +252,10 @@ def test_a_plugins_action_words_change_no_host_word():
     from plugins.roles.words import ZH_CN as ROLES
     from plugins.wechat.translations import ZH as WECHAT
 
-    spaced = {v.replace("_", " ") for k, v, _ in written_codes() if k == "code"}
+    written = written_codes()
+    spaced = {v.replace("_", " ") for k, v, _ in written if k == "code"}
+    spaced |= {v.replace("_", " ") + f for k, v, _ in written if k in ("target", "unnumbered") for f in ("", " {id}",
+                                                                                                       " #{id}")}
     spaced |= {c.replace("_", " ") for cs in built_codes().values() for c in cs}
     clash = {(k, ZH_CN[k], cat[k]) for cat in (CONTENT, DOUYIN, ENTRY, KPI, MODERATION, ROLES, WECHAT)
              for k in cat.keys() & spaced | {k for k in cat if k.endswith(": {v}")}  # and detail keys' phrases
