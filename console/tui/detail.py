@@ -19,6 +19,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from .detail_queries import label
+
 #: row fields a person does not need to read (internal keys, duplicates of the title)
 HIDDEN = {"key", "source", "_", "expires_at", "flagged", "waited", "expires_in"}
 
@@ -40,13 +42,13 @@ def value_text(value: Any) -> str:
 
 
 def field_lines(row: dict[str, Any], t: Callable[[str], str]) -> list[str]:
-    """Every field of ``row`` (but the hidden ones) as "name: value", markup-escaped."""
+    """Every field of ``row`` (but the hidden ones) as "name: value" (zh-CN "名称：值"), markup-escaped."""
     out = []
     for k, v in row.items():
         if k in HIDDEN or k.startswith("_"):
             continue
         text = value_text(v)
-        out.append(f"[b]{esc(t(k))}[/]: {esc(text)}" if "\n" not in text else f"[b]{esc(t(k))}[/]:\n{esc(text)}")
+        out.append(label(t, k, text) if "\n" not in text else label(t, k) + "\n" + esc(text))
     return out
 
 

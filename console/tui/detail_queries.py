@@ -21,15 +21,24 @@ def _when(ws: Any, ts: Any) -> str:
     return datetime.fromtimestamp(int(ts), ws.tz).strftime("%Y-%m-%d %H:%M:%S") if ts else "-"
 
 
+def label(t: Callable[..., str], name: str, text: str = "") -> str:
+    """A detail line's label and value, markup-escaped, joined as the console's language
+    joins them: the catalogue's ": " ("Member: 朱桂英", zh-CN "群成员：朱桂英", the
+    full-width colon and no space, as every other screen says t(": ")). With no ``text``
+    the label heads lines of its own ("Comment:", "备注：")."""
+    sep = t(": ")
+    return f"[b]{esc(t(name))}[/]" + (esc(sep) + esc(text) if text else esc(sep.rstrip()))
+
+
 def _lines(pairs: list[tuple[str, Any]], t: Callable[..., str]) -> list[str]:
     out = []
     for name, value in pairs:
         text = "-" if value is None or value == "" else str(value)
         if "\n" in text:  # a comment's question and answer, an error's lines: each on its own line
-            out.append(f"[b]{esc(t(name))}[/]:")
+            out.append(label(t, name))
             out += [f"  {esc(line)}" for line in text.splitlines()]
         else:
-            out.append(f"[b]{esc(t(name))}[/]: {esc(text)}")
+            out.append(label(t, name, text))
     return out
 
 
@@ -59,13 +68,18 @@ def _decider(ws: Any, t: Callable[..., str], actor: Any) -> str:
     return actor_text(t, actor) if actor else ""
 
 
+#: a join request's status as its own word: its "pending" is waiting for a decision (待审核), not
+#: an action's pending (待执行), as the queue's "rule says" column says it
+REQUEST_STATUS = {"pending": "waiting"}
+
+
 def join_request(ws: Any, rid: int, t: Callable[..., str], shown: Callable[[Any], str] = str) -> dict[str, Any]:
     r = ws.store.one("SELECT r.*, g.name AS group_name, p.display_name AS person, rp.display_name AS referrer"
                      " FROM join_requests r LEFT JOIN groups g ON g.id = r.group_id LEFT JOIN people p ON"
                      " p.id = r.person_id LEFT JOIN people rp ON rp.id = r.referrer_person_id WHERE r.id = ?", (rid,))
     if r is None:
         return {"title": t("join request") + f" #{rid}", "body": [esc(t("It no longer exists"))], "links": {}}
-    body = _lines([("member", r["person"]), ("group", r["group_name"]), ("status", t(r["status"])),
+    body = _lines([("member", r["person"]), ("group", r["group_name"]), ("status", t(REQUEST_STATUS.get(r["status"], r["status"]))),
                    ("comment", r["comment"]), ("referrer", r["referrer"]), ("requested", _when(ws, r["requested_at"])),
                    ("rule", stored_rule(ws, t, r["rule"]) if r["rule"] else ""),
                    ("rule says", shown(r["would_have"]) if r["would_have"] else ""),
@@ -84,8 +98,8 @@ def action(ws: Any, aid: int, t: Callable[..., str], shown: Callable[[Any], str]
     except ValueError:
         params = {"params": a["params"]}
     pairs = [("action", t(a["kind"])), ("status", t(a["status"])), ("group", a["group_name"]),
-             ("member", a["person"]), ("by", actor_text(t, a["requested_by"])), ("reason", shown(a["reason"])),
-             ("rule", t(a["rule"] or "")),
+             ("member", a["person"]), ("by", _decider(ws, t, a["requested_by"])), ("reason", shown(a["reason"])),
+             ("rule", stored_rule(ws, t, a["rule"]) if a["rule"] else ""),
              ("case", a["case_id"]), ("evidence", a["evidence"]), ("attempts", a["attempts"]),
              ("last error", a["last_error"]), ("in doubt since", _when(ws, a["in_doubt_since"]) if a["in_doubt_since"]
                                                else ""),
@@ -93,7 +107,7 @@ def action(ws: Any, aid: int, t: Callable[..., str], shown: Callable[[Any], str]
              ("connection", a["connection_id"])]
     pairs += [(f"· {k}", v if not isinstance(v, (dict, list)) else json.dumps(v, ensure_ascii=False))
               for k, v in params.items()]
-    return {"title": t("action") + f" #{aid}: {t(a['kind'])}", "body": _lines(pairs, t), "links": _links(a)}
+    return {"title": t("action") + f" #{aid}" + t(": ") + t(a["kind"]), "body": _lines(pairs, t), "links": _links(a)}
 
 
 def alert(ws: Any, aid: int, t: Callable[..., str], shown: Callable[[Any], str] = str) -> dict[str, Any]:
@@ -129,8 +143,9 @@ def case(ws: Any, cid: int, t: Callable[..., str], shown: Callable[[Any], str] =
         ev = json.loads(c["evidence"] or "{}")
     except ValueError:
         ev = {"text": c["evidence"]}
-    pairs = [("member", c["person"]), ("group", c["group_name"]), ("rule", c["rule"]), ("step", t(c["step"] or "")),
-             ("status", t(c["status"])), ("by", actor_text(t, c["actor"])), ("opened", _when(ws, c["opened_at"])),
+    pairs = [("member", c["person"]), ("group", c["group_name"]),
+             ("rule", stored_rule(ws, t, c["rule"]) if c["rule"] else ""), ("step", t(c["step"] or "")),
+             ("status", t(c["status"])), ("by", _decider(ws, t, c["actor"])), ("opened", _when(ws, c["opened_at"])),
              ("evidence", ev.get("text") or ""), ("category", t(ev.get("category") or "")),
              ("matched", ev.get("matched") or ""), ("note", c["note"])]
     if ev.get("model"):  # the second opinion's question: which kind, how sure, how many messages

@@ -19,8 +19,8 @@ from rich.markup import escape as esc
 from textual.containers import Vertical
 from textual.widgets import Input, Static, TabbedContent, TabPane
 
-from shequn.tui import (PAGE, Column, ListSource, ShequnScreen, VirtualTable, ask_and_decide, bindings, define,
-                        edit_rule, rule_text, scope_text, value_text, when)
+from shequn.tui import (PAGE, Column, ListSource, ShequnScreen, VirtualTable, actor_text, ask_and_decide, bindings,
+                        define, edit_rule, field_lines, rule_text, scope_text, when)
 
 from .queue import QueueSource
 
@@ -172,10 +172,17 @@ class WorkflowsScreen(ShequnScreen):
             return []
         return sorted({r["group_id"] for r in rows if r.get("group_id")})
 
+    def policy_line(self, row: dict[str, Any]) -> str:
+        """The policy under the cursor as a person reads it: what it does in words (the summary
+        `shequn entry show` prints, policies.describe_policy) and its state, not its config's
+        keys and codes ("modes: referral, invite" read as 推荐制 / 邀请制); the whole config is a
+        key away, in the editor E opens (not offered read-only, where E refuses)."""
+        line = esc(row.get("summary") or "-") + esc(self.t(" · ")) + esc(self.t(row.get("state") or ""))
+        return line if self.app.read_only else line + "\n" + esc(self.t("E shows and edits its whole config"))
+
     def on_virtual_table_moved(self, event: VirtualTable.Moved) -> None:
         if event.table.id == "policies" and event.row:
-            self.query_one("#policy-detail", Static).update(
-                esc(event.row.get("summary") or "") + "\n" + esc(value_text(event.row.get("config"))))
+            self.query_one("#policy-detail", Static).update(self.policy_line(event.row))
         elif event.table.id == "welcomes" and event.row:
             self.query_one("#template", Input).value = event.row.get("template", "")
         self.show_why()
@@ -185,6 +192,13 @@ class WorkflowsScreen(ShequnScreen):
             from shequn.tui import join_request_detail
 
             return join_request_detail(self.ws, row["id"], self.t, self.app.shown)
+        if table_id == "policies":  # in words, as the line under the table; the config is E's
+            t = self.t
+            words = {"rule": self.rule(row["name"]), "kind": t(row["kind"]), "scope": self.scope(row["scope"]),
+                     "state": t(row.get("state") or ""), "does": row.get("summary") or "",
+                     "by": actor_text(t, row.get("updated_by")) if row.get("updated_by") else "",
+                     "updated": when(row["updated_at"]) if row.get("updated_at") else ""}
+            return {"title": self.rule(row["name"]), "body": field_lines(words, t), "links": {}}
         return super().describe(table_id, row)
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -191,3 +191,6 @@ ZH_CN.update({  # a verb's request refused (PolicyError.of), as the CLI says it 
     "no announcement {id}": "没有群公告 {id}",
     "unknown group type {value!r}; choose from {choices}": "没有群类型 {value!r}；可选 {choices}",
 })
+ZH_CN.update({  # the Workflows screen's Policies tab: the line under the table (screens.policy_line)
+    "E shows and edits its whole config": "按 E 查看和修改完整配置",
+})

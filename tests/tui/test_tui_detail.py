@@ -132,3 +132,32 @@ async def test_a_shared_name_is_chosen_before_the_confirmation(tui_ws):
         assert not isinstance(app.screen, ConfirmScreen)  # nobody by that name: nothing asked
         assert any("unknown person 'nobody-at-all'" in str(n.message) for n in app._notifications)
     assert {r[0] for r in tui_ws.store.execute(cheer, (gid,))} - squad == {max(a, b)}
+
+
+async def test_a_detail_view_joins_label_and_value_as_its_language_does(tui_ws):
+    """zh-CN: the full-width colon, no space (群成员：朱桂英, not 群成员: 朱桂英); English as before.
+    Written by hand, so a line built with a bare ": " again fails here."""
+    rid = add_requests(tui_ws, 1)[0]
+    person, group = _names(tui_ws, rid)
+    want = {"zh-CN": [f"群成员：{person}", f"群：{group}", "状态：待审核", "附言：", "  问题：从哪里知道本群？",
+                      "  答案：朋友0", "推荐人：-", "规则：-", "决定人：-", "平台编号：q0"],
+            "en": [f"member: {person}", f"group: {group}", "status: waiting", "comment:", "  问题：从哪里知道本群？",
+                   "  答案：朋友0", "referrer: -", "rule: -", "decided by: -", "platform id: q0"]}
+    for lang, lines in want.items():
+        app = make_app(tui_ws, lang=lang)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("w")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, DetailScreen)
+            body = str(app.screen.query_one("#detail-body").render()).splitlines()
+            assert [line for line in body if line in lines] == lines, (lang, body)
+            if lang == "zh-CN":
+                assert not any(": " in line or line.endswith(":") for line in body), body
+
+
+def _names(ws, rid: int) -> tuple[str, str]:
+    r = ws.store.one("SELECT p.display_name AS p, g.name AS g FROM join_requests r JOIN people p ON p.id = r.person_id"
+                     " JOIN groups g ON g.id = r.group_id WHERE r.id = ?", (rid,))
+    return r["p"], r["g"]

@@ -48,12 +48,12 @@ def test_a_join_requests_deciding_rule_reads_in_words(tui_ws):
         return s.format(**k)
 
     for rule, (zh_words, en_words) in rules.items():
-        for t, words in ((zh, zh_words), (en, en_words)):
+        for t, words, sep in ((zh, zh_words, "："), (en, en_words, ": ")):  # zh-CN's colon: full-width, no space
             body = join_request(tui_ws, ids[rule], t)["body"]
-            said = next(line for line in body if line.startswith(f"[b]{t('rule')}[/]:"))
-            assert said == f"[b]{t('rule')}[/]: {words}", (rule, said)
-            by = next(line for line in body if line.startswith(f"[b]{t('decided by')}[/]:"))
-            assert by == f"[b]{t('decided by')}[/]: {t('rule')}{t(': ')}{words}", (rule, by)
+            said = next(line for line in body if line.startswith(f"[b]{t('rule')}[/]{sep}"))
+            assert said == f"[b]{t('rule')}[/]{sep}{words}", (rule, said)
+            by = next(line for line in body if line.startswith(f"[b]{t('decided by')}[/]{sep}"))
+            assert by == f"[b]{t('decided by')}[/]{sep}{t('rule')}{sep}{words}", (rule, by)
     assert zh(": ") == "：" and zh("decided by") == "决定人"  # the decider reads 规则：入群前核查, not rule:door_check
 
 
@@ -78,3 +78,32 @@ async def test_the_policies_tab_names_a_groups_policy_by_the_groups_name(tui_ws)
         lines = ["".join(s.text for s in policies.render_line(i + 1)) for i in range(policies.total)]
         assert any(line.strip().startswith("入群审核 · 类型：引流群 ") for line in lines), lines
         assert any("满员分流 · 所有群" in line for line in lines), lines
+
+
+async def test_a_policys_line_and_its_detail_say_it_in_words(tui_ws):
+    """The line under the Policies table was the raw config ("modes: referral, invite, activity",
+    "combine: any"); it is the summary `shequn entry show` prints and the state, with the
+    editor (E) for the whole config. Enter shows the policy in words too. By hand, both languages."""
+    zh_does, en_does = "推荐制 / 邀请制 / 活动码（满足其一即可）", "referral / invite-only / activity code (any of them)"
+    want = {"zh-CN": (f"{zh_does} · 已启用\n按 E 查看和修改完整配置", "入群审核 · 所有群",
+                      ["规则：入群审核 · 所有群", "类型：入群审核", "范围：所有群", "状态：已启用", f"作用：{zh_does}",
+                       "操作人：插件：沙盒"]),
+            "en": (f"{en_does} · enabled\nE shows and edits its whole config", "admission · all groups",
+                   ["rule: admission · all groups", "kind: admission", "scope: all groups", "state: enabled",
+                    f"does: {en_does}", "by: plugin: sandbox"])}
+    for lang, (line, title, body) in want.items():
+        app = make_app(tui_ws, lang=lang)
+        async with app.run_test(size=(140, 30)) as pilot:
+            await pilot.press("w", "2")
+            await settle(pilot)
+            assert app.screen.query_one("#policies", VirtualTable).current_row["name"] == "admission:all"
+            assert str(app.screen.query_one("#policy-detail").render()) == line
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen.title_text == title
+            assert str(app.screen.query_one("#detail-body").render()).splitlines()[:6] == body
+    app = make_app(tui_ws, lang="zh-CN", read_only=True)  # E refuses there: not offered
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.press("w", "2")
+        await settle(pilot)
+        assert str(app.screen.query_one("#policy-detail").render()) == f"{zh_does} · 已启用"

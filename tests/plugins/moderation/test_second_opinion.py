@@ -205,4 +205,4 @@ def test_a_burst_is_one_question_and_repetition_is_left_to_the_flood_rule(sws):
     body = case_detail(ws, cid, lambda s, **kw: s)["body"]
     assert f"[b]model score[/]: abuse {score:.2f}" in body and "[b]messages[/]: 3" in body
     zh = case_detail(ws, cid, lambda s, **kw: translate(s, "zh-CN"))["body"]
-    assert f"[b]模型与得分[/]: 辱骂 {score:.2f}" in zh and "[b]消息[/]: 3" in zh
+    assert f"[b]模型与得分[/]：辱骂 {score:.2f}" in zh and "[b]消息[/]：3" in zh  # zh-CN colon, no space
