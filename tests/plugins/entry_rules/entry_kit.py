@@ -57,3 +57,24 @@ def welfare(ws, *groups):
         ws.store.execute("INSERT INTO groups(connection_id, platform, platform_group_id, name, type)"
                          " VALUES ('sandbox', 'sandbox', ?, ?, 'welfare') ON CONFLICT(connection_id, platform_group_id)"
                          " DO UPDATE SET type = 'welfare'", (g, g))
+
+
+def verbs_in_both_languages(ws, config_path):
+    """``run(lang, *args) -> (exit code, output)``: a verb in zh-CN (``"zh"``) or English on
+    ``ws`` after a group 好物群 with one member is made (the seeded defaults otherwise)."""
+    from click.testing import CliRunner
+
+    from console.cli import build_cli
+
+    join(ws, "g1", "a", T0)
+    with ws.store.write() as c:
+        c.execute("UPDATE groups SET name = '好物群' WHERE platform_group_id = 'g1'")
+    zh = config_path.parent / "zh.toml"
+    zh.write_text(config_path.read_text(encoding="utf-8") + '\n[console]\nlanguage = "zh-CN"\n', encoding="utf-8")
+
+    def run(lang, *args):
+        res = CliRunner().invoke(build_cli(), ["--config", str(zh if lang == "zh" else config_path), *args],
+                                 catch_exceptions=False)
+        return res.exit_code, res.output
+
+    return run

@@ -8,28 +8,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from console.cli import build_cli
-from entry_kit import T0, join
+from entry_kit import verbs_in_both_languages
 
 
 @pytest.fixture
 def run(ws, config_path):
-    """A verb in zh-CN (``run("zh", ...)``) or English on the fixture's workspace (a group
-    好物群 with one member, the seeded defaults): its exit code and what it printed."""
-    join(ws, "g1", "a", T0)
-    with ws.store.write() as c:
-        c.execute("UPDATE groups SET name = '好物群' WHERE platform_group_id = 'g1'")
-    zh = config_path.parent / "zh.toml"
-    zh.write_text(config_path.read_text(encoding="utf-8") + '\n[console]\nlanguage = "zh-CN"\n', encoding="utf-8")
-
-    def verb(lang, *args):
-        res = CliRunner().invoke(build_cli(), ["--config", str(zh if lang == "zh" else config_path), *args],
-                                 catch_exceptions=False)
-        return res.exit_code, res.output
-
-    return verb
+    """A verb in zh-CN (``run("zh", ...)``) or English: its exit code and what it printed."""
+    return verbs_in_both_languages(ws, config_path)
 
 
 def test_entry_check_says_ok_and_its_problems_in_words(run, ws):

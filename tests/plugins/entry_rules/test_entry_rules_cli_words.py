@@ -10,27 +10,19 @@ import json
 import re
 
 import pytest
-from click.testing import CliRunner
 
-from console.cli import build_cli
-from entry_kit import T0, join
+from entry_kit import T0, verbs_in_both_languages
 
 
 @pytest.fixture
 def verb(ws, config_path):
-    """Run a verb in zh-CN (``verb("zh", ...)``) or English on the fixture's workspace, which
-    has the seeded defaults and a group 好物群."""
-    join(ws, "g1", "a", T0)
-    with ws.store.write() as c:
-        c.execute("UPDATE groups SET name = '好物群' WHERE platform_group_id = 'g1'")
-    zh = config_path.parent / "zh.toml"
-    zh.write_text(config_path.read_text(encoding="utf-8") + '\n[console]\nlanguage = "zh-CN"\n', encoding="utf-8")
+    """Run a verb in zh-CN (``verb("zh", ...)``) or English; it must succeed: its output."""
+    both = verbs_in_both_languages(ws, config_path)
 
     def run(lang, *args):
-        res = CliRunner().invoke(build_cli(), ["--config", str(zh if lang == "zh" else config_path), *args],
-                                 catch_exceptions=False)
-        assert res.exit_code == 0, res.output
-        return res.output
+        code, out = both(lang, *args)
+        assert code == 0, out
+        return out
 
     return run
 

@@ -19,21 +19,10 @@ from plugins.sandbox.connector import SandboxConnector
 from plugins.sandbox.demo import backfill
 from shequn import Kind
 from tests.conftest import make_config
+from tests.plugins.sandbox.test_sandbox_runtime import CONFIG as LIVE
 
 NOW = 1_750_000_000
-CONFIG = """
-[operator]
-name = "tester"
-[database]
-path = "kept.db"
-[connections.sandbox]
-platform = "sandbox"
-enabled = true
-seed = 5
-groups = 6
-members = 300
-speed = 20000.0
-"""
+CONFIG = LIVE.replace("live.db", "kept.db")  # the live-runtime tests' 6-group world at speed 20000
 
 
 def _connector(ws) -> SandboxConnector:
